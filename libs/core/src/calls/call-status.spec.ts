@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CALL_STATUSES, TERMINAL_STATUSES, isTerminal, nextStatus } from './call-status';
+
+describe('call status machine', () => {
+  it('moves forward through the lifecycle', () => {
+    assert.equal(nextStatus('queued', 'ringing'), 'ringing');
+    assert.equal(nextStatus('ringing', 'in_progress'), 'in_progress');
+    assert.equal(nextStatus('in_progress', 'completed'), 'completed');
+    assert.equal(nextStatus('queued', 'no_answer'), 'no_answer');
+  });
+
+  it('ignores stale reports', () => {
+    assert.equal(nextStatus('in_progress', 'ringing'), 'in_progress');
+    assert.equal(nextStatus('ringing', 'queued'), 'ringing');
+  });
+
+  it('never leaves a terminal status', () => {
+    for (const terminal of TERMINAL_STATUSES) {
+      for (const incoming of CALL_STATUSES) assert.equal(nextStatus(terminal, incoming), terminal);
+    }
+  });
+
+  it('knows exactly five terminal statuses', () => {
+    assert.deepEqual(CALL_STATUSES.filter(isTerminal), ['completed', 'failed', 'no_answer', 'busy', 'canceled']);
+  });
+});

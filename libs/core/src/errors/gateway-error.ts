@@ -1,0 +1,85 @@
+/**
+ * Contract error codes (API.md "Errors"). HTTP statuses live in one place in src/common;
+ * the domain only says what went wrong.
+ */
+export type ErrorCode =
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'idempotency_in_progress'
+  | 'validation_failed'
+  | 'idempotency_key_reused'
+  | 'capability_unsupported'
+  | 'rate_limited'
+  | 'provider_error'
+  | 'providers_unavailable'
+  | 'provider_timeout'
+  | 'internal';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(resource: string, id: string) {
+    super('not_found', `No ${resource} with id '${id}'.`);
+  }
+}
+
+export class ConflictError extends GatewayError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+export class ValidationFailedError extends GatewayError {
+  constructor(readonly problems: FieldProblem[]) {
+    super(
+      'validation_failed',
+      problems.length === 1
+        ? `Invalid value for '${problems[0].field}': ${problems[0].message}`
+        : `${problems.length} fields are invalid.`,
+      problems,
+    );
+  }
+}
+
+export class UnauthorizedError extends GatewayError {
+  constructor(message = 'A valid gateway key is required: Authorization: Bearer <key>.') {
+    super('unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends GatewayError {
+  constructor(scope: string) {
+    super('forbidden', `This key lacks the '${scope}' scope.`, [{ required_scope: scope }]);
+  }
+}
+
+export class CapabilityUnsupportedError extends GatewayError {
+  constructor(
+    readonly provider: string,
+    readonly capability: string,
+  ) {
+    super(
+      'capability_unsupported',
+      `Provider '${provider}' does not support '${capability}'.`,
+      [{ provider, capability }],
+    );
+  }
+}

@@ -1,0 +1,4 @@
+export * from './ids/ids';
+export * from './errors/gateway-error';
+export * from './errors/provider-error';
+export * from './calls/call-status';

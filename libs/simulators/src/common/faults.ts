@@ -1,0 +1,128 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SimClock } from './sim-clock';
+
+export const FAULT_MODES = ['none', 'error', 'timeout', 'reset', 'rate_limit', 'slow'] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+export interface FaultConfig {
+  mode: FaultMode;
+  /** HTTP status for `error` (default 500). */
+  status?: number;
+  /** Chance that a request is hit, 0..1 (default 1). */
+  probability?: number;
+  /** How many requests are hit before the fault clears itself (default: unlimited). */
+  count?: number;
+  /** `slow`: extra latency; `timeout`: how long the socket is held before it is closed. */
+  delay_ms?: number;
+  /** Apply only to create requests, after the call was really created (the ambiguous case). */
+  after_create?: boolean;
+}
+
+/** How a vendor answers an injected error or rate limit, in its own envelope and headers. */
+export interface VendorFaultResponses {
+  error(reply: FastifyReply, status: number): FastifyReply;
+  rateLimited(reply: FastifyReply): FastifyReply;
+}
+
+export function faultProblems(input: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (!(FAULT_MODES as readonly unknown[]).includes(input.mode)) problems.push(`mode: one of ${FAULT_MODES.join(', ')}`);
+  const num = (key: string, min: number, max: number) => {
+    const v = input[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= min && v <= max)) problems.push(`${key}: a number from ${min} to ${max}`);
+  };
+  num('status', 100, 599);
+  num('probability', 0, 1);
+  num('count', 1, 1_000_000);
+  num('delay_ms', 0, 600_000);
+  if (input.after_create !== undefined && typeof input.after_create !== 'boolean') problems.push('after_create: a boolean');
+  if (input.after_create === true && !['timeout', 'reset'].includes(String(input.mode)))
+    problems.push('after_create: only with mode timeout or reset');
+  return problems;
+}
+
+/**
+ * Injects failures into vendor requests. `/__sim/*` control routes are never affected.
+ * A fault with `count` clears itself after that many hits.
+ */
+export class FaultInjector {
+  private config: FaultConfig = { mode: 'none' };
+  private remaining = Infinity;
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  set(config: FaultConfig): void {
+    this.config = { ...config };
+    this.remaining = config.count ?? Infinity;
+  }
+
+  get current(): FaultConfig & { remaining: number | null } {
+    return { ...this.config, remaining: Number.isFinite(this.remaining) ? this.remaining : null };
+  }
+
+  reset(): void {
+    this.set({ mode: 'none' });
+  }
+
+  /** Call first in every vendor route. Returns true when the fault already answered. */
+  async before(request: FastifyRequest, reply: FastifyReply, vendor: VendorFaultResponses): Promise<boolean> {
+    if (this.config.after_create || !this.hit()) return false;
+    const { mode, status = 500, delay_ms } = this.config;
+    switch (mode) {
+      case 'error':
+        vendor.error(reply, status);
+        return true;
+      case 'rate_limit':
+        vendor.rateLimited(reply);
+        return true;
+      case 'slow':
+        await this.clock.sleepReal(delay_ms ?? 2_000);
+        return false;
+      case 'timeout':
+        await this.hold(request, delay_ms ?? 30_000);
+        return true;
+      case 'reset':
+        this.destroy(request, reply);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Call in create handlers after the call exists. With `after_create`, the client then
+   * sees a timeout or a reset although the vendor placed the call.
+   */
+  async afterCreate(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (!this.config.after_create || !this.hit()) return false;
+    if (this.config.mode === 'reset') this.destroy(request, reply);
+    else await this.hold(request, this.config.delay_ms ?? 30_000);
+    return true;
+  }
+
+  private hit(): boolean {
+    if (this.config.mode === 'none' || this.remaining <= 0) return false;
+    if (this.random() >= (this.config.probability ?? 1)) return false;
+    this.remaining -= 1;
+    if (this.remaining <= 0) {
+      const spent = this.config;
+      // Keep answering this request with the spent fault, but the next request passes.
+      queueMicrotask(() => this.config === spent && this.reset());
+    }
+    return true;
+  }
+
+  /** Never answers; closes the socket after `ms` so nothing leaks past the test. */
+  private async hold(request: FastifyRequest, ms: number): Promise<void> {
+    await this.clock.sleepReal(ms);
+    request.raw.socket?.destroy();
+  }
+
+  private destroy(request: FastifyRequest, reply: FastifyReply): void {
+    reply.hijack();
+    request.raw.socket?.destroy();
+  }
+}

@@ -1,0 +1,7 @@
+export * from './sim-clock';
+export * from './scenario';
+export * from './lifecycle';
+export * from './faults';
+export * from './rate-limiter';
+export * from './webhook-sender';
+export * from './simulator';

@@ -1,0 +1,44 @@
+/**
+ * Time for simulators. Lifecycle durations are given in simulated milliseconds (what the
+ * vendor reports as duration) and are waited for `ms / speed` real milliseconds, so a
+ * 30-second call can finish in under a second of test time. Timestamps stay wall-clock.
+ */
+export class SimClock {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(public speed = 40) {}
+
+  now(): Date {
+    return new Date();
+  }
+
+  /** Runs `fn` after `simMs` simulated milliseconds. Returns a cancel function. */
+  after(simMs: number, fn: () => void): () => void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, simMs / this.speed));
+    this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  /** Resolves after `realMs` wall-clock milliseconds (for faults, which are not scaled). */
+  sleepReal(realMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, realMs);
+      this.timers.add(timer);
+    });
+  }
+
+  /** Cancels every pending timer; used by reset and close so nothing fires afterwards. */
+  cancelAll(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './poll-until';
+export * from './webhook-receiver';

@@ -1,0 +1,56 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  /** Raw body as received, for signature checks. */
+  raw: string;
+  /** Parsed JSON body, or null when the body is not JSON. */
+  json: any;
+  at: number;
+}
+
+/**
+ * A real HTTP server on loopback that records every request, for tests of webhook senders.
+ * `respondWith` sets the status to answer (e.g. 500 to make the sender retry).
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  respondWith = 200;
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let json: unknown = null;
+        try {
+          json = raw ? JSON.parse(raw) : null;
+        } catch {
+          json = null;
+        }
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, at: Date.now() });
+        res.statusCode = this.respondWith;
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  clear(): void {
+    this.received.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
