@@ -82,7 +82,7 @@ export class FaultInjector {
         await this.clock.sleepReal(delay_ms ?? 2_000);
         return false;
       case 'timeout':
-        await this.hold(request, delay_ms ?? 30_000);
+        await this.hold(request, reply, delay_ms ?? 30_000);
         return true;
       case 'reset':
         this.destroy(request, reply);
@@ -99,7 +99,7 @@ export class FaultInjector {
   async afterCreate(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     if (!this.config.after_create || !this.hit()) return false;
     if (this.config.mode === 'reset') this.destroy(request, reply);
-    else await this.hold(request, this.config.delay_ms ?? 30_000);
+    else await this.hold(request, reply, this.config.delay_ms ?? 30_000);
     return true;
   }
 
@@ -115,8 +115,12 @@ export class FaultInjector {
     return true;
   }
 
-  /** Never answers; closes the socket after `ms` so nothing leaks past the test. */
-  private async hold(request: FastifyRequest, ms: number): Promise<void> {
+  /**
+   * Never answers; closes the socket after `ms` so nothing leaks past the test. The reply
+   * is hijacked first, so this works from a route handler and from an onRequest hook alike.
+   */
+  private async hold(request: FastifyRequest, reply: FastifyReply, ms: number): Promise<void> {
+    reply.hijack();
     await this.clock.sleepReal(ms);
     request.raw.socket?.destroy();
   }

@@ -5,6 +5,8 @@
  */
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Resolvers of pending real-time sleeps, so cancelAll can release whoever awaits them. */
+  private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(public speed = 40) {}
 
@@ -30,15 +32,24 @@ export class SimClock {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        this.sleepers.delete(timer);
         resolve();
       }, realMs);
       this.timers.add(timer);
+      this.sleepers.set(timer, resolve);
     });
   }
 
-  /** Cancels every pending timer; used by reset and close so nothing fires afterwards. */
+  /**
+   * Cancels every pending timer; used by reset and close so nothing fires afterwards.
+   * Pending sleeps resolve at once, so a held socket or a waiting retry ends instead of
+   * hanging forever.
+   */
   cancelAll(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    const sleepers = [...this.sleepers.values()];
+    this.sleepers.clear();
+    sleepers.forEach((resolve) => resolve());
   }
 }

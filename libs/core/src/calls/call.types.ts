@@ -1,0 +1,102 @@
+import { CallStatus } from './call-status';
+
+export const PROVIDER_NAMES = ['kalem', 'klen', 'kaicalls', 'hmsovereign'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface TranscriptTurn {
+  role: 'agent' | 'user' | 'system' | 'tool' | string;
+  text: string;
+  at?: string;
+}
+
+/**
+ * A vendor's call, normalized. Adapters fill what the vendor supplies and leave the rest
+ * null; `providerStatus` keeps the raw value next to the mapped one.
+ */
+export interface ProviderCall {
+  providerCallId: string;
+  status: CallStatus;
+  providerStatus: string;
+  direction: 'outbound' | 'inbound';
+  to: string | null;
+  from: string | null;
+  providerAgentId: string | null;
+  durationSeconds: number | null;
+  cost: Money | null;
+  /** ISO 8601 UTC (`…Z`), taken from the vendor payload, never from the local clock. */
+  createdAt: string | null;
+  startedAt: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+  error: { code: string; message: string } | null;
+  recordingUrl: string | null;
+  summary: string | null;
+  transcript: TranscriptTurn[] | null;
+  analysis: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface CreateCallInput {
+  /** E.164 (`+15551234567`) or a `sip:` URI; already normalized by the gateway. */
+  to: string;
+  from?: string;
+  providerAgentId: string;
+  firstMessage?: string;
+  context?: string;
+  variables?: Record<string, string>;
+  record: boolean;
+  maxDurationSeconds?: number;
+  metadata: Record<string, string>;
+  customer?: { name?: string; email?: string } | null;
+  /** The gateway's call id; adapters attach it where the vendor keeps metadata, for lookups after an ambiguous create. */
+  reference: string;
+}
+
+export interface CreateCallResult {
+  call: ProviderCall;
+  /** Options the vendor ignored (AI SDK style), e.g. `record` where recording cannot be switched. */
+  warnings: string[];
+}
+
+export interface ListProviderCallsQuery {
+  /** Lower bound on creation time, for looking up a call after an ambiguous create. */
+  createdAfter?: Date;
+  limit?: number;
+}
+
+export type ControlAction = 'say' | 'inject_context' | 'transfer' | 'end';
+
+export interface ControlInput {
+  action: ControlAction;
+  text?: string;
+  to?: string;
+}
+
+export interface VendorAgent {
+  providerAgentId: string;
+  name: string;
+  /** Extra vendor-reported facts (voice, model, phone number…), normalized keys. */
+  details: Record<string, unknown>;
+}
+
+export interface VendorNumber {
+  providerNumberId: string;
+  number: string;
+  providerAgentId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AgentSpec {
+  name: string;
+  systemPrompt?: string | null;
+  firstMessage?: string | null;
+  voice?: string | null;
+  model?: string | null;
+  metadata?: Record<string, unknown> | null;
+}

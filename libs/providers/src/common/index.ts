@@ -1,0 +1,2 @@
+export * from './axios-transport';
+export * from './vendor-request';

@@ -1,0 +1,65 @@
+import {
+  AdapterContext,
+  HttpRequest,
+  HttpResponse,
+  ProviderError,
+  ProviderName,
+  TransportError,
+} from '@switchboard/core';
+
+/** Turns a vendor's non-2xx response into a ProviderError (each vendor has its own envelope). */
+export type VendorErrorMapper = (response: HttpResponse, now: Date) => ProviderError;
+
+export interface VendorRequestOptions {
+  /**
+   * False for requests that act (create a call): a timeout or reset after sending is then
+   * `ambiguous`, never retryable, because the vendor may already be dialing.
+   */
+  idempotent: boolean;
+}
+
+/** Sends one request; 2xx resolves with the response, anything else throws ProviderError. */
+export async function vendorRequest(
+  context: AdapterContext,
+  provider: ProviderName,
+  request: HttpRequest,
+  mapError: VendorErrorMapper,
+  options: VendorRequestOptions,
+): Promise<HttpResponse> {
+  let response: HttpResponse;
+  try {
+    response = await context.http.request({ ...request, url: joinUrl(context.baseUrl, request.url) });
+  } catch (e) {
+    if (!(e instanceof TransportError)) throw e;
+    const kind = !e.sent ? 'retryable' : options.idempotent ? 'retryable' : 'ambiguous';
+    throw new ProviderError({
+      provider,
+      kind,
+      message:
+        kind === 'ambiguous'
+          ? `${provider} did not answer (${e.reason}) after the request was sent; the outcome is unknown.`
+          : `${provider} could not be reached (${e.reason}).`,
+      cause: e,
+    });
+  }
+  if (response.status >= 200 && response.status < 300) return response;
+  throw mapError(response, context.now());
+}
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** Vendors write times with offsets (`+00:00`) or without zone; the API speaks `…Z`. */
+export function toIsoUtc(value: unknown): string | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const date = new Date(typeof value === 'number' && value < 1e12 ? value * 1000 : value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A short, secret-free description of an error body, for messages. */
+export function describeBody(body: unknown): string {
+  if (body === null || body === undefined) return '';
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

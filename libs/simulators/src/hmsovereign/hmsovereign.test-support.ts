@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import type { RunningSimulator } from '../common';
+import { HMSOVEREIGN_BASE_PATH } from './hmsovereign.seed';
+
+/** Documented example shapes, copied from the vendor notes (seed 002 and the webhook pages). */
+export const DOCUMENTED = {
+  listResponse: {
+    calls: [
+      {
+        id: 'call-_+31687654321_q7w8e9',
+        caller_phone: '+31687654321',
+        assistant_phone: '+31201234567',
+        status: 'failed',
+        error: 'SIP 486 busy',
+        started_at: null,
+        ended_at: '2026-01-10T08:15:04.000Z',
+        duration_seconds: 0,
+        summary: null,
+        agent_name: 'Afspraken',
+        business_name: 'Tandarts Jansen',
+        created_at: '2026-01-10T08:14:50.000Z',
+        updated_at: '2026-01-10T08:15:04.000Z',
+      },
+    ],
+    pagination: { total: 1, limit: 50, offset: 0 },
+  },
+  outboundResponse: { success: true, call_id: 'call-outbound-k2m4p6', room_name: 'outbound-k2m4p6aa', status: 'dialing' },
+  controlResponse: { success: true, message: 'Command sent successfully' },
+  authError: { error: 'Unauthorized', message: 'Invalid or missing API key' },
+  rateLimitError: { error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' } },
+  statusUpdate: {
+    message: {
+      type: 'status-update',
+      timestamp: '2026-01-10T08:15:00.000Z',
+      call: { id: '8a1e7c52-3b0f-4d7e-9c1a-6f2b9d0e4a77', type: 'inbound_phone_call', status: 'ended-with-error' },
+      phone_number: { number: '+31201234567', name: 'Tandarts Jansen' },
+      customer: { number: '+31687654321' },
+      error: 'STT connection failed',
+    },
+  },
+} as const;
+
+/** Optional call fields the official SDK types add to the seed's list item. */
+export const SDK_CALL_EXTRAS = [
+  'direction', 'end_reason', 'analysis_result', 'messages', 'room_name', 'recording_url', 'agent_id', 'number_id', 'phone_number',
+];
+export const RECORD_STATUSES = ['connecting', 'in-progress', 'ended', 'failed'];
+export const WEBHOOK_CALL_STATUSES = ['in-progress', 'ended', 'ended-with-error'];
+export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+export interface ShapeOptions {
+  /** Keys the actual object may have beyond the example's. */
+  extras?: string[];
+  /** Keys whose value may be null on one side and a value on the other (state-dependent fields). */
+  nullable?: string[];
+}
+
+/** Same keys (plus allowed extras) and the same JSON types, recursively, as a documented example. */
+export function assertShape(actual: unknown, example: unknown, options: ShapeOptions = {}, path = '$'): void {
+  const key = path.split('.').pop()!;
+  if (options.nullable?.includes(key) && (actual === null || example === null)) return;
+  assert.equal(typeOf(actual), typeOf(example), `${path}: expected ${typeOf(example)}, got ${JSON.stringify(actual)}`);
+  if (Array.isArray(example) && Array.isArray(actual)) {
+    if (example.length) actual.forEach((item, i) => assertShape(item, example[0], options, `${path}[${i}]`));
+    return;
+  }
+  if (typeOf(example) !== 'object') return;
+  const a = actual as Record<string, unknown>;
+  const e = example as Record<string, unknown>;
+  // `{}` in an example stands for a free-form object (e.g. an stt_config).
+  if (Object.keys(e).length === 0) return;
+  for (const k of Object.keys(e)) {
+    assert.ok(k in a, `${path}.${k} is missing`);
+    assertShape(a[k], e[k], options, `${path}.${k}`);
+  }
+  const unexpected = Object.keys(a).filter((k) => !(k in e) && !(options.extras ?? []).includes(k));
+  assert.deepEqual(unexpected, [], `${path}: undocumented keys`);
+}
+
+/** A thin client that talks to the simulator the way the official SDK does. */
+export class HmsTestClient {
+  constructor(
+    readonly sim: RunningSimulator,
+    private readonly key = sim.apiKey,
+  ) {}
+
+  /** Same headers as `hmsovereign-node`: JSON content type even on GET and DELETE. */
+  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.sim.url}${HMSOVEREIGN_BASE_PATH}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.key}`,
+        'Content-Type': 'application/json',
+        'User-Agent': 'hmsovereign-node/1.0.0',
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+    const response = await this.request(method, path, body);
+    return { status: response.status, body: await response.json(), headers: response.headers };
+  }
+
+  get = (path: string) => this.json('GET', path);
+  post = (path: string, body?: unknown) => this.json('POST', path, body);
+
+  /** `/__sim/*` control calls (no auth). */
+  async control(path: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${this.sim.url}/__sim/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.equal(response.status, 200, `/__sim/${path} failed: ${await response.clone().text()}`);
+    return response.json();
+  }
+
+  async dial(body: Record<string, unknown>): Promise<string> {
+    const { status, body: created } = await this.post('/calls/outbound', body);
+    assert.equal(status, 200, JSON.stringify(created));
+    return created.call_id as string;
+  }
+}

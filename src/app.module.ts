@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { loggerParams } from './common/logging';
+import { ConfigModule } from './config/config.module';
+import { ConfigVariables } from './config/config.variables';
+import { GatewayMode } from './config/gateway-mode';
+import { DatabaseModule, DatabaseTarget } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { CredentialCipher } from './common/crypto/credential-cipher';
+
+export interface AppModuleOptions {
+  config: ConfigVariables;
+  database: DatabaseTarget;
+  mode: GatewayMode;
+  secretKey: Buffer;
+}
+
+/** Composes the feature modules. Everything decided before Nest starts comes in here. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const shared = [
+      { provide: GatewayMode, useValue: options.mode },
+      { provide: CredentialCipher, useValue: new CredentialCipher(options.secretKey) },
+    ];
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggerModule.forRoot(loggerParams(options.config.LOG_LEVEL)),
+        DatabaseModule.forRoot(options.database),
+        MetricsModule,
+        AuthModule,
+        HealthModule,
+      ],
+      providers: shared,
+      exports: shared,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ForbiddenError, UnauthorizedError } from '@switchboard/core';
+import type { FastifyRequest } from 'fastify';
+import { KeysService } from './keys.service';
+import { hasScope, PUBLIC_METADATA, SCOPES_METADATA } from './scopes';
+
+/**
+ * Every route needs a gateway key unless marked @Public; @Scopes names what the key must
+ * hold. Keys are looked up on every request, so a revocation counts at once on every
+ * instance.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: KeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw new UnauthorizedError();
+    const key = await this.keys.authenticate(match[1]);
+    if (!key) throw new UnauthorizedError('The gateway key is unknown or revoked.');
+    request.apiKey = key;
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_METADATA, targets) ?? [];
+    const missing = required.find((scope) => !hasScope(key.scopes, scope));
+    if (missing) throw new ForbiddenError(missing);
+    return true;
+  }
+}

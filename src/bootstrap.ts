@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ErrorEnvelopeFilter } from './common/error.filter';
+import { acceptJsonObjectsOnly } from './common/json-body';
+import { openApiDocument, mountOpenApi } from './common/openapi';
+import { requestIdFor } from './common/request-id';
+import { createValidationPipe } from './common/validation';
+import { ConfigVariables } from './config/config.variables';
+import { GatewayMode } from './config/gateway-mode';
+import { loadSecretKey } from './config/secret-key';
+import { DatabaseTarget } from './database/database.module';
+import { EmbeddedPostgres } from './database/embedded-postgres';
+import { HttpMetrics } from './metrics/http-metrics';
+
+export interface Gateway {
+  app: NestFastifyApplication;
+  url: string;
+  embedded: EmbeddedPostgres | null;
+  /** Stops accepting, lets in-flight requests finish, closes the pool, then the embedded engine. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts the whole gateway from a validated configuration. */
+export async function startGateway(config: ConfigVariables): Promise<Gateway> {
+  const embedded = config.DATABASE_URL ? null : await EmbeddedPostgres.open(config.SWITCHBOARD_DATA_DIR);
+  const database: DatabaseTarget = embedded ? { embedded } : { url: config.DATABASE_URL! };
+  try {
+    const app = await createApp(config, database);
+    await app.listen({ port: config.PORT, host: config.HOST });
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      embedded,
+      url: `http://127.0.0.1:${port}`,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await embedded?.close();
+        })()),
+    };
+  } catch (e) {
+    await embedded?.close();
+    throw e;
+  }
+}
+
+async function createApp(config: ConfigVariables, database: DatabaseTarget): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    // Keep-alive sockets are closed when idle at shutdown; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const fastify = adapter.getInstance();
+  acceptJsonObjectsOnly(fastify);
+  fastify.addHook('onRequest', async (request, reply) => {
+    (request.raw as typeof request.raw & { id: string }).id = String(request.id);
+    reply.header('X-Request-Id', request.id);
+  });
+
+  const mode = GatewayMode.resolve(config, false);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config) }),
+    adapter,
+    { bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const metrics = app.get(HttpMetrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.method, request.routeOptions?.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorEnvelopeFilter());
+  mountOpenApi(app, openApiDocument(app));
+  await app.init();
+  return app;
+}

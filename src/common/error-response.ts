@@ -1,0 +1,89 @@
+import { HttpException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { ErrorCode, GatewayError } from '@switchboard/core';
+
+/** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_json: 400,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_in_progress: 409,
+  validation_failed: 422,
+  idempotency_key_reused: 422,
+  capability_unsupported: 422,
+  rate_limited: 429,
+  provider_error: 502,
+  providers_unavailable: 503,
+  provider_timeout: 504,
+  internal: 500,
+};
+
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details: unknown[]; request_id: string };
+}
+
+export interface MappedError {
+  status: number;
+  body: ErrorEnvelope;
+  /** True for failures the client did not cause: log them with their stack. */
+  unexpected: boolean;
+}
+
+/** Fastify's own errors (body parsing happens before any Nest code runs). */
+const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but Content-Type is application/json.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['invalid_json', 'Send JSON with Content-Type: application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_json', 'Content-Length does not match the body.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is larger than this gateway accepts.'],
+};
+
+function fromHttpException(error: HttpException): [ErrorCode, string] {
+  if (error instanceof ThrottlerException) return ['rate_limited', 'Rate limit exceeded for this key; see Retry-After.'];
+  switch (error.getStatus()) {
+    case 404:
+    case 405:
+      return ['not_found', error.message.replace(/^Cannot (\w+) /, 'No route $1 ')];
+    case 413:
+      return ['payload_too_large', 'The request body is larger than this gateway accepts.'];
+    case 400:
+      return ['invalid_json', 'The request body is not valid JSON.'];
+    case 415:
+      return ['invalid_json', 'Send JSON with Content-Type: application/json.'];
+    case 401:
+      return ['unauthorized', 'A valid gateway key is required.'];
+    case 403:
+      return ['forbidden', 'This key may not do that.'];
+    case 429:
+      return ['rate_limited', 'Rate limit exceeded.'];
+    default:
+      return ['internal', 'Internal error.'];
+  }
+}
+
+/**
+ * Turns anything thrown into the contract's envelope. Unknown errors become a generic 500
+ * whose message leaks nothing (no stack, no SQL, no secrets).
+ */
+export function mapError(error: unknown, requestId: string): MappedError {
+  let code: ErrorCode = 'internal';
+  let message = 'Internal error. Quote the request id when reporting it.';
+  let details: unknown[] = [];
+  if (error instanceof GatewayError) {
+    ({ code, message } = error);
+    details = error.details;
+  } else if (error instanceof HttpException) {
+    [code, message] = fromHttpException(error);
+    if (code === 'internal') message = 'Internal error. Quote the request id when reporting it.';
+  } else if (isFastifyError(error) && FASTIFY_CODES[error.code]) {
+    [code, message] = FASTIFY_CODES[error.code];
+  }
+  return { status: HTTP_STATUS[code], body: { error: { code, message, details, request_id: requestId } }, unexpected: code === 'internal' };
+}
+
+function isFastifyError(error: unknown): error is { code: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}

@@ -1,0 +1,46 @@
+import { RequestMethod } from '@nestjs/common';
+import type { Params } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Structured JSON logs. Every request line carries the request id; credentials never reach
+ * a log line, wherever they hide (headers, bodies, config dumps).
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'req.headers["x-webhook-signature"]',
+  'req.headers["x-klen-signature"]',
+  'res.headers["set-cookie"]',
+  '*.api_key',
+  '*.apiKey',
+  '*.credentials',
+  '*.secret',
+  '*.password',
+  '*.key',
+  '*.token',
+];
+
+export function loggerParams(level: string): Params {
+  return {
+    // The library's default route pattern does not match under the Fastify adapter here.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    pinoHttp: {
+      level,
+      // The request id was fixed by Fastify's genReqId and copied onto the raw request.
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
+      customProps: (req: IncomingMessage) => ({ request_id: (req as IncomingMessage & { id?: string }).id }),
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url?.replace(/([?&](api_key|key|token)=)[^&]*/gi, '$1[redacted]'),
+          headers: req.headers,
+        }),
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+    },
+  };
+}

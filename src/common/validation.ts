@@ -1,0 +1,32 @@
+import { ValidationPipe } from '@nestjs/common';
+import { FieldProblem, ValidationFailedError } from '@switchboard/core';
+import { ValidationError } from 'class-validator';
+
+/** `to[1]`, `metadata.plan`: the field names clients see in `details`. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = !error.property
+      ? parent || 'body'
+      : /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : parent
+          ? `${parent}.${error.property}`
+          : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: !error.property && message.startsWith('an unknown value') ? 'must be a JSON object' : message,
+    }));
+    // One entry per bad field: the first constraint message is the one that matters.
+    return [...own.slice(0, 1), ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
+  });
+}

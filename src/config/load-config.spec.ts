@@ -1,0 +1,52 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, redactedConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('applies the defaults', () => {
+    const sut = loadConfig({});
+    assert.equal(sut.PORT, 3000);
+    assert.equal(sut.SWITCHBOARD_DATA_DIR, './data');
+    assert.equal(sut.SWITCHBOARD_SANDBOX, 'auto');
+    assert.equal(sut.DATABASE_URL, undefined);
+    assert.equal(sut.BODY_LIMIT_BYTES, 1048576);
+  });
+
+  it('lists every bad variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'abc', SWITCHBOARD_SANDBOX: 'maybe', DATABASE_URL: 'mysql://x' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.problems.length, 3);
+        assert.match(e.message, /PORT/);
+        assert.match(e.message, /SWITCHBOARD_SANDBOX/);
+        assert.match(e.message, /DATABASE_URL/);
+        return true;
+      },
+    );
+  });
+
+  it('reads a JSON file, and the environment wins over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
+    const file = join(dir, 'switchboard.json');
+    writeFileSync(file, JSON.stringify({ PORT: 4000, LOG_LEVEL: 'debug' }));
+    const sut = loadConfig({ SWITCHBOARD_CONFIG_FILE: file, LOG_LEVEL: 'warn' });
+    assert.equal(sut.PORT, 4000);
+    assert.equal(sut.LOG_LEVEL, 'warn');
+  });
+
+  it('refuses a missing config file', () => {
+    assert.throws(() => loadConfig({ SWITCHBOARD_CONFIG_FILE: '/nope/none.json' }), ConfigError);
+  });
+
+  it('masks sensitive values when dumped', () => {
+    const dump = redactedConfig(loadConfig({ DATABASE_URL: 'postgres://u:secret@h/db', SWITCHBOARD_ADMIN_KEY: 'sk_live_abcdefghijklmnopqrstu' }));
+    assert.equal(dump.DATABASE_URL, '[redacted]');
+    assert.equal(dump.SWITCHBOARD_ADMIN_KEY, '[redacted]');
+    assert.equal(dump.PORT, 3000);
+    assert.doesNotMatch(JSON.stringify(dump), /secret|abcdefghij/);
+  });
+});

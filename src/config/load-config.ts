@@ -1,0 +1,61 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigVariables, variableMeta } from './config.variables';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Source = Record<string, string | number | boolean | undefined>;
+
+/** Reads the optional JSON file; its keys are the same names as the variables. */
+function readConfigFile(path: string | undefined): Source {
+  if (!path) return {};
+  if (!existsSync(path)) throw new ConfigError([`SWITCHBOARD_CONFIG_FILE: no file at ${path}`]);
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Source;
+  } catch (e) {
+    throw new ConfigError([`SWITCHBOARD_CONFIG_FILE: ${path} is not a JSON object (${(e as Error).message})`]);
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((message) =>
+      message.startsWith(e.property) ? message : `${e.property}: ${message}`,
+    ),
+  );
+}
+
+/**
+ * Builds and validates the configuration. Unknown keys in the environment are ignored
+ * (it holds much else); all bad values are reported together.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigVariables {
+  const file = readConfigFile(env.SWITCHBOARD_CONFIG_FILE);
+  const known = [...variableMeta().keys()];
+  const merged: Source = {};
+  for (const key of known) {
+    const value = env[key] ?? file[key];
+    if (value !== undefined) merged[key] = typeof value === 'string' ? value.trim() : value;
+  }
+  const config = plainToInstance(ConfigVariables, merged);
+  const problems = describe(validateSync(config, { skipMissingProperties: false }));
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The configuration with sensitive values masked, for logs and diagnostics. */
+export function redactedConfig(config: ConfigVariables): Record<string, unknown> {
+  return Object.fromEntries(
+    [...variableMeta().entries()].map(([key, meta]) => {
+      const value = (config as unknown as Record<string, unknown>)[key];
+      return [key, meta.sensitive && value !== undefined ? '[redacted]' : value];
+    }),
+  );
+}

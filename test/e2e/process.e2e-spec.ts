@@ -1,0 +1,96 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { freePort, GatewayProcess, startSlowRequest } from '../support/gateway-process';
+import { client } from '../support/http';
+import { pollUntil } from '@switchboard/simulators/testing';
+
+/** The gateway as a user runs it: its own process, console output, signals. */
+describe('gateway process', () => {
+  const databases: TestDatabase[] = [];
+  const processes: GatewayProcess[] = [];
+  after(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all(databases.map((d) => d.dispose()));
+  });
+
+  const launch = async (db: TestDatabase, env: Record<string, string> = {}) => {
+    const proc = new GatewayProcess({ ...db.env, PORT: String(await freePort()), ...env }).start();
+    processes.push(proc);
+    await proc.ready();
+    return proc;
+  };
+
+  it('prints a generated admin key once on first start; the data, keys included, survive a restart', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const first = await launch(db);
+    const printed = first.stdout.join('\n').match(/sk_test_[A-Za-z0-9_-]{32}/g) ?? [];
+    assert.equal(printed.length, 1, 'exactly one key printed');
+    const admin = client(first.url, printed[0]);
+    const created = await admin.post('/v1/keys', { name: 'survivor', scopes: ['keys:write'] });
+    assert.equal(created.status, 201);
+    assert.equal(await first.stop(), 0);
+
+    const second = await launch(db);
+    assert.doesNotMatch(second.stdout.join('\n'), /sk_test_/, 'no new key on a restart');
+    assert.equal((await client(second.url, created.body.key).get('/v1/keys')).status, 200);
+    assert.equal((await client(second.url, printed[0]).get('/v1/keys')).status, 200);
+    assert.equal(await second.stop(), 0);
+  });
+
+  it('writes structured JSON logs with the request id and without credentials', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const adminKey = 'sk_test_logcheckadminkey0123456789';
+    const proc = await launch(db, { SWITCHBOARD_ADMIN_KEY: adminKey });
+    const api = client(proc.url, adminKey);
+    const created = await api.post('/v1/keys', { name: 'logged', scopes: ['calls:read'] }, { headers: { 'x-request-id': 'trace-log-1' } });
+    await api.get('/v1/keys?api_key=leaky', { headers: { 'x-request-id': 'trace-log-2' } });
+    assert.equal(await proc.stop(), 0);
+
+    const lines = proc.logLines();
+    const line = lines.find((l) => l.request_id === 'trace-log-1' && (l as { res?: unknown }).res);
+    assert.ok(line, 'a request log line carries the request id');
+    assert.equal((line as any).req.headers.authorization, '[redacted]');
+    const all = proc.stdout.join('\n') + proc.stderr.join('\n');
+    assert.ok(!all.includes(adminKey), 'the admin key is never logged');
+    assert.ok(!all.includes(created.body.key), 'a created key is never logged');
+    assert.ok(!all.includes('leaky'), 'key-like query parameters are redacted');
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const adminKey = 'sk_test_shutdowncheckadminkey01234';
+    const proc = await launch(db, { SWITCHBOARD_ADMIN_KEY: adminKey });
+    const body = JSON.stringify({ name: 'in-flight', scopes: ['calls:read'] });
+    const half = Math.floor(body.length / 2);
+    const request = await startSlowRequest(
+      Number(new URL(proc.url).port),
+      `POST /v1/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+    );
+    // A round trip on another connection: the server has read the first request's head by
+    // the time it answers this one (both arrive on one event loop, the head first).
+    assert.equal((await fetch(`${proc.url}/health/live`)).status, 200);
+    proc.signal('SIGTERM');
+    // The new connection is refused once the server stops accepting...
+    await pollUntil(() => fetch(`${proc.url}/health/live`).then(() => 'open', () => 'refused'), (s) => s === 'refused', { what: 'the listener to close' });
+    // ...while the request already in flight still completes.
+    const response = await request.finish(body.slice(half));
+    assert.match(response, /^HTTP\/1\.1 201/);
+    assert.equal(await proc.wait(), 0);
+  });
+
+  it('refuses a bad configuration with a clear message and exit code 1', async () => {
+    const proc = new GatewayProcess({ PORT: 'eighty', SWITCHBOARD_SANDBOX: 'sometimes', DATABASE_URL: 'mysql://nope' }).start();
+    processes.push(proc);
+    assert.equal(await proc.wait(), 1);
+    const err = proc.stderr.join('\n');
+    assert.match(err, /Invalid configuration/);
+    assert.match(err, /PORT/);
+    assert.match(err, /SWITCHBOARD_SANDBOX/);
+    assert.match(err, /DATABASE_URL/);
+    assert.doesNotMatch(err, /mysql:\/\/nope/, 'the offending secret value is not echoed');
+  });
+});
