@@ -8,6 +8,10 @@ import { GatewayMode } from './config/gateway-mode';
 import { DatabaseModule, DatabaseTarget } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { AgentsModule } from './agents/agents.module';
+import { CallsModule } from './calls/calls.module';
+import { ProvidersModule } from './providers/providers.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 import { CredentialCipher } from './common/crypto/credential-cipher';
 
 export interface AppModuleOptions {
@@ -35,6 +39,10 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         HealthModule,
+        ProvidersModule,
+        AgentsModule,
+        CallsModule,
+        SandboxModule,
       ],
       providers: shared,
       exports: shared,

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
+import { parseQuery } from './common/query-string';
 import { createValidationPipe } from './common/validation';
 import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
@@ -52,6 +54,7 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
 async function createApp(config: ConfigVariables, database: DatabaseTarget): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    routerOptions: { querystringParser: parseQuery },
     genReqId: requestIdFor,
     // Keep-alive sockets are closed when idle at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -64,14 +67,18 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     reply.header('X-Request-Id', request.id);
   });
 
-  const mode = GatewayMode.resolve(config, false);
+  const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config) }),
     adapter,
-    { bufferLogs: true, abortOnError: false },
+    // Fastify's own JSON parser only: Nest's default would also accept form bodies.
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  // Migrations have run; whether this is a sandbox depends on what connections exist.
+  const [{ count }] = await app.get(DataSource).query(`SELECT count(*)::int AS count FROM provider_connections WHERE origin <> 'sandbox'`);
+  mode.settle(config, count);
 
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {

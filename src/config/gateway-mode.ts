@@ -1,15 +1,14 @@
 import { ConfigVariables } from './config.variables';
 
 /**
- * Whether this instance runs against simulated vendors. `auto` means sandbox until real
- * provider connections are configured; the providers module will feed that in.
+ * Whether this instance runs against simulated vendors. `auto` means sandbox while no real
+ * provider connection exists, which is only known once the database is open; bootstrap
+ * settles it before any module starts.
  */
 export class GatewayMode {
-  constructor(readonly sandbox: boolean) {}
+  sandbox = false;
 
-  static resolve(config: ConfigVariables, realProvidersConfigured: boolean): GatewayMode {
-    if (config.SWITCHBOARD_SANDBOX === 'on') return new GatewayMode(true);
-    if (config.SWITCHBOARD_SANDBOX === 'off') return new GatewayMode(false);
-    return new GatewayMode(!realProvidersConfigured);
+  settle(config: ConfigVariables, realConnections: number): void {
+    this.sandbox = config.SWITCHBOARD_SANDBOX === 'on' || (config.SWITCHBOARD_SANDBOX === 'auto' && realConnections === 0);
   }
 }

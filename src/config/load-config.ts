@@ -25,10 +25,11 @@ function readConfigFile(path: string | undefined): Source {
 }
 
 function describe(errors: ValidationError[]): string[] {
+  // One line per bad variable: its first broken rule says enough.
   return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((message) =>
-      message.startsWith(e.property) ? message : `${e.property}: ${message}`,
-    ),
+    Object.values(e.constraints ?? {})
+      .slice(0, 1)
+      .map((message) => (message.startsWith(e.property) ? message : `${e.property}: ${message}`)),
   );
 }
 

@@ -1,4 +1,8 @@
+import { AgentBindingEntity, AgentEntity } from '../agents/agent.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { CallEntity } from '../calls/call.entity';
+import { EventEntity } from '../events/event.entity';
+import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 
 /** Every TypeORM entity of the app; new modules add theirs here. */
-export const ENTITIES = [ApiKeyEntity];
+export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity];

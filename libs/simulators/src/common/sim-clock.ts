@@ -6,7 +6,7 @@
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Resolvers of pending real-time sleeps, so cancelAll can release whoever awaits them. */
-  private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
+  private readonly sleepers = new Map<NodeJS.Timeout, (completed: boolean) => void>();
 
   constructor(public speed = 40) {}
 
@@ -27,13 +27,16 @@ export class SimClock {
     };
   }
 
-  /** Resolves after `realMs` wall-clock milliseconds (for faults, which are not scaled). */
-  sleepReal(realMs: number): Promise<void> {
+  /**
+   * Resolves after `realMs` wall-clock milliseconds (for faults, which are not scaled):
+   * true when the time passed, false when cancelAll cut it short.
+   */
+  sleepReal(realMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.sleepers.delete(timer);
-        resolve();
+        resolve(true);
       }, realMs);
       this.timers.add(timer);
       this.sleepers.set(timer, resolve);
@@ -50,6 +53,6 @@ export class SimClock {
     this.timers.clear();
     const sleepers = [...this.sleepers.values()];
     this.sleepers.clear();
-    sleepers.forEach((resolve) => resolve());
+    sleepers.forEach((resolve) => resolve(false));
   }
 }

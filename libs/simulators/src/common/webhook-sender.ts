@@ -87,8 +87,8 @@ export class WebhookSender {
     this.log.push({ url: redactUrl(hook.url), event: hook.event, attempt, status, error, at: this.clock.now().toISOString() });
     const ok = status !== null && status >= 200 && status < 300;
     if (!ok && attempt <= this.policy.retries) {
-      await this.clock.sleepReal(this.policy.retryDelayMs);
-      await this.attempt(hook, attempt + 1);
+      // A reset or close during the wait ends the retries: they belong to a finished test.
+      if (await this.clock.sleepReal(this.policy.retryDelayMs)) await this.attempt(hook, attempt + 1);
     }
   }
 }

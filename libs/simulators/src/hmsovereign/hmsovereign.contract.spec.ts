@@ -179,6 +179,9 @@ describe('HMS Sovereign simulator: calls contract', () => {
     assert.equal(dialed.length, 1);
     assert.equal((await call(dialed[0].call_id)).status, 200);
 
+    await api.control('faults', { mode: 'timeout', delay_ms: 50, count: 1 });
+    await assert.rejects(api.request('GET', '/calls'));
+
     await api.control('faults', { mode: 'error', status: 503, count: 1 });
     const failed = await api.get('/calls');
     assert.equal(failed.status, 503);

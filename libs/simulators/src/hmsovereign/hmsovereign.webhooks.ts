@@ -47,11 +47,13 @@ const wants = (target: WebhookTarget, event: string) => target.events === null |
 
 /** The `message` envelope every event shares. */
 function envelope(type: string, record: CallRecord, callStatus: HmsWebhookCallStatus, now: Date): Record<string, unknown> {
+  const name = record.business_name ?? record.agent_name;
   return {
     type,
     timestamp: now.toISOString(),
     call: { id: record.id, type: 'outbound_phone_call', status: callStatus },
-    phone_number: { number: record.assistant_phone, name: record.business_name ?? record.agent_name ?? '' },
+    // `name` is optional in the SDK type: left out rather than invented when the number has none.
+    phone_number: { number: record.assistant_phone, ...(name ? { name } : {}) },
     customer: { number: record.caller_phone },
   };
 }

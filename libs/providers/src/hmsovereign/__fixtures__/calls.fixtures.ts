@@ -1,0 +1,116 @@
+/**
+ * HMS Sovereign call payloads, copied from shared/vendors/hms-sovereign.md. "Seed" marks
+ * payloads shown verbatim there; the rest are built from the documented field lists
+ * (seed list fields + the SDK `Call` type) with the seed's example data.
+ */
+
+/** Seed 002: `GET /calls` response, verbatim. */
+export const listCallsResponse = {
+  calls: [
+    {
+      id: 'call-_+31687654321_q7w8e9',
+      caller_phone: '+31687654321',
+      assistant_phone: '+31201234567',
+      status: 'failed',
+      error: 'SIP 486 busy',
+      started_at: null,
+      ended_at: '2026-01-10T08:15:04.000Z',
+      duration_seconds: 0,
+      summary: null,
+      agent_name: 'Afspraken',
+      business_name: 'Tandarts Jansen',
+      created_at: '2026-01-10T08:14:50.000Z',
+      updated_at: '2026-01-10T08:15:04.000Z',
+    },
+  ],
+  pagination: { total: 1, limit: 50, offset: 0 },
+};
+
+/** Seed 002: `POST /calls/outbound` response, verbatim. */
+export const createCallResponse = {
+  success: true,
+  call_id: 'call-outbound-k2m4p6',
+  room_name: 'outbound-k2m4p6aa',
+  status: 'dialing',
+};
+
+/** Call-control page: `POST /calls/{id}/control` 200 response, verbatim. */
+export const controlResponse = { success: true, message: 'Command sent successfully' };
+
+/** Call-control page: the documented transfer command, verbatim. */
+export const transferCommand = {
+  type: 'transfer',
+  destination: '+31201112233',
+  message: 'Ik verbind u door met een collega.',
+};
+
+/** An answered outbound call with every SDK-typed field (`GET /calls/{id}` is the bare list item). */
+export const endedOutboundCall = {
+  id: 'call-outbound-k2m4p6',
+  caller_phone: '+31687654321',
+  assistant_phone: '+31201234567',
+  status: 'ended',
+  error: null,
+  started_at: '2026-01-10T09:00:07.000Z',
+  ended_at: '2026-01-10T09:02:07.000Z',
+  duration_seconds: 120,
+  summary: 'Afspraak gemaakt voor dinsdag 10:00.',
+  agent_name: 'Afspraken',
+  business_name: 'Tandarts Jansen',
+  created_at: '2026-01-10T09:00:00.000Z',
+  updated_at: '2026-01-10T09:02:09.000Z',
+  direction: 'outbound',
+  end_reason: null,
+  analysis_result: { appointment_booked: true },
+  messages: [
+    { role: 'assistant', content: 'Goedemorgen, u spreekt met Tandarts Jansen.' },
+    { role: 'user', content: 'Ik wil graag een afspraak maken.' },
+  ],
+  room_name: 'outbound-k2m4p6aa',
+  recording_url: 'https://recordings.hmsovereign.com/outbound-k2m4p6aa.mp3',
+  agent_id: '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b',
+  number_id: '9b8a7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d',
+  phone_number: '+31201234567',
+};
+
+/** The core-concepts page spells the numbers and names differently (`agent_phone`, `assistant_name`). */
+export const inboundCallCoreConceptsSpelling = {
+  id: 'call-_+31612345678_abc123',
+  caller_phone: '+31612345678',
+  agent_phone: '+31201234567',
+  status: 'in-progress',
+  error: null,
+  started_at: '2026-01-10T08:00:03.000Z',
+  ended_at: null,
+  duration_seconds: null,
+  summary: null,
+  assistant_name: 'Receptie',
+  business_name: 'Tandarts Jansen',
+  created_at: '2026-01-10T08:00:00.000Z',
+  updated_at: '2026-01-10T08:00:03.000Z',
+};
+
+/** One record per documented status value, with the error texts that refine `failed`. */
+export const statusVariants = {
+  connecting: { ...inboundCallCoreConceptsSpelling, status: 'connecting', started_at: null },
+  inProgress: inboundCallCoreConceptsSpelling,
+  ended: endedOutboundCall,
+  failedBusy: listCallsResponse.calls[0],
+  failedNoAnswer: { ...listCallsResponse.calls[0], error: 'No answer' },
+  failedNoAnswerHyphen: { ...listCallsResponse.calls[0], error: 'SIP 480 no-answer' },
+  failedTimeout: { ...listCallsResponse.calls[0], error: 'Ring timeout after 30s' },
+  failedOther: { ...listCallsResponse.calls[0], error: 'Destination not reachable' },
+  failedNoError: { ...listCallsResponse.calls[0], error: null },
+};
+
+/** status-update webhook page, verbatim; its `call` is the only place `ended-with-error` appears. */
+export const statusUpdateWebhook = {
+  message: {
+    type: 'status-update',
+    timestamp: '2026-01-10T08:15:00.000Z',
+    call: { id: '8a1e7c52-3b0f-4d7e-9c1a-6f2b9d0e4a77', type: 'inbound_phone_call', status: 'ended-with-error' },
+    phone_number: { number: '+31201234567', name: 'Tandarts Jansen' },
+    customer: { number: '+31687654321' },
+    error: 'STT connection failed',
+  },
+};

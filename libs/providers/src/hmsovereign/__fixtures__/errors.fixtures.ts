@@ -1,0 +1,29 @@
+/** HMS Sovereign error bodies from shared/vendors/hms-sovereign.md "Errors" and "Gaps". */
+
+/** Authentication page, verbatim (flat envelope). */
+export const unauthorized = { error: 'Unauthorized', message: 'Invalid or missing API key' };
+
+/** Authentication page (flat envelope; the message text is elided there). */
+export const forbidden = { error: 'Forbidden', message: 'You do not have access to this resource' };
+
+/** Rate-limits page, verbatim (nested envelope). */
+export const rateLimited = {
+  error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' },
+};
+
+/** Gap default for 404 (the flat form the SDK reads). */
+export const callNotFound = { error: 'Not Found', message: 'Call not found' };
+
+/** Gap default for 400 on outbound, with the SDK's optional `type` / `param`. */
+export const invalidDestination = {
+  error: 'Bad Request',
+  message: 'destination must be a valid E.164 number',
+  type: 'invalid_request_error',
+  param: 'destination',
+};
+
+/** Documented 400 cause on control ("call not active"), in the gap-default flat form. */
+export const callNotActive = { error: 'Bad Request', message: 'Call is not active' };
+
+/** 402 comes from the SDK (`InsufficientCreditsError`); its body is not documented (inferred flat form). */
+export const insufficientCredits = { error: 'Payment Required', message: 'Insufficient credits' };

@@ -1,0 +1,161 @@
+import {
+  AdapterFactory,
+  AgentSpec,
+  CapabilityUnsupportedError,
+  ControlInput,
+  CreateCallInput,
+  ListProviderCallsQuery,
+  ProviderAdapter,
+  ProviderCall,
+  ProviderError,
+  ValidationFailedError,
+} from '@switchboard/core';
+import { HmsSovereignCapabilities } from './hmsovereign.capabilities';
+import { HMS_MAX_PAGE_SIZE, HmsSovereignClient } from './hmsovereign.client';
+import {
+  fromHmsSovereignAssistant,
+  fromHmsSovereignCall,
+  fromHmsSovereignCreateResponse,
+  fromHmsSovereignNumber,
+  toHmsSovereignAssistantBody,
+  toHmsSovereignControlBody,
+  toHmsSovereignCreateBody,
+} from './hmsovereign.mappers';
+import { HmsSovereignCall } from './hmsovereign.types';
+
+const PROVIDER = 'hmsovereign';
+/** Bound on pages read by one listCalls, so a huge account cannot stall a reconciler. */
+const MAX_PAGES = 10;
+const DEFAULT_LIST_LIMIT = 100;
+
+export const createHmsSovereignAdapter: AdapterFactory = (context) => {
+  const client = new HmsSovereignClient(context);
+
+  /**
+   * The vendor takes a caller *number id*, not a number. The connection default needs no
+   * lookup; another `from` is looked up among the account's numbers.
+   */
+  async function numberIdFor(input: CreateCallInput): Promise<string | undefined> {
+    if (!input.from || input.from === context.defaults.from) return context.defaults.number_id;
+    const match = (await client.listNumbers()).find((n) => n.phone_number === input.from);
+    if (match?.id) return match.id;
+    throw new ProviderError({
+      provider: PROVIDER,
+      kind: 'invalid_request',
+      message: `HMS Sovereign has no number ${input.from} on this account.`,
+      fieldErrors: [{ field: 'from', message: 'not a number of this HMS Sovereign account' }],
+    });
+  }
+
+  /**
+   * The list order is not documented, so read the first page, tell the order from its
+   * timestamps, and then read either onwards (newest first) or the tail (oldest first).
+   */
+  async function recentRows(createdAfter: Date | undefined, want: number): Promise<HmsSovereignCall[]> {
+    const pageSize = Math.min(HMS_MAX_PAGE_SIZE, Math.max(want, DEFAULT_LIST_LIMIT));
+    const start_date = createdAfter?.toISOString();
+    const readFrom = async (offset: number, needed: number, pagesLeft: number): Promise<HmsSovereignCall[]> => {
+      const rows: HmsSovereignCall[] = [];
+      for (let page = 0; page < pagesLeft && rows.length < needed; page++) {
+        const result = await client.listCalls({ limit: pageSize, offset: offset + rows.length, start_date });
+        const calls = Array.isArray(result.calls) ? result.calls : [];
+        rows.push(...calls);
+        const total = result.pagination?.total;
+        if (calls.length === 0 || (typeof total === 'number' && offset + rows.length >= total)) break;
+      }
+      return rows;
+    };
+    const first = await client.listCalls({ limit: pageSize, offset: 0, start_date });
+    const rows = Array.isArray(first.calls) ? first.calls : [];
+    const total = first.pagination?.total ?? rows.length;
+    if (rows.length === 0 || rows.length >= total) return rows;
+    if (isNewestFirst(rows)) return rows.concat(await readFrom(rows.length, want - rows.length, MAX_PAGES - 1));
+    const tailStart = Math.max(rows.length, total - want);
+    return rows.concat(await readFrom(tailStart, total - tailStart, MAX_PAGES - 1));
+  }
+
+  const adapter: ProviderAdapter = {
+    specificationVersion: 'v1',
+    provider: PROVIDER,
+    capabilities: HmsSovereignCapabilities,
+
+    async createCall(input) {
+      if (/^sips?:/i.test(input.to)) throw new CapabilityUnsupportedError(PROVIDER, 'sipDestinations');
+      const numberId = await numberIdFor(input);
+      const { body, warnings } = toHmsSovereignCreateBody(input, numberId);
+      const response = await client.createCall(body);
+      if (!response.call_id) {
+        // A 2xx without an id: the vendor may be dialing, so this must be looked up, not redialled.
+        throw new ProviderError({
+          provider: PROVIDER,
+          kind: 'ambiguous',
+          message: 'HMS Sovereign accepted the call but returned no call_id; the outcome is unknown.',
+        });
+      }
+      return { call: fromHmsSovereignCreateResponse(response, input, input.from ?? context.defaults.from ?? null), warnings };
+    },
+
+    async getCall(providerCallId) {
+      const call = fromHmsSovereignCall(await client.getCall(providerCallId));
+      return call.providerCallId ? call : { ...call, providerCallId };
+    },
+
+    async listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]> {
+      const want = Math.max(1, Math.min(query.limit ?? DEFAULT_LIST_LIMIT, HMS_MAX_PAGE_SIZE));
+      const after = query.createdAfter?.getTime();
+      return (await recentRows(query.createdAfter, want))
+        .map(fromHmsSovereignCall)
+        .filter((c) => after === undefined || c.createdAt === null || Date.parse(c.createdAt) >= after)
+        .sort(newestFirst)
+        .slice(0, want);
+    },
+
+    async cancelCall(providerCallId) {
+      // Only `in-progress` calls accept commands; earlier the vendor answers 400 → `conflict`.
+      await client.controlCall(providerCallId, { type: 'end-call' });
+    },
+
+    async deleteCall() {
+      throw new CapabilityUnsupportedError(PROVIDER, 'deleteCall');
+    },
+
+    async controlCall(providerCallId, input: ControlInput) {
+      if (!(HmsSovereignCapabilities.control as readonly string[]).includes(input.action)) {
+        throw new CapabilityUnsupportedError(PROVIDER, `control.${input.action}`);
+      }
+      const body = toHmsSovereignControlBody(input);
+      if (!body) {
+        const field = input.action === 'transfer' ? 'to' : 'text';
+        throw new ValidationFailedError([{ field, message: `required for action '${input.action}'` }]);
+      }
+      await client.controlCall(providerCallId, body);
+    },
+
+    async listAgents() {
+      return (await client.listAssistants()).map(fromHmsSovereignAssistant);
+    },
+
+    async createAgent(spec: AgentSpec) {
+      return fromHmsSovereignAssistant(await client.createAssistant(toHmsSovereignAssistantBody(spec)));
+    },
+
+    async updateAgent(providerAgentId, spec: AgentSpec) {
+      const agent = fromHmsSovereignAssistant(await client.updateAssistant(providerAgentId, toHmsSovereignAssistantBody(spec)));
+      return agent.providerAgentId ? agent : { ...agent, providerAgentId };
+    },
+
+    async listNumbers() {
+      return (await client.listNumbers()).map(fromHmsSovereignNumber);
+    },
+  };
+  return Object.freeze(adapter);
+};
+
+function isNewestFirst(rows: HmsSovereignCall[]): boolean {
+  const times = rows.map((r) => Date.parse(r.created_at ?? '')).filter((t) => !Number.isNaN(t));
+  return times.length < 2 || times[0] >= times[times.length - 1];
+}
+
+function newestFirst(a: ProviderCall, b: ProviderCall): number {
+  return (b.createdAt ? Date.parse(b.createdAt) : -Infinity) - (a.createdAt ? Date.parse(a.createdAt) : -Infinity) || 0;
+}

@@ -1,0 +1,105 @@
+import { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
+import { vendorRequest } from '../common';
+import { mapHmsSovereignError } from './hmsovereign.errors';
+import {
+  HmsSovereignAssistant,
+  HmsSovereignAssistantBody,
+  HmsSovereignCall,
+  HmsSovereignCallList,
+  HmsSovereignControlBody,
+  HmsSovereignCreateCallBody,
+  HmsSovereignCreateCallResponse,
+  HmsSovereignNumber,
+} from './hmsovereign.types';
+
+/** Documented page-size cap of `GET /calls`. */
+export const HMS_MAX_PAGE_SIZE = 1000;
+
+export interface HmsSovereignListCallsQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+  /** ISO 8601. */
+  start_date?: string;
+  end_date?: string;
+}
+
+/**
+ * HTTP only: paths, auth and query params of the HMS Sovereign API. `context.baseUrl`
+ * includes `/api/v1` (as the SDK's default `https://api.hmsovereign.com/api/v1` does).
+ */
+export class HmsSovereignClient {
+  constructor(private readonly context: AdapterContext) {}
+
+  async createCall(body: HmsSovereignCreateCallBody): Promise<HmsSovereignCreateCallResponse> {
+    // Not idempotent: no idempotency key exists, and a repeated POST is a second phone call.
+    return asRecord((await this.send({ method: 'POST', url: '/calls/outbound', body }, false)).body);
+  }
+
+  async getCall(id: string): Promise<HmsSovereignCall> {
+    // Bare call object, no wrapper (SDK).
+    return asRecord((await this.send({ method: 'GET', url: `/calls/${callPath(id)}` }, true)).body);
+  }
+
+  async listCalls(query: HmsSovereignListCallsQuery): Promise<HmsSovereignCallList> {
+    return asRecord((await this.send({ method: 'GET', url: '/calls', query: { ...query } }, true)).body);
+  }
+
+  async controlCall(id: string, body: HmsSovereignControlBody): Promise<void> {
+    // Acting POST (hang up, speak, transfer): never repeated blindly.
+    await this.send({ method: 'POST', url: `/calls/${callPath(id)}/control`, body }, false);
+  }
+
+  async listAssistants(): Promise<HmsSovereignAssistant[]> {
+    const body = asRecord<{ assistants?: unknown }>((await this.send({ method: 'GET', url: '/assistants' }, true)).body);
+    return Array.isArray(body.assistants) ? (body.assistants as HmsSovereignAssistant[]) : [];
+  }
+
+  async createAssistant(assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
+    // ⚖ idempotent: a repeated create makes a duplicate assistant, which is harmless and visible,
+    // unlike a duplicate phone call; a timeout here is worth retrying rather than reconciling.
+    const response = await this.send({ method: 'POST', url: '/assistants', body: assistant }, true);
+    return unwrap(response.body, 'assistant');
+  }
+
+  async updateAssistant(id: string, assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
+    const response = await this.send({ method: 'PATCH', url: `/assistants/${encodeURIComponent(id)}`, body: assistant }, true);
+    return unwrap(response.body, 'assistant');
+  }
+
+  async listNumbers(): Promise<HmsSovereignNumber[]> {
+    const body = asRecord<{ numbers?: unknown }>((await this.send({ method: 'GET', url: '/numbers' }, true)).body);
+    return Array.isArray(body.numbers) ? (body.numbers as HmsSovereignNumber[]) : [];
+  }
+
+  private send(request: HttpRequest, idempotent: boolean): Promise<HttpResponse> {
+    const apiKey = this.context.credentials.api_key;
+    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, ...request.headers };
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    return vendorRequest(
+      this.context,
+      'hmsovereign',
+      { ...request, headers },
+      (response, now) => mapHmsSovereignError(response, now, [apiKey]),
+      { idempotent },
+    );
+  }
+}
+
+/**
+ * List ids embed the caller number (`call-_+31612345678_abc123`). The SDK sends ids raw;
+ * `+` is legal in a path, so keep it and encode only what would break the path.
+ */
+function callPath(id: string): string {
+  return encodeURIComponent(id).replace(/%2B/gi, '+');
+}
+
+/** One assistant comes wrapped (`{ "assistant": {…} }`); accept a bare object too. */
+function unwrap<T>(body: unknown, key: string): T {
+  const record = asRecord<Record<string, unknown>>(body);
+  return (typeof record[key] === 'object' && record[key] !== null ? record[key] : record) as T;
+}
+
+function asRecord<T = Record<string, unknown>>(body: unknown): T {
+  return (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as T;
+}

@@ -1,0 +1,144 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
+import { HmsSovereignErrorBody } from './hmsovereign.types';
+
+const PROVIDER = 'hmsovereign';
+
+/** Vendor field → gateway field (API.md names), for create-call, control and assistant bodies. */
+const FIELD_NAMES: Record<string, string> = {
+  destination: 'to',
+  assistant_id: 'agent_id',
+  agent_id: 'agent_id',
+  assistant: 'agent_id',
+  number_id: 'from',
+  first_message: 'first_message',
+  context: 'context',
+  max_duration_seconds: 'max_duration_seconds',
+  'assistant_override.max_duration_seconds': 'max_duration_seconds',
+  metadata: 'metadata',
+  'assistant_override.metadata': 'metadata',
+  content: 'text',
+  type: 'action',
+  name: 'name',
+  'llm_config.system_prompt': 'system_prompt',
+  'llm_config.model': 'model',
+  'tts_config.voice': 'voice',
+};
+
+interface ParsedError {
+  /** `type` (SDK) or nested `code` (rate limit), else the flat `error` title. */
+  code?: string;
+  text?: string;
+  param?: string;
+  errors?: Record<string, unknown>;
+}
+
+/**
+ * Non-2xx response → ProviderError. Two envelopes are documented: flat
+ * `{ error: "Unauthorized", message }` (what the SDK reads, plus `type`/`param`) and nested
+ * `{ error: { code, message } }` (rate limit). Anything else falls back to the status text.
+ * `secrets` (the api key) are scrubbed from the message whatever the vendor echoed.
+ */
+export function mapHmsSovereignError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
+  const status = response.status;
+  const parsed = parseErrorBody(response.body);
+  const kind = refineKind(kindFromStatus(status), status, parsed);
+  const text = parsed.text ?? fallbackText(status, response.body);
+  const resetAt =
+    kind === 'rate_limited' || kind === 'retryable'
+      ? (resetAtFromHeaders(response.headers, now) ?? (kind === 'rate_limited' ? resetFromText(text, now) : undefined))
+      : undefined;
+  return new ProviderError({
+    provider: PROVIDER,
+    kind,
+    status,
+    vendorCode: parsed.code ?? (status === 402 ? 'insufficient_credits' : undefined),
+    message: redact(`HMS Sovereign answered ${status}: ${text}`, secrets),
+    resetAt,
+    fieldErrors: fieldErrorsOf(parsed, text).map((e) => ({ ...e, message: redact(e.message, secrets) })),
+  });
+}
+
+function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError): ProviderErrorKind {
+  const code = (parsed.code ?? '').toLowerCase();
+  if (code === 'rate_limit_exceeded') return 'rate_limited';
+  // ⚖ 402 = out of credits (SDK InsufficientCreditsError): no retry on this connection helps
+  // until someone tops up, like a bad key, so `auth` rather than `invalid_request`.
+  if (status === 402 || code.includes('credit')) return 'auth';
+  // Control commands on a call that is not `in-progress` get 400; the gateway answers 409 for that.
+  if (status === 400 && /not (active|in[ -_]?progress|live)/i.test(parsed.text ?? '')) return 'conflict';
+  return base;
+}
+
+function parseErrorBody(body: unknown): ParsedError {
+  if (!isRecord(body)) return {};
+  const envelope = body as HmsSovereignErrorBody & { errors?: unknown };
+  const errors = isRecord(envelope.errors) ? envelope.errors : undefined;
+  if (isRecord(envelope.error)) {
+    const nested = envelope.error;
+    return {
+      code: str(nested.code) ?? str(nested.type),
+      text: str(nested.message) ?? str(envelope.message),
+      param: str(nested.param) ?? str(envelope.param),
+      errors,
+    };
+  }
+  const title = str(envelope.error);
+  const message = str(envelope.message);
+  return {
+    code: str(envelope.type) ?? title,
+    text: title && message ? `${title}: ${message}` : (message ?? title),
+    param: str(envelope.param),
+    errors,
+  };
+}
+
+function fieldErrorsOf(parsed: ParsedError, text: string): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (parsed.param) out.push({ field: gatewayField(parsed.param), message: text });
+  for (const [field, messages] of Object.entries(parsed.errors ?? {})) {
+    const list = Array.isArray(messages) ? messages : [messages];
+    for (const m of list) if (typeof m === 'string') out.push({ field: gatewayField(field), message: m });
+  }
+  return out;
+}
+
+/** `destination.0` / `destination[0]` → `to`; `assistant_override.metadata.crm` → `metadata`. */
+export function gatewayField(vendorField: string): string {
+  const path = vendorField.replace(/\[(\d+)\]/g, '.$1').replace(/\.\d+$/, '');
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const mapped = FIELD_NAMES[parts.slice(0, n).join('.')];
+    if (mapped) return mapped;
+  }
+  return vendorField;
+}
+
+function fallbackText(status: number, body: unknown): string {
+  const statusText = STATUS_CODES[status] ?? 'Unknown status';
+  // A short plain-text body says more than the status; HTML error pages say nothing useful.
+  if (typeof body === 'string' && body.trim() !== '' && !body.trimStart().startsWith('<')) {
+    return `${statusText} (${body.trim().slice(0, 200)})`;
+  }
+  return statusText;
+}
+
+/** The documented 429 body says "Please retry after 45 seconds." even when headers are missing. */
+function resetFromText(text: string, now: Date): Date | undefined {
+  const match = /retry after (\d+) seconds?/i.exec(text);
+  return match ? new Date(now.getTime() + Number(match[1]) * 1000) : undefined;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]').replace(/\bfl_(live|test)_[A-Za-z0-9_-]+/g, '[redacted]');
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,24 @@
+/**
+ * KaiCalls error bodies. The envelope and the `forbidden` example are the seed's; the other
+ * bodies put each documented code (errors page table) in that envelope.
+ */
+const envelope = (code: string, message: string) => ({ error: { code, message } });
+
+/** The documented example. */
+export const forbidden = envelope('forbidden', 'API key lacks calls:write scope');
+export const unauthorized = envelope('unauthorized', 'Invalid API key');
+export const notFound = envelope('not_found', 'Call not found');
+export const invalidRequest = envelope('invalid_request', 'agent_id is required; to must be an E.164 phone number; max_duration must be a positive integer (seconds)');
+export const missingFields = envelope('invalid_request', 'Missing required fields: agent_id, to');
+export const badRequest = envelope('bad_request', 'Missing id parameter');
+export const rateLimited = envelope('rate_limited', 'Rate limit exceeded');
+/** kaicalls.com errors page spelling of the same 429. */
+export const rateLimitExceeded = envelope('rate_limit_exceeded', 'Rate limit exceeded');
+export const numberOnDnc = envelope('number_on_dnc', 'Number is on the Do Not Call list');
+export const tcpaViolation = envelope('tcpa_violation', 'Call blocked by TCPA calling-hours rules');
+export const paymentRequired = envelope('payment_required', 'Insufficient credits');
+export const callFailed = envelope('call_failed', 'Failed to initiate call');
+export const vapiError = envelope('vapi_error', 'Voice provider request failed');
+export const internalError = envelope('internal_error', 'Internal server error');
+/** Agent create validation (field names differ from calls). */
+export const agentInvalid = envelope('invalid_request', 'business_id is required; system_prompt is required');

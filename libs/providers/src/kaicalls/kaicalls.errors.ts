@@ -1,0 +1,115 @@
+import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
+import { describeBody } from '../common';
+import { KaiCallsErrorBody } from './kaicalls.types';
+
+/** Codes whose meaning beats the HTTP status they come with (errors page + seed). */
+const KIND_BY_CODE: Record<string, ProviderErrorKind> = {
+  unauthorized: 'auth',
+  forbidden: 'auth',
+  not_found: 'not_found',
+  invalid_request: 'invalid_request',
+  bad_request: 'invalid_request',
+  // Compliance blocks: another vendor would dial the same number, so never fail over on them.
+  number_on_dnc: 'invalid_request',
+  tcpa_violation: 'invalid_request',
+  // Out of credits: waiting or retrying at this account will not help.
+  payment_required: 'invalid_request',
+  // The two pages disagree on the 429 code; both mean the same.
+  rate_limited: 'rate_limited',
+  rate_limit_exceeded: 'rate_limited',
+};
+
+/** Codes that say the destination itself is refused. */
+const TO_CODES = new Set(['number_on_dnc', 'tcpa_violation']);
+
+/** KaiCalls request field -> gateway field, for create-call errors. */
+export const KAICALLS_CALL_FIELDS: Record<string, string> = {
+  agent_id: 'agent_id',
+  to: 'to',
+  name: 'customer.name',
+  customer_name: 'customer.name',
+  context: 'context',
+  first_message: 'first_message',
+  firstMessage: 'first_message',
+  max_duration: 'max_duration_seconds',
+  webhook_url: 'webhook_url',
+};
+
+/** KaiCalls request field -> gateway field, for agent create/update errors. */
+export const KAICALLS_AGENT_FIELDS: Record<string, string> = {
+  id: 'provider_agent_id',
+  business_id: 'credentials.business_id',
+  name: 'name',
+  system_prompt: 'system_prompt',
+  first_message: 'first_message',
+  voice: 'voice',
+  model: 'model',
+  metadata: 'metadata',
+};
+
+/** Keys never reach a message, even if a vendor echoes one back. */
+export function redactSecrets(text: string): string {
+  return text.replace(/\bkc_(live|test)_[A-Za-z0-9_-]+/g, 'kc_$1_[redacted]').replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
+}
+
+function parseEnvelope(body: unknown): { code?: string; message?: string } {
+  if (body === null || typeof body !== 'object') return {};
+  const { error, message } = body as KaiCallsErrorBody;
+  if (error && typeof error === 'object') {
+    return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
+  }
+  // Not documented for KaiCalls, but other Vapi-layer vendors answer `{error: "code", message}`.
+  return { code: typeof error === 'string' ? error : undefined, message: typeof message === 'string' ? message : undefined };
+}
+
+/**
+ * KaiCalls reports validation problems as one message (`agent_id is required; to must be an
+ * E.164 phone number`, or `Missing required fields: agent_id, to`). Each `;` part that names
+ * a known request field becomes a field error under the gateway's name for it.
+ */
+export function fieldErrorsFromMessage(message: string, fields: Record<string, string>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const part of message.split(/;\s*/).map((p) => p.trim()).filter(Boolean)) {
+    const missing = /^missing (?:required )?(?:fields?|parameters?)\s*:?\s*(.+)$/i.exec(part);
+    const names = missing ? missing[1].split(/[,\s]+/) : [/^[`'"]?([A-Za-z_][\w.]*)[`'"]?\b/.exec(part)?.[1] ?? ''];
+    for (const name of names) {
+      const vendorField = name.split('.')[0];
+      if (Object.prototype.hasOwnProperty.call(fields, vendorField)) out.push({ field: fields[vendorField], message: part });
+    }
+  }
+  return out;
+}
+
+/** Builds a mapper that names field errors with the given vendor -> gateway field table. */
+export function createKaiCallsErrorMapper(fields: Record<string, string>) {
+  return (response: HttpResponse, now: Date): ProviderError => {
+    const { code, message } = parseEnvelope(response.body);
+    const kind = (code && KIND_BY_CODE[code]) || kindFromStatus(response.status);
+    const detail = redactSecrets(message ?? (describeBody(response.body) || `HTTP ${response.status}`));
+    let resetAt = resetAtFromHeaders(response.headers, now);
+    // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
+    if (kind === 'rate_limited' && !resetAt) resetAt = new Date(now.getTime() + 60_000);
+    let fieldErrors: { field: string; message: string }[] = [];
+    if (kind === 'invalid_request' && message) {
+      fieldErrors = code && TO_CODES.has(code) ? [{ field: 'to', message: redactSecrets(message) }] : fieldErrorsFromMessage(redactSecrets(message), fields);
+    }
+    return new ProviderError({
+      provider: 'kaicalls',
+      kind,
+      status: response.status,
+      vendorCode: code,
+      message: `KaiCalls ${response.status}${code ? ` ${code}` : ''}: ${detail}`,
+      resetAt,
+      fieldErrors,
+    });
+  };
+}
+
+/**
+ * A non-2xx KaiCalls answer -> ProviderError. The kind comes from the status, refined by the
+ * documented `error.code`; field errors use the create-call field names.
+ */
+export const mapKaiCallsError = createKaiCallsErrorMapper(KAICALLS_CALL_FIELDS);
+
+/** Same, with agent field names (`POST`/`PATCH /agents`). */
+export const mapKaiCallsAgentError = createKaiCallsErrorMapper(KAICALLS_AGENT_FIELDS);

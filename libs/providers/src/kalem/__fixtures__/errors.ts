@@ -1,0 +1,31 @@
+/** Kalem error bodies (shared/vendors/kalem.md "Errors", "Gaps"). */
+
+/** Documented 422: E.164 destination without a trunk. */
+export const trunkRequired = {
+  message: 'A trunk is required when calling E.164 phone numbers.',
+  errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] },
+};
+
+/** Documented case: bad number in an array -> index-suffixed key (message text is Laravel's). */
+export const badToNumber = {
+  message: 'The to_number.0 field must be a valid E.164 number or SIP URI. (and 1 more error)',
+  errors: {
+    'to_number.0': ['The to_number.0 field must be a valid E.164 number or SIP URI.'],
+    agent_id: ['The selected agent id is invalid.'],
+  },
+};
+
+/** Documented message for deleting a live call; its status is a gap (default 422, no `errors`). */
+export const deleteActiveCall = { message: 'Cannot delete an active call. Wait for the call to complete or fail.' };
+
+/** 401: "every error body has `message`" (text is Laravel's default). */
+export const unauthenticated = { message: 'Unauthenticated.' };
+
+/** 404 body (gap default). */
+export const notFound = { message: 'Not found.' };
+
+/** 429 body (gap default, Laravel's throttle text). */
+export const tooManyAttempts = { message: 'Too Many Attempts.' };
+
+/** 500 (Laravel production text). */
+export const serverError = { message: 'Server Error' };

@@ -1,0 +1,92 @@
+import {
+  AdapterFactory,
+  AgentSpec,
+  CapabilityUnsupportedError,
+  ControlInput,
+  CreateCallInput,
+  CreateCallResult,
+  ListProviderCallsQuery,
+  ProviderAdapter,
+  ProviderCall,
+  ProviderError,
+  VendorAgent,
+  VendorNumber,
+} from '@switchboard/core';
+import { KalemCapabilities } from './kalem.capabilities';
+import { createKalemClient } from './kalem.client';
+import { mapKalemCall, toKalemCreateBody } from './kalem.mappers';
+
+const DEFAULT_LIST_LIMIT = 50;
+
+/** One immutable Kalem adapter per connection; everything it needs comes in `context`. */
+export const createKalemAdapter: AdapterFactory = (context) => {
+  const client = createKalemClient(context);
+  const unsupported = (capability: string) => Promise.reject(new CapabilityUnsupportedError('kalem', capability));
+
+  const adapter: ProviderAdapter = {
+    specificationVersion: 'v1',
+    provider: 'kalem',
+    capabilities: KalemCapabilities,
+
+    async createCall(input: CreateCallInput): Promise<CreateCallResult> {
+      const { body, warnings } = toKalemCreateBody(input, context.defaults);
+      const created = await client.createCall(body);
+      if (!created || typeof created.call_id !== 'string') {
+        // ⚖ A 2xx without a call id: Kalem most likely dialed, but the call cannot be
+        // addressed, so it is treated like a lost answer and left to the reconciler.
+        throw new ProviderError({ provider: 'kalem', kind: 'ambiguous', message: 'Kalem accepted the call without returning a call_id.' });
+      }
+      return { call: mapKalemCall(created, { providerAgentId: input.providerAgentId }), warnings };
+    },
+
+    async getCall(providerCallId: string): Promise<ProviderCall> {
+      return mapKalemCall(await client.getCall(providerCallId));
+    },
+
+    async listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]> {
+      const calls = await client.listCalls({
+        date_from: query.createdAfter ? wholeSecondIso(query.createdAfter) : undefined,
+        limit: query.limit ?? DEFAULT_LIST_LIMIT,
+      });
+      // ⚖ Kalem's call object has no creation time to sort on; the vendor's own order
+      // (newest first, Laravel `latest()`) is kept as is.
+      return calls.map((call) => mapKalemCall(call));
+    },
+
+    cancelCall(): Promise<void> {
+      // Kalem has no hang-up endpoint; DELETE only removes finished records.
+      return unsupported('cancelCall');
+    },
+
+    async deleteCall(providerCallId: string): Promise<void> {
+      await client.deleteCall(providerCallId);
+    },
+
+    controlCall(_providerCallId: string, _input: ControlInput): Promise<void> {
+      return unsupported('control');
+    },
+
+    listAgents(): Promise<VendorAgent[]> {
+      return unsupported('listAgents');
+    },
+
+    createAgent(_spec: AgentSpec): Promise<VendorAgent> {
+      return unsupported('createAgent');
+    },
+
+    updateAgent(_providerAgentId: string, _spec: AgentSpec): Promise<VendorAgent> {
+      return unsupported('updateAgent');
+    },
+
+    listNumbers(): Promise<VendorNumber[]> {
+      return unsupported('listNumbers');
+    },
+  };
+  return Object.freeze(adapter);
+};
+
+// Kalem stores whole-second timestamps: a bound with milliseconds could exclude a call
+// created in the same second, so the bound is rounded down.
+function wholeSecondIso(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

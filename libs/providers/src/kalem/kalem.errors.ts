@@ -1,0 +1,107 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
+
+/**
+ * Kalem's one error envelope (Laravel): `{ message }`, plus `errors: { field: [messages] }`
+ * on 422. There is no machine-readable code, so the kind comes from the HTTP status and,
+ * where that is ambiguous, from the `errors` keys or the documented message.
+ */
+interface KalemErrorBody {
+  message?: string;
+  errors?: Record<string, string[] | string>;
+}
+
+// The one documented 422 without `errors`: deleting a live call. It is a state conflict
+// (the API answers 409), not a bad request.
+const ACTIVE_CALL_DELETE = /cannot delete an active call/i;
+
+/**
+ * Maps a non-2xx Kalem response to a ProviderError. `secrets` (the connection's api key) are
+ * scrubbed from the message in case Kalem ever echoes them.
+ */
+export function mapKalemError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
+  const body = parseBody(response.body);
+  const status = response.status;
+  const vendorMessage = body?.message?.trim() || statusText(status);
+  const fieldErrors = body?.errors ? toFieldErrors(body.errors) : [];
+
+  let kind: ProviderErrorKind = kindFromStatus(status);
+  if (status === 422 && fieldErrors.length === 0 && ACTIVE_CALL_DELETE.test(vendorMessage)) kind = 'conflict';
+
+  const resetAt = kind === 'rate_limited' || kind === 'retryable' ? resetAtFromHeaders(response.headers, now) : undefined;
+  return new ProviderError({
+    provider: 'kalem',
+    kind,
+    status,
+    message: redact(`Kalem answered ${status}: ${vendorMessage}`, secrets),
+    ...(resetAt ? { resetAt } : {}),
+    fieldErrors: fieldErrors.map((f) => ({ ...f, message: redact(f.message, secrets) })),
+  });
+}
+
+function parseBody(body: unknown): KalemErrorBody | null {
+  let value = body;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      // An HTML page or proxy text: the status text speaks instead.
+      return null;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  return {
+    message: typeof record.message === 'string' ? record.message : undefined,
+    errors: isErrors(record.errors) ? record.errors : undefined,
+  };
+}
+
+function isErrors(value: unknown): value is Record<string, string[] | string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toFieldErrors(errors: Record<string, string[] | string>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const [key, messages] of Object.entries(errors)) {
+    const list = Array.isArray(messages) ? messages : [messages];
+    for (const message of list) if (typeof message === 'string') out.push({ field: gatewayField(key), message });
+  }
+  return out;
+}
+
+/**
+ * Kalem field keys (Laravel, index-suffixed for arrays: `to_number.0`) -> gateway field
+ * names. The adapter always sends one destination, so any `to_number.N` is the call's `to`.
+ * `number_id` and `trunk_id` come from the connection's `defaults`.
+ */
+export function gatewayField(vendorField: string): string {
+  const [head, ...rest] = vendorField.split('.');
+  switch (head) {
+    case 'to_number':
+      return 'to';
+    case 'agent_id':
+      return 'agent_id';
+    case 'number_id':
+      return 'defaults.number_id';
+    case 'trunk_id':
+      return 'defaults.trunk_id';
+    case 'record':
+      return 'record';
+    case 'metadata':
+      return ['metadata', ...rest].join('.');
+    default:
+      return vendorField;
+  }
+}
+
+function statusText(status: number): string {
+  return STATUS_CODES[status] ?? `HTTP ${status}`;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  // Sanctum tokens (`<id>|<40 chars>`) and bearer values, whoever's they are.
+  return out.replace(/\b\d+\|[A-Za-z0-9]{20,}/g, '[redacted]').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
+}

@@ -1,0 +1,23 @@
+/**
+ * Klen error bodies: the flat `{ error, message }` envelope from docs.klen.ai/development.
+ * `invalidKey` is the documented example verbatim; the others carry documented codes with
+ * our own messages (the notes list codes, not message texts). `rateLimited` is the
+ * gaps-table default 429 body.
+ */
+export const klenErrorBodies = {
+  invalidKey: { error: 'invalid_key', message: 'Invalid or inactive API key' },
+  authenticationRequired: { error: 'authentication_required', message: 'API key required' },
+  permissionDenied: { error: 'permission_denied', message: 'This API key lacks the can_initiate_calls permission' },
+  doNotCall: { error: 'do_not_call', message: 'This number is on your Do-Not-Call list' },
+  insufficientFunds: { error: 'insufficient_funds', message: 'Insufficient balance to initiate a call' },
+  agentNotFound: { error: 'agent_not_found', message: 'Agent not found' },
+  noPhoneNumber: { error: 'no_phone_number', message: 'Agent has no phone number assigned' },
+  notFound: { error: 'not_found', message: 'Call not found' },
+  missingPhoneNumber: { error: 'missing_phone_number', message: 'phone_number is required' },
+  missingAgentId: { error: 'missing_agent_id', message: 'agent_id is required' },
+  invalidPhoneNumber: { error: 'invalid_phone_number', message: 'phone_number must be a valid E.164 number' },
+  invalidJson: { error: 'invalid_json', message: 'Request body must be valid JSON' },
+  validationError: { error: 'validation_error', message: 'variables must be an object' },
+  rateLimited: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' },
+  serverError: { error: 'server_error', message: 'An unexpected error occurred' },
+} as const;

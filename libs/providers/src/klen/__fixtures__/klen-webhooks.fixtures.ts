@@ -1,0 +1,75 @@
+/**
+ * Klen webhook bodies. `callEnded` is the documented common payload verbatim
+ * (docs.klen.ai/api-reference/webhooks/call-events); the others add each event's
+ * documented field. Where the notes name no field (the `call.failed` reason, the
+ * transcript/recording payloads) the gaps-table defaults are used.
+ */
+export const callEnded = {
+  event_type: 'call.ended',
+  call: {
+    id: 901,
+    klen_call_id: 'call_x9y8',
+    agent_id: 12,
+    agent_name: 'Renewals Bot',
+    status: 'completed',
+    type: 'outbound',
+    phone_number: '+15550004444',
+    started_at: '2025-05-02T10:00:00Z',
+    ended_at: '2025-05-02T10:03:10Z',
+    duration_seconds: 190,
+    summary: 'Customer agreed to renew.',
+    duration: 190,
+  },
+  timestamp: '2025-05-02T10:03:13Z',
+};
+
+/** `call.started` adds `call.assistant_id`; the call is not over yet. */
+export const callStarted = {
+  event_type: 'call.started',
+  call: {
+    ...callEnded.call,
+    status: 'in-progress',
+    ended_at: null,
+    duration_seconds: null,
+    summary: null,
+    duration: null,
+    assistant_id: 'assistant_777',
+  },
+  timestamp: '2025-05-02T10:00:00Z',
+};
+
+/** `call.failed` with a reason from the documented list, in the gaps-table field `failure_reason`. */
+export function callFailed(reason: string) {
+  return {
+    event_type: 'call.failed',
+    call: {
+      ...callEnded.call,
+      status: 'failed',
+      started_at: null,
+      duration_seconds: 0,
+      summary: null,
+      duration: 0,
+      failure_reason: reason,
+    },
+    timestamp: '2025-05-02T10:00:30Z',
+  };
+}
+
+/** `call.recording` after `call.ended` (gaps-table default: `call.recording_url`). */
+export const callRecording = {
+  event_type: 'call.recording',
+  call: { ...callEnded.call, recording_url: 'https://storage.example.com/recordings/call_x9y8.mp3' },
+  timestamp: '2025-05-02T10:03:20Z',
+};
+
+/** The failure reasons listed on the call-events page. */
+export const KLEN_FAILURE_REASONS = [
+  'twilio-failed-to-connect-call',
+  'no-answer',
+  'busy',
+  'disconnected',
+  'invalid-number',
+  'rejected',
+  'canceled',
+  'failed',
+] as const;

@@ -1,0 +1,81 @@
+import {
+  AdapterFactory,
+  CapabilityUnsupportedError,
+  CreateCallInput,
+  CreateCallResult,
+  ListProviderCallsQuery,
+  ProviderAdapter,
+  ProviderCall,
+} from '@switchboard/core';
+import { KlenCapabilities } from './klen.capabilities';
+import { KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
+import { mapKlenCall, toKlenCreateBody } from './klen.mappers';
+
+const DEFAULT_LIST_LIMIT = 50;
+/** Klen allows 60 requests/minute per key; a lookup must not spend them all. */
+const MAX_LIST_PAGES = 5;
+
+const unsupported = (capability: string) => async (): Promise<never> => {
+  throw new CapabilityUnsupportedError('klen', capability);
+};
+
+/**
+ * Klen lists carry no creation time, so the bound is checked against the earliest time a
+ * list item does carry: `started_at` (≥ creation), else `ended_at`. A call with neither is
+ * still queued, hence recent, and is kept. Klen writes whole seconds, so a time stands for
+ * anything up to a second later.
+ */
+function isBefore(call: ProviderCall, bound: Date): boolean {
+  const at = call.createdAt ?? call.startedAt ?? call.endedAt;
+  return at !== null && Date.parse(at) + 1000 <= bound.getTime();
+}
+
+export const createKlenAdapter: AdapterFactory = (context) => {
+  const client = new KlenClient(context);
+
+  const adapter: ProviderAdapter = {
+    specificationVersion: 'v1',
+    provider: 'klen',
+    capabilities: KlenCapabilities,
+
+    async createCall(input: CreateCallInput): Promise<CreateCallResult> {
+      if (input.to.startsWith('sip:')) throw new CapabilityUnsupportedError('klen', 'sipDestinations');
+      const { body, warnings } = toKlenCreateBody(input, context.defaults);
+      return { call: mapKlenCall(await client.createCall(body)), warnings };
+    },
+
+    async getCall(providerCallId: string): Promise<ProviderCall> {
+      const call = mapKlenCall(await client.getCall(providerCallId));
+      return call.providerCallId ? call : { ...call, providerCallId };
+    },
+
+    /**
+     * Newest first, as Klen lists them (⚖ the order is not documented). List items carry
+     * neither `variables` nor a creation time, so after an ambiguous create the caller
+     * matches on `to` + agent among the calls this returns.
+     */
+    async listCalls({ createdAfter, limit = DEFAULT_LIST_LIMIT }: ListProviderCallsQuery): Promise<ProviderCall[]> {
+      const wanted = Math.max(1, Math.floor(limit));
+      const found: ProviderCall[] = [];
+      for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
+        const result = await client.listCalls(page, Math.min(wanted, KLEN_MAX_PAGE_SIZE));
+        const calls = result.calls.map((item) => mapKlenCall(item));
+        const fresh = createdAfter ? calls.filter((call) => !isBefore(call, createdAfter)) : calls;
+        found.push(...fresh);
+        if (found.length >= wanted || calls.length === 0 || page >= result.pages) break;
+        // A page with nothing new means the rest, being older, has nothing new either.
+        if (fresh.length === 0) break;
+      }
+      return found.slice(0, wanted);
+    },
+
+    cancelCall: unsupported('cancelCall'),
+    deleteCall: unsupported('deleteCall'),
+    controlCall: unsupported('control'),
+    listAgents: unsupported('listAgents'),
+    createAgent: unsupported('createAgent'),
+    updateAgent: unsupported('updateAgent'),
+    listNumbers: unsupported('listNumbers'),
+  };
+  return Object.freeze(adapter);
+};

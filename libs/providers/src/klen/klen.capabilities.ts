@@ -1,0 +1,23 @@
+import type { ProviderCapabilities } from '@switchboard/core';
+
+/**
+ * What Klen AI's documented API offers (shared/vendors/klen.md). Only calls are
+ * documented: create, detail and list. Agents, numbers and contacts exist at Klen (there is
+ * a `can_read_agents` permission) but their paths and shapes are not in the notes, so the
+ * gateway must not guess them. No cancel/hang-up, delete or live control endpoint exists.
+ */
+export const KlenCapabilities = Object.freeze({
+  getCall: true,
+  listCalls: true,
+  cancelCall: false,
+  deleteCall: false,
+  control: Object.freeze([]) as readonly [],
+  listAgents: false,
+  createAgent: false,
+  updateAgent: false,
+  listNumbers: false,
+  // `phone_number` must be E.164; Klen dials over Twilio with no SIP option.
+  sipDestinations: false,
+  // No `record` field: Klen decides recording per agent/account.
+  recordingToggle: false,
+}) satisfies ProviderCapabilities;

@@ -1,0 +1,56 @@
+import type { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
+import { vendorRequest } from '../common';
+import { mapKlenError } from './klen.errors';
+import type { KlenCreateBody } from './klen.mappers';
+
+/** Klen's documented page-size cap for `GET /calls`. */
+export const KLEN_MAX_PAGE_SIZE = 100;
+
+export interface KlenListPage {
+  /** List items as Klen sent them (string call id in `id`). */
+  calls: unknown[];
+  page: number;
+  /** Total pages; 0 when nothing matches. */
+  pages: number;
+}
+
+/**
+ * HTTP only: paths, auth and query parameters of Klen's calls API. Bodies go back raw;
+ * the adapter maps them.
+ */
+export class KlenClient {
+  constructor(private readonly context: AdapterContext) {}
+
+  /** Not idempotent: a retried POST is a second real phone call. */
+  async createCall(body: KlenCreateBody): Promise<unknown> {
+    return (await this.send({ method: 'POST', url: '/calls', body }, false)).body;
+  }
+
+  /** `call_id` may be the string id or the integer DB id; Klen accepts both. */
+  async getCall(callId: string): Promise<unknown> {
+    return (await this.send({ method: 'GET', url: `/calls/${encodeURIComponent(callId)}` }, true)).body;
+  }
+
+  async listCalls(page: number, limit: number): Promise<KlenListPage> {
+    const response = await this.send({ method: 'GET', url: '/calls', query: { page, limit: Math.min(limit, KLEN_MAX_PAGE_SIZE) } }, true);
+    const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
+    return {
+      calls: Array.isArray(body.calls) ? body.calls : [],
+      page: typeof body.page === 'number' ? body.page : page,
+      pages: typeof body.pages === 'number' ? body.pages : 0,
+    };
+  }
+
+  private send(request: HttpRequest, idempotent: boolean): Promise<HttpResponse> {
+    const apiKey = this.context.credentials.api_key;
+    // Bearer is Klen's recommended style; `?api_key=` would put the key into logged URLs.
+    const headers = { ...(request.headers ?? {}), Authorization: `Bearer ${apiKey}` };
+    return vendorRequest(
+      this.context,
+      'klen',
+      { ...request, headers },
+      (response, now) => mapKlenError(response, now, [apiKey]),
+      { idempotent },
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { AdapterFactory, ProviderCapabilities, ProviderName } from '@switchboard/core';
+import { createHmsSovereignAdapter, HmsSovereignCapabilities } from './hmsovereign';
+import { createKaiCallsAdapter, KaiCallsCapabilities } from './kaicalls';
+import { createKalemAdapter, KalemCapabilities } from './kalem';
+import { createKlenAdapter, KlenCapabilities } from './klen';
+
+export interface ProviderRegistration {
+  name: ProviderName;
+  displayName: string;
+  /** The vendor's production API root, used when a connection gives no base_url. */
+  defaultBaseUrl: string;
+  create: AdapterFactory;
+  capabilities: ProviderCapabilities;
+}
+
+/** The only list of vendors in the codebase. Adding one = one folder + one line here. */
+export const PROVIDERS: Record<ProviderName, ProviderRegistration> = {
+  kalem: { name: 'kalem', displayName: 'Kalem', defaultBaseUrl: 'https://kalem.me/api/v1', create: createKalemAdapter, capabilities: KalemCapabilities },
+  klen: { name: 'klen', displayName: 'Klen AI', defaultBaseUrl: 'https://api.klen.ai/api/v1', create: createKlenAdapter, capabilities: KlenCapabilities },
+  kaicalls: { name: 'kaicalls', displayName: 'KaiCalls', defaultBaseUrl: 'https://www.kaicalls.com/api/v1', create: createKaiCallsAdapter, capabilities: KaiCallsCapabilities },
+  hmsovereign: {
+    name: 'hmsovereign',
+    displayName: 'HMS Sovereign',
+    defaultBaseUrl: 'https://api.hmsovereign.com/api/v1',
+    create: createHmsSovereignAdapter,
+    capabilities: HmsSovereignCapabilities,
+  },
+};

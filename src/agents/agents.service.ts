@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AgentSpec, CapabilityUnsupportedError, FieldProblem, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
+import { In, Repository } from 'typeorm';
+import { ListQueryDto, Page, paginate } from '../common/pagination';
+import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
+import { ProvidersService } from '../providers/providers.service';
+import { AgentBindingEntity, AgentEntity } from './agent.entity';
+import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+
+export interface AgentResponse {
+  id: string;
+  object: 'agent';
+  name: string;
+  system_prompt: string | null;
+  first_message: string | null;
+  voice: string | null;
+  model: string | null;
+  metadata: Record<string, unknown>;
+  bindings: { connection_id: string; provider: string; provider_agent_id: string; origin: 'linked' | 'provisioned' }[];
+  created_at: string;
+  updated_at: string;
+}
+
+@Injectable()
+export class AgentsService {
+  constructor(
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
+    private readonly providers: ProvidersService,
+  ) {}
+
+  async create(dto: CreateAgentDto, origin = 'api'): Promise<AgentResponse> {
+    const links = dto.bindings ?? [];
+    const provision = dto.provision ?? [];
+    const connections = await this.loadConnections(links.map((b) => b.connection_id), provision);
+    const problems: FieldProblem[] = [];
+    links.forEach((b, i) => !connections.has(b.connection_id) && problems.push({ field: `bindings[${i}].connection_id`, message: 'no such provider connection' }));
+    provision.forEach((id, i) => !connections.has(id) && problems.push({ field: `provision[${i}]`, message: 'no such provider connection' }));
+    const all = [...links.map((b) => b.connection_id), ...provision];
+    all.forEach((id, i) => all.indexOf(id) !== i && problems.push({ field: 'bindings', message: `connection ${id} is bound twice` }));
+    if (problems.length) throw new ValidationFailedError(problems);
+    // Refuse impossible provisioning before creating anything anywhere.
+    for (const id of provision) {
+      const connection = connections.get(id)!;
+      if (!this.providers.adapterFor(connection).capabilities.createAgent) throw new CapabilityUnsupportedError(connection.provider, 'createAgent');
+    }
+
+    const agent = this.agents.create({
+      id: newId('agent'),
+      name: dto.name,
+      systemPrompt: dto.system_prompt ?? null,
+      firstMessage: dto.first_message ?? null,
+      voice: dto.voice ?? null,
+      model: dto.model ?? null,
+      metadata: dto.metadata ?? {},
+      origin,
+      bindings: [],
+    });
+    for (const link of links) {
+      const connection = connections.get(link.connection_id)!;
+      agent.bindings.push(this.binding(agent.id, connection, link.provider_agent_id, 'linked'));
+    }
+    for (const id of provision) {
+      const connection = connections.get(id)!;
+      const created = await this.providers.adapterFor(connection).createAgent(specOf(agent));
+      agent.bindings.push(this.binding(agent.id, connection, created.providerAgentId, 'provisioned'));
+    }
+    await this.agents.save(agent);
+    return this.get(agent.id);
+  }
+
+  async list(query: ListQueryDto): Promise<Page<AgentResponse>> {
+    const page = await paginate(this.agents.createQueryBuilder('a').leftJoinAndSelect('a.bindings', 'b'), query, 'a.id');
+    return { data: page.rows.map(toAgentResponse), has_more: page.has_more, next_cursor: page.next_cursor };
+  }
+
+  async get(id: string): Promise<AgentResponse> {
+    return toAgentResponse(await this.find(id));
+  }
+
+  async find(id: string): Promise<AgentEntity> {
+    const agent = isIdOf('agent', id) ? await this.agents.findOne({ where: { id }, relations: { bindings: true } }) : null;
+    if (!agent) throw new NotFoundError('agent', id);
+    return agent;
+  }
+
+  /** Changes sync to the vendor agents the gateway provisioned; metadata merges. */
+  async update(id: string, dto: UpdateAgentDto): Promise<AgentResponse> {
+    const agent = await this.find(id);
+    if (dto.name !== undefined) agent.name = dto.name;
+    if (dto.system_prompt !== undefined) agent.systemPrompt = dto.system_prompt;
+    if (dto.first_message !== undefined) agent.firstMessage = dto.first_message;
+    if (dto.voice !== undefined) agent.voice = dto.voice;
+    if (dto.model !== undefined) agent.model = dto.model;
+    if (dto.metadata !== undefined) agent.metadata = { ...agent.metadata, ...dto.metadata };
+    const provisioned = agent.bindings.filter((b) => b.origin === 'provisioned');
+    const connections = await this.loadConnections(provisioned.map((b) => b.connectionId), []);
+    for (const binding of provisioned) {
+      const connection = connections.get(binding.connectionId);
+      if (!connection) continue;
+      const adapter = this.providers.adapterFor(connection);
+      if (adapter.capabilities.updateAgent) await adapter.updateAgent(binding.providerAgentId, specOf(agent));
+    }
+    await this.agents.save(agent);
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const agent = await this.find(id);
+    await this.agents.delete({ id: agent.id });
+  }
+
+  private binding(agentId: string, connection: ProviderConnectionEntity, providerAgentId: string, origin: 'linked' | 'provisioned') {
+    const binding = new AgentBindingEntity();
+    Object.assign(binding, { agentId, connectionId: connection.id, provider: connection.provider, providerAgentId, origin });
+    return binding;
+  }
+
+  private async loadConnections(a: string[], b: string[]): Promise<Map<string, ProviderConnectionEntity>> {
+    const ids = [...new Set([...a, ...b])].filter((id) => isIdOf('connection', id));
+    const rows = ids.length ? await this.connections.findBy({ id: In(ids) }) : [];
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+}
+
+export function specOf(agent: AgentEntity): AgentSpec {
+  return {
+    name: agent.name,
+    systemPrompt: agent.systemPrompt,
+    firstMessage: agent.firstMessage,
+    voice: agent.voice,
+    model: agent.model,
+    metadata: agent.metadata,
+  };
+}
+
+export function toAgentResponse(agent: AgentEntity): AgentResponse {
+  return {
+    id: agent.id,
+    object: 'agent',
+    name: agent.name,
+    system_prompt: agent.systemPrompt,
+    first_message: agent.firstMessage,
+    voice: agent.voice,
+    model: agent.model,
+    metadata: agent.metadata,
+    bindings: (agent.bindings ?? [])
+      .sort((x, y) => x.createdAt?.getTime?.() - y.createdAt?.getTime?.() || x.connectionId.localeCompare(y.connectionId))
+      .map((b) => ({ connection_id: b.connectionId, provider: b.provider, provider_agent_id: b.providerAgentId, origin: b.origin })),
+    created_at: agent.createdAt.toISOString(),
+    updated_at: agent.updatedAt.toISOString(),
+  };
+}

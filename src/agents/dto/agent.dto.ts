@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+
+export class BindingDto {
+  @ApiProperty({ example: 'con_01h455vb4pex5vsknk084sn02q' })
+  @IsString()
+  @MaxLength(64)
+  connection_id: string;
+
+  @ApiProperty({ description: "The agent's id at that vendor" })
+  @IsString()
+  @Length(1, 200)
+  provider_agent_id: string;
+}
+
+export class CreateAgentDto {
+  @ApiProperty({ example: 'Appointment reminder' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20_000) system_prompt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2_000) first_message?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) voice?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
+  @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [BindingDto], description: 'Link existing vendor agents' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => BindingDto)
+  bindings?: BindingDto[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Connections on which to create the agent (vendors that support it)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  provision?: string[];
+}
+
+export class UpdateAgentDto extends PartialType(OmitType(CreateAgentDto, ['bindings', 'provision'] as const)) {}

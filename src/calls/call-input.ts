@@ -1,0 +1,38 @@
+import { FieldProblem } from '@switchboard/core';
+import { Destination, normalizeDestination } from './destination';
+import { CreateCallDto } from './dto/call.dto';
+
+export const MAX_BATCH = 100;
+const MAX_METADATA_KEYS = 50;
+const MAX_METADATA_VALUE = 500;
+
+/** Checks what class-validator cannot express: destinations, batch size, metadata limits. */
+export function checkCallInput(dto: CreateCallDto): { destinations: Destination[]; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const destinations: Destination[] = [];
+  const list = Array.isArray(dto.to) ? dto.to : [dto.to];
+  if (dto.to === undefined || dto.to === null) problems.push({ field: 'to', message: 'is required' });
+  else if (Array.isArray(dto.to) && (dto.to.length === 0 || dto.to.length > MAX_BATCH))
+    problems.push({ field: 'to', message: `must hold 1 to ${MAX_BATCH} numbers` });
+  else
+    list.forEach((value, i) => {
+      const field = Array.isArray(dto.to) ? `to[${i}]` : 'to';
+      const destination = typeof value === 'string' ? normalizeDestination(value) : null;
+      if (!destination) problems.push({ field, message: 'must be a phone number in E.164 with country code (e.g. +15551234567) or a sip: URI' });
+      else destinations.push(destination);
+    });
+
+  if (dto.metadata !== undefined) {
+    const entries = Object.entries(dto.metadata);
+    if (entries.length > MAX_METADATA_KEYS) problems.push({ field: 'metadata', message: `at most ${MAX_METADATA_KEYS} keys` });
+    for (const [key, value] of entries) {
+      if (key.length > 40) problems.push({ field: `metadata.${key.slice(0, 40)}`, message: 'keys are at most 40 characters' });
+      else if (typeof value !== 'string') problems.push({ field: `metadata.${key}`, message: 'values are strings' });
+      else if (value.length > MAX_METADATA_VALUE) problems.push({ field: `metadata.${key}`, message: `values are at most ${MAX_METADATA_VALUE} characters` });
+    }
+  }
+  if (dto.variables !== undefined)
+    for (const [key, value] of Object.entries(dto.variables))
+      if (typeof value !== 'string') problems.push({ field: `variables.${key}`, message: 'values are strings' });
+  return { destinations, problems };
+}

@@ -1,0 +1,56 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProviderCall } from '@switchboard/core';
+import { CallEntity } from './call.entity';
+import { mergeProviderCall } from './call-merge';
+
+const call = (over: Partial<CallEntity> = {}): CallEntity =>
+  Object.assign(new CallEntity(), {
+    id: 'call_x', status: 'queued', providerStatus: 'pending', providerCallId: 'v1', from: null, durationSeconds: null,
+    costAmount: null, costCurrency: null, startedAt: null, answeredAt: null, endedAt: null, endReason: null, error: null,
+    recordingUrl: null, summary: null, transcript: null, analysis: null, ...over,
+  });
+
+const vendor = (over: Partial<ProviderCall> = {}): ProviderCall => ({
+  providerCallId: 'v1', status: 'queued', providerStatus: 'pending', direction: 'outbound', to: '+15550001111', from: null,
+  providerAgentId: null, durationSeconds: null, cost: null, createdAt: null, startedAt: null, answeredAt: null, endedAt: null,
+  endReason: null, error: null, recordingUrl: null, summary: null, transcript: null, analysis: null, metadata: null, ...over,
+});
+
+describe('mergeProviderCall', () => {
+  it('moves the status forward and names the event after the new status', () => {
+    const sut = mergeProviderCall(call(), vendor({ status: 'ringing', providerStatus: 'ringing' }));
+    assert.equal(sut.changes.status, 'ringing');
+    assert.deepEqual(sut.events, ['call.ringing']);
+    assert.equal(sut.previousStatus, 'queued');
+  });
+
+  it('produces no event for a repeated or stale report', () => {
+    assert.deepEqual(mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'ringing' })).events, []);
+    assert.deepEqual(mergeProviderCall(call(), vendor()).events, []);
+  });
+
+  it('announces a recording, transcript and summary once, when they first appear', () => {
+    const done = vendor({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 });
+    const first = mergeProviderCall(call({ status: 'in_progress' }), done);
+    assert.deepEqual(first.events, ['call.completed', 'call.recording_ready', 'call.transcript_ready', 'call.summary_ready']);
+    const again = mergeProviderCall(call({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 }), done);
+    assert.deepEqual(again.events, []);
+  });
+
+  it('never leaves a terminal status, and a late report only fills empty fields', () => {
+    const sut = mergeProviderCall(
+      call({ status: 'completed', durationSeconds: 30 }),
+      vendor({ status: 'in_progress', durationSeconds: 5, recordingUrl: 'https://late' }),
+    );
+    assert.equal(sut.changes.status, undefined);
+    assert.equal(sut.changes.durationSeconds, undefined);
+    assert.equal(sut.changes.recordingUrl, 'https://late');
+    assert.deepEqual(sut.events, ['call.recording_ready']);
+  });
+
+  it('reports other factual changes as call.updated', () => {
+    const sut = mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'in_progress', answeredAt: '2026-01-01T00:00:00.000Z' }));
+    assert.deepEqual(sut.events, ['call.updated']);
+  });
+});

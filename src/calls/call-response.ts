@@ -1,0 +1,44 @@
+import { CallEntity } from './call.entity';
+
+/** The contract's call object (API.md "Calls"); entities never reach the wire. */
+export function toCallResponse(call: CallEntity) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: call.id,
+    object: 'call' as const,
+    direction: call.direction,
+    status: call.status,
+    provider_status: call.providerStatus,
+    provider: call.provider,
+    connection_id: call.connectionId,
+    provider_call_id: call.providerCallId,
+    agent_id: call.agentId,
+    to: call.to,
+    from: call.from,
+    customer: call.customer,
+    context: call.context,
+    first_message: call.firstMessage,
+    variables: call.variables,
+    metadata: call.metadata,
+    record: call.record,
+    max_duration_seconds: call.maxDurationSeconds,
+    webhook_url: call.webhookUrl,
+    duration_seconds: call.durationSeconds,
+    cost: call.costAmount === null ? null : { amount: call.costAmount, currency: call.costCurrency ?? 'USD' },
+    created_at: call.createdAt.toISOString(),
+    started_at: iso(call.startedAt),
+    answered_at: iso(call.answeredAt),
+    ended_at: iso(call.endedAt),
+    updated_at: call.updatedAt.toISOString(),
+    end_reason: call.endReason,
+    error: call.error,
+    recording_url: call.recordingUrl,
+    summary: call.summary,
+    transcript: call.transcript,
+    analysis: call.analysis,
+    attempts: call.attempts,
+    warnings: call.warnings,
+  };
+}
+
+export type CallResponse = ReturnType<typeof toCallResponse>;

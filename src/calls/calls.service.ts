@@ -1,0 +1,288 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import {
+  CapabilityUnsupportedError,
+  ConflictError,
+  GatewayError,
+  isIdOf,
+  isTerminal,
+  newId,
+  NotFoundError,
+  ProviderAdapter,
+  ProviderCall,
+  ProviderError,
+  ValidationFailedError,
+} from '@switchboard/core';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AgentsService } from '../agents/agents.service';
+import { EventsService } from '../events/events.service';
+import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
+import { ProvidersService } from '../providers/providers.service';
+import { CallEntity } from './call.entity';
+import { checkCallInput } from './call-input';
+import { CallEventType, mergeProviderCall } from './call-merge';
+import { CallResponse, toCallResponse } from './call-response';
+import { CallRouter } from './call-router';
+import { Destination } from './destination';
+import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
+import { listCalls } from './calls.query';
+
+/** A call not re-read from its vendor for this long is refreshed when read (no webhooks yet). */
+const REFRESH_AFTER_MS = 250;
+
+@Injectable()
+export class CallsService {
+  private readonly logger = new Logger(CallsService.name);
+
+  constructor(
+    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agents: AgentsService,
+    private readonly providers: ProvidersService,
+    private readonly events: EventsService,
+    private readonly router: CallRouter,
+  ) {}
+
+  /** One `to` → the call; an array → `{ data: [...] }`, each element a call or its own error. */
+  async create(dto: CreateCallDto): Promise<CallResponse | { data: unknown[] }> {
+    const { destinations, problems } = checkCallInput(dto);
+    const agent = isIdOf('agent', dto.agent_id) ? await this.agents.find(dto.agent_id).catch(() => null) : null;
+    if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
+    if (problems.length) throw new ValidationFailedError(problems);
+    const target = await this.router.choose(agent!, dto);
+    for (const destination of destinations) this.requireDestinationSupport(target.connection, destination);
+
+    if (!Array.isArray(dto.to)) return this.placeOne(dto, agent!.id, target, destinations[0], true);
+    const data: unknown[] = [];
+    for (const destination of destinations) {
+      try {
+        data.push(await this.placeOne(dto, agent!.id, target, destination, false));
+      } catch (e) {
+        if (!(e instanceof GatewayError)) throw e;
+        data.push({ object: 'error', to: destination.value, error: { code: e.code, message: e.message, details: e.details } });
+      }
+    }
+    return { data };
+  }
+
+  async list(query: ListCallsDto): Promise<{ data: CallResponse[]; has_more: boolean; next_cursor: string | null }> {
+    const page = await listCalls(this.calls, query);
+    const rows = await Promise.all(page.rows.map((row) => this.refreshIfStale(row)));
+    return { data: rows.map(toCallResponse), has_more: page.has_more, next_cursor: page.next_cursor };
+  }
+
+  async get(id: string, refresh = false): Promise<CallResponse> {
+    const call = await this.find(id);
+    return toCallResponse(refresh ? await this.refresh(call, true) : await this.refreshIfStale(call));
+  }
+
+  async cancel(id: string): Promise<CallResponse> {
+    const call = await this.refreshIfStale(await this.find(id));
+    if (isTerminal(call.status)) throw new ConflictError(`Call ${id} has already ended (${call.status}).`);
+    const { connection, adapter } = await this.adapterOf(call);
+    if (!adapter.capabilities.cancelCall) throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
+    await adapter.cancelCall(call.providerCallId!);
+    const refreshed = await this.refresh(call, false);
+    // Ended by us before anyone answered: that is a cancellation, whatever the vendor calls it.
+    if (!refreshed.answeredAt && refreshed.status !== 'canceled') {
+      return toCallResponse(await this.apply(refreshed, { ...vendorViewOf(refreshed), status: 'canceled', providerStatus: refreshed.providerStatus ?? 'canceled' }));
+    }
+    return toCallResponse(refreshed);
+  }
+
+  async control(id: string, dto: ControlCallDto): Promise<CallResponse> {
+    const call = await this.refreshIfStale(await this.find(id));
+    const { connection, adapter } = await this.adapterOf(call);
+    if (!adapter.capabilities.control.includes(dto.action)) throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
+    if (!['ringing', 'in_progress'].includes(call.status)) throw new ConflictError(`Call ${id} is not live (${call.status}).`);
+    const problems = [];
+    if (['say', 'inject_context'].includes(dto.action) && !dto.text) problems.push({ field: 'text', message: `is required for ${dto.action}` });
+    if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
+    if (problems.length) throw new ValidationFailedError(problems);
+    await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to: dto.to });
+    return toCallResponse(await this.refresh(call, false));
+  }
+
+  async remove(id: string): Promise<void> {
+    const call = await this.refreshIfStale(await this.find(id));
+    if (!isTerminal(call.status)) throw new ConflictError(`Call ${id} is still active (${call.status}); cancel it or wait for it to end.`);
+    if (call.connectionId && call.providerCallId) {
+      const connection = await this.providers.find(call.connectionId).catch(() => null);
+      const adapter = connection ? this.providers.adapterFor(connection) : null;
+      if (adapter?.capabilities.deleteCall) await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
+    }
+    await this.dataSource.transaction(async (tx) => {
+      await this.events.deleteForCall(tx, id);
+      await tx.delete(CallEntity, { id });
+    });
+  }
+
+  async timeline(id: string) {
+    await this.find(id);
+    return { data: await this.events.forCall(id) };
+  }
+
+  private async placeOne(dto: CreateCallDto, agentId: string, target: Awaited<ReturnType<CallRouter['choose']>>, destination: Destination, single: boolean) {
+    const { connection, adapter, providerAgentId } = target;
+    const call = this.calls.create({
+      id: newId('call'),
+      direction: 'outbound',
+      status: 'queued',
+      providerStatus: null,
+      provider: connection.provider,
+      connectionId: connection.id,
+      providerCallId: null,
+      agentId,
+      to: destination.value,
+      from: dto.from ?? connection.defaults.from ?? null,
+      customer: dto.customer ? { ...dto.customer } : null,
+      context: dto.context ?? null,
+      firstMessage: dto.first_message ?? null,
+      variables: dto.variables ?? null,
+      metadata: dto.metadata ?? {},
+      record: dto.record ?? true,
+      maxDurationSeconds: dto.max_duration_seconds ?? null,
+      webhookUrl: dto.webhook_url ?? null,
+      attempts: [],
+      warnings: [],
+    });
+    await this.dataSource.transaction(async (tx) => {
+      await tx.save(CallEntity, call);
+      const saved = await tx.findOneByOrFail(CallEntity, { id: call.id });
+      await this.emit(tx, saved, ['call.created'], null);
+    });
+    try {
+      const result = await adapter.createCall({
+        to: destination.value,
+        from: call.from ?? undefined,
+        providerAgentId,
+        firstMessage: call.firstMessage ?? undefined,
+        context: call.context ?? undefined,
+        variables: call.variables ?? undefined,
+        record: call.record,
+        maxDurationSeconds: call.maxDurationSeconds ?? undefined,
+        metadata: call.metadata,
+        customer: call.customer,
+        reference: call.id,
+      });
+      const attempt = { connection_id: connection.id, provider: connection.provider, outcome: 'created' as const, error_code: null, at: new Date().toISOString() };
+      return toCallResponse(await this.apply(call, result.call, { attempts: [attempt], warnings: result.warnings, syncedAt: new Date() }));
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      await this.recordFailedAttempt(call, connection, e);
+      if (e.kind === 'invalid_request' && e.fieldErrors.length && single) throw new ValidationFailedError(e.fieldErrors);
+      throw e;
+    }
+  }
+
+  private async recordFailedAttempt(call: CallEntity, connection: ProviderConnectionEntity, error: ProviderError): Promise<void> {
+    const ambiguous = error.kind === 'ambiguous';
+    const attempt = { connection_id: connection.id, provider: connection.provider, outcome: ambiguous ? ('ambiguous' as const) : ('failed' as const), error_code: error.vendorCode ?? error.kind, at: new Date().toISOString() };
+    await this.dataSource.transaction(async (tx) => {
+      const current = await tx.findOneByOrFail(CallEntity, { id: call.id });
+      const changes: Partial<CallEntity> = { attempts: [...current.attempts, attempt] };
+      // An ambiguous create may have dialed: the call stays queued until it is found or reconciled.
+      if (!ambiguous) Object.assign(changes, { status: 'failed', error: { code: 'provider_error', message: error.message }, endReason: 'provider_rejected' });
+      await tx.update(CallEntity, { id: call.id }, changes as QueryDeepPartialEntity<CallEntity>);
+      const updated = await tx.findOneByOrFail(CallEntity, { id: call.id });
+      await this.emit(tx, updated, ambiguous ? ['call.attempt_failed'] : ['call.attempt_failed', 'call.failed'], current.status);
+    });
+  }
+
+  /** Applies a vendor view in one transaction with its events (outbox), row-locked. */
+  private async apply(call: CallEntity, vendor: ProviderCall, extra: Partial<CallEntity> = {}): Promise<CallEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const current = await tx.findOne(CallEntity, { where: { id: call.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw new NotFoundError('call', call.id);
+      const { changes, events, previousStatus } = mergeProviderCall(current, vendor);
+      const all = { ...changes, ...extra, syncedAt: new Date() };
+      await tx.update(CallEntity, { id: call.id }, all as QueryDeepPartialEntity<CallEntity>);
+      const updated = await tx.findOneByOrFail(CallEntity, { id: call.id });
+      if (events.length) await this.emit(tx, updated, events, previousStatus);
+      return updated;
+    });
+  }
+
+  private async emit(tx: EntityManager, call: CallEntity, types: CallEventType[], previousStatus: string | null): Promise<void> {
+    const snapshot = toCallResponse(call);
+    for (const type of types) {
+      await this.events.append(tx, type, call.id, {
+        call: snapshot,
+        ...(previousStatus && previousStatus !== call.status ? { previous_status: previousStatus } : {}),
+        provider: call.provider ? { name: call.provider, event_type: call.providerStatus, received_at: new Date().toISOString() } : undefined,
+      });
+    }
+  }
+
+  private async refreshIfStale(call: CallEntity): Promise<CallEntity> {
+    if (isTerminal(call.status) || !call.providerCallId) return call;
+    if (call.syncedAt && Date.now() - call.syncedAt.getTime() < REFRESH_AFTER_MS) return call;
+    try {
+      return await this.refresh(call, false);
+    } catch (e) {
+      // Reading must not fail because a vendor is down: serve what is cached.
+      this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Refresh from the provider failed; serving the cached call');
+      return call;
+    }
+  }
+
+  private async refresh(call: CallEntity, strict: boolean): Promise<CallEntity> {
+    if (!call.providerCallId || !call.connectionId) return call;
+    const { adapter } = await this.adapterOf(call);
+    if (!adapter.capabilities.getCall) return call;
+    try {
+      return await this.apply(call, await adapter.getCall(call.providerCallId));
+    } catch (e) {
+      if (strict) throw e;
+      throw e;
+    }
+  }
+
+  private async adapterOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+    if (!call.connectionId) throw new ConflictError(`Call ${call.id} was never placed with a provider.`);
+    return this.providers.withAdapter(call.connectionId);
+  }
+
+  private requireDestinationSupport(connection: ProviderConnectionEntity, destination: Destination): void {
+    if (destination.kind === 'sip' && !this.providers.adapterFor(connection).capabilities.sipDestinations)
+      throw new CapabilityUnsupportedError(connection.provider, 'sipDestinations');
+  }
+
+  private ignoreGone(e: unknown): void {
+    if (e instanceof ProviderError && e.kind === 'not_found') return;
+    throw e;
+  }
+
+  private async find(id: string): Promise<CallEntity> {
+    const call = isIdOf('call', id) ? await this.calls.findOneBy({ id }) : null;
+    if (!call) throw new NotFoundError('call', id);
+    return call;
+  }
+}
+
+/** The gateway's own copy as a vendor view, for local transitions such as a cancellation. */
+function vendorViewOf(call: CallEntity): ProviderCall {
+  return {
+    providerCallId: call.providerCallId ?? '',
+    status: call.status,
+    providerStatus: call.providerStatus ?? '',
+    direction: call.direction,
+    to: call.to,
+    from: call.from,
+    providerAgentId: null,
+    durationSeconds: null,
+    cost: null,
+    createdAt: null,
+    startedAt: null,
+    answeredAt: null,
+    endedAt: null,
+    endReason: null,
+    error: null,
+    recordingUrl: null,
+    summary: null,
+    transcript: null,
+    analysis: null,
+    metadata: null,
+  };
+}

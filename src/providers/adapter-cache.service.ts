@@ -1,0 +1,49 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable } from '@nestjs/common';
+import { ProviderAdapter, ProviderName } from '@switchboard/core';
+import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
+import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { ConnectionHealth } from './connection-health';
+import { ProviderConnectionEntity } from './provider-connection.entity';
+
+/**
+ * One immutable adapter per connection, cached under id + credentials version (a changed
+ * key or URL builds a new one; nothing is mutated per request).
+ */
+@Injectable()
+export class AdapterCache {
+  private readonly adapters = new Map<string, { version: string; adapter: ProviderAdapter }>();
+  private readonly health = new Map<string, ConnectionHealth>();
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly cipher: CredentialCipher,
+  ) {}
+
+  adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
+    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}`;
+    const cached = this.adapters.get(connection.id);
+    if (cached && cached.version === version) return cached.adapter;
+    const registration = PROVIDERS[connection.provider as ProviderName];
+    const adapter = registration.create({
+      baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
+      credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
+      defaults: connection.defaults,
+      http: this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      now: () => new Date(),
+    });
+    this.adapters.set(connection.id, { version, adapter });
+    return adapter;
+  }
+
+  healthOf(connectionId: string): ConnectionHealth {
+    let health = this.health.get(connectionId);
+    if (!health) this.health.set(connectionId, (health = new ConnectionHealth()));
+    return health;
+  }
+
+  forget(connectionId: string): void {
+    this.adapters.delete(connectionId);
+    this.health.delete(connectionId);
+  }
+}

@@ -1,0 +1,27 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { CallEntity } from '../calls/call.entity';
+import { AdapterCache } from './adapter-cache.service';
+import { ProviderConnectionEntity } from './provider-connection.entity';
+import { ProvidersController } from './providers.controller';
+import { ProvidersService } from './providers.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ProviderConnectionEntity, CallEntity]),
+    // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
+    HttpModule.register({
+      timeout: 10_000,
+      maxRedirects: 0,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
+    }),
+  ],
+  controllers: [ProvidersController],
+  providers: [ProvidersService, AdapterCache],
+  exports: [ProvidersService],
+})
+export class ProvidersModule {}

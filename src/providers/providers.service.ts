@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  CapabilityUnsupportedError,
+  ConflictError,
+  isIdOf,
+  newId,
+  NotFoundError,
+  ProviderAdapter,
+  ProviderCapabilities,
+  ProviderName,
+  TERMINAL_STATUSES,
+  VendorAgent,
+  VendorNumber,
+} from '@switchboard/core';
+import { PROVIDERS } from '@switchboard/providers';
+import { In, Not, Repository } from 'typeorm';
+import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { ListQueryDto, Page, paginate } from '../common/pagination';
+import { CallEntity } from '../calls/call.entity';
+import { AdapterCache } from './adapter-cache.service';
+import { HealthView } from './connection-health';
+import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
+import { ProviderConnectionEntity } from './provider-connection.entity';
+
+export interface ConnectionResponse {
+  id: string;
+  object: 'provider_connection';
+  provider: string;
+  name: string;
+  base_url: string;
+  defaults: Record<string, string>;
+  priority: number;
+  weight: number;
+  cost_per_minute: number | null;
+  rate_limits: Record<string, unknown>;
+  enabled: boolean;
+  origin: string;
+  capabilities: ProviderCapabilities;
+  health: HealthView;
+  created_at: string;
+  updated_at: string;
+}
+
+@Injectable()
+export class ProvidersService {
+  constructor(
+    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
+    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    private readonly cipher: CredentialCipher,
+    private readonly adapters: AdapterCache,
+  ) {}
+
+  async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
+    const entity = this.connections.create({
+      id: newId('connection'),
+      provider: dto.provider,
+      name: dto.name,
+      credentialsEncrypted: this.cipher.encryptJson({ ...dto.credentials }),
+      credentialsVersion: 1,
+      baseUrl: dto.base_url ?? null,
+      defaults: { ...(dto.defaults ?? {}) },
+      priority: dto.priority ?? 100,
+      weight: dto.weight ?? 1,
+      costPerMinute: dto.cost_per_minute ?? null,
+      rateLimits: dto.rate_limits ?? {},
+      enabled: dto.enabled ?? true,
+      origin,
+    });
+    await this.connections.save(entity);
+    return this.toResponse(await this.connections.findOneByOrFail({ id: entity.id }));
+  }
+
+  async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
+    const page = await paginate(this.connections.createQueryBuilder('c'), query);
+    return { data: page.rows.map((c) => this.toResponse(c)), has_more: page.has_more, next_cursor: page.next_cursor };
+  }
+
+  async get(id: string): Promise<ConnectionResponse> {
+    return this.toResponse(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateProviderDto): Promise<ConnectionResponse> {
+    const connection = await this.find(id);
+    if (dto.name !== undefined) connection.name = dto.name;
+    if (dto.credentials !== undefined) {
+      connection.credentialsEncrypted = this.cipher.encryptJson({ ...dto.credentials });
+      connection.credentialsVersion += 1;
+    }
+    if (dto.base_url !== undefined) connection.baseUrl = dto.base_url;
+    if (dto.defaults !== undefined) connection.defaults = { ...connection.defaults, ...dto.defaults };
+    if (dto.priority !== undefined) connection.priority = dto.priority;
+    if (dto.weight !== undefined) connection.weight = dto.weight;
+    if (dto.cost_per_minute !== undefined) connection.costPerMinute = dto.cost_per_minute;
+    if (dto.rate_limits !== undefined) connection.rateLimits = dto.rate_limits;
+    if (dto.enabled !== undefined) connection.enabled = dto.enabled;
+    await this.connections.save(connection);
+    return this.toResponse(await this.find(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    const connection = await this.find(id);
+    const active = await this.calls.count({ where: { connectionId: id, status: Not(In([...TERMINAL_STATUSES])) } });
+    if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s); delete it once they have ended.`);
+    await this.connections.delete({ id: connection.id });
+    this.adapters.forget(id);
+  }
+
+  async vendorAgents(id: string): Promise<{ data: VendorAgent[] }> {
+    const { connection, adapter } = await this.withAdapter(id);
+    this.require(connection, adapter, 'listAgents');
+    return { data: await adapter.listAgents() };
+  }
+
+  async vendorNumbers(id: string): Promise<{ data: VendorNumber[] }> {
+    const { connection, adapter } = await this.withAdapter(id);
+    this.require(connection, adapter, 'listNumbers');
+    return { data: await adapter.listNumbers() };
+  }
+
+  async find(id: string): Promise<ProviderConnectionEntity> {
+    const connection = isIdOf('connection', id) ? await this.connections.findOneBy({ id }) : null;
+    if (!connection) throw new NotFoundError('provider connection', id);
+    return connection;
+  }
+
+  async withAdapter(id: string): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+    const connection = await this.find(id);
+    return { connection, adapter: this.adapters.adapterFor(connection) };
+  }
+
+  adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
+    return this.adapters.adapterFor(connection);
+  }
+
+  private require(connection: ProviderConnectionEntity, adapter: ProviderAdapter, capability: 'listAgents' | 'listNumbers'): void {
+    if (!adapter.capabilities[capability]) throw new CapabilityUnsupportedError(connection.provider, capability);
+  }
+
+  toResponse(c: ProviderConnectionEntity): ConnectionResponse {
+    const registration = PROVIDERS[c.provider as ProviderName];
+    return {
+      id: c.id,
+      object: 'provider_connection',
+      provider: c.provider,
+      name: c.name,
+      base_url: c.baseUrl ?? registration.defaultBaseUrl,
+      defaults: c.defaults,
+      priority: c.priority,
+      weight: c.weight,
+      cost_per_minute: c.costPerMinute,
+      rate_limits: c.rateLimits,
+      enabled: c.enabled,
+      origin: c.origin,
+      capabilities: registration.capabilities,
+      health: this.adapters.healthOf(c.id).view(),
+      created_at: c.createdAt.toISOString(),
+      updated_at: c.updatedAt.toISOString(),
+    };
+  }
+}
