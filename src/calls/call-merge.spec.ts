@@ -17,24 +17,26 @@ const vendor = (over: Partial<ProviderCall> = {}): ProviderCall => ({
   endReason: null, error: null, recordingUrl: null, summary: null, transcript: null, analysis: null, metadata: null, ...over,
 });
 
+const NOW = new Date('2026-01-01T00:05:00.000Z');
+
 describe('mergeProviderCall', () => {
   it('moves the status forward and names the event after the new status', () => {
-    const sut = mergeProviderCall(call(), vendor({ status: 'ringing', providerStatus: 'ringing' }));
+    const sut = mergeProviderCall(call(), vendor({ status: 'ringing', providerStatus: 'ringing' }), NOW);
     assert.equal(sut.changes.status, 'ringing');
     assert.deepEqual(sut.events, ['call.ringing']);
     assert.equal(sut.previousStatus, 'queued');
   });
 
   it('produces no event for a repeated or stale report', () => {
-    assert.deepEqual(mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'ringing' })).events, []);
-    assert.deepEqual(mergeProviderCall(call(), vendor()).events, []);
+    assert.deepEqual(mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'ringing' }), NOW).events, []);
+    assert.deepEqual(mergeProviderCall(call(), vendor(), NOW).events, []);
   });
 
   it('announces a recording, transcript and summary once, when they first appear', () => {
     const done = vendor({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 });
-    const first = mergeProviderCall(call({ status: 'in_progress' }), done);
+    const first = mergeProviderCall(call({ status: 'in_progress' }), done, NOW);
     assert.deepEqual(first.events, ['call.completed', 'call.recording_ready', 'call.transcript_ready', 'call.summary_ready']);
-    const again = mergeProviderCall(call({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 }), done);
+    const again = mergeProviderCall(call({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 }), done, NOW);
     assert.deepEqual(again.events, []);
   });
 
@@ -42,6 +44,7 @@ describe('mergeProviderCall', () => {
     const sut = mergeProviderCall(
       call({ status: 'completed', durationSeconds: 30 }),
       vendor({ status: 'in_progress', durationSeconds: 5, recordingUrl: 'https://late' }),
+      NOW,
     );
     assert.equal(sut.changes.status, undefined);
     assert.equal(sut.changes.durationSeconds, undefined);
@@ -49,8 +52,14 @@ describe('mergeProviderCall', () => {
     assert.deepEqual(sut.events, ['call.recording_ready']);
   });
 
+  it("stamps the end with the time it was observed when the vendor gives none, and keeps the vendor's own", () => {
+    assert.deepEqual(mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'completed' }), NOW).changes.endedAt, NOW);
+    const own = mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'completed', endedAt: '2026-01-01T00:04:00.000Z' }), NOW);
+    assert.equal(own.changes.endedAt?.toISOString(), '2026-01-01T00:04:00.000Z');
+  });
+
   it('reports other factual changes as call.updated', () => {
-    const sut = mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'in_progress', answeredAt: '2026-01-01T00:00:00.000Z' }));
+    const sut = mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'in_progress', answeredAt: '2026-01-01T00:00:00.000Z' }), NOW);
     assert.deepEqual(sut.events, ['call.updated']);
   });
 });

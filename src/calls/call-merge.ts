@@ -23,9 +23,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * What a vendor's view of a call changes in the gateway's copy, and which unified events
  * that makes. The status only moves forward (core status machine). Once the call is
  * terminal, a late report only fills fields that are still empty, so a stale view can
- * never overwrite the final facts. Pure: the caller saves and appends.
+ * never overwrite the final facts. Pure (the clock comes in as `observedAt`): the caller
+ * saves and appends.
  */
-export function mergeProviderCall(current: CallEntity, vendor: ProviderCall): MergeResult {
+export function mergeProviderCall(current: CallEntity, vendor: ProviderCall, observedAt: Date): MergeResult {
   const changes: Partial<CallEntity> = {};
   const events: CallEventType[] = [];
   const terminal = isTerminal(current.status);
@@ -53,6 +54,9 @@ export function mergeProviderCall(current: CallEntity, vendor: ProviderCall): Me
   fill('startedAt', date(vendor.startedAt));
   fill('answeredAt', date(vendor.answeredAt));
   fill('endedAt', date(vendor.endedAt));
+  // Some vendors (KaiCalls) report no end time at all: the moment the gateway first saw the
+  // call finished is the best bound there is, and better than a finished call with no end.
+  if (isTerminal(status) && !terminal && !vendor.endedAt && !current.endedAt) changes.endedAt = observedAt;
   fill('endReason', vendor.endReason);
   fill('error', vendor.error);
   fill('analysis', vendor.analysis);

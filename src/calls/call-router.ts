@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { GatewayError, isIdOf, PROVIDER_NAMES, ProviderAdapter, ValidationFailedError } from '@switchboard/core';
+import { FieldProblem, GatewayError, isIdOf, PROVIDER_NAMES, ProviderAdapter, ValidationFailedError } from '@switchboard/core';
 import { In, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
@@ -25,6 +25,17 @@ export class CallRouter {
     private readonly providers: ProvidersService,
   ) {}
 
+  /** Problems with `provider` that need no agent, so they are reported with all the others. */
+  async problems(dto: CreateCallDto): Promise<FieldProblem[]> {
+    const wanted = dto.provider;
+    if (wanted === undefined) return [];
+    if (!isIdOf('connection', wanted) && !(PROVIDER_NAMES as readonly string[]).includes(wanted))
+      return [{ field: 'provider', message: `must be a connection id or one of ${PROVIDER_NAMES.join(', ')}` }];
+    if (isIdOf('connection', wanted) && !(await this.connections.existsBy({ id: wanted })))
+      return [{ field: 'provider', message: 'no such provider connection' }];
+    return [];
+  }
+
   async choose(agent: AgentEntity, dto: CreateCallDto): Promise<CallTarget> {
     const bound = new Map(agent.bindings.map((b) => [b.connectionId, b]));
     const rows = bound.size ? await this.connections.findBy({ id: In([...bound.keys()]) }) : [];
@@ -32,10 +43,8 @@ export class CallRouter {
 
     if (dto.provider !== undefined) {
       const wanted = dto.provider;
-      if (!isIdOf('connection', wanted) && !(PROVIDER_NAMES as readonly string[]).includes(wanted))
-        throw new ValidationFailedError([{ field: 'provider', message: `must be a connection id or one of ${PROVIDER_NAMES.join(', ')}` }]);
-      if (isIdOf('connection', wanted) && !(await this.connections.existsBy({ id: wanted })))
-        throw new ValidationFailedError([{ field: 'provider', message: 'no such provider connection' }]);
+      const problems = await this.problems(dto);
+      if (problems.length) throw new ValidationFailedError(problems);
       candidates = candidates.filter((c) => c.id === wanted || c.provider === wanted);
       if (!candidates.length) throw new ValidationFailedError([{ field: 'provider', message: `agent ${agent.id} has no enabled binding on ${wanted}` }]);
     }

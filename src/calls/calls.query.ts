@@ -32,8 +32,9 @@ export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
       );
     }
   }
-  if (query.created_after) qb.andWhere('c.created_at > :after', { after: new Date(query.created_after) });
-  if (query.created_before) qb.andWhere('c.created_at < :before', { before: new Date(query.created_before) });
+  // The API shows milliseconds and Postgres keeps microseconds: compare what the client saw.
+  if (query.created_after) qb.andWhere(`date_trunc('milliseconds', c.created_at) > :after`, { after: new Date(query.created_after) });
+  if (query.created_before) qb.andWhere(`date_trunc('milliseconds', c.created_at) < :before`, { before: new Date(query.created_before) });
   if (query.metadata && Object.keys(query.metadata).length) qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
   return paginate(qb, query);
 }

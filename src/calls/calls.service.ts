@@ -49,6 +49,7 @@ export class CallsService {
     const { destinations, problems } = checkCallInput(dto);
     const agent = isIdOf('agent', dto.agent_id) ? await this.agents.find(dto.agent_id).catch(() => null) : null;
     if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
+    problems.push(...(await this.router.problems(dto)));
     if (problems.length) throw new ValidationFailedError(problems);
     const target = await this.router.choose(agent!, dto);
     for (const destination of destinations) this.requireDestinationSupport(target.connection, destination);
@@ -74,7 +75,7 @@ export class CallsService {
 
   async get(id: string, refresh = false): Promise<CallResponse> {
     const call = await this.find(id);
-    return toCallResponse(refresh ? await this.refresh(call, true) : await this.refreshIfStale(call));
+    return toCallResponse(refresh ? await this.refresh(call) : await this.refreshIfStale(call));
   }
 
   async cancel(id: string): Promise<CallResponse> {
@@ -83,7 +84,7 @@ export class CallsService {
     const { connection, adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.cancelCall) throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
     await adapter.cancelCall(call.providerCallId!);
-    const refreshed = await this.refresh(call, false);
+    const refreshed = await this.refresh(call);
     // Ended by us before anyone answered: that is a cancellation, whatever the vendor calls it.
     if (!refreshed.answeredAt && refreshed.status !== 'canceled') {
       return toCallResponse(await this.apply(refreshed, { ...vendorViewOf(refreshed), status: 'canceled', providerStatus: refreshed.providerStatus ?? 'canceled' }));
@@ -101,7 +102,7 @@ export class CallsService {
     if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
     if (problems.length) throw new ValidationFailedError(problems);
     await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to: dto.to });
-    return toCallResponse(await this.refresh(call, false));
+    return toCallResponse(await this.refresh(call));
   }
 
   async remove(id: string): Promise<void> {
@@ -195,7 +196,7 @@ export class CallsService {
     return this.dataSource.transaction(async (tx) => {
       const current = await tx.findOne(CallEntity, { where: { id: call.id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw new NotFoundError('call', call.id);
-      const { changes, events, previousStatus } = mergeProviderCall(current, vendor);
+      const { changes, events, previousStatus } = mergeProviderCall(current, vendor, new Date());
       const all = { ...changes, ...extra, syncedAt: new Date() };
       await tx.update(CallEntity, { id: call.id }, all as QueryDeepPartialEntity<CallEntity>);
       const updated = await tx.findOneByOrFail(CallEntity, { id: call.id });
@@ -219,7 +220,7 @@ export class CallsService {
     if (isTerminal(call.status) || !call.providerCallId) return call;
     if (call.syncedAt && Date.now() - call.syncedAt.getTime() < REFRESH_AFTER_MS) return call;
     try {
-      return await this.refresh(call, false);
+      return await this.refresh(call);
     } catch (e) {
       // Reading must not fail because a vendor is down: serve what is cached.
       this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Refresh from the provider failed; serving the cached call');
@@ -227,16 +228,11 @@ export class CallsService {
     }
   }
 
-  private async refresh(call: CallEntity, strict: boolean): Promise<CallEntity> {
+  private async refresh(call: CallEntity): Promise<CallEntity> {
     if (!call.providerCallId || !call.connectionId) return call;
     const { adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.getCall) return call;
-    try {
-      return await this.apply(call, await adapter.getCall(call.providerCallId));
-    } catch (e) {
-      if (strict) throw e;
-      throw e;
-    }
+    return this.apply(call, await adapter.getCall(call.providerCallId));
   }
 
   private async adapterOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {

@@ -15,7 +15,6 @@ import { ProvidersService } from './providers.service';
     // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
     HttpModule.register({
       timeout: 10_000,
-      maxRedirects: 0,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
     }),

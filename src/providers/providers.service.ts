@@ -7,11 +7,8 @@ import {
   newId,
   NotFoundError,
   ProviderAdapter,
-  ProviderCapabilities,
   ProviderName,
   TERMINAL_STATUSES,
-  VendorAgent,
-  VendorNumber,
 } from '@switchboard/core';
 import { PROVIDERS } from '@switchboard/providers';
 import { In, Not, Repository } from 'typeorm';
@@ -20,6 +17,7 @@ import { ListQueryDto, Page, paginate } from '../common/pagination';
 import { CallEntity } from '../calls/call.entity';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
+import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
 import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 
@@ -36,7 +34,7 @@ export interface ConnectionResponse {
   rate_limits: Record<string, unknown>;
   enabled: boolean;
   origin: string;
-  capabilities: ProviderCapabilities;
+  capabilities: ReturnType<typeof toCapabilitiesResponse>;
   health: HealthView;
   created_at: string;
   updated_at: string;
@@ -106,16 +104,16 @@ export class ProvidersService {
     this.adapters.forget(id);
   }
 
-  async vendorAgents(id: string): Promise<{ data: VendorAgent[] }> {
+  async vendorAgents(id: string) {
     const { connection, adapter } = await this.withAdapter(id);
     this.require(connection, adapter, 'listAgents');
-    return { data: await adapter.listAgents() };
+    return { data: (await adapter.listAgents()).map(toVendorAgentResponse) };
   }
 
-  async vendorNumbers(id: string): Promise<{ data: VendorNumber[] }> {
+  async vendorNumbers(id: string) {
     const { connection, adapter } = await this.withAdapter(id);
     this.require(connection, adapter, 'listNumbers');
-    return { data: await adapter.listNumbers() };
+    return { data: (await adapter.listNumbers()).map(toVendorNumberResponse) };
   }
 
   async find(id: string): Promise<ProviderConnectionEntity> {
@@ -152,7 +150,7 @@ export class ProvidersService {
       rate_limits: c.rateLimits,
       enabled: c.enabled,
       origin: c.origin,
-      capabilities: registration.capabilities,
+      capabilities: toCapabilitiesResponse(registration.capabilities),
       health: this.adapters.healthOf(c.id).view(),
       created_at: c.createdAt.toISOString(),
       updated_at: c.updatedAt.toISOString(),

@@ -59,6 +59,32 @@ describe('gateway process', () => {
     assert.ok(!all.includes('leaky'), 'key-like query parameters are redacted');
   });
 
+  it('never writes a stored provider api_key to any log line, even at trace level and on vendor errors', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const adminKey = 'sk_test_secrecycheckadminkey0123456';
+    const proc = await launch(db, { SWITCHBOARD_ADMIN_KEY: adminKey, LOG_LEVEL: 'trace' });
+    const api = client(proc.url, adminKey);
+    const sandbox = (await api.get('/v1/providers')).body.data as { provider: string; base_url: string }[];
+    const kaicalls = sandbox.find((c) => c.provider === 'kaicalls')!;
+    const secret = 'kc_live_never-log-this-0123456789abcdef';
+    const rotated = 'kc_live_rotated-never-log-this-987654321';
+    // A wrong key, so the vendor answers 401 and the error path runs too.
+    const created = await api.post('/v1/providers', { provider: 'kaicalls', name: 'secret holder', credentials: { api_key: secret }, base_url: kaicalls.base_url });
+    assert.equal(created.status, 201);
+    assert.equal((await api.get(`/v1/providers/${created.body.id}/agents`)).status, 502);
+    assert.equal((await api.patch(`/v1/providers/${created.body.id}`, { credentials: { api_key: rotated } })).status, 200);
+    assert.equal((await api.get(`/v1/providers/${created.body.id}/numbers`)).status, 502);
+    assert.equal((await api.post('/v1/providers', { provider: 'nope', name: 'x', credentials: { api_key: secret } })).status, 422);
+    assert.equal(await proc.stop(), 0);
+
+    const all = proc.stdout.join('\n') + proc.stderr.join('\n');
+    assert.ok(proc.logLines().length > 20, 'trace logging really ran');
+    assert.ok(!all.includes(secret), 'the api_key never appears in a log line');
+    assert.ok(!all.includes(rotated), 'the rotated api_key never appears in a log line');
+    assert.ok(!all.includes('never-log-this'), 'not even in part');
+  });
+
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     const db = await createTestDatabase();
     databases.push(db);

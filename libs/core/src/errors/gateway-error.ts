@@ -76,10 +76,8 @@ export class CapabilityUnsupportedError extends GatewayError {
     readonly provider: string,
     readonly capability: string,
   ) {
-    super(
-      'capability_unsupported',
-      `Provider '${provider}' does not support '${capability}'.`,
-      [{ provider, capability }],
-    );
+    // The wire speaks snake_case like the capability table in provider responses.
+    const name = capability.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    super('capability_unsupported', `Provider '${provider}' does not support '${name}'.`, [{ provider, capability: name }]);
   }
 }

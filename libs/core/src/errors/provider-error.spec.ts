@@ -20,9 +20,10 @@ describe('ProviderError', () => {
     assert.equal(make('invalid_request').isRetryable, false);
   });
 
-  it('maps an ambiguous failure to provider_timeout and others to provider_error', () => {
+  it('maps an ambiguous failure to provider_timeout, a state conflict to conflict, others to provider_error', () => {
     assert.equal(new ProviderError({ provider: 'x', kind: 'ambiguous', message: 'm' }).code, 'provider_timeout');
     assert.equal(new ProviderError({ provider: 'x', kind: 'retryable', message: 'm' }).code, 'provider_error');
+    assert.equal(new ProviderError({ provider: 'x', kind: 'conflict', message: 'm' }).code, 'conflict');
   });
 
   it('reads Retry-After in seconds and as a date, and X-RateLimit-Reset in epoch seconds', () => {

@@ -42,7 +42,8 @@ export class ProviderError extends GatewayError {
 
   constructor(init: ProviderErrorInit) {
     super(
-      init.kind === 'ambiguous' ? 'provider_timeout' : 'provider_error',
+      // A vendor saying "not in this state" is the contract's 409, not a provider failure.
+      init.kind === 'ambiguous' ? 'provider_timeout' : init.kind === 'conflict' ? 'conflict' : 'provider_error',
       init.message,
       [{ provider: init.provider, provider_status: init.status ?? null, provider_error_code: init.vendorCode ?? null }],
     );

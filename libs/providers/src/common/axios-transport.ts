@@ -16,6 +16,8 @@ export function createAxiosTransport(axios: AxiosInstance, defaultTimeoutMs = 10
           params: request.query,
           data: request.body,
           timeout: request.timeoutMs ?? defaultTimeoutMs,
+          // A redirected POST may be replayed as a GET (or re-sent): follow redirects on reads only.
+          maxRedirects: request.method === 'GET' ? 3 : 0,
           validateStatus: () => true,
           responseType: 'text',
           transformResponse: [(data: unknown) => data],

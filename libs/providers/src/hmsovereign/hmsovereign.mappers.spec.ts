@@ -69,7 +69,9 @@ describe('fromHmsSovereignCall', () => {
     assert.equal(call.providerCallId, 'call-_+31687654321_q7w8e9');
     assert.equal(call.status, 'busy');
     assert.equal(call.providerStatus, 'failed');
-    assert.deepEqual(call.error, { code: 'failed', message: 'SIP 486 busy' });
+    // Busy is an outcome, not an error: the vendor's text is the end reason.
+    assert.equal(call.error, null);
+    assert.equal(call.endReason, 'SIP 486 busy');
     assert.equal(call.direction, 'inbound');
     assert.equal(call.from, '+31687654321');
     assert.equal(call.to, '+31201234567');

@@ -84,8 +84,9 @@ export function fromHmsSovereignCall(call: HmsSovereignCall): ProviderCall {
     startedAt: answeredAt,
     answeredAt,
     endedAt: toIsoUtc(call.ended_at),
-    endReason: str(call.end_reason),
-    error: errorText ? { code: normalizeHmsSovereignStatus(call.status) || 'error', message: errorText } : null,
+    // The vendor's error text explains no-answer and busy too; only a real failure is an `error`.
+    endReason: str(call.end_reason) ?? errorText,
+    error: errorText && mapHmsSovereignStatus(call.status, call.error) === 'failed' ? { code: normalizeHmsSovereignStatus(call.status) || 'error', message: errorText } : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
     transcript: transcriptOf(call.messages),

@@ -3,7 +3,7 @@ import { FaultConfig, FaultInjector, faultProblems, VendorFaultResponses } from 
 import { FixedWindowLimiter } from './rate-limiter';
 import { Scenario, ScenarioBook, scenarioProblems } from './scenario';
 import { SimClock } from './sim-clock';
-import { WebhookSender } from './webhook-sender';
+import { DEFAULT_WEBHOOK_POLICY, WebhookPolicy, WebhookSender } from './webhook-sender';
 
 export interface SimulatorOptions {
   /** The API key the simulated account accepts (each vendor has its own default format). */
@@ -12,6 +12,8 @@ export interface SimulatorOptions {
   speed?: number;
   /** Injected randomness, so fault probability and shuffles are testable. */
   random?: () => number;
+  /** Webhook delivery as the vendor documents it (default: no retries, 10 s timeout). */
+  webhookPolicy?: Partial<WebhookPolicy>;
 }
 
 /** Everything a vendor simulator shares: clock, scenarios, faults, rate limits, webhooks. */
@@ -26,7 +28,7 @@ export class SimContext {
     this.clock = new SimClock(options.speed ?? 40);
     const random = options.random ?? Math.random;
     this.faults = new FaultInjector(this.clock, random);
-    this.webhooks = new WebhookSender(this.clock, random);
+    this.webhooks = new WebhookSender(this.clock, random, { ...DEFAULT_WEBHOOK_POLICY, ...options.webhookPolicy });
   }
 }
 
@@ -137,7 +139,10 @@ function registerControlRoutes(app: FastifyInstance, vendor: VendorSimulator, co
     if (body.speed !== undefined) context.clock.speed = body.speed as number;
     const policy = context.webhooks.policy;
     if (body.webhook_retries !== undefined) policy.retries = body.webhook_retries as number;
-    if (body.webhook_retry_delay_ms !== undefined) policy.retryDelayMs = body.webhook_retry_delay_ms as number;
+    if (body.webhook_retry_delay_ms !== undefined) {
+      policy.retryDelayMs = body.webhook_retry_delay_ms as number;
+      policy.retryDelaysMs = undefined;
+    }
     if (body.webhook_timeout_ms !== undefined) policy.timeoutMs = body.webhook_timeout_ms as number;
     if (body.webhook_late_ms !== undefined) policy.lateMs = body.webhook_late_ms as number;
     if (body.rate_limits !== undefined) context.limiter.enabled = body.rate_limits as boolean;

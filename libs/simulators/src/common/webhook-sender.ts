@@ -21,9 +21,11 @@ export interface DeliveryRecord {
 }
 
 export interface WebhookPolicy {
-  /** Extra attempts after a failed one. The vendors document none, so the default is 0. */
+  /** Extra attempts after a failed one. Most vendors document none, so the default is 0. */
   retries: number;
   retryDelayMs: number;
+  /** Per-retry delays (e.g. exponential 1 s, 4 s, 16 s); when set, used instead of retryDelayMs. */
+  retryDelaysMs?: number[];
   timeoutMs: number;
   /** Simulated delay added before each delivery in `late` mode. */
   lateMs: number;
@@ -38,13 +40,17 @@ export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { retries: 0, retryDelayMs:
  */
 export class WebhookSender {
   readonly log: DeliveryRecord[] = [];
-  policy: WebhookPolicy = { ...DEFAULT_WEBHOOK_POLICY };
+  policy: WebhookPolicy;
   private inflight = new Set<Promise<void>>();
 
+  /** `vendorPolicy` is what the vendor documents; reset returns to it. */
   constructor(
     private readonly clock: SimClock,
     private readonly random: () => number = Math.random,
-  ) {}
+    private readonly vendorPolicy: WebhookPolicy = DEFAULT_WEBHOOK_POLICY,
+  ) {
+    this.policy = { ...vendorPolicy };
+  }
 
   stream(mode: WebhookMode): WebhookStream {
     return new WebhookStream(this, mode, this.clock, this.random);
@@ -65,7 +71,7 @@ export class WebhookSender {
 
   reset(): void {
     this.log.length = 0;
-    this.policy = { ...DEFAULT_WEBHOOK_POLICY };
+    this.policy = { ...this.vendorPolicy };
   }
 
   private async attempt(hook: OutgoingWebhook, attempt: number): Promise<void> {
@@ -88,7 +94,8 @@ export class WebhookSender {
     const ok = status !== null && status >= 200 && status < 300;
     if (!ok && attempt <= this.policy.retries) {
       // A reset or close during the wait ends the retries: they belong to a finished test.
-      if (await this.clock.sleepReal(this.policy.retryDelayMs)) await this.attempt(hook, attempt + 1);
+      const delay = this.policy.retryDelaysMs?.[attempt - 1] ?? this.policy.retryDelayMs;
+      if (await this.clock.sleepReal(delay)) await this.attempt(hook, attempt + 1);
     }
   }
 }

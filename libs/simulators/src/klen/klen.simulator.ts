@@ -56,8 +56,11 @@ export class KlenSimulator implements VendorSimulator {
   }
 }
 
+/** klen.md's simulator defaults: 3 retries on non-2xx/timeout, exponential 1 s, 4 s, 16 s. */
+export const KLEN_WEBHOOK_POLICY = { retries: 3, retryDelaysMs: [1_000, 4_000, 16_000] };
+
 export function createKlenSimulator(options: KlenSimulatorOptions = {}): { vendor: KlenSimulator; context: SimContext } {
-  const context = new SimContext(options);
+  const context = new SimContext({ webhookPolicy: KLEN_WEBHOOK_POLICY, ...options });
   return { vendor: new KlenSimulator(context, options), context };
 }
 

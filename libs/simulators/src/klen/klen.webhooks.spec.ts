@@ -136,19 +136,27 @@ describe('Klen simulator webhooks', () => {
     assert.notDeepEqual(events('/all'), COMPLETED_ORDER);
   });
 
-  it('retries a failed delivery only when the retry switch is on (no documented retries)', async () => {
+  it("retries a failed delivery the way klen.md says (3 times: 1 s, 4 s, 16 s), and as configured", async () => {
+    const state = (await k.inspect('/__sim/state')) as { webhook_policy: { retries: number; retryDelaysMs: number[] } };
+    assert.equal(state.webhook_policy.retries, 3);
+    assert.deepEqual(state.webhook_policy.retryDelaysMs, [1000, 4000, 16000]);
+
     await subscribe('/all', ['call.ended']);
     receiver.respondWith = 500;
     await k.createCall({ phone_number: '+15550004444', agent_id: 12 });
-    await waitFor('/all', 1);
-    await sim.context.webhooks.idle();
-    assert.equal(at('/all').length, 1);
+    // The first retry comes one second after the failed attempt.
+    await waitFor('/all', 2);
+    const [first, second] = at('/all');
+    assert.equal(first.raw, second.raw, 'a retry resends the same signed body');
+    assert.ok(second.at - first.at >= 900, `retry after ~1 s, saw ${second.at - first.at} ms`);
 
+    // A reset stops pending retries and restores the policy; a configured policy applies after it.
+    await k.control('/__sim/reset', {});
     receiver.clear();
+    await subscribe('/all', ['call.ended']);
     await k.control('/__sim/config', { webhook_retries: 2, webhook_retry_delay_ms: 10 });
     await k.createCall({ phone_number: '+15550004444', agent_id: 12 });
     await waitFor('/all', 3);
-    assert.equal(new Set(at('/all').map((h) => h.raw)).size, 1, 'retries resend the same signed body');
     const log = (await k.inspect('/__sim/webhooks')) as { deliveries: { attempt: number; status: number }[] };
     assert.deepEqual(log.deliveries.slice(-3).map((d) => [d.attempt, d.status]), [[1, 500], [2, 500], [3, 500]]);
   });
