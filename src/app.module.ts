@@ -12,6 +12,7 @@ import { AgentsModule } from './agents/agents.module';
 import { CallsModule } from './calls/calls.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { CredentialCipher } from './common/crypto/credential-cipher';
 
 export interface AppModuleOptions {
@@ -38,6 +39,7 @@ export class AppModule {
         DatabaseModule.forRoot(options.database),
         MetricsModule,
         AuthModule,
+        IdempotencyModule,
         HealthModule,
         ProvidersModule,
         AgentsModule,

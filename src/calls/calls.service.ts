@@ -28,8 +28,12 @@ import { Destination } from './destination';
 import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
 import { listCalls } from './calls.query';
 
-/** A call not re-read from its vendor for this long is refreshed when read (no webhooks yet). */
-const REFRESH_AFTER_MS = 250;
+/**
+ * A call not re-read from its vendor for this long is refreshed when read (no webhooks yet).
+ * One second keeps a client that polls a page of live calls from spending the vendor's rate
+ * budget (Klen allows 60 requests a minute).
+ */
+const REFRESH_AFTER_MS = 1_000;
 
 @Injectable()
 export class CallsService {

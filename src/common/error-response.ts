@@ -32,6 +32,16 @@ export interface MappedError {
   unexpected: boolean;
 }
 
+/** A response decided earlier (an idempotent replay of a stored error): sent as it was. */
+export class PrecomputedErrorResponse extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('precomputed error response');
+  }
+}
+
 /** Fastify's own errors (body parsing happens before any Nest code runs). */
 const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
@@ -69,6 +79,7 @@ function fromHttpException(error: HttpException): [ErrorCode, string] {
  * whose message leaks nothing (no stack, no SQL, no secrets).
  */
 export function mapError(error: unknown, requestId: string): MappedError {
+  if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false };
   let code: ErrorCode = 'internal';
   let message = 'Internal error. Quote the request id when reporting it.';
   let details: unknown[] = [];

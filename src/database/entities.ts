@@ -2,7 +2,8 @@ import { AgentBindingEntity, AgentEntity } from '../agents/agent.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CallEntity } from '../calls/call.entity';
 import { EventEntity } from '../events/event.entity';
+import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 
 /** Every TypeORM entity of the app; new modules add theirs here. */
-export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity];
+export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity, IdempotencyKeyEntity];

@@ -1,0 +1,104 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, TestGateway } from '../support/test-gateway';
+import { client } from '../support/http';
+import { configureSimulators, dialedBy, Sandbox, sandboxOf } from '../support/calls';
+
+describe('Idempotency-Key on POST', () => {
+  let gw: TestGateway;
+  let api: ReturnType<typeof client>;
+  let sb: Sandbox;
+  const withKey = (key: string) => ({ headers: { 'idempotency-key': key } });
+
+  before(async () => {
+    gw = await startTestGateway();
+    api = client(gw.url, gw.adminKey);
+    sb = await sandboxOf(api);
+    await configureSimulators(sb);
+  });
+  after(() => gw.close());
+
+  it('replays the first response for the same key and body, and acts once', async () => {
+    const body = { name: 'idempotent', scopes: ['calls:read'] };
+    const first = await api.post('/v1/keys', body, withKey('keys-1'));
+    assert.equal(first.status, 201);
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    const again = await api.post('/v1/keys', { scopes: ['calls:read'], name: 'idempotent' }, withKey('keys-1'));
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, first.body);
+    const listed = await api.get('/v1/keys?limit=200');
+    assert.equal(listed.body.data.filter((k: { name: string }) => k.name === 'idempotent').length, 1);
+  });
+
+  it('refuses the same key with a different body', async () => {
+    await api.post('/v1/keys', { name: 'a', scopes: ['calls:read'] }, withKey('keys-2'));
+    const other = await api.post('/v1/keys', { name: 'b', scopes: ['calls:read'] }, withKey('keys-2'));
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error.code, 'idempotency_key_reused');
+  });
+
+  it('releases the key of a request refused with a 4xx, so a corrected retry goes through', async () => {
+    const bad = await api.post('/v1/keys', { name: '', scopes: ['calls:read'] }, withKey('keys-3'));
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.code, 'validation_failed');
+    const fixed = await api.post('/v1/keys', { name: 'fixed', scopes: ['calls:read'] }, withKey('keys-3'));
+    assert.equal(fixed.status, 201);
+  });
+
+  it('keeps keys per gateway key', async () => {
+    const other = (await api.post('/v1/keys', { name: 'other writer', scopes: ['keys:write'] })).body.key;
+    const mine = await api.post('/v1/keys', { name: 'mine', scopes: ['calls:read'] }, withKey('shared-name'));
+    const theirs = await client(gw.url, other).post('/v1/keys', { name: 'theirs', scopes: ['keys:write'] }, withKey('shared-name'));
+    assert.equal(mine.status, 201);
+    assert.equal(theirs.status, 201);
+    assert.notEqual(theirs.body.id, mine.body.id);
+  });
+
+  it('refuses a malformed key', async () => {
+    const res = await api.post('/v1/keys', { name: 'x', scopes: ['calls:read'] }, withKey('x'.repeat(256)));
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.details[0].field, 'Idempotency-Key');
+  });
+
+  it('never dials twice when a call create is retried', async () => {
+    const body = { to: '+15550107001', agent_id: sb.agentId, provider: 'kalem' };
+    const first = await api.post('/v1/calls', body, withKey('call-1'));
+    assert.equal(first.status, 201, first.text);
+    const retry = await api.post('/v1/calls', body, withKey('call-1'));
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(retry.body.id, first.body.id);
+    assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107001')).length, 1);
+  });
+
+  it('answers a concurrent duplicate with 409 idempotency_in_progress while the first is still running', async () => {
+    // The vendor takes 1.5 s to answer the first create.
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'slow', delay_ms: 1500, count: 1 })).status, 200);
+    const body = { to: '+15550107002', agent_id: sb.agentId, provider: 'kalem' };
+    const [a, b] = await Promise.all([
+      api.post('/v1/calls', body, withKey('call-2')),
+      // Sent just after the first has claimed the key.
+      new Promise((r) => setImmediate(r)).then(() => api.post('/v1/calls', body, withKey('call-2'))),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    assert.deepEqual(statuses, [201, 409], `${a.text} | ${b.text}`);
+    const conflict = a.status === 409 ? a : b;
+    assert.equal(conflict.body.error.code, 'idempotency_in_progress');
+    assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107002')).length, 1);
+  });
+
+  it('stores an ambiguous create (504) and replays it: the retry does not dial again', async () => {
+    // The vendor creates the call, then the connection is reset: the outcome is unknown.
+    assert.equal((await sb.vendors.klen.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
+    const body = { to: '+15550107003', agent_id: sb.agentId, provider: 'klen' };
+    const first = await api.post('/v1/calls', body, withKey('call-3'));
+    assert.equal(first.status, 504, first.text);
+    assert.equal(first.body.error.code, 'provider_timeout');
+    const retry = await api.post('/v1/calls', body, withKey('call-3'));
+    assert.equal(retry.status, 504);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(retry.body, first.body);
+    assert.equal((await dialedBy(sb.vendors.klen, (d) => d.request?.phone_number === '+15550107003' || d.phone_number === '+15550107003')).length, 1);
+  });
+});
