@@ -20,7 +20,64 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Gateway key: sk_live_… or sk_test_…' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withContractConventions(SwaggerModule.createDocument(app, config));
+}
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details', 'request_id'],
+      properties: {
+        code: { type: 'string', example: 'validation_failed' },
+        message: { type: 'string' },
+        details: { type: 'array', items: {}, example: [{ field: 'to[1]', message: 'must be a phone number in E.164' }] },
+        request_id: { type: 'string' },
+      },
+    },
+  },
+};
+
+const ERROR_RESPONSES: Record<string, string> = {
+  '400': 'invalid_json: the body is not JSON, or not sent as application/json',
+  '401': 'unauthorized: missing, malformed, unknown or revoked key',
+  '403': 'forbidden: the key lacks the scope',
+  '404': 'not_found: unknown id (also an id of another type)',
+  '409': 'conflict / idempotency_in_progress',
+  '413': 'payload_too_large',
+  '422': 'validation_failed (one details entry per bad field) / idempotency_key_reused / capability_unsupported',
+  '429': 'rate_limited: see Retry-After',
+  '500': 'internal: a bug; leaks nothing',
+};
+
+/**
+ * Adds what every route shares but no decorator states: the error envelope and its
+ * statuses, the Idempotency-Key header on POSTs, and the X-Request-Id header.
+ */
+function withContractConventions(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA } };
+  const error = { $ref: '#/components/schemas/Error' };
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const [method, operation] of Object.entries(item) as [string, { parameters?: unknown[]; responses?: Record<string, unknown> }][]) {
+      operation.responses ??= {};
+      for (const [status, description] of Object.entries(ERROR_RESPONSES))
+        operation.responses[status] ??= { description, content: { 'application/json': { schema: error } } };
+      operation.parameters ??= [];
+      operation.parameters.push({ name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' }, description: 'Echoed on the response; generated when absent' });
+      if (method === 'post')
+        operation.parameters.push({
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', maxLength: 255 },
+          description: 'Same key + same body within 24 h returns the first response (Idempotent-Replayed: true)',
+        });
+    }
+  }
+  return document;
 }
 
 /** `/openapi.json` and a rendered `/docs` page, both public. */

@@ -42,6 +42,9 @@ describe('request ids, health, metrics and OpenAPI', () => {
     assert.ok(spec.body.paths['/v1/keys'].post);
     assert.ok(spec.body.paths['/v1/keys/{id}'].delete);
     assert.ok(spec.body.components.schemas.CreateKeyDto.properties.scopes);
+    assert.ok(spec.body.components.schemas.Error.properties.error);
+    assert.equal(spec.body.paths['/v1/keys'].post.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/Error');
+    assert.ok(spec.body.paths['/v1/keys'].post.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'));
     const docs = await api.get('/docs', { key: null });
     assert.equal(docs.status, 200);
     assert.match(docs.text, /<html/i);
