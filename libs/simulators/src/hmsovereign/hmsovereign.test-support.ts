@@ -1,43 +1,16 @@
 import assert from 'node:assert/strict';
+import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 import type { RunningSimulator } from '../common';
 import { HMSOVEREIGN_BASE_PATH } from './hmsovereign.seed';
 
-/** Documented example shapes, copied from the vendor notes (seed 002 and the webhook pages). */
+/** Documented example shapes from the vendor notes (seed 002 and the webhook pages), via @switchboard/vendor-docs. */
 export const DOCUMENTED = {
-  listResponse: {
-    calls: [
-      {
-        id: 'call-_+31687654321_q7w8e9',
-        caller_phone: '+31687654321',
-        assistant_phone: '+31201234567',
-        status: 'failed',
-        error: 'SIP 486 busy',
-        started_at: null,
-        ended_at: '2026-01-10T08:15:04.000Z',
-        duration_seconds: 0,
-        summary: null,
-        agent_name: 'Afspraken',
-        business_name: 'Tandarts Jansen',
-        created_at: '2026-01-10T08:14:50.000Z',
-        updated_at: '2026-01-10T08:15:04.000Z',
-      },
-    ],
-    pagination: { total: 1, limit: 50, offset: 0 },
-  },
-  outboundResponse: { success: true, call_id: 'call-outbound-k2m4p6', room_name: 'outbound-k2m4p6aa', status: 'dialing' },
-  controlResponse: { success: true, message: 'Command sent successfully' },
-  authError: { error: 'Unauthorized', message: 'Invalid or missing API key' },
-  rateLimitError: { error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' } },
-  statusUpdate: {
-    message: {
-      type: 'status-update',
-      timestamp: '2026-01-10T08:15:00.000Z',
-      call: { id: '8a1e7c52-3b0f-4d7e-9c1a-6f2b9d0e4a77', type: 'inbound_phone_call', status: 'ended-with-error' },
-      phone_number: { number: '+31201234567', name: 'Tandarts Jansen' },
-      customer: { number: '+31687654321' },
-      error: 'STT connection failed',
-    },
-  },
+  listResponse: hms.listCallsResponse,
+  outboundResponse: hms.outboundCallResponse,
+  controlResponse: hms.controlResponse,
+  authError: hms.unauthorizedError,
+  rateLimitError: hms.rateLimitedError,
+  statusUpdate: hms.statusUpdateWebhook,
 } as const;
 
 /** Optional call fields the official SDK types add to the seed's list item. */

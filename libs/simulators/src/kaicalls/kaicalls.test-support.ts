@@ -1,8 +1,10 @@
 /**
- * Test helpers for the KaiCalls specs: an HTTP helper and the documented example shapes,
- * copied from shared/vendors/kaicalls.md (seed examples; SDK additions marked).
+ * Test helpers for the KaiCalls specs: an HTTP helper and the documented example shapes. The
+ * seed's examples come from @switchboard/vendor-docs (the one copy of shared/vendors/kaicalls.md's
+ * examples); the shapes the notes give only as field lists are built here (SDK additions marked).
  */
 import assert from 'node:assert/strict';
+import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';
 import type { RunningSimulator } from '../common';
 
 export interface ApiResponse {
@@ -68,12 +70,12 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const T = '2026-02-15T14:30:00Z';
 
 export const DOC = {
-  error: { error: { code: 'forbidden', message: 'API key lacks calls:write scope' } },
-  callCreated: { id: 'c1a2-call', conversation_id: 'vapi-conv-123', status: 'queued', agent_id: '5f0c-agent', to: '+15125550100', name: 'Dana', created_at: T },
+  error: kaicalls.forbiddenError,
+  callCreated: kaicalls.createCallResponse,
   /** Seed row, plus `direction` and `summary` from the quickstart. */
   callList: {
-    calls: [{ id: 'c1a2-call', conversation_id: 'vapi-conv-123', status: 'completed', duration: 127, agent_id: '5f0c-agent', agent_name: 'Kai', created_at: T, direction: 'outbound', summary: 'Delivery window confirmed.' }],
-    has_more: true,
+    ...kaicalls.listCallsResponse,
+    calls: [{ ...kaicalls.listCallsResponse.calls[0], direction: 'outbound', summary: 'Delivery window confirmed.' }],
   },
   callDetail: {
     id: 'c1a2-call',
@@ -112,6 +114,6 @@ export const DOC = {
   usage: { usage: [{ id: 'u', endpoint: '/v1/calls', method: 'POST', status_code: 201, call_id: 'c', cost_cents: 12, created_at: T }], has_more: false },
   /** SDK (`/api/v1/webhooks`). */
   webhookList: { webhooks: [{ id: 'w', url: 'https://x', events: ['call.completed'], description: 'd', is_active: true, webhook_secret_masked: 'whsec_****abcd' }], events: ['call.completed'] },
-  completed: { event: 'call.completed', call_id: 'c1a2-call', status: 'completed', duration: 127, recording_url: 'https://…', summary: 'Delivery window confirmed.', timestamp: '2026-02-15T14:32:12Z' },
-  failed: { event: 'call.failed', call_id: 'c1a2-call', status: 'failed', error: 'no_answer', timestamp: '2026-02-15T14:31:00Z' },
+  completed: kaicalls.callCompletedWebhook,
+  failed: kaicalls.callFailedWebhook,
 };

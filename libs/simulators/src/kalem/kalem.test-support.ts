@@ -1,78 +1,26 @@
 /**
- * Shared by the Kalem specs: the documented example bodies (from shared/vendors/kalem.md),
- * a shape comparison, and a tiny HTTP client. Not part of the simulator itself.
+ * Shared by the Kalem specs: the documented example bodies (from @switchboard/vendor-docs, the one
+ * copy of shared/vendors/kalem.md's examples), a shape comparison, and a tiny HTTP client.
+ * Not part of the simulator itself.
  */
 import assert from 'node:assert/strict';
+import * as kalem from '@switchboard/vendor-docs/kalem.examples';
 import type { RunningSimulator } from '../common';
 import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
 
+const { summary, transcriptions, metadata } = kalem.postCallWebhook;
+
 /** Examples as the vendor notes record them (ids shortened there are full UUIDs here). */
 export const DOC = {
-  callObject: {
-    call_id: '7b7f2d0e-4c1a-4a53-9d0f-2f6c1f0e8a11',
-    status: 'completed',
-    to_number: '+15550001111',
-    from_number: '+15550002222',
-    agent: 'Billing Assistant',
-    duration_seconds: 92,
-    duration_minutes: 1.53,
-    cost: 0.41,
-    realtime_cost: 0.33,
-    started_at: '2025-03-01T09:00:00+00:00',
-    answered_at: '2025-03-01T09:00:05+00:00',
-    ended_at: '2025-03-01T09:01:37+00:00',
-    recording_url: 'https://storage.kalem.me/recordings/7b7f2d0e.mp3',
-    hangup_cause: 'NORMAL_CLEARING',
-  },
-  created: {
-    message: 'Call initiated successfully',
-    data: {
-      call_id: '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f',
-      status: 'pending',
-      to_number: '+15550001111',
-      from_number: '+15550002222',
-      agent: 'Billing Assistant',
-    },
-  },
-  validation: {
-    message: 'A trunk is required when calling E.164 phone numbers.',
-    errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] },
-  },
-  listPage: {
-    data: [] as unknown[],
-    links: { first: 'https://kalem.me/api/v1/calls?page=1', last: 'https://kalem.me/api/v1/calls?page=4', prev: null, next: 'https://kalem.me/api/v1/calls?page=2' },
-    meta: { current_page: 1, from: 1, last_page: 4, path: 'https://kalem.me/api/v1/calls', per_page: 15, to: 15, total: 52 },
-  },
-  statusWebhook: {
-    call_id: '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f',
-    status: 'ringing',
-    to_number: '+15550001111',
-    from_number: '+15550002222',
-    timestamp: '2025-03-01T09:00:02+00:00',
-    metadata: { crm_ticket: 'T-1009' },
-  },
-  /** Inferred in the notes: the full Call object plus summary, transcriptions and metadata. */
-  postCallWebhook: {
-    call_id: '7b7f2d0e-4c1a-4a53-9d0f-2f6c1f0e8a11',
-    status: 'completed',
-    to_number: '+15550001111',
-    from_number: '+15550002222',
-    agent: 'Billing Assistant',
-    duration_seconds: 92,
-    duration_minutes: 1.53,
-    cost: 0.41,
-    realtime_cost: 0.33,
-    started_at: '2025-03-01T09:00:00+00:00',
-    answered_at: '2025-03-01T09:00:05+00:00',
-    ended_at: '2025-03-01T09:01:37+00:00',
-    recording_url: 'https://storage.kalem.me/recordings/7b7f2d0e.mp3',
-    hangup_cause: 'NORMAL_CLEARING',
-    summary: '…',
-    transcriptions: [{ role: 'agent', text: '…' }],
-    metadata: { crm_ticket: 'T-1009' },
-  },
-  deleted: { message: 'Call deleted successfully.' },
-  deleteActive: { message: 'Cannot delete an active call. Wait for the call to complete or fail.' },
+  callObject: kalem.callObject,
+  created: kalem.createCallResponse,
+  validation: kalem.trunkRequiredError,
+  listPage: kalem.listCallsPage,
+  statusWebhook: kalem.statusWebhook,
+  /** Inferred in the notes: the full Call object plus the post-call example's summary, transcriptions and metadata. */
+  postCallWebhook: { ...kalem.callObject, summary, transcriptions, metadata },
+  deleted: kalem.deleteCallResponse,
+  deleteActive: kalem.deleteActiveCallError,
 };
 
 /** Fields the notes' Call-object table says may be null. */

@@ -1,69 +1,27 @@
 /**
- * The documented example bodies, copied from the vendor notes (shared/vendors/klen.md),
- * and a shape helper: contract specs compare the simulator's responses with these.
+ * The documented example bodies (the one copy of shared/vendors/klen.md's examples lives in
+ * @switchboard/vendor-docs), gaps-table defaults, and a shape helper: contract specs compare the
+ * simulator's responses with these.
  */
+import {
+  callDetailResponse,
+  callEndedWebhook,
+  createCallResponse,
+  invalidKeyError,
+  listCallsResponse,
+  rateLimitedError,
+} from '@switchboard/vendor-docs/klen.examples';
 
-export const LIST_EXAMPLE = {
-  count: 3,
-  page: 1,
-  limit: 2,
-  pages: 2,
-  calls: [
-    {
-      id: 'call_a1b2',
-      agent_id: 'assistant_777',
-      agent_name: 'Renewals Bot',
-      status: 'completed',
-      type: 'outbound',
-      phone_number: '+15550004444',
-      started_at: '2025-05-02T10:00:00Z',
-      ended_at: '2025-05-02T10:03:10Z',
-      duration_seconds: 190,
-      summary: 'Customer agreed to renew.',
-      recording_url: 'https://storage.example.com/recordings/call_a1b2.mp3',
-      contact: { id: 55, name: 'Ana Ruiz', email: 'ana@example.com', company: 'Ruiz LLC' },
-    },
-  ],
-};
+export const LIST_EXAMPLE = listCallsResponse;
 
-export const CREATE_EXAMPLE = {
-  id: 901,
-  call_id: 'call_x9y8',
-  status: 'queued',
-  type: 'outbound',
-  phone_number: '+15550004444',
-  agent: { id: 12, name: 'Renewals Bot', assistant_id: 'assistant_777' },
-  created_at: '2025-05-02T09:59:50Z',
-  estimated_start: '2025-05-02T09:59:55Z',
-};
+export const CREATE_EXAMPLE = createCallResponse;
 
-export const DETAIL_EXAMPLE = {
-  id: 901,
-  agent: { id: 12, name: 'Renewals Bot', assistant_id: 'assistant_777' },
-  call_id: 'call_x9y8',
-  status: 'completed',
-  type: 'outbound',
-  phone_number: '+15550004444',
-  started_at: '2025-05-02T10:00:00Z',
-  ended_at: '2025-05-02T10:03:10Z',
-  duration_seconds: 190,
-  summary: 'Customer agreed to renew.',
-  transcript: 'Agent: Hi Ana… Customer: Yes…',
-  recording_url: 'https://storage.example.com/recordings/call_x9y8.mp3',
-  contact: {
-    id: 55,
-    name: 'Ana Ruiz',
-    email: 'ana@example.com',
-    company: 'Ruiz LLC',
-    status: 'contacted',
-    stage: 'qualified_lead',
-    last_call_date: '2025-05-02T10:03:10Z',
-  },
-  team: { id: 3, name: 'Retention' },
-  billing: { status: 'billed', initial_charge: 0.5, final_charge: 0.95, total_charge: 0.95 },
-};
+export const DETAIL_EXAMPLE = callDetailResponse;
 
-export const ERROR_EXAMPLE = { error: 'invalid_key', message: 'Invalid or inactive API key' };
+export const ERROR_EXAMPLE = invalidKeyError;
+
+/** Gaps-table default 429 body. */
+export const RATE_LIMITED_EXAMPLE = rateLimitedError;
 
 /** Gaps-table default for the (undocumented) webhook-create response. */
 export const WEBHOOK_CREATE_EXAMPLE = {
@@ -76,24 +34,7 @@ export const WEBHOOK_CREATE_EXAMPLE = {
 };
 
 /** The documented common webhook payload (here for `call.ended`). */
-export const WEBHOOK_EXAMPLE = {
-  event_type: 'call.ended',
-  call: {
-    id: 901,
-    klen_call_id: 'call_x9y8',
-    agent_id: 12,
-    agent_name: 'Renewals Bot',
-    status: 'completed',
-    type: 'outbound',
-    phone_number: '+15550004444',
-    started_at: '2025-05-02T10:00:00Z',
-    ended_at: '2025-05-02T10:03:10Z',
-    duration_seconds: 190,
-    summary: 'Customer agreed to renew.',
-    duration: 190,
-  },
-  timestamp: '2025-05-02T10:03:13Z',
-};
+export const WEBHOOK_EXAMPLE = callEndedWebhook;
 
 /** Contact object in webhooks (gaps-table default). */
 export const WEBHOOK_CONTACT_EXAMPLE = { id: 55, name: 'Ana Ruiz', email: 'ana@example.com', phone: '+15550004444', company: 'Ruiz LLC' };

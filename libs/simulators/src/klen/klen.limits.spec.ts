@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { RunningSimulator } from '../common';
 import { pollUntil } from '../testing';
 import { KLEN_PARTNER_API_KEY, KLEN_READ_ONLY_API_KEY, startKlenSimulator } from './index';
-import { ERROR_EXAMPLE, shapeOf } from './klen.doc-examples';
+import { ERROR_EXAMPLE, RATE_LIMITED_EXAMPLE as RATE_LIMITED, shapeOf } from './klen.doc-examples';
 import { KlenResponse, klenClient } from './klen.test-client';
-
-const RATE_LIMITED = { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' };
 
 function assertRateLimited(response: KlenResponse): number {
   assert.equal(response.status, 429);

@@ -1,48 +1,22 @@
 /**
- * HMS Sovereign call payloads, copied from shared/vendors/hms-sovereign.md. "Seed" marks
- * payloads shown verbatim there; the rest are built from the documented field lists
- * (seed list fields + the SDK `Call` type) with the seed's example data.
+ * HMS Sovereign call payloads from shared/vendors/hms-sovereign.md. The payloads shown verbatim
+ * there ("seed", call-control page, webhook page) come from @switchboard/vendor-docs; the rest
+ * are built here from the documented field lists (seed list fields + the SDK `Call` type) with
+ * the seed's example data.
  */
+import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 
 /** Seed 002: `GET /calls` response, verbatim. */
-export const listCallsResponse = {
-  calls: [
-    {
-      id: 'call-_+31687654321_q7w8e9',
-      caller_phone: '+31687654321',
-      assistant_phone: '+31201234567',
-      status: 'failed',
-      error: 'SIP 486 busy',
-      started_at: null,
-      ended_at: '2026-01-10T08:15:04.000Z',
-      duration_seconds: 0,
-      summary: null,
-      agent_name: 'Afspraken',
-      business_name: 'Tandarts Jansen',
-      created_at: '2026-01-10T08:14:50.000Z',
-      updated_at: '2026-01-10T08:15:04.000Z',
-    },
-  ],
-  pagination: { total: 1, limit: 50, offset: 0 },
-};
+export const listCallsResponse = hms.listCallsResponse;
 
 /** Seed 002: `POST /calls/outbound` response, verbatim. */
-export const createCallResponse = {
-  success: true,
-  call_id: 'call-outbound-k2m4p6',
-  room_name: 'outbound-k2m4p6aa',
-  status: 'dialing',
-};
+export const createCallResponse = hms.outboundCallResponse;
 
 /** Call-control page: `POST /calls/{id}/control` 200 response, verbatim. */
-export const controlResponse = { success: true, message: 'Command sent successfully' };
+export const controlResponse = hms.controlResponse;
 
 /** Call-control page: the documented transfer command, verbatim. */
-export const transferCommand = {
-  type: 'transfer',
-  destination: '+31201112233',
-  message: 'Ik verbind u door met een collega.',
-};
+export const transferCommand = hms.transferCommand;
 
 /** An answered outbound call with every SDK-typed field (`GET /calls/{id}` is the bare list item). */
 export const endedOutboundCall = {
@@ -104,13 +78,4 @@ export const statusVariants = {
 };
 
 /** status-update webhook page, verbatim; its `call` is the only place `ended-with-error` appears. */
-export const statusUpdateWebhook = {
-  message: {
-    type: 'status-update',
-    timestamp: '2026-01-10T08:15:00.000Z',
-    call: { id: '8a1e7c52-3b0f-4d7e-9c1a-6f2b9d0e4a77', type: 'inbound_phone_call', status: 'ended-with-error' },
-    phone_number: { number: '+31201234567', name: 'Tandarts Jansen' },
-    customer: { number: '+31687654321' },
-    error: 'STT connection failed',
-  },
-};
+export const statusUpdateWebhook = hms.statusUpdateWebhook;

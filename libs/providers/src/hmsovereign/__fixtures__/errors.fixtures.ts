@@ -1,18 +1,17 @@
-/** HMS Sovereign error bodies from shared/vendors/hms-sovereign.md "Errors" and "Gaps". */
+/** HMS Sovereign error bodies from shared/vendors/hms-sovereign.md "Errors" and "Gaps"; the ones printed there come from @switchboard/vendor-docs. */
+import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 
 /** Authentication page, verbatim (flat envelope). */
-export const unauthorized = { error: 'Unauthorized', message: 'Invalid or missing API key' };
+export const unauthorized = hms.unauthorizedError;
 
 /** Authentication page (flat envelope; the message text is elided there). */
 export const forbidden = { error: 'Forbidden', message: 'You do not have access to this resource' };
 
 /** Rate-limits page, verbatim (nested envelope). */
-export const rateLimited = {
-  error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' },
-};
+export const rateLimited = hms.rateLimitedError;
 
 /** Gap default for 404 (the flat form the SDK reads). */
-export const callNotFound = { error: 'Not Found', message: 'Call not found' };
+export const callNotFound = hms.callNotFoundError;
 
 /** Gap default for 400 on outbound, with the SDK's optional `type` / `param`. */
 export const invalidDestination = {

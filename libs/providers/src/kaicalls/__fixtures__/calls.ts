@@ -1,45 +1,19 @@
 /**
- * KaiCalls call payloads copied from shared/vendors/kaicalls.md (seed 004 examples; the
- * `…` in ids is the docs' own elision). Where the notes list fields without an example,
- * the object is built from that list with the example values, and says so.
+ * KaiCalls call payloads from shared/vendors/kaicalls.md (seed 004 examples; the `…` in ids is
+ * the docs' own elision). The documented examples come from @switchboard/vendor-docs; where the
+ * notes list fields without an example, the object is built here from that list with the
+ * example values, and says so.
  */
+import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';
 
 /** `POST /api/v1/calls` request example ("own" example in the notes). */
-export const createCallRequest = {
-  agent_id: '5f0c…-agent',
-  to: '+15125550100',
-  name: 'Dana',
-  context: 'Confirm Friday delivery window',
-  webhook_url: 'https://gw.example.com/hooks/kaicalls',
-  max_duration: 300,
-};
+export const createCallRequest = kaicalls.createCallRequest;
 
 /** 201 answer to `POST /api/v1/calls`. */
-export const createCallResponse = {
-  id: 'c1a2…-call',
-  conversation_id: 'vapi-conv-123',
-  status: 'queued',
-  agent_id: '5f0c…-agent',
-  to: '+15125550100',
-  name: 'Dana',
-  created_at: '2026-02-15T14:30:00Z',
-};
+export const createCallResponse = kaicalls.createCallResponse;
 
 /** `GET /api/v1/calls` page (seed). */
-export const listCallsResponse = {
-  calls: [
-    {
-      id: 'c1a2…-call',
-      conversation_id: 'vapi-conv-123',
-      status: 'completed',
-      duration: 127,
-      agent_id: '5f0c…-agent',
-      agent_name: 'Kai',
-      created_at: '2026-02-15T14:30:00Z',
-    },
-  ],
-  has_more: true,
-};
+export const listCallsResponse = kaicalls.listCallsResponse;
 
 /** A list row with the quickstart's extra `direction` and `summary`. */
 export const quickstartListRow = {
@@ -69,24 +43,10 @@ export const callDetail = {
 };
 
 /** `call.completed` per-call webhook. */
-export const callCompletedEvent = {
-  event: 'call.completed',
-  call_id: 'c1a2…-call',
-  status: 'completed',
-  duration: 127,
-  recording_url: 'https://…',
-  summary: 'Delivery window confirmed.',
-  timestamp: '2026-02-15T14:32:12Z',
-};
+export const callCompletedEvent = kaicalls.callCompletedWebhook;
 
 /** `call.failed` per-call webhook (the only documented `error` value). */
-export const callFailedEvent = {
-  event: 'call.failed',
-  call_id: 'c1a2…-call',
-  status: 'failed',
-  error: 'no_answer',
-  timestamp: '2026-02-15T14:31:00Z',
-};
+export const callFailedEvent = kaicalls.callFailedWebhook;
 
 /** `GET /api/v1/usage` row shape (seed field list; values: the usage-log example's create request). */
 export const usageResponse = {

@@ -1,13 +1,17 @@
 /**
  * KaiCalls error bodies. The envelope and the `forbidden` example are the seed's; the other
- * bodies put each documented code (errors page table) in that envelope.
+ * bodies put each documented code (errors page table) in that envelope. The documented example
+ * and the gaps-table 404 come from @switchboard/vendor-docs.
  */
+import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';
+
 const envelope = (code: string, message: string) => ({ error: { code, message } });
 
 /** The documented example. */
-export const forbidden = envelope('forbidden', 'API key lacks calls:write scope');
+export const forbidden = kaicalls.forbiddenError;
 export const unauthorized = envelope('unauthorized', 'Invalid API key');
-export const notFound = envelope('not_found', 'Call not found');
+/** Gaps-table 404 default. */
+export const notFound = kaicalls.notFoundError;
 export const invalidRequest = envelope('invalid_request', 'agent_id is required; to must be an E.164 phone number; max_duration must be a positive integer (seconds)');
 export const missingFields = envelope('invalid_request', 'Missing required fields: agent_id, to');
 export const badRequest = envelope('bad_request', 'Missing id parameter');

@@ -1,10 +1,8 @@
-/** Kalem error bodies (shared/vendors/kalem.md "Errors", "Gaps"). */
+/** Kalem error bodies (shared/vendors/kalem.md "Errors", "Gaps"); the documented ones come from @switchboard/vendor-docs. */
+import * as kalem from '@switchboard/vendor-docs/kalem.examples';
 
 /** Documented 422: E.164 destination without a trunk. */
-export const trunkRequired = {
-  message: 'A trunk is required when calling E.164 phone numbers.',
-  errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] },
-};
+export const trunkRequired = kalem.trunkRequiredError;
 
 /** Documented case: bad number in an array -> index-suffixed key (message text is Laravel's). */
 export const badToNumber = {
@@ -16,16 +14,16 @@ export const badToNumber = {
 };
 
 /** Documented message for deleting a live call; its status is a gap (default 422, no `errors`). */
-export const deleteActiveCall = { message: 'Cannot delete an active call. Wait for the call to complete or fail.' };
+export const deleteActiveCall = kalem.deleteActiveCallError;
 
 /** 401: "every error body has `message`" (text is Laravel's default). */
 export const unauthenticated = { message: 'Unauthenticated.' };
 
 /** 404 body (gap default). */
-export const notFound = { message: 'Not found.' };
+export const notFound = kalem.notFoundError;
 
 /** 429 body (gap default, Laravel's throttle text). */
-export const tooManyAttempts = { message: 'Too Many Attempts.' };
+export const tooManyAttempts = kalem.tooManyAttemptsError;
 
 /** 500 (Laravel production text). */
 export const serverError = { message: 'Server Error' };

@@ -2,10 +2,12 @@
  * Klen error bodies: the flat `{ error, message }` envelope from docs.klen.ai/development.
  * `invalidKey` is the documented example verbatim; the others carry documented codes with
  * our own messages (the notes list codes, not message texts). `rateLimited` is the
- * gaps-table default 429 body.
+ * gaps-table default 429 body. Those two come from @switchboard/vendor-docs.
  */
+import { invalidKeyError, rateLimitedError } from '@switchboard/vendor-docs/klen.examples';
+
 export const klenErrorBodies = {
-  invalidKey: { error: 'invalid_key', message: 'Invalid or inactive API key' },
+  invalidKey: invalidKeyError,
   authenticationRequired: { error: 'authentication_required', message: 'API key required' },
   permissionDenied: { error: 'permission_denied', message: 'This API key lacks the can_initiate_calls permission' },
   doNotCall: { error: 'do_not_call', message: 'This number is on your Do-Not-Call list' },
@@ -18,6 +20,6 @@ export const klenErrorBodies = {
   invalidPhoneNumber: { error: 'invalid_phone_number', message: 'phone_number must be a valid E.164 number' },
   invalidJson: { error: 'invalid_json', message: 'Request body must be valid JSON' },
   validationError: { error: 'validation_error', message: 'variables must be an object' },
-  rateLimited: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' },
+  rateLimited: rateLimitedError,
   serverError: { error: 'server_error', message: 'An unexpected error occurred' },
 } as const;

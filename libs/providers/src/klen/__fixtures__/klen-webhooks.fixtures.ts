@@ -2,26 +2,13 @@
  * Klen webhook bodies. `callEnded` is the documented common payload verbatim
  * (docs.klen.ai/api-reference/webhooks/call-events); the others add each event's
  * documented field. Where the notes name no field (the `call.failed` reason, the
- * transcript/recording payloads) the gaps-table defaults are used.
+ * transcript/recording payloads) the gaps-table defaults are used. The documented payload
+ * itself comes from @switchboard/vendor-docs; the variants below are this test's own.
  */
-export const callEnded = {
-  event_type: 'call.ended',
-  call: {
-    id: 901,
-    klen_call_id: 'call_x9y8',
-    agent_id: 12,
-    agent_name: 'Renewals Bot',
-    status: 'completed',
-    type: 'outbound',
-    phone_number: '+15550004444',
-    started_at: '2025-05-02T10:00:00Z',
-    ended_at: '2025-05-02T10:03:10Z',
-    duration_seconds: 190,
-    summary: 'Customer agreed to renew.',
-    duration: 190,
-  },
-  timestamp: '2025-05-02T10:03:13Z',
-};
+import { callEndedWebhook } from '@switchboard/vendor-docs/klen.examples';
+
+/** The documented common payload (`call.ended`). */
+export const callEnded = callEndedWebhook;
 
 /** `call.started` adds `call.assistant_id`; the call is not over yet. */
 export const callStarted = {
