@@ -176,6 +176,8 @@ export class CallsService {
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
       await this.recordFailedAttempt(call, connection, e);
+      // The call is kept (failed, or queued while its outcome is unknown): tell the client which.
+      e.details.push({ call_id: call.id });
       if (e.kind === 'invalid_request' && e.fieldErrors.length && single) throw new ValidationFailedError(e.fieldErrors);
       throw e;
     }
@@ -239,8 +241,10 @@ export class CallsService {
     return this.apply(call, await adapter.getCall(call.providerCallId));
   }
 
+  /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
   private async adapterOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
-    if (!call.connectionId) throw new ConflictError(`Call ${call.id} was never placed with a provider.`);
+    if (!call.connectionId || !call.providerCallId)
+      throw new ConflictError(`Call ${call.id} has no confirmed call at a provider (its create failed or its outcome is still unknown).`);
     return this.providers.withAdapter(call.connectionId);
   }
 

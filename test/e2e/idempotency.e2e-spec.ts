@@ -95,6 +95,16 @@ describe('Idempotency-Key on POST', () => {
     const first = await api.post('/v1/calls', body, withKey('call-3'));
     assert.equal(first.status, 504, first.text);
     assert.equal(first.body.error.code, 'provider_timeout');
+    // The client learns which call to follow; it stays queued with an ambiguous attempt and
+    // cannot be acted on at the vendor until its outcome is known.
+    const callId = first.body.error.details.find((d: { call_id?: string }) => d.call_id)?.call_id;
+    const kept = await api.get(`/v1/calls/${callId}`);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.body.status, 'queued');
+    assert.deepEqual(kept.body.attempts.map((a: { outcome: string }) => a.outcome), ['ambiguous']);
+    const cancel = await api.post(`/v1/calls/${callId}/cancel`);
+    assert.equal(cancel.status, 409);
+    assert.equal(cancel.body.error.code, 'conflict');
     const retry = await api.post('/v1/calls', body, withKey('call-3'));
     assert.equal(retry.status, 504);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
