@@ -34,6 +34,8 @@ import { listCalls } from './calls.query';
  * budget (Klen allows 60 requests a minute).
  */
 const REFRESH_AFTER_MS = 1_000;
+/** How long a read waits for a vendor refresh before answering from the cache. */
+const READ_REFRESH_DEADLINE_MS = 2_000;
 
 @Injectable()
 export class CallsService {
@@ -222,17 +224,26 @@ export class CallsService {
     }
   }
 
+  /**
+   * Reads must not hang on, or fail because of, a slow or broken vendor: past the deadline the
+   * cached call is served while the refresh finishes in the background.
+   */
   private async refreshIfStale(call: CallEntity): Promise<CallEntity> {
     if (isTerminal(call.status) || !call.providerCallId) return call;
     if (call.syncedAt && Date.now() - call.syncedAt.getTime() < REFRESH_AFTER_MS) return call;
-    try {
-      return await this.refresh(call);
-    } catch (e) {
-      // Reading must not fail because a vendor is down: serve what is cached.
+    const refreshed = this.refresh(call).catch((e: unknown) => {
       this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Refresh from the provider failed; serving the cached call');
       return call;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<CallEntity>((resolve) => (timer = setTimeout(() => resolve(call), READ_REFRESH_DEADLINE_MS)));
+    try {
+      return await Promise.race([refreshed, deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
+
 
   private async refresh(call: CallEntity): Promise<CallEntity> {
     if (!call.providerCallId || !call.connectionId) return call;

@@ -313,4 +313,27 @@ describe('/v1/calls', () => {
       }
     });
   });
+
+  describe('reads while a vendor is down or hanging', () => {
+    it('serves the cached call instead of failing or waiting out the vendor timeout', async () => {
+      await sim(simOrigin('kaicalls'), 'scenario', { to: '+14155550190', outcome: 'completed', ring_ms: 300, talk_ms: 600_000 });
+      const call = await place({ to: '+14155550190' });
+      // From now on every KaiCalls request hangs for a minute (the gateway's vendor timeout is 10 s).
+      await sim(simOrigin('kaicalls'), 'faults', { mode: 'timeout', delay_ms: 60_000 });
+      try {
+        // Past the one-second freshness window, a read has to try the vendor again.
+        const probe = await pollUntil(
+          () => api.get(`/v1/calls/${call.id}`, { signal: AbortSignal.timeout(8_000) }),
+          (r) => r.status === 200 && Date.now() - Date.parse(r.body.updated_at) > 1_000,
+          { timeoutMs: 20_000, intervalMs: 200, what: 'a read past the freshness window' },
+        );
+        assert.equal(probe.body.id, call.id);
+        const listed = await api.get(`/v1/calls?to=%2B14155550190`, { signal: AbortSignal.timeout(8_000) });
+        assert.equal(listed.status, 200);
+        assert.equal(listed.body.data[0].id, call.id);
+      } finally {
+        await sim(simOrigin('kaicalls'), 'faults', { mode: 'none' });
+      }
+    });
+  });
 });

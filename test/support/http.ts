@@ -10,6 +10,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sent as is (no JSON encoding); for malformed-body tests. */
   rawBody?: string | Buffer;
+  /** Aborts the request (e.g. AbortSignal.timeout) so a test can bound how long a read may take. */
+  signal?: AbortSignal;
 }
 
 /** A small fetch wrapper for e2e tests: JSON in and out, the gateway key as Bearer. */
@@ -23,7 +25,7 @@ export function client(baseUrl: string, defaultKey?: string) {
       payload = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(baseUrl + path, { method, headers, body: payload });
+    const response = await fetch(baseUrl + path, { method, headers, body: payload, signal: options.signal });
     const text = await response.text();
     let parsed: unknown = null;
     try {
