@@ -16,6 +16,7 @@ import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { HttpMetrics } from './metrics/http-metrics';
+import { ProvidersService } from './providers/providers.service';
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -76,7 +77,9 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  // Migrations have run; whether this is a sandbox depends on what connections exist.
+  // Migrations have run: apply declared connections, then decide on sandbox mode, which
+  // depends on whether any real connection exists.
+  await app.get(ProvidersService).syncDeclared(config.providers);
   const [{ count }] = await app.get(DataSource).query(`SELECT count(*)::int AS count FROM provider_connections WHERE origin <> 'sandbox'`);
   mode.settle(config, count);
 

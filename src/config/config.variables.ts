@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import 'reflect-metadata';
+import type { CreateProviderDto } from '../providers/dto/provider.dto';
 
 export interface VariableMeta {
   description: string;
@@ -95,6 +96,9 @@ export class ConfigVariables {
   @IsInt()
   @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Connections declared in the config file (not an environment variable). */
+  providers: CreateProviderDto[] = [];
 
   @Variable({ description: 'Seconds to wait for in-flight requests on SIGTERM before closing anyway' })
   @Transform(toInt)

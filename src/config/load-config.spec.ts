@@ -50,3 +50,46 @@ describe('loadConfig', () => {
     assert.doesNotMatch(JSON.stringify(dump), /secret|abcdefghij/);
   });
 });
+
+describe('loadConfig: provider connections declared in the file', () => {
+  const write = (content: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sb-config-')), 'switchboard.json');
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+
+  it('reads them, filling ${VAR} from the environment', () => {
+    const file = write({ providers: [{ provider: 'kalem', name: 'Kalem prod', credentials: { api_key: '${KALEM_KEY}' }, defaults: { number_id: '7', trunk_id: '2' }, priority: 1 }] });
+    const sut = loadConfig({ SWITCHBOARD_CONFIG_FILE: file, KALEM_KEY: '1|secret' });
+    assert.equal(sut.providers.length, 1);
+    assert.equal(sut.providers[0].credentials.api_key, '1|secret');
+    assert.equal(sut.providers[0].defaults?.trunk_id, '2');
+  });
+
+  it('lists every bad declaration, without echoing secrets', () => {
+    const file = write({
+      providers: [
+        { provider: 'nope', name: 'a', credentials: { api_key: 'x' } },
+        { provider: 'klen', name: 'b', credentials: { api_key: '${MISSING_KEY}' } },
+        { provider: 'klen', name: 'b', credentials: {} },
+      ],
+    });
+    assert.throws(
+      () => loadConfig({ SWITCHBOARD_CONFIG_FILE: file }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        const text = e.problems.join('\n');
+        assert.match(text, /providers\[0\]\.provider/);
+        assert.match(text, /providers\[1\]\.credentials\.api_key: environment variable MISSING_KEY is not set/);
+        assert.equal(e.problems.filter((p) => p.startsWith('providers[1]')).length, 1);
+        assert.match(text, /providers\[2\]\.name: 'b' is declared twice/);
+        assert.match(text, /providers\[2\]\.credentials\.api_key/);
+        return true;
+      },
+    );
+  });
+
+  it('refuses providers that are not an array', () => {
+    assert.throws(() => loadConfig({ SWITCHBOARD_CONFIG_FILE: write({ providers: {} }) }), /providers: must be an array/);
+  });
+});

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigVariables, variableMeta } from './config.variables';
+import { parseDeclaredConnections } from './declared-connections';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -9,7 +10,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Source = Record<string, string | number | boolean | undefined>;
+type Source = Record<string, unknown>;
 
 /** Reads the optional JSON file; its keys are the same names as the variables. */
 function readConfigFile(path: string | undefined): Source {
@@ -47,7 +48,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigVariable
   }
   const config = plainToInstance(ConfigVariables, merged);
   const problems = describe(validateSync(config, { skipMissingProperties: false }));
+  const declared = parseDeclaredConnections(file.providers, env);
+  problems.push(...declared.problems);
   if (problems.length) throw new ConfigError(problems);
+  config.providers = declared.connections;
   return config;
 }
 

@@ -69,6 +69,39 @@ export class ProvidersService {
     return this.toResponse(await this.connections.findOneByOrFail({ id: entity.id }));
   }
 
+  /**
+   * Makes the connections declared in the config file exist as declared (matched by name):
+   * created, updated, credentials re-encrypted only when they changed. A declared connection
+   * later removed from the file is disabled, not deleted, so its calls keep their history.
+   */
+  async syncDeclared(declared: CreateProviderDto[]): Promise<void> {
+    const existing = await this.connections.findBy({ origin: 'config' });
+    for (const dto of declared) {
+      const current = existing.find((c) => c.name === dto.name && c.provider === dto.provider);
+      if (!current) {
+        await this.create(dto, 'config');
+        continue;
+      }
+      const credentialsChanged = JSON.stringify(this.cipher.decryptJson(current.credentialsEncrypted)) !== JSON.stringify({ ...dto.credentials });
+      Object.assign(current, {
+        baseUrl: dto.base_url ?? null,
+        defaults: { ...(dto.defaults ?? {}) },
+        priority: dto.priority ?? 100,
+        weight: dto.weight ?? 1,
+        costPerMinute: dto.cost_per_minute ?? null,
+        rateLimits: dto.rate_limits ?? {},
+        enabled: dto.enabled ?? true,
+      });
+      if (credentialsChanged) {
+        current.credentialsEncrypted = this.cipher.encryptJson({ ...dto.credentials });
+        current.credentialsVersion += 1;
+      }
+      await this.connections.save(current);
+    }
+    const gone = existing.filter((c) => !declared.some((d) => d.name === c.name && d.provider === c.provider) && c.enabled);
+    for (const connection of gone) await this.connections.update({ id: connection.id }, { enabled: false });
+  }
+
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
     const page = await paginate(this.connections.createQueryBuilder('c'), query);
     return { data: page.rows.map((c) => this.toResponse(c)), has_more: page.has_more, next_cursor: page.next_cursor };
