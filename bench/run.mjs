@@ -56,6 +56,36 @@ rows.push(await measure('gateway GET /health/ready (DB ping)', { url: `${gateway
 rows.push(await measure('gateway GET /v1/keys (auth + rate limit + DB list)', { url: `${gateway.url}/v1/keys?limit=10`, headers: auth }));
 rows.push(await measure('gateway GET /v1/calls/:id (finished call, cache)', { url: `${gateway.url}/v1/calls/${call.id}`, headers: auth }));
 
+// The create path: the vendor simulator alone, then the same create through the gateway
+// (validation, phone parsing, routing, two transactions with events, the vendor request).
+const kalem = (await api('/v1/providers')).data.find((c) => c.provider === 'kalem' && c.origin === 'sandbox');
+const simOrigin = new URL(kalem.base_url).origin;
+const { KALEM_DEFAULT_API_KEY } = require('../dist/libs/simulators/src/kalem/index.js');
+const json = { 'content-type': 'application/json' };
+// Each row starts from an empty simulator: thousands of live simulated calls would tax the next row.
+const resetSimulator = async () => {
+  await fetch(`${simOrigin}/__sim/reset`, { method: 'POST' });
+  await fetch(`${simOrigin}/__sim/config`, { method: 'POST', headers: json, body: JSON.stringify({ rate_limits: false }) });
+};
+await resetSimulator();
+rows.push(
+  await measure('vendor alone: POST Kalem simulator /calls', {
+    url: `${kalem.base_url}/calls`,
+    method: 'POST',
+    headers: { ...json, authorization: `Bearer ${KALEM_DEFAULT_API_KEY}`, accept: 'application/json' },
+    body: JSON.stringify({ to_number: '+15550001111', agent_id: 1, number_id: 1, trunk_id: 1 }),
+  }),
+);
+await resetSimulator();
+rows.push(
+  await measure('gateway POST /v1/calls (pinned to that simulator)', {
+    url: `${gateway.url}/v1/calls`,
+    method: 'POST',
+    headers: { ...json, ...auth },
+    body: JSON.stringify({ to: '+1 (555) 000-1111', agent_id: agent.id, provider: 'kalem' }),
+  }),
+);
+
 await gateway.close();
 await baseline.close();
 rmSync(dataDir, { recursive: true, force: true });

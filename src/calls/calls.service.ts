@@ -162,7 +162,8 @@ export class CallsService {
     try {
       const result = await adapter.createCall({
         to: destination.value,
-        from: call.from ?? undefined,
+        // Only what the client asked for: adapters apply their connection's own default.
+        from: dto.from,
         providerAgentId,
         firstMessage: call.firstMessage ?? undefined,
         context: call.context ?? undefined,

@@ -79,6 +79,8 @@ export function kindFromStatus(status: number): ProviderErrorKind {
 export function resetAtFromHeaders(
   headers: Record<string, string | string[] | undefined>,
   now: Date,
+  /** False for failures other than rate limiting: a window reset says nothing about a 5xx. */
+  { includeRateLimitReset = true }: { includeRateLimitReset?: boolean } = {},
 ): Date | undefined {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const retryAfter = first(headers['retry-after']);
@@ -88,6 +90,7 @@ export function resetAtFromHeaders(
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return new Date(date);
   }
+  if (!includeRateLimitReset) return undefined;
   const reset = Number(first(headers['x-ratelimit-reset']));
   if (Number.isFinite(reset) && reset > 0) {
     // Vendors send either epoch seconds or seconds-until-reset; a value below ~1e9 can only be the latter.

@@ -53,7 +53,9 @@ export function joinUrl(base: string, path: string): string {
 /** Vendors write times with offsets (`+00:00`) or without zone; the API speaks `…Z`. */
 export function toIsoUtc(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const date = new Date(typeof value === 'number' && value < 1e12 ? value * 1000 : value);
+  // `2025-03-01T09:00:00` has no zone: JavaScript would read local time; vendors mean UTC.
+  const text = typeof value === 'string' && /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim()) ? `${value.trim()}Z` : value;
+  const date = new Date(typeof text === 'number' && text < 1e12 ? text * 1000 : text);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 

@@ -56,9 +56,8 @@ export class HmsSovereignClient {
   }
 
   async createAssistant(assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
-    // ⚖ idempotent: a repeated create makes a duplicate assistant, which is harmless and visible,
-    // unlike a duplicate phone call; a timeout here is worth retrying rather than reconciling.
-    const response = await this.send({ method: 'POST', url: '/assistants', body: assistant }, true);
+    // Not idempotent: a retried create would leave an orphaned duplicate assistant at the vendor.
+    const response = await this.send({ method: 'POST', url: '/assistants', body: assistant }, false);
     return unwrap(response.body, 'assistant');
   }
 
@@ -80,7 +79,8 @@ export class HmsSovereignClient {
       this.context,
       'hmsovereign',
       { ...request, headers },
-      (response, now) => mapHmsSovereignError(response, now, [apiKey]),
+      // A 400 to a control command means the call is not in a state that accepts it.
+      (response, now) => mapHmsSovereignError(response, now, [apiKey], { controlRequest: /\/control$/.test(request.url) }),
       { idempotent },
     );
   }

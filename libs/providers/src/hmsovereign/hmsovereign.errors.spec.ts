@@ -111,3 +111,17 @@ describe('gatewayField', () => {
     assert.equal(gatewayField('something_else'), 'something_else');
   });
 });
+
+describe('mapHmsSovereignError on control commands', () => {
+  it('treats any 400 to a control command as the call not accepting it yet (409 conflict)', () => {
+    const response = { status: 400, headers: {}, body: { error: 'Bad Request', message: 'Command rejected' } };
+    assert.equal(mapHmsSovereignError(response, new Date(), [], { controlRequest: true }).kind, 'conflict');
+    assert.equal(mapHmsSovereignError(response, new Date(), [], { controlRequest: true }).code, 'conflict');
+    assert.equal(mapHmsSovereignError(response, new Date()).kind, 'invalid_request');
+  });
+
+  it('keeps prose out of the vendor code', () => {
+    const error = mapHmsSovereignError({ status: 400, headers: {}, body: { error: 'Destination is not a valid number' } }, new Date());
+    assert.equal(error.vendorCode, undefined);
+  });
+});

@@ -39,27 +39,33 @@ interface ParsedError {
  * `{ error: { code, message } }` (rate limit). Anything else falls back to the status text.
  * `secrets` (the api key) are scrubbed from the message whatever the vendor echoed.
  */
-export function mapHmsSovereignError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
+export function mapHmsSovereignError(
+  response: HttpResponse,
+  now: Date,
+  secrets: readonly string[] = [],
+  { controlRequest = false }: { controlRequest?: boolean } = {},
+): ProviderError {
   const status = response.status;
   const parsed = parseErrorBody(response.body);
-  const kind = refineKind(kindFromStatus(status), status, parsed);
+  const kind = refineKind(kindFromStatus(status), status, parsed, controlRequest);
   const text = parsed.text ?? fallbackText(status, response.body);
   const resetAt =
     kind === 'rate_limited' || kind === 'retryable'
-      ? (resetAtFromHeaders(response.headers, now) ?? (kind === 'rate_limited' ? resetFromText(text, now) : undefined))
+      ? (resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' }) ??
+        (kind === 'rate_limited' ? resetFromText(text, now) : undefined))
       : undefined;
   return new ProviderError({
     provider: PROVIDER,
     kind,
     status,
-    vendorCode: parsed.code ?? (status === 402 ? 'insufficient_credits' : undefined),
+    vendorCode: (parsed.code && redact(parsed.code, secrets)) ?? (status === 402 ? 'insufficient_credits' : undefined),
     message: redact(`HMS Sovereign answered ${status}: ${text}`, secrets),
     resetAt,
     fieldErrors: fieldErrorsOf(parsed, text).map((e) => ({ ...e, message: redact(e.message, secrets) })),
   });
 }
 
-function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError): ProviderErrorKind {
+function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError, controlRequest: boolean): ProviderErrorKind {
   const code = (parsed.code ?? '').toLowerCase();
   if (code === 'rate_limit_exceeded') return 'rate_limited';
   // ⚖ 402 = out of credits (SDK InsufficientCreditsError): no retry on this connection helps
@@ -67,6 +73,7 @@ function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError
   if (status === 402 || code.includes('credit')) return 'auth';
   // Control commands on a call that is not `in-progress` get 400; the gateway answers 409 for that.
   if (status === 400 && /not (active|in[ -_]?progress|live)/i.test(parsed.text ?? '')) return 'conflict';
+  if (status === 400 && controlRequest) return 'conflict';
   return base;
 }
 
@@ -86,7 +93,8 @@ function parseErrorBody(body: unknown): ParsedError {
   const title = str(envelope.error);
   const message = str(envelope.message);
   return {
-    code: str(envelope.type) ?? title,
+    // The flat `error` is prose ("Unauthorized", sometimes longer): a code only when it looks like one.
+    code: str(envelope.type) ?? (title && /^[A-Za-z0-9_]{1,64}$/.test(title) ? title : undefined),
     text: title && message ? `${title}: ${message}` : (message ?? title),
     param: str(envelope.param),
     errors,

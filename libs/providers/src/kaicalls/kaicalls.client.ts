@@ -1,6 +1,8 @@
 import { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
 import { vendorRequest, VendorErrorMapper } from '../common';
 import { mapKaiCallsAgentError, mapKaiCallsError } from './kaicalls.errors';
+
+type KaiCallsErrorMapper = typeof mapKaiCallsError;
 import { KaiCallsCall, KaiCallsCreateAgentBody, KaiCallsCreateCallBody, KaiCallsPatchAgentBody } from './kaicalls.types';
 
 /** The newer docs' and the SDK's host; the apex host may redirect, and a redirected POST can turn into a GET. */
@@ -27,8 +29,10 @@ export function createKaiCallsClient(context: AdapterContext) {
   const prefix = /\/api\/v1\/?$/.test(context.baseUrl) ? '' : '/api/v1';
   const headers = { Authorization: `Bearer ${context.credentials.api_key}` };
 
-  async function send(request: Omit<HttpRequest, 'headers'>, idempotent = true, mapError: VendorErrorMapper = mapKaiCallsError): Promise<HttpResponse> {
-    return vendorRequest(context, 'kaicalls', { ...request, url: `${prefix}${request.url}`, headers }, mapError, { idempotent });
+  async function send(request: Omit<HttpRequest, 'headers'>, idempotent = true, mapError: KaiCallsErrorMapper = mapKaiCallsError): Promise<HttpResponse> {
+    // The connection's own key is scrubbed from error text whatever its format.
+    const withSecrets: VendorErrorMapper = (response, now) => mapError(response, now, [context.credentials.api_key]);
+    return vendorRequest(context, 'kaicalls', { ...request, url: `${prefix}${request.url}`, headers }, withSecrets, { idempotent });
   }
 
   async function listCallsPage(query: { limit: number; after?: string }): Promise<unknown> {

@@ -48,7 +48,8 @@ export const KAICALLS_AGENT_FIELDS: Record<string, string> = {
 };
 
 /** Keys never reach a message, even if a vendor echoes one back. */
-export function redactSecrets(text: string): string {
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  for (const secret of secrets) if (secret) text = text.split(secret).join('[redacted]');
   return text.replace(/\bkc_(live|test)_[A-Za-z0-9_-]+/g, 'kc_$1_[redacted]').replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
 }
 
@@ -82,22 +83,22 @@ export function fieldErrorsFromMessage(message: string, fields: Record<string, s
 
 /** Builds a mapper that names field errors with the given vendor -> gateway field table. */
 export function createKaiCallsErrorMapper(fields: Record<string, string>) {
-  return (response: HttpResponse, now: Date): ProviderError => {
+  return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => {
     const { code, message } = parseEnvelope(response.body);
     const kind = (code && KIND_BY_CODE[code]) || kindFromStatus(response.status);
-    const detail = redactSecrets(message ?? (describeBody(response.body) || `HTTP ${response.status}`));
-    let resetAt = resetAtFromHeaders(response.headers, now);
+    const detail = redactSecrets(message ?? (describeBody(response.body) || `HTTP ${response.status}`), secrets);
+    let resetAt = resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' });
     // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
     if (kind === 'rate_limited' && !resetAt) resetAt = new Date(now.getTime() + 60_000);
     let fieldErrors: { field: string; message: string }[] = [];
     if (kind === 'invalid_request' && message) {
-      fieldErrors = code && TO_CODES.has(code) ? [{ field: 'to', message: redactSecrets(message) }] : fieldErrorsFromMessage(redactSecrets(message), fields);
+      fieldErrors = code && TO_CODES.has(code) ? [{ field: 'to', message: redactSecrets(message, secrets) }] : fieldErrorsFromMessage(redactSecrets(message, secrets), fields);
     }
     return new ProviderError({
       provider: 'kaicalls',
       kind,
       status: response.status,
-      vendorCode: code,
+      vendorCode: code && redactSecrets(code, secrets),
       message: `KaiCalls ${response.status}${code ? ` ${code}` : ''}: ${detail}`,
       resetAt,
       fieldErrors,

@@ -28,7 +28,10 @@ export function mapKalemError(response: HttpResponse, now: Date, secrets: readon
   let kind: ProviderErrorKind = kindFromStatus(status);
   if (status === 422 && fieldErrors.length === 0 && ACTIVE_CALL_DELETE.test(vendorMessage)) kind = 'conflict';
 
-  const resetAt = kind === 'rate_limited' || kind === 'retryable' ? resetAtFromHeaders(response.headers, now) : undefined;
+  const resetAt =
+    kind === 'rate_limited' || kind === 'retryable'
+      ? resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' })
+      : undefined;
   return new ProviderError({
     provider: 'kalem',
     kind,

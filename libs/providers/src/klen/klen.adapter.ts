@@ -6,6 +6,7 @@ import {
   ListProviderCallsQuery,
   ProviderAdapter,
   ProviderCall,
+  ProviderError,
 } from '@switchboard/core';
 import { KlenCapabilities } from './klen.capabilities';
 import { KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
@@ -41,7 +42,11 @@ export const createKlenAdapter: AdapterFactory = (context) => {
     async createCall(input: CreateCallInput): Promise<CreateCallResult> {
       if (input.to.startsWith('sip:')) throw new CapabilityUnsupportedError('klen', 'sipDestinations');
       const { body, warnings } = toKlenCreateBody(input, context.defaults);
-      return { call: mapKlenCall(await client.createCall(body)), warnings };
+      const call = mapKlenCall(await client.createCall(body));
+      // A success without an id cannot be followed: treat it like a lost answer, never as placed.
+      if (!call.providerCallId)
+        throw new ProviderError({ provider: 'klen', kind: 'ambiguous', message: 'Klen accepted the call but returned no call id; the outcome is unknown.' });
+      return { call, warnings };
     },
 
     async getCall(providerCallId: string): Promise<ProviderCall> {

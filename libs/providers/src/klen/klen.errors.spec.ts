@@ -68,7 +68,8 @@ describe('mapKlenError', () => {
     assert.equal(noNumber.fieldErrors[0].field, 'agent_id');
 
     const agent = mapKlenError(response(404, bodies.agentNotFound), now);
-    assert.equal(agent.kind, 'not_found');
+    // The request names an agent the account lacks: a field error the client can fix, not a 502.
+    assert.equal(agent.kind, 'invalid_request');
     assert.equal(agent.fieldErrors[0].field, 'agent_id');
   });
 

@@ -16,6 +16,8 @@ const KIND_BY_CODE: Record<string, ProviderErrorKind> = {
   do_not_call: 'invalid_request',
   // 404, but nothing is missing from the request: the agent has no caller number assigned.
   no_phone_number: 'invalid_request',
+  // 404, but it is the request that names an agent the account does not have.
+  agent_not_found: 'invalid_request',
   rate_limit_exceeded: 'rate_limited',
   server_error: 'retryable',
 };
@@ -85,7 +87,7 @@ export function mapKlenError(response: HttpResponse, now: Date, secrets: readonl
     provider: 'klen',
     kind,
     status: response.status,
-    vendorCode: code,
+    vendorCode: code && redact(code, secrets),
     message: `Klen answered ${response.status}${code ? ` ${code}` : ''}: ${detail}`,
     resetAt: kind === 'rate_limited' ? resetAtFromHeaders(response.headers, now) : undefined,
     fieldErrors: fieldErrorsOf(code, detail),

@@ -55,3 +55,14 @@ describe('KlenAdapter.listCalls paging', () => {
     assert.equal(requests.length, 2, 'page 2 has nothing new, so page 3 is never asked for');
   });
 });
+
+describe('KlenAdapter.createCall without an id in the answer', () => {
+  it('is ambiguous, never a placed call nobody can follow', async () => {
+    const http = { request: async (): Promise<HttpResponse> => ({ status: 201, headers: {}, body: { status: 'queued' } }) };
+    const sut = createKlenAdapter({ baseUrl: 'https://api.klen.ai/api/v1', credentials: { api_key: 'klen_test_123' }, defaults: {}, http, now: () => new Date() });
+    await assert.rejects(
+      sut.createCall({ to: '+15550001111', providerAgentId: '12', record: true, metadata: {}, reference: 'call_x' }),
+      (e: { kind?: string }) => e.kind === 'ambiguous',
+    );
+  });
+});
