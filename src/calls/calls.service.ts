@@ -151,13 +151,17 @@ export class CallsService {
       record: dto.record ?? true,
       maxDurationSeconds: dto.max_duration_seconds ?? null,
       webhookUrl: dto.webhook_url ?? null,
+      ...VENDOR_FACTS_UNKNOWN,
       attempts: [],
       warnings: [],
+      syncedAt: null,
+      // Set here rather than by the database, so the row needs no read-back after the insert.
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
     await this.dataSource.transaction(async (tx) => {
-      await tx.save(CallEntity, call);
-      const saved = await tx.findOneByOrFail(CallEntity, { id: call.id });
-      await this.emit(tx, saved, ['call.created'], null);
+      await tx.insert(CallEntity, call as QueryDeepPartialEntity<CallEntity>);
+      await this.emit(tx, call, ['call.created'], null);
     });
     try {
       const result = await adapter.createCall({
@@ -205,10 +209,12 @@ export class CallsService {
     return this.dataSource.transaction(async (tx) => {
       const current = await tx.findOne(CallEntity, { where: { id: call.id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw new NotFoundError('call', call.id);
-      const { changes, events, previousStatus } = mergeProviderCall(current, vendor, new Date());
-      const all = { ...changes, ...extra, syncedAt: new Date() };
+      const now = new Date();
+      const { changes, events, previousStatus } = mergeProviderCall(current, vendor, now);
+      const all = { ...changes, ...extra, syncedAt: now, updatedAt: now };
       await tx.update(CallEntity, { id: call.id }, all as QueryDeepPartialEntity<CallEntity>);
-      const updated = await tx.findOneByOrFail(CallEntity, { id: call.id });
+      // The row is locked: what was read plus what was written is what is stored.
+      const updated = Object.assign(current, all);
       if (events.length) await this.emit(tx, updated, events, previousStatus);
       return updated;
     });
@@ -276,6 +282,22 @@ export class CallsService {
     return call;
   }
 }
+
+/** What only the vendor can tell, before it has told anything. */
+const VENDOR_FACTS_UNKNOWN = {
+  durationSeconds: null,
+  costAmount: null,
+  costCurrency: null,
+  startedAt: null,
+  answeredAt: null,
+  endedAt: null,
+  endReason: null,
+  error: null,
+  recordingUrl: null,
+  summary: null,
+  transcript: null,
+  analysis: null,
+} satisfies Partial<CallEntity>;
 
 /** The gateway's own copy as a vendor view, for local transitions such as a cancellation. */
 function vendorViewOf(call: CallEntity): ProviderCall {

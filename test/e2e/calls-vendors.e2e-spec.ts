@@ -198,6 +198,10 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         const events = await timeline(api, created.id);
         const types = events.map((e) => e.type);
         assert.equal(types[0], 'call.created');
+        // Every event carries a whole call object: the same keys as GET /v1/calls/:id.
+        for (const event of events) assert.deepEqual(Object.keys(event.data.call).sort(), Object.keys(done).sort(), event.type);
+        assert.equal(events[0].data.call.status, 'queued');
+        assert.equal(events[0].data.call.duration_seconds, null);
         assert.equal(types.filter((t) => t === 'call.completed').length, 1, 'one call.completed');
         const completedAt = types.indexOf('call.completed');
         assert.ok(!types.some((t) => ['call.failed', 'call.no_answer', 'call.busy', 'call.canceled'].includes(t)));
