@@ -7,12 +7,13 @@ import { ProviderConnectionEntity } from '../providers/provider-connection.entit
 import { ProvidersModule } from '../providers/providers.module';
 import { CallEntity } from './call.entity';
 import { CallRouter } from './call-router';
+import { CallSyncService } from './call-sync.service';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CallEntity, EventEntity, ProviderConnectionEntity]), ProvidersModule, AgentsModule],
   controllers: [CallsController],
-  providers: [CallsService, CallRouter, EventsService],
+  providers: [CallsService, CallSyncService, CallRouter, EventsService],
 })
 export class CallsModule {}

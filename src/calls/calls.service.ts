@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   CapabilityUnsupportedError,
@@ -9,11 +9,10 @@ import {
   newId,
   NotFoundError,
   ProviderAdapter,
-  ProviderCall,
   ProviderError,
   ValidationFailedError,
 } from '@switchboard/core';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentsService } from '../agents/agents.service';
 import { EventsService } from '../events/events.service';
@@ -21,26 +20,16 @@ import { ProviderConnectionEntity } from '../providers/provider-connection.entit
 import { ProvidersService } from '../providers/providers.service';
 import { CallEntity } from './call.entity';
 import { checkCallInput } from './call-input';
-import { CallEventType, mergeProviderCall } from './call-merge';
 import { CallResponse, toCallResponse } from './call-response';
 import { CallRouter } from './call-router';
+import { CallSyncService } from './call-sync.service';
 import { Destination } from './destination';
 import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
 import { listCalls } from './calls.query';
 
-/**
- * A call not re-read from its vendor for this long is refreshed when read (no webhooks yet).
- * One second keeps a client that polls a page of live calls from spending the vendor's rate
- * budget (Klen allows 60 requests a minute).
- */
-const REFRESH_AFTER_MS = 1_000;
-/** How long a read waits for a vendor refresh before answering from the cache. */
-const READ_REFRESH_DEADLINE_MS = 2_000;
-
+/** The rules of the calls API: what may be placed, read, ended, controlled or deleted. */
 @Injectable()
 export class CallsService {
-  private readonly logger = new Logger(CallsService.name);
-
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -48,6 +37,7 @@ export class CallsService {
     private readonly providers: ProvidersService,
     private readonly events: EventsService,
     private readonly router: CallRouter,
+    private readonly sync: CallSyncService,
   ) {}
 
   /** One `to` → the call; an array → `{ data: [...] }`, each element a call or its own error. */
@@ -75,31 +65,28 @@ export class CallsService {
 
   async list(query: ListCallsDto): Promise<{ data: CallResponse[]; has_more: boolean; next_cursor: string | null }> {
     const page = await listCalls(this.calls, query);
-    const rows = await Promise.all(page.rows.map((row) => this.refreshIfStale(row)));
+    const rows = await Promise.all(page.rows.map((row) => this.sync.refreshIfStale(row)));
     return { data: rows.map(toCallResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
   async get(id: string, refresh = false): Promise<CallResponse> {
     const call = await this.find(id);
-    return toCallResponse(refresh ? await this.refresh(call) : await this.refreshIfStale(call));
+    return toCallResponse(refresh ? await this.sync.refresh(call) : await this.sync.refreshIfStale(call));
   }
 
   async cancel(id: string): Promise<CallResponse> {
-    const call = await this.refreshIfStale(await this.find(id));
+    const call = await this.sync.refreshIfStale(await this.find(id));
     if (isTerminal(call.status)) throw new ConflictError(`Call ${id} has already ended (${call.status}).`);
     const { connection, adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.cancelCall) throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
     await adapter.cancelCall(call.providerCallId!);
-    const refreshed = await this.refresh(call);
-    // Ended by us before anyone answered: that is a cancellation, whatever the vendor calls it.
-    if (!refreshed.answeredAt && refreshed.status !== 'canceled') {
-      return toCallResponse(await this.apply(refreshed, { ...vendorViewOf(refreshed), status: 'canceled', providerStatus: refreshed.providerStatus ?? 'canceled' }));
-    }
-    return toCallResponse(refreshed);
+    // The vendor's own final word decides the status. (No vendor today ends a call before it
+    // is answered; one that does should report it, and the adapter map it, as `canceled`.)
+    return toCallResponse(await this.sync.refresh(call));
   }
 
   async control(id: string, dto: ControlCallDto): Promise<CallResponse> {
-    const call = await this.refreshIfStale(await this.find(id));
+    const call = await this.sync.refreshIfStale(await this.find(id));
     const { connection, adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.control.includes(dto.action)) throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
     if (!['ringing', 'in_progress'].includes(call.status)) throw new ConflictError(`Call ${id} is not live (${call.status}).`);
@@ -108,11 +95,11 @@ export class CallsService {
     if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
     if (problems.length) throw new ValidationFailedError(problems);
     await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to: dto.to });
-    return toCallResponse(await this.refresh(call));
+    return toCallResponse(await this.sync.refresh(call));
   }
 
   async remove(id: string): Promise<void> {
-    const call = await this.refreshIfStale(await this.find(id));
+    const call = await this.sync.refreshIfStale(await this.find(id));
     if (!isTerminal(call.status)) throw new ConflictError(`Call ${id} is still active (${call.status}); cancel it or wait for it to end.`);
     if (call.connectionId && call.providerCallId) {
       const connection = await this.providers.find(call.connectionId).catch(() => null);
@@ -161,7 +148,7 @@ export class CallsService {
     });
     await this.dataSource.transaction(async (tx) => {
       await tx.insert(CallEntity, call as QueryDeepPartialEntity<CallEntity>);
-      await this.emit(tx, call, ['call.created'], null);
+      await this.sync.emit(tx, call, ['call.created'], null);
     });
     try {
       const result = await adapter.createCall({
@@ -179,84 +166,15 @@ export class CallsService {
         reference: call.id,
       });
       const attempt = { connection_id: connection.id, provider: connection.provider, outcome: 'created' as const, error_code: null, at: new Date().toISOString() };
-      return toCallResponse(await this.apply(call, result.call, { attempts: [attempt], warnings: result.warnings, syncedAt: new Date() }));
+      return toCallResponse(await this.sync.apply(call, result.call, { attempts: [attempt], warnings: result.warnings, syncedAt: new Date() }));
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
-      await this.recordFailedAttempt(call, connection, e);
+      await this.sync.recordFailedAttempt(call, connection, e);
       // The call is kept (failed, or queued while its outcome is unknown): tell the client which.
       e.details.push({ call_id: call.id });
       if (e.kind === 'invalid_request' && e.fieldErrors.length && single) throw new ValidationFailedError(e.fieldErrors);
       throw e;
     }
-  }
-
-  private async recordFailedAttempt(call: CallEntity, connection: ProviderConnectionEntity, error: ProviderError): Promise<void> {
-    const ambiguous = error.kind === 'ambiguous';
-    const attempt = { connection_id: connection.id, provider: connection.provider, outcome: ambiguous ? ('ambiguous' as const) : ('failed' as const), error_code: error.vendorCode ?? error.kind, at: new Date().toISOString() };
-    await this.dataSource.transaction(async (tx) => {
-      const current = await tx.findOneByOrFail(CallEntity, { id: call.id });
-      const changes: Partial<CallEntity> = { attempts: [...current.attempts, attempt] };
-      // An ambiguous create may have dialed: the call stays queued until it is found or reconciled.
-      if (!ambiguous) Object.assign(changes, { status: 'failed', error: { code: 'provider_error', message: error.message }, endReason: 'provider_rejected' });
-      await tx.update(CallEntity, { id: call.id }, changes as QueryDeepPartialEntity<CallEntity>);
-      const updated = await tx.findOneByOrFail(CallEntity, { id: call.id });
-      await this.emit(tx, updated, ambiguous ? ['call.attempt_failed'] : ['call.attempt_failed', 'call.failed'], current.status);
-    });
-  }
-
-  /** Applies a vendor view in one transaction with its events (outbox), row-locked. */
-  private async apply(call: CallEntity, vendor: ProviderCall, extra: Partial<CallEntity> = {}): Promise<CallEntity> {
-    return this.dataSource.transaction(async (tx) => {
-      const current = await tx.findOne(CallEntity, { where: { id: call.id }, lock: { mode: 'pessimistic_write' } });
-      if (!current) throw new NotFoundError('call', call.id);
-      const now = new Date();
-      const { changes, events, previousStatus } = mergeProviderCall(current, vendor, now);
-      const all = { ...changes, ...extra, syncedAt: now, updatedAt: now };
-      await tx.update(CallEntity, { id: call.id }, all as QueryDeepPartialEntity<CallEntity>);
-      // The row is locked: what was read plus what was written is what is stored.
-      const updated = Object.assign(current, all);
-      if (events.length) await this.emit(tx, updated, events, previousStatus);
-      return updated;
-    });
-  }
-
-  private async emit(tx: EntityManager, call: CallEntity, types: CallEventType[], previousStatus: string | null): Promise<void> {
-    const snapshot = toCallResponse(call);
-    for (const type of types) {
-      await this.events.append(tx, type, call.id, {
-        call: snapshot,
-        ...(previousStatus && previousStatus !== call.status ? { previous_status: previousStatus } : {}),
-        provider: call.provider ? { name: call.provider, event_type: call.providerStatus, received_at: new Date().toISOString() } : undefined,
-      });
-    }
-  }
-
-  /**
-   * Reads must not hang on, or fail because of, a slow or broken vendor: past the deadline the
-   * cached call is served while the refresh finishes in the background.
-   */
-  private async refreshIfStale(call: CallEntity): Promise<CallEntity> {
-    if (isTerminal(call.status) || !call.providerCallId) return call;
-    if (call.syncedAt && Date.now() - call.syncedAt.getTime() < REFRESH_AFTER_MS) return call;
-    const refreshed = this.refresh(call).catch((e: unknown) => {
-      this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Refresh from the provider failed; serving the cached call');
-      return call;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<CallEntity>((resolve) => (timer = setTimeout(() => resolve(call), READ_REFRESH_DEADLINE_MS)));
-    try {
-      return await Promise.race([refreshed, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-
-  private async refresh(call: CallEntity): Promise<CallEntity> {
-    if (!call.providerCallId || !call.connectionId) return call;
-    const { adapter } = await this.adapterOf(call);
-    if (!adapter.capabilities.getCall) return call;
-    return this.apply(call, await adapter.getCall(call.providerCallId));
   }
 
   /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
@@ -298,29 +216,3 @@ const VENDOR_FACTS_UNKNOWN = {
   transcript: null,
   analysis: null,
 } satisfies Partial<CallEntity>;
-
-/** The gateway's own copy as a vendor view, for local transitions such as a cancellation. */
-function vendorViewOf(call: CallEntity): ProviderCall {
-  return {
-    providerCallId: call.providerCallId ?? '',
-    status: call.status,
-    providerStatus: call.providerStatus ?? '',
-    direction: call.direction,
-    to: call.to,
-    from: call.from,
-    providerAgentId: null,
-    durationSeconds: null,
-    cost: null,
-    createdAt: null,
-    startedAt: null,
-    answeredAt: null,
-    endedAt: null,
-    endReason: null,
-    error: null,
-    recordingUrl: null,
-    summary: null,
-    transcript: null,
-    analysis: null,
-    metadata: null,
-  };
-}
