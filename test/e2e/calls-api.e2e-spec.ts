@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { sandboxSetup, sim, simCalls, untilTerminal } from '../support/calls';
+import { sandboxSetup, sim, simCalls, waitForTerminal } from '../support/calls';
 
 const VENDORS = ['kalem', 'klen', 'kaicalls', 'hmsovereign'];
 
@@ -130,7 +130,7 @@ describe('/v1/calls', () => {
       a = await place({ to: '+14155550121', metadata: { suite: 'filters', who: 'a' } });
       b = await place({ to: '+14155550122', provider: 'hmsovereign', metadata: { suite: 'filters', who: 'b' } });
       c = await place({ to: '+14155550123', agent_id: otherAgent.id, metadata: { suite: 'filters', who: 'c' } });
-      for (const call of [a, b, c]) await untilTerminal(api, call.id);
+      for (const call of [a, b, c]) await waitForTerminal(api, call.id);
     });
 
     it('filters by status', async () => {
@@ -240,8 +240,8 @@ describe('/v1/calls', () => {
       assert.equal(active.status, 409, active.text);
       assert.equal(active.body.error.code, 'conflict');
 
-      const ended = await untilTerminal(api, call.id);
-      assert.equal(ended.body.status, 'completed');
+      const ended = await waitForTerminal(api, call.id);
+      assert.equal(ended.status, 'completed');
       const cancel = await api.post(`/v1/calls/${call.id}/cancel`);
       assert.equal(cancel.status, 409, cancel.text);
       assert.equal(cancel.body.error.code, 'conflict');
@@ -261,8 +261,8 @@ describe('/v1/calls', () => {
       const res = await api.post(`/v1/calls/${call.id}/cancel`);
       assert.equal(res.status, 200, res.text);
       assert.ok(['canceled', 'completed'].includes(res.body.status), res.body.status);
-      const ended = await untilTerminal(api, call.id);
-      assert.equal(ended.body.status, res.body.status, 'a terminal call does not change again');
+      const ended = await waitForTerminal(api, call.id);
+      assert.equal(ended.status, res.body.status, 'a terminal call does not change again');
     });
   });
 

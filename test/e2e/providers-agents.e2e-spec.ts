@@ -7,7 +7,7 @@ import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { ApiResponse, client } from '../support/http';
-import { sandboxSetup, sim, untilTerminal } from '../support/calls';
+import { sandboxSetup, sim, waitForTerminal } from '../support/calls';
 
 const SECRETS = [HMSOVEREIGN_DEFAULT_API_KEY, KAICALLS_DEFAULT_API_KEY, KALEM_DEFAULT_API_KEY, KLEN_DEFAULT_API_KEY];
 const WRONG_KEY = 'kc_live_RotatedAwayWrongKey_zz9988776655443322110';
@@ -153,7 +153,7 @@ describe('/v1/providers and /v1/agents', () => {
       assert.equal(refused.status, 409, refused.text);
       assert.equal(refused.body.error.code, 'conflict');
 
-      await untilTerminal(api, call.body.id);
+      await waitForTerminal(api, call.body.id);
       assert.equal((await api.delete(`/v1/providers/${con.body.id}`)).status, 204);
       assert.equal((await api.get(`/v1/providers/${con.body.id}`)).status, 404);
       const list = await api.get('/v1/providers?limit=200');

@@ -109,12 +109,3 @@ export async function sim(origin: string, path: string, body: unknown): Promise<
 export async function simCalls(origin: string): Promise<any[]> {
   return ((await (await fetch(`${origin}/__sim/calls`)).json()) as { calls: any[] }).calls;
 }
-
-/** Polls GET /v1/calls/:id until the call is terminal; resolves with the whole response. */
-export function untilTerminal(api: Api, id: string, timeoutMs = 15_000) {
-  return pollUntil(
-    () => api.get(`/v1/calls/${id}`),
-    (r) => r.status === 200 && (TERMINAL_STATUSES as readonly string[]).includes(r.body.status),
-    { timeoutMs, intervalMs: 50, what: `call ${id} to end` },
-  );
-}

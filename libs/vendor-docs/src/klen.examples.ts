@@ -91,3 +91,15 @@ export const callEndedWebhook = {
   },
   timestamp: '2025-05-02T10:03:13Z',
 };
+
+/** The `call.failed` reasons listed on the call-events page. */
+export const failureReasons = [
+  'twilio-failed-to-connect-call',
+  'no-answer',
+  'busy',
+  'disconnected',
+  'invalid-number',
+  'rejected',
+  'canceled',
+  'failed',
+] as const;

@@ -1,4 +1,4 @@
-import { Outcome, runLifecycle, Scenario, SimContext, WebhookStream } from '../common';
+import { Outcome, runLifecycle, Scenario, SimContext } from '../common';
 import { PRICING } from './klen.seed';
 import { KlenCall, KlenCallEvent, KlenFailureReason, KlenState } from './klen.state';
 import { conversationText, iso, recordingUrl } from './klen.views';

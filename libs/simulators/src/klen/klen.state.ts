@@ -1,20 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { failureReasons } from '@switchboard/vendor-docs/klen.examples';
 import { DEFAULT_BALANCE, KLEN_AGENTS, KlenAgent, KlenContact, seedContacts } from './klen.seed';
 
 export const KLEN_STATUSES = ['queued', 'in-progress', 'completed', 'failed'] as const;
 export type KlenStatus = (typeof KLEN_STATUSES)[number];
 
 /** The documented `call.failed` reasons. */
-export const KLEN_FAILURE_REASONS = [
-  'twilio-failed-to-connect-call',
-  'no-answer',
-  'busy',
-  'disconnected',
-  'invalid-number',
-  'rejected',
-  'canceled',
-  'failed',
-] as const;
+export const KLEN_FAILURE_REASONS = failureReasons;
 export type KlenFailureReason = (typeof KLEN_FAILURE_REASONS)[number];
 
 export const KLEN_CALL_EVENTS = ['call.started', 'call.ended', 'call.failed', 'call.transcript', 'call.recording', 'call.summary'] as const;

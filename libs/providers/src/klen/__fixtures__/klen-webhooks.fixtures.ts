@@ -5,7 +5,7 @@
  * transcript/recording payloads) the gaps-table defaults are used. The documented payload
  * itself comes from @switchboard/vendor-docs; the variants below are this test's own.
  */
-import { callEndedWebhook } from '@switchboard/vendor-docs/klen.examples';
+import { callEndedWebhook, failureReasons } from '@switchboard/vendor-docs/klen.examples';
 
 /** The documented common payload (`call.ended`). */
 export const callEnded = callEndedWebhook;
@@ -50,13 +50,4 @@ export const callRecording = {
 };
 
 /** The failure reasons listed on the call-events page. */
-export const KLEN_FAILURE_REASONS = [
-  'twilio-failed-to-connect-call',
-  'no-answer',
-  'busy',
-  'disconnected',
-  'invalid-number',
-  'rejected',
-  'canceled',
-  'failed',
-] as const;
+export const KLEN_FAILURE_REASONS = failureReasons;
