@@ -14,6 +14,9 @@ import { ProvidersModule } from './providers/providers.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { CredentialCipher } from './common/crypto/credential-cipher';
+import { EventsModule } from './events/events.module';
+import { InboundWebhooksModule } from './webhooks-inbound/inbound-webhooks.module';
+import { ReconcilerModule } from './reconciler/reconciler.module';
 
 export interface AppModuleOptions {
   config: ConfigVariables;
@@ -44,6 +47,9 @@ export class AppModule {
         ProvidersModule,
         AgentsModule,
         CallsModule,
+        EventsModule,
+        InboundWebhooksModule,
+        ReconcilerModule,
         SandboxModule,
       ],
       providers: shared,

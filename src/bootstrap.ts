@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { acceptJsonObjectsOnly } from './common/json-body';
@@ -16,7 +15,9 @@ import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { HttpMetrics } from './metrics/http-metrics';
+import { ConnectionsRepository } from './providers/connections.repository';
 import { ProvidersService } from './providers/providers.service';
+import { WebhookTargets } from './providers/webhook-targets.service';
 
 export interface Gateway {
   app: NestFastifyApplication;
@@ -35,6 +36,7 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
+    app.get(WebhookTargets).useListeningUrl(`http://127.0.0.1:${port}`);
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -80,8 +82,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   // Migrations have run: apply declared connections, then decide on sandbox mode, which
   // depends on whether any real connection exists.
   await app.get(ProvidersService).syncDeclared(config.providers);
-  const [{ count }] = await app.get(DataSource).query(`SELECT count(*)::int AS count FROM provider_connections WHERE origin <> 'sandbox'`);
-  mode.settle(config, count);
+  mode.settle(config, await app.get(ConnectionsRepository).countReal());
 
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { AgentSpec, CapabilityUnsupportedError, FieldProblem, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
 import { In, Repository } from 'typeorm';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
+import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { AgentBindingEntity, AgentEntity } from './agent.entity';
@@ -26,7 +27,7 @@ export interface AgentResponse {
 export class AgentsService {
   constructor(
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
-    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
+    private readonly connections: ConnectionsRepository,
     private readonly providers: ProvidersService,
   ) {}
 
@@ -119,7 +120,7 @@ export class AgentsService {
 
   private async loadConnections(a: string[], b: string[]): Promise<Map<string, ProviderConnectionEntity>> {
     const ids = [...new Set([...a, ...b])].filter((id) => isIdOf('connection', id));
-    const rows = ids.length ? await this.connections.findBy({ id: In(ids) }) : [];
+    const rows = await this.connections.findMany(ids);
     return new Map(rows.map((c) => [c.id, c]));
   }
 }

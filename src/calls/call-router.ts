@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { FieldProblem, GatewayError, isIdOf, PROVIDER_NAMES, ProviderAdapter, ValidationFailedError } from '@switchboard/core';
-import { In, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity';
+import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { CreateCallDto } from './dto/call.dto';
@@ -21,7 +20,7 @@ export interface CallTarget {
 @Injectable()
 export class CallRouter {
   constructor(
-    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
+    private readonly connections: ConnectionsRepository,
     private readonly providers: ProvidersService,
   ) {}
 
@@ -31,14 +30,14 @@ export class CallRouter {
     if (wanted === undefined) return [];
     if (!isIdOf('connection', wanted) && !(PROVIDER_NAMES as readonly string[]).includes(wanted))
       return [{ field: 'provider', message: `must be a connection id or one of ${PROVIDER_NAMES.join(', ')}` }];
-    if (isIdOf('connection', wanted) && !(await this.connections.existsBy({ id: wanted })))
+    if (isIdOf('connection', wanted) && !(await this.connections.exists(wanted)))
       return [{ field: 'provider', message: 'no such provider connection' }];
     return [];
   }
 
   async choose(agent: AgentEntity, dto: CreateCallDto): Promise<CallTarget> {
     const bound = new Map(agent.bindings.map((b) => [b.connectionId, b]));
-    const rows = bound.size ? await this.connections.findBy({ id: In([...bound.keys()]) }) : [];
+    const rows = await this.connections.findMany([...bound.keys()]);
     let candidates = rows.filter((c) => c.enabled);
 
     if (dto.provider !== undefined) {

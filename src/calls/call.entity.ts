@@ -47,6 +47,13 @@ export class CallEntity {
   @Column('jsonb') attempts: CallAttempt[];
   @Column('jsonb') warnings: string[];
   @Column('timestamptz', { name: 'synced_at', nullable: true }) syncedAt: Date | null;
+  /** The latest vendor time applied: a report older than this is stale and only fills gaps. */
+  @Column('timestamptz', { name: 'provider_observed_at', nullable: true }) providerObservedAt: Date | null;
+  /** When the reconciler should next ask the vendor; null once nothing is left to learn. */
+  @Column('timestamptz', { name: 'reconcile_at', nullable: true }) reconcileAt: Date | null;
+  @Column('integer', { name: 'reconcile_checks' }) reconcileChecks: number;
+  /** Deleted calls stay as tombstones (personal fields blanked) so late webhooks find them. */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,19 +1,16 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module';
-import { EventEntity } from '../events/event.entity';
-import { EventsService } from '../events/events.service';
-import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
+import { LedgerModule } from '../ledger/ledger.module';
 import { ProvidersModule } from '../providers/providers.module';
-import { CallEntity } from './call.entity';
+import { CallRefreshService } from './call-refresh.service';
 import { CallRouter } from './call-router';
-import { CallSyncService } from './call-sync.service';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CallEntity, EventEntity, ProviderConnectionEntity]), ProvidersModule, AgentsModule],
+  imports: [LedgerModule, ProvidersModule, AgentsModule],
   controllers: [CallsController],
-  providers: [CallsService, CallSyncService, CallRouter, EventsService],
+  providers: [CallsService, CallRouter, CallRefreshService],
+  exports: [CallRefreshService],
 })
 export class CallsModule {}

@@ -1,43 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CapabilityUnsupportedError,
   ConflictError,
   GatewayError,
   isIdOf,
   isTerminal,
-  newId,
   NotFoundError,
   ProviderAdapter,
   ProviderError,
   ValidationFailedError,
 } from '@switchboard/core';
-import { DataSource, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
-import { EventsService } from '../events/events.service';
+import { EventLogRepository } from '../events/event-log.repository';
+import { CallLedger } from '../ledger/call-ledger';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
-import { CallEntity } from './call.entity';
+import { WebhookTargets } from '../providers/webhook-targets.service';
+import { CallAttempt, CallEntity } from './call.entity';
+import { newCallEntity } from './call-factory';
 import { checkCallInput } from './call-input';
+import { CallRefreshService } from './call-refresh.service';
 import { CallResponse, toCallResponse } from './call-response';
-import { CallRouter } from './call-router';
-import { CallSyncService } from './call-sync.service';
+import { CallRouter, CallTarget } from './call-router';
+import { CallsRepository } from './calls.repository';
 import { Destination } from './destination';
 import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
-import { listCalls } from './calls.query';
 
 /** The rules of the calls API: what may be placed, read, ended, controlled or deleted. */
 @Injectable()
 export class CallsService {
   constructor(
-    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly calls: CallsRepository,
+    private readonly ledger: CallLedger,
+    private readonly eventLog: EventLogRepository,
     private readonly agents: AgentsService,
     private readonly providers: ProvidersService,
-    private readonly events: EventsService,
+    private readonly webhookTargets: WebhookTargets,
     private readonly router: CallRouter,
-    private readonly sync: CallSyncService,
+    private readonly refresher: CallRefreshService,
   ) {}
 
   /** One `to` → the call; an array → `{ data: [...] }`, each element a call or its own error. */
@@ -63,30 +66,30 @@ export class CallsService {
     return { data };
   }
 
+  /** Served from the gateway's copy only: webhooks and the reconciler keep it current. */
   async list(query: ListCallsDto): Promise<{ data: CallResponse[]; has_more: boolean; next_cursor: string | null }> {
-    const page = await listCalls(this.calls, query);
-    const rows = await Promise.all(page.rows.map((row) => this.sync.refreshIfStale(row)));
-    return { data: rows.map(toCallResponse), has_more: page.has_more, next_cursor: page.next_cursor };
+    const page = await this.calls.list(query);
+    return { data: page.rows.map(toCallResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
   async get(id: string, refresh = false): Promise<CallResponse> {
     const call = await this.find(id);
-    return toCallResponse(refresh ? await this.sync.refresh(call) : await this.sync.refreshIfStale(call));
+    return toCallResponse(refresh ? await this.refresher.refresh(call) : call);
   }
 
   async cancel(id: string): Promise<CallResponse> {
-    const call = await this.sync.refreshIfStale(await this.find(id));
+    const call = await this.find(id);
     if (isTerminal(call.status)) throw new ConflictError(`Call ${id} has already ended (${call.status}).`);
     const { connection, adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.cancelCall) throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
     await adapter.cancelCall(call.providerCallId!);
     // The vendor's own final word decides the status. (No vendor today ends a call before it
     // is answered; one that does should report it, and the adapter map it, as `canceled`.)
-    return toCallResponse(await this.sync.refresh(call));
+    return toCallResponse(await this.refresher.refresh(call));
   }
 
   async control(id: string, dto: ControlCallDto): Promise<CallResponse> {
-    const call = await this.sync.refreshIfStale(await this.find(id));
+    const call = await this.find(id);
     const { connection, adapter } = await this.adapterOf(call);
     if (!adapter.capabilities.control.includes(dto.action)) throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
     if (!['ringing', 'in_progress'].includes(call.status)) throw new ConflictError(`Call ${id} is not live (${call.status}).`);
@@ -95,60 +98,38 @@ export class CallsService {
     if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
     if (problems.length) throw new ValidationFailedError(problems);
     await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to: dto.to });
-    return toCallResponse(await this.sync.refresh(call));
+    return toCallResponse(await this.refresher.refresh(call));
   }
 
+  /** The row stays as a tombstone and its events stay in the log; `call.deleted` is appended. */
   async remove(id: string): Promise<void> {
-    const call = await this.sync.refreshIfStale(await this.find(id));
+    const call = await this.find(id);
     if (!isTerminal(call.status)) throw new ConflictError(`Call ${id} is still active (${call.status}); cancel it or wait for it to end.`);
     if (call.connectionId && call.providerCallId) {
       const connection = await this.providers.find(call.connectionId).catch(() => null);
       const adapter = connection ? this.providers.adapterFor(connection) : null;
       if (adapter?.capabilities.deleteCall) await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
     }
-    await this.dataSource.transaction(async (tx) => {
-      await this.events.deleteForCall(tx, id);
-      await tx.delete(CallEntity, { id });
-    });
+    await this.dataSource.transaction((tx) => this.ledger.delete(tx, id, new Date()));
   }
 
   async timeline(id: string) {
     await this.find(id);
-    return { data: await this.events.forCall(id) };
+    return { data: await this.eventLog.forCall(id) };
   }
 
-  private async placeOne(dto: CreateCallDto, agentId: string, target: Awaited<ReturnType<CallRouter['choose']>>, destination: Destination, single: boolean) {
+  private async placeOne(dto: CreateCallDto, agentId: string, target: CallTarget, destination: Destination, single: boolean) {
     const { connection, adapter, providerAgentId } = target;
-    const call = this.calls.create({
-      id: newId('call'),
-      direction: 'outbound',
-      status: 'queued',
-      providerStatus: null,
+    // Before anything is stored: a vendor that must register webhooks first and cannot has dialed nothing.
+    const webhook = await this.webhookTargets.forCreate(connection, adapter);
+    const call = newCall(dto, agentId, connection, destination);
+    await this.dataSource.transaction((tx) => this.ledger.open(tx, call, { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: call.createdAt }));
+    const attempt = (outcome: CallAttempt['outcome'], errorCode: string | null): CallAttempt => ({
+      connection_id: connection.id,
       provider: connection.provider,
-      connectionId: connection.id,
-      providerCallId: null,
-      agentId,
-      to: destination.value,
-      from: dto.from ?? connection.defaults.from ?? null,
-      customer: dto.customer ? { ...dto.customer } : null,
-      context: dto.context ?? null,
-      firstMessage: dto.first_message ?? null,
-      variables: dto.variables ?? null,
-      metadata: dto.metadata ?? {},
-      record: dto.record ?? true,
-      maxDurationSeconds: dto.max_duration_seconds ?? null,
-      webhookUrl: dto.webhook_url ?? null,
-      ...VENDOR_FACTS_UNKNOWN,
-      attempts: [],
-      warnings: [],
-      syncedAt: null,
-      // Set here rather than by the database, so the row needs no read-back after the insert.
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
-    await this.dataSource.transaction(async (tx) => {
-      await tx.insert(CallEntity, call as QueryDeepPartialEntity<CallEntity>);
-      await this.sync.emit(tx, call, ['call.created'], null);
+      outcome,
+      error_code: errorCode,
+      at: new Date().toISOString(),
     });
     try {
       const result = await adapter.createCall({
@@ -164,12 +145,24 @@ export class CallsService {
         metadata: call.metadata,
         customer: call.customer,
         reference: call.id,
+        webhook,
       });
-      const attempt = { connection_id: connection.id, provider: connection.provider, outcome: 'created' as const, error_code: null, at: new Date().toISOString() };
-      return toCallResponse(await this.sync.apply(call, result.call, { attempts: [attempt], warnings: result.warnings, syncedAt: new Date() }));
+      const observation = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor: result.call, attempt: attempt('created', null), warnings: result.warnings };
+      return toCallResponse(await this.dataSource.transaction((tx) => this.ledger.apply(tx, call.id, observation)));
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
-      await this.sync.recordFailedAttempt(call, connection, e);
+      // An ambiguous create may have dialed: the call stays queued until it is found or reconciled.
+      const ambiguous = e.kind === 'ambiguous';
+      await this.dataSource.transaction((tx) =>
+        this.ledger.apply(tx, call.id, {
+          source: 'create',
+          vendorEventType: null,
+          occurredAt: null,
+          receivedAt: new Date(),
+          attempt: attempt(ambiguous ? 'ambiguous' : 'failed', e.vendorCode ?? e.kind),
+          verdict: ambiguous ? undefined : { status: 'failed', endReason: 'provider_rejected', error: { code: 'provider_error', message: e.message } },
+        }),
+      );
       // The call is kept (failed, or queued while its outcome is unknown): tell the client which.
       e.details.push({ call_id: call.id });
       if (e.kind === 'invalid_request' && e.fieldErrors.length && single) throw new ValidationFailedError(e.fieldErrors);
@@ -195,24 +188,28 @@ export class CallsService {
   }
 
   private async find(id: string): Promise<CallEntity> {
-    const call = isIdOf('call', id) ? await this.calls.findOneBy({ id }) : null;
+    const call = isIdOf('call', id) ? await this.calls.find(id) : null;
     if (!call) throw new NotFoundError('call', id);
     return call;
   }
 }
 
-/** What only the vendor can tell, before it has told anything. */
-const VENDOR_FACTS_UNKNOWN = {
-  durationSeconds: null,
-  costAmount: null,
-  costCurrency: null,
-  startedAt: null,
-  answeredAt: null,
-  endedAt: null,
-  endReason: null,
-  error: null,
-  recordingUrl: null,
-  summary: null,
-  transcript: null,
-  analysis: null,
-} satisfies Partial<CallEntity>;
+/** A queued outbound call as the client asked for it, before any vendor has said anything. */
+function newCall(dto: CreateCallDto, agentId: string, connection: ProviderConnectionEntity, destination: Destination): CallEntity {
+  return newCallEntity({
+    direction: 'outbound',
+    provider: connection.provider,
+    connectionId: connection.id,
+    agentId,
+    to: destination.value,
+    from: dto.from ?? connection.defaults.from ?? null,
+    customer: dto.customer ? { ...dto.customer } : null,
+    context: dto.context ?? null,
+    firstMessage: dto.first_message ?? null,
+    variables: dto.variables ?? null,
+    metadata: dto.metadata ?? {},
+    record: dto.record ?? true,
+    maxDurationSeconds: dto.max_duration_seconds ?? null,
+    webhookUrl: dto.webhook_url ?? null,
+  });
+}

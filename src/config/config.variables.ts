@@ -97,6 +97,36 @@ export class ConfigVariables {
   @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  @Variable({ description: "The gateway's public base URL, where vendors send webhooks; unset = http://127.0.0.1:<PORT> (sandbox, one machine)" })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL without query or fragment' })
+  PUBLIC_URL?: string;
+
+  @Variable({ description: 'Seconds without vendor news after which the reconciler looks a live or unconfirmed call up at its vendor' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RECONCILE_AFTER_SECONDS = 120;
+
+  @Variable({ description: 'Seconds after a webhook ends a call before the reconciler reads it once from its vendor, for facts webhooks lack (cost, times)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RECONCILE_FINAL_READ_SECONDS = 5;
+
+  @Variable({ description: 'Seconds after creation past which a call whose outcome is still unknown is settled as lost' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RECONCILE_GIVE_UP_AFTER_SECONDS = 6 * 3600;
+
+  @Variable({ description: 'How often each instance looks for calls to reconcile, in milliseconds' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  RECONCILE_INTERVAL_MS = 5_000;
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

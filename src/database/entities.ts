@@ -4,6 +4,7 @@ import { CallEntity } from '../calls/call.entity';
 import { EventEntity } from '../events/event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
+import { InboundWebhookEntity } from '../webhooks-inbound/inbound-webhook.entity';
 
 /** Every TypeORM entity of the app; new modules add theirs here. */
-export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity, IdempotencyKeyEntity];
+export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity, IdempotencyKeyEntity, InboundWebhookEntity];

@@ -1,49 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { newId } from '@switchboard/core';
-import { EntityManager, Repository } from 'typeorm';
-import { EventEntity } from './event.entity';
+import { isIdOf, NotFoundError } from '@switchboard/core';
+import { ListEventsDto } from './dto/list-events.dto';
+import { EventLogRepository, EventResponse } from './event-log.repository';
+import { expandEventTypes } from './event-types';
 
-export interface EventResponse {
-  id: string;
-  object: 'event';
-  type: string;
-  sequence: number;
-  created_at: string;
-  call_id: string | null;
-  data: Record<string, unknown>;
-}
-
-/**
- * The unified event log. Events are appended with the manager of the transaction that
- * changed the call, so a change and its event are stored together or not at all.
- */
+/** Reading the unified event log: resumable by sequence, filterable by type and call. */
 @Injectable()
 export class EventsService {
-  constructor(@InjectRepository(EventEntity) private readonly events: Repository<EventEntity>) {}
+  constructor(private readonly log: EventLogRepository) {}
 
-  async append(manager: EntityManager, type: string, callId: string | null, data: Record<string, unknown>): Promise<void> {
-    await manager.insert(EventEntity, { id: newId('event'), type, callId, data: data as object });
+  async list(query: ListEventsDto): Promise<{ data: EventResponse[]; has_more: boolean; next_cursor: string | null }> {
+    const after = query.cursor !== undefined ? Number(query.cursor) : query.after;
+    const types = query.type ? expandEventTypes(query.type.split(',')) : undefined;
+    const page = await this.log.list({ after, types, callId: query.call_id, limit: query.limit ?? 50 });
+    const last = page.data[page.data.length - 1];
+    // The cursor is the last sequence returned, so a reader can always resume, even on the last page.
+    return { ...page, next_cursor: last ? String(last.sequence) : (query.cursor ?? (after !== undefined ? String(after) : null)) };
   }
 
-  async forCall(callId: string): Promise<EventResponse[]> {
-    const rows = await this.events.find({ where: { callId }, order: { sequence: 'ASC' } });
-    return rows.map(toEventResponse);
+  async get(id: string): Promise<EventResponse> {
+    const event = isIdOf('event', id) ? await this.log.findById(id) : null;
+    if (!event) throw new NotFoundError('event', id);
+    return event;
   }
-
-  async deleteForCall(manager: EntityManager, callId: string): Promise<void> {
-    await manager.delete(EventEntity, { callId });
-  }
-}
-
-export function toEventResponse(row: EventEntity): EventResponse {
-  return {
-    id: row.id,
-    object: 'event',
-    type: row.type,
-    sequence: Number(row.sequence),
-    created_at: row.createdAt.toISOString(),
-    call_id: row.callId,
-    data: row.data,
-  };
 }

@@ -17,6 +17,10 @@ export class ProviderConnectionEntity {
   costPerMinute: number | null;
   @Column('jsonb', { name: 'rate_limits' }) rateLimits: Record<string, unknown>;
   @Column('boolean') enabled: boolean;
+  /** The secret the vendor's webhooks are checked against (encrypted like the credentials). */
+  @Column('text', { name: 'webhook_secret_encrypted', nullable: true }) webhookSecretEncrypted: string | null;
+  /** For vendors that register webhooks per account: the URL registered and the vendor's id. */
+  @Column('jsonb', { name: 'webhook_registration', nullable: true }) webhookRegistration: { url: string; base_url: string | null; provider_registration_id: string | null; at: string } | null;
   /** `api`, or `sandbox` for the simulated vendors' connections. */
   @Column('text') origin: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

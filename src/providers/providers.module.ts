@@ -3,15 +3,18 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CallEntity } from '../calls/call.entity';
+import { LedgerModule } from '../ledger/ledger.module';
 import { AdapterCache } from './adapter-cache.service';
+import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { ProvidersController } from './providers.controller';
 import { ProvidersService } from './providers.service';
+import { WebhookTargets } from './webhook-targets.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ProviderConnectionEntity, CallEntity]),
+    TypeOrmModule.forFeature([ProviderConnectionEntity]),
+    LedgerModule,
     // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
     HttpModule.register({
       timeout: 10_000,
@@ -20,7 +23,7 @@ import { ProvidersService } from './providers.service';
     }),
   ],
   controllers: [ProvidersController],
-  providers: [ProvidersService, AdapterCache],
-  exports: [ProvidersService],
+  providers: [ProvidersService, AdapterCache, ConnectionsRepository, WebhookTargets],
+  exports: [ProvidersService, ConnectionsRepository, WebhookTargets, AdapterCache],
 })
 export class ProvidersModule {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   CapabilityUnsupportedError,
   ConflictError,
@@ -8,17 +7,16 @@ import {
   NotFoundError,
   ProviderAdapter,
   ProviderName,
-  TERMINAL_STATUSES,
 } from '@switchboard/core';
 import { PROVIDERS } from '@switchboard/providers';
-import { In, Not, Repository } from 'typeorm';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
-import { ListQueryDto, Page, paginate } from '../common/pagination';
-import { CallEntity } from '../calls/call.entity';
+import { ListQueryDto, Page } from '../common/pagination';
+import { CallsRepository } from '../calls/calls.repository';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
 import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
+import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 
 export interface ConnectionResponse {
@@ -43,14 +41,14 @@ export interface ConnectionResponse {
 @Injectable()
 export class ProvidersService {
   constructor(
-    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
-    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    private readonly connections: ConnectionsRepository,
+    private readonly calls: CallsRepository,
     private readonly cipher: CredentialCipher,
     private readonly adapters: AdapterCache,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
-    const entity = this.connections.create({
+    const entity = this.connections.build({
       id: newId('connection'),
       provider: dto.provider,
       name: dto.name,
@@ -65,8 +63,7 @@ export class ProvidersService {
       enabled: dto.enabled ?? true,
       origin,
     });
-    await this.connections.save(entity);
-    return this.toResponse(await this.connections.findOneByOrFail({ id: entity.id }));
+    return this.toResponse(await this.connections.save(entity));
   }
 
   /**
@@ -75,7 +72,7 @@ export class ProvidersService {
    * later removed from the file is disabled, not deleted, so its calls keep their history.
    */
   async syncDeclared(declared: CreateProviderDto[]): Promise<void> {
-    const existing = await this.connections.findBy({ origin: 'config' });
+    const existing = await this.connections.findByOrigin('config');
     for (const dto of declared) {
       const current = existing.find((c) => c.name === dto.name && c.provider === dto.provider);
       if (!current) {
@@ -99,11 +96,11 @@ export class ProvidersService {
       await this.connections.save(current);
     }
     const gone = existing.filter((c) => !declared.some((d) => d.name === c.name && d.provider === c.provider) && c.enabled);
-    for (const connection of gone) await this.connections.update({ id: connection.id }, { enabled: false });
+    for (const connection of gone) await this.connections.update(connection.id, { enabled: false });
   }
 
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
-    const page = await paginate(this.connections.createQueryBuilder('c'), query);
+    const page = await this.connections.page(query);
     return { data: page.rows.map((c) => this.toResponse(c)), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
@@ -125,15 +122,14 @@ export class ProvidersService {
     if (dto.cost_per_minute !== undefined) connection.costPerMinute = dto.cost_per_minute;
     if (dto.rate_limits !== undefined) connection.rateLimits = dto.rate_limits;
     if (dto.enabled !== undefined) connection.enabled = dto.enabled;
-    await this.connections.save(connection);
-    return this.toResponse(await this.find(id));
+    return this.toResponse(await this.connections.save(connection));
   }
 
   async remove(id: string): Promise<void> {
     const connection = await this.find(id);
-    const active = await this.calls.count({ where: { connectionId: id, status: Not(In([...TERMINAL_STATUSES])) } });
+    const active = await this.calls.countActiveOnConnection(id);
     if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s); delete it once they have ended.`);
-    await this.connections.delete({ id: connection.id });
+    await this.connections.delete(connection.id);
     this.adapters.forget(id);
   }
 
@@ -150,7 +146,7 @@ export class ProvidersService {
   }
 
   async find(id: string): Promise<ProviderConnectionEntity> {
-    const connection = isIdOf('connection', id) ? await this.connections.findOneBy({ id }) : null;
+    const connection = isIdOf('connection', id) ? await this.connections.find(id) : null;
     if (!connection) throw new NotFoundError('provider connection', id);
     return connection;
   }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentBindingEntity, AgentEntity } from '../agents/agent.entity';
-import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
+import { ProvidersModule } from '../providers/providers.module';
 import { SandboxService } from './sandbox.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProviderConnectionEntity, AgentEntity, AgentBindingEntity])],
+  imports: [TypeOrmModule.forFeature([AgentEntity, AgentBindingEntity]), ProvidersModule],
   providers: [SandboxService],
 })
 export class SandboxModule {}

@@ -6,6 +6,7 @@ import { Repository } from 'typeorm';
 import { AgentBindingEntity, AgentEntity } from '../agents/agent.entity';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { GatewayMode } from '../config/gateway-mode';
+import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 
 export const SANDBOX_AGENT_NAME = 'Sandbox agent';
@@ -23,14 +24,14 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly mode: GatewayMode,
     private readonly cipher: CredentialCipher,
-    @InjectRepository(ProviderConnectionEntity) private readonly connections: Repository<ProviderConnectionEntity>,
+    private readonly connections: ConnectionsRepository,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.mode.sandbox) {
       // Left over from an earlier sandbox run: their simulators are gone, so never route to them.
-      await this.connections.update({ origin: 'sandbox' }, { enabled: false });
+      await this.connections.disableSandbox();
       return;
     }
     this.accounts = await startSimulators();
@@ -49,8 +50,8 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async upsertConnection(account: SimulatedAccount): Promise<ProviderConnectionEntity> {
-    const existing = await this.connections.findOneBy({ origin: 'sandbox', provider: account.vendor });
-    const connection = existing ?? this.connections.create({ id: newId('connection'), origin: 'sandbox', provider: account.vendor, priority: 100, weight: 1, rateLimits: {}, credentialsVersion: 0 });
+    const existing = await this.connections.findSandbox(account.vendor);
+    const connection = existing ?? this.connections.build({ id: newId('connection'), origin: 'sandbox', provider: account.vendor, priority: 100, weight: 1, rateLimits: {}, credentialsVersion: 0 });
     Object.assign(connection, {
       name: `Sandbox ${account.vendor}`,
       baseUrl: account.baseUrl,

@@ -57,8 +57,8 @@ const SPECS: Record<Vendor, VendorSpec> = {
     supplies: { cost: true, times: true, transcript: false, summary: false },
   },
   klen: {
-    // Klen's GET shows a bare `failed`; the reason (no-answer, busy) only comes in webhooks.
-    outcomes: { no_answer: 'failed', busy: 'failed', failed: 'failed' },
+    // Klen's GET shows a bare `failed`; the reason (no-answer, busy) comes in its call.failed webhook.
+    outcomes: { no_answer: 'no_answer', busy: 'busy', failed: 'failed' },
     createStatuses: ['queued'],
     checkDialed(d, call, v) {
       assert.equal(d.call_id, call.provider_call_id);
@@ -70,8 +70,8 @@ const SPECS: Record<Vendor, VendorSpec> = {
     supplies: { cost: true, times: true, transcript: true, summary: true },
   },
   kaicalls: {
-    // KaiCalls' GET shows a bare `failed` for every unsuccessful outcome.
-    outcomes: { no_answer: 'failed', busy: 'failed', failed: 'failed' },
+    // KaiCalls' GET shows a bare `failed`; its call.failed webhook's `error` says why.
+    outcomes: { no_answer: 'no_answer', busy: 'busy', failed: 'failed' },
     createStatuses: ['queued'],
     checkDialed(d, call, v) {
       assert.equal(d.id, call.provider_call_id);
@@ -161,7 +161,18 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         assert.equal(dialed.length, 1, `${vendor} simulator saw exactly one create for this call`);
         spec.checkDialed(dialed[0], created, sb.vendors[vendor]);
 
-        const done = await waitForTerminal(api, created.id);
+        // Webhooks end the call; post-call facts (recording, transcript, cost) may follow it.
+        const done = await waitForCall(
+          api,
+          created.id,
+          (c) =>
+            TERMINAL_STATUSES.includes(c.status) &&
+            c.recording_url !== null &&
+            (!spec.supplies.cost || c.cost !== null) &&
+            (!spec.supplies.transcript || !!c.transcript?.length) &&
+            (!spec.supplies.summary || c.summary !== null),
+          `call ${created.id} to end with its post-call facts`,
+        );
         assert.equal(done.status, 'completed');
         assert.equal(done.id, created.id);
         assert.equal(done.provider_call_id, created.provider_call_id);
@@ -213,6 +224,11 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         const last = events[completedAt];
         assert.equal(last.data.call.status, 'completed');
         assert.equal(last.data.call.id, created.id);
+        // The end arrived by the vendor's webhook (reads never poll), stamped with the vendor's own event.
+        assert.equal(last.data.provider.source, 'webhook', 'call.completed came from a webhook');
+        assert.equal(typeof last.data.provider.event_type, 'string');
+        assert.match(last.data.provider.received_at, ISO_Z);
+        assert.equal(last.data.previous_status !== 'completed', true);
       });
 
       for (const outcome of ['no_answer', 'busy', 'failed'] as const) {
@@ -223,7 +239,8 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
           assert.equal(set.status, 200, set.text);
           const created = assertCreatedCall(await api.post('/v1/calls', { to: human, agent_id: sb.agentId, provider: vendor }), vendor, sb, e164);
 
-          const done = await waitForTerminal(api, created.id);
+          // The reason of a failure may come in a later webhook than the end itself.
+          const done = await waitForCall(api, created.id, (c) => TERMINAL_STATUSES.includes(c.status) && (expected !== 'failed' || c.error !== null), `call ${created.id} to end`);
           assert.equal(done.status, expected);
           assert.equal(done.answered_at, null, 'never answered');
           assert.ok(!done.transcript?.length);
@@ -237,6 +254,8 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
           assert.equal(types.filter((t) => t === `call.${expected}`).length, 1);
           assert.ok(!types.includes('call.completed'));
           assert.ok(!types.includes('call.in_progress'), 'never in progress');
+          const final = (await timeline(api, created.id)).find((e) => e.type === `call.${expected}`)!;
+          assert.equal(final.data.provider.source, 'webhook', `call.${expected} came from a webhook`);
         });
       }
     });

@@ -24,6 +24,9 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SWITCHBOARD_ADMIN_KEY: adminKey,
+    // Simulated calls last about a second: the reconciler's one read after a call ends comes at once.
+    RECONCILE_INTERVAL_MS: '100',
+    RECONCILE_FINAL_READ_SECONDS: '0',
     ...db.env,
     ...env,
   });

@@ -4,3 +4,4 @@ export * from './errors/provider-error';
 export * from './calls/call-status';
 export * from './calls/call.types';
 export * from './adapter/provider-adapter';
+export * from './webhooks/inbound-webhook';

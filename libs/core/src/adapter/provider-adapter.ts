@@ -10,6 +10,14 @@ import {
   VendorAgent,
   VendorNumber,
 } from '../calls/call.types';
+import {
+  InboundWebhookRequest,
+  ParsedWebhook,
+  WebhookCapabilities,
+  WebhookRegistration,
+  WebhookTarget,
+  WebhookVerification,
+} from '../webhooks/inbound-webhook';
 
 /**
  * What a vendor really offers. The gateway never branches on a vendor's name: it asks this
@@ -32,6 +40,8 @@ export interface ProviderCapabilities {
   sipDestinations: boolean;
   /** Honours a per-call `record` switch. */
   recordingToggle: boolean;
+  /** How the vendor's webhooks reach and are proven to the gateway. */
+  webhooks: WebhookCapabilities;
 }
 
 /** Everything an adapter needs, given from outside so tests and sandbox change only the URL. */
@@ -96,6 +106,18 @@ export interface ProviderAdapter {
   createAgent(spec: AgentSpec): Promise<VendorAgent>;
   updateAgent(providerAgentId: string, spec: AgentSpec): Promise<VendorAgent>;
   listNumbers(): Promise<VendorNumber[]>;
+  /**
+   * Checks that a webhook comes from the vendor, against the connection's secret, in
+   * constant time. Pure: no I/O; `now` bounds timestamped signatures.
+   */
+  verifyWebhook(request: InboundWebhookRequest, secret: string, now: Date): WebhookVerification;
+  /** A verified webhook → what it says about which call. Pure; never throws. */
+  parseWebhook(request: InboundWebhookRequest): ParsedWebhook;
+  /**
+   * `per_connection` vendors: registers the gateway's URL for every call event and returns
+   * the secret the vendor will sign with. `per_call` vendors reject with CapabilityUnsupported.
+   */
+  registerWebhooks(target: WebhookTarget): Promise<WebhookRegistration>;
 }
 
 export type AdapterFactory = (context: AdapterContext) => ProviderAdapter;

@@ -15,10 +15,19 @@ describe('call status machine', () => {
     assert.equal(nextStatus('ringing', 'queued'), 'ringing');
   });
 
-  it('never leaves a terminal status', () => {
+  it('never leaves a terminal status, except to say why a bare failure failed', () => {
     for (const terminal of TERMINAL_STATUSES) {
-      for (const incoming of CALL_STATUSES) assert.equal(nextStatus(terminal, incoming), terminal);
+      for (const incoming of CALL_STATUSES) {
+        const refines = terminal === 'failed' && ['no_answer', 'busy', 'canceled'].includes(incoming);
+        assert.equal(nextStatus(terminal, incoming), refines ? incoming : terminal, `${terminal} + ${incoming}`);
+      }
     }
+  });
+
+  it('refines failed at most once: a refined failure is absorbing', () => {
+    assert.equal(nextStatus('failed', 'busy'), 'busy');
+    assert.equal(nextStatus('busy', 'no_answer'), 'busy');
+    assert.equal(nextStatus('failed', 'completed'), 'failed');
   });
 
   it('knows exactly five terminal statuses', () => {

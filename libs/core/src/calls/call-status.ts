@@ -34,11 +34,20 @@ export function isTerminal(status: CallStatus): boolean {
 }
 
 /**
+ * What a bare `failed` may still become. Klen and KaiCalls say only `failed` when read over
+ * REST; the reason (no answer, busy, canceled) arrives later in a webhook. Those are kinds
+ * of failure, so a more precise report refines it once; it never becomes `completed`.
+ */
+const REFINES_FAILED: readonly CallStatus[] = ['no_answer', 'busy', 'canceled'];
+
+/**
  * The status a call should have after a vendor reports `incoming`, given what the gateway
  * already knows. Vendor events arrive late and out of order, so a call only moves forward:
- * a terminal status is absorbing and a lower-ranked report is stale.
+ * a lower-ranked report is stale, and a terminal status is absorbing — except that a bare
+ * `failed` is refined by a report that says why it failed.
  */
 export function nextStatus(current: CallStatus, incoming: CallStatus): CallStatus {
+  if (current === 'failed' && REFINES_FAILED.includes(incoming)) return incoming;
   if (isTerminal(current)) return current;
   return RANK[incoming] > RANK[current] ? incoming : current;
 }

@@ -56,6 +56,11 @@ export interface CreateCallInput {
   customer?: { name?: string; email?: string } | null;
   /** The gateway's call id; adapters attach it where the vendor keeps metadata, for lookups after an ambiguous create. */
   reference: string;
+  /**
+   * Where this call's webhooks go, for `per_call` vendors (`capabilities.webhooks`): the
+   * adapter puts URL and secret wherever that vendor takes them. Absent: no webhooks.
+   */
+  webhook?: { url: string; secret: string };
 }
 
 export interface CreateCallResult {

@@ -12,6 +12,8 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   key: 'key',
   connection: 'con',
+  /** A vendor webhook as received (internal: never in a response). */
+  inboundWebhook: 'iwh',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -22,6 +22,7 @@ import {
   toHmsSovereignCreateBody,
 } from './hmsovereign.mappers';
 import { HmsSovereignCall } from './hmsovereign.types';
+import { parseHmsSovereignWebhook, verifyHmsSovereignWebhook } from './hmsovereign.webhooks';
 
 const PROVIDER = 'hmsovereign';
 /** Bound on pages read by one listCalls, so a huge account cannot stall a reconciler. */
@@ -146,6 +147,15 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
 
     async listNumbers() {
       return (await client.listNumbers()).map(fromHmsSovereignNumber);
+    },
+
+    verifyWebhook: verifyHmsSovereignWebhook,
+
+    parseWebhook: parseHmsSovereignWebhook,
+
+    async registerWebhooks() {
+      // The URL and secret ride on every create (`assistant_override`); see the capabilities.
+      throw new CapabilityUnsupportedError(PROVIDER, 'registerWebhooks');
     },
   };
   return Object.freeze(adapter);

@@ -19,6 +19,12 @@ import {
   HmsSovereignNumber,
 } from './hmsovereign.types';
 
+/**
+ * The events a gateway call subscribes to: the two that describe the call. `tool-calls` and
+ * `assistant-request` expect an answer the gateway cannot give, so they are not asked for.
+ */
+export const HMS_WEBHOOK_EVENTS = ['status-update', 'end-of-call-report'] as const;
+
 /** Key under which the gateway's call id rides in the per-call assistant metadata. */
 export const REFERENCE_KEY = 'switchboard_call_id';
 
@@ -28,7 +34,7 @@ export function normalizeHmsSovereignStatus(raw: unknown): string {
 }
 
 /**
- * Vendor status → normalized status (shared/vendors/README.md §2, HMS Sovereign table).
+ * Vendor status → normalized status (the gateway's HMS Sovereign status table).
  * HMS has no busy / no-answer values: a failed dial is `failed` with free-text `error`, so
  * those two are found by substring (⚖). Unknown values fall back to `queued`, the lowest
  * rank: the status machine never moves a known call backwards, and an unknown value never
@@ -44,16 +50,17 @@ export function mapHmsSovereignStatus(raw: unknown, error?: unknown): CallStatus
     case 'ended':
       return 'completed';
     case 'failed':
-      return failureFromErrorText(error);
+      return refineHmsSovereignFailure(error);
     case 'ended_with_error':
-      // ⚖ README §2 keeps this `failed` even when the conversation happened (error mid-call).
+      // ⚖ kept `failed` even when the conversation happened (error mid-call).
       return 'failed';
     default:
       return 'queued';
   }
 }
 
-function failureFromErrorText(error: unknown): CallStatus {
+/** A failure's free-text `error` → `busy` / `no_answer` where it says so, else `failed`. */
+export function refineHmsSovereignFailure(error: unknown): CallStatus {
   if (typeof error !== 'string') return 'failed';
   const text = error.toLowerCase().replace(/[-_]/g, ' ');
   if (text.includes('busy')) return 'busy';
@@ -89,7 +96,7 @@ export function fromHmsSovereignCall(call: HmsSovereignCall): ProviderCall {
     error: errorText && mapHmsSovereignStatus(call.status, call.error) === 'failed' ? { code: normalizeHmsSovereignStatus(call.status) || 'error', message: errorText } : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
-    transcript: transcriptOf(call.messages),
+    transcript: fromHmsSovereignMessages(call.messages),
     analysis: isRecord(call.analysis_result) ? call.analysis_result : null,
     metadata: vendorExtras({
       room_name: call.room_name,
@@ -115,7 +122,8 @@ function directionOf(call: HmsSovereignCall): 'inbound' | 'outbound' {
   return 'inbound';
 }
 
-function transcriptOf(messages: unknown): TranscriptTurn[] | null {
+/** `messages` [{ role, content }] (records and end-of-call reports) → transcript. */
+export function fromHmsSovereignMessages(messages: unknown): TranscriptTurn[] | null {
   if (!Array.isArray(messages)) return null;
   return messages
     .filter((m): m is { role?: unknown; content?: unknown } => isRecord(m))
@@ -139,6 +147,10 @@ export function toHmsSovereignCreateBody(
     ...(input.maxDurationSeconds ? { max_duration_seconds: input.maxDurationSeconds } : {}),
     // The only per-call metadata slot; the call record does not echo it (see adapter listCalls).
     metadata: { ...input.metadata, [REFERENCE_KEY]: input.reference },
+    // Per-call webhook fields win over the assistant's and the account's for this call only.
+    ...(input.webhook
+      ? { webhook_url: input.webhook.url, webhook_secret: input.webhook.secret, webhook_events: [...HMS_WEBHOOK_EVENTS] }
+      : {}),
   };
   const warnings: string[] = [];
   if (!input.record) warnings.push('record: HMS Sovereign has no per-call recording switch; the assistant settings decide.');
@@ -247,7 +259,7 @@ export function fromHmsSovereignNumber(number: HmsSovereignNumber): VendorNumber
   };
 }
 
-/** Vendor facts with no normalized slot (`room_name` helps correlate, see README gap 17). */
+/** Vendor facts with no normalized slot (`room_name` helps correlate when ids drift). */
 function vendorExtras(values: Record<string, unknown>): Record<string, unknown> | null {
   const extras = dropNulls(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, str(v)])));
   return Object.keys(extras).length > 0 ? extras : null;
@@ -257,7 +269,7 @@ function dropNulls(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
 }
 
-function str(value: unknown): string | null {
+export function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
@@ -265,6 +277,6 @@ function bool(value: unknown): boolean | null {
   return typeof value === 'boolean' ? value : null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

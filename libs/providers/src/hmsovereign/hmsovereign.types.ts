@@ -1,5 +1,5 @@
 /**
- * HMS Sovereign wire shapes (shared/vendors/hms-sovereign.md: seed 002 plus the official
+ * HMS Sovereign wire shapes (the vendor's docs, seed 002, plus the official
  * Node SDK `hmsovereign` 1.0.1 types). Everything the seed does not promise is optional:
  * mappers read these defensively because the docs drift between field names.
  */
@@ -58,6 +58,9 @@ export interface HmsSovereignCreateCallBody {
   assistant_override?: {
     max_duration_seconds?: number;
     metadata?: Record<string, string>;
+    webhook_url?: string;
+    webhook_secret?: string;
+    webhook_events?: string[];
   };
 }
 
@@ -122,4 +125,29 @@ export interface HmsSovereignErrorBody {
   message?: string;
   type?: string;
   param?: string;
+}
+
+/**
+ * Every webhook is `{ message: {...} }`; `type` picks the event. All fields optional: the
+ * parser checks each one, because an authentic body may still be one it cannot use.
+ */
+export interface HmsSovereignWebhookMessage {
+  type?: string;
+  /** ISO 8601: when the vendor raised the event. */
+  timestamp?: string;
+  /** `type` is `inbound_phone_call`, `outbound_phone_call` or `web_call`. */
+  call?: { id?: string; type?: string; status?: string };
+  /** The account's own number. */
+  phone_number?: { number?: string; name?: string };
+  /** The other party. */
+  customer?: { number?: string };
+  /** Set on `status-update` `ended-with-error`. */
+  error?: string;
+  assistant?: { metadata?: Record<string, unknown> } & Record<string, unknown>;
+  // end-of-call-report
+  duration_seconds?: number;
+  summary?: string;
+  messages?: HmsSovereignMessage[];
+  recording_url?: string;
+  analysis?: Record<string, unknown>;
 }

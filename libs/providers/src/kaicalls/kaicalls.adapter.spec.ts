@@ -1,92 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import axios from 'axios';
-import {
-  AdapterContext,
-  CapabilityUnsupportedError,
-  CreateCallInput,
-  HttpTransport,
-  isTerminal,
-  ProviderAdapter,
-  ProviderCall,
-  ProviderError,
-} from '@switchboard/core';
-import { KAICALLS_SEED, startKaiCallsSimulator } from '@switchboard/simulators/kaicalls';
+import { CapabilityUnsupportedError, HttpTransport, ParsedWebhook, ProviderAdapter } from '@switchboard/core';
+import { KAICALLS_SEED } from '@switchboard/simulators/kaicalls';
 import type { RunningSimulator } from '@switchboard/simulators/common';
 import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
+import { inbound, ISO_Z, KAI, rejection, useKaiCallsSimulator } from './kaicalls.adapter.test-support';
 import { KaiCallsCapabilities } from './kaicalls.capabilities';
-import { toProviderCall } from './kaicalls.mappers';
-
-const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const KAI = KAICALLS_SEED.agents.kai.id;
 
 describe('KaiCalls adapter against the simulator', () => {
+  const harness = useKaiCallsSimulator();
+  const { contextFor, control, dialed, input, untilTerminal, webhookTarget } = harness;
   let sim: RunningSimulator;
   let hooks: WebhookReceiver;
   let sut: ProviderAdapter;
 
-  const contextFor = (overrides: Partial<AdapterContext> = {}): AdapterContext => ({
-    baseUrl: `${sim.url}/api/v1`,
-    credentials: { api_key: sim.apiKey },
-    defaults: {},
-    http: createAxiosTransport(axios.create()),
-    now: () => new Date(),
-    ...overrides,
-  });
-
-  async function control(path: string, body: unknown = {}): Promise<any> {
-    const response = await fetch(`${sim.url}/__sim${path}`, {
-      method: path === '/calls' ? 'GET' : 'POST',
-      headers: path === '/calls' ? {} : { 'Content-Type': 'application/json' },
-      body: path === '/calls' ? undefined : JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `control ${path}`);
-    return response.json();
-  }
-
-  const dialed = async (id: string) => ((await control('/calls')).calls as any[]).find((c) => c.id === id);
-
-  const input = (to: string, extra: Partial<CreateCallInput> = {}): CreateCallInput => ({
-    to,
-    providerAgentId: KAI,
-    customer: { name: 'Dana' },
-    context: 'Confirm Friday delivery window',
-    firstMessage: 'Hi Dana, this is Kai.',
-    record: true,
-    maxDurationSeconds: 300,
-    metadata: { order: 'A-17' },
-    reference: `call_${to.slice(-4)}`,
-    ...extra,
-  });
-
-  const untilTerminal = (id: string) =>
-    pollUntil(() => sut.getCall(id), (c: ProviderCall) => isTerminal(c.status), { timeoutMs: 10_000, intervalMs: 20, what: `call ${id} terminal` });
-
-  async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-    const error = await promise.then(
-      () => assert.fail('expected a rejection'),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof ProviderError, `expected ProviderError, got ${String(error)}`);
-    return error;
-  }
-
-  before(async () => {
-    sim = await startKaiCallsSimulator({ speed: 200 });
-    hooks = await new WebhookReceiver().start();
-    sut = createKaiCallsAdapter(contextFor());
-  });
-
-  after(async () => {
-    await hooks.stop();
-    await sim.close();
-  });
-
-  beforeEach(async () => {
-    await control('/reset');
-    hooks.clear();
+  // The harness starts them in its own `before`, registered (so run) ahead of this one.
+  before(() => {
+    ({ sim, hooks, sut } = harness);
   });
 
   it('identifies itself and exposes the capability table', () => {
@@ -137,29 +70,52 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.equal(native.cost_cents, 24);
   });
 
-  for (const outcome of ['no_answer', 'busy', 'failed'] as const) {
-    it(`${outcome}: polling sees "failed" (the detail has no reason); the webhook tells ${outcome}`, async () => {
-      const to = `+1512555020${['no_answer', 'busy', 'failed'].indexOf(outcome)}`;
-      await control('/scenario', { to, outcome, ring_ms: 300 });
-      const withHook = { ...input(to), webhookUrl: `${hooks.url}/hooks/kaicalls/conn_1` } as CreateCallInput;
-      const { call } = await sut.createCall(withHook);
+  // Polling sees only "failed" (the detail has no reason); the webhook tells which failure.
+  const outcomes = [
+    ['completed', 'completed', 'call.completed'],
+    ['no_answer', 'failed', 'call.failed'],
+    ['busy', 'failed', 'call.failed'],
+    ['failed', 'failed', 'call.failed'],
+  ] as const;
+  outcomes.forEach(([outcome, polled, event], i) => {
+    it(`${outcome}: the webhook reaches the gateway URL, verifies only with its secret, parses to ${outcome}`, async () => {
+      const to = `+1512555020${i}`;
+      await control('/scenario', { to, outcome, ring_ms: 300, talk_ms: 7_000 });
+      const target = webhookTarget();
+      const { call } = await sut.createCall(input(to, { webhook: target }));
+      assert.equal((await dialed(call.providerCallId)).request.webhook_url, target.url);
 
       const done = await untilTerminal(call.providerCallId);
-      assert.equal(done.status, 'failed');
-      assert.equal(done.providerStatus, 'failed');
-      assert.equal(done.durationSeconds, 0);
-      assert.deepEqual(done.cost, { amount: 0, currency: 'USD' });
-      assert.equal(done.recordingUrl, null);
-      assert.equal((await dialed(call.providerCallId)).error, outcome);
+      assert.equal(done.status, polled);
+      await pollUntil(() => hooks.received, (r) => r.length > 0, { what: `${event} webhook` });
+      await sim.context.webhooks.idle();
+      assert.equal(hooks.received.length, 1, 'one event per call, sent when it ends');
+      const [hook] = hooks.received;
+      assert.equal(hook.path, new URL(target.url).pathname);
 
-      const [hook] = await pollUntil(() => hooks.received, (r) => r.length > 0, { what: 'call.failed webhook' });
-      assert.match(hook.path, new RegExp(`switchboard_call_id=${withHook.reference}`));
-      const fromHook = toProviderCall(hook.json);
-      assert.equal(fromHook.providerCallId, call.providerCallId);
-      assert.equal(fromHook.status, outcome);
-      assert.match(fromHook.endedAt ?? '', ISO_Z);
+      const request = inbound(hook);
+      assert.deepEqual(sut.verifyWebhook(request, target.secret, new Date()), { ok: true });
+      assert.deepEqual(sut.verifyWebhook(request, webhookTarget().secret, new Date()), { ok: false, reason: 'bad_signature' });
+      assert.deepEqual(sut.verifyWebhook({ ...request, pathToken: null }, target.secret, new Date()), { ok: false, reason: 'missing_signature' });
+
+      const parsed = sut.parseWebhook(request);
+      assert.equal(parsed.kind, 'call');
+      const { observation } = parsed as Extract<ParsedWebhook, { kind: 'call' }>;
+      assert.equal(observation.eventType, event);
+      assert.equal(observation.providerCallId, call.providerCallId);
+      assert.equal(observation.call.status, outcome);
+      assert.match(observation.occurredAt ?? '', ISO_Z);
+      assert.equal(observation.call.endedAt, observation.occurredAt);
+      if (outcome === 'completed') {
+        assert.deepEqual([observation.call.durationSeconds, observation.call.recordingUrl], [done.durationSeconds, done.recordingUrl]);
+        assert.equal(observation.call.endReason, undefined);
+      } else {
+        assert.deepEqual([done.durationSeconds, done.recordingUrl, done.cost], [0, null, { amount: 0, currency: 'USD' }]);
+        assert.equal(observation.call.endReason, outcome);
+        assert.equal(observation.call.error?.code, outcome === 'failed' ? 'failed' : undefined);
+      }
     });
-  }
+  });
 
   it('wrong key -> auth, without the key in the message', async () => {
     const wrong = createKaiCallsAdapter(contextFor({ credentials: { api_key: 'kc_live_WrongKeyWrongKeyWrongKeyWrongKey0123456789' } }));
@@ -193,9 +149,9 @@ describe('KaiCalls adapter against the simulator', () => {
     await control('/faults', { after_create: true, mode: 'timeout', delay_ms: 1_500, count: 1 });
     const impatient = createKaiCallsAdapter(contextFor({ http: createAxiosTransport(axios.create(), 300) }));
     const createdAfter = new Date(Date.now() - 1_000);
-    const request = { ...input(to), webhookUrl: `${hooks.url}/hooks/kaicalls/conn_1` } as CreateCallInput;
+    const target = webhookTarget();
 
-    const error = await rejection(impatient.createCall(request));
+    const error = await rejection(impatient.createCall(input(to, { webhook: target })));
     assert.equal(error.kind, 'ambiguous');
     assert.equal(error.code, 'provider_timeout');
 
@@ -204,10 +160,11 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.equal(candidates.length, 1);
     assert.match(candidates[0].createdAt ?? '', ISO_Z);
     assert.equal((await dialed(candidates[0].providerCallId)).to, to);
-    // Once the call ends, the webhook names the gateway call id through the URL.
+    // Once the call ends, its webhook comes to the connection's URL naming the listed call.
     const [hook] = await pollUntil(() => hooks.received, (r) => r.length > 0, { what: 'webhook' });
-    assert.match(hook.path, new RegExp(`switchboard_call_id=${request.reference}`));
-    assert.equal(hook.json.call_id, candidates[0].providerCallId);
+    assert.deepEqual(impatient.verifyWebhook(inbound(hook), target.secret, new Date()), { ok: true });
+    const parsed = impatient.parseWebhook(inbound(hook));
+    assert.equal(parsed.kind === 'call' && parsed.observation.providerCallId, candidates[0].providerCallId);
   });
 
   it('listCalls returns the newest first, down to createdAfter and up to limit', async () => {
@@ -273,7 +230,7 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.deepEqual(error.fieldErrors.map((f) => f.field), ['voice', 'system_prompt']);
   });
 
-  it('cancel, delete, control and sip: destinations are unsupported, without any HTTP call', async () => {
+  it('cancel, delete, control, sip: destinations and webhook registration are unsupported, without any HTTP call', async () => {
     let requests = 0;
     const inner = createAxiosTransport(axios.create());
     const counting: HttpTransport = { request: (r) => (requests++, inner.request(r)) };
@@ -283,6 +240,7 @@ describe('KaiCalls adapter against the simulator', () => {
       [adapter.deleteCall('c1'), 'deleteCall'],
       [adapter.controlCall('c1', { action: 'say', text: 'hello' }), 'control'],
       [adapter.createCall(input('sip:dana@example.com')), 'sipDestinations'],
+      [adapter.registerWebhooks(webhookTarget()), 'registerWebhooks'],
     ];
     for (const [promise, capability] of checks) {
       await assert.rejects(promise, (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability);

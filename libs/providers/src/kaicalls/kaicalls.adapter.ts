@@ -2,7 +2,6 @@ import {
   AdapterFactory,
   AgentSpec,
   CapabilityUnsupportedError,
-  CreateCallInput,
   isTerminal,
   ProviderAdapter,
   ProviderCall,
@@ -21,21 +20,12 @@ import {
   toVendorAgent,
   toVendorNumber,
 } from './kaicalls.mappers';
+import { parseKaiCallsWebhook, verifyKaiCallsWebhook } from './kaicalls.webhooks';
 
 /** How far around a call's `created_at` its usage-log row (the create request) is looked for. */
 const USAGE_WINDOW_MS = 2 * 60_000;
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 1_000;
-
-/**
- * CreateCallInput has no field for the gateway's inbound webhook URL yet. When the gateway
- * passes one as `webhookUrl`, it goes to KaiCalls' per-call `webhook_url` (KaiCalls has no
- * account-wide per-call hook), carrying the gateway call id as a query parameter.
- */
-function webhookUrlOf(input: CreateCallInput): string | null {
-  const url = (input as CreateCallInput & { webhookUrl?: unknown }).webhookUrl;
-  return typeof url === 'string' && url !== '' ? url : null;
-}
 
 function invalid(message: string, fieldErrors: { field: string; message: string }[] = []): ProviderError {
   return new ProviderError({ provider: 'kaicalls', kind: 'invalid_request', message, fieldErrors });
@@ -80,7 +70,7 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
 
     async createCall(input) {
       if (input.to.startsWith('sip:')) throw new CapabilityUnsupportedError('kaicalls', 'sipDestinations');
-      const { body, warnings } = toKaiCallsCreateCall(input, webhookUrlOf(input));
+      const { body, warnings } = toKaiCallsCreateCall(input);
       const call = toProviderCall(await client.createCall(body));
       if (!call.providerCallId) {
         // 2xx without an id: the call may exist, so it must be looked up, not redialled.
@@ -141,6 +131,20 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
       // The SDK's type suggests `number` for a single match.
       const rows = Array.isArray(body?.numbers) ? body.numbers : body?.number ? [body.number] : [];
       return rows.map(toVendorNumber);
+    },
+
+    // KaiCalls' proof is a path token, not a timestamped signature, so `now` plays no part.
+    verifyWebhook(request, secret) {
+      return verifyKaiCallsWebhook(request, secret);
+    },
+
+    parseWebhook(request) {
+      return parseKaiCallsWebhook(request);
+    },
+
+    // The URL travels with every `createCall` (`webhook_url`); there is nothing to register.
+    async registerWebhooks() {
+      throw new CapabilityUnsupportedError('kaicalls', 'registerWebhooks');
     },
   };
   return Object.freeze(adapter);

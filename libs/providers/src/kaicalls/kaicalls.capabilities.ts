@@ -1,7 +1,7 @@
 import { ProviderCapabilities } from '@switchboard/core';
 
 /**
- * What KaiCalls' documented API offers (shared/vendors/kaicalls.md).
+ * What KaiCalls' documented API offers.
  * - cancelCall / deleteCall / control: no hang-up, delete or live-control endpoint is
  *   documented (vendor README gap 23).
  * - createAgent / updateAgent: `POST /agents` and `PATCH /agents` (id in the body); create
@@ -9,6 +9,10 @@ import { ProviderCapabilities } from '@switchboard/core';
  * - listNumbers: `GET /phone-numbers` (SDK) or `GET /numbers` (seed).
  * - sipDestinations: `to` is E.164 only.
  * - recordingToggle: no per-call `record` field; calls come back with a `recording_url`.
+ * - webhooks: `per_call`, because the only documented hook is `webhook_url` on `POST /calls`
+ *   (account subscriptions at `/webhooks` exist, but their signature scheme is unpublished).
+ *   `path_token`, because per-call deliveries are unsigned: the connection's secret is the
+ *   last path segment of the URL KaiCalls is given, and nothing else proves a delivery.
  */
 export const KaiCallsCapabilities = {
   getCall: true,
@@ -22,4 +26,5 @@ export const KaiCallsCapabilities = {
   listNumbers: true,
   sipDestinations: false,
   recordingToggle: false,
+  webhooks: { authentication: 'path_token', registration: 'per_call' },
 } as const satisfies ProviderCapabilities;

@@ -170,11 +170,9 @@ describe('costFromUsage', () => {
 
 describe('toKaiCallsCreateCall', () => {
   it('builds the documented body for a typical input, snake_case only', () => {
-    const { body, warnings } = toKaiCallsCreateCall(typicalInput, 'https://gw.example.com/hooks/kaicalls');
-    assert.deepEqual(body, {
-      ...createCallRequest,
-      webhook_url: 'https://gw.example.com/hooks/kaicalls?switchboard_call_id=call_01jk7x',
-    });
+    const webhook = { url: createCallRequest.webhook_url, secret: 's' };
+    const { body, warnings } = toKaiCallsCreateCall({ ...typicalInput, webhook });
+    assert.deepEqual(body, createCallRequest);
     assert.deepEqual(warnings, []);
   });
 
@@ -202,9 +200,12 @@ describe('toKaiCallsCreateCall', () => {
     );
   });
 
-  it('keeps an existing query on the webhook URL', () => {
-    const { body } = toKaiCallsCreateCall(typicalInput, 'https://gw.example.com/hooks/kaicalls/conn_1?t=secret');
-    assert.equal(body.webhook_url, 'https://gw.example.com/hooks/kaicalls/conn_1?t=secret&switchboard_call_id=call_01jk7x');
+  it('sends the gateway webhook URL untouched (its last segment is the secret) and nothing else of it', () => {
+    const url = 'https://gw.example.com/webhooks/kaicalls/con_123/kc_hook_s3cr3t';
+    const { body } = toKaiCallsCreateCall({ ...typicalInput, webhook: { url, secret: 'kc_hook_s3cr3t' } });
+    assert.equal(body.webhook_url, url);
+    assert.equal(JSON.stringify(body).split('kc_hook_s3cr3t').length, 2, 'the secret appears once, inside the URL');
+    assert.equal('webhook_url' in toKaiCallsCreateCall(typicalInput).body, false);
   });
 });
 

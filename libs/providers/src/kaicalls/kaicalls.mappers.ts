@@ -4,14 +4,6 @@ import { KaiCallsCall, KaiCallsCreateCallBody, KaiCallsUsageRow } from './kaical
 
 export { toKaiCallsAgentFields, toKaiCallsCreateAgentBody, toKaiCallsPatchAgentBody, toVendorAgent, toVendorNumber } from './kaicalls.agent-mappers';
 
-/**
- * The query parameter that carries the gateway's call id on the per-call `webhook_url`.
- * KaiCalls has no metadata field on a call, and nothing the create body holds (name,
- * context, to) comes back in the list or detail, so the webhook URL is the only place the
- * reference can ride and be seen again (on the `call.completed`/`call.failed` delivery).
- */
-export const KAICALLS_REFERENCE_PARAM = 'switchboard_call_id';
-
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -138,16 +130,21 @@ export interface KaiCallsCreateCallRequest {
  * CreateCallInput -> `POST /calls` body, in the SDK's snake_case spelling (the seed's
  * `firstMessage`/`customer_name` aliases are never sent). KaiCalls dials from the number
  * assigned to the agent, so the connection defaults (`from`, `number_id`, `trunk_id`) have
- * no field to go to. `webhookUrl` is the gateway's inbound URL for this connection, if any.
+ * no field to go to.
+ *
+ * `input.webhook.url` goes out untouched as the per-call `webhook_url`: KaiCalls has no field
+ * for a secret, so the gateway has already made the secret that URL's last path segment.
+ * KaiCalls has no metadata either, so the gateway's call id cannot ride along; the gateway
+ * matches deliveries by `call_id`, the id `createCall` returned.
  */
-export function toKaiCallsCreateCall(input: CreateCallInput, webhookUrl?: string | null): KaiCallsCreateCallRequest {
+export function toKaiCallsCreateCall(input: CreateCallInput): KaiCallsCreateCallRequest {
   const warnings: string[] = [];
   const body: KaiCallsCreateCallBody = { agent_id: input.providerAgentId, to: input.to };
   if (input.customer?.name) body.name = input.customer.name;
   const context = withVariables(input.context, input.variables);
   if (context) body.context = context;
   if (input.firstMessage) body.first_message = input.firstMessage;
-  if (webhookUrl) body.webhook_url = withReference(webhookUrl, input.reference);
+  if (input.webhook?.url) body.webhook_url = input.webhook.url;
   if (input.maxDurationSeconds !== undefined) body.max_duration = Math.max(1, Math.round(input.maxDurationSeconds));
 
   if (!input.record) warnings.push('record: KaiCalls has no recording switch; the call is recorded as the agent is configured.');
@@ -164,14 +161,4 @@ function withVariables(context: string | undefined, variables: Record<string, st
   const entries = Object.entries(variables ?? {});
   const block = entries.length ? `Call variables:\n${entries.map(([k, v]) => `${k}: ${v}`).join('\n')}` : '';
   return [context ?? '', block].filter((part) => part !== '').join('\n\n') || null;
-}
-
-function withReference(webhookUrl: string, reference: string): string {
-  try {
-    const url = new URL(webhookUrl);
-    url.searchParams.set(KAICALLS_REFERENCE_PARAM, reference);
-    return url.toString();
-  } catch {
-    return webhookUrl;
-  }
 }

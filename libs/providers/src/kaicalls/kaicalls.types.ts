@@ -1,6 +1,7 @@
 /**
- * KaiCalls wire shapes (shared/vendors/kaicalls.md). Every field is optional on the way in:
- * list rows are thin, the detail has no numbers or times, and the vendor is not typed.
+ * KaiCalls wire shapes, from its API reference and official JS SDK. Every field is optional
+ * on the way in: list rows are thin, the detail has no numbers or times, and the vendor is
+ * not typed.
  */
 
 /** A call as it appears in the create response, a list row, the `?id=` detail or a webhook. */

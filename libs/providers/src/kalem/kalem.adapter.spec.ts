@@ -6,6 +6,7 @@ import {
   CapabilityUnsupportedError,
   CreateCallInput,
   HttpTransport,
+  InboundWebhookRequest,
   isTerminal,
   ProviderAdapter,
   ProviderCall,
@@ -13,16 +14,18 @@ import {
 } from '@switchboard/core';
 import { RunningSimulator } from '@switchboard/simulators/common';
 import { startKalemSimulator } from '@switchboard/simulators/kalem';
-import { pollUntil } from '@switchboard/simulators/testing';
+import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKalemAdapter } from './kalem.adapter';
 import { KALEM_REFERENCE_KEY } from './kalem.mappers';
+import { KALEM_WEBHOOK_SECRET_HEADER } from './kalem.webhooks';
 
 const ISO_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('createKalemAdapter against the Kalem simulator', () => {
   let sim: RunningSimulator;
   let sut: ProviderAdapter;
+  let receiver: WebhookReceiver;
   let seq = 0;
 
   const context = (overrides: Partial<AdapterContext> = {}): AdapterContext => ({
@@ -58,11 +61,13 @@ describe('createKalemAdapter against the Kalem simulator', () => {
     assert.rejects(promise, (e: unknown) => e instanceof ProviderError && e.kind === kind && e.provider === 'kalem');
 
   before(async () => {
+    receiver = await new WebhookReceiver().start();
     sim = await startKalemSimulator({ speed: 200 });
     sut = createKalemAdapter(context());
   });
   after(async () => {
     await sim.close();
+    await receiver.stop();
   });
   beforeEach(async () => {
     await control('reset', {});
@@ -251,11 +256,77 @@ describe('createKalemAdapter against the Kalem simulator', () => {
       ['createAgent', () => offline.createAgent(spec)],
       ['updateAgent', () => offline.updateAgent('1', spec)],
       ['listNumbers', () => offline.listNumbers()],
+      ['registerWebhooks', () => offline.registerWebhooks({ url: 'https://gw.example.com/webhooks/kalem', secret: 's' })],
     ];
     for (const [capability, call] of cases)
       await assert.rejects(call(), (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability && e.provider === 'kalem');
     assert.equal(requests, 0);
     assert.equal(offline.capabilities.cancelCall, false);
     assert.deepEqual(offline.capabilities.control, []);
+    assert.deepEqual(offline.capabilities.webhooks, { authentication: 'shared_header', registration: 'per_call' });
+  });
+
+  describe('per-call webhooks, delivered by the simulator to a real receiver', () => {
+    const SECRET = 'whsec_conn_kalem_7d1e0b';
+    const webhook = (tag: string) => ({ url: `${receiver.url}/webhooks/kalem/${tag}`, secret: SECRET });
+    const asRequest = (hook: ReceivedWebhook): InboundWebhookRequest => ({
+      headers: Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+      rawBody: Buffer.from(hook.raw, 'utf8'),
+      pathToken: null,
+    });
+    const arrivals = (tag: string, count: number) =>
+      pollUntil(() => receiver.received.filter((h) => h.path === `/webhooks/kalem/${tag}`), (hooks) => hooks.length >= count, {
+        what: `${count} webhooks for ${tag}`,
+        intervalMs: 10,
+      });
+
+    it('createCall hands Kalem the target: both URLs, POST, the secret header', async () => {
+      const { call } = await sut.createCall(input(nextNumber(), { webhook: webhook('body') }));
+      const { calls } = await control('calls');
+      const body = calls.find((c: any) => c.call_id === call.providerCallId).request.body;
+      const headers = [{ key: KALEM_WEBHOOK_SECRET_HEADER, value: SECRET }];
+      for (const kind of ['call_status', 'post_call'])
+        assert.deepEqual([body[`${kind}_webhook_url`], body[`${kind}_webhook_method`], body[`${kind}_webhook_headers`]], [webhook('body').url, 'POST', headers]);
+    });
+
+    const lifecycles = [
+      ['completed', ['queued', 'ringing', 'in_progress', 'completed', 'completed']],
+      ['no_answer', ['queued', 'ringing', 'no_answer', 'no_answer']],
+      ['busy', ['queued', 'ringing', 'busy', 'busy']],
+    ] as const;
+    for (const [outcome, statuses] of lifecycles) {
+      it(`${outcome}: every delivery verifies, parses to this call and ends ${outcome}`, async () => {
+        const to = nextNumber();
+        const tag = `${outcome}-${seq}`;
+        await control('scenario', { to, outcome, ring_ms: 2_000, talk_ms: 30_000 });
+        const { call } = await sut.createCall(input(to, { webhook: webhook(tag), reference: `call_wh_${outcome}` }));
+        const hooks = await arrivals(tag, statuses.length);
+        assert.equal(hooks.length, statuses.length);
+
+        const observations = hooks.map((hook) => {
+          const request = asRequest(hook);
+          assert.equal(hook.method, 'POST');
+          assert.deepEqual(sut.verifyWebhook(request, SECRET, new Date()), { ok: true });
+          assert.deepEqual(sut.verifyWebhook(request, 'whsec_some_other_connection', new Date()), { ok: false, reason: 'bad_signature' });
+          const parsed = sut.parseWebhook(request);
+          assert.equal(parsed.kind, 'call', JSON.stringify(parsed));
+          return (parsed as Extract<typeof parsed, { kind: 'call' }>).observation;
+        });
+        assert.deepEqual(observations.map((o) => o.eventType), [...statuses.slice(1).map(() => 'call_status'), 'post_call']);
+        assert.deepEqual(observations.map((o) => o.call.status), statuses);
+        for (const o of observations) {
+          assert.equal(o.providerCallId, call.providerCallId);
+          assert.equal(o.reference, `call_wh_${outcome}`);
+          assert.match(String(o.occurredAt), ISO_Z);
+        }
+        const final = observations.at(-1)!;
+        assert.equal(final.occurredAt, final.call.endedAt);
+        assert.equal(final.call.endReason, outcome === 'completed' ? 'NORMAL_CLEARING' : outcome === 'busy' ? 'USER_BUSY' : 'NO_ANSWER');
+        assert.equal(final.call.durationSeconds, outcome === 'completed' ? 30 : undefined);
+        assert.equal((final.call.transcript ?? []).length > 0, outcome === 'completed');
+        // The webhook agrees with what getCall reports for the same id.
+        assert.equal((await sut.getCall(call.providerCallId)).status, outcome);
+      });
+    }
   });
 });

@@ -5,16 +5,21 @@ import {
   ControlInput,
   CreateCallInput,
   CreateCallResult,
+  InboundWebhookRequest,
   ListProviderCallsQuery,
+  ParsedWebhook,
   ProviderAdapter,
   ProviderCall,
   ProviderError,
   VendorAgent,
   VendorNumber,
+  WebhookRegistration,
+  WebhookVerification,
 } from '@switchboard/core';
 import { KalemCapabilities } from './kalem.capabilities';
 import { createKalemClient } from './kalem.client';
 import { mapKalemCall, toKalemCreateBody } from './kalem.mappers';
+import { parseKalemWebhook, toKalemWebhookFields, verifyKalemWebhook } from './kalem.webhooks';
 
 const DEFAULT_LIST_LIMIT = 50;
 
@@ -30,7 +35,8 @@ export const createKalemAdapter: AdapterFactory = (context) => {
 
     async createCall(input: CreateCallInput): Promise<CreateCallResult> {
       const { body, warnings } = toKalemCreateBody(input, context.defaults);
-      const created = await client.createCall(body);
+      // Kalem takes webhook targets only per call; without them it would use the agent's own.
+      const created = await client.createCall(input.webhook ? { ...body, ...toKalemWebhookFields(input.webhook) } : body);
       if (!created || typeof created.call_id !== 'string') {
         // ⚖ A 2xx without a call id: Kalem most likely dialed, but the call cannot be
         // addressed, so it is treated like a lost answer and left to the reconciler.
@@ -80,6 +86,20 @@ export const createKalemAdapter: AdapterFactory = (context) => {
 
     listNumbers(): Promise<VendorNumber[]> {
       return unsupported('listNumbers');
+    },
+
+    verifyWebhook(request: InboundWebhookRequest, secret: string): WebhookVerification {
+      // No timestamp to bound: Kalem sends none in its headers.
+      return verifyKalemWebhook(request, secret);
+    },
+
+    parseWebhook(request: InboundWebhookRequest): ParsedWebhook {
+      return parseKalemWebhook(request);
+    },
+
+    registerWebhooks(): Promise<WebhookRegistration> {
+      // Per call: createCall carries the target on every create.
+      return unsupported('registerWebhooks');
     },
   };
   return Object.freeze(adapter);

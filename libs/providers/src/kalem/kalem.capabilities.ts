@@ -1,7 +1,7 @@
 import { ProviderCapabilities } from '@switchboard/core';
 
 /**
- * What Kalem's documented API offers (shared/vendors/kalem.md). Only the calls resource is
+ * What Kalem's documented API offers (the Kalem vendor notes). Only the calls resource is
  * documented: no agents, numbers or trunks endpoints, and no way to end a live call
  * (DELETE only removes a finished call's record).
  */
@@ -19,4 +19,12 @@ export const KalemCapabilities = {
   sipDestinations: true,
   // `record` is a documented create field (default true).
   recordingToggle: true,
+  webhooks: {
+    // Kalem documents no signature: it only echoes the custom headers set on the call, so the
+    // gateway's secret rides in one of them and is compared on arrival.
+    authentication: 'shared_header',
+    // Webhook URLs and headers are agent settings (not reachable through the API) or
+    // per-call create fields; there is no endpoint to register them once.
+    registration: 'per_call',
+  },
 } as const satisfies ProviderCapabilities;

@@ -36,6 +36,19 @@ export interface KalemCreateCallBody {
   trunk_id?: number | string;
   record: boolean;
   metadata: Record<string, string>;
+  // Per-call webhook overrides of the agent's settings; the gateway always asks for POST.
+  call_status_webhook_url?: string;
+  call_status_webhook_method?: 'POST' | 'PUT' | 'PATCH';
+  call_status_webhook_headers?: KalemWebhookHeader[];
+  post_call_webhook_url?: string;
+  post_call_webhook_method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
+  post_call_webhook_headers?: KalemWebhookHeader[];
+}
+
+/** Kalem adds these to its outgoing webhook request verbatim. */
+export interface KalemWebhookHeader {
+  key: string;
+  value: string;
 }
 
 // Q.850-style causes that say why a `failed` call failed. Only NORMAL_CLEARING is documented;

@@ -1,4 +1,5 @@
 export { createKlenAdapter } from './klen.adapter';
 export { KlenCapabilities } from './klen.capabilities';
-export { mapKlenCall, mapKlenStatus, mapKlenWebhook } from './klen.mappers';
+export { mapKlenCall, mapKlenStatus } from './klen.mappers';
+export { klenHmacSha256Hex, mapKlenWebhook, parseKlenWebhook, verifyKlenWebhook } from './klen.webhooks';
 export { mapKlenError } from './klen.errors';

@@ -6,32 +6,49 @@ import {
   CallStatus,
   CapabilityUnsupportedError,
   CreateCallInput,
+  HttpRequest,
   HttpTransport,
+  InboundWebhookRequest,
   ProviderAdapter,
   ProviderCall,
   ProviderError,
+  WebhookObservation,
+  WebhookRegistration,
   isTerminal,
+  nextStatus,
 } from '@switchboard/core';
 import type { RunningSimulator } from '@switchboard/simulators/common';
 import { KLEN_DEFAULT_API_KEY, startKlenSimulator } from '@switchboard/simulators/klen';
-import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
+import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKlenAdapter } from './klen.adapter';
 import { KlenCapabilities } from './klen.capabilities';
-import { mapKlenWebhook } from './klen.mappers';
+import { KLEN_CALL_EVENTS } from './klen.webhooks';
 
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Counts requests, to prove unsupported capabilities never reach the vendor. */
-function counting(inner: HttpTransport): HttpTransport & { count: number } {
-  const spy = { count: 0, request: (r: Parameters<HttpTransport['request']>[0]) => (spy.count++, inner.request(r)) };
+/** Records requests, to prove unsupported capabilities never reach the vendor. */
+function counting(inner: HttpTransport): HttpTransport & { count: number; sent: HttpRequest[] } {
+  const spy = { count: 0, sent: [] as HttpRequest[], request: (r: HttpRequest) => (spy.count++, spy.sent.push(r), inner.request(r)) };
   return spy;
 }
+
+/** What the gateway hands the adapter: lower-cased headers (Node's already are) and the raw bytes. */
+const asInbound = (hook: ReceivedWebhook): InboundWebhookRequest => ({
+  headers: Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+  rawBody: Buffer.from(hook.raw, 'utf8'),
+  pathToken: null,
+});
+
+/** The status the gateway ends at after applying the observations in arrival order. */
+const statusAfter = (start: CallStatus, observations: WebhookObservation[]) =>
+  observations.reduce((status, o) => (o.call.status ? nextStatus(status, o.call.status) : status), start);
 
 describe('Klen adapter against the Klen simulator', () => {
   let sim: RunningSimulator;
   let sut: ProviderAdapter;
-  let transport: HttpTransport & { count: number };
+  let transport: ReturnType<typeof counting>;
+  let registration: WebhookRegistration;
   const hooks = new WebhookReceiver();
   let seq = 0;
 
@@ -58,18 +75,35 @@ describe('Klen adapter against the Klen simulator', () => {
   const rejectsWith = (promise: Promise<unknown>, kind: ProviderError['kind']) =>
     assert.rejects(promise, (e: unknown) => e instanceof ProviderError && e.provider === 'klen' && e.kind === kind);
 
+  /** Waits for the `count` webhooks about the call to `to` and checks each as the gateway would. */
+  async function delivered(to: string, providerCallId: string, count: number): Promise<WebhookObservation[]> {
+    const about = () => hooks.received.filter((h) => h.json?.call?.phone_number === to);
+    const received = await pollUntil(about, (list) => list.length >= count, { what: `${count} webhooks about ${to}` });
+    assert.equal(received.length, count);
+    return received.map((hook) => {
+      assert.equal(hook.path, '/hooks/klen');
+      const request = asInbound(hook);
+      assert.deepEqual(sut.verifyWebhook(request, registration.secret, new Date()), { ok: true });
+      // Klen signs with the secret it issued, not the one the gateway proposed.
+      for (const wrong of [`${registration.secret}x`, 'gateway-chosen-secret'])
+        assert.deepEqual(sut.verifyWebhook(request, wrong, new Date()), { ok: false, reason: 'bad_signature' });
+      const parsed = sut.parseWebhook(request);
+      assert.ok(parsed.kind === 'call', JSON.stringify(parsed));
+      const { observation } = parsed;
+      assert.equal(observation.providerCallId, providerCallId);
+      assert.match(observation.occurredAt ?? '', ISO_Z);
+      return observation;
+    });
+  }
+
   before(async () => {
     sim = await startKlenSimulator({ speed: 200 });
     // Polling would otherwise spend the vendor's 60 requests/minute.
     await control('/__sim/config', { rate_limits: false });
     await hooks.start();
-    await axios.post(
-      `${sim.url}/api/webhooks/create/`,
-      { name: 'gateway', url: `${hooks.url}/hooks/klen`, subscribed_events: ['call.failed'] },
-      { headers: { Authorization: `Bearer ${KLEN_DEFAULT_API_KEY}` } },
-    );
     transport = counting(createAxiosTransport(axios.create()));
     sut = createKlenAdapter(contextFor({ http: transport }));
+    registration = await sut.registerWebhooks({ url: `${hooks.url}/hooks/klen`, secret: 'gateway-chosen-secret' });
   });
 
   after(async () => {
@@ -82,6 +116,16 @@ describe('Klen adapter against the Klen simulator', () => {
     assert.equal(sut.provider, 'klen');
     assert.equal(sut.capabilities, KlenCapabilities);
     assert.equal(Object.isFrozen(sut), true);
+  });
+
+  it('registers one endpoint for every call event outside /v1 and returns the secret Klen issued', () => {
+    const [create] = transport.sent;
+    assert.equal(create.method, 'POST');
+    assert.equal(create.url, `${sim.url}/api/webhooks/create/`);
+    assert.equal(create.headers?.Authorization, `Bearer ${KLEN_DEFAULT_API_KEY}`);
+    assert.deepEqual(create.body, { name: 'Switchboard gateway', url: `${hooks.url}/hooks/klen`, subscribed_events: [...KLEN_CALL_EVENTS] });
+    assert.match(registration.secret, /^whsec_[0-9a-f]{48}$/);
+    assert.match(registration.providerRegistrationId ?? '', /^\d+$/);
   });
 
   it('creates a call, polls it to completed and reads everything Klen supplies', async () => {
@@ -110,6 +154,16 @@ describe('Klen adapter against the Klen simulator', () => {
     assert.equal(done.transcript?.[0].role, 'agent');
     assert.ok(done.transcript!.some((turn) => turn.role === 'user'));
     assert.equal(done.error, null);
+
+    const observed = await delivered('+15550001001', created.providerCallId, 5);
+    assert.deepEqual(observed.map((o) => o.eventType).sort(), [...KLEN_CALL_EVENTS].filter((e) => e !== 'call.failed').sort());
+    assert.deepEqual(observed.slice(0, 2).map((o) => o.eventType), ['call.started', 'call.ended']);
+    assert.equal(statusAfter('queued', observed), 'completed');
+    const byEvent = new Map(observed.map((o) => [o.eventType, o.call]));
+    assert.equal(byEvent.get('call.ended')?.durationSeconds, 90);
+    assert.equal(byEvent.get('call.recording')?.recordingUrl, done.recordingUrl);
+    assert.deepEqual(byEvent.get('call.transcript')?.transcript, done.transcript);
+    assert.equal(byEvent.get('call.summary')?.summary, done.summary);
   });
 
   for (const [outcome, to, reason, viaWebhook] of [
@@ -117,7 +171,7 @@ describe('Klen adapter against the Klen simulator', () => {
     ['busy', '+15550002002', 'busy', 'busy'],
     ['failed', '+15550002003', 'failed', 'failed'],
   ] as const) {
-    it(`polls a ${outcome} call to failed (GET hides the reason) and the call.failed webhook refines it`, async () => {
+    it(`polls a ${outcome} call to failed (GET hides the reason) and the signed call.failed webhook refines it`, async () => {
       await control('/__sim/scenario', { to, outcome, ring_ms: 2_000 });
       const { call } = await sut.createCall(input(to));
       const final: ProviderCall = await untilTerminal(call.providerCallId);
@@ -128,19 +182,19 @@ describe('Klen adapter against the Klen simulator', () => {
       assert.match(final.endedAt ?? '', ISO_Z);
       assert.deepEqual(final.cost, { amount: 0, currency: 'USD' });
 
-      const hook = await pollUntil(
-        () => hooks.received.find((h) => h.json?.call?.klen_call_id === call.providerCallId),
-        (h) => h !== undefined,
-        { what: `call.failed webhook for ${call.providerCallId}` },
-      );
-      const event = mapKlenWebhook(hook!.json);
-      assert.equal(event.call.status, viaWebhook as CallStatus);
-      assert.equal(event.call.endReason, reason);
+      const observed = await delivered(to, call.providerCallId, 1);
+      assert.deepEqual(observed.map((o) => o.eventType), ['call.failed']);
+      assert.equal(observed[0].call.endReason, reason);
+      // Before or after the poll saw the bare `failed`, the gateway lands on the refined status.
+      assert.equal(statusAfter('queued', observed), viaWebhook as CallStatus);
+      assert.equal(statusAfter(final.status, observed), viaWebhook as CallStatus);
     });
   }
 
   it('sends the vendor-native body: phone_number, agent_id and the reference in variables, Bearer auth', async () => {
-    const request = input('+15550003001', { providerAgentId: '12', context: 'VIP', variables: { plan: 'gold' } });
+    // Klen takes no per-call webhook: a `webhook` on the input must not reach the vendor.
+    const webhook = { url: `${hooks.url}/per-call`, secret: 'per-call-secret' };
+    const request = input('+15550003001', { providerAgentId: '12', context: 'VIP', variables: { plan: 'gold' }, webhook });
     const { call } = await sut.createCall(request);
     const native = (await dialed()).find((c) => c.call_id === call.providerCallId);
     assert.equal(native.auth_style, 'bearer');

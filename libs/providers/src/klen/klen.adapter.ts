@@ -7,12 +7,17 @@ import {
   ProviderAdapter,
   ProviderCall,
   ProviderError,
+  WebhookRegistration,
+  WebhookTarget,
 } from '@switchboard/core';
 import { KlenCapabilities } from './klen.capabilities';
 import { KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
 import { mapKlenCall, toKlenCreateBody } from './klen.mappers';
+import { KLEN_CALL_EVENTS, parseKlenWebhook, verifyKlenWebhook } from './klen.webhooks';
 
 const DEFAULT_LIST_LIMIT = 50;
+/** Shown in Klen's dashboard (API → Webhooks) next to the endpoint. */
+const WEBHOOK_NAME = 'Switchboard gateway';
 /** Klen allows 60 requests/minute per key; a lookup must not spend them all. */
 const MAX_LIST_PAGES = 5;
 
@@ -39,6 +44,7 @@ export const createKlenAdapter: AdapterFactory = (context) => {
     provider: 'klen',
     capabilities: KlenCapabilities,
 
+    /** `input.webhook` is not sent: Klen takes no per-call webhook; see registerWebhooks. */
     async createCall(input: CreateCallInput): Promise<CreateCallResult> {
       if (input.to.startsWith('sip:')) throw new CapabilityUnsupportedError('klen', 'sipDestinations');
       const { body, warnings } = toKlenCreateBody(input, context.defaults);
@@ -81,6 +87,24 @@ export const createKlenAdapter: AdapterFactory = (context) => {
     createAgent: unsupported('createAgent'),
     updateAgent: unsupported('updateAgent'),
     listNumbers: unsupported('listNumbers'),
+
+    verifyWebhook: (request, secret) => verifyKlenWebhook(request, secret),
+    parseWebhook: (request) => parseKlenWebhook(request),
+
+    /**
+     * One endpoint for every call event. Klen issues the signing secret itself, so the
+     * target's secret is not sent; the one Klen answers with is what verifyWebhook needs.
+     */
+    async registerWebhooks(target: WebhookTarget): Promise<WebhookRegistration> {
+      const created = await client.createWebhook({ name: WEBHOOK_NAME, url: target.url, subscribed_events: KLEN_CALL_EVENTS });
+      const body = (typeof created === 'object' && created !== null ? created : {}) as Record<string, unknown>;
+      const secret = typeof body.secret === 'string' ? body.secret : '';
+      // The endpoint may now exist and receive events nobody can verify: not a clean failure.
+      if (!secret)
+        throw new ProviderError({ provider: 'klen', kind: 'unknown', message: 'Klen created the webhook endpoint but returned no signing secret.' });
+      const id = body.id;
+      return { secret, providerRegistrationId: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
+    },
   };
   return Object.freeze(adapter);
 };

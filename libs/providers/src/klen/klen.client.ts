@@ -6,6 +6,20 @@ import type { KlenCreateBody } from './klen.mappers';
 /** Klen's documented page-size cap for `GET /calls`. */
 export const KLEN_MAX_PAGE_SIZE = 100;
 
+export interface KlenWebhookCreateBody {
+  name: string;
+  url: string;
+  subscribed_events: readonly string[];
+}
+
+/**
+ * Webhook creation is documented outside the versioned API, at `/api/webhooks/create/`
+ * (no `/v1`, trailing slash), so its base is the configured `…/api/v1` minus the `/v1`.
+ */
+export function klenWebhooksBase(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
 export interface KlenListPage {
   /** List items as Klen sent them (string call id in `id`). */
   calls: unknown[];
@@ -41,12 +55,18 @@ export class KlenClient {
     };
   }
 
-  private send(request: HttpRequest, idempotent: boolean): Promise<HttpResponse> {
+  /** Not idempotent: a retried create is a second endpoint, and every event would arrive twice. */
+  async createWebhook(body: KlenWebhookCreateBody): Promise<unknown> {
+    const request: HttpRequest = { method: 'POST', url: '/webhooks/create/', body };
+    return (await this.send(request, false, klenWebhooksBase(this.context.baseUrl))).body;
+  }
+
+  private send(request: HttpRequest, idempotent: boolean, baseUrl = this.context.baseUrl): Promise<HttpResponse> {
     const apiKey = this.context.credentials.api_key;
     // Bearer is Klen's recommended style; `?api_key=` would put the key into logged URLs.
     const headers = { ...(request.headers ?? {}), Authorization: `Bearer ${apiKey}` };
     return vendorRequest(
-      this.context,
+      { ...this.context, baseUrl },
       'klen',
       { ...request, headers },
       (response, now) => mapKlenError(response, now, [apiKey]),

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { CreateCallInput } from '@switchboard/core';
 import { callDetail, createResponse, listResponse } from './__fixtures__/klen-calls.fixtures';
 import { callEnded, callFailed, callRecording, callStarted, KLEN_FAILURE_REASONS } from './__fixtures__/klen-webhooks.fixtures';
-import { mapKlenCall, mapKlenStatus, mapKlenWebhook, parseKlenTranscript, toKlenCreateBody } from './klen.mappers';
+import { mapKlenCall, mapKlenStatus, parseKlenTranscript, toKlenCreateBody } from './klen.mappers';
+import { mapKlenWebhook } from './klen.webhooks';
 
 describe('mapKlenStatus', () => {
   it('maps every documented status value (README §2)', () => {

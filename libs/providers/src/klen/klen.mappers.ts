@@ -4,7 +4,7 @@ import { toIsoUtc } from '../common';
 /**
  * Pure mappers between Klen AI's JSON and the normalized types. One call mapper serves all
  * four shapes Klen uses for a call (create response, detail, list item, webhook `call`),
- * because the same fields change names between them (shared/vendors/klen.md "Identifiers").
+ * because the same fields change names between them (the call ids above all).
  */
 
 type Json = Record<string, unknown>;
@@ -56,20 +56,6 @@ export function mapKlenStatus(status: unknown, failureReason?: unknown): CallSta
       return statusFromFailureReason(failureReason);
     default:
       return 'queued';
-  }
-}
-
-/** Webhook event → normalized status; the post-call events carry no status change of their own. */
-export function mapKlenEventStatus(eventType: unknown, call: Json): CallStatus {
-  switch (canonical(eventType)) {
-    case 'call.started':
-      return 'in_progress';
-    case 'call.ended':
-      return 'completed';
-    case 'call.failed':
-      return statusFromFailureReason(call.failure_reason);
-    default:
-      return mapKlenStatus(call.status, call.failure_reason);
   }
 }
 
@@ -175,24 +161,6 @@ export function mapKlenCall(value: unknown, status?: CallStatus): ProviderCall {
     analysis: null,
     // Klen echoes neither `variables` nor any other metadata.
     metadata: null,
-  };
-}
-
-export interface KlenWebhookCall {
-  eventType: string;
-  /** The vendor's `timestamp`, never the local clock. */
-  occurredAt: string | null;
-  call: ProviderCall;
-}
-
-/** A webhook body `{ event_type, call, timestamp }` → the normalized call it describes. */
-export function mapKlenWebhook(value: unknown): KlenWebhookCall {
-  const body = isObject(value) ? value : {};
-  const call = isObject(body.call) ? body.call : {};
-  return {
-    eventType: str(body.event_type) ?? '',
-    occurredAt: toIsoUtc(body.timestamp),
-    call: mapKlenCall(call, mapKlenEventStatus(body.event_type, call)),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * HMS Sovereign call payloads from shared/vendors/hms-sovereign.md. The payloads shown verbatim
+ * HMS Sovereign call payloads from the vendor docs. The payloads shown verbatim
  * there ("seed", call-control page, webhook page) come from @switchboard/vendor-docs; the rest
  * are built here from the documented field lists (seed list fields + the SDK `Call` type) with
  * the seed's example data.

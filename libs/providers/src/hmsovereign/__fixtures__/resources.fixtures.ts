@@ -1,5 +1,5 @@
 /**
- * Assistants and numbers, built from the SDK field lists in shared/vendors/hms-sovereign.md
+ * Assistants and numbers, built from the official SDK field lists
  * ("Assistants, numbers, usage"); the inner llm/tts config shapes are not documented.
  */
 

@@ -1,5 +1,5 @@
 /**
- * KaiCalls agent and number payloads from shared/vendors/kaicalls.md. The notes give field
+ * KaiCalls agent and number payloads from the vendor notes. The notes give field
  * lists, not examples; values reuse the notes' example ids (`5f0c…-agent`, `uuid-…`).
  */
 

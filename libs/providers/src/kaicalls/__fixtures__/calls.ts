@@ -1,5 +1,5 @@
 /**
- * KaiCalls call payloads from shared/vendors/kaicalls.md (seed 004 examples; the `…` in ids is
+ * KaiCalls call payloads from the vendor notes (seed 004 examples; the `…` in ids is
  * the docs' own elision). The documented examples come from @switchboard/vendor-docs; where the
  * notes list fields without an example, the object is built here from that list with the
  * example values, and says so.

@@ -1,6 +1,6 @@
 /**
  * Kalem payloads for the adapter tests. The documented examples (and the notes' own labelled
- * guesses) come from @switchboard/vendor-docs (shared/vendors/kalem.md); what is built here on
+ * guesses) come from @switchboard/vendor-docs (the Kalem vendor notes); what is built here on
  * top of them is this test's own.
  */
 import * as kalem from '@switchboard/vendor-docs/kalem.examples';

@@ -1,6 +1,6 @@
 /**
  * Klen's own documented example bodies (POST /calls, GET /calls/{call_id}, GET /calls). The one
- * copy lives in @switchboard/vendor-docs (from shared/vendors/klen.md); these are its names here.
+ * copy lives in @switchboard/vendor-docs; these are its names here.
  */
 import { callDetailResponse, createCallResponse, listCallsResponse } from '@switchboard/vendor-docs/klen.examples';
 

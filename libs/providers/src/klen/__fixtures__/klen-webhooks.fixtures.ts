@@ -49,5 +49,44 @@ export const callRecording = {
   timestamp: '2025-05-02T10:03:20Z',
 };
 
+/** `call.transcript` (gaps-table default: `call.transcript`, one string with speaker labels). */
+export const callTranscript = {
+  event_type: 'call.transcript',
+  call: { ...callEnded.call, transcript: 'Agent: Hi Ana, shall I renew your plan?\nCustomer: Yes, please.' },
+  timestamp: '2025-05-02T10:03:15Z',
+};
+
+/** `call.summary` (gaps-table default: `call.summary`), with the contact object a linked call carries. */
+export const callSummary = {
+  event_type: 'call.summary',
+  call: {
+    ...callEnded.call,
+    summary: 'Ana agreed to renew on the same terms.',
+    contact: { id: 55, name: 'Ana Ruiz', email: 'ana@example.com', phone: '+15550004444', company: 'Ruiz LLC' },
+  },
+  timestamp: '2025-05-02T10:03:16Z',
+};
+
+/**
+ * A calendar event. Its payload is not documented beyond the event names, so only the
+ * common envelope keys are relied on; the `event` object is this test's own.
+ */
+export const calendarCreated = {
+  event_type: 'calendar.created',
+  event: { id: 77, title: 'Renewal follow-up', start: '2025-05-03T15:00:00Z' },
+  timestamp: '2025-05-02T10:04:00Z',
+};
+
+/**
+ * A known-answer vector for `X-Klen-Signature`: the signature was computed outside this code
+ * base (`printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`), so the verifier is
+ * not only checked against itself.
+ */
+export const signedVector = {
+  secret: 'whsec_3f1c9a7e5b2d4c6a8e0f1b3d5a7c9e1f',
+  rawBody: '{"event_type":"call.ended","call":{"id":901,"klen_call_id":"call_x9y8","status":"completed"},"timestamp":"2025-05-02T10:03:13Z"}',
+  signature: 'd740af4379253c5af94272c4bab020cb2b077231e592de1e8658ab665836079c',
+};
+
 /** The failure reasons listed on the call-events page. */
 export const KLEN_FAILURE_REASONS = failureReasons;

@@ -7,7 +7,7 @@ import { ListCallsDto } from './dto/call.dto';
 
 /** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
 export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
-  const qb = calls.createQueryBuilder('c');
+  const qb = calls.createQueryBuilder('c').where('c.deleted_at IS NULL');
   const number = (value: string) => normalizeDestination(value)?.value ?? value;
   if (query.status) qb.andWhere('c.status = :status', { status: query.status });
   if (query.provider) {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProviderCall } from '@switchboard/core';
-import { CallEntity } from './call.entity';
+import { CallEntity } from '../calls/call.entity';
 import { mergeProviderCall } from './call-merge';
 
 const call = (over: Partial<CallEntity> = {}): CallEntity =>
@@ -61,5 +61,34 @@ describe('mergeProviderCall', () => {
   it('reports other factual changes as call.updated', () => {
     const sut = mergeProviderCall(call({ status: 'in_progress' }), vendor({ status: 'in_progress', answeredAt: '2026-01-01T00:00:00.000Z' }), NOW);
     assert.deepEqual(sut.events, ['call.updated']);
+  });
+
+  it('sees no change in a view whose objects differ only in key order (jsonb reorders keys)', () => {
+    const stored = call({ status: 'completed', analysis: { b: 1, a: { y: 2, x: 1 } }, transcript: [{ text: 'hi', role: 'agent' }] });
+    const sut = mergeProviderCall(stored, vendor({ status: 'completed', analysis: { a: { x: 1, y: 2 }, b: 1 }, transcript: [{ role: 'agent', text: 'hi' }] }), NOW);
+    assert.deepEqual(sut.changes, {});
+    assert.deepEqual(sut.events, []);
+  });
+
+  it('lets a stale report fill gaps but not overwrite newer facts', () => {
+    const stored = call({ status: 'in_progress', answeredAt: new Date('2026-01-01T00:01:00.000Z') });
+    const sut = mergeProviderCall(stored, vendor({ status: 'ringing', answeredAt: '2026-01-01T00:00:59.000Z', from: '+15550009999' }), NOW, true);
+    assert.equal(sut.changes.answeredAt, undefined);
+    assert.equal(sut.changes.from, '+15550009999');
+    assert.equal(sut.changes.status, undefined);
+  });
+
+  it('refines a bare failure with the reason a later report gives', () => {
+    const failed = call({ status: 'failed', providerStatus: 'failed', endedAt: NOW });
+    const sut = mergeProviderCall(failed, vendor({ status: 'no_answer', providerStatus: 'failed', endReason: 'no-answer' }), NOW);
+    assert.equal(sut.changes.status, 'no_answer');
+    assert.equal(sut.changes.endReason, 'no-answer');
+    assert.deepEqual(sut.events, ['call.no_answer']);
+  });
+
+  it('ignores a status-less report for its status (a transcript says nothing of it)', () => {
+    const sut = mergeProviderCall(call({ status: 'completed' }), { providerCallId: 'v1', summary: 'done' }, NOW);
+    assert.equal(sut.changes.status, undefined);
+    assert.deepEqual(sut.events, ['call.summary_ready']);
   });
 });

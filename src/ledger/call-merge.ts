@@ -1,5 +1,6 @@
 import { CallStatus, isTerminal, nextStatus, ProviderCall } from '@switchboard/core';
-import { CallEntity } from './call.entity';
+import { isDeepStrictEqual } from 'node:util';
+import { CallEntity } from '../calls/call.entity';
 
 export type CallEventType =
   | 'call.created'
@@ -8,7 +9,11 @@ export type CallEventType =
   | 'call.recording_ready'
   | 'call.transcript_ready'
   | 'call.summary_ready'
-  | 'call.updated';
+  | 'call.updated'
+  | 'call.deleted';
+
+/** What a vendor said about a call; absent or null fields are unknown, never "cleared". */
+export type VendorFacts = Partial<ProviderCall>;
 
 export interface MergeResult {
   changes: Partial<CallEntity>;
@@ -16,33 +21,33 @@ export interface MergeResult {
   previousStatus: CallStatus;
 }
 
-const date = (iso: string | null) => (iso ? new Date(iso) : null);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
 /**
  * What a vendor's view of a call changes in the gateway's copy, and which unified events
- * that makes. The status only moves forward (core status machine). Once the call is
- * terminal, a late report only fills fields that are still empty, so a stale view can
- * never overwrite the final facts. Pure (the clock comes in as `observedAt`): the caller
- * saves and appends.
+ * that makes. The status only moves forward (core status machine). A report that is
+ * `stale` (older than one already applied) or arrives once the call is terminal only fills
+ * fields that are still empty, so it can never overwrite newer facts. Equality is deep and
+ * ignores key order (jsonb reorders keys). Pure: the clock comes in as `observedAt`.
  */
-export function mergeProviderCall(current: CallEntity, vendor: ProviderCall, observedAt: Date): MergeResult {
+export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, observedAt: Date, stale = false): MergeResult {
   const changes: Partial<CallEntity> = {};
   const events: CallEventType[] = [];
-  const terminal = isTerminal(current.status);
-  const status = nextStatus(current.status, vendor.status);
+  const status = vendor.status ? nextStatus(current.status, vendor.status) : current.status;
+  const statusChanged = status !== current.status;
+  const fillOnly = stale || isTerminal(current.status);
 
-  if (status !== current.status) {
+  if (statusChanged) {
     changes.status = status;
     events.push(`call.${status}`);
   }
-  if (!terminal && vendor.providerStatus !== current.providerStatus) changes.providerStatus = vendor.providerStatus;
+  if (vendor.providerStatus && (statusChanged || !fillOnly) && vendor.providerStatus !== current.providerStatus) changes.providerStatus = vendor.providerStatus;
 
-  const fill = <K extends keyof CallEntity>(key: K, value: CallEntity[K] | null | undefined) => {
+  const fill = <K extends keyof CallEntity>(key: K, value: CallEntity[K] | null | undefined, force = false) => {
     if (value === null || value === undefined) return;
     const existing = current[key];
-    if (terminal && existing !== null && existing !== undefined) return;
-    if (!same(existing, value)) changes[key] = value;
+    if (fillOnly && !force && existing !== null && existing !== undefined) return;
+    if (!isDeepStrictEqual(existing, value)) changes[key] = value;
   };
   fill('providerCallId', vendor.providerCallId);
   fill('from', vendor.from);
@@ -56,12 +61,13 @@ export function mergeProviderCall(current: CallEntity, vendor: ProviderCall, obs
   fill('endedAt', date(vendor.endedAt));
   // Some vendors (KaiCalls) report no end time at all: the moment the gateway first saw the
   // call finished is the best bound there is, and better than a finished call with no end.
-  if (isTerminal(status) && !terminal && !vendor.endedAt && !current.endedAt) changes.endedAt = observedAt;
-  fill('endReason', vendor.endReason);
-  fill('error', vendor.error);
+  if (isTerminal(status) && !isTerminal(current.status) && !vendor.endedAt && !current.endedAt) changes.endedAt = observedAt;
+  // A refinement (failed → busy) carries the reason: it replaces the bare failure's.
+  fill('endReason', vendor.endReason, statusChanged);
+  fill('error', vendor.error, statusChanged);
   fill('analysis', vendor.analysis);
 
-  const ready = (key: 'recordingUrl' | 'transcript' | 'summary', value: CallEntity[typeof key] | null, event: CallEventType) => {
+  const ready = (key: 'recordingUrl' | 'transcript' | 'summary', value: CallEntity[typeof key] | null | undefined, event: CallEventType) => {
     const before = current[key];
     fill(key, value);
     if (key in changes && (before === null || before === undefined)) events.push(event);

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { TERMINAL_STATUSES } from '@switchboard/core';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CallEntity } from './call.entity';
+import { listCalls } from './calls-list.query';
+import { ListCallsDto } from './dto/call.dto';
+
+/**
+ * The only code that touches `calls`. Writes take the caller's transaction manager; only
+ * the call ledger writes call state. Deleted calls are tombstones that reads never see.
+ */
+@Injectable()
+export class CallsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(tx: EntityManager, call: CallEntity): Promise<void> {
+    await tx.insert(CallEntity, call as QueryDeepPartialEntity<CallEntity>);
+  }
+
+  /** The row, locked for the rest of the transaction (tombstones included). */
+  lock(tx: EntityManager, id: string): Promise<CallEntity | null> {
+    return tx.findOne(CallEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async update(tx: EntityManager, id: string, changes: Partial<CallEntity>): Promise<void> {
+    await tx.update(CallEntity, { id }, changes as QueryDeepPartialEntity<CallEntity>);
+  }
+
+  find(id: string): Promise<CallEntity | null> {
+    return this.dataSource.manager.findOneBy(CallEntity, { id, deletedAt: IsNull() });
+  }
+
+  /** The call a vendor id belongs to on a connection, tombstones included (late webhooks). */
+  async idByProviderCallId(tx: EntityManager, connectionId: string, providerCallId: string): Promise<string | null> {
+    const row = await tx.findOne(CallEntity, { select: { id: true }, where: { connectionId, providerCallId } });
+    return row?.id ?? null;
+  }
+
+  /** Scheduling only (not call state): nothing more for the reconciler to do with this call. */
+  async clearReconcile(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE calls SET reconcile_at = NULL WHERE id = $1', [id]);
+  }
+
+  /** The oldest live call on the connection to this number that no vendor call is tied to yet. */
+  async unconfirmedIdByNumber(tx: EntityManager, connectionId: string, to: string): Promise<string | null> {
+    const row = await tx.findOne(CallEntity, {
+      select: { id: true },
+      where: { connectionId, to, providerCallId: IsNull(), deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
+      order: { id: 'ASC' },
+    });
+    return row?.id ?? null;
+  }
+
+  /** Which of these vendor ids the gateway already knows on the connection. */
+  async knownProviderCallIds(tx: EntityManager, connectionId: string, providerCallIds: string[]): Promise<Set<string>> {
+    if (!providerCallIds.length) return new Set();
+    const rows = await tx.find(CallEntity, { select: { providerCallId: true }, where: { connectionId, providerCallId: In(providerCallIds) } });
+    return new Set(rows.map((r) => r.providerCallId!));
+  }
+
+  list(query: ListCallsDto) {
+    return listCalls(this.dataSource.getRepository(CallEntity), query);
+  }
+
+  countActiveOnConnection(connectionId: string): Promise<number> {
+    return this.dataSource.manager.count(CallEntity, {
+      where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
+    });
+  }
+
+  /**
+   * Leases up to `limit` calls whose reconcile time has come (at most `perConnection` per
+   * connection, so one vendor's budget is not spent on a backlog), by moving their reconcile
+   * time to `leaseUntil`. SKIP LOCKED lets any number of instances claim side by side; a
+   * crashed instance's lease simply runs out. The vendor is asked outside any transaction.
+   */
+  async leaseDue(now: Date, leaseUntil: Date, limit: number, perConnection: number): Promise<CallEntity[]> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { id: string }[] = await tx.query(
+        `SELECT id FROM calls WHERE id IN (
+           SELECT id FROM (
+             SELECT id, row_number() OVER (PARTITION BY connection_id ORDER BY reconcile_at) AS n
+             FROM calls WHERE reconcile_at <= $1 AND deleted_at IS NULL) due
+           WHERE n <= $3)
+         ORDER BY reconcile_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, limit, perConnection],
+      );
+      if (!rows.length) return [];
+      const ids = rows.map((r) => r.id);
+      await tx.query('UPDATE calls SET reconcile_at = $2, reconcile_checks = reconcile_checks + 1 WHERE id = ANY($1)', [ids, leaseUntil]);
+      return tx.find(CallEntity, { where: { id: In(ids) } });
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isTerminal, nextStatus, NotFoundError } from '@switchboard/core';
+import { EntityManager } from 'typeorm';
+import { CallEntity } from '../calls/call.entity';
+import { toCallResponse } from '../calls/call-response';
+import { CallsRepository } from '../calls/calls.repository';
+import { EventLogRepository, NewEvent } from '../events/event-log.repository';
+import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
+import { CallEventType, mergeProviderCall } from './call-merge';
+import { Observation } from './observation';
+
+/** How long a live or unconfirmed call may go without vendor news before the reconciler asks. */
+export const LEDGER_SETTINGS = Symbol('LEDGER_SETTINGS');
+export interface LedgerSettings {
+  reconcileAfterMs: number;
+  /** Delay of the one vendor read after a call ends by webhook (webhooks may lack cost or times). */
+  finalReadDelayMs: number;
+}
+
+/** Observations that are a read of the vendor's whole view of the call. */
+const VENDOR_READS: readonly string[] = ['create', 'poll', 'reconcile', 'sync'];
+
+/** Serializes "is this vendor call known yet?" between a webhook and the create that learns its id. */
+export const providerCallLockKey = (providerCallId: string) => `call:${providerCallId}`;
+
+/**
+ * The one unit of work through which every change to a call goes, from any producer
+ * (create, failover attempts, webhooks, polling, the reconciler, history sync). It runs in
+ * the caller's transaction: lock the row, merge the observation with the status machine,
+ * write, append the unified events last (they take the event log's lock until commit).
+ * Nothing reads a row back after writing it: the locked row plus the written values is
+ * what is stored.
+ */
+@Injectable()
+export class CallLedger {
+  constructor(
+    private readonly calls: CallsRepository,
+    private readonly events: EventLogRepository,
+    private readonly webhooks: InboundWebhooksRepository,
+    @Inject(LEDGER_SETTINGS) private readonly settings: LedgerSettings,
+  ) {}
+
+  /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
+  async open(tx: EntityManager, call: CallEntity, observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>): Promise<void> {
+    call.reconcileAt = isTerminal(call.status) ? null : new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
+    await this.calls.insert(tx, call);
+    await this.events.append(tx, this.eventsFor(call, ['call.created'], null, { ...observation }));
+  }
+
+  async apply(tx: EntityManager, callId: string, observation: Observation): Promise<CallEntity> {
+    const providerCallId = observation.vendor?.providerCallId;
+    // Taken before the row lock, in the same order as webhook ingest, so the two never deadlock.
+    if (providerCallId) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(providerCallId)]);
+    const current = await this.calls.lock(tx, callId);
+    if (!current) throw new NotFoundError('call', callId);
+    const previousStatus = current.status;
+    const { changes, types } = this.merge(current, observation);
+    const learnedProviderCallId = !current.providerCallId && changes.providerCallId ? changes.providerCallId : null;
+    if (Object.keys(changes).length) {
+      changes.updatedAt = new Date();
+      await this.calls.update(tx, callId, changes);
+    }
+    const updated = Object.assign(current, changes);
+    await this.events.append(tx, this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation));
+    if (learnedProviderCallId && updated.connectionId) return this.applyPending(tx, updated, updated.connectionId, learnedProviderCallId);
+    return updated;
+  }
+
+  /**
+   * Deleting keeps the row as a tombstone with its personal fields blanked (so a late vendor
+   * webhook still finds its call and is ignored) and appends `call.deleted`; earlier events
+   * stay as they were, since an event log is never rewritten.
+   */
+  async delete(tx: EntityManager, callId: string, at: Date): Promise<void> {
+    const current = await this.calls.lock(tx, callId);
+    if (!current || current.deletedAt) throw new NotFoundError('call', callId);
+    const blanked: Partial<CallEntity> = {
+      deletedAt: at,
+      updatedAt: at,
+      reconcileAt: null,
+      to: '',
+      from: null,
+      customer: null,
+      context: null,
+      firstMessage: null,
+      variables: null,
+      transcript: null,
+      summary: null,
+      recordingUrl: null,
+      analysis: null,
+    };
+    await this.calls.update(tx, callId, blanked);
+    const observation = { source: 'gateway' as const, vendorEventType: null, occurredAt: null, receivedAt: at };
+    await this.events.append(tx, this.eventsFor(Object.assign(current, blanked), ['call.deleted'], null, observation));
+  }
+
+  /** Webhooks that arrived before the create returned this call's vendor id, applied in vendor order. */
+  private async applyPending(tx: EntityManager, call: CallEntity, connectionId: string, providerCallId: string): Promise<CallEntity> {
+    let current = call;
+    for (const pending of await this.webhooks.lockPendingFor(tx, connectionId, providerCallId)) {
+      const { observation } = pending;
+      current = await this.apply(tx, call.id, {
+        source: 'webhook',
+        vendorEventType: observation.eventType,
+        occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
+        receivedAt: pending.receivedAt,
+        vendor: observation.call,
+      });
+      await this.webhooks.settle(tx, pending.id, 'applied', call.id);
+    }
+    return current;
+  }
+
+  private merge(current: CallEntity, observation: Observation): { changes: Partial<CallEntity>; types: CallEventType[] } {
+    const { vendor, occurredAt, attempt, verdict } = observation;
+    const stale = !!(occurredAt && current.providerObservedAt && occurredAt < current.providerObservedAt);
+    const merged = vendor ? mergeProviderCall(current, vendor, observation.receivedAt, stale) : { changes: {}, events: [] as CallEventType[] };
+    const changes: Partial<CallEntity> = { ...merged.changes };
+    const types: CallEventType[] = [...merged.events];
+
+    if (verdict) {
+      const status = nextStatus(changes.status ?? current.status, verdict.status);
+      if (status !== (changes.status ?? current.status)) {
+        Object.assign(changes, { status, endReason: verdict.endReason, error: verdict.error });
+        if (!current.endedAt && !changes.endedAt && isTerminal(status)) changes.endedAt = observation.receivedAt;
+        types.push(`call.${status}`);
+      }
+    }
+    if (attempt) {
+      changes.attempts = [...current.attempts, attempt];
+      if (attempt.outcome !== 'created') types.unshift('call.attempt_failed');
+    }
+    if (observation.warnings?.length) changes.warnings = [...current.warnings, ...observation.warnings];
+    if (occurredAt && !stale && (!current.providerObservedAt || occurredAt > current.providerObservedAt)) changes.providerObservedAt = occurredAt;
+    const read = !!vendor && VENDOR_READS.includes(observation.source);
+    if (read) changes.syncedAt = observation.receivedAt;
+
+    const status = changes.status ?? current.status;
+    if (isTerminal(status)) {
+      // Ended by a webhook or a verdict: read the vendor's full record once, then never again.
+      const endedNow = !isTerminal(current.status);
+      if (endedNow && !read && vendor) changes.reconcileAt = new Date(observation.receivedAt.getTime() + this.settings.finalReadDelayMs);
+      else if ((read || !vendor) && current.reconcileAt !== null) changes.reconcileAt = null;
+    } else if (vendor || attempt) {
+      // Vendor news (or a new attempt) restarts the wait before the reconciler looks.
+      changes.reconcileAt = new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
+    }
+    return { changes, types };
+  }
+
+  private eventsFor(call: CallEntity, types: CallEventType[], previousStatus: string | null, observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>): NewEvent[] {
+    const snapshot = toCallResponse(call);
+    const provider = call.provider
+      ? {
+          name: call.provider,
+          source: observation.source,
+          event_type: observation.vendorEventType,
+          occurred_at: observation.occurredAt?.toISOString() ?? null,
+          received_at: observation.receivedAt.toISOString(),
+        }
+      : undefined;
+    return types.map((type) => ({
+      type,
+      callId: call.id,
+      data: { call: snapshot, ...(previousStatus ? { previous_status: previousStatus } : {}), ...(provider ? { provider } : {}) },
+    }));
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CallsRepository } from '../calls/calls.repository';
+import { ConfigVariables } from '../config/config.variables';
+import { EventsModule } from '../events/events.module';
+import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
+import { CallLedger, LEDGER_SETTINGS, LedgerSettings } from './call-ledger';
+
+/**
+ * The call store: the calls and inbound-webhook repositories and the ledger, the only
+ * writer of call state. Depends on nothing but the database and the event log, so every
+ * feature module (calls, providers, webhooks, reconciler) can build on it without cycles.
+ */
+@Module({
+  imports: [EventsModule],
+  providers: [
+    CallsRepository,
+    InboundWebhooksRepository,
+    CallLedger,
+    {
+      provide: LEDGER_SETTINGS,
+      inject: [ConfigVariables],
+      useFactory: (config: ConfigVariables): LedgerSettings => ({
+        reconcileAfterMs: config.RECONCILE_AFTER_SECONDS * 1000,
+        finalReadDelayMs: config.RECONCILE_FINAL_READ_SECONDS * 1000,
+      }),
+    },
+  ],
+  exports: [CallsRepository, InboundWebhooksRepository, CallLedger, EventsModule],
+})
+export class LedgerModule {}

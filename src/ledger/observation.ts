@@ -1,0 +1,29 @@
+import { CallStatus } from '@switchboard/core';
+import { CallAttempt, CallEntity } from '../calls/call.entity';
+import { VendorFacts } from './call-merge';
+
+/** Who told the ledger something about a call. */
+export type ObservationSource = 'create' | 'webhook' | 'poll' | 'reconcile' | 'sync' | 'gateway';
+
+/**
+ * One report about one call, with where it came from and when. `occurredAt` is the
+ * vendor's own time for it (null when the vendor gave none); `receivedAt` is when the
+ * gateway got it. Events caused by it report these, not the time of the write.
+ */
+export interface Observation {
+  source: ObservationSource;
+  /** The vendor's own name for what happened (`call.ended`, `status-update`…), when there is one. */
+  vendorEventType: string | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  /** What the vendor said about the call. */
+  vendor?: VendorFacts | null;
+  /** A placement attempt, appended to the call's attempts under the row lock. */
+  attempt?: CallAttempt;
+  /** What the gateway itself concluded (a refusal, a call settled as lost). */
+  verdict?: { status: CallStatus; endReason: string; error: { code: string; message: string } | null };
+  warnings?: string[];
+}
+
+/** The subset of a call the ledger may be asked to set besides vendor facts. */
+export type LedgerChanges = Partial<CallEntity>;

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, Not, Repository } from 'typeorm';
+import { ListQueryDto, paginate } from '../common/pagination';
+import { ProviderConnectionEntity } from './provider-connection.entity';
+
+/** The only code that touches `provider_connections`. */
+@Injectable()
+export class ConnectionsRepository {
+  constructor(@InjectRepository(ProviderConnectionEntity) private readonly rows: Repository<ProviderConnectionEntity>) {}
+
+  build(fields: Partial<ProviderConnectionEntity>): ProviderConnectionEntity {
+    return this.rows.create(fields);
+  }
+
+  find(id: string): Promise<ProviderConnectionEntity | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  findMany(ids: string[]): Promise<ProviderConnectionEntity[]> {
+    return ids.length ? this.rows.findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  findByOrigin(origin: string): Promise<ProviderConnectionEntity[]> {
+    return this.rows.findBy({ origin });
+  }
+
+  findSandbox(provider: string): Promise<ProviderConnectionEntity | null> {
+    return this.rows.findOneBy({ origin: 'sandbox', provider });
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.rows.existsBy({ id });
+  }
+
+  /** Connections that are not the simulated vendors' (they decide whether sandbox mode starts). */
+  countReal(): Promise<number> {
+    return this.rows.countBy({ origin: Not('sandbox') });
+  }
+
+  page(query: ListQueryDto) {
+    return paginate(this.rows.createQueryBuilder('c'), query);
+  }
+
+  save(connection: ProviderConnectionEntity): Promise<ProviderConnectionEntity> {
+    return this.rows.save(connection);
+  }
+
+  async update(id: string, fields: Partial<Pick<ProviderConnectionEntity, 'enabled'>>): Promise<void> {
+    await this.rows.update({ id }, fields);
+  }
+
+  async disableSandbox(): Promise<void> {
+    await this.rows.update({ origin: 'sandbox' }, { enabled: false });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.rows.delete({ id });
+  }
+
+  /** First writer wins, so instances that race to create a connection's secret agree on one. */
+  async setWebhookSecretIfUnset(id: string, encrypted: string): Promise<string> {
+    await this.rows.update({ id, webhookSecretEncrypted: IsNull() }, { webhookSecretEncrypted: encrypted });
+    const row = await this.rows.findOne({ select: { id: true, webhookSecretEncrypted: true }, where: { id } });
+    return row!.webhookSecretEncrypted!;
+  }
+
+  async setWebhookRegistration(id: string, encryptedSecret: string, registration: ProviderConnectionEntity['webhookRegistration']): Promise<void> {
+    await this.rows.update({ id }, { webhookSecretEncrypted: encryptedSecret, webhookRegistration: registration });
+  }
+}
