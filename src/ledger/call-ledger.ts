@@ -53,6 +53,8 @@ export class CallLedger {
     if (providerCallId) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(providerCallId)]);
     const current = await this.calls.lock(tx, callId);
     if (!current) throw new NotFoundError('call', callId);
+    // A deleted call is a tombstone: late reports about it are no longer news.
+    if (current.deletedAt) return current;
     const previousStatus = current.status;
     const { changes, types } = this.merge(current, observation);
     const learnedProviderCallId = !current.providerCallId && changes.providerCallId ? changes.providerCallId : null;

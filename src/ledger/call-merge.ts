@@ -41,7 +41,9 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
     changes.status = status;
     events.push(`call.${status}`);
   }
-  if (vendor.providerStatus && (statusChanged || !fillOnly) && vendor.providerStatus !== current.providerStatus) changes.providerStatus = vendor.providerStatus;
+  // The raw status follows the normalized one: a stale report's raw value is not news either.
+  const accepted = !vendor.status || status === vendor.status;
+  if (vendor.providerStatus && accepted && (statusChanged || !fillOnly) && vendor.providerStatus !== current.providerStatus) changes.providerStatus = vendor.providerStatus;
 
   const fill = <K extends keyof CallEntity>(key: K, value: CallEntity[K] | null | undefined, force = false) => {
     if (value === null || value === undefined) return;

@@ -1,0 +1,184 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { pollUntil } from '@switchboard/simulators/testing';
+import { DataSource } from 'typeorm';
+import { ConnectionsRepository } from '../../src/providers/connections.repository';
+import { WebhookTargets } from '../../src/providers/webhook-targets.service';
+import { Api, configureSimulators, ISO_Z, Sandbox, sandboxOf, waitForCall, waitForTerminal } from '../support/calls';
+import { client } from '../support/http';
+import { startTestGateway, TestGateway } from '../support/test-gateway';
+
+/**
+ * POST /webhooks/:provider/:connection_id as a vendor would call it: verified, stored raw,
+ * deduplicated, applied in order, and refused with the contract's codes when it is not the
+ * vendor's. HMS Sovereign signs with HMAC and a timestamp, so its webhooks are forged here
+ * with the connection's real secret; the simulator's own are switched off (`drop`).
+ */
+describe('inbound vendor webhooks', () => {
+  let gw: TestGateway;
+  let api: Api;
+  let sb: Sandbox;
+  let secret: string;
+  let hmsUrl: string;
+  let db: DataSource;
+  let number = 0;
+
+  const sign = (body: string, ts = Math.floor(Date.now() / 1000), key = secret) => ({
+    'content-type': 'application/json',
+    'x-webhook-timestamp': String(ts),
+    'x-webhook-signature': `sha256=${createHmac('sha256', key).update(`${ts}.${body}`).digest('hex')}`,
+  });
+  const statusUpdate = (callId: string, status: string, at: Date, type = 'outbound_phone_call') =>
+    JSON.stringify({ message: { type: 'status-update', timestamp: at.toISOString(), call: { id: callId, type, status }, phone_number: { number: '+31201234567' }, customer: { number: '+15550107777' } } });
+  const post = (body: string | Buffer, headers: Record<string, string>, url = hmsUrl) => fetch(url, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  /** What one call has in the log and among stored webhooks (other calls' background reads don't count). */
+  const counts = async (call: { id: string; provider_call_id: string }) =>
+    (
+      await db.query(
+        `SELECT (SELECT count(*) FROM events WHERE call_id = $1)::int AS events,
+                (SELECT count(*) FROM inbound_webhooks WHERE provider_call_id = $2 OR provider_call_id IS NULL)::int AS webhooks`,
+        [call.id, call.provider_call_id],
+      )
+    )[0];
+
+  /** A HMS call whose simulator sends nothing and never ends by itself: only forged webhooks move it. */
+  async function quietCall(): Promise<any> {
+    const to = `+1555011${String(++number).padStart(4, '0')}`;
+    assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 })).status, 200);
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: 'hmsovereign' });
+    assert.equal(res.status, 201, res.text);
+    return res.body;
+  }
+
+  before(async () => {
+    // The reconciler looks at unconfirmed creates after a second (the ambiguous case below).
+    gw = await startTestGateway({ RECONCILE_AFTER_SECONDS: '1' });
+    api = client(gw.url, gw.adminKey);
+    sb = await sandboxOf(api);
+    await configureSimulators(sb);
+    db = gw.gateway.app.get(DataSource);
+    await quietCall(); // the connection's secret is made on its first create
+    const connection = (await gw.gateway.app.get(ConnectionsRepository).find(sb.vendors.hmsovereign.connectionId))!;
+    secret = gw.gateway.app.get(WebhookTargets).secretOf(connection)!;
+    hmsUrl = `${gw.url}/webhooks/hmsovereign/${connection.id}`;
+  });
+  after(() => gw.close());
+
+  it('applies a signed event to its call once: the duplicate answers 200 and changes nothing', async () => {
+    const call = await quietCall();
+    const at = new Date(Date.now() - 1_000);
+    const body = statusUpdate(call.provider_call_id, 'in-progress', at);
+    const first = await post(body, sign(body));
+    assert.deepEqual(first, { status: 200, body: { received: true, duplicate: false, state: 'applied' } });
+    const live = (await api.get(`/v1/calls/${call.id}`)).body;
+    assert.equal(live.status, 'in_progress');
+    const event = (await api.get(`/v1/events?call_id=${call.id}&type=call.in_progress`)).body.data;
+    assert.equal(event.length, 1);
+    assert.deepEqual(event[0].data.provider, {
+      name: 'hmsovereign',
+      source: 'webhook',
+      event_type: 'status-update:in-progress',
+      occurred_at: at.toISOString(),
+      received_at: event[0].data.provider.received_at,
+    });
+    assert.match(event[0].data.provider.received_at, ISO_Z);
+    assert.equal(event[0].data.previous_status, live.status === 'in_progress' ? call.status : undefined);
+
+    const before = await counts(call);
+    const again = await post(body, sign(body));
+    assert.deepEqual(again, { status: 200, body: { received: true, duplicate: true, state: 'ignored' } });
+    assert.deepEqual(await counts(call), before, 'a duplicate stores nothing and emits nothing');
+  });
+
+  it('a stale report after the end changes no status and emits no status event', async () => {
+    const call = await quietCall();
+    const t0 = Date.now() - 10_000;
+    for (const [status, dt] of [['ended', 5_000], ['in-progress', 2_000]] as const) {
+      const body = statusUpdate(call.provider_call_id, status, new Date(t0 + dt));
+      assert.equal((await post(body, sign(body))).status, 200);
+    }
+    const done = (await api.get(`/v1/calls/${call.id}`)).body;
+    assert.equal(done.status, 'completed');
+    const types = (await api.get(`/v1/calls/${call.id}/events`)).body.data.map((e: any) => e.type);
+    assert.ok(!types.includes('call.in_progress'), types.join());
+  });
+
+  it('refuses what is not the vendor’s with the contract codes, and stores and changes nothing', async () => {
+    const call = await quietCall();
+    const body = statusUpdate(call.provider_call_id, 'in-progress', new Date());
+    const before = await counts(call);
+    const expectError = async (res: { status: number; body: any }, status: number, code: string) => {
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, code);
+      assert.equal(typeof res.body.error.request_id, 'string');
+    };
+    await expectError(await post(body, sign(body, undefined, 'not-the-secret')), 401, 'unauthorized');
+    await expectError(await post(body.replace('in-progress', 'ended'), sign(body)), 401, 'unauthorized');
+    await expectError(await post(body, sign(body, Math.floor(Date.now() / 1000) - 600)), 401, 'unauthorized');
+    await expectError(await post(body, { 'content-type': 'application/json' }), 401, 'unauthorized');
+    await expectError(await post(body, sign(body), `${gw.url}/webhooks/hmsovereign/con_01jz0000000000000000000000`), 404, 'not_found');
+    await expectError(await post(body, sign(body), `${gw.url}/webhooks/hmsovereign/nonsense`), 404, 'not_found');
+    await expectError(await post(body, sign(body), `${gw.url}/webhooks/klen/${sb.vendors.hmsovereign.connectionId}`), 404, 'not_found');
+    for (const garbage of ['not json', '[]', '{}', 'null', '{"message":{"type":"status-update"}}']) await expectError(await post(garbage, sign(garbage)), 400, 'invalid_json');
+    const huge = JSON.stringify({ message: { type: 'status-update', pad: 'x'.repeat(1_100_000) } });
+    await expectError(await post(huge, sign(huge)), 413, 'payload_too_large');
+    const text = 'plain text body';
+    await expectError(await post(text, { ...sign(text), 'content-type': 'text/plain' }), 400, 'invalid_json');
+    assert.deepEqual(await counts(call), before);
+    assert.equal((await db.query('SELECT count(*)::int AS n FROM inbound_webhooks WHERE received_at > now() - interval \'1 minute\' AND provider_call_id IS NULL'))[0].n, 0);
+    assert.equal((await api.get(`/v1/calls/${call.id}`)).body.status, call.status);
+    assert.equal((await fetch(`${gw.url}/health/live`)).status, 200, 'still serving');
+  });
+
+  it('a call the gateway did not place arrives as an inbound call', async () => {
+    const body = statusUpdate('inbound-call-1', 'in-progress', new Date(), 'inbound_phone_call');
+    assert.deepEqual((await post(body, sign(body))).body, { received: true, duplicate: false, state: 'applied' });
+    const found = (await api.get('/v1/calls?direction=inbound')).body.data;
+    assert.equal(found.length, 1);
+    assert.equal(found[0].provider_call_id, 'inbound-call-1');
+    assert.equal(found[0].status, 'in_progress');
+    assert.equal(found[0].agent_id, null);
+  });
+
+  it('a webhook for a deleted call is acknowledged and ignored; the call stays deleted, its events stay', async () => {
+    const call = await quietCall();
+    const end = statusUpdate(call.provider_call_id, 'ended', new Date());
+    assert.equal((await post(end, sign(end))).status, 200);
+    await waitForTerminal(api, call.id);
+    const eventsBefore = (await api.get(`/v1/events?call_id=${call.id}`)).body.data;
+    assert.equal((await api.delete(`/v1/calls/${call.id}`)).status, 204);
+    assert.equal((await api.get(`/v1/calls/${call.id}`)).status, 404);
+    const late = JSON.stringify({ message: { type: 'end-of-call-report', timestamp: new Date().toISOString(), call: { id: call.provider_call_id, type: 'outbound_phone_call', status: 'ended' }, summary: 'late', duration_seconds: 3, messages: [] } });
+    assert.deepEqual((await post(late, sign(late))).body, { received: true, duplicate: false, state: 'ignored' });
+    const events = (await api.get(`/v1/events?call_id=${call.id}`)).body.data;
+    assert.deepEqual(events.slice(0, eventsBefore.length).map((e: any) => e.id), eventsBefore.map((e: any) => e.id), 'earlier events are kept');
+    assert.equal(events.at(-1).type, 'call.deleted');
+    assert.equal(events.at(-1).data.call.to, '', 'the deleted snapshot carries no phone number');
+    assert.equal((await api.get('/v1/calls?q=' + encodeURIComponent(call.provider_call_id))).body.data.length, 0);
+  });
+
+  it('an ambiguous create is found at the vendor; the webhooks that came first are applied to it', async () => {
+    await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to: '+15550119999', webhooks: 'normal', ring_ms: 300, talk_ms: 1_000 });
+    assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
+    const res = await api.post('/v1/calls', { to: '+15550119999', agent_id: sb.agentId, provider: 'hmsovereign' });
+    assert.equal(res.status, 504, res.text);
+    const callId = res.body.error.details.find((d: any) => d.call_id).call_id;
+    // The simulator's webhooks arrive while the gateway knows no vendor id: kept pending.
+    await waitForPending(1);
+    // The reconciler looks it up by number and time, learns the id and applies what waited.
+    const done = await waitForCall(api, callId, (c) => c.status === 'completed' && c.summary !== null, 'the ambiguous call to be settled', 20_000);
+    assert.equal(done.attempts[0].outcome, 'ambiguous');
+    assert.equal(typeof done.provider_call_id, 'string');
+    const completed = (await api.get(`/v1/events?call_id=${callId}&type=call.completed`)).body.data;
+    assert.equal(completed.length, 1, 'ended once, whichever report said it first');
+    const kept = await db.query(`SELECT state, count(*)::int AS n FROM inbound_webhooks WHERE provider_call_id = $1 GROUP BY state`, [done.provider_call_id]);
+    assert.deepEqual(kept.map((r: any) => r.state), ['applied'], 'every early webhook was applied to the call, none left pending');
+    const applied = await db.query(`SELECT DISTINCT call_id FROM inbound_webhooks WHERE provider_call_id = $1`, [done.provider_call_id]);
+    assert.deepEqual(applied, [{ call_id: callId }]);
+  });
+
+  async function waitForPending(n: number) {
+    await pollUntil(async () => (await db.query(`SELECT count(*)::int AS n FROM inbound_webhooks WHERE state = 'pending'`))[0].n, (c: number) => c >= n, { timeoutMs: 10_000, intervalMs: 25, what: 'a pending webhook' });
+  }
+});

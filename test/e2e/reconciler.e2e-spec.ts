@@ -1,0 +1,91 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
+import { client } from '../support/http';
+import { startTestGateway, TestGateway } from '../support/test-gateway';
+
+/**
+ * No call stays unknown or non-terminal forever: with webhooks lost, a vendor that forgot a
+ * call, a create whose outcome is unknown, or a vendor that cannot be asked at all, the
+ * reconciler settles every call with an explicit end and an event.
+ */
+describe('reconciler', () => {
+  let gw: TestGateway;
+  let api: Api;
+  let sb: Sandbox;
+  let n = 0;
+  const number = () => `+1555012${String(++n).padStart(4, '0')}`;
+
+  before(async () => {
+    gw = await startTestGateway({ RECONCILE_AFTER_SECONDS: '1', RECONCILE_GIVE_UP_AFTER_SECONDS: '4' });
+    api = client(gw.url, gw.adminKey);
+    sb = await sandboxOf(api);
+    await configureSimulators(sb, { ring_ms: 200, talk_ms: 1_000 });
+  });
+  after(() => gw.close());
+
+  const place = async (vendor: keyof Sandbox['vendors'], to: string, expectStatus = 201) => {
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: vendor });
+    assert.equal(res.status, expectStatus, res.text);
+    return expectStatus === 201 ? res.body : { id: res.body.error.details.find((d: any) => d.call_id).call_id };
+  };
+  const lastEvent = async (callId: string) => (await api.get(`/v1/calls/${callId}/events`)).body.data.at(-1);
+
+  for (const vendor of ['kalem', 'klen', 'kaicalls', 'hmsovereign'] as const) {
+    it(`${vendor}: every webhook dropped — the reconciler reads the final state from the vendor`, async () => {
+      const to = number();
+      await sb.vendors[vendor].sim.post('/__sim/scenario', { to, webhooks: 'drop', outcome: 'busy', ring_ms: 200 });
+      const call = await place(vendor, to);
+      const done = await waitForCall(api, call.id, (c) => c.status !== 'queued' && c.status !== 'ringing' && c.status !== 'in_progress', 'the call to be reconciled', 20_000);
+      // Klen's and KaiCalls' REST views say only `failed`; the reason was in the lost webhook.
+      assert.equal(done.status, ['klen', 'kaicalls'].includes(vendor) ? 'failed' : 'busy');
+      const ended = (await api.get(`/v1/events?call_id=${call.id}&type=call.${done.status}`)).body.data;
+      assert.equal(ended.length, 1);
+      assert.equal(ended[0].data.provider.source, 'reconcile');
+    });
+  }
+
+  it('a call its vendor no longer knows (404) is settled as lost, with an event', async () => {
+    const to = number();
+    await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 });
+    const call = await place('kalem', to);
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/reset')).status, 200); // the vendor forgets every call
+    await sb.vendors.kalem.sim.post('/__sim/config', { rate_limits: false });
+    const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the forgotten call to be settled', 20_000);
+    assert.equal(done.end_reason, 'lost');
+    assert.equal(done.error.code, 'lost');
+    const last = await lastEvent(call.id);
+    assert.equal(last.type, 'call.failed');
+    assert.equal(last.data.previous_status, call.status);
+  });
+
+  it('a create the vendor never received (reset before it acted) is looked up, found absent twice and settled as not placed', async () => {
+    const to = number();
+    assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', count: 1 })).status, 200);
+    const call = await place('hmsovereign', to, 504);
+    const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the unplaced call to be settled', 20_000);
+    assert.equal(done.end_reason, 'not_placed');
+    assert.equal(done.provider_call_id, null);
+    assert.equal(done.attempts.length, 1);
+    assert.equal(done.attempts[0].outcome, 'ambiguous');
+    const dialed = (await sb.vendors.hmsovereign.sim.get('/__sim/calls')).body.calls.filter((c: any) => c.destination === to);
+    assert.equal(dialed.length, 0, 'nothing was dialed');
+  });
+
+  it('a vendor that cannot be asked at all: the unknown outcome is settled as lost past the bound', async () => {
+    const to = number();
+    const sim = sb.vendors.klen.sim;
+    await sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 });
+    assert.equal((await sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
+    const call = await place('klen', to, 504);
+    // From now on every request to the vendor fails: nothing can be learned.
+    assert.equal((await sim.post('/__sim/faults', { mode: 'error', status: 503 })).status, 200);
+    try {
+      const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the unknown call to be given up', 20_000);
+      assert.equal(done.end_reason, 'lost');
+      assert.ok(Date.now() - Date.parse(done.created_at) >= 4_000, 'not before the bound');
+    } finally {
+      await sim.post('/__sim/faults', { mode: 'none' });
+    }
+  });
+});
