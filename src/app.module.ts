@@ -17,6 +17,7 @@ import { CredentialCipher } from './common/crypto/credential-cipher';
 import { EventsModule } from './events/events.module';
 import { InboundWebhooksModule } from './webhooks-inbound/inbound-webhooks.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
+import { HistorySyncModule } from './history-sync/history-sync.module';
 
 export interface AppModuleOptions {
   config: ConfigVariables;
@@ -50,6 +51,7 @@ export class AppModule {
         EventsModule,
         InboundWebhooksModule,
         ReconcilerModule,
+        HistorySyncModule,
         SandboxModule,
       ],
       providers: shared,

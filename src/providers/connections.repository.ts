@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository } from 'typeorm';
 import { ListQueryDto, paginate } from '../common/pagination';
-import { ProviderConnectionEntity } from './provider-connection.entity';
+import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 
 /** The only code that touches `provider_connections`. */
 @Injectable()
@@ -56,6 +56,10 @@ export class ConnectionsRepository {
 
   async delete(id: string): Promise<void> {
     await this.rows.delete({ id });
+  }
+
+  async setSyncState(id: string, state: SyncState): Promise<void> {
+    await this.rows.update({ id }, { syncState: state });
   }
 
   /** First writer wins, so instances that race to create a connection's secret agree on one. */

@@ -21,8 +21,22 @@ export class ProviderConnectionEntity {
   @Column('text', { name: 'webhook_secret_encrypted', nullable: true }) webhookSecretEncrypted: string | null;
   /** For vendors that register webhooks per account: the URL registered and the vendor's id. */
   @Column('jsonb', { name: 'webhook_registration', nullable: true }) webhookRegistration: { url: string; base_url: string | null; provider_registration_id: string | null; at: string } | null;
+  /** The last history import (POST /v1/providers/:id/sync), as shown to clients. */
+  @Column('jsonb', { name: 'sync_state', nullable: true }) syncState: SyncState | null;
   /** `api`, or `sandbox` for the simulated vendors' connections. */
   @Column('text') origin: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+export interface SyncState {
+  status: 'running' | 'succeeded' | 'failed';
+  since: string | null;
+  started_at: string;
+  finished_at: string | null;
+  /** Vendor calls read, new calls imported, calls the gateway already had. */
+  read: number;
+  imported: number;
+  matched: number;
+  error: string | null;
 }

@@ -17,7 +17,7 @@ import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
 import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
 import { ConnectionsRepository } from './connections.repository';
-import { ProviderConnectionEntity } from './provider-connection.entity';
+import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 
 export interface ConnectionResponse {
   id: string;
@@ -34,6 +34,8 @@ export interface ConnectionResponse {
   origin: string;
   capabilities: ReturnType<typeof toCapabilitiesResponse>;
   health: HealthView;
+  /** The last history import, or null before the first. */
+  sync: SyncState | null;
   created_at: string;
   updated_at: string;
 }
@@ -181,6 +183,7 @@ export class ProvidersService {
       origin: c.origin,
       capabilities: toCapabilitiesResponse(registration.capabilities),
       health: this.adapters.healthOf(c.id).view(),
+      sync: c.syncState ?? null,
       created_at: c.createdAt.toISOString(),
       updated_at: c.updatedAt.toISOString(),
     };

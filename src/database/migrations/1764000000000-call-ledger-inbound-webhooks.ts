@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * What the call ledger and inbound webhooks need:
  * - per-connection webhook secret (encrypted like credentials) and, for vendors that
- *   register webhooks once per account, what was registered;
+ *   register webhooks once per account, what was registered; the last history sync;
  * - on calls: the latest vendor time applied (to tell stale reports), when the reconciler
  *   should look next, how often it has looked, and a tombstone for deleted calls (events
  *   are never deleted, and a late webhook must find the call it belongs to);
@@ -14,7 +14,7 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
   name = 'CallLedgerInboundWebhooks1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE provider_connections ADD COLUMN webhook_secret_encrypted text, ADD COLUMN webhook_registration jsonb`);
+    await q.query(`ALTER TABLE provider_connections ADD COLUMN webhook_secret_encrypted text, ADD COLUMN webhook_registration jsonb, ADD COLUMN sync_state jsonb`);
     await q.query(`
       ALTER TABLE calls
         ADD COLUMN provider_observed_at timestamptz,
@@ -48,6 +48,6 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
     await q.query('DROP TABLE inbound_webhooks');
     await q.query('DROP INDEX calls_reconcile');
     await q.query('ALTER TABLE calls DROP COLUMN provider_observed_at, DROP COLUMN reconcile_at, DROP COLUMN reconcile_checks, DROP COLUMN deleted_at');
-    await q.query('ALTER TABLE provider_connections DROP COLUMN webhook_secret_encrypted, DROP COLUMN webhook_registration');
+    await q.query('ALTER TABLE provider_connections DROP COLUMN webhook_secret_encrypted, DROP COLUMN webhook_registration, DROP COLUMN sync_state');
   }
 }
