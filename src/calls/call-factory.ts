@@ -40,6 +40,7 @@ export function newCallEntity(origin: CallOrigin, now = new Date()): CallEntity 
     warnings: [],
     syncedAt: null,
     providerObservedAt: null,
+    endedAtEstimated: false,
     reconcileAt: null,
     reconcileChecks: 0,
     deletedAt: null,

@@ -49,6 +49,8 @@ export class CallEntity {
   @Column('timestamptz', { name: 'synced_at', nullable: true }) syncedAt: Date | null;
   /** The latest vendor time applied: a report older than this is stale and only fills gaps. */
   @Column('timestamptz', { name: 'provider_observed_at', nullable: true }) providerObservedAt: Date | null;
+  /** True while `endedAt` is the gateway's estimate (the vendor gave none yet); the vendor's own replaces it. */
+  @Column('boolean', { name: 'ended_at_estimated' }) endedAtEstimated: boolean;
   /** When the reconciler should next ask the vendor; null once nothing is left to learn. */
   @Column('timestamptz', { name: 'reconcile_at', nullable: true }) reconcileAt: Date | null;
   @Column('integer', { name: 'reconcile_checks' }) reconcileChecks: number;

@@ -116,7 +116,7 @@ export class CallLedger {
   private merge(current: CallEntity, observation: Observation): { changes: Partial<CallEntity>; types: CallEventType[] } {
     const { vendor, occurredAt, attempt, verdict } = observation;
     const stale = !!(occurredAt && current.providerObservedAt && occurredAt < current.providerObservedAt);
-    const merged = vendor ? mergeProviderCall(current, vendor, observation.receivedAt, stale) : { changes: {}, events: [] as CallEventType[] };
+    const merged = vendor ? mergeProviderCall(current, vendor, occurredAt ?? observation.receivedAt, stale) : { changes: {}, events: [] as CallEventType[] };
     const changes: Partial<CallEntity> = { ...merged.changes };
     const types: CallEventType[] = [...merged.events];
 
@@ -124,7 +124,7 @@ export class CallLedger {
       const status = nextStatus(changes.status ?? current.status, verdict.status);
       if (status !== (changes.status ?? current.status)) {
         Object.assign(changes, { status, endReason: verdict.endReason, error: verdict.error });
-        if (!current.endedAt && !changes.endedAt && isTerminal(status)) changes.endedAt = observation.receivedAt;
+        if (!current.endedAt && !changes.endedAt && isTerminal(status)) Object.assign(changes, { endedAt: observation.receivedAt, endedAtEstimated: true });
         types.push(`call.${status}`);
       }
     }

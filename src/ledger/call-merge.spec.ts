@@ -91,4 +91,13 @@ describe('mergeProviderCall', () => {
     assert.equal(sut.changes.status, undefined);
     assert.deepEqual(sut.events, ['call.summary_ready']);
   });
+
+  it("replaces its own estimate of the end with the vendor's end time, even once the call is over", () => {
+    const estimated = call({ status: 'completed', endedAt: NOW, endedAtEstimated: true });
+    const sut = mergeProviderCall(estimated, { providerCallId: 'v1', endedAt: '2026-01-01T00:04:30.000Z' }, NOW);
+    assert.equal(sut.changes.endedAt?.toISOString(), '2026-01-01T00:04:30.000Z');
+    assert.equal(sut.changes.endedAtEstimated, false);
+    const vendors = call({ status: 'completed', endedAt: new Date('2026-01-01T00:04:30.000Z'), endedAtEstimated: false });
+    assert.equal(mergeProviderCall(vendors, { providerCallId: 'v1', endedAt: '2026-01-01T00:04:40.000Z' }, NOW).changes.endedAt, undefined);
+  });
 });

@@ -28,7 +28,8 @@ const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
  * that makes. The status only moves forward (core status machine). A report that is
  * `stale` (older than one already applied) or arrives once the call is terminal only fills
  * fields that are still empty, so it can never overwrite newer facts. Equality is deep and
- * ignores key order (jsonb reorders keys). Pure: the clock comes in as `observedAt`.
+ * ignores key order (jsonb reorders keys). Pure: `observedAt` is the report's vendor time,
+ * or its arrival when the vendor gave none.
  */
 export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, observedAt: Date, stale = false): MergeResult {
   const changes: Partial<CallEntity> = {};
@@ -60,10 +61,16 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
   }
   fill('startedAt', date(vendor.startedAt));
   fill('answeredAt', date(vendor.answeredAt));
-  fill('endedAt', date(vendor.endedAt));
-  // Some vendors (KaiCalls) report no end time at all: the moment the gateway first saw the
-  // call finished is the best bound there is, and better than a finished call with no end.
-  if (isTerminal(status) && !isTerminal(current.status) && !vendor.endedAt && !current.endedAt) changes.endedAt = observedAt;
+  // The vendor's own end time wins over the gateway's estimate, whatever order reports came in.
+  fill('endedAt', date(vendor.endedAt), current.endedAtEstimated);
+  if (vendor.endedAt && current.endedAtEstimated) changes.endedAtEstimated = false;
+  // Some reports (KaiCalls' REST view, Kalem's status webhook, HMS's end-of-call report) end a
+  // call without an end time: the time of that report is the best bound there is, kept as an
+  // estimate until a report with the vendor's own end time arrives.
+  if (isTerminal(status) && !isTerminal(current.status) && !vendor.endedAt && !current.endedAt) {
+    changes.endedAt = observedAt;
+    changes.endedAtEstimated = true;
+  }
   // A refinement (failed → busy) carries the reason: it replaces the bare failure's.
   fill('endReason', vendor.endReason, statusChanged);
   fill('error', vendor.error, statusChanged);
@@ -79,7 +86,7 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
   ready('summary', vendor.summary, 'call.summary_ready');
 
   // Bookkeeping (vendor ids, raw status) is not news for consumers; facts about the call are.
-  const factual = Object.keys(changes).filter((k) => !['providerStatus', 'status', 'providerCallId', 'from'].includes(k));
+  const factual = Object.keys(changes).filter((k) => !['providerStatus', 'status', 'providerCallId', 'from', 'endedAtEstimated'].includes(k));
   if (events.length === 0 && factual.length > 0) events.push('call.updated');
   return { changes, events, previousStatus: current.status };
 }

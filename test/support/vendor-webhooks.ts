@@ -7,8 +7,9 @@ import type { Vendor } from './calls';
  * which follow the vendor notes and the adapters' fixtures. Bodies are raw JSON strings, and
  * `deliver` signs and POSTs them to the gateway the way the vendor would.
  *
- * Vendor times come from a fixed schedule (seconds after `t0`), so every call of one vendor
- * and outcome carries the very same vendor facts and two calls can be compared field by field.
+ * Vendor times come from a fixed schedule (seconds after `t0`), and no fact but the call id
+ * depends on the call (recording URLs are fixed), so every call of one vendor and outcome
+ * carries the very same vendor facts and two calls can be compared field by field.
  */
 
 export type Status = 'queued' | 'ringing' | 'in_progress' | 'completed' | 'failed' | 'no_answer' | 'busy' | 'canceled';
@@ -132,7 +133,7 @@ function kalem(scenario: Scenario, call: KnownCall, at: (s: number) => number): 
     }),
   });
   const ringing = [status('initiated', 0, 'queued'), status('ringing', RING, 'ringing')];
-  const recordingUrl = `https://storage.kalem.me/recordings/${call.providerCallId}.mp3`;
+  const recordingUrl = 'https://storage.kalem.me/recordings/sandbox-call.mp3';
   if (outcome === 'completed') {
     const transcriptions = [
       { role: 'agent', text: 'Hello, this is Sandbox agent calling from Kalem. Is now a good time?' },
@@ -253,7 +254,7 @@ function klen(scenario: Scenario, call: KnownCall, at: (s: number) => number): C
   }
   const transcript = 'Agent: Hi there, this is Sandbox agent. Do you have a minute?\nCustomer: Yes, go ahead.';
   const summary = 'The customer agreed to renew on the same terms (30 s call).';
-  const recordingUrl = `https://storage.klen.ai/recordings/${call.providerCallId}.mp3`;
+  const recordingUrl = 'https://storage.klen.ai/recordings/sandbox-call.mp3';
   const webhooks: VendorWebhook[] = [];
   Object.assign(state, { status: 'in-progress', started_at: klenTime(at(ANSWER)) });
   webhooks.push(event('call.started', ANSWER, 'in_progress', { assistant_id: call.providerAgentId }));
@@ -288,7 +289,7 @@ function klen(scenario: Scenario, call: KnownCall, at: (s: number) => number): C
 function kaicalls(scenario: Scenario, call: KnownCall, at: (s: number) => number): CleanSequence {
   const outcome = base(scenario);
   if (outcome === 'completed') {
-    const recordingUrl = `https://storage.vapi.ai/${call.providerCallId}-recording.wav`;
+    const recordingUrl = 'https://storage.vapi.ai/sandbox-call-recording.wav';
     const summary = `Spoke with ${call.to}; conversation completed.`;
     const body = { event: 'call.completed', call_id: call.providerCallId, status: 'completed', duration: TALK, recording_url: recordingUrl, summary, timestamp: iso(at(HANGUP)) };
     return {
@@ -332,7 +333,7 @@ function hmsovereign(scenario: Scenario, call: KnownCall, at: (s: number) => num
       }),
     };
   }
-  const recordingUrl = `https://storage.hmsovereign.com/recordings/outbound-${call.providerCallId.slice(0, 8)}.ogg`;
+  const recordingUrl = 'https://storage.hmsovereign.com/recordings/outbound-sandbox.ogg';
   const summary = `Uitgaand gesprek met ${call.to} afgerond na ${TALK} seconden.`;
   const messages = [
     { role: 'assistant', content: 'Goedemiddag, u spreekt met de assistent.' },

@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * What the call ledger and inbound webhooks need:
  * - per-connection webhook secret (encrypted like credentials) and, for vendors that
  *   register webhooks once per account, what was registered; the last history sync;
- * - on calls: the latest vendor time applied (to tell stale reports), when the reconciler
+ * - on calls: the latest vendor time applied (to tell stale reports), whether the end time
+ *   is the gateway's estimate (a vendor's own end time replaces it), when the reconciler
  *   should look next, how often it has looked, and a tombstone for deleted calls (events
  *   are never deleted, and a late webhook must find the call it belongs to);
  * - inbound_webhooks: every verified vendor webhook, raw, deduplicated by content (no
@@ -18,6 +19,7 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
     await q.query(`
       ALTER TABLE calls
         ADD COLUMN provider_observed_at timestamptz,
+        ADD COLUMN ended_at_estimated boolean NOT NULL DEFAULT false,
         ADD COLUMN reconcile_at timestamptz,
         ADD COLUMN reconcile_checks integer NOT NULL DEFAULT 0,
         ADD COLUMN deleted_at timestamptz`);
@@ -47,7 +49,7 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE inbound_webhooks');
     await q.query('DROP INDEX calls_reconcile');
-    await q.query('ALTER TABLE calls DROP COLUMN provider_observed_at, DROP COLUMN reconcile_at, DROP COLUMN reconcile_checks, DROP COLUMN deleted_at');
+    await q.query('ALTER TABLE calls DROP COLUMN provider_observed_at, DROP COLUMN ended_at_estimated, DROP COLUMN reconcile_at, DROP COLUMN reconcile_checks, DROP COLUMN deleted_at');
     await q.query('ALTER TABLE provider_connections DROP COLUMN webhook_secret_encrypted, DROP COLUMN webhook_registration, DROP COLUMN sync_state');
   }
 }
