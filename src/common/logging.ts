@@ -12,6 +12,7 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-webhook-signature"]',
   'req.headers["x-klen-signature"]',
+  'req.headers["x-switchboard-webhook-secret"]',
   'res.headers["set-cookie"]',
   '*.api_key',
   '*.apiKey',
@@ -21,6 +22,16 @@ export const REDACT_PATHS = [
   '*.key',
   '*.token',
 ];
+
+/**
+ * Secrets can ride in URLs: query keys, and the last path segment of webhook URLs of
+ * vendors that sign nothing (`/webhooks/kaicalls/<connection>/<secret>`).
+ */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url
+    ?.replace(/^(\/webhooks\/[^/?#]+\/[^/?#]+\/)[^/?#]+/, '$1[redacted]')
+    .replace(/([?&](api_key|key|token)=)[^&]*/gi, '$1[redacted]');
+}
 
 export function loggerParams(level: string): Params {
   return {
@@ -36,7 +47,7 @@ export function loggerParams(level: string): Params {
         req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
           id: req.id,
           method: req.method,
-          url: req.url?.replace(/([?&](api_key|key|token)=)[^&]*/gi, '$1[redacted]'),
+          url: redactUrl(req.url),
           headers: req.headers,
         }),
       },

@@ -14,7 +14,7 @@ import { CallSettler } from './call-settler';
 
 /** Calls looked at per tick, and per connection per tick: the reconciler's share of a vendor's rate budget. */
 const BATCH = 50;
-const PER_CONNECTION = 5;
+const PER_CONNECTION = 2;
 /** An unconfirmed create found absent this many times running is settled as never placed. */
 const ABSENT_CHECKS_TO_SETTLE = 2;
 
