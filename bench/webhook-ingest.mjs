@@ -7,7 +7,7 @@
 // measured window; Postgres CPU the same way over the scratch database's backends plus the
 // WAL writer, checkpointer and background writer.
 //
-//   npm run bench:ingest [-- --seconds 10 --warmup 3 --connections 20 --calls 3000 --duplicates 0.2 --profile]
+//   npm run bench:ingest [-- --seconds 10 --warmup 3 --connections 20 --calls 1500 --duplicates 0.2 --profile]
 //   BENCH_DIST=.scratch/bench/dist node bench/webhook-ingest.mjs      (or --dist <folder>; default dist)
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres           (the server to create the scratch database on)
 //
@@ -35,7 +35,7 @@ const dist = resolve(root, opt('dist', process.env.BENCH_DIST ?? 'dist'));
 const seconds = Number(opt('seconds', 10));
 const warmup = Number(opt('warmup', 3));
 const connections = Number(opt('connections', 20));
-const callCount = Number(opt('calls', 3000));
+const callCount = Number(opt('calls', 1500));
 const duplicateShare = Number(opt('duplicates', 0.2));
 const profile = flag('profile');
 const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -115,6 +115,57 @@ function postgresDelta(before, after) {
   return { backends, aux };
 }
 
+/**
+ * Samples the scratch database's client backends every `everyMs` while a row runs: how many
+ * are executing, waiting for a lock, waiting on their client (idle in transaction) or free,
+ * and what the holder of the event log's append lock (src/events/event-log.repository.ts,
+ * key 0x53424556) is doing. Diagnostic only: the sampling connection is on another database.
+ */
+function sampleBackends(everyMs = 100) {
+  const counts = {};
+  const holder = {};
+  let samples = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const { rows } = await admin.query(
+        `SELECT a.state, a.wait_event_type, a.wait_event,
+                EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+                        AND l.classid = 0 AND l.objid = 1396852054 AND l.objsubid = 1) AS holds_append_lock,
+                EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND NOT l.granted
+                        AND l.classid = 0 AND l.objid = 1396852054 AND l.objsubid = 1) AS awaits_append_lock
+         FROM pg_stat_activity a WHERE a.datname = $1 AND a.backend_type = 'client backend'`,
+        [dbName],
+      );
+      samples++;
+      let held = false;
+      for (const r of rows) {
+        const what =
+          r.state !== 'active'
+            ? r.state
+            : r.awaits_append_lock
+              ? 'waiting for the event append lock'
+              : r.wait_event_type
+                ? `active, waiting ${r.wait_event_type}:${r.wait_event}`
+                : 'active, running';
+        counts[what] = (counts[what] ?? 0) + 1;
+        if (r.holds_append_lock) {
+          held = true;
+          holder[what] = (holder[what] ?? 0) + 1;
+        }
+      }
+      if (!held) holder['(not held)'] = (holder['(not held)'] ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    const per = (map) => Object.fromEntries(Object.entries(map).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n / samples]));
+    return { samples, backends: per(counts), appendLockHolder: per(holder) };
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Children
 
@@ -147,8 +198,10 @@ function start(script, env) {
 
 // ---------------------------------------------------------------------------------------
 // The webhooks: a realistic HMS Sovereign mix over pre-created calls, each call getting its
-// answered status-update, then its ended status-update, then its end-of-call-report (three
-// rounds over all calls, so one call's events are far apart and do not queue on its row).
+// answered status-update, then its ended status-update, then its end-of-call-report. Calls go
+// in blocks of BLOCK: the block's answered updates, then its ended updates, then its reports,
+// so any stretch of 3 × BLOCK requests is a third of each and one call's events are BLOCK
+// requests apart (they do not queue on its row).
 // `duplicateShare` of the requests re-send, freshly signed, the exact body of an earlier one
 // (a vendor retry); the earlier one is at least 50 requests back, so usually already answered.
 
@@ -162,6 +215,7 @@ function mulberry32(seed) {
   };
 }
 
+const BLOCK = 100;
 const OWN_NUMBER = { number: '+31201234567', name: 'Tandarts Jansen' };
 const TRANSCRIPT = [
   { role: 'assistant', content: 'Goedemorgen, u spreekt met Tandarts Jansen. Waarmee kan ik u helpen?' },
@@ -181,12 +235,17 @@ class WebhookStream {
   }
 
   body(u) {
-    const call = this.calls[u % this.calls.length];
-    let round = Math.floor(u / this.calls.length);
-    if (round > 2) {
+    const block = Math.floor(u / (3 * BLOCK));
+    const inBlock = u % (3 * BLOCK);
+    let round = Math.floor(inBlock / BLOCK);
+    let index = block * BLOCK + (inBlock % BLOCK);
+    if (index >= this.calls.length) {
+      // Out of fresh calls: later resends of reports (new vendor time, nothing left to change).
       this.beyondFresh++;
+      index %= this.calls.length;
       round = 2;
     }
+    const call = this.calls[index];
     const status = round === 0 ? 'in-progress' : 'ended';
     const message = {
       type: round === 2 ? 'end-of-call-report' : 'status-update',
@@ -263,8 +322,10 @@ async function measureRow(title, origin, path, serverPid, stream) {
   const serverBefore = processCpuMs(serverPid);
   const machineBefore = machineJiffies();
   const loaderBefore = process.cpuUsage();
+  const stopSampling = sampleBackends();
   const { result, latencies, duplicateAnswers } = await load(origin, path, stream, seconds);
   const loader = process.cpuUsage(loaderBefore);
+  const backends = await stopSampling();
   const machineAfter = machineJiffies();
   const serverMs = processCpuMs(serverPid) - serverBefore;
   const pgCpu = postgresDelta(pgBefore, await postgresCpu());
@@ -292,6 +353,7 @@ async function measureRow(title, origin, path, serverPid, stream) {
     duplicatesSent: stream.duplicates - sentBefore.duplicates,
     uniqueSent: stream.unique - sentBefore.unique,
     duplicateAnswers,
+    backends,
   };
 }
 
@@ -303,20 +365,39 @@ function topSelfTime(profileJson, limit = 20) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
   samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (timeDeltas[i] ?? 0)));
+  const parentOf = new Map();
+  for (const n of nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const label = ({ functionName, url, lineNumber }) => {
+    const file = url.replace(/^file:\/\//, '').replace(root, '');
+    return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+  };
+  /** The innermost gateway frame (dist/src or dist/libs) on the stack: whose synchronous work this sample is. */
+  const appFrame = (id) => {
+    for (let cur = id; cur !== undefined; cur = parentOf.get(cur)) {
+      const { callFrame } = byId.get(cur);
+      if (callFrame.url.includes(`${dist}/`)) return label(callFrame);
+    }
+    return '(no gateway frame on the stack: I/O callbacks, HTTP parsing, GC, idle)';
+  };
   const byFunction = new Map();
   const byPackage = new Map();
+  const byAppFrame = new Map();
   let total = 0;
   for (const [id, us] of selfUs) {
     const { callFrame } = byId.get(id);
+    const app = appFrame(id);
+    byAppFrame.set(app, (byAppFrame.get(app) ?? 0) + us);
     const file = callFrame.url.replace(/^file:\/\//, '').replace(root, '');
-    const key = `${callFrame.functionName || '(anonymous)'} ${file ? `${file}:${callFrame.lineNumber + 1}` : ''}`.trim();
+    const key = label(callFrame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (file.includes('dist/') || file.includes('dist\\') ? 'switchboard (dist)' : file ? (file.startsWith('node:') ? 'node core' : file) : callFrame.functionName || '(native)');
+    const pkg =
+      /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+      (callFrame.url.includes(`${dist}/`) ? 'switchboard (dist)' : file ? (file.startsWith('node:') ? 'node core' : file) : callFrame.functionName || '(native)');
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     total += us;
   }
-  const top = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
-  return { functions: top(byFunction), packages: top(byPackage) };
+  const top = (map, n = limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  return { functions: top(byFunction), packages: top(byPackage), appFrames: top(byAppFrame, 15) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -324,6 +405,15 @@ function topSelfTime(profileJson, limit = 20) {
 
 let gateway;
 let floor;
+let cleaning;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    await floor?.stop();
+    await gateway?.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  })());
+process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
 try {
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
   gateway = start('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey });
@@ -382,6 +472,12 @@ try {
   await db.connect();
   const states = (await db.query(`SELECT state, count(*)::int AS n FROM inbound_webhooks GROUP BY state ORDER BY state`)).rows;
   const events = (await db.query(`SELECT type, count(*)::int AS n FROM events WHERE type <> 'call.created' GROUP BY type ORDER BY type`)).rows;
+  const tables = (
+    await db.query(
+      `SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_dead_tup::int AS dead
+       FROM pg_stat_user_tables WHERE relname IN ('calls', 'inbound_webhooks', 'events', 'floor_webhooks') ORDER BY relname`,
+    )
+  ).rows;
   await db.end();
 
   let profileTop = null;
@@ -412,19 +508,23 @@ try {
       `  ${r.title.split(' ')[0]}: server ${fmt(r.serverCores, 2)}, loader ${fmt(r.loaderCores, 2)}, postgres ${fmt((r.pgMsPerRequest * r.eventsPerSecond) / 1000, 2)}, other ${fmt(r.otherCores, 2)} (machine ${fmt(100 * r.machineBusy, 0)} % of ${cpus().length}); dups ${r.duplicatesSent}/${r.duplicateAnswers} of ${r.requests}`,
     );
   }
+  console.log('\nPostgres client backends of the scratch database, mean count by state over the window (sampled every 100 ms):');
+  const share = (map) => Object.entries(map).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
+  for (const r of rows) console.log(`  ${r.title.split(' ')[0]}: ${share(r.backends.backends)}`);
+  console.log(`  holder of the event append lock (gateway row), share of samples: ${share(gatewayRow.backends.appendLockHolder)}`);
   console.log(`\nratio gateway/floor: events/s ${fmt(gatewayRow.eventsPerSecond / floorRow.eventsPerSecond, 3)}, server CPU/req ×${fmt(gatewayRow.serverMsPerRequest / floorRow.serverMsPerRequest, 1)}, Postgres CPU/req ×${fmt(gatewayRow.pgMsPerRequest / floorRow.pgMsPerRequest, 1)}`);
   console.log(`gateway inbound_webhooks by state: ${states.map((s) => `${s.state}=${s.n}`).join(', ')}; events appended: ${events.map((e) => `${e.type}=${e.n}`).join(', ')}`);
-  if (gatewayStream.beyondFresh) console.log(`note: ${gatewayStream.beyondFresh} gateway requests went past the three fresh events per call (raise --calls)`);
+  console.log(`row writes (whole run, call placement included): ${tables.map((t) => `${t.relname} ${t.ins} inserted, ${t.upd} updated (${t.hot} HOT), ${t.dead} dead`).join('; ')}`);
+  if (gatewayStream.beyondFresh) console.log(`note: ${gatewayStream.beyondFresh} gateway requests (profile pass included) went past the three fresh events per call (raise --calls)`);
   if (profileTop) {
     console.log(`\nCPU profile of the gateway child, ${seconds} s, ${profileTop.requests} requests (${profileTop.file}); top self time:`);
     for (const line of profileTop.functions) console.log(`  ${line}`);
     console.log('by package:');
     for (const line of profileTop.packages) console.log(`  ${line}`);
+    console.log('by innermost gateway function on the stack (self time below it, synchronous only):');
+    for (const line of profileTop.appFrames) console.log(`  ${line}`);
   }
   if (rows.some((r) => r.failed)) process.exitCode = 1;
 } finally {
-  await floor?.stop();
-  await gateway?.stop();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await cleanup();
 }

@@ -71,7 +71,7 @@ export class HistorySyncService implements OnApplicationShutdown {
       const observation = { source: 'sync' as const, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor };
       const known = (await this.calls.idByProviderCallId(tx, connection.id, vendor.providerCallId)) ?? (await this.byReference(connection, vendor));
       if (known) {
-        await this.ledger.apply(tx, known, observation);
+        await this.ledger.apply(tx, known, observation, { providerCallLockHeld: true });
         return 'matched';
       }
       const call = newCallEntity(
@@ -79,7 +79,7 @@ export class HistorySyncService implements OnApplicationShutdown {
         vendor.createdAt ? new Date(vendor.createdAt) : new Date(),
       );
       await this.ledger.open(tx, call, { source: 'sync', vendorEventType: null, occurredAt: null, receivedAt: observation.receivedAt });
-      await this.ledger.apply(tx, call.id, observation);
+      await this.ledger.apply(tx, call.id, observation, { providerCallLockHeld: true });
       return 'imported';
     });
   }

@@ -47,10 +47,21 @@ export class CallLedger {
     await this.events.append(tx, this.eventsFor(call, ['call.created'], null, { ...observation }));
   }
 
-  async apply(tx: EntityManager, callId: string, observation: Observation): Promise<CallEntity> {
+  /**
+   * `providerCallLockHeld`: the caller already holds the vendor-id lock (webhook ingest,
+   * history sync), so it is not asked for again. `beforeEvents`: the caller's own writes of
+   * this unit of work, run before the events are appended, since the append lock is held
+   * until commit. A tombstone comes back unchanged, without running it.
+   */
+  async apply(
+    tx: EntityManager,
+    callId: string,
+    observation: Observation,
+    options: { providerCallLockHeld?: boolean; beforeEvents?: () => Promise<void> } = {},
+  ): Promise<CallEntity> {
     const providerCallId = observation.vendor?.providerCallId;
     // Taken before the row lock, in the same order as webhook ingest, so the two never deadlock.
-    if (providerCallId) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(providerCallId)]);
+    if (providerCallId && !options.providerCallLockHeld) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(providerCallId)]);
     const current = await this.calls.lock(tx, callId);
     if (!current) throw new NotFoundError('call', callId);
     // A deleted call is a tombstone: late reports about it are no longer news.
@@ -63,6 +74,7 @@ export class CallLedger {
       await this.calls.update(tx, callId, changes);
     }
     const updated = Object.assign(current, changes);
+    await options.beforeEvents?.();
     await this.events.append(tx, this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation));
     if (learnedProviderCallId && updated.connectionId) return this.applyPending(tx, updated, updated.connectionId, learnedProviderCallId);
     return updated;
@@ -101,14 +113,14 @@ export class CallLedger {
     let current = call;
     for (const pending of await this.webhooks.lockPendingFor(tx, connectionId, providerCallId)) {
       const { observation } = pending;
-      current = await this.apply(tx, call.id, {
-        source: 'webhook',
+      const observed = {
+        source: 'webhook' as const,
         vendorEventType: observation.eventType,
         occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
         receivedAt: pending.receivedAt,
         vendor: observation.call,
-      });
-      await this.webhooks.settle(tx, pending.id, 'applied', call.id);
+      };
+      current = await this.apply(tx, call.id, observed, { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id) });
     }
     return current;
   }

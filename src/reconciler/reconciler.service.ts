@@ -6,7 +6,7 @@ import { CallEntity } from '../calls/call.entity';
 import { CallRefreshService } from '../calls/call-refresh.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { ConfigVariables } from '../config/config.variables';
-import { CallLedger } from '../ledger/call-ledger';
+import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
 import { ProvidersService } from '../providers/providers.service';
 import { externalCall } from '../webhooks-inbound/external-call';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
@@ -120,6 +120,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       for (const orphan of await this.webhooks.claimOrphans(tx, olderThan, BATCH)) {
         const connection = await this.providers.find(orphan.connectionId);
         const { observation } = orphan;
+        // The same lock webhook ingest and creates take on this vendor id.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(observation.providerCallId)]);
         let callId =
           (await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId)) ??
           (observation.call.to ? await this.calls.unconfirmedIdByNumber(tx, connection.id, observation.call.to) : null);
@@ -128,14 +130,14 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           await this.ledger.open(tx, call, { source: 'webhook', vendorEventType: observation.eventType, occurredAt: null, receivedAt: orphan.receivedAt });
           callId = call.id;
         }
-        await this.ledger.apply(tx, callId, {
+        const applied = await this.ledger.apply(tx, callId, {
           source: 'webhook',
           vendorEventType: observation.eventType,
           occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
           receivedAt: orphan.receivedAt,
           vendor: { ...observation.call, providerCallId: observation.providerCallId },
-        });
-        await this.webhooks.settle(tx, orphan.id, 'applied', callId);
+        }, { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!) });
+        if (applied.deletedAt) await this.webhooks.settle(tx, orphan.id, 'ignored', callId);
       }
     });
   }

@@ -94,20 +94,22 @@ export class InboundWebhooksService {
   }
 
   private async applyTo(tx: EntityManager, webhookId: string, callId: string, observation: WebhookObservation, receivedAt: Date): Promise<'applied' | 'ignored'> {
-    const call = await this.calls.lock(tx, callId);
-    if (!call || call.deletedAt) {
-      await this.webhooks.settle(tx, webhookId, 'ignored', callId);
-      return 'ignored';
-    }
-    await this.ledger.apply(tx, callId, {
-      source: 'webhook',
-      vendorEventType: observation.eventType,
-      occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
-      receivedAt,
-      vendor: { ...observation.call, providerCallId: observation.providerCallId },
-    });
-    await this.webhooks.settle(tx, webhookId, 'applied', callId);
-    return 'applied';
+    const call = await this.ledger.apply(
+      tx,
+      callId,
+      {
+        source: 'webhook',
+        vendorEventType: observation.eventType,
+        occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
+        receivedAt,
+        vendor: { ...observation.call, providerCallId: observation.providerCallId },
+      },
+      { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, webhookId, 'applied', callId) },
+    );
+    if (!call.deletedAt) return 'applied';
+    // A deleted call's tombstone takes no news.
+    await this.webhooks.settle(tx, webhookId, 'ignored', callId);
+    return 'ignored';
   }
 
   /** The vendor echoed the gateway's call id: a call whose create has not returned its vendor id yet. */
