@@ -7,7 +7,7 @@ import { CallsRepository } from '../calls/calls.repository';
 import { EventLogRepository, NewEvent } from '../events/event-log.repository';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
 import { CallEventType, mergeProviderCall } from './call-merge';
-import { Observation } from './observation';
+import { fromWebhook, Observation } from './observation';
 
 /** How long a live or unconfirmed call may go without vendor news before the reconciler asks. */
 export const LEDGER_SETTINGS = Symbol('LEDGER_SETTINGS');
@@ -112,15 +112,7 @@ export class CallLedger {
   private async applyPending(tx: EntityManager, call: CallEntity, connectionId: string, providerCallId: string): Promise<CallEntity> {
     let current = call;
     for (const pending of await this.webhooks.lockPendingFor(tx, connectionId, providerCallId)) {
-      const { observation } = pending;
-      const observed = {
-        source: 'webhook' as const,
-        vendorEventType: observation.eventType,
-        occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
-        receivedAt: pending.receivedAt,
-        vendor: observation.call,
-      };
-      current = await this.apply(tx, call.id, observed, { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id) });
+      current = await this.apply(tx, call.id, fromWebhook(pending.observation, pending.receivedAt), { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id) });
     }
     return current;
   }

@@ -1,4 +1,4 @@
-import { CallStatus } from '@switchboard/core';
+import { CallStatus, WebhookObservation } from '@switchboard/core';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { VendorFacts } from './call-merge';
 
@@ -27,3 +27,14 @@ export interface Observation {
 
 /** The subset of a call the ledger may be asked to set besides vendor facts. */
 export type LedgerChanges = Partial<CallEntity>;
+
+/** A vendor webhook's report as the ledger takes it; `receivedAt` is when the webhook arrived. */
+export function fromWebhook(observation: WebhookObservation, receivedAt: Date): Observation {
+  return {
+    source: 'webhook',
+    vendorEventType: observation.eventType,
+    occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
+    receivedAt,
+    vendor: { ...observation.call, providerCallId: observation.providerCallId },
+  };
+}

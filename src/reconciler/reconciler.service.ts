@@ -7,6 +7,7 @@ import { CallRefreshService } from '../calls/call-refresh.service';
 import { CallsRepository } from '../calls/calls.repository';
 import { ConfigVariables } from '../config/config.variables';
 import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
+import { fromWebhook } from '../ledger/observation';
 import { ProvidersService } from '../providers/providers.service';
 import { externalCall } from '../webhooks-inbound/external-call';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
@@ -130,13 +131,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           await this.ledger.open(tx, call, { source: 'webhook', vendorEventType: observation.eventType, occurredAt: null, receivedAt: orphan.receivedAt });
           callId = call.id;
         }
-        const applied = await this.ledger.apply(tx, callId, {
-          source: 'webhook',
-          vendorEventType: observation.eventType,
-          occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
-          receivedAt: orphan.receivedAt,
-          vendor: { ...observation.call, providerCallId: observation.providerCallId },
-        }, { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!) });
+        const applied = await this.ledger.apply(tx, callId, fromWebhook(observation, orphan.receivedAt), {
+          providerCallLockHeld: true,
+          beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!),
+        });
         if (applied.deletedAt) await this.webhooks.settle(tx, orphan.id, 'ignored', callId);
       }
     });

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CallEntity } from '../calls/call.entity';
 import { CallsRepository } from '../calls/calls.repository';
 import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
+import { fromWebhook } from '../ledger/observation';
 import { AdapterCache } from '../providers/adapter-cache.service';
 import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
@@ -94,18 +95,10 @@ export class InboundWebhooksService {
   }
 
   private async applyTo(tx: EntityManager, webhookId: string, callId: string, observation: WebhookObservation, receivedAt: Date): Promise<'applied' | 'ignored'> {
-    const call = await this.ledger.apply(
-      tx,
-      callId,
-      {
-        source: 'webhook',
-        vendorEventType: observation.eventType,
-        occurredAt: observation.occurredAt ? new Date(observation.occurredAt) : null,
-        receivedAt,
-        vendor: { ...observation.call, providerCallId: observation.providerCallId },
-      },
-      { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, webhookId, 'applied', callId) },
-    );
+    const call = await this.ledger.apply(tx, callId, fromWebhook(observation, receivedAt), {
+      providerCallLockHeld: true,
+      beforeEvents: () => this.webhooks.settle(tx, webhookId, 'applied', callId),
+    });
     if (!call.deletedAt) return 'applied';
     // A deleted call's tombstone takes no news.
     await this.webhooks.settle(tx, webhookId, 'ignored', callId);
