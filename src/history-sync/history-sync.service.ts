@@ -9,9 +9,6 @@ import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity, SyncState } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 
-/** Vendor calls read by one sync; adapters page through each vendor's own pagination to get them. */
-const SYNC_LIMIT = 1_000;
-
 /**
  * Imports a vendor's call history into the gateway (POST /v1/providers/:id/sync). Calls the
  * gateway already has — by vendor id, or by the reference the gateway attached at create —
@@ -37,7 +34,7 @@ export class HistorySyncService implements OnApplicationShutdown {
     const { connection, adapter } = await this.providers.withAdapter(connectionId);
     if (!adapter.capabilities.listCalls) throw new CapabilityUnsupportedError(connection.provider, 'listCalls');
     if (this.running.has(connection.id) && connection.syncState) return { object: 'provider_sync', connection_id: connection.id, ...connection.syncState };
-    const state: SyncState = { status: 'running', since: since?.toISOString() ?? null, started_at: new Date().toISOString(), finished_at: null, read: 0, imported: 0, matched: 0, error: null };
+    const state: SyncState = { status: 'running', since: since?.toISOString() ?? null, started_at: new Date().toISOString(), finished_at: null, pages: 0, read: 0, imported: 0, matched: 0, error: null };
     await this.connections.setSyncState(connection.id, state);
     const run = this.run(connection, since, state).finally(() => this.running.delete(connection.id));
     this.running.set(connection.id, run);
@@ -51,11 +48,15 @@ export class HistorySyncService implements OnApplicationShutdown {
   private async run(connection: ProviderConnectionEntity, since: Date | null, state: SyncState): Promise<void> {
     try {
       const adapter = this.providers.adapterFor(connection);
-      const listed = await adapter.listCalls({ createdAfter: since ?? undefined, limit: SYNC_LIMIT });
-      state.read = listed.length;
-      for (const vendor of listed) {
-        if ((await this.importOne(connection, vendor)) === 'imported') state.imported++;
-        else state.matched++;
+      // One vendor page at a time, in the vendor's own pagination; progress is visible after each.
+      for await (const page of adapter.listCallHistory({ createdAfter: since ?? undefined })) {
+        state.pages++;
+        state.read += page.length;
+        for (const vendor of page) {
+          if ((await this.importOne(connection, vendor)) === 'imported') state.imported++;
+          else state.matched++;
+        }
+        await this.connections.setSyncState(connection.id, state);
       }
       Object.assign(state, { status: 'succeeded', finished_at: new Date().toISOString() });
     } catch (e) {

@@ -34,7 +34,8 @@ export interface SyncState {
   since: string | null;
   started_at: string;
   finished_at: string | null;
-  /** Vendor calls read, new calls imported, calls the gateway already had. */
+  /** Vendor pages and calls read, new calls imported, calls the gateway already had. */
+  pages: number;
   read: number;
   imported: number;
   matched: number;

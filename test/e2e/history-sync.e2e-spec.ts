@@ -52,6 +52,7 @@ describe('provider history sync', () => {
 
     const first = await syncAndWait();
     assert.equal(first.read, 4);
+    assert.ok(first.pages >= 1);
     assert.equal(first.imported, 3);
     assert.equal(first.matched, 1);
     const calls = await callsOnConnection();

@@ -31,7 +31,7 @@ describe('inbound vendor webhooks', () => {
   });
   const statusUpdate = (callId: string, status: string, at: Date, type = 'outbound_phone_call') =>
     JSON.stringify({ message: { type: 'status-update', timestamp: at.toISOString(), call: { id: callId, type, status }, phone_number: { number: '+31201234567' }, customer: { number: '+15550107777' } } });
-  const post = (body: string | Buffer, headers: Record<string, string>, url = hmsUrl) => fetch(url, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const post = (body: string | Buffer, headers: Record<string, string>, url = hmsUrl) => fetch(url, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   /** What one call has in the log and among stored webhooks (other calls' background reads don't count). */
   const counts = async (call: { id: string; provider_call_id: string }) =>
     (
@@ -129,6 +129,25 @@ describe('inbound vendor webhooks', () => {
     assert.equal((await db.query('SELECT count(*)::int AS n FROM inbound_webhooks WHERE received_at > now() - interval \'1 minute\' AND provider_call_id IS NULL'))[0].n, 0);
     assert.equal((await api.get(`/v1/calls/${call.id}`)).body.status, call.status);
     assert.equal((await fetch(`${gw.url}/health/live`)).status, 200, 'still serving');
+  });
+
+  it('each vendor’s proof is required: Kalem’s header, KaiCalls’ path secret, Klen’s signature', async () => {
+    const body = JSON.stringify({ call_id: 'x', status: 'completed', event: 'call.completed', event_type: 'call.ended', call: { klen_call_id: 'x' }, timestamp: new Date().toISOString() });
+    const json = { 'content-type': 'application/json' };
+    const at = (vendor: keyof Sandbox['vendors'], suffix = '') => `${gw.url}/webhooks/${vendor}/${sb.vendors[vendor].connectionId}${suffix}`;
+    const refused = [
+      await post(body, json, at('kalem')),
+      await post(body, { ...json, 'x-switchboard-webhook-secret': 'guess' }, at('kalem')),
+      await post(body, json, at('kaicalls')),
+      await post(body, json, at('kaicalls', '/guessed-token-guessed-token-guessed-token')),
+      await post(body, { ...json, 'x-klen-signature': 'ab'.repeat(32) }, at('klen')),
+      await post(body, json, at('klen')),
+    ];
+    for (const res of refused) {
+      assert.equal(res.status, 401, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'unauthorized');
+    }
+    assert.equal((await db.query(`SELECT count(*)::int AS n FROM inbound_webhooks WHERE provider <> 'hmsovereign'`))[0].n, 0, 'nothing stored');
   });
 
   it('a call the gateway did not place arrives as an inbound call', async () => {

@@ -99,6 +99,12 @@ export interface ProviderAdapter {
   getCall(providerCallId: string): Promise<ProviderCall>;
   /** Recent calls, newest first; used to settle ambiguous creates. */
   listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]>;
+  /**
+   * The account's whole call history (created after `createdAfter` when given), one vendor
+   * page per iteration in the vendor's own pagination, until the vendor has no more. Each
+   * page costs one vendor request; the consumer decides how fast to pull. Used by history sync.
+   */
+  listCallHistory(query: { createdAfter?: Date }): AsyncIterable<ProviderCall[]>;
   cancelCall(providerCallId: string): Promise<void>;
   deleteCall(providerCallId: string): Promise<void>;
   controlCall(providerCallId: string, input: ControlInput): Promise<void>;

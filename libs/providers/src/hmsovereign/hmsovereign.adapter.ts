@@ -48,27 +48,38 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
     });
   }
 
+  /** One `GET /calls` page; `start_date` makes the vendor filter on `created_at` itself. */
+  async function readPage(offset: number, limit: number, createdAfter: Date | undefined): Promise<HmsPage> {
+    const result = await client.listCalls({ limit, offset, start_date: createdAfter?.toISOString() });
+    const rows = Array.isArray(result.calls) ? result.calls : [];
+    const total = result.pagination?.total;
+    // The vendor caps `limit` rather than rejecting it; its echo says what a full page holds.
+    const served = result.pagination?.limit;
+    return {
+      rows,
+      total: typeof total === 'number' ? total : undefined,
+      pageSize: typeof served === 'number' && served > 0 ? Math.min(served, limit) : limit,
+    };
+  }
+
   /**
    * The list order is not documented, so read the first page, tell the order from its
    * timestamps, and then read either onwards (newest first) or the tail (oldest first).
    */
   async function recentRows(createdAfter: Date | undefined, want: number): Promise<HmsSovereignCall[]> {
     const pageSize = Math.min(HMS_MAX_PAGE_SIZE, Math.max(want, DEFAULT_LIST_LIMIT));
-    const start_date = createdAfter?.toISOString();
     const readFrom = async (offset: number, needed: number, pagesLeft: number): Promise<HmsSovereignCall[]> => {
       const rows: HmsSovereignCall[] = [];
       for (let page = 0; page < pagesLeft && rows.length < needed; page++) {
-        const result = await client.listCalls({ limit: pageSize, offset: offset + rows.length, start_date });
-        const calls = Array.isArray(result.calls) ? result.calls : [];
+        const { rows: calls, total } = await readPage(offset + rows.length, pageSize, createdAfter);
         rows.push(...calls);
-        const total = result.pagination?.total;
-        if (calls.length === 0 || (typeof total === 'number' && offset + rows.length >= total)) break;
+        if (calls.length === 0 || (total !== undefined && offset + rows.length >= total)) break;
       }
       return rows;
     };
-    const first = await client.listCalls({ limit: pageSize, offset: 0, start_date });
-    const rows = Array.isArray(first.calls) ? first.calls : [];
-    const total = first.pagination?.total ?? rows.length;
+    const first = await readPage(0, pageSize, createdAfter);
+    const rows = first.rows;
+    const total = first.total ?? rows.length;
     if (rows.length === 0 || rows.length >= total) return rows;
     if (isNewestFirst(rows)) return rows.concat(await readFrom(rows.length, want - rows.length, MAX_PAGES - 1));
     const tailStart = Math.max(rows.length, total - want);
@@ -103,12 +114,35 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
 
     async listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]> {
       const want = Math.max(1, Math.min(query.limit ?? DEFAULT_LIST_LIMIT, HMS_MAX_PAGE_SIZE));
-      const after = query.createdAfter?.getTime();
       return (await recentRows(query.createdAfter, want))
         .map(fromHmsSovereignCall)
-        .filter((c) => after === undefined || c.createdAt === null || Date.parse(c.createdAt) >= after)
+        .filter((c) => !olderThan(c, query.createdAfter))
         .sort(newestFirst)
         .slice(0, want);
+    },
+
+    async *listCallHistory(query: { createdAfter?: Date }): AsyncIterable<ProviderCall[]> {
+      const { createdAfter } = query;
+      // The list appears to be newest first, so calls arriving mid-read shift the offsets and
+      // a call can reappear on the next page; it is yielded once. A page with nothing new
+      // means the vendor ignored the offset and would repeat itself forever.
+      const seen = new Set<string>();
+      let offset = 0;
+      for (;;) {
+        const { rows, total, pageSize } = await readPage(offset, HMS_MAX_PAGE_SIZE, createdAfter);
+        if (rows.length === 0) return;
+        const calls = rows.map(fromHmsSovereignCall);
+        // A row without an id could never be matched or imported, so it is not history.
+        const fresh = calls.filter((c) => c.providerCallId !== '' && !seen.has(c.providerCallId));
+        if (fresh.length === 0) return;
+        for (const c of fresh) seen.add(c.providerCallId);
+        const page = fresh.filter((c) => !olderThan(c, createdAfter));
+        if (page.length > 0) yield page;
+        offset += rows.length;
+        // The list order is undocumented, so a page wholly older than `createdAfter` proves
+        // nothing about the next one; only the vendor's count (or a short page) ends the read.
+        if (total !== undefined ? offset >= total : rows.length < pageSize) return;
+      }
     },
 
     async cancelCall(providerCallId) {
@@ -160,6 +194,19 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
   };
   return Object.freeze(adapter);
 };
+
+interface HmsPage {
+  rows: HmsSovereignCall[];
+  /** The vendor's count of all matching calls, when it sends one. */
+  total: number | undefined;
+  /** How many rows a full page holds, as the vendor served it. */
+  pageSize: number;
+}
+
+/** A call without a timestamp is kept: it cannot be shown to be older. */
+function olderThan(call: ProviderCall, createdAfter: Date | undefined): boolean {
+  return createdAfter !== undefined && call.createdAt !== null && Date.parse(call.createdAt) < createdAfter.getTime();
+}
 
 function isNewestFirst(rows: HmsSovereignCall[]): boolean {
   const times = rows.map((r) => Date.parse(r.created_at ?? '')).filter((t) => !Number.isNaN(t));

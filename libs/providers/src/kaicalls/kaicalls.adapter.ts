@@ -9,7 +9,7 @@ import {
   VendorAgent,
 } from '@switchboard/core';
 import { KaiCallsCapabilities } from './kaicalls.capabilities';
-import { createKaiCallsClient } from './kaicalls.client';
+import { createKaiCallsClient, KAICALLS_MAX_PAGE } from './kaicalls.client';
 import {
   callOfDetail,
   costFromUsage,
@@ -92,6 +92,12 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
     async listCalls({ createdAfter, limit = DEFAULT_LIST_LIMIT }) {
       const rows = await client.listCallsSince({ createdAfter, limit: Math.min(Math.max(1, limit), MAX_LIST_LIMIT) });
       return rows.map((row) => toProviderCall(row));
+    },
+
+    async *listCallHistory({ createdAfter }) {
+      for await (const page of client.callPages({ createdAfter, pageSize: () => KAICALLS_MAX_PAGE })) {
+        yield page.map((row) => toProviderCall(row));
+      }
     },
 
     async cancelCall() {

@@ -68,6 +68,25 @@ describe('createKaiCallsClient', () => {
     assert.equal(seen.length, 2);
   });
 
+  it('walks pages without repeating a row when the vendor repeats a page or a boundary row', async () => {
+    const pages = async (answer: (request: HttpRequest) => HttpResponse) => {
+      const { seen, context } = scripted(answer);
+      const got: string[][] = [];
+      for await (const page of createKaiCallsClient(context('http://sim/api/v1')).callPages({ pageSize: () => 100 })) got.push(page.map((r) => String(r.id)));
+      return { got, requests: seen.length };
+    };
+    // The server ignores `after`: the second answer is the first again, so the walk ends there.
+    assert.deepEqual(await pages(() => ok({ calls: [row(5), row(4)], has_more: true })), { got: [['call-5', 'call-4']], requests: 2 });
+    // `created_at <= after`: the boundary row comes back once and is dropped.
+    const all = [row(5), row(4), row(3), row(2)];
+    const inclusive = (request: HttpRequest) => {
+      const after = request.query?.after ? Date.parse(String(request.query.after)) : Infinity;
+      const rows = all.filter((c) => Date.parse(c.created_at) <= after);
+      return ok({ calls: rows.slice(0, 2), has_more: rows.length > 2 });
+    };
+    assert.deepEqual(await pages(inclusive), { got: [['call-5', 'call-4'], ['call-3'], ['call-2']], requests: 3 });
+  });
+
   it('lists numbers at /phone-numbers, falling back to the seed path /numbers on 404', async () => {
     const { seen, context } = scripted((request) =>
       request.url.endsWith('/phone-numbers')

@@ -12,12 +12,24 @@ export const KAICALLS_DEFAULT_BASE_URL = 'https://www.kaicalls.com/api/v1';
 export const KAICALLS_MAX_PAGE = 100;
 /** Documented maximum of `GET /usage`. */
 const USAGE_MAX_PAGE = 500;
-/** A safety stop for cursor loops (100 pages = 10,000 calls). */
+/** A safety stop for bounded reads (100 pages = 10,000 calls); history walks are bounded by the cursor. */
 const MAX_PAGES = 100;
 
 export interface ListCallsSince {
   createdAfter?: Date;
   limit: number;
+}
+
+export interface CallPagesQuery {
+  createdAfter?: Date;
+  /** Asked before every request, so a bounded read can shrink its last page. */
+  pageSize: () => number;
+  maxPages?: number;
+}
+
+/** NaN for a row without a readable `created_at`: it never counts as older than the floor. */
+function createdMs(call: KaiCallsCall | undefined): number {
+  return Date.parse(String(call?.created_at));
 }
 
 /**
@@ -39,6 +51,40 @@ export function createKaiCallsClient(context: AdapterContext) {
     return (await send({ method: 'GET', url: '/calls', query: { limit: query.limit, after: query.after } })).body;
   }
 
+  /**
+   * `GET /calls` page by page, newest first, following the `after=<created_at>` cursor until
+   * `has_more` is false, a page is empty, or a row is older than `createdAfter` (KaiCalls has
+   * no creation filter, so the floor is applied here). Yields the rows of each page that are
+   * new; a page with none is skipped. With a `created_at` cursor, rows sharing the boundary
+   * timestamp may be skipped or repeated by the vendor: repeats are dropped, and the walk
+   * stops unless the cursor moves strictly back in time, so it can never spin on one page.
+   */
+  async function* callPages({ createdAfter, pageSize, maxPages = Infinity }: CallPagesQuery): AsyncGenerator<KaiCallsCall[]> {
+    const floor = createdAfter?.getTime() ?? -Infinity;
+    let after: string | undefined;
+    let cursorMs = Infinity;
+    // Ids of the previous page's rows stamped exactly at the cursor: the only rows it may repeat.
+    let boundary = new Set<string>();
+    for (let page = 0; page < maxPages; page++) {
+      const body = (await listCallsPage({ limit: pageSize(), after })) as { calls?: unknown; has_more?: unknown } | null;
+      const calls = Array.isArray(body?.calls) ? (body.calls as KaiCallsCall[]) : [];
+      const tooOld = calls.findIndex((call) => createdMs(call) < floor);
+      const fresh = (tooOld === -1 ? calls : calls.slice(0, tooOld)).filter((call) => {
+        const created = createdMs(call);
+        // Newer than the cursor means the vendor answered an earlier page again.
+        return !(created > cursorMs || (created === cursorMs && boundary.has(String(call?.id))));
+      });
+      if (fresh.length) yield fresh;
+      if (tooOld !== -1 || body?.has_more !== true || !calls.length) return;
+      const last = calls.at(-1)?.created_at;
+      const lastMs = typeof last === 'string' ? Date.parse(last) : NaN;
+      if (typeof last !== 'string' || !(lastMs < cursorMs)) return;
+      boundary = new Set(calls.filter((call) => createdMs(call) === lastMs).map((call) => String(call?.id)));
+      after = last;
+      cursorMs = lastMs;
+    }
+  }
+
   return {
     /** Not idempotent: a repeated POST is a second real phone call. */
     async createCall(body: KaiCallsCreateCallBody): Promise<unknown> {
@@ -51,33 +97,15 @@ export function createKaiCallsClient(context: AdapterContext) {
     },
 
     listCallsPage,
+    callPages,
 
-    /**
-     * Newest-first rows down to `createdAfter`, following the `after=<created_at>` cursor.
-     * With a `created_at` cursor, rows sharing the boundary timestamp may be skipped or
-     * repeated; repeats are dropped, and the loop stops rather than spin if the cursor stalls.
-     */
+    /** Newest-first rows down to `createdAfter`, at most `limit` of them. */
     async listCallsSince({ createdAfter, limit }: ListCallsSince): Promise<KaiCallsCall[]> {
       const rows: KaiCallsCall[] = [];
-      const seen = new Set<string>();
-      const floor = createdAfter?.getTime() ?? -Infinity;
-      let after: string | undefined;
-      for (let page = 0; page < MAX_PAGES && rows.length < limit; page++) {
-        const body = (await listCallsPage({ limit: Math.min(KAICALLS_MAX_PAGE, limit - rows.length), after })) as {
-          calls?: unknown;
-          has_more?: unknown;
-        };
-        const calls = Array.isArray(body?.calls) ? (body.calls as KaiCallsCall[]) : [];
-        for (const call of calls) {
-          const created = Date.parse(String(call?.created_at));
-          if (created < floor) return rows;
-          const id = String(call?.id);
-          if (rows.length < limit && !seen.has(id)) rows.push(call);
-          seen.add(id);
-        }
-        const last = calls.at(-1)?.created_at;
-        if (body?.has_more !== true || typeof last !== 'string' || last === after) break;
-        after = last;
+      const pageSize = () => Math.min(KAICALLS_MAX_PAGE, limit - rows.length);
+      for await (const page of callPages({ createdAfter, pageSize, maxPages: MAX_PAGES })) {
+        rows.push(...page.slice(0, limit - rows.length));
+        if (rows.length >= limit) break;
       }
       return rows;
     },

@@ -17,7 +17,7 @@ import {
   WebhookVerification,
 } from '@switchboard/core';
 import { KalemCapabilities } from './kalem.capabilities';
-import { createKalemClient } from './kalem.client';
+import { createKalemClient, KALEM_MAX_PER_PAGE } from './kalem.client';
 import { mapKalemCall, toKalemCreateBody } from './kalem.mappers';
 import { parseKalemWebhook, toKalemWebhookFields, verifyKalemWebhook } from './kalem.webhooks';
 
@@ -50,13 +50,17 @@ export const createKalemAdapter: AdapterFactory = (context) => {
     },
 
     async listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]> {
-      const calls = await client.listCalls({
-        date_from: query.createdAfter ? wholeSecondIso(query.createdAfter) : undefined,
-        limit: query.limit ?? DEFAULT_LIST_LIMIT,
-      });
+      const calls = await client.listCalls({ date_from: dateFrom(query.createdAfter), limit: query.limit ?? DEFAULT_LIST_LIMIT });
       // ⚖ Kalem's call object has no creation time to sort on; the vendor's own order
       // (newest first, Laravel `latest()`) is kept as is.
       return calls.map((call) => mapKalemCall(call));
+    },
+
+    async *listCallHistory(query: { createdAfter?: Date }): AsyncIterable<ProviderCall[]> {
+      // Kalem filters by creation time itself (`date_from`); its call object carries no
+      // creation time, so there is nothing to filter on client-side anyway.
+      for await (const page of client.pages({ date_from: dateFrom(query.createdAfter), per_page: KALEM_MAX_PER_PAGE }))
+        yield page.map((call) => mapKalemCall(call));
     },
 
     cancelCall(): Promise<void> {
@@ -106,7 +110,8 @@ export const createKalemAdapter: AdapterFactory = (context) => {
 };
 
 // Kalem stores whole-second timestamps: a bound with milliseconds could exclude a call
-// created in the same second, so the bound is rounded down.
-function wholeSecondIso(date: Date): string {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+// created in the same second, so the bound is rounded down (at worst a few calls of that
+// second come back too, which every caller tolerates).
+function dateFrom(date: Date | undefined): string | undefined {
+  return date ? new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z') : undefined;
 }

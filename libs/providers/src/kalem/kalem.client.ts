@@ -35,6 +35,28 @@ export function createKalemClient(context: AdapterContext) {
     return readPage(res.body);
   }
 
+  /**
+   * Kalem's page-numbered list, one request per page, newest first, until the paginator says
+   * there is no next page. Calls already yielded are dropped: a call created mid-walk pushes
+   * older ones one slot down, so a page can repeat the tail of the one before. A page with
+   * nothing new ends the walk, so a vendor that ignores `page` cannot loop forever.
+   */
+  async function* pages(query: { date_from?: string; per_page: number }): AsyncGenerator<KalemCall[]> {
+    const seen = new Set<string>();
+    for (let page = 1; ; page += 1) {
+      const result = await listPage({ ...query, page });
+      const fresh = result.data.filter((call) => {
+        const id = String(call.call_id);
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+      if (fresh.length === 0) return;
+      yield fresh;
+      if (!result.next) return;
+    }
+  }
+
   return Object.freeze({
     /** `POST /calls`. Not idempotent: a resend is a second phone call. */
     async createCall(body: KalemCreateCallBody): Promise<KalemCall> {
@@ -55,16 +77,16 @@ export function createKalemClient(context: AdapterContext) {
     },
 
     listPage,
+    pages,
 
     /** Walks pages until `limit` calls are collected or the list ends. */
     async listCalls(query: { date_from?: string; limit: number }): Promise<KalemCall[]> {
-      const perPage = Math.min(Math.max(1, query.limit), KALEM_MAX_PER_PAGE);
+      if (query.limit <= 0) return [];
       const calls: KalemCall[] = [];
       // Each page costs one request of a 60/min budget; never walk further than needed.
-      for (let page = 1; calls.length < query.limit; page += 1) {
-        const result = await listPage({ date_from: query.date_from, per_page: perPage, page });
-        calls.push(...result.data);
-        if (!result.next || result.data.length === 0) break;
+      for await (const page of pages({ date_from: query.date_from, per_page: Math.min(query.limit, KALEM_MAX_PER_PAGE) })) {
+        calls.push(...page);
+        if (calls.length >= query.limit) break;
       }
       return calls.slice(0, query.limit);
     },

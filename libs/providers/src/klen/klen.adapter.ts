@@ -36,6 +36,26 @@ function isBefore(call: ProviderCall, bound: Date): boolean {
   return at !== null && Date.parse(at) + 1000 <= bound.getTime();
 }
 
+/**
+ * Klen's `GET /calls` pages, mapped, from page 1 until `pages` (Klen's own count) is reached
+ * or a page is empty, one request per page. Calls created meanwhile push older ones onto the
+ * next page, so a call already yielded is dropped when it shows up again; a page with no call
+ * not already yielded means Klen is repeating itself (or ignoring `page`), and ends the walk.
+ */
+async function* klenPages(client: KlenClient, pageSize: number): AsyncGenerator<ProviderCall[]> {
+  const seen = new Set<string>();
+  for (let page = 1; ; page += 1) {
+    const result = await client.listCalls(page, pageSize);
+    const calls = result.calls.map((item) => mapKlenCall(item));
+    // An item without an id cannot be recognised again: passed on, but it is no progress.
+    const unseen = calls.filter((call) => !call.providerCallId || !seen.has(call.providerCallId));
+    if (!unseen.some((call) => call.providerCallId)) return;
+    for (const call of unseen) if (call.providerCallId) seen.add(call.providerCallId);
+    yield unseen;
+    if (page >= result.pages) return;
+  }
+}
+
 export const createKlenAdapter: AdapterFactory = (context) => {
   const client = new KlenClient(context);
 
@@ -68,16 +88,27 @@ export const createKlenAdapter: AdapterFactory = (context) => {
     async listCalls({ createdAfter, limit = DEFAULT_LIST_LIMIT }: ListProviderCallsQuery): Promise<ProviderCall[]> {
       const wanted = Math.max(1, Math.floor(limit));
       const found: ProviderCall[] = [];
-      for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
-        const result = await client.listCalls(page, Math.min(wanted, KLEN_MAX_PAGE_SIZE));
-        const calls = result.calls.map((item) => mapKlenCall(item));
+      let pagesRead = 0;
+      for await (const calls of klenPages(client, Math.min(wanted, KLEN_MAX_PAGE_SIZE))) {
+        pagesRead += 1;
         const fresh = createdAfter ? calls.filter((call) => !isBefore(call, createdAfter)) : calls;
         found.push(...fresh);
-        if (found.length >= wanted || calls.length === 0 || page >= result.pages) break;
         // A page with nothing new means the rest, being older, has nothing new either.
-        if (fresh.length === 0) break;
+        if (found.length >= wanted || fresh.length === 0 || pagesRead >= MAX_LIST_PAGES) break;
       }
       return found.slice(0, wanted);
+    },
+
+    /**
+     * Klen has no date filter, so `createdAfter` is applied here as listCalls applies it,
+     * and the walk ends at the first page with nothing at or after the bound.
+     */
+    async *listCallHistory({ createdAfter }: { createdAfter?: Date }): AsyncGenerator<ProviderCall[]> {
+      for await (const calls of klenPages(client, KLEN_MAX_PAGE_SIZE)) {
+        const fresh = createdAfter ? calls.filter((call) => !isBefore(call, createdAfter)) : calls;
+        if (fresh.length === 0) return;
+        yield fresh;
+      }
     },
 
     cancelCall: unsupported('cancelCall'),
