@@ -1,12 +1,12 @@
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import type { EmbeddedPostgres } from './embedded-postgres';
 
 /**
  * One description of the database for the app, the CLI and the tests. Migrations run at
- * start; `synchronize` is never used. The embedded engine goes through PGlite's own `pg`
+ * start (runMigrationsLocked); `synchronize` is never used. The embedded engine goes through PGlite's own `pg`
  * adapter with a pool of one, the only combination measured safe (DATABASE.md).
  */
 export function dataSourceOptions(target: { url: string } | { embedded: EmbeddedPostgres }): DataSourceOptions {
@@ -14,7 +14,8 @@ export function dataSourceOptions(target: { url: string } | { embedded: Embedded
     type: 'postgres' as const,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by runMigrationsLocked at start (and by the CLI), so instances never race on them.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     uuidExtension: 'pgcrypto' as const,
@@ -25,4 +26,28 @@ export function dataSourceOptions(target: { url: string } | { embedded: Embedded
     return { ...common, url: target.url, poolSize: 10, extra: { idleTimeoutMillis: 30_000, application_name: 'switchboard' } };
   }
   return { ...common, poolSize: 1, extra: createPgConfig(target.embedded.pglite) };
+}
+
+/** Session advisory lock key that serializes migrations across instances starting together. */
+export const MIGRATION_LOCK = 0x53_42_4d_47;
+
+/**
+ * Pending migrations, one instance at a time: two instances starting on an empty database
+ * would otherwise both create the same tables. The embedded engine is single-process (its
+ * data dir is locked) and has one connection, which the lock would keep from the migrations.
+ */
+export async function runMigrationsLocked(dataSource: DataSource, embedded: boolean): Promise<void> {
+  if (embedded) {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
 }

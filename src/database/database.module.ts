@@ -1,7 +1,7 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, runMigrationsLocked } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** Where the data lives: real PostgreSQL, or the embedded engine opened before the app. */
@@ -19,7 +19,16 @@ export class DatabaseModule implements OnApplicationShutdown {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(target))],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(target),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrationsLocked(dataSource, 'embedded' in target);
+            return dataSource;
+          },
+        }),
+      ],
       providers: [embedded],
       exports: [embedded],
     };
