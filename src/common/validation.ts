@@ -1,6 +1,7 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, ValidationFailedError } from '@switchboard/core';
 import { ValidationError } from 'class-validator';
+import { nulCharacterProblems } from './nul-characters';
 
 /** `to[1]`, `metadata.plan`: the field names clients see in `details`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -21,8 +22,19 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** The DTO pipe, preceded by the one check every string needs: no NUL, which Postgres cannot store. */
+class GatewayValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const problems = nulCharacterProblems(value);
+      if (problems.length) throw new ValidationFailedError(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GatewayValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
