@@ -1,5 +1,5 @@
 /**
- * HMS Sovereign's documented example payloads, verbatim from shared/vendors/hms-sovereign.md.
+ * HMS Sovereign's documented example payloads, verbatim from the vendor notes.
  * Data only: shared by the adapter tests and the simulator contract tests.
  */
 

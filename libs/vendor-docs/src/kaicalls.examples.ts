@@ -1,5 +1,5 @@
 /**
- * KaiCalls' documented example payloads, verbatim from shared/vendors/kaicalls.md (seed 004;
+ * KaiCalls' documented example payloads, verbatim from the vendor notes (seed 004;
  * the "…" in ids is the notes' own elision). Data only: shared by the adapter tests and the
  * simulator contract tests.
  */

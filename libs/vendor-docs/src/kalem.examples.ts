@@ -1,5 +1,5 @@
 /**
- * Kalem's documented example payloads, from shared/vendors/kalem.md. Ids the notes shorten
+ * Kalem's documented example payloads, from the vendor notes. Ids the notes shorten
  * with "…" are written out in full where a full id is needed (the batch example keeps the
  * notes' own "…-0001"). Inferred payloads are the notes' own labelled guesses.
  * Data only: shared by the adapter tests and the simulator contract tests.

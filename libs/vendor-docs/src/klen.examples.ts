@@ -1,5 +1,5 @@
 /**
- * Klen's documented example payloads, verbatim from shared/vendors/klen.md.
+ * Klen's documented example payloads, verbatim from the vendor notes.
  * Data only: shared by the adapter tests and the simulator contract tests.
  */
 

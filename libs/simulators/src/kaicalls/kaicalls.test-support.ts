@@ -1,6 +1,6 @@
 /**
  * Test helpers for the KaiCalls specs: an HTTP helper and the documented example shapes. The
- * seed's examples come from @switchboard/vendor-docs (the one copy of shared/vendors/kaicalls.md's
+ * seed's examples come from @switchboard/vendor-docs (the one copy of the KaiCalls vendor notes'
  * examples); the shapes the notes give only as field lists are built here (SDK additions marked).
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * Shared by the Kalem specs: the documented example bodies (from @switchboard/vendor-docs, the one
- * copy of shared/vendors/kalem.md's examples), a shape comparison, and a tiny HTTP client.
+ * copy of the kalem vendor notes' examples), a shape comparison, and a tiny HTTP client.
  * Not part of the simulator itself.
  */
 import assert from 'node:assert/strict';

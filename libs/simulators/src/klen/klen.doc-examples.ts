@@ -1,5 +1,5 @@
 /**
- * The documented example bodies (the one copy of shared/vendors/klen.md's examples lives in
+ * The documented example bodies (the one copy of the klen vendor notes' examples lives in
  * @switchboard/vendor-docs), gaps-table defaults, and a shape helper: contract specs compare the
  * simulator's responses with these.
  */
