@@ -29,6 +29,11 @@ export interface ProviderErrorInit {
   resetAt?: Date;
   /** Field-level problems the vendor reported, already renamed to gateway field names. */
   fieldErrors?: { field: string; message: string }[];
+  /**
+   * True when the gateway itself refused before anything was sent (the connection's rate
+   * budget is spent, or its circuit is open): the vendor was not asked, so routing skips it.
+   */
+  local?: boolean;
   cause?: unknown;
 }
 
@@ -39,6 +44,7 @@ export class ProviderError extends GatewayError {
   readonly vendorCode?: string;
   readonly resetAt?: Date;
   readonly fieldErrors: { field: string; message: string }[];
+  readonly local: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(
@@ -53,6 +59,7 @@ export class ProviderError extends GatewayError {
     this.vendorCode = init.vendorCode;
     this.resetAt = init.resetAt;
     this.fieldErrors = init.fieldErrors ?? [];
+    this.local = init.local ?? false;
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
   }
 
