@@ -1,3 +1,4 @@
+import type { RoutingDefaults } from '../routing/routing-plan';
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A logical agent: one persona, bound to an agent at each vendor it may call through. */
@@ -11,6 +12,8 @@ export class AgentEntity {
   @Column('text', { nullable: true }) model: string | null;
   @Column('jsonb') metadata: Record<string, unknown>;
   @Column('text') origin: string;
+  /** Routing defaults for this agent's calls (strategy, connections, failover). */
+  @Column('jsonb', { nullable: true }) routing: RoutingDefaults | null;
   @OneToMany(() => AgentBindingEntity, (b) => b.agent, { cascade: true, eager: true })
   bindings: AgentBindingEntity[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -7,6 +7,7 @@ import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { AgentBindingEntity, AgentEntity } from './agent.entity';
+import type { RoutingDefaults } from '../routing/routing-plan';
 import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 
 export interface AgentResponse {
@@ -18,6 +19,7 @@ export interface AgentResponse {
   voice: string | null;
   model: string | null;
   metadata: Record<string, unknown>;
+  routing: RoutingDefaults | null;
   bindings: { connection_id: string; provider: string; provider_agent_id: string; origin: 'linked' | 'provisioned' }[];
   created_at: string;
   updated_at: string;
@@ -55,6 +57,7 @@ export class AgentsService {
       voice: dto.voice ?? null,
       model: dto.model ?? null,
       metadata: dto.metadata ?? {},
+      routing: dto.routing ? { ...dto.routing } : null,
       origin,
       bindings: [],
     });
@@ -95,6 +98,7 @@ export class AgentsService {
     if (dto.voice !== undefined) agent.voice = dto.voice;
     if (dto.model !== undefined) agent.model = dto.model;
     if (dto.metadata !== undefined) agent.metadata = { ...agent.metadata, ...dto.metadata };
+    if (dto.routing !== undefined) agent.routing = dto.routing === null ? null : { ...dto.routing };
     const provisioned = agent.bindings.filter((b) => b.origin === 'provisioned');
     const connections = await this.loadConnections(provisioned.map((b) => b.connectionId), []);
     for (const binding of provisioned) {
@@ -146,6 +150,7 @@ export function toAgentResponse(agent: AgentEntity): AgentResponse {
     voice: agent.voice,
     model: agent.model,
     metadata: agent.metadata,
+    routing: agent.routing ?? null,
     bindings: (agent.bindings ?? [])
       .sort((x, y) => x.createdAt?.getTime?.() - y.createdAt?.getTime?.() || x.connectionId.localeCompare(y.connectionId))
       .map((b) => ({ connection_id: b.connectionId, provider: b.provider, provider_agent_id: b.providerAgentId, origin: b.origin })),

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
 import { CallsService } from './calls.service';
 import { ControlCallDto, CreateCallDto, GetCallDto, ListCallsDto } from './dto/call.dto';
@@ -13,8 +14,8 @@ export class CallsController {
   @Post()
   @Scopes('calls:write')
   @ApiOperation({ summary: 'Place a call (or up to 100: `to` as an array)' })
-  create(@Body() dto: CreateCallDto) {
-    return this.calls.create(dto);
+  create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest) {
+    return this.calls.create(dto, request.idempotency);
   }
 
   @Get()

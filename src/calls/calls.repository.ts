@@ -53,10 +53,13 @@ export class CallsRepository {
     return row?.id ?? null;
   }
 
-  /** Which of these vendor ids the gateway already knows on the connection. */
-  async knownProviderCallIds(tx: EntityManager, connectionId: string, providerCallIds: string[]): Promise<Set<string>> {
+  /**
+   * Which of these vendor ids already belong to a call on the connection other than
+   * `exceptCallId` (a webhook may have tied one to the very call being looked up).
+   */
+  async knownProviderCallIds(tx: EntityManager, connectionId: string, providerCallIds: string[], exceptCallId: string): Promise<Set<string>> {
     if (!providerCallIds.length) return new Set();
-    const rows = await tx.find(CallEntity, { select: { providerCallId: true }, where: { connectionId, providerCallId: In(providerCallIds) } });
+    const rows = await tx.find(CallEntity, { select: { providerCallId: true }, where: { connectionId, providerCallId: In(providerCallIds), id: Not(exceptCallId) } });
     return new Set(rows.map((r) => r.providerCallId!));
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CapabilityUnsupportedError,
@@ -9,6 +9,7 @@ import {
   NotFoundError,
   ProviderAdapter,
   ProviderError,
+  ProvidersUnavailableError,
   ValidationFailedError,
 } from '@switchboard/core';
 import { DataSource } from 'typeorm';
@@ -17,13 +18,17 @@ import { EventLogRepository } from '../events/event-log.repository';
 import { CallLedger } from '../ledger/call-ledger';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
-import { WebhookTargets } from '../providers/webhook-targets.service';
-import { CallAttempt, CallEntity } from './call.entity';
+import { ConfigVariables } from '../config/config.variables';
+import { IdempotencyClaim, IdempotencyService } from '../idempotency/idempotency.service';
+import { ConnectionsRepository } from '../providers/connections.repository';
+import { CONNECTION_SIGNALS, ConnectionSignals } from '../routing/connection-signals';
+import { Dispatcher, PlacementInput } from '../routing/dispatcher';
+import { Candidate, demoteUnhealthy, planRoute, providerFieldProblem } from '../routing/routing-plan';
+import { CallEntity } from './call.entity';
 import { newCallEntity } from './call-factory';
 import { checkCallInput } from './call-input';
 import { CallRefreshService } from './call-refresh.service';
 import { CallResponse, toCallResponse } from './call-response';
-import { CallRouter, CallTarget } from './call-router';
 import { CallsRepository } from './calls.repository';
 import { Destination } from './destination';
 import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
@@ -38,31 +43,52 @@ export class CallsService {
     private readonly eventLog: EventLogRepository,
     private readonly agents: AgentsService,
     private readonly providers: ProvidersService,
-    private readonly webhookTargets: WebhookTargets,
-    private readonly router: CallRouter,
+    private readonly connections: ConnectionsRepository,
+    private readonly dispatcher: Dispatcher,
+    private readonly idempotency: IdempotencyService,
     private readonly refresher: CallRefreshService,
+    private readonly config: ConfigVariables,
+    @Inject(CONNECTION_SIGNALS) private readonly signals: ConnectionSignals,
   ) {}
 
-  /** One `to` → the call; an array → `{ data: [...] }`, each element a call or its own error. */
-  async create(dto: CreateCallDto): Promise<CallResponse | { data: unknown[] }> {
+  /**
+   * One `to` → the call; an array → `{ data: [...] }`, each element a call or its own error,
+   * placed a few at a time, each failing over on its own. Under an Idempotency-Key each call
+   * is recorded on the key as it is stored, so a retry after a crash resumes it.
+   */
+  async create(dto: CreateCallDto, claim?: IdempotencyClaim): Promise<CallResponse | { data: unknown[] }> {
     const { destinations, problems } = checkCallInput(dto);
-    const agent = isIdOf('agent', dto.agent_id) ? await this.agents.find(dto.agent_id).catch(() => null) : null;
+    const agent = isIdOf('agent', dto.agent_id) ? await this.agents.find(dto.agent_id).catch(onlyNotFound) : null;
     if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
-    problems.push(...(await this.router.problems(dto)));
+    const providerProblem = providerFieldProblem(dto.provider);
+    if (providerProblem) problems.push(providerProblem);
+    else if (dto.provider && isIdOf('connection', dto.provider) && !(await this.connections.exists(dto.provider)))
+      problems.push({ field: 'provider', message: 'no such provider connection' });
     if (problems.length) throw new ValidationFailedError(problems);
-    const target = await this.router.choose(agent!, dto);
-    for (const destination of destinations) this.requireDestinationSupport(target.connection, destination);
 
-    if (!Array.isArray(dto.to)) return this.placeOne(dto, agent!.id, target, destinations[0], true);
-    const data: unknown[] = [];
-    for (const destination of destinations) {
-      try {
-        data.push(await this.placeOne(dto, agent!.id, target, destination, false));
-      } catch (e) {
+    const plan = planRoute({
+      agentId: agent!.id,
+      bindings: agent!.bindings,
+      connections: await this.connections.findMany(agent!.bindings.map((b) => b.connectionId)),
+      request: { provider: dto.provider, ...dto.routing },
+      defaults: agent!.routing,
+    });
+    if (!plan.ok && 'problems' in plan) throw new ValidationFailedError(plan.problems);
+    if (!plan.ok) throw new ProvidersUnavailableError(plan.unavailable, [], null, true);
+    const demoted = await this.signals.demoted(plan.candidates.map((c) => c.connection.id));
+    const ordered = demoteUnhealthy(plan.candidates, (id) => demoted.has(id));
+    const routeFor = (destination: Destination) => this.candidatesFor(ordered, destination);
+    const place = (destination: Destination, index: number) => this.placeOne(dto, agent!.id, routeFor(destination), destination, index, claim, plan.failover);
+
+    if (!Array.isArray(dto.to)) return place(destinations[0], 0);
+    // Refuse the whole batch up front when some number cannot be carried by any connection.
+    destinations.forEach(routeFor);
+    const data = await mapConcurrently(destinations, this.config.ROUTING_BATCH_CONCURRENCY, (destination, i) =>
+      place(destination, i).catch((e: unknown) => {
         if (!(e instanceof GatewayError)) throw e;
-        data.push({ object: 'error', to: destination.value, error: { code: e.code, message: e.message, details: e.details } });
-      }
-    }
+        return { object: 'error', to: destination.value, error: { code: e.code, message: e.message, details: e.details } };
+      }),
+    );
     return { data };
   }
 
@@ -118,56 +144,40 @@ export class CallsService {
     return { data: await this.eventLog.forCall(id) };
   }
 
-  private async placeOne(dto: CreateCallDto, agentId: string, target: CallTarget, destination: Destination, single: boolean) {
-    const { connection, adapter, providerAgentId } = target;
-    // Before anything is stored: a vendor that must register webhooks first and cannot has dialed nothing.
-    const webhook = await this.webhookTargets.forCreate(connection, adapter);
-    const call = newCall(dto, agentId, connection, destination);
-    await this.dataSource.transaction((tx) => this.ledger.open(tx, call, { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: call.createdAt }));
-    const attempt = (outcome: CallAttempt['outcome'], errorCode: string | null): CallAttempt => ({
-      connection_id: connection.id,
-      provider: connection.provider,
-      outcome,
-      error_code: errorCode,
-      at: new Date().toISOString(),
-    });
-    try {
-      const result = await adapter.createCall({
-        to: destination.value,
-        // Only what the client asked for: adapters apply their connection's own default.
-        from: dto.from,
-        providerAgentId,
-        firstMessage: call.firstMessage ?? undefined,
-        context: call.context ?? undefined,
-        variables: call.variables ?? undefined,
-        record: call.record,
-        maxDurationSeconds: call.maxDurationSeconds ?? undefined,
-        metadata: call.metadata,
-        customer: call.customer,
-        reference: call.id,
-        webhook,
-      });
-      const observation = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor: result.call, attempt: attempt('created', null), warnings: result.warnings };
-      return toCallResponse(await this.dataSource.transaction((tx) => this.ledger.apply(tx, call.id, observation)));
-    } catch (e) {
-      if (!(e instanceof ProviderError)) throw e;
-      // An ambiguous create may have dialed: the call stays queued until it is found or reconciled.
-      const ambiguous = e.kind === 'ambiguous';
-      await this.dataSource.transaction((tx) =>
-        this.ledger.apply(tx, call.id, {
-          source: 'create',
-          vendorEventType: null,
-          occurredAt: null,
-          receivedAt: new Date(),
-          attempt: attempt(ambiguous ? 'ambiguous' : 'failed', e.vendorCode ?? e.kind),
-          verdict: ambiguous ? undefined : { status: 'failed', endReason: 'provider_rejected', error: { code: 'provider_error', message: e.message } },
-        }),
-      );
-      // The call is kept (failed, or queued while its outcome is unknown): tell the client which.
-      e.details.push({ call_id: call.id });
-      if (e.kind === 'invalid_request' && e.fieldErrors.length && single) throw new ValidationFailedError(e.fieldErrors);
-      throw e;
+  private async placeOne(
+    dto: CreateCallDto,
+    agentId: string,
+    candidates: Candidate<ProviderConnectionEntity>[],
+    destination: Destination,
+    index: number,
+    claim: IdempotencyClaim | undefined,
+    failover: boolean,
+  ): Promise<CallResponse> {
+    const resumed = claim?.resume?.[String(index)];
+    if (resumed) {
+      const call = await this.calls.find(resumed);
+      if (call) return this.resume(call, dto, candidates, failover);
     }
+    const call = newCall(dto, agentId, candidates[0].connection, destination);
+    await this.dataSource.transaction(async (tx) => {
+      await this.ledger.open(tx, call, { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: call.createdAt });
+      if (claim) await this.idempotency.recordCall(tx, claim, index, call.id);
+    });
+    return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
+  }
+
+  /**
+   * The same request again after the first one died (its Idempotency-Key lease ran out): the
+   * call it stored is settled at its vendor first and dialed only if provably never placed.
+   */
+  private async resume(call: CallEntity, dto: CreateCallDto, candidates: Candidate<ProviderConnectionEntity>[], failover: boolean): Promise<CallResponse> {
+    if (call.providerCallId || isTerminal(call.status)) return toCallResponse(call);
+    const settled = await this.dispatcher.settleUnconfirmed(call);
+    if (settled.state === 'found') return toCallResponse(settled.call);
+    if (settled.state === 'absent') return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
+    throw new GatewayError('provider_timeout', `The earlier request's call ${call.id} may have been placed and its vendor cannot tell yet; the reconciler settles it.`, [
+      { call_id: call.id, call: toCallResponse(call) },
+    ]);
   }
 
   /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
@@ -177,9 +187,12 @@ export class CallsService {
     return this.providers.withAdapter(call.connectionId);
   }
 
-  private requireDestinationSupport(connection: ProviderConnectionEntity, destination: Destination): void {
-    if (destination.kind === 'sip' && !this.providers.adapterFor(connection).capabilities.sipDestinations)
-      throw new CapabilityUnsupportedError(connection.provider, 'sipDestinations');
+  /** The planned connections that can take this destination (SIP only where the vendor takes it). */
+  private candidatesFor(candidates: Candidate<ProviderConnectionEntity>[], destination: Destination): Candidate<ProviderConnectionEntity>[] {
+    if (destination.kind !== 'sip') return candidates;
+    const able = candidates.filter((c) => this.providers.adapterFor(c.connection).capabilities.sipDestinations);
+    if (!able.length) throw new CapabilityUnsupportedError(candidates[0].connection.provider, 'sipDestinations');
+    return able;
   }
 
   private ignoreGone(e: unknown): void {
@@ -192,6 +205,40 @@ export class CallsService {
     if (!call) throw new NotFoundError('call', id);
     return call;
   }
+}
+
+/** Only what the client asked for: adapters apply their connection's own defaults. */
+function placementInput(dto: CreateCallDto, call: CallEntity): PlacementInput {
+  return {
+    to: call.to,
+    from: dto.from,
+    firstMessage: call.firstMessage ?? undefined,
+    context: call.context ?? undefined,
+    variables: call.variables ?? undefined,
+    record: call.record,
+    maxDurationSeconds: call.maxDurationSeconds ?? undefined,
+    metadata: call.metadata,
+    customer: call.customer,
+  };
+}
+
+function onlyNotFound(e: unknown): null {
+  if (e instanceof NotFoundError) return null;
+  throw e;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the result. */
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** A queued outbound call as the client asked for it, before any vendor has said anything. */

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ErrorCode, GatewayError } from '@switchboard/core';
+import { ErrorCode, GatewayError, ProvidersUnavailableError } from '@switchboard/core';
 
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -30,6 +30,8 @@ export interface MappedError {
   body: ErrorEnvelope;
   /** True for failures the client did not cause: log them with their stack. */
   unexpected: boolean;
+  /** `Retry-After` (seconds) when the error knows when trying again can help. */
+  retryAfterSeconds?: number;
 }
 
 /** A response decided earlier (an idempotent replay of a stored error): sent as it was. */
@@ -92,7 +94,13 @@ export function mapError(error: unknown, requestId: string): MappedError {
   } else if (isFastifyError(error) && FASTIFY_CODES[error.code]) {
     [code, message] = FASTIFY_CODES[error.code];
   }
-  return { status: HTTP_STATUS[code], body: { error: { code, message, details, request_id: requestId } }, unexpected: code === 'internal' };
+  const retryAt = error instanceof ProvidersUnavailableError ? error.retryAt : null;
+  return {
+    status: HTTP_STATUS[code],
+    body: { error: { code, message, details, request_id: requestId } },
+    unexpected: code === 'internal',
+    ...(retryAt ? { retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000)) } : {}),
+  };
 }
 
 function isFastifyError(error: unknown): error is { code: string } {

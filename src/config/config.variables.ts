@@ -127,6 +127,25 @@ export class ConfigVariables {
   @Min(50)
   RECONCILE_INTERVAL_MS = 5_000;
 
+  @Variable({ description: 'Seconds an Idempotency-Key stays claimed by a request without news from it; past that (the instance died) a retry resumes the request' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_LEASE_SECONDS = 30;
+
+  @Variable({ description: 'Calls of one batch (`to` as an array) placed at the same time' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  ROUTING_BATCH_CONCURRENCY = 10;
+
+  @Variable({ description: 'Milliseconds between the two vendor look-ups that must both miss a timed-out create before another vendor may dial' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  ROUTING_ABSENT_CONFIRM_MS = 1_000;
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

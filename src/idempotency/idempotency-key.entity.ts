@@ -9,5 +9,9 @@ export class IdempotencyKeyEntity {
   @Column('text') state: 'in_progress' | 'done';
   @Column('integer', { name: 'response_status', nullable: true }) responseStatus: number | null;
   @Column('jsonb', { name: 'response_body', nullable: true }) responseBody: unknown;
+  /** While in progress: the request is alive until then (it renews); past it, a retry may resume. */
+  @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil: Date | null;
+  /** Calls the request stored, by batch index ("0" for a single `to`). */
+  @Column('jsonb', { name: 'call_ids' }) callIds: Record<string, string>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

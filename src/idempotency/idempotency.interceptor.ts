@@ -1,11 +1,11 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import { ValidationFailedError } from '@switchboard/core';
+import { ProvidersUnavailableError, ValidationFailedError } from '@switchboard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, from, mergeMap, Observable, of } from 'rxjs';
 import { mapError, PrecomputedErrorResponse } from '../common/error-response';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyClaim, IdempotencyService } from './idempotency.service';
 import { requestHash } from './request-hash';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -16,7 +16,10 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * 422 `idempotency_key_reused`; a duplicate still running is 409 `idempotency_in_progress`.
  * A request refused with a 4xx changed nothing, so its key is released for a corrected
  * retry; a 5xx may have acted (an ambiguous create may have dialed), so it is stored and
- * replayed — a retried create never dials twice.
+ * replayed — a retried create never dials twice — unless the handler proved nothing was
+ * placed (every vendor refused before dialing). The claim is handed to the handler
+ * (`request.idempotency`), which records the calls it stores on the key; while the request
+ * runs its lease is renewed, so only a dead instance's key can be taken over and resumed.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -45,20 +48,33 @@ export class IdempotencyInterceptor implements NestInterceptor {
           if (begin.status >= 400) throw new PrecomputedErrorResponse(begin.status, begin.body);
           return of(begin.body);
         }
+        const claim: IdempotencyClaim = { owner, key, resume: begin.kind === 'resume' ? begin.callIds : null };
+        request.idempotency = claim;
         return defer(async () => {
+          const renewal = setInterval(() => void this.service.renew(owner, key).catch(() => undefined), this.service.leaseMs / 3);
+          renewal.unref();
           try {
             const body = await lastValue(next.handle());
             await this.service.complete(owner, key, successStatus, body);
             return body;
           } catch (error) {
             const mapped = mapError(error, String(request.id));
-            if (mapped.status >= 500) await this.service.complete(owner, key, mapped.status, mapped.body);
-            else await this.service.release(owner, key);
+            const nothingDone = mapped.status < 500 || (error instanceof ProvidersUnavailableError && error.nothingDialed);
+            if (nothingDone) await this.service.release(owner, key);
+            else await this.service.complete(owner, key, mapped.status, mapped.body);
             throw error;
+          } finally {
+            clearInterval(renewal);
           }
         });
       }),
     );
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency?: IdempotencyClaim;
   }
 }
 

@@ -8,5 +8,6 @@ import { IdempotencyService } from './idempotency.service';
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
   providers: [IdempotencyService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  exports: [IdempotencyService],
 })
 export class IdempotencyModule {}

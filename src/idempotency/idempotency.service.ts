@@ -1,21 +1,39 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GatewayError } from '@switchboard/core';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ConfigVariables } from '../config/config.variables';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
-export type Begin = { kind: 'new' } | { kind: 'replay'; status: number; body: unknown };
+/** A key this request holds; `resume` is set when it took over from a request that died. */
+export interface IdempotencyClaim {
+  owner: string;
+  key: string;
+  /** Calls the earlier request stored, by batch index: resume them instead of dialing again. */
+  resume: Record<string, string> | null;
+}
+
+export type Begin = { kind: 'new' } | { kind: 'resume'; callIds: Record<string, string> } | { kind: 'replay'; status: number; body: unknown };
 
 /**
  * Idempotency-Key bookkeeping in Postgres, so every instance sees the same keys. A key is
  * claimed with one INSERT … ON CONFLICT DO NOTHING: exactly one of several concurrent
- * requests wins; the others see it in progress.
+ * requests wins; the others see it in progress. The winner holds a lease it renews while it
+ * runs; a request whose instance died stops renewing, and once the lease has run out the
+ * next retry takes the key over (one UPDATE, so again only one wins) and resumes its work.
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(@InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>) {}
+  constructor(
+    @InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>,
+    @Inject(ConfigVariables) private readonly config: ConfigVariables,
+  ) {}
+
+  get leaseMs(): number {
+    return this.config.IDEMPOTENCY_LEASE_SECONDS * 1000;
+  }
 
   async begin(apiKeyId: string, key: string, requestHash: string): Promise<Begin> {
     // An expired key is free again.
@@ -25,22 +43,48 @@ export class IdempotencyService {
       IDEMPOTENCY_WINDOW_HOURS,
     ]);
     const claimed = await this.keys.query(
-      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_progress')
+      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, lease_until) VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
        ON CONFLICT DO NOTHING RETURNING key`,
-      [apiKeyId, key, requestHash],
+      [apiKeyId, key, requestHash, this.config.IDEMPOTENCY_LEASE_SECONDS],
     );
     if (claimed.length) return { kind: 'new' };
     const row = await this.keys.findOneBy({ apiKeyId, key });
     if (!row) return this.begin(apiKeyId, key, requestHash);
     if (row.requestHash !== requestHash)
       throw new GatewayError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
-    if (row.state === 'in_progress')
-      throw new GatewayError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-    return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+    if (row.state === 'done') return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+    const taken: { call_ids: Record<string, string> }[] = await this.keys.query(
+      `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3)
+       WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress' AND (lease_until IS NULL OR lease_until < now())
+       RETURNING call_ids`,
+      [apiKeyId, key, this.config.IDEMPOTENCY_LEASE_SECONDS],
+    );
+    // TypeORM returns [rows, count] for UPDATE … RETURNING on Postgres.
+    const rows = Array.isArray(taken[0]) ? (taken[0] as unknown as { call_ids: Record<string, string> }[]) : taken;
+    if (rows.length) return { kind: 'resume', callIds: rows[0].call_ids ?? {} };
+    throw new GatewayError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  }
+
+  /** The request is still alive: keep the key from being taken over. */
+  async renew(apiKeyId: string, key: string): Promise<void> {
+    await this.keys.query(
+      `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3) WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress'`,
+      [apiKeyId, key, this.config.IDEMPOTENCY_LEASE_SECONDS],
+    );
+  }
+
+  /** In the transaction that inserts the call: a retry after a crash finds it here. */
+  async recordCall(tx: EntityManager, claim: IdempotencyClaim, index: number, callId: string): Promise<void> {
+    await tx.query(`UPDATE idempotency_keys SET call_ids = call_ids || jsonb_build_object($3::text, $4::text) WHERE api_key_id = $1 AND key = $2`, [
+      claim.owner,
+      claim.key,
+      String(index),
+      callId,
+    ]);
   }
 
   async complete(apiKeyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.keys.update({ apiKeyId, key }, { state: 'done', responseStatus: status, responseBody: (body ?? null) as object });
+    await this.keys.update({ apiKeyId, key }, { state: 'done', responseStatus: status, responseBody: (body ?? null) as object, leaseUntil: null });
   }
 
   /** Nothing happened (the request was refused before acting): the key may be used again. */

@@ -132,6 +132,9 @@ export class CallLedger {
         types.push(`call.${status}`);
       }
     }
+    const placement = observation.placement;
+    if (placement && !current.providerCallId && placement.connectionId !== current.connectionId)
+      Object.assign(changes, { connectionId: placement.connectionId, provider: placement.provider });
     if (attempt) {
       changes.attempts = [...current.attempts, attempt];
       if (attempt.outcome !== 'created') types.unshift('call.attempt_failed');

@@ -20,6 +20,11 @@ export interface Observation {
   vendor?: VendorFacts | null;
   /** A placement attempt, appended to the call's attempts under the row lock. */
   attempt?: CallAttempt;
+  /**
+   * The connection the call is being placed on from now on (failover moved it). Recorded
+   * before that vendor is asked, so a crash mid-create leaves the reconciler looking there.
+   */
+  placement?: { connectionId: string; provider: string };
   /** What the gateway itself concluded (a refusal, a call settled as lost). */
   verdict?: { status: CallStatus; endReason: string; error: { code: string; message: string } | null };
   warnings?: string[];

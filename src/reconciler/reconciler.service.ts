@@ -11,7 +11,7 @@ import { fromWebhook } from '../ledger/observation';
 import { ProvidersService } from '../providers/providers.service';
 import { externalCall } from '../webhooks-inbound/external-call';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
-import { CallSettler } from './call-settler';
+import { CallSettler } from '../routing/call-settler';
 
 /** Calls looked at per tick, and per connection per tick: the reconciler's share of a vendor's rate budget. */
 const BATCH = 50;
@@ -94,7 +94,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     }
 
     const lookup = await this.settler.lookUp(call, adapter);
-    if (lookup.found) await this.settler.apply(call.id, lookup.call);
+    if (lookup.found) await this.settler.apply(call, lookup.call);
     else if (lookup.provable && call.reconcileChecks >= ABSENT_CHECKS_TO_SETTLE)
       await this.settler.settle(call.id, 'not_placed', 'The vendor has no call to this number from the time of the create.');
     else if (tooOld) await this.settler.settle(call.id, 'lost', 'The outcome of the create stayed unknown past the reconcile bound.');

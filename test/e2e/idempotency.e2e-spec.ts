@@ -88,25 +88,19 @@ describe('Idempotency-Key on POST', () => {
     assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107002')).length, 1);
   });
 
-  it('stores an ambiguous create (504) and replays it: the retry does not dial again', async () => {
-    // The vendor creates the call, then the connection is reset: the outcome is unknown.
+  it('settles an ambiguous create at its vendor before answering: found there, it is the call; the retry replays it and does not dial', async () => {
+    // The vendor creates the call, then the connection is reset: the outcome is unknown until looked up.
     assert.equal((await sb.vendors.klen.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
     const body = { to: '+15550107003', agent_id: sb.agentId, provider: 'klen' };
     const first = await api.post('/v1/calls', body, withKey('call-3'));
-    assert.equal(first.status, 504, first.text);
-    assert.equal(first.body.error.code, 'provider_timeout');
-    // The client learns which call to follow; it stays queued with an ambiguous attempt and
-    // cannot be acted on at the vendor until its outcome is known.
-    const callId = first.body.error.details.find((d: { call_id?: string }) => d.call_id)?.call_id;
-    const kept = await api.get(`/v1/calls/${callId}`);
-    assert.equal(kept.status, 200);
-    assert.equal(kept.body.status, 'queued');
-    assert.deepEqual(kept.body.attempts.map((a: { outcome: string }) => a.outcome), ['ambiguous']);
-    const cancel = await api.post(`/v1/calls/${callId}/cancel`);
-    assert.equal(cancel.status, 409);
-    assert.equal(cancel.body.error.code, 'conflict');
+    assert.equal(first.status, 201, first.text);
+    assert.ok(first.body.provider_call_id, 'the vendor call was found by number and time');
+    assert.deepEqual(
+      first.body.attempts.map((a: { outcome: string; error_code: string | null }) => [a.outcome, a.error_code]),
+      [['created', 'answer_lost']],
+    );
     const retry = await api.post('/v1/calls', body, withKey('call-3'));
-    assert.equal(retry.status, 504);
+    assert.equal(retry.status, 201);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(retry.body, first.body);
     assert.equal((await dialedBy(sb.vendors.klen, (d) => d.request?.phone_number === '+15550107003' || d.phone_number === '+15550107003')).length, 1);

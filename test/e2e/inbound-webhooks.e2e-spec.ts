@@ -177,17 +177,15 @@ describe('inbound vendor webhooks', () => {
     assert.equal((await api.get('/v1/calls?q=' + encodeURIComponent(call.provider_call_id))).body.data.length, 0);
   });
 
-  it('an ambiguous create is found at the vendor; the webhooks that came first are applied to it', async () => {
+  it('an ambiguous create is found at the vendor before the create answers; webhooks that came first are applied to it', async () => {
     await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to: '+15550119999', webhooks: 'normal', ring_ms: 300, talk_ms: 1_000 });
     assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
     const res = await api.post('/v1/calls', { to: '+15550119999', agent_id: sb.agentId, provider: 'hmsovereign' });
-    assert.equal(res.status, 504, res.text);
-    const callId = res.body.error.details.find((d: any) => d.call_id).call_id;
-    // The simulator's webhooks arrive while the gateway knows no vendor id: kept pending.
-    await waitForPending(1);
-    // The reconciler looks it up by number and time, learns the id and applies what waited.
-    const done = await waitForCall(api, callId, (c) => c.status === 'completed' && c.summary !== null, 'the ambiguous call to be settled', 20_000);
-    assert.equal(done.attempts[0].outcome, 'ambiguous');
+    // The dispatcher looks the call up by number and time, learns the id and applies whatever waited.
+    assert.equal(res.status, 201, res.text);
+    const callId = res.body.id;
+    const done = await waitForCall(api, callId, (c) => c.status === 'completed' && c.summary !== null, 'the ambiguous call to complete', 20_000);
+    assert.deepEqual(done.attempts.map((a: any) => [a.outcome, a.error_code]), [['created', 'answer_lost']]);
     assert.equal(typeof done.provider_call_id, 'string');
     const completed = (await api.get(`/v1/events?call_id=${callId}&type=call.completed`)).body.data;
     assert.equal(completed.length, 1, 'ended once, whichever report said it first');
@@ -196,8 +194,4 @@ describe('inbound vendor webhooks', () => {
     const applied = await db.query(`SELECT DISTINCT call_id FROM inbound_webhooks WHERE provider_call_id = $1`, [done.provider_call_id]);
     assert.deepEqual(applied, [{ call_id: callId }]);
   });
-
-  async function waitForPending(n: number) {
-    await pollUntil(async () => (await db.query(`SELECT count(*)::int AS n FROM inbound_webhooks WHERE state = 'pending'`))[0].n, (c: number) => c >= n, { timeoutMs: 10_000, intervalMs: 25, what: 'a pending webhook' });
-  }
 });

@@ -1,6 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
+import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
 import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
+import { ProxiedRequest, startVendorProxy, VendorProxy } from '../support/vendor-proxy';
 import { client } from '../support/http';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 
@@ -22,12 +26,47 @@ describe('reconciler', () => {
     sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 200, talk_ms: 1_000 });
   });
-  after(() => gw.close());
+  const proxies: VendorProxy[] = [];
+  after(async () => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await gw.close();
+  });
 
   const place = async (vendor: keyof Sandbox['vendors'], to: string, expectStatus = 201) => {
     const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: vendor });
     assert.equal(res.status, expectStatus, res.text);
     return expectStatus === 201 ? res.body : { id: res.body.error.details.find((d: any) => d.call_id).call_id };
+  };
+  /**
+   * A fresh connection to a simulator through a loopback proxy, and an agent bound to it, so
+   * a test can make the vendor's call list fail while creates go through: the dispatcher
+   * then cannot settle an ambiguous create, and it is left to the reconciler.
+   */
+  const behindProxy = async (vendor: 'hmsovereign' | 'klen', apiKey: string) => {
+    const base = new URL(sb.vendors[vendor].baseUrl);
+    const proxy = await startVendorProxy(base.origin);
+    proxies.push(proxy);
+    const conn = await api.post('/v1/providers', {
+      provider: vendor,
+      name: `${vendor} behind a proxy ${n}`,
+      credentials: { api_key: apiKey },
+      base_url: `${proxy.url}${base.pathname}`,
+      defaults: sb.vendors[vendor].defaults,
+    });
+    assert.equal(conn.status, 201, conn.text);
+    const agent = await api.post('/v1/agents', { name: `proxied ${vendor} ${n}`, bindings: [{ connection_id: conn.body.id, provider_agent_id: sb.vendors[vendor].providerAgentId }] });
+    assert.equal(agent.status, 201, agent.text);
+    return { proxy, agentId: agent.body.id as string };
+  };
+  const failCallReads = (when: () => boolean) => (req: ProxiedRequest, res: ServerResponse) => {
+    if (!when() || req.method !== 'GET' || !req.path.includes('/calls')) return false;
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable","message":"try later"}');
+    return true;
+  };
+  const placeUnsettled = async (agentId: string, to: string) => {
+    const res = await api.post('/v1/calls', { to, agent_id: agentId });
+    assert.equal(res.status, 504, res.text);
+    return res.body.error.details.find((d: any) => d.call_id).call_id as string;
   };
   const lastEvent = async (callId: string) => (await api.get(`/v1/calls/${callId}/events`)).body.data.at(-1);
 
@@ -59,15 +98,18 @@ describe('reconciler', () => {
     assert.equal(last.data.previous_status, call.status);
   });
 
-  it('a create the vendor never received (reset before it acted) is looked up, found absent twice and settled as not placed', async () => {
+  it('a create the vendor never received (reset before it acted), unsettled at create time, is looked up, found absent twice and settled as not placed', async () => {
     const to = number();
+    const { proxy, agentId } = await behindProxy('hmsovereign', HMSOVEREIGN_DEFAULT_API_KEY);
+    let listsFail = true;
+    proxy.answer = failCallReads(() => listsFail);
     assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', count: 1 })).status, 200);
-    const call = await place('hmsovereign', to, 504);
-    const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the unplaced call to be settled', 20_000);
+    const callId = await placeUnsettled(agentId, to);
+    listsFail = false;
+    const done = await waitForCall(api, callId, (c) => c.status === 'failed', 'the unplaced call to be settled', 20_000);
     assert.equal(done.end_reason, 'not_placed');
     assert.equal(done.provider_call_id, null);
-    assert.equal(done.attempts.length, 1);
-    assert.equal(done.attempts[0].outcome, 'ambiguous');
+    assert.deepEqual(done.attempts.map((a: any) => a.outcome), ['ambiguous']);
     const dialed = (await sb.vendors.hmsovereign.sim.get('/__sim/calls')).body.calls.filter((c: any) => c.destination === to);
     assert.equal(dialed.length, 0, 'nothing was dialed');
   });
@@ -75,13 +117,15 @@ describe('reconciler', () => {
   it('a vendor that cannot be asked at all: the unknown outcome is settled as lost past the bound', async () => {
     const to = number();
     const sim = sb.vendors.klen.sim;
+    const { proxy, agentId } = await behindProxy('klen', KLEN_DEFAULT_API_KEY);
+    proxy.answer = failCallReads(() => true);
     await sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 });
     assert.equal((await sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
-    const call = await place('klen', to, 504);
+    const callId = await placeUnsettled(agentId, to);
     // From now on every request to the vendor fails: nothing can be learned.
     assert.equal((await sim.post('/__sim/faults', { mode: 'error', status: 503 })).status, 200);
     try {
-      const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the unknown call to be given up', 20_000);
+      const done = await waitForCall(api, callId, (c) => c.status === 'failed', 'the unknown call to be given up', 20_000);
       assert.equal(done.end_reason, 'lost');
       assert.ok(Date.now() - Date.parse(done.created_at) >= 4_000, 'not before the bound');
     } finally {

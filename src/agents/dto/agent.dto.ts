@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { RoutingDto } from '../../routing/routing.dto';
 
 export class BindingDto {
   @ApiProperty({ example: 'con_01h455vb4pex5vsknk084sn02q' })
@@ -25,6 +26,12 @@ export class CreateAgentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) voice?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: RoutingDto, description: "Routing defaults for this agent's calls; a create's own routing wins field by field" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RoutingDto)
+  routing?: RoutingDto;
 
   @ApiPropertyOptional({ type: [BindingDto], description: 'Link existing vendor agents' })
   @IsOptional()

@@ -18,20 +18,11 @@ import {
 } from 'class-validator';
 import { CALL_STATUSES } from '@switchboard/core';
 import { ListQueryDto } from '../../common/pagination';
+import { RoutingDto } from '../../routing/routing.dto';
 
 export class CustomerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
-}
-
-export class RoutingDto {
-  @ApiPropertyOptional({ enum: ['priority', 'weighted', 'least_cost', 'pinned'] })
-  @IsOptional()
-  @IsIn(['priority', 'weighted', 'least_cost', 'pinned'])
-  strategy?: 'priority' | 'weighted' | 'least_cost' | 'pinned';
-
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsString({ each: true }) connections?: string[];
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() failover?: boolean;
 }
 
 export class CreateCallDto {

@@ -81,3 +81,20 @@ export class CapabilityUnsupportedError extends GatewayError {
     super('capability_unsupported', `Provider '${provider}' does not support '${name}'.`, [{ provider, capability: name }]);
   }
 }
+
+/**
+ * Every eligible connection failed or was skipped (API.md "Routing and failover").
+ * `retryAt`: the earliest time one frees up, when a vendor or a budget said so.
+ * `nothingDialed`: every attempt was refused before a vendor could have placed the call,
+ * so a retry under the same Idempotency-Key may place it.
+ */
+export class ProvidersUnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    details: unknown[],
+    readonly retryAt: Date | null,
+    readonly nothingDialed: boolean,
+  ) {
+    super('providers_unavailable', message, details);
+  }
+}

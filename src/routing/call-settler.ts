@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ProviderAdapter, ProviderCall, ProviderError } from '@switchboard/core';
 import { DataSource } from 'typeorm';
-import { CallEntity } from '../calls/call.entity';
+import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { CallsRepository } from '../calls/calls.repository';
 import { CallLedger } from '../ledger/call-ledger';
 import { Observation } from '../ledger/observation';
@@ -43,7 +43,7 @@ export class CallSettler {
     const sameNumber = listed.filter((v) => v.to === call.to && (!v.createdAt || Date.parse(v.createdAt) >= call.createdAt.getTime() - LOOKUP_SKEW_MS));
     const byReference = sameNumber.find((v) => Object.values(v.metadata ?? {}).includes(call.id));
     if (byReference) return { found: true, call: byReference };
-    const known = await this.calls.knownProviderCallIds(this.dataSource.manager, call.connectionId, sameNumber.map((v) => v.providerCallId));
+    const known = await this.calls.knownProviderCallIds(this.dataSource.manager, call.connectionId, sameNumber.map((v) => v.providerCallId), call.id);
     const candidates = sameNumber.filter((v) => !known.has(v.providerCallId));
     if (!candidates.length) return { found: false, provable: true };
     // Closest in time to the gateway's own create.
@@ -51,9 +51,16 @@ export class CallSettler {
     return { found: true, call: [...candidates].sort((a, b) => distance(a) - distance(b))[0] };
   }
 
-  /** What the vendor said, applied as a reconcile observation. */
-  apply(callId: string, vendor: ProviderCall): Promise<CallEntity> {
-    return this.record(callId, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor });
+  /**
+   * What the vendor said, applied as a reconcile observation. An unconfirmed create found at
+   * its vendor also gets the attempt it never recorded: created, its answer lost.
+   */
+  apply(call: Pick<CallEntity, 'id' | 'connectionId' | 'provider' | 'providerCallId'>, vendor: ProviderCall): Promise<CallEntity> {
+    const attempt: CallAttempt | undefined =
+      !call.providerCallId && call.connectionId && call.provider
+        ? { connection_id: call.connectionId, provider: call.provider, outcome: 'created', error_code: 'answer_lost', at: new Date().toISOString() }
+        : undefined;
+    return this.record(call.id, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor, ...(attempt ? { attempt } : {}) });
   }
 
   /** Ends a call the gateway can learn nothing more about, with an explicit reason and its event. */

@@ -1,0 +1,304 @@
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
+import { startTestGateway, TestGateway } from '../support/test-gateway';
+import { client } from '../support/http';
+import { configureSimulators, Sandbox, sandboxOf, VENDORS } from '../support/calls';
+import { startVendorProxy, VendorProxy } from '../support/vendor-proxy';
+
+/**
+ * Routing and failover through the simulators' faults (API.md "Routing and failover"):
+ * A is the sandbox Kalem connection, B the sandbox Klen one, tried in that order.
+ */
+describe('routing and failover', () => {
+  let gw: TestGateway;
+  let api: ReturnType<typeof client>;
+  let sb: Sandbox;
+  let A: string;
+  let B: string;
+  let counter = 0;
+  const proxies: VendorProxy[] = [];
+  const number = () => `+1555020${String(1000 + counter++).slice(-4)}`;
+  const both = () => ({ routing: { connections: [A, B] } });
+
+  /** Every dial any simulator received to this number. */
+  const dialsTo = async (to: string): Promise<{ vendor: string }[]> => {
+    const found: { vendor: string }[] = [];
+    for (const vendor of VENDORS) {
+      const res = await sb.vendors[vendor].sim.get('/__sim/calls');
+      for (const call of res.body.calls) if (JSON.stringify(call).includes(to)) found.push({ vendor });
+    }
+    return found;
+  };
+  const fault = async (vendor: 'kalem' | 'klen', config: Record<string, unknown>) => {
+    const res = await sb.vendors[vendor].sim.post('/__sim/faults', config);
+    assert.equal(res.status, 200, res.text);
+  };
+
+  before(async () => {
+    gw = await startTestGateway({ ROUTING_ABSENT_CONFIRM_MS: '50' });
+    api = client(gw.url, gw.adminKey);
+    sb = await sandboxOf(api);
+    await configureSimulators(sb);
+    A = sb.vendors.kalem.connectionId;
+    B = sb.vendors.klen.connectionId;
+    assert.equal((await api.patch(`/v1/providers/${A}`, { priority: 1 })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { priority: 2 })).status, 200);
+  });
+  afterEach(async () => {
+    await fault('kalem', { mode: 'none' });
+    await fault('klen', { mode: 'none' });
+  });
+  after(async () => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await gw.close();
+  });
+
+  it('A answering 500 → placed at B; attempts show both and call.attempt_failed is in the timeline', async () => {
+    await fault('kalem', { mode: 'error', status: 500 });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, ...both() });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.connection_id, B);
+    assert.equal(res.body.provider, 'klen');
+    assert.deepEqual(
+      res.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [
+        [A, 'failed'],
+        [B, 'created'],
+      ],
+    );
+    const timeline = await api.get(`/v1/calls/${res.body.id}/events`);
+    const types = timeline.body.data.map((e: any) => e.type);
+    assert.deepEqual(types.slice(0, 2), ['call.created', 'call.attempt_failed']);
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'klen' }]);
+  });
+
+  it('A answering 422 → no failover: the vendor refused the call itself and says why', async () => {
+    await fault('kalem', { mode: 'error', status: 422 });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, ...both() });
+    assert.ok([422, 502].includes(res.status), res.text);
+    const stored = res.body.error.details.find((d: any) => d.call_id);
+    assert.ok(stored, 'the refused call is named');
+    const call = await api.get(`/v1/calls/${stored.call_id}`);
+    assert.equal(call.body.status, 'failed');
+    assert.equal(call.body.end_reason, 'provider_rejected');
+    assert.deepEqual(call.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[A, 'failed']]);
+    assert.deepEqual(await dialsTo(to), [], 'B was never asked');
+  });
+
+  it('A resetting the connection before placing anything → looked up there, provably absent, placed at B: one dial in all', async () => {
+    await fault('kalem', { mode: 'reset', count: 1 });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, ...both() });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(
+      res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]),
+      [
+        [A, 'failed', 'not_placed_after_timeout'],
+        [B, 'created', null],
+      ],
+    );
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'klen' }]);
+  });
+
+  it('A resetting after it placed the call → found at A, never dialed at B', async () => {
+    await fault('kalem', { mode: 'reset', after_create: true, count: 1 });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, ...both() });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.connection_id, A);
+    assert.ok(res.body.provider_call_id);
+    assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
+  });
+
+  it('an outcome A cannot tell (its call list failing too) → 504 with the call and an ambiguous attempt; nothing dialed elsewhere; the retry replays', async () => {
+    const proxy = await startVendorProxy(new URL(sb.vendors.kalem.baseUrl).origin);
+    proxies.push(proxy);
+    proxy.answer = (req, res) => {
+      if (req.method !== 'GET' || !req.path.includes('/calls')) return false;
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"Service Unavailable"}');
+      return true;
+    };
+    const conn = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'kalem behind a proxy',
+      credentials: { api_key: KALEM_DEFAULT_API_KEY },
+      base_url: `${proxy.url}/api/v1`,
+      defaults: sb.vendors.kalem.defaults,
+      priority: 1,
+    });
+    assert.equal(conn.status, 201, conn.text);
+    const agent = await api.post('/v1/agents', {
+      name: 'ambiguous',
+      bindings: [
+        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
+        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
+      ],
+    });
+    assert.equal(agent.status, 201, agent.text);
+    const to = number();
+    // No webhook may tell the gateway either: only the vendor's call list could, and it fails.
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 300, talk_ms: 1000 })).status, 200);
+    await fault('kalem', { mode: 'reset', after_create: true, count: 1 });
+    const body = { to, agent_id: agent.body.id };
+    const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
+    assert.equal(res.status, 504, res.text);
+    assert.equal(res.body.error.code, 'provider_timeout');
+    const stored = res.body.error.details.find((d: any) => d.call);
+    assert.equal(stored.call.status, 'queued');
+    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[conn.body.id, 'ambiguous']]);
+    const again = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
+    assert.equal(again.status, 504);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }], 'only the vendor that may have it was dialed');
+  });
+
+  it('every connection failing → 503 providers_unavailable listing each attempt; nothing was placed, so the key is free for the retry', async () => {
+    await fault('kalem', { mode: 'error', status: 500 });
+    await fault('klen', { mode: 'error', status: 503 });
+    const to = number();
+    const body = { to, agent_id: sb.agentId, ...both() };
+    const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'all-down' } });
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error.code, 'providers_unavailable');
+    const attempts = res.body.error.details.filter((d: any) => d.outcome);
+    assert.deepEqual(
+      attempts.map((a: any) => [a.connection_id, a.outcome, a.provider_status]),
+      [
+        [A, 'failed', 500],
+        [B, 'failed', 503],
+      ],
+    );
+    const failed = res.body.error.details.find((d: any) => d.call).call;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.end_reason, 'providers_unavailable');
+
+    await fault('kalem', { mode: 'none' });
+    await fault('klen', { mode: 'none' });
+    const retry = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'all-down' } });
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
+  });
+
+  it('failover: false → one attempt only', async () => {
+    await fault('kalem', { mode: 'error', status: 500 });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, routing: { connections: [A, B], failover: false } });
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error.details.filter((d: any) => d.outcome).length, 1);
+    assert.deepEqual(await dialsTo(to), []);
+  });
+
+  it('a connection whose vendor refuses connections → placed at the next', async () => {
+    const port = await closedPort();
+    const conn = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'kalem down',
+      credentials: { api_key: KALEM_DEFAULT_API_KEY },
+      base_url: `http://127.0.0.1:${port}/api/v1`,
+      defaults: sb.vendors.kalem.defaults,
+      priority: 0,
+    });
+    assert.equal(conn.status, 201, conn.text);
+    const agent = await api.post('/v1/agents', {
+      name: 'refused first',
+      bindings: [
+        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
+        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
+      ],
+    });
+    const to = number();
+    const res = await api.post('/v1/calls', { to, agent_id: agent.body.id });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(
+      res.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [
+        [conn.body.id, 'failed'],
+        [B, 'created'],
+      ],
+    );
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'klen' }]);
+  });
+
+  it('50 concurrent requests with one Idempotency-Key → exactly one dial', async () => {
+    const to = number();
+    const body = { to, agent_id: sb.agentId, ...both() };
+    const results = await Promise.all(Array.from({ length: 50 }, () => api.post('/v1/calls', body, { headers: { 'idempotency-key': 'fifty' } })));
+    const statuses = results.map((r) => r.status);
+    assert.ok(statuses.every((s) => s === 201 || s === 409), statuses.join(','));
+    assert.ok(statuses.includes(201));
+    const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.body.id));
+    assert.equal(ids.size, 1, 'every 201 is the same call');
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
+  });
+
+  it('a batch of 100 numbers with A failing about half of its creates → every number dialed exactly once', async () => {
+    await fault('kalem', { mode: 'error', status: 500, probability: 0.5 });
+    const numbers = Array.from({ length: 100 }, () => number());
+    const res = await api.post('/v1/calls', { to: numbers, agent_id: sb.agentId, ...both() });
+    assert.equal(res.status, 201, res.text);
+    const errors = res.body.data.filter((c: any) => c.object === 'error');
+    assert.deepEqual(errors, []);
+    const byVendor: Record<string, number> = {};
+    for (const to of numbers) {
+      const dials = await dialsTo(to);
+      assert.equal(dials.length, 1, `${to} dialed ${dials.length} times`);
+      byVendor[dials[0].vendor] = (byVendor[dials[0].vendor] ?? 0) + 1;
+    }
+    assert.ok((byVendor.kalem ?? 0) > 10 && (byVendor.klen ?? 0) > 10, JSON.stringify(byVendor));
+    const failedOver = res.body.data.filter((c: any) => c.attempts.length === 2);
+    assert.equal(failedOver.length, byVendor.klen, 'every call placed at B went through a failed attempt at A first');
+  });
+
+  it('least_cost picks the cheapest connection; pinned uses exactly the one given', async () => {
+    assert.equal((await api.patch(`/v1/providers/${A}`, { cost_per_minute: 0.2 })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { cost_per_minute: 0.05 })).status, 200);
+    const cheap = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, routing: { strategy: 'least_cost', connections: [A, B] } });
+    assert.equal(cheap.status, 201, cheap.text);
+    assert.equal(cheap.body.connection_id, B);
+
+    const pinned = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, provider: A, routing: { strategy: 'pinned' } });
+    assert.equal(pinned.body.connection_id, A);
+    const ambiguousPin = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, routing: { strategy: 'pinned', connections: [A, B] } });
+    assert.equal(ambiguousPin.status, 422);
+    assert.equal(ambiguousPin.body.error.details[0].field, 'routing.strategy');
+  });
+
+  it("weighted follows the weights, and an agent's routing defaults apply when the request has none", async () => {
+    assert.equal((await api.patch(`/v1/providers/${A}`, { weight: 0 })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { weight: 5 })).status, 200);
+    const agent = await api.post('/v1/agents', {
+      name: 'weighted by default',
+      routing: { strategy: 'weighted', connections: [A, B] },
+      bindings: [
+        { connection_id: A, provider_agent_id: sb.vendors.kalem.providerAgentId },
+        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
+      ],
+    });
+    assert.equal(agent.status, 201, agent.text);
+    assert.equal(agent.body.routing.strategy, 'weighted');
+    for (let i = 0; i < 5; i++) {
+      const res = await api.post('/v1/calls', { to: number(), agent_id: agent.body.id });
+      assert.equal(res.body.connection_id, B, 'weight 0 is only a last resort');
+    }
+    // The request's own strategy wins over the agent's default.
+    const byPriority = await api.post('/v1/calls', { to: number(), agent_id: agent.body.id, routing: { strategy: 'priority' } });
+    assert.equal(byPriority.body.connection_id, A);
+    assert.equal((await api.patch(`/v1/providers/${A}`, { weight: 1 })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { weight: 1 })).status, 200);
+  });
+});
+
+/** A loopback port with nothing listening: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
