@@ -130,7 +130,10 @@ export class ProvidersService {
     if (dto.cost_per_minute !== undefined) connection.costPerMinute = dto.cost_per_minute;
     if (dto.rate_limits !== undefined) connection.rateLimits = dto.rate_limits;
     if (dto.enabled !== undefined) connection.enabled = dto.enabled;
-    return this.respond(await this.connections.save(connection));
+    const saved = await this.connections.save(connection);
+    // A new key, URL or defaults deserves a fresh judgement (other instances reset when they rebuild the adapter).
+    if (dto.credentials !== undefined || dto.base_url !== undefined || dto.defaults !== undefined) this.breakers.reset(id);
+    return this.respond(saved);
   }
 
   async remove(id: string): Promise<void> {

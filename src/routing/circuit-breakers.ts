@@ -66,7 +66,7 @@ export class CircuitBreakers {
     return !!circuit && this.refuses(circuit);
   }
 
-  /** When an open circuit lets its probe through; null unless open. */
+  /** When an open circuit lets its probe through (in the past once due); null when closed or while the probe runs. */
   nextProbeAt(connectionId: string): Date | null {
     const circuit = this.circuits.get(connectionId);
     if (!circuit || circuit.policy.state !== CircuitState.Open || circuit.openedAt === null) return null;
