@@ -5,7 +5,7 @@ import type { OutcomeView } from '../routing/outcome-rules';
 export interface HealthView {
   /** From the connection's circuit breaker (src/routing/circuit-breakers.ts). */
   circuit: CircuitStateName;
-  /** When an open circuit lets (or, once due, let) its probe request through; null when closed or while the probe runs. */
+  /** When an open circuit lets its probe request through (a past time once due); null when closed or while the probe runs. */
   circuit_next_probe_at: string | null;
   /** How its recent dials ended, from the call ledger (src/routing/outcome-health.ts). */
   outcomes: OutcomeView;
