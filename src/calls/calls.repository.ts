@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TERMINAL_STATUSES } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { OutcomeStats } from '../routing/outcome-rules';
 import { CallEntity } from './call.entity';
 import { listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
@@ -71,6 +72,35 @@ export class CallsRepository {
     return this.dataSource.manager.count(CallEntity, {
       where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
     });
+  }
+
+  /**
+   * How the connections' recent dials ended: outbound calls created since `since` that the
+   * vendor accepted (it gave an id) and that have finished. Canceled calls are left out (the
+   * client ended them); no_answer and busy count as finished but not failed (the callee's
+   * doing). Setup latency is created → answered, over answered calls: every vendor reports
+   * an answer time, while a separate dial-start time exists only at some.
+   */
+  async outcomeStats(connectionIds: string[], since: Date): Promise<Map<string, OutcomeStats>> {
+    const rows: { connection_id: string; finished: number; answered: number; failed: number; setup_ms_p50: number | null }[] = await this.dataSource.query(
+      `SELECT connection_id,
+              count(*)::int AS finished,
+              count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM answered_at - created_at) * 1000))
+                FILTER (WHERE answered_at IS NOT NULL) AS setup_ms_p50
+       FROM calls
+       WHERE connection_id = ANY($1) AND direction = 'outbound' AND provider_call_id IS NOT NULL
+         AND status IN ('completed', 'failed', 'no_answer', 'busy') AND created_at >= $2
+       GROUP BY connection_id`,
+      [connectionIds, since],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.connection_id,
+        { finished: r.finished, answered: r.answered, failed: r.failed, setupLatencyMsP50: r.setup_ms_p50 === null ? null : Number(r.setup_ms_p50) },
+      ]),
+    );
   }
 
   /**

@@ -146,6 +146,62 @@ export class ConfigVariables {
   @Min(0)
   ROUTING_ABSENT_CONFIRM_MS = 1_000;
 
+  @Variable({ description: 'Failures in a row (no response, 5xx, 408) that open a connection\'s circuit' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_CONSECUTIVE_FAILURES = 5;
+
+  @Variable({ description: 'Share of failed requests, in percent, over CIRCUIT_SAMPLING_WINDOW_MS at or above which a connection\'s circuit opens' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CIRCUIT_FAILURE_RATE_PERCENT = 50;
+
+  @Variable({ description: 'Length of the circuit breaker\'s failure-rate window, in milliseconds' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CIRCUIT_SAMPLING_WINDOW_MS = 30_000;
+
+  @Variable({ description: 'Requests a connection must have made within the failure-rate window before its rate can open the circuit' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_SAMPLING_MIN_REQUESTS = 10;
+
+  @Variable({ description: 'Milliseconds an open circuit waits before letting one probe request through' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_HALF_OPEN_AFTER_MS = 30_000;
+
+  @Variable({ description: 'Seconds of recent calls over which a connection\'s answer and dial-failure rates are judged' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTCOME_WINDOW_SECONDS = 900;
+
+  @Variable({ description: 'Dial-failure rate, in percent, at or above which a connection is demoted (routed to after healthy ones)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTCOME_DEMOTE_DIAL_FAILURE_PERCENT = 50;
+
+  @Variable({ description: 'Finished calls in the window a connection needs before its dial-failure rate can demote it' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTCOME_DEMOTE_MIN_CALLS = 10;
+
+  @Variable({ description: 'Milliseconds a connection\'s call-outcome figures are reused before the ledger is asked again' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OUTCOME_CACHE_MS = 5_000;
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

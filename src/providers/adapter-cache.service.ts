@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ProviderAdapter, ProviderName } from '@switchboard/core';
 import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { CircuitBreakers } from '../routing/circuit-breakers';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 
@@ -18,18 +19,25 @@ export class AdapterCache {
   constructor(
     private readonly http: HttpService,
     private readonly cipher: CredentialCipher,
+    private readonly breakers: CircuitBreakers,
   ) {}
 
   adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
     const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}`;
     const cached = this.adapters.get(connection.id);
     if (cached && cached.version === version) return cached.adapter;
+    // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
+    if (cached) this.breakers.reset(connection.id);
     const registration = PROVIDERS[connection.provider as ProviderName];
     const adapter = registration.create({
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      http: this.breakers.guard(
+        connection.id,
+        connection.provider,
+        this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      ),
       now: () => new Date(),
     });
     this.adapters.set(connection.id, { version, adapter });
@@ -45,5 +53,6 @@ export class AdapterCache {
   forget(connectionId: string): void {
     this.adapters.delete(connectionId);
     this.health.delete(connectionId);
+    this.breakers.reset(connectionId);
   }
 }

@@ -1,7 +1,14 @@
 import { HttpRequest, HttpResponse, HttpTransport, TransportError } from '@switchboard/core';
+import type { CircuitStateName } from '../routing/circuit-breakers';
+import type { OutcomeView } from '../routing/outcome-rules';
 
 export interface HealthView {
-  circuit: 'closed' | 'open' | 'half_open';
+  /** From the connection's circuit breaker (src/routing/circuit-breakers.ts). */
+  circuit: CircuitStateName;
+  /** When an open circuit lets its probe request through (a past time once due); null when closed or while the probe runs. */
+  circuit_next_probe_at: string | null;
+  /** How its recent dials ended, from the call ledger (src/routing/outcome-health.ts). */
+  outcomes: OutcomeView;
   rate_budget: { remaining: number | null; reset_at: string | null };
   last_error: { message: string; status: number | null; at: string } | null;
   latency_ms_p50: number | null;
@@ -9,8 +16,8 @@ export interface HealthView {
 
 /**
  * What the gateway has seen of one connection: latency, the vendor's own rate-limit
- * headers, the last failure. Per instance, in memory. Circuit breaking arrives with the
- * routing work; until then the circuit always reads `closed`.
+ * headers, the last failure. Per instance, in memory. The circuit and call outcomes are
+ * judged elsewhere and joined to this view by the providers service.
  */
 export class ConnectionHealth {
   private readonly latencies: number[] = [];
@@ -35,10 +42,9 @@ export class ConnectionHealth {
     };
   }
 
-  view(): HealthView {
+  view(): Omit<HealthView, 'circuit' | 'circuit_next_probe_at' | 'outcomes'> {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
-      circuit: 'closed',
       rate_budget: { remaining: this.remaining, reset_at: this.resetAt },
       last_error: this.lastError,
       latency_ms_p50: sorted.length ? Math.round(sorted[Math.floor((sorted.length - 1) / 2)]) : null,

@@ -12,6 +12,9 @@ import { PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ListQueryDto, Page } from '../common/pagination';
 import { CallsRepository } from '../calls/calls.repository';
+import { CircuitBreakers } from '../routing/circuit-breakers';
+import { OutcomeHealth } from '../routing/outcome-health';
+import { OutcomeView } from '../routing/outcome-rules';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
@@ -47,6 +50,8 @@ export class ProvidersService {
     private readonly calls: CallsRepository,
     private readonly cipher: CredentialCipher,
     private readonly adapters: AdapterCache,
+    private readonly breakers: CircuitBreakers,
+    private readonly outcomes: OutcomeHealth,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
@@ -65,7 +70,7 @@ export class ProvidersService {
       enabled: dto.enabled ?? true,
       origin,
     });
-    return this.toResponse(await this.connections.save(entity));
+    return this.respond(await this.connections.save(entity));
   }
 
   /**
@@ -103,11 +108,12 @@ export class ProvidersService {
 
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
     const page = await this.connections.page(query);
-    return { data: page.rows.map((c) => this.toResponse(c)), has_more: page.has_more, next_cursor: page.next_cursor };
+    const outcomes = await this.outcomes.views(page.rows.map((c) => c.id));
+    return { data: page.rows.map((c) => this.toResponse(c, outcomes.get(c.id)!)), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
   async get(id: string): Promise<ConnectionResponse> {
-    return this.toResponse(await this.find(id));
+    return this.respond(await this.find(id));
   }
 
   async update(id: string, dto: UpdateProviderDto): Promise<ConnectionResponse> {
@@ -124,7 +130,10 @@ export class ProvidersService {
     if (dto.cost_per_minute !== undefined) connection.costPerMinute = dto.cost_per_minute;
     if (dto.rate_limits !== undefined) connection.rateLimits = dto.rate_limits;
     if (dto.enabled !== undefined) connection.enabled = dto.enabled;
-    return this.toResponse(await this.connections.save(connection));
+    const saved = await this.connections.save(connection);
+    // A new key, URL or defaults deserves a fresh judgement (other instances reset when they rebuild the adapter).
+    if (dto.credentials !== undefined || dto.base_url !== undefined || dto.defaults !== undefined) this.breakers.reset(id);
+    return this.respond(saved);
   }
 
   async remove(id: string): Promise<void> {
@@ -133,6 +142,7 @@ export class ProvidersService {
     if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s); delete it once they have ended.`);
     await this.connections.delete(connection.id);
     this.adapters.forget(id);
+    this.outcomes.forget(id);
   }
 
   async vendorAgents(id: string) {
@@ -166,7 +176,11 @@ export class ProvidersService {
     if (!adapter.capabilities[capability]) throw new CapabilityUnsupportedError(connection.provider, capability);
   }
 
-  toResponse(c: ProviderConnectionEntity): ConnectionResponse {
+  private async respond(c: ProviderConnectionEntity): Promise<ConnectionResponse> {
+    return this.toResponse(c, await this.outcomes.view(c.id));
+  }
+
+  toResponse(c: ProviderConnectionEntity, outcomes: OutcomeView): ConnectionResponse {
     const registration = PROVIDERS[c.provider as ProviderName];
     return {
       id: c.id,
@@ -182,7 +196,12 @@ export class ProvidersService {
       enabled: c.enabled,
       origin: c.origin,
       capabilities: toCapabilitiesResponse(registration.capabilities),
-      health: this.adapters.healthOf(c.id).view(),
+      health: {
+        ...this.adapters.healthOf(c.id).view(),
+        circuit: this.breakers.state(c.id),
+        circuit_next_probe_at: this.breakers.nextProbeAt(c.id)?.toISOString() ?? null,
+        outcomes,
+      },
       sync: c.syncState ?? null,
       created_at: c.createdAt.toISOString(),
       updated_at: c.updatedAt.toISOString(),

@@ -3,12 +3,15 @@ import { ConfigVariables } from '../config/config.variables';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { CallSettler } from './call-settler';
+import { CircuitBreakers } from './circuit-breakers';
 import { CONNECTION_SIGNALS, ConnectionSignals } from './connection-signals';
 import { DISPATCH_SETTINGS, Dispatcher, DispatchSettings } from './dispatcher';
+import { OutcomeHealth } from './outcome-health';
 
 /**
  * Placing calls across connections: the dispatcher (failover, ambiguous creates) and the
- * settler it shares with the reconciler.
+ * settler it shares with the reconciler. Connection health (circuits, call outcomes) comes
+ * from the connection-judgement module, through ProvidersModule.
  */
 @Module({
   imports: [LedgerModule, ProvidersModule],
@@ -20,7 +23,14 @@ import { DISPATCH_SETTINGS, Dispatcher, DispatchSettings } from './dispatcher';
       inject: [ConfigVariables],
       useFactory: (config: ConfigVariables): DispatchSettings => ({ absentConfirmMs: config.ROUTING_ABSENT_CONFIRM_MS }),
     },
-    { provide: CONNECTION_SIGNALS, useValue: { circuitOpen: () => false, demoted: async () => new Set<string>() } satisfies ConnectionSignals },
+    {
+      provide: CONNECTION_SIGNALS,
+      inject: [CircuitBreakers, OutcomeHealth],
+      useFactory: (breakers: CircuitBreakers, outcomes: OutcomeHealth): ConnectionSignals => ({
+        circuitOpen: (id) => breakers.isOpen(id),
+        demoted: async (ids) => new Set([...(await outcomes.views(ids))].filter(([, view]) => view.demoted).map(([id]) => id)),
+      }),
+    },
   ],
   exports: [Dispatcher, CallSettler, CONNECTION_SIGNALS],
 })

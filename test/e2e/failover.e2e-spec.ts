@@ -2,10 +2,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
+import { pollUntil } from '@switchboard/simulators/testing';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { configureSimulators, Sandbox, sandboxOf, VENDORS } from '../support/calls';
-import { startVendorProxy, VendorProxy } from '../support/vendor-proxy';
+import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
 
 /**
  * Routing and failover through the simulators' faults (API.md "Routing and failover"):
@@ -18,7 +19,7 @@ describe('routing and failover', () => {
   let A: string;
   let B: string;
   let counter = 0;
-  const proxies: VendorProxy[] = [];
+  const proxies: CountingProxy[] = [];
   const number = () => `+1555020${String(1000 + counter++).slice(-4)}`;
   const both = () => ({ routing: { connections: [A, B] } });
 
@@ -37,7 +38,8 @@ describe('routing and failover', () => {
   };
 
   before(async () => {
-    gw = await startTestGateway({ ROUTING_ABSENT_CONFIRM_MS: '50' });
+    // Circuits stay shut here, so one test's failures do not steer the next; they have their own suite below.
+    gw = await startTestGateway({ ROUTING_ABSENT_CONFIRM_MS: '50', CIRCUIT_CONSECUTIVE_FAILURES: '100000', CIRCUIT_SAMPLING_MIN_REQUESTS: '100000' });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
@@ -116,7 +118,7 @@ describe('routing and failover', () => {
   });
 
   it('an outcome A cannot tell (its call list failing too) → 504 with the call and an ambiguous attempt; nothing dialed elsewhere; the retry replays', async () => {
-    const proxy = await startVendorProxy(new URL(sb.vendors.kalem.baseUrl).origin);
+    const proxy = await startCountingProxy(new URL(sb.vendors.kalem.baseUrl).origin);
     proxies.push(proxy);
     proxy.answer = (req, res) => {
       if (req.method !== 'GET' || !req.path.includes('/calls')) return false;
@@ -127,7 +129,7 @@ describe('routing and failover', () => {
       provider: 'kalem',
       name: 'kalem behind a proxy',
       credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `${proxy.url}/api/v1`,
+      base_url: `${proxy.origin}/api/v1`,
       defaults: sb.vendors.kalem.defaults,
       priority: 1,
     });
@@ -291,6 +293,77 @@ describe('routing and failover', () => {
     assert.equal(byPriority.body.connection_id, A);
     assert.equal((await api.patch(`/v1/providers/${A}`, { weight: 1 })).status, 200);
     assert.equal((await api.patch(`/v1/providers/${B}`, { weight: 1 })).status, 200);
+  });
+});
+
+describe('routing around an open circuit', () => {
+  const FAILURES_TO_OPEN = 3;
+  let gw: TestGateway;
+  let api: ReturnType<typeof client>;
+  let sb: Sandbox;
+  let proxy: CountingProxy;
+  let A: string;
+  let agentId: string;
+  let n = 0;
+  const number = () => `+1555021${String(1000 + n++).slice(-4)}`;
+
+  before(async () => {
+    gw = await startTestGateway({ CIRCUIT_CONSECUTIVE_FAILURES: String(FAILURES_TO_OPEN), CIRCUIT_HALF_OPEN_AFTER_MS: '1500' });
+    api = client(gw.url, gw.adminKey);
+    sb = await sandboxOf(api);
+    await configureSimulators(sb);
+    proxy = await startCountingProxy(new URL(sb.vendors.kalem.baseUrl).origin);
+    const conn = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'kalem, counted',
+      credentials: { api_key: KALEM_DEFAULT_API_KEY },
+      base_url: `${proxy.origin}/api/v1`,
+      defaults: sb.vendors.kalem.defaults,
+      priority: 1,
+    });
+    assert.equal(conn.status, 201, conn.text);
+    A = conn.body.id;
+    const agent = await api.post('/v1/agents', {
+      name: 'circuit',
+      bindings: [
+        { connection_id: A, provider_agent_id: sb.vendors.kalem.providerAgentId },
+        { connection_id: sb.vendors.klen.connectionId, provider_agent_id: sb.vendors.klen.providerAgentId },
+      ],
+    });
+    agentId = agent.body.id;
+  });
+  after(async () => {
+    await proxy.close();
+    await gw.close();
+  });
+
+  it('A failing N times opens its circuit; while open A is skipped unasked; the half-open probe closes it and A is used again', async () => {
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'error', status: 500 })).status, 200);
+    for (let i = 0; i < FAILURES_TO_OPEN; i++) {
+      const res = await api.post('/v1/calls', { to: number(), agent_id: agentId });
+      assert.equal(res.status, 201, res.text);
+      assert.deepEqual(res.body.attempts.map((a: any) => a.outcome), ['failed', 'created']);
+    }
+    const open = await api.get(`/v1/providers/${A}`);
+    assert.equal(open.body.health.circuit, 'open');
+    const sent = proxy.count;
+    const skipped = await api.post('/v1/calls', { to: number(), agent_id: agentId });
+    assert.equal(skipped.status, 201, skipped.text);
+    assert.deepEqual(
+      skipped.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]),
+      [
+        [A, 'skipped', 'circuit_open'],
+        [sb.vendors.klen.connectionId, 'created', null],
+      ],
+    );
+    assert.equal(proxy.count, sent, 'A was not called while its circuit was open');
+
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'none' })).status, 200);
+    await pollUntil(async () => (await api.get(`/v1/providers/${A}`)).body.health.circuit, (c) => c === 'half_open', { timeoutMs: 10_000, intervalMs: 100, what: 'the probe to be due' });
+    const probe = await api.post('/v1/calls', { to: number(), agent_id: agentId });
+    assert.equal(probe.status, 201, probe.text);
+    assert.equal(probe.body.connection_id, A, 'the probe call went to A and succeeded');
+    assert.equal((await api.get(`/v1/providers/${A}`)).body.health.circuit, 'closed');
   });
 });
 

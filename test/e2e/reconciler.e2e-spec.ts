@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
 import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
 import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
-import { ProxiedRequest, startVendorProxy, VendorProxy } from '../support/vendor-proxy';
+import { CountingProxy, ProxiedRequest, startCountingProxy } from '../support/counting-proxy';
 import { client } from '../support/http';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 
@@ -26,7 +26,7 @@ describe('reconciler', () => {
     sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 200, talk_ms: 1_000 });
   });
-  const proxies: VendorProxy[] = [];
+  const proxies: CountingProxy[] = [];
   after(async () => {
     await Promise.all(proxies.map((p) => p.close()));
     await gw.close();
@@ -44,13 +44,13 @@ describe('reconciler', () => {
    */
   const behindProxy = async (vendor: 'hmsovereign' | 'klen', apiKey: string) => {
     const base = new URL(sb.vendors[vendor].baseUrl);
-    const proxy = await startVendorProxy(base.origin);
+    const proxy = await startCountingProxy(base.origin);
     proxies.push(proxy);
     const conn = await api.post('/v1/providers', {
       provider: vendor,
       name: `${vendor} behind a proxy ${n}`,
       credentials: { api_key: apiKey },
-      base_url: `${proxy.url}${base.pathname}`,
+      base_url: `${proxy.origin}${base.pathname}`,
       defaults: sb.vendors[vendor].defaults,
     });
     assert.equal(conn.status, 201, conn.text);
