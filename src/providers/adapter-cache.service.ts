@@ -5,6 +5,7 @@ import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
+import { timedTransport } from './vendor-timing';
 
 /**
  * One immutable adapter per connection, cached under id + credentials version (a changed
@@ -29,7 +30,7 @@ export class AdapterCache {
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      http: this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
       now: () => new Date(),
     });
     this.adapters.set(connection.id, { version, adapter });
