@@ -5,10 +5,10 @@ export type PhaseObserver = (request: FastifyRequest, phases: ServerTimingPhases
 
 /**
  * Opens a timing per request and puts `Server-Timing` on every response that reached a
- * vendor, error responses included. The timing is kept beside the request as well as in
- * async context: Fastify reads a body from socket events, which run outside the context
- * the request started in, so it is entered again once the body is parsed, and the response
- * side never depends on it.
+ * vendor, error responses included. The async context opened here reaches the handler
+ * even when the body arrives in several socket events (Fastify runs its body parsers in
+ * the request's own async resource); the response side looks the timing up by request,
+ * so an answer sent from outside that context still gets its header.
  */
 export function installServerTiming(fastify: FastifyInstance, observe: PhaseObserver): void {
   const timings = new WeakMap<FastifyRequest, RequestTiming>();
@@ -16,11 +16,6 @@ export function installServerTiming(fastify: FastifyInstance, observe: PhaseObse
     const timing = new RequestTiming(performance.now());
     timings.set(request, timing);
     requestTimings.run(timing, done);
-  });
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const timing = timings.get(request);
-    if (timing) requestTimings.run(timing, done);
-    else done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const phases = timings.get(request)?.finish();
