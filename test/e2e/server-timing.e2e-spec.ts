@@ -89,6 +89,18 @@ describe('Server-Timing', () => {
     assert.ok(serverTiming(refreshed).vendor > 0);
   });
 
+  it('leaves it off an idempotent replay, which reached no vendor this time', async () => {
+    const body = { to: '+1 (555) 010-2030', agent_id: sb.agentId, provider: 'hmsovereign' };
+    const headers = { 'idempotency-key': `timing-replay-${Date.now()}` };
+    const first = await api.post('/v1/calls', body, { headers });
+    assert.equal(first.status, 201, first.text);
+    serverTiming(first);
+    const replay = await api.post('/v1/calls', body, { headers });
+    assert.equal(replay.status, 201);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.headers.get('server-timing'), null);
+  });
+
   it('is on the 502 answering a vendor 500: that vendor was reached', async () => {
     await fault('kaicalls', { mode: 'error', status: 500, count: 1 });
     const res = await createCall('kaicalls');
