@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BusyTime } from './busy-time';
-import { formatServerTiming, RequestTiming, requestTimings, serverTimingPhases, timed } from './request-timing';
+import { formatServerTiming, outsideRequest, RequestTiming, requestTimings, serverTimingPhases, timed } from './request-timing';
 
 /** A clock the test moves by hand, and work that ends when the test says so. */
 function manualClock(start = 1000) {
@@ -142,5 +142,26 @@ describe(timed.name, () => {
     assert.equal(await timed('db', async () => 'outside'), 'outside');
     assert.equal(first.finish()?.vendorMs, 300);
     assert.equal(second.finish()?.vendorMs, 20);
+  });
+});
+
+describe(outsideRequest.name, () => {
+  it('keeps work a request starts in the background out of that request, to its last await', async () => {
+    const clock = manualClock();
+    const request = new RequestTiming(clock.now(), clock.now);
+    request.markVendorReached();
+    const release = deferred();
+    let background!: Promise<void>;
+    await requestTimings.run(request, async () => {
+      background = outsideRequest(async () => {
+        await timed('vendor', async () => void clock.advance(100));
+        await release.promise;
+        await timed('db', async () => void clock.advance(50));
+      });
+      await timed('db', async () => void clock.advance(3));
+    });
+    release.resolve();
+    await background;
+    assert.deepEqual(request.finish(), { gatewayMs: 150, dbMs: 3, vendorMs: 0 });
   });
 });

@@ -88,3 +88,11 @@ export function timed<T>(resource: TimedResource, work: () => Promise<T>): Promi
   const timing = requestTimings.getStore();
   return timing ? timing.measure(resource, work) : work();
 }
+
+/**
+ * Runs `work` detached from the current request: background work a request starts (an
+ * import it answers 202 for) is not the request's time, however long it runs.
+ */
+export function outsideRequest<T>(work: () => T): T {
+  return requestTimings.exit(work);
+}
