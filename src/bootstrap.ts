@@ -7,6 +7,7 @@ import { ErrorEnvelopeFilter } from './common/error.filter';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
+import { installServerTiming } from './common/timing/server-timing.hooks';
 import { parseQuery } from './common/query-string';
 import { createValidationPipe } from './common/validation';
 import { ConfigVariables } from './config/config.variables';
@@ -14,6 +15,7 @@ import { GatewayMode } from './config/gateway-mode';
 import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
 import { EmbeddedPostgres } from './database/embedded-postgres';
+import { timeDatabaseQueries } from './database/query-timing';
 import { HttpMetrics } from './metrics/http-metrics';
 import { ConnectionsRepository } from './providers/connections.repository';
 import { ProvidersService } from './providers/providers.service';
@@ -55,6 +57,7 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
 }
 
 async function createApp(config: ConfigVariables, database: DatabaseTarget): Promise<NestFastifyApplication> {
+  timeDatabaseQueries();
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { querystringParser: parseQuery },
@@ -88,6 +91,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions?.url, reply.statusCode, reply.elapsedTime / 1000);
   });
+  installServerTiming(fastify, (request, phases) => metrics.observePhases(request.method, request.routeOptions?.url, phases));
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter());

@@ -7,6 +7,8 @@ One normalized API for AI voice calls in front of several voice-AI vendors.
 - Auth: \`Authorization: Bearer sk_live_…\` (or \`sk_test_…\` in sandbox mode).
 - Errors: \`{ "error": { "code", "message", "details", "request_id" } }\`.
 - Every response carries \`X-Request-Id\` (echoed when the client sends one).
+- A response that reached a vendor carries \`Server-Timing: gateway;dur=…, db;dur=…, vendor;dur=…\`
+  (milliseconds): the gateway's own time, the database time and the vendor time.
 - Rate limits per key: \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`
   (seconds until the window resets); \`429 rate_limited\` with \`Retry-After\` (seconds).
 - Lists: \`?limit=\` (default 50, max 200) and \`?cursor=\`; keyset cursors, newest first.

@@ -4,6 +4,7 @@ import { CapabilityUnsupportedError, isIdOf, ProviderCall } from '@switchboard/c
 import { DataSource } from 'typeorm';
 import { newCallEntity } from '../calls/call-factory';
 import { CallsRepository } from '../calls/calls.repository';
+import { outsideRequest } from '../common/timing/request-timing';
 import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
 import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity, SyncState } from '../providers/provider-connection.entity';
@@ -36,7 +37,7 @@ export class HistorySyncService implements OnApplicationShutdown {
     if (this.running.has(connection.id) && connection.syncState) return { object: 'provider_sync', connection_id: connection.id, ...connection.syncState };
     const state: SyncState = { status: 'running', since: since?.toISOString() ?? null, started_at: new Date().toISOString(), finished_at: null, pages: 0, read: 0, imported: 0, matched: 0, error: null };
     await this.connections.setSyncState(connection.id, state);
-    const run = this.run(connection, since, state).finally(() => this.running.delete(connection.id));
+    const run = outsideRequest(() => this.run(connection, since, state)).finally(() => this.running.delete(connection.id));
     this.running.set(connection.id, run);
     return { object: 'provider_sync', connection_id: connection.id, ...state };
   }

@@ -6,6 +6,7 @@ import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
+import { timedTransport } from './vendor-timing';
 
 /**
  * One immutable adapter per connection, cached under id + credentials version (a changed
@@ -36,7 +37,7 @@ export class AdapterCache {
       http: this.breakers.guard(
         connection.id,
         connection.provider,
-        this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+        this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
       ),
       now: () => new Date(),
     });

@@ -1,0 +1,98 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { BusyTime } from './busy-time';
+
+/** What a request waits on besides itself. */
+export type TimedResource = 'db' | 'vendor';
+
+export interface ServerTimingPhases {
+  /** The gateway's own time: the part of the request spent waiting on neither the database nor a vendor. */
+  gatewayMs: number;
+  dbMs: number;
+  vendorMs: number;
+}
+
+/**
+ * Where one HTTP request's time went. Database and vendor time are each the wall time
+ * covered by their operations (overlaps counted once), so the three phases of a sequential
+ * request add up to its duration. When the database and a vendor are busy at the same time
+ * (a batch create), the gateway's share is what is left when neither was: it never goes
+ * negative and never counts waiting as the gateway's own work.
+ */
+export class RequestTiming {
+  private readonly busy: Record<TimedResource, BusyTime> = { db: new BusyTime(), vendor: new BusyTime() };
+  private readonly waiting = new BusyTime();
+  private vendorReached = false;
+  private done = false;
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Times `work` as `resource` wait. Work starting after the response went out is not this request's. */
+  async measure<T>(resource: TimedResource, work: () => Promise<T>): Promise<T> {
+    if (this.done) return work();
+    const begun = this.now();
+    this.busy[resource].begin(begun);
+    this.waiting.begin(begun);
+    try {
+      return await work();
+    } finally {
+      const ended = this.now();
+      this.busy[resource].end(ended);
+      this.waiting.end(ended);
+    }
+  }
+
+  /** A vendor request left the gateway (it answered, or failed after the request was sent). */
+  markVendorReached(): void {
+    this.vendorReached = true;
+  }
+
+  /**
+   * Closes the account when the response is sent. Null when no vendor was reached: only
+   * those responses carry Server-Timing.
+   */
+  finish(): ServerTimingPhases | null {
+    this.done = true;
+    if (!this.vendorReached) return null;
+    const now = this.now();
+    return serverTimingPhases({
+      totalMs: now - this.startedAt,
+      dbMs: this.busy.db.totalMs(now),
+      vendorMs: this.busy.vendor.totalMs(now),
+      waitingMs: this.waiting.totalMs(now),
+    });
+  }
+}
+
+/** `waitingMs`: time during which the database or a vendor (or both) were busy. */
+export function serverTimingPhases(input: { totalMs: number; dbMs: number; vendorMs: number; waitingMs: number }): ServerTimingPhases {
+  return { gatewayMs: Math.max(0, input.totalMs - input.waitingMs), dbMs: input.dbMs, vendorMs: input.vendorMs };
+}
+
+/** The `Server-Timing` header value (W3C Server Timing: milliseconds in `dur`). */
+export function formatServerTiming(phases: ServerTimingPhases): string {
+  const ms = (value: number) => value.toFixed(1);
+  return `gateway;dur=${ms(phases.gatewayMs)}, db;dur=${ms(phases.dbMs)}, vendor;dur=${ms(phases.vendorMs)}`;
+}
+
+/**
+ * The timing of the HTTP request the current code runs for. Empty outside requests (the
+ * reconciler, workers, startup), where measuring is skipped.
+ */
+export const requestTimings = new AsyncLocalStorage<RequestTiming>();
+
+/** Runs `work` and, inside a request, counts its duration as `resource` time of that request. */
+export function timed<T>(resource: TimedResource, work: () => Promise<T>): Promise<T> {
+  const timing = requestTimings.getStore();
+  return timing ? timing.measure(resource, work) : work();
+}
+
+/**
+ * Runs `work` detached from the current request: background work a request starts (an
+ * import it answers 202 for) is not the request's time, however long it runs.
+ */
+export function outsideRequest<T>(work: () => T): T {
+  return requestTimings.exit(work);
+}

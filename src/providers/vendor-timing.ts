@@ -1,0 +1,28 @@
+import { HttpRequest, HttpResponse, HttpTransport, TransportError } from '@switchboard/core';
+import { requestTimings } from '../common/timing/request-timing';
+
+/**
+ * Counts a vendor request's duration as vendor time of the HTTP request it runs for, and
+ * marks that request as having reached a vendor. A refused connection never reached it
+ * (its time still counts as vendor time: it was spent on the network, not in the gateway);
+ * a timeout or reset after the request was written did. Innermost around the raw transport,
+ * so only time on the wire counts, not the health bookkeeping around it.
+ */
+export function timedTransport(transport: HttpTransport): HttpTransport {
+  return {
+    request(request: HttpRequest): Promise<HttpResponse> {
+      const timing = requestTimings.getStore();
+      if (!timing) return transport.request(request);
+      return timing.measure('vendor', async () => {
+        try {
+          const response = await transport.request(request);
+          timing.markVendorReached();
+          return response;
+        } catch (e) {
+          if (e instanceof TransportError && e.sent) timing.markVendorReached();
+          throw e;
+        }
+      });
+    },
+  };
+}
