@@ -249,7 +249,7 @@ describe('event streams under stress', () => {
     }
   });
 
-  it('disconnects a client that never reads instead of buffering for it; it resumes with Last-Event-ID', async () => {
+  it('disconnects a client that never reads instead of buffering for it; it resumes with Last-Event-ID', async (t) => {
     const slowBefore = await metric(gw.url, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
     const start = await log.lastSequence();
     const unread = await openUnreadStream(Number(new URL(gw.url).port), `/v1/events/stream?after=${start}`, gw.adminKey);
@@ -276,6 +276,7 @@ describe('event streams under stress', () => {
     const sequences = written.map((e) => e.sequence);
     assert.ok(got.length < sequences.length, `the client got ${got.length} of ${sequences.length} events: the rest was never buffered for it`);
     assert.deepEqual(got, sequences.slice(0, got.length), 'what it got is a gapless prefix');
+    t.diagnostic(`disconnected after ${written.length} events of 256 KB were written; the client had received ${got.length}`);
 
     const resumed = await SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey, lastEventId: parser.lastEventId ?? String(start) });
     try {
