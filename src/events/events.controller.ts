@@ -14,11 +14,13 @@ const STREAM_DESCRIPTION = `Server-Sent Events, one per unified event, ascending
   everything). The header wins because an EventSource reconnects to the URL it was opened with, \`?after=\` included,
   and adds the header with the last id it received. Resuming that way gives every later event exactly once.
 - Filters: \`type\` (comma-separated, \`call.*\` wildcards) and \`call_id\`, as GET /v1/events.
-- A comment line (\`: heartbeat\`) every 15 s keeps idle connections open.
+- A comment line (\`: heartbeat\`) every 15 s (\`SSE_HEARTBEAT_MS\`) keeps idle connections open; the stream opens
+  with a comment naming the sequence it starts after.
 - Events written through any instance reach streams on every instance.
-- A client that leaves its receive buffer full for 30 s is disconnected; it resumes with \`Last-Event-ID\`.
-  Streams also end when the instance shuts down; reconnect the same way.
-- At most 20 open streams per key per instance (429 \`rate_limited\` beyond).`;
+- A client that leaves its receive buffer full for 30 s (\`SSE_SLOW_CLIENT_TIMEOUT_MS\`) is disconnected rather than
+  buffered for; streams also end when the instance shuts down. Either way, reconnect with \`Last-Event-ID\`.
+- At most 20 open streams per key per instance (\`SSE_MAX_STREAMS_PER_KEY\`); one more is 429 \`rate_limited\`.
+- A bad \`Last-Event-ID\` or \`after\` is 422 \`validation_failed\` (JSON, before any stream starts).`;
 
 @ApiTags('events')
 @ApiBearerAuth()
