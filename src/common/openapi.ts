@@ -12,6 +12,7 @@ One normalized API for AI voice calls in front of several voice-AI vendors.
 - Rate limits per key: \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`
   (seconds until the window resets); \`429 rate_limited\` with \`Retry-After\` (seconds).
 - Lists: \`?limit=\` (default 50, max 200) and \`?cursor=\`; keyset cursors, newest first.
+- Live events: \`GET /v1/events/stream\` (Server-Sent Events, \`id:\` = sequence; resume with \`Last-Event-ID\`).
 `;
 
 /** The OpenAPI document generated from the controllers and DTOs. */

@@ -202,6 +202,30 @@ export class ConfigVariables {
   @Min(0)
   OUTCOME_CACHE_MS = 5_000;
 
+  @Variable({ description: 'Milliseconds between heartbeat comments on an open event stream (GET /v1/events/stream)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  SSE_HEARTBEAT_MS = 15_000;
+
+  @Variable({ description: 'Milliseconds between reads of the event log by open streams when no notification woke them (a missed notification costs at most this delay)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  SSE_POLL_INTERVAL_MS = 5_000;
+
+  @Variable({ description: 'Milliseconds an event stream client may leave a full send buffer unread before it is disconnected (it resumes with Last-Event-ID)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  SSE_SLOW_CLIENT_TIMEOUT_MS = 30_000;
+
+  @Variable({ description: 'Open event streams one gateway key may hold on one instance' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SSE_MAX_STREAMS_PER_KEY = 20;
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
+import { EVENTS_CHANNEL } from './notifier/event-notifier';
 
 /**
  * Key of the transaction-level advisory lock every append takes. While one transaction
@@ -51,7 +52,9 @@ export class EventLogRepository {
   /** Appends in the caller's transaction (the outbox): stored with the change, or not at all. */
   async append(tx: EntityManager, events: NewEvent[]): Promise<EventResponse[]> {
     if (!events.length) return [];
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
+    // The notification rides on the lock's statement (no extra round trip) and goes out at
+    // commit, when the events become visible; Postgres folds repeats within a transaction.
+    await tx.query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')", [EVENT_APPEND_LOCK, EVENTS_CHANNEL]);
     const params: unknown[] = [];
     const values = events.map((e) => {
       params.push(newId('event'), e.type, e.callId, JSON.stringify(e.data));
@@ -78,6 +81,40 @@ export class EventLogRepository {
       params,
     );
     return { data: rows.slice(0, query.limit).map(toEventResponse), has_more: rows.length > query.limit };
+  }
+
+  /**
+   * One page for a stream: like `list`, plus how far the log was read. Both come from one
+   * statement, hence one snapshot: with no more matching rows, every event up to that
+   * snapshot's last sequence has been seen, so a filtered stream can move past the events
+   * it skipped instead of scanning them again on every wake-up.
+   */
+  async streamPage(query: EventQuery & { after: number }): Promise<{ data: EventResponse[]; has_more: boolean; read_to: number }> {
+    const where = ['sequence > $1'];
+    const params: unknown[] = [query.after];
+    if (query.types?.length) where.push(`type = ANY($${params.push(query.types)})`);
+    if (query.callId) where.push(`call_id = $${params.push(query.callId)}`);
+    const rows: (EventRow & { head: string })[] = await this.dataSource.query(
+      `SELECT h.head, e.sequence, e.id, e.type, e.call_id, e.data, e.created_at
+       FROM (SELECT COALESCE(max(sequence), 0) AS head FROM events) h
+       LEFT JOIN LATERAL (
+         SELECT sequence, id, type, call_id, data, created_at FROM events WHERE ${where.join(' AND ')}
+         ORDER BY sequence ASC LIMIT $${params.push(query.limit + 1)}
+       ) e ON true
+       ORDER BY e.sequence ASC`,
+      params,
+    );
+    const found = rows.filter((r) => r.sequence !== null);
+    const data = found.slice(0, query.limit).map(toEventResponse);
+    const has_more = found.length > query.limit;
+    const head = Number(rows[0]?.head ?? 0);
+    return { data, has_more, read_to: has_more ? data[data.length - 1].sequence : Math.max(query.after, head) };
+  }
+
+  /** The last sequence committed so far (0 on an empty log): where a stream with no position starts. */
+  async lastSequence(): Promise<number> {
+    const rows: { head: string }[] = await this.dataSource.query('SELECT COALESCE(max(sequence), 0) AS head FROM events');
+    return Number(rows[0].head);
   }
 
   async forCall(callId: string): Promise<EventResponse[]> {

@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { EventLogRepository } from './event-log.repository';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { eventNotifierProvider } from './notifier/event-notifier.provider';
+import { EventStreamsService } from './stream/event-streams.service';
+import { StreamMetrics } from './stream/stream-metrics';
 
 @Module({
   controllers: [EventsController],
-  providers: [EventLogRepository, EventsService],
+  providers: [EventLogRepository, EventsService, eventNotifierProvider, EventStreamsService, StreamMetrics],
   exports: [EventLogRepository],
 })
 export class EventsModule {}

@@ -1,0 +1,40 @@
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { PGlite } from '@electric-sql/pglite';
+import { DataSource } from 'typeorm';
+import { EventNotifier, EVENTS_CHANNEL, NotifierListeners } from './event-notifier';
+
+/**
+ * Notifications on the embedded engine. PGlite is one session shared by the pool's only
+ * connection, so the LISTEN goes through that pool like any statement: `pglite.listen()`
+ * would send it beside the pool, possibly into a transaction the pool has open, where a
+ * rollback would silently undo it. PGlite hands every NotificationResponse it parses to
+ * `onNotification`, including those of commits made through the pool (DATABASE.md).
+ */
+export class EmbeddedEventNotifier implements EventNotifier, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EmbeddedEventNotifier.name);
+  private readonly listeners = new NotifierListeners();
+  private stopNotifications?: () => void;
+
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  subscribe(listener: () => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.stopNotifications = this.pglite.onNotification((channel) => {
+      if (channel === EVENTS_CHANNEL) this.listeners.wakeAll();
+    });
+    await this.dataSource.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.logger.log('Listening for event notifications (embedded database)');
+  }
+
+  onModuleDestroy(): void {
+    // No UNLISTEN: the session ends with the engine, and a statement now could queue
+    // behind requests still finishing.
+    this.stopNotifications?.();
+  }
+}
