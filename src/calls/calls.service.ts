@@ -132,7 +132,7 @@ export class CallsService {
     const call = await this.find(id);
     if (!isTerminal(call.status)) throw new ConflictError(`Call ${id} is still active (${call.status}); cancel it or wait for it to end.`);
     if (call.connectionId && call.providerCallId) {
-      const connection = await this.providers.find(call.connectionId).catch(() => null);
+      const connection = await this.providers.find(call.connectionId).catch(onlyNotFound);
       const adapter = connection ? this.providers.adapterFor(connection) : null;
       if (adapter?.capabilities.deleteCall) await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
     }
