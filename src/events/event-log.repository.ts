@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeliveriesRepository } from '../delivery/deliveries.repository';
 
 /**
  * Key of the transaction-level advisory lock every append takes. While one transaction
@@ -27,7 +28,7 @@ export interface EventResponse {
   data: Record<string, unknown>;
 }
 
-interface EventRow {
+export interface EventRow {
   sequence: string;
   id: string;
   type: string;
@@ -46,9 +47,15 @@ export interface EventQuery {
 /** The unified event log: append-only, read by sequence. The only code that touches `events`. */
 @Injectable()
 export class EventLogRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesRepository,
+  ) {}
 
-  /** Appends in the caller's transaction (the outbox): stored with the change, or not at all. */
+  /**
+   * Appends in the caller's transaction (the outbox): stored with the change, or not at all,
+   * and so are the deliveries of these events to every subscribed consumer.
+   */
   async append(tx: EntityManager, events: NewEvent[]): Promise<EventResponse[]> {
     if (!events.length) return [];
     await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
@@ -62,6 +69,7 @@ export class EventLogRepository {
       `INSERT INTO events (id, type, call_id, data) VALUES ${values.join(', ')} RETURNING sequence, id, type, call_id, data, created_at`,
       params,
     );
+    await this.deliveries.enqueueForEvents(tx, rows.map((r) => ({ id: r.id, sequence: r.sequence, type: r.type, callId: r.call_id })));
     return rows.map(toEventResponse);
   }
 
@@ -94,7 +102,8 @@ export class EventLogRepository {
   }
 }
 
-function toEventResponse(row: EventRow): EventResponse {
+/** The event as the API shows it, and as deliveries carry it: GET /v1/events/:id and a webhook body are the same JSON. */
+export function toEventResponse(row: EventRow): EventResponse {
   return {
     id: row.id,
     object: 'event',
