@@ -7,12 +7,16 @@ export interface ConsumerRequest {
   headers: IncomingHttpHeaders;
   raw: string;
   at: number;
+  /** The status this consumer answered with (set once it answered). */
+  status?: number;
 }
 
 export interface ConsumerAnswer {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Answer this much later (a slow consumer; the request stays in flight meanwhile). */
+  delayMs?: number;
 }
 
 /** Decides the answer to the nth request (0-based) on a path. */
@@ -33,12 +37,18 @@ export class WebhookConsumer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const request = { path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const request: ConsumerRequest = { path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         const nth = this.on(request.path).length;
         this.received.push(request);
         const answer = this.behaviours.get(request.path)?.(nth, request) ?? { status: 200 };
-        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        res.end(answer.body ?? 'ok');
+        const reply = () => {
+          if (res.destroyed) return;
+          request.status = answer.status;
+          res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+          res.end(answer.body ?? 'ok');
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
