@@ -18,6 +18,8 @@ import { EventsModule } from './events/events.module';
 import { InboundWebhooksModule } from './webhooks-inbound/inbound-webhooks.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { HistorySyncModule } from './history-sync/history-sync.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module';
 
 export interface AppModuleOptions {
   config: ConfigVariables;
@@ -49,6 +51,8 @@ export class AppModule {
         AgentsModule,
         CallsModule,
         EventsModule,
+        DeliveryModule,
+        WebhookEndpointsModule,
         InboundWebhooksModule,
         ReconcilerModule,
         HistorySyncModule,

@@ -19,6 +19,7 @@ import { CallLedger } from '../ledger/call-ledger';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { ConfigVariables } from '../config/config.variables';
+import { WebhookUrlGuard } from '../delivery/webhook-url-guard.service';
 import { IdempotencyClaim, IdempotencyService } from '../idempotency/idempotency.service';
 import { ConnectionsRepository } from '../providers/connections.repository';
 import { CONNECTION_SIGNALS, ConnectionSignals } from '../routing/connection-signals';
@@ -48,6 +49,7 @@ export class CallsService {
     private readonly idempotency: IdempotencyService,
     private readonly refresher: CallRefreshService,
     private readonly config: ConfigVariables,
+    private readonly webhookUrls: WebhookUrlGuard,
     @Inject(CONNECTION_SIGNALS) private readonly signals: ConnectionSignals,
   ) {}
 
@@ -64,6 +66,9 @@ export class CallsService {
     if (providerProblem) problems.push(providerProblem);
     else if (dto.provider && isIdOf('connection', dto.provider) && !(await this.connections.exists(dto.provider)))
       problems.push({ field: 'provider', message: 'no such provider connection' });
+    // Outside sandbox mode a webhook_url may not aim the gateway at its own network (SSRF).
+    const unsafeWebhook = dto.webhook_url !== undefined ? await this.webhookUrls.check(dto.webhook_url, 'webhook_url') : null;
+    if (unsafeWebhook) problems.push(unsafeWebhook);
     if (problems.length) throw new ValidationFailedError(problems);
 
     const plan = planRoute({

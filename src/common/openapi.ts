@@ -13,6 +13,11 @@ One normalized API for AI voice calls in front of several voice-AI vendors.
   (seconds until the window resets); \`429 rate_limited\` with \`Retry-After\` (seconds).
 - Lists: \`?limit=\` (default 50, max 200) and \`?cursor=\`; keyset cursors, newest first.
 - Live events: \`GET /v1/events/stream\` (Server-Sent Events, \`id:\` = sequence; resume with \`Last-Event-ID\`).
+- Outbound webhooks are signed per Standard Webhooks: \`webhook-id\` (the event id: dedupe on it),
+  \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256>\` (two signatures for 24 h after a
+  secret rotation). Body: the event as \`GET /v1/events/:id\` returns it. Attempts at once, then after
+  5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (jittered, Retry-After honoured), then \`failed\`. Outside
+  sandbox mode, URLs resolving to loopback/private/link-local addresses are refused (422 on \`url\`).
 `;
 
 /** The OpenAPI document generated from the controllers and DTOs. */

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import 'reflect-metadata';
 import type { CreateProviderDto } from '../providers/dto/provider.dto';
+import { CONTRACT_RETRY_SCHEDULE_SECONDS } from '../delivery/retry-schedule';
 
 export interface VariableMeta {
   description: string;
@@ -225,6 +226,40 @@ export class ConfigVariables {
   @IsInt()
   @Min(1)
   SSE_MAX_STREAMS_PER_KEY = 20;
+
+  @Variable({ description: 'How often each instance looks for due webhook deliveries, in milliseconds (an append on this instance wakes it at once)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DELIVERY_INTERVAL_MS = 250;
+
+  @Variable({ description: 'Webhook deliveries each instance sends at the same time' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DELIVERY_CONCURRENCY = 16;
+
+  @Variable({ description: 'How long a consumer has to answer one delivery attempt, in milliseconds' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DELIVERY_TIMEOUT_MS = 15_000;
+
+  @Variable({ description: 'Wait before each delivery attempt, in seconds, comma-separated; its length is the number of attempts before a delivery is failed' })
+  @Matches(/^\s*\d{1,7}(\s*,\s*\d{1,7})*\s*$/, { message: 'DELIVERY_RETRY_SCHEDULE_SECONDS must be whole seconds separated by commas' })
+  DELIVERY_RETRY_SCHEDULE_SECONDS = CONTRACT_RETRY_SCHEDULE_SECONDS.join(',');
+
+  @Variable({ description: 'An endpoint whose every delivery attempt failed for this many seconds is disabled (default 5 days)' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 5 * 86_400;
+
+  @Variable({ description: 'Outside sandbox mode: host names, addresses or CIDR ranges webhooks may go to although they are loopback or private, comma-separated' })
+  @IsString()
+  WEBHOOK_ALLOWED_HOSTS = '';
 
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];

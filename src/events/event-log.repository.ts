@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EVENTS_CHANNEL } from './notifier/event-notifier';
 
 /**
@@ -28,7 +29,7 @@ export interface EventResponse {
   data: Record<string, unknown>;
 }
 
-interface EventRow {
+export interface EventRow {
   sequence: string;
   id: string;
   type: string;
@@ -47,9 +48,15 @@ export interface EventQuery {
 /** The unified event log: append-only, read by sequence. The only code that touches `events`. */
 @Injectable()
 export class EventLogRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesRepository,
+  ) {}
 
-  /** Appends in the caller's transaction (the outbox): stored with the change, or not at all. */
+  /**
+   * Appends in the caller's transaction (the outbox): stored with the change, or not at all,
+   * and so are the deliveries of these events to every subscribed consumer.
+   */
   async append(tx: EntityManager, events: NewEvent[]): Promise<EventResponse[]> {
     if (!events.length) return [];
     // The notification rides on the lock's statement (no extra round trip) and goes out at
@@ -65,6 +72,7 @@ export class EventLogRepository {
       `INSERT INTO events (id, type, call_id, data) VALUES ${values.join(', ')} RETURNING sequence, id, type, call_id, data, created_at`,
       params,
     );
+    await this.deliveries.enqueueForEvents(tx, rows.map((r) => ({ id: r.id, sequence: r.sequence, type: r.type, callId: r.call_id })));
     return rows.map(toEventResponse);
   }
 
@@ -131,7 +139,8 @@ export class EventLogRepository {
   }
 }
 
-function toEventResponse(row: EventRow): EventResponse {
+/** The event as the API shows it, and as deliveries carry it: GET /v1/events/:id and a webhook body are the same JSON. */
+export function toEventResponse(row: EventRow): EventResponse {
   return {
     id: row.id,
     object: 'event',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EventLogRepository } from './event-log.repository';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
@@ -8,7 +9,7 @@ import { StreamMetrics } from './stream/stream-metrics';
 
 @Module({
   controllers: [EventsController],
-  providers: [EventLogRepository, EventsService, eventNotifierProvider, EventStreamsService, StreamMetrics],
-  exports: [EventLogRepository],
+  providers: [EventLogRepository, EventsService, DeliveriesRepository, eventNotifierProvider, EventStreamsService, StreamMetrics],
+  exports: [EventLogRepository, DeliveriesRepository],
 })
 export class EventsModule {}

@@ -101,11 +101,11 @@ describe('Server-Timing', () => {
     assert.equal(replay.headers.get('server-timing'), null);
   });
 
-  it('is on the 502 answering a vendor 500: that vendor was reached', async () => {
+  it('is on the 503 answering a vendor 500 (the only connection tried): that vendor was reached', async () => {
     await fault('kaicalls', { mode: 'error', status: 500, count: 1 });
     const res = await createCall('kaicalls');
-    assert.equal(res.status, 502, res.text);
-    assert.equal(res.body.error.code, 'provider_error');
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error.code, 'providers_unavailable');
     const timing = serverTiming(res);
     assert.ok(timing.vendor > 0);
     assert.ok(timing.db > 0);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const MARKER = 'enc:v1:';
 
@@ -26,6 +26,14 @@ export class CredentialCipher {
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A key for one purpose, derived from the secret key (HKDF-SHA256): stable on every
+   * instance that shares the secret key, and telling nothing about it or about other purposes.
+   */
+  deriveKey(purpose: string, length = 32): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, length));
   }
 
   encryptJson(value: unknown): string {

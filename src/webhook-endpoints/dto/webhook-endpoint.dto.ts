@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ListQueryDto } from '../../common/pagination';
+
+export class CreateWebhookEndpointDto {
+  @ApiProperty({
+    example: 'https://example.com/switchboard/webhooks',
+    description: 'http(s). Outside sandbox mode, URLs resolving to loopback, private, link-local, unique-local, CGNAT, multicast or unspecified addresses are refused.',
+  })
+  @IsString()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiPropertyOptional({ example: ['call.*'], description: 'Event types, exact or `call.*`; empty or absent = every event' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Matches(/^[a-z_]+(\.[a-z_]+|\.\*)?$|^\*$/, { each: true, message: 'each value must be an event type or a pattern such as call.*' })
+  event_types?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class UpdateWebhookEndpointDto extends PartialType(CreateWebhookEndpointDto) {}
+
+export class ReplayDto {
+  @ApiProperty({ description: 'Deliver again every subscribed event with a sequence above this one' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after_sequence: number;
+}
+
+export class RedeliverDto {
+  @ApiPropertyOptional({ description: 'Only to this endpoint; absent = every endpoint subscribed to the event now, and its call’s webhook_url' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  endpoint_id?: string;
+}
+
+export class ListDeliveriesDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'succeeded', 'failed'] })
+  @IsOptional()
+  @IsIn(['pending', 'succeeded', 'failed'])
+  status?: 'pending' | 'succeeded' | 'failed';
+}
