@@ -127,6 +127,10 @@ export class ConfigVariables {
   @Min(50)
   RECONCILE_INTERVAL_MS = 5_000;
 
+  @Variable({ description: "Client-side vendor rate budgets per connection (the vendors' documented limits, or the connection's rate_limits): on, off" })
+  @IsIn(['on', 'off'])
+  VENDOR_RATE_BUDGETS: 'on' | 'off' = 'on';
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ProviderAdapter, ProviderName } from '@switchboard/core';
 import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 
@@ -18,10 +19,11 @@ export class AdapterCache {
   constructor(
     private readonly http: HttpService,
     private readonly cipher: CredentialCipher,
+    private readonly budgets: RateBudgets,
   ) {}
 
   adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
-    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}`;
+    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}|${JSON.stringify(connection.rateLimits)}`;
     const cached = this.adapters.get(connection.id);
     if (cached && cached.version === version) return cached.adapter;
     const registration = PROVIDERS[connection.provider as ProviderName];
@@ -29,7 +31,12 @@ export class AdapterCache {
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      // Budget outermost: a request refused for budget never reaches the vendor, nor its health figures.
+      http: this.budgets.guard(
+        connection,
+        registration.capabilities,
+        this.healthOf(connection.id).observe(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0])),
+      ),
       now: () => new Date(),
     });
     this.adapters.set(connection.id, { version, adapter });

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { LedgerModule } from '../ledger/ledger.module';
+import { RateBudgetModule } from '../routing/rate-budget/rate-budget.module';
 import { AdapterCache } from './adapter-cache.service';
 import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
@@ -15,6 +16,7 @@ import { WebhookTargets } from './webhook-targets.service';
   imports: [
     TypeOrmModule.forFeature([ProviderConnectionEntity]),
     LedgerModule,
+    RateBudgetModule,
     // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
     HttpModule.register({
       timeout: 10_000,

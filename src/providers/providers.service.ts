@@ -12,6 +12,7 @@ import { PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ListQueryDto, Page } from '../common/pagination';
 import { CallsRepository } from '../calls/calls.repository';
+import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
@@ -47,6 +48,7 @@ export class ProvidersService {
     private readonly calls: CallsRepository,
     private readonly cipher: CredentialCipher,
     private readonly adapters: AdapterCache,
+    private readonly budgets: RateBudgets,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
@@ -103,7 +105,7 @@ export class ProvidersService {
 
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
     const page = await this.connections.page(query);
-    return { data: page.rows.map((c) => this.toResponse(c)), has_more: page.has_more, next_cursor: page.next_cursor };
+    return { data: await Promise.all(page.rows.map((c) => this.toResponse(c))), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
   async get(id: string): Promise<ConnectionResponse> {
@@ -166,7 +168,10 @@ export class ProvidersService {
     if (!adapter.capabilities[capability]) throw new CapabilityUnsupportedError(connection.provider, capability);
   }
 
-  toResponse(c: ProviderConnectionEntity): ConnectionResponse {
+  async toResponse(c: ProviderConnectionEntity): Promise<ConnectionResponse> {
+    const health = this.adapters.healthOf(c.id).view();
+    // The shared budget when budgets are on; otherwise what the vendor's own headers last said.
+    const rateBudget = (await this.budgets.view(c)) ?? health.rate_budget;
     const registration = PROVIDERS[c.provider as ProviderName];
     return {
       id: c.id,
@@ -182,7 +187,7 @@ export class ProvidersService {
       enabled: c.enabled,
       origin: c.origin,
       capabilities: toCapabilitiesResponse(registration.capabilities),
-      health: this.adapters.healthOf(c.id).view(),
+      health: { ...health, rate_budget: rateBudget },
       sync: c.syncState ?? null,
       created_at: c.createdAt.toISOString(),
       updated_at: c.updatedAt.toISOString(),

@@ -2,6 +2,7 @@ import { CreateApiKeys1763900000000 } from './1763900000000-create-api-keys';
 import { CreateProvidersAgentsCalls1763900100000 } from './1763900100000-create-providers-agents-calls';
 import { CreateIdempotencyKeys1763900200000 } from './1763900200000-create-idempotency-keys';
 import { CallLedgerInboundWebhooks1764000000000 } from './1764000000000-call-ledger-inbound-webhooks';
+import { RateBudgets1764100100000 } from './1764100100000-rate-budgets';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
-export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProvidersAgentsCalls1763900100000, CreateIdempotencyKeys1763900200000, CallLedgerInboundWebhooks1764000000000];
+export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProvidersAgentsCalls1763900100000, CreateIdempotencyKeys1763900200000, CallLedgerInboundWebhooks1764000000000, RateBudgets1764100100000];
