@@ -109,6 +109,30 @@ describe('vendor rate budgets', () => {
   });
 });
 
+describe('vendor rate budgets switched off (VENDOR_RATE_BUDGETS=off)', () => {
+  let gw: TestGateway;
+  let api: ReturnType<typeof client>;
+  let sandbox: Sandbox;
+
+  before(async () => {
+    gw = await startTestGateway({ VENDOR_RATE_BUDGETS: 'off' });
+    api = client(gw.url, gw.adminKey);
+    sandbox = await sandboxOf(api);
+    await configureSimulators(sandbox);
+  });
+  after(() => gw.close());
+
+  it("sends past a connection's rate_limits, leaving the vendor to refuse", async () => {
+    const v = sandbox.vendors.kaicalls;
+    assert.equal((await api.patch(`/v1/providers/${v.connectionId}`, { rate_limits: { calls_per_minute: 1 } })).status, 200);
+    for (let i = 0; i < 2; i++) {
+      const res = await api.post('/v1/calls', { to: nextNumber(), agent_id: sandbox.agentId, provider: v.connectionId });
+      assert.equal(res.status, 201, res.text);
+    }
+    assert.equal((await dialedBy(v, () => true)).length, 2);
+  });
+});
+
 /**
  * Two gateway processes on one PostgreSQL (embedded databases are single-process, so this
  * always uses a real server) and one simulated vendor: the budget is the sum of both.

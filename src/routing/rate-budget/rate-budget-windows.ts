@@ -128,7 +128,3 @@ const NOUNS: Record<RateLimitScope, string> = {
 export function describeWindow(w: BudgetWindow): string {
   return `${w.limit} ${NOUNS[w.scope]} per ${w.windowMs / 1000} s`;
 }
-
-export function describeScope(scope: RateLimitScope): string {
-  return NOUNS[scope];
-}

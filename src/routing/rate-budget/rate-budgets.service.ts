@@ -24,7 +24,7 @@ import {
   viewedWindows,
   windowsFor,
 } from './rate-budget-windows';
-import { RATE_BUDGET_STORE, RateBudgetStore } from './rate-budget.store';
+import { RATE_BUDGET_STORE, RateBudgetStore, TakeResult } from './rate-budget.store';
 
 /** What a create is blocked by: any request's block, or a block on creates alone. */
 const CREATE_SCOPES: readonly RateLimitScope[] = ['requests', 'calls'];
@@ -81,7 +81,7 @@ export class RateBudgets {
 
   private async take(connection: ProviderConnectionEntity, windows: BudgetWindow[], scopes: RateLimitScope[]): Promise<void> {
     const { id, provider } = connection;
-    let result;
+    let result: TakeResult;
     try {
       result = await this.store.take(id, windows, scopes);
     } catch (e) {

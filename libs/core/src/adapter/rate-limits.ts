@@ -37,9 +37,3 @@ export function scopesOf(request: Pick<HttpRequest, 'method' | 'operation'>): Ra
   const own = OPERATION_SCOPE[request.operation ?? 'other'] ?? (request.method === 'GET' ? 'reads' : null);
   return own ? ['requests', own] : ['requests'];
 }
-
-/** The narrowest scope of a request: what a vendor's 429 for it says is exhausted. */
-export function narrowestScopeOf(request: Pick<HttpRequest, 'method' | 'operation'>): RateLimitScope {
-  const scopes = scopesOf(request);
-  return scopes[scopes.length - 1];
-}
