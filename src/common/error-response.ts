@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ErrorCode, GatewayError, ProvidersUnavailableError } from '@switchboard/core';
+import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError } from '@switchboard/core';
 
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -30,8 +30,8 @@ export interface MappedError {
   body: ErrorEnvelope;
   /** True for failures the client did not cause: log them with their stack. */
   unexpected: boolean;
-  /** `Retry-After` (seconds) when the error knows when trying again can help. */
-  retryAfterSeconds?: number;
+  /** Response headers the error itself implies (`Retry-After`). */
+  headers: Record<string, string>;
 }
 
 /** A response decided earlier (an idempotent replay of a stored error): sent as it was. */
@@ -80,8 +80,8 @@ function fromHttpException(error: HttpException): [ErrorCode, string] {
  * Turns anything thrown into the contract's envelope. Unknown errors become a generic 500
  * whose message leaks nothing (no stack, no SQL, no secrets).
  */
-export function mapError(error: unknown, requestId: string): MappedError {
-  if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false };
+export function mapError(error: unknown, requestId: string, now = new Date()): MappedError {
+  if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false, headers: {} };
   let code: ErrorCode = 'internal';
   let message = 'Internal error. Quote the request id when reporting it.';
   let details: unknown[] = [];
@@ -94,13 +94,22 @@ export function mapError(error: unknown, requestId: string): MappedError {
   } else if (isFastifyError(error) && FASTIFY_CODES[error.code]) {
     [code, message] = FASTIFY_CODES[error.code];
   }
-  const retryAt = error instanceof ProvidersUnavailableError ? error.retryAt : null;
   return {
     status: HTTP_STATUS[code],
     body: { error: { code, message, details, request_id: requestId } },
     unexpected: code === 'internal',
-    ...(retryAt ? { retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000)) } : {}),
+    headers: retryAfterHeader(error, now),
   };
+}
+
+/**
+ * A provider that said when to come back, a spent budget that knows when it frees, or every
+ * connection out until a known time: whole seconds, rounded up.
+ */
+function retryAfterHeader(error: unknown, now: Date): Record<string, string> {
+  const at = error instanceof ProviderError ? error.resetAt : error instanceof ProvidersUnavailableError ? error.retryAt : null;
+  if (!at) return {};
+  return { 'Retry-After': String(Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000))) };
 }
 
 function isFastifyError(error: unknown): error is { code: string } {

@@ -15,12 +15,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 }
 
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
-  const { status, body, unexpected, retryAfterSeconds } = mapError(exception, String(request.id));
+  const { status, body, unexpected, headers } = mapError(exception, String(request.id));
   if (unexpected) {
     const err = exception instanceof Error ? exception : new Error(String(exception));
     logger.error({ request_id: request.id, err: { name: err.name, message: err.message, stack: err.stack } }, 'Unhandled error');
   }
   if (reply.sent) return;
-  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
-  void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  void reply.status(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(body);
 }

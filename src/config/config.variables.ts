@@ -261,6 +261,10 @@ export class ConfigVariables {
   @IsString()
   WEBHOOK_ALLOWED_HOSTS = '';
 
+  @Variable({ description: "Client-side vendor rate budgets per connection (the vendors' documented limits, or the connection's rate_limits): on, off" })
+  @IsIn(['on', 'off'])
+  VENDOR_RATE_BUDGETS: 'on' | 'off' = 'on';
+
   /** Connections declared in the config file (not an environment variable). */
   providers: CreateProviderDto[] = [];
 

@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     assert.equal(sut.SWITCHBOARD_SANDBOX, 'auto');
     assert.equal(sut.DATABASE_URL, undefined);
     assert.equal(sut.BODY_LIMIT_BYTES, 1048576);
+    assert.equal(sut.VENDOR_RATE_BUDGETS, 'on');
+  });
+
+  it('turns vendor rate budgets off only when asked, and refuses other values', () => {
+    assert.equal(loadConfig({ VENDOR_RATE_BUDGETS: 'off' }).VENDOR_RATE_BUDGETS, 'off');
+    assert.throws(() => loadConfig({ VENDOR_RATE_BUDGETS: 'false' }), /VENDOR_RATE_BUDGETS/);
   });
 
   it('lists every bad variable at once', () => {
@@ -87,6 +93,13 @@ describe('loadConfig: provider connections declared in the file', () => {
         return true;
       },
     );
+  });
+
+  it('checks declared rate_limits like the API does, naming the key', () => {
+    const file = write({ providers: [{ provider: 'klen', name: 'k', credentials: { api_key: 'x' }, rate_limits: { calls_per_day: 50, calls_per_fortnight: 1 } }] });
+    assert.throws(() => loadConfig({ SWITCHBOARD_CONFIG_FILE: file }), /providers\[0\]\.rate_limits\.calls_per_fortnight/);
+    const ok = loadConfig({ SWITCHBOARD_CONFIG_FILE: write({ providers: [{ provider: 'klen', name: 'k', credentials: { api_key: 'x' }, rate_limits: { calls_per_day: 50 } }] }) });
+    assert.deepEqual({ ...ok.providers[0].rate_limits }, { calls_per_day: 50 });
   });
 
   it('refuses providers that are not an array', () => {

@@ -4,6 +4,7 @@ import { ProviderAdapter, ProviderName } from '@switchboard/core';
 import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { CircuitBreakers } from '../routing/circuit-breakers';
+import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { timedTransport } from './vendor-timing';
@@ -21,10 +22,11 @@ export class AdapterCache {
     private readonly http: HttpService,
     private readonly cipher: CredentialCipher,
     private readonly breakers: CircuitBreakers,
+    private readonly budgets: RateBudgets,
   ) {}
 
   adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
-    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}`;
+    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}|${JSON.stringify(connection.rateLimits)}`;
     const cached = this.adapters.get(connection.id);
     if (cached && cached.version === version) return cached.adapter;
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
@@ -34,10 +36,15 @@ export class AdapterCache {
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: this.breakers.guard(
-        connection.id,
-        connection.provider,
-        this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
+      // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
+      http: this.budgets.guard(
+        connection,
+        registration.capabilities,
+        this.breakers.guard(
+          connection.id,
+          connection.provider,
+          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
+        ),
       ),
       now: () => new Date(),
     });

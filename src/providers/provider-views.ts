@@ -28,5 +28,6 @@ export function toCapabilitiesResponse(c: ProviderCapabilities) {
     list_numbers: c.listNumbers,
     sip_destinations: c.sipDestinations,
     recording_toggle: c.recordingToggle,
+    rate_limits: c.rateLimits.map((w) => ({ scope: w.scope, limit: w.limit, window_seconds: w.windowSeconds })),
   };
 }

@@ -5,6 +5,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ConnectionJudgementModule } from '../routing/connection-judgement.module';
+import { RateBudgetModule } from '../routing/rate-budget/rate-budget.module';
 import { AdapterCache } from './adapter-cache.service';
 import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
@@ -17,6 +18,7 @@ import { WebhookTargets } from './webhook-targets.service';
     TypeOrmModule.forFeature([ProviderConnectionEntity]),
     LedgerModule,
     ConnectionJudgementModule,
+    RateBudgetModule,
     // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
     HttpModule.register({
       timeout: 10_000,

@@ -15,6 +15,7 @@ import { CallsRepository } from '../calls/calls.repository';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { OutcomeHealth } from '../routing/outcome-health';
 import { OutcomeView } from '../routing/outcome-rules';
+import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
@@ -52,6 +53,7 @@ export class ProvidersService {
     private readonly adapters: AdapterCache,
     private readonly breakers: CircuitBreakers,
     private readonly outcomes: OutcomeHealth,
+    private readonly budgets: RateBudgets,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
@@ -109,7 +111,7 @@ export class ProvidersService {
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
     const page = await this.connections.page(query);
     const outcomes = await this.outcomes.views(page.rows.map((c) => c.id));
-    return { data: page.rows.map((c) => this.toResponse(c, outcomes.get(c.id)!)), has_more: page.has_more, next_cursor: page.next_cursor };
+    return { data: await Promise.all(page.rows.map((c) => this.toResponse(c, outcomes.get(c.id)!))), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
   async get(id: string): Promise<ConnectionResponse> {
@@ -180,7 +182,10 @@ export class ProvidersService {
     return this.toResponse(c, await this.outcomes.view(c.id));
   }
 
-  toResponse(c: ProviderConnectionEntity, outcomes: OutcomeView): ConnectionResponse {
+  async toResponse(c: ProviderConnectionEntity, outcomes: OutcomeView): Promise<ConnectionResponse> {
+    const health = this.adapters.healthOf(c.id).view();
+    // The shared budget when budgets are on; otherwise what the vendor's own headers last said.
+    const rateBudget = (await this.budgets.view(c)) ?? health.rate_budget;
     const registration = PROVIDERS[c.provider as ProviderName];
     return {
       id: c.id,
@@ -197,7 +202,8 @@ export class ProvidersService {
       origin: c.origin,
       capabilities: toCapabilitiesResponse(registration.capabilities),
       health: {
-        ...this.adapters.healthOf(c.id).view(),
+        ...health,
+        rate_budget: rateBudget,
         circuit: this.breakers.state(c.id),
         circuit_next_probe_at: this.breakers.nextProbeAt(c.id)?.toISOString() ?? null,
         outcomes,

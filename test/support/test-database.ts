@@ -21,9 +21,10 @@ export interface TestDatabase {
 
 export const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `server`: a PostgreSQL server to use even when the suite runs on the embedded default. */
+export async function createTestDatabase(server: string | undefined = serverUrl()): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const base = serverUrl();
+  const base = server;
   if (!base) {
     return {
       env: { SWITCHBOARD_DATA_DIR: dataDir },

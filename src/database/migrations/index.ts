@@ -3,6 +3,7 @@ import { CreateProvidersAgentsCalls1763900100000 } from './1763900100000-create-
 import { CreateIdempotencyKeys1763900200000 } from './1763900200000-create-idempotency-keys';
 import { CallLedgerInboundWebhooks1764000000000 } from './1764000000000-call-ledger-inbound-webhooks';
 import { IdempotencyLeasesAndRouting1764100000000 } from './1764100000000-idempotency-leases-and-routing';
+import { RateBudgets1764100100000 } from './1764100100000-rate-budgets';
 import { WebhookDelivery1764100300000 } from './1764100300000-webhook-delivery';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1763900200000,
   CallLedgerInboundWebhooks1764000000000,
   IdempotencyLeasesAndRouting1764100000000,
+  RateBudgets1764100100000,
   WebhookDelivery1764100300000,
 ];

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROVIDER_NAMES, ProviderName } from '@switchboard/core';
+import { MAX_RATE_LIMIT, RATE_LIMIT_OVERRIDE_KEYS } from '../../routing/rate-budget/rate-budget-windows';
 
 export class CredentialsDto {
   @ApiProperty({ description: 'The vendor API key (write-only: never returned)', writeOnly: true })
@@ -43,6 +44,23 @@ export class ConnectionDefaultsDto {
   @IsString()
   @MaxLength(100)
   from?: string;
+}
+
+/**
+ * `rate_limits`: `<scope>_per_<second|minute|hour|day>` → limit. Each replaces the vendor's
+ * documented window of that scope and length (or adds one); 0 removes it. One property per
+ * key, so an unknown key is refused by name (`rate_limits.calls_per_week`).
+ */
+export class RateLimitsDto {
+  [key: string]: number | undefined;
+}
+for (const key of RATE_LIMIT_OVERRIDE_KEYS) {
+  const decorate = (decorator: PropertyDecorator) => decorator(RateLimitsDto.prototype, key);
+  decorate(ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_RATE_LIMIT }));
+  decorate(IsOptional());
+  decorate(IsInt({ message: `$property must be an integer from 0 (no limit) to ${MAX_RATE_LIMIT}` }));
+  decorate(Min(0, { message: `$property must be an integer from 0 (no limit) to ${MAX_RATE_LIMIT}` }));
+  decorate(Max(MAX_RATE_LIMIT, { message: `$property must be an integer from 0 (no limit) to ${MAX_RATE_LIMIT}` }));
 }
 
 export class CreateProviderDto {
@@ -93,9 +111,16 @@ export class CreateProviderDto {
   @Min(0)
   cost_per_minute?: number;
 
-  @ApiPropertyOptional({ description: 'Budgets the gateway keeps for this account, e.g. { "requests_per_minute": 60 }' })
+  @ApiPropertyOptional({
+    type: RateLimitsDto,
+    description:
+      'Rate budgets the gateway keeps for this account, shared by all instances, replacing the vendor\'s documented limit of the same scope and window (0 removes it). ' +
+      'Keys: <scope>_per_<second|minute|hour|day>, scope one of requests, reads, calls, agent_creates, agent_updates, control; e.g. { "calls_per_minute": 10 }',
+  })
   @IsOptional()
   @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitsDto)
   rate_limits?: Record<string, number>;
 
   @ApiPropertyOptional({ default: true })

@@ -18,6 +18,7 @@ import {
   WebhookTarget,
   WebhookVerification,
 } from '../webhooks/inbound-webhook';
+import type { RateLimitWindow, VendorOperation } from './rate-limits';
 
 /**
  * What a vendor really offers. The gateway never branches on a vendor's name: it asks this
@@ -42,6 +43,12 @@ export interface ProviderCapabilities {
   recordingToggle: boolean;
   /** How the vendor's webhooks reach and are proven to the gateway. */
   webhooks: WebhookCapabilities;
+  /**
+   * The vendor's documented per-key limits, which the gateway keeps client-side for each
+   * connection (a connection's `rate_limits` may override them). Limits the gateway cannot
+   * key on a connection (per call, per calendar feature it never uses) are left out.
+   */
+  rateLimits: readonly RateLimitWindow[];
 }
 
 /** Everything an adapter needs, given from outside so tests and sandbox change only the URL. */
@@ -62,6 +69,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   timeoutMs?: number;
+  /** What the request does, for the vendor's per-operation rate limits (GETs count as reads). */
+  operation?: VendorOperation;
 }
 
 export interface HttpResponse {

@@ -27,8 +27,12 @@ export const HmsSovereignCapabilities = {
   sipDestinations: false,
   recordingToggle: false,
   webhooks: { authentication: 'hmac_timestamp', registration: 'per_call' },
+  // 100 requests a minute per key. The 10 control commands a minute are per active call, not
+  // per key, so a connection-wide budget cannot express them; the vendor's 429 still answers.
+  rateLimits: [{ scope: 'requests', limit: 100, windowSeconds: 60 }],
 } as const satisfies ProviderCapabilities;
 
 Object.freeze(HmsSovereignCapabilities.control);
 Object.freeze(HmsSovereignCapabilities.webhooks);
+Object.freeze(HmsSovereignCapabilities.rateLimits);
 Object.freeze(HmsSovereignCapabilities);

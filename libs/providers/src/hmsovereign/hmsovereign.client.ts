@@ -33,7 +33,7 @@ export class HmsSovereignClient {
 
   async createCall(body: HmsSovereignCreateCallBody): Promise<HmsSovereignCreateCallResponse> {
     // Not idempotent: no idempotency key exists, and a repeated POST is a second phone call.
-    return asRecord((await this.send({ method: 'POST', url: '/calls/outbound', body }, false)).body);
+    return asRecord((await this.send({ method: 'POST', url: '/calls/outbound', operation: 'create_call', body }, false)).body);
   }
 
   async getCall(id: string): Promise<HmsSovereignCall> {
@@ -47,7 +47,7 @@ export class HmsSovereignClient {
 
   async controlCall(id: string, body: HmsSovereignControlBody): Promise<void> {
     // Acting POST (hang up, speak, transfer): never repeated blindly.
-    await this.send({ method: 'POST', url: `/calls/${callPath(id)}/control`, body }, false);
+    await this.send({ method: 'POST', url: `/calls/${callPath(id)}/control`, operation: 'control', body }, false);
   }
 
   async listAssistants(): Promise<HmsSovereignAssistant[]> {
@@ -57,12 +57,12 @@ export class HmsSovereignClient {
 
   async createAssistant(assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
     // Not idempotent: a retried create would leave an orphaned duplicate assistant at the vendor.
-    const response = await this.send({ method: 'POST', url: '/assistants', body: assistant }, false);
+    const response = await this.send({ method: 'POST', url: '/assistants', operation: 'create_agent', body: assistant }, false);
     return unwrap(response.body, 'assistant');
   }
 
   async updateAssistant(id: string, assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
-    const response = await this.send({ method: 'PATCH', url: `/assistants/${encodeURIComponent(id)}`, body: assistant }, true);
+    const response = await this.send({ method: 'PATCH', url: `/assistants/${encodeURIComponent(id)}`, operation: 'update_agent', body: assistant }, true);
     return unwrap(response.body, 'assistant');
   }
 

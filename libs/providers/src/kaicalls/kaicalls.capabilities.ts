@@ -27,4 +27,11 @@ export const KaiCallsCapabilities = {
   sipDestinations: false,
   recordingToggle: false,
   webhooks: { authentication: 'path_token', registration: 'per_call' },
+  // Per endpoint, per key; other methods (DELETE, POSTs to keys or webhooks) have no documented limit.
+  rateLimits: [
+    { scope: 'calls', limit: 60, windowSeconds: 60 },
+    { scope: 'agent_creates', limit: 30, windowSeconds: 60 },
+    { scope: 'agent_updates', limit: 60, windowSeconds: 60 },
+    { scope: 'reads', limit: 300, windowSeconds: 60 },
+  ],
 } as const satisfies ProviderCapabilities;

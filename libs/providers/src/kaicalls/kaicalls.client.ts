@@ -88,7 +88,7 @@ export function createKaiCallsClient(context: AdapterContext) {
   return {
     /** Not idempotent: a repeated POST is a second real phone call. */
     async createCall(body: KaiCallsCreateCallBody): Promise<unknown> {
-      return (await send({ method: 'POST', url: '/calls', body }, false)).body;
+      return (await send({ method: 'POST', url: '/calls', operation: 'create_call', body }, false)).body;
     },
 
     /** Single reads use `?id=`, not a path segment. */
@@ -126,12 +126,12 @@ export function createKaiCallsClient(context: AdapterContext) {
 
     /** Not idempotent: a repeated POST creates a second agent (and Vapi assistant). */
     async createAgent(body: KaiCallsCreateAgentBody): Promise<unknown> {
-      return (await send({ method: 'POST', url: '/agents', body }, false, mapKaiCallsAgentError)).body;
+      return (await send({ method: 'POST', url: '/agents', operation: 'create_agent', body }, false, mapKaiCallsAgentError)).body;
     },
 
     /** PATCH with `id` in the body; the same patch twice leaves the same agent. */
     async updateAgent(body: KaiCallsPatchAgentBody): Promise<unknown> {
-      return (await send({ method: 'PATCH', url: '/agents', body }, true, mapKaiCallsAgentError)).body;
+      return (await send({ method: 'PATCH', url: '/agents', operation: 'update_agent', body }, true, mapKaiCallsAgentError)).body;
     },
 
     /**

@@ -27,4 +27,9 @@ export const KalemCapabilities = {
     // per-call create fields; there is no endpoint to register them once.
     registration: 'per_call',
   },
+  // Per API token, both at once, counting every request.
+  rateLimits: [
+    { scope: 'requests', limit: 60, windowSeconds: 60 },
+    { scope: 'requests', limit: 1_000, windowSeconds: 3_600 },
+  ],
 } as const satisfies ProviderCapabilities;

@@ -60,7 +60,7 @@ export function createKalemClient(context: AdapterContext) {
   return Object.freeze({
     /** `POST /calls`. Not idempotent: a resend is a second phone call. */
     async createCall(body: KalemCreateCallBody): Promise<KalemCall> {
-      const res = await send({ method: 'POST', url: '/calls', headers: { 'Content-Type': 'application/json' }, body }, false);
+      const res = await send({ method: 'POST', url: '/calls', operation: 'create_call', headers: { 'Content-Type': 'application/json' }, body }, false);
       const data = (res.body as { data?: KalemCall | KalemCall[] } | null)?.data;
       // A string `to_number` yields an object; an array (never sent by us) would yield a list.
       return (Array.isArray(data) ? data[0] : data) as KalemCall;

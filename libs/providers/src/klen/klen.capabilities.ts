@@ -24,4 +24,12 @@ export const KlenCapabilities = Object.freeze({
   // and receive every subscribed event of the account, signed in `X-Klen-Signature` with a
   // secret Klen issues at creation (HMAC over the raw body, no timestamp).
   webhooks: Object.freeze({ authentication: 'hmac_body', registration: 'per_connection' } as const),
+  // Per API key: 60 requests a minute and 100 initiated calls a day. The daily cap is kept as a
+  // sliding 24 h window: the notes do not say when Klen's day starts (00:00 UTC is the
+  // simulator's guess), and no 24 h interval can then hold more than 100. The 50 calendar
+  // events a day do not apply: the gateway never creates calendar events.
+  rateLimits: Object.freeze([
+    Object.freeze({ scope: 'requests', limit: 60, windowSeconds: 60 } as const),
+    Object.freeze({ scope: 'calls', limit: 100, windowSeconds: 86_400 } as const),
+  ]),
 }) satisfies ProviderCapabilities;

@@ -37,7 +37,7 @@ export class KlenClient {
 
   /** Not idempotent: a retried POST is a second real phone call. */
   async createCall(body: KlenCreateBody): Promise<unknown> {
-    return (await this.send({ method: 'POST', url: '/calls', body }, false)).body;
+    return (await this.send({ method: 'POST', url: '/calls', operation: 'create_call', body }, false)).body;
   }
 
   /** `call_id` may be the string id or the integer DB id; Klen accepts both. */

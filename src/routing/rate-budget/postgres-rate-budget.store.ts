@@ -1,0 +1,65 @@
+import type { RateLimitScope } from '@switchboard/core';
+import type { DataSource } from 'typeorm';
+import type { BudgetWindow, WindowUsage } from './rate-budget-windows';
+import type { RateBudgetStore, TakeResult } from './rate-budget.store';
+
+/**
+ * Budgets in the rate_budget_entries / rate_budget_blocks tables (their only reader and
+ * writer). A take is one call of the migration's plpgsql function: one round trip, decided
+ * under an advisory lock on the database's clock.
+ */
+export class PostgresRateBudgetStore implements RateBudgetStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async take(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<TakeResult> {
+    const [row] = (await this.dataSource.query('SELECT * FROM switchboard_take_rate_budget($1, $2::text[], $3::integer[], $4::bigint[], $5::text[])', [
+      key,
+      windows.map((w) => w.scope),
+      windows.map((w) => w.limit),
+      windows.map((w) => w.windowMs),
+      [...blockScopes],
+    ])) as { granted: boolean; retry_after_ms: string | number; window_index: number }[];
+    if (row.granted) return { granted: true };
+    return { granted: false, retryAfterMs: Number(row.retry_after_ms), window: row.window_index > 0 ? row.window_index - 1 : null };
+  }
+
+  async block(key: string, scope: RateLimitScope, forMs: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO rate_budget_blocks (budget_key, scope, blocked_until)
+       VALUES ($1, $2, clock_timestamp() + $3::bigint * interval '1 millisecond')
+       ON CONFLICT (budget_key, scope) DO UPDATE SET blocked_until = greatest(rate_budget_blocks.blocked_until, EXCLUDED.blocked_until)`,
+      [key, scope, Math.ceil(forMs)],
+    );
+  }
+
+  async usage(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]) {
+    // Per window: how many entries it holds, and when the newest `limit` of them start to leave it.
+    const rows = (await this.dataSource.query(
+      `WITH clock AS (SELECT clock_timestamp() AS now)
+       SELECT w.i::integer AS i,
+         (SELECT count(*) FROM rate_budget_entries e
+            WHERE e.budget_key = $1 AND e.scope = w.scope AND e.taken_at > clock.now - w.win * interval '1 millisecond')::integer AS used,
+         (SELECT ceil(extract(epoch FROM min(newest.taken_at) + w.win * interval '1 millisecond' - clock.now) * 1000)::bigint
+            FROM (SELECT e.taken_at FROM rate_budget_entries e
+                    WHERE e.budget_key = $1 AND e.scope = w.scope AND e.taken_at > clock.now - w.win * interval '1 millisecond'
+                    ORDER BY e.taken_at DESC LIMIT w.lim) newest) AS frees_in_ms,
+         (SELECT coalesce(ceil(extract(epoch FROM max(b.blocked_until) - clock.now) * 1000), 0)::bigint
+            FROM rate_budget_blocks b WHERE b.budget_key = $1 AND b.scope = ANY ($5::text[])) AS blocked_ms
+       FROM clock, unnest($2::text[], $3::integer[], $4::bigint[]) WITH ORDINALITY AS w(scope, lim, win, i)
+       ORDER BY w.i`,
+      [key, windows.map((w) => w.scope), windows.map((w) => w.limit), windows.map((w) => w.windowMs), [...blockScopes]],
+    )) as { used: number; frees_in_ms: string | null; blocked_ms: string }[];
+    const blockedForMs = rows.length ? Math.max(0, Number(rows[0].blocked_ms)) : await this.blockedFor(key, blockScopes);
+    const usage: WindowUsage[] = rows.map((r) => ({ used: r.used, freesInMs: r.frees_in_ms === null ? null : Math.max(0, Number(r.frees_in_ms)) }));
+    return { windows: usage, blockedForMs };
+  }
+
+  private async blockedFor(key: string, blockScopes: readonly RateLimitScope[]): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - clock_timestamp()) * 1000), 0)::bigint AS ms
+       FROM rate_budget_blocks WHERE budget_key = $1 AND scope = ANY ($2::text[])`,
+      [key, [...blockScopes]],
+    )) as { ms: string }[];
+    return Math.max(0, Number(row.ms));
+  }
+}

@@ -1,0 +1,26 @@
+import type { RateLimitScope } from '@switchboard/core';
+import type { BudgetWindow, WindowUsage } from './rate-budget-windows';
+
+export type TakeResult =
+  | { granted: true }
+  /** `window`: index into the windows given, or null when a vendor's 429 block refused it. */
+  | { granted: false; retryAfterMs: number; window: number | null };
+
+/**
+ * Where budgets live, shared by every instance: Redis when REDIS_URL is set, the database
+ * otherwise. Every time is the store's own clock; callers speak in durations, so instances
+ * whose clocks disagree still agree on every window.
+ */
+export interface RateBudgetStore {
+  /**
+   * Takes one unit from every window, or nothing: refused when any window is full (then the
+   * wait until it frees) or when any of `blockScopes` is blocked (the wait until the block ends).
+   */
+  take(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<TakeResult>;
+  /** Refuses every take of `scope` on `key` for `forMs` (a longer block already there stays). */
+  block(key: string, scope: RateLimitScope, forMs: number): Promise<void>;
+  /** What each window holds now, and how long the longest block of `blockScopes` still runs (0: none). */
+  usage(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<{ windows: WindowUsage[]; blockedForMs: number }>;
+}
+
+export const RATE_BUDGET_STORE = Symbol('RATE_BUDGET_STORE');

@@ -1,0 +1,149 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { pollUntil } from '@switchboard/simulators/testing';
+import { PostgresRateBudgetStore } from '../../src/routing/rate-budget/postgres-rate-budget.store';
+import { RedisRateBudgetStore } from '../../src/routing/rate-budget/redis-rate-budget.store';
+import { RateBudgetStore } from '../../src/routing/rate-budget/rate-budget.store';
+import { BudgetWindow } from '../../src/routing/rate-budget/rate-budget-windows';
+import { startTestGateway, TestGateway } from '../support/test-gateway';
+
+const key = () => `con_test_${randomBytes(8).toString('hex')}`;
+const requests = (limit: number, windowMs: number): BudgetWindow => ({ scope: 'requests', limit, windowMs });
+
+/** The same behaviour from both stores: they are interchangeable behind REDIS_URL. */
+function storeContract(name: string, open: () => Promise<{ store: RateBudgetStore; close(): Promise<void> }>) {
+  describe(`${name} rate budget store`, () => {
+    let store: RateBudgetStore;
+    let close: () => Promise<void>;
+    before(async () => ({ store, close } = await open()));
+    after(() => close());
+
+    it('grants exactly the limit to 200 parallel takes, and tells the others when the window frees', async () => {
+      const k = key();
+      const window = requests(60, 60_000);
+      const results = await Promise.all(Array.from({ length: 200 }, () => store.take(k, [window], ['requests'])));
+      assert.equal(results.filter((r) => r.granted).length, 60);
+      for (const r of results) {
+        if (r.granted) continue;
+        assert.equal(r.window, 0);
+        assert.ok(r.retryAfterMs > 55_000 && r.retryAfterMs <= 60_000, `retry after ${r.retryAfterMs} ms`);
+      }
+      const usage = await store.usage(k, [window], ['requests']);
+      assert.equal(usage.windows[0].used, 60);
+      assert.equal(usage.blockedForMs, 0);
+    });
+
+    it('frees the window after its length, and not before', async () => {
+      const k = key();
+      const window = requests(3, 1_000);
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) assert.equal((await store.take(k, [window], ['requests'])).granted, true);
+      const refused = await store.take(k, [window], ['requests']);
+      assert.equal(refused.granted, false);
+      await pollUntil(() => store.take(k, [window], ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the window to free' });
+      assert.ok(Date.now() - started >= 1_000, `freed after ${Date.now() - started} ms`);
+    });
+
+    it('slides: never more than the limit in any interval of the window, even across a fixed boundary', async () => {
+      const k = key();
+      const window = requests(2, 1_500);
+      const first = Date.now();
+      assert.equal((await store.take(k, [window], ['requests'])).granted, true);
+      await pollUntil(() => Date.now(), (t) => t >= first + 700, { intervalMs: 20, what: '700 ms to pass' });
+      assert.equal((await store.take(k, [window], ['requests'])).granted, true);
+      // Only the first entry leaves at first + 1.5 s; the second keeps its place until ~2.2 s.
+      await pollUntil(() => store.take(k, [window], ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the first entry to leave' });
+      const next = await store.take(k, [window], ['requests']);
+      assert.equal(next.granted, false);
+      if (!next.granted) assert.ok(next.retryAfterMs > 300, `the second entry still holds its place (${next.retryAfterMs} ms left)`);
+    });
+
+    it('needs room in every window, and reports the one that frees last', async () => {
+      const k = key();
+      const windows = [requests(2, 1_000), requests(3, 2_000)];
+      assert.equal((await store.take(k, windows, ['requests'])).granted, true);
+      assert.equal((await store.take(k, windows, ['requests'])).granted, true);
+      const short = await store.take(k, windows, ['requests']);
+      assert.deepEqual(short.granted ? null : short.window, 0);
+      await pollUntil(() => store.take(k, windows, ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the short window to free' });
+      const long = await store.take(k, windows, ['requests']);
+      assert.equal(long.granted, false);
+      if (!long.granted) {
+        assert.equal(long.window, 1);
+        assert.ok(long.retryAfterMs > 0 && long.retryAfterMs <= 1_000, `${long.retryAfterMs} ms`);
+      }
+    });
+
+    it('keeps scopes apart: spent reads do not refuse a call', async () => {
+      const k = key();
+      const reads: BudgetWindow = { scope: 'reads', limit: 1, windowMs: 60_000 };
+      const calls: BudgetWindow = { scope: 'calls', limit: 1, windowMs: 60_000 };
+      assert.equal((await store.take(k, [reads], ['requests', 'reads'])).granted, true);
+      assert.equal((await store.take(k, [reads], ['requests', 'reads'])).granted, false);
+      assert.equal((await store.take(k, [calls], ['requests', 'calls'])).granted, true);
+    });
+
+    it('blocks a scope until the time given, then lets takes through again', async () => {
+      const k = key();
+      const window = requests(100, 60_000);
+      await store.block(k, 'calls', 1_000);
+      const blocked = await store.take(k, [window], ['requests', 'calls']);
+      assert.equal(blocked.granted, false);
+      if (!blocked.granted) {
+        assert.equal(blocked.window, null);
+        assert.ok(blocked.retryAfterMs > 0 && blocked.retryAfterMs <= 1_000);
+      }
+      // A block on creates does not stop reads; nothing was taken by the refused create.
+      assert.equal((await store.take(k, [window], ['requests', 'reads'])).granted, true);
+      assert.equal((await store.usage(k, [window], ['requests', 'calls'])).windows[0].used, 1);
+      assert.ok((await store.usage(k, [window], ['requests', 'calls'])).blockedForMs > 0);
+      await pollUntil(() => store.take(k, [window], ['requests', 'calls']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the block to end' });
+      assert.equal((await store.usage(k, [window], ['requests', 'calls'])).blockedForMs, 0);
+    });
+
+    it('keeps the longer of two blocks, and a block on requests stops everything', async () => {
+      const k = key();
+      await store.block(k, 'requests', 30_000);
+      await store.block(k, 'requests', 100);
+      const usage = await store.usage(k, [], ['requests']);
+      assert.ok(usage.blockedForMs > 25_000, `still blocked for ${usage.blockedForMs} ms`);
+      const read = await store.take(k, [], ['requests', 'reads']);
+      assert.equal(read.granted, false);
+    });
+
+    it('reports usage: how much each window holds and when it admits one more', async () => {
+      const k = key();
+      const window = requests(5, 10_000);
+      const empty = await store.usage(k, [window], ['requests']);
+      assert.deepEqual(empty.windows, [{ used: 0, freesInMs: null }]);
+      await store.take(k, [window], ['requests']);
+      await store.take(k, [window], ['requests']);
+      const used = await store.usage(k, [window], ['requests']);
+      assert.equal(used.windows[0].used, 2);
+      assert.ok(used.windows[0].freesInMs! > 9_000 && used.windows[0].freesInMs! <= 10_000);
+    });
+  });
+}
+
+let gw: TestGateway;
+storeContract('Postgres', async () => {
+  gw = await startTestGateway({ SWITCHBOARD_SANDBOX: 'off' });
+  return { store: new PostgresRateBudgetStore(gw.gateway.app.get(DataSource)), close: () => gw.close() };
+});
+
+storeContract('Redis', async () => {
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  // A prefix of this run only, removed at the end.
+  const prefix = `switchboard:test:${randomBytes(6).toString('hex')}`;
+  return {
+    store: new RedisRateBudgetStore(redis, prefix),
+    async close() {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    },
+  };
+});
