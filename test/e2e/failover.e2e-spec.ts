@@ -45,8 +45,11 @@ describe('routing and failover', () => {
     await configureSimulators(sb);
     A = sb.vendors.kalem.connectionId;
     B = sb.vendors.klen.connectionId;
-    assert.equal((await api.patch(`/v1/providers/${A}`, { priority: 1 })).status, 200);
-    assert.equal((await api.patch(`/v1/providers/${B}`, { priority: 2 })).status, 200);
+    // This suite places far more calls a minute than Kalem's and Klen's documented budgets
+    // allow (60 requests a minute, 100 Klen calls a day); budgets have their own tests.
+    const roomy = { requests_per_minute: 100_000, requests_per_hour: 100_000, calls_per_day: 100_000 };
+    assert.equal((await api.patch(`/v1/providers/${A}`, { priority: 1, rate_limits: roomy })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { priority: 2, rate_limits: roomy })).status, 200);
   });
   afterEach(async () => {
     await fault('kalem', { mode: 'none' });
@@ -225,6 +228,40 @@ describe('routing and failover', () => {
       ],
     );
     assert.deepEqual(await dialsTo(to), [{ vendor: 'klen' }]);
+  });
+
+  it('A answering 429 with a reset time → placed at B; A is skipped unasked until then (503 with Retry-After when it is the only one), then used again', async () => {
+    await fault('kalem', { mode: 'rate_limit', count: 1 });
+    const first = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, ...both() });
+    assert.equal(first.status, 201, first.text);
+    assert.deepEqual(
+      first.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [
+        [A, 'failed'],
+        [B, 'created'],
+      ],
+    );
+    const next = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, ...both() });
+    assert.deepEqual(
+      next.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]),
+      [
+        [A, 'skipped', 'rate_budget'],
+        [B, 'created', null],
+      ],
+    );
+    const onlyA = number();
+    const alone = await api.post('/v1/calls', { to: onlyA, agent_id: sb.agentId, routing: { connections: [A] } });
+    assert.equal(alone.status, 503, alone.text);
+    assert.equal(alone.body.error.code, 'providers_unavailable');
+    assert.ok(Number(alone.headers.get('retry-after')) >= 1, `Retry-After: ${alone.headers.get('retry-after')}`);
+    assert.deepEqual(await dialsTo(onlyA), []);
+    // Once the vendor's reset time has passed, A takes calls again.
+    const again = await pollUntil(
+      () => api.post('/v1/calls', { to: number(), agent_id: sb.agentId, ...both() }),
+      (res) => res.body.connection_id === A,
+      { timeoutMs: 15_000, intervalMs: 500, what: 'A to be used again after its reset time' },
+    );
+    assert.deepEqual(again.body.attempts.map((a: any) => a.outcome), ['created']);
   });
 
   it('50 concurrent requests with one Idempotency-Key → exactly one dial', async () => {
