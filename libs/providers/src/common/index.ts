@@ -1,2 +1,3 @@
 export * from './axios-transport';
 export * from './vendor-request';
+export * from './vendor-text';

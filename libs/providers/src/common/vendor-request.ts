@@ -58,10 +58,3 @@ export function toIsoUtc(value: unknown): string | null {
   const date = new Date(typeof text === 'number' && text < 1e12 ? text * 1000 : text);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
-
-/** A short, secret-free description of an error body, for messages. */
-export function describeBody(body: unknown): string {
-  if (body === null || body === undefined) return '';
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}

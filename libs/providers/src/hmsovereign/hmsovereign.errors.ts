@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
+import { describeBody, sanitizeVendorText } from '../common/vendor-text';
 import { HmsSovereignErrorBody } from './hmsovereign.types';
 
 const PROVIDER = 'hmsovereign';
@@ -58,10 +59,10 @@ export function mapHmsSovereignError(
     provider: PROVIDER,
     kind,
     status,
-    vendorCode: (parsed.code && redact(parsed.code, secrets)) ?? (status === 402 ? 'insufficient_credits' : undefined),
-    message: redact(`HMS Sovereign answered ${status}: ${text}`, secrets),
+    vendorCode: (parsed.code && redact(parsed.code, secrets, 64)) ?? (status === 402 ? 'insufficient_credits' : undefined),
+    message: `HMS Sovereign answered ${status}: ${redact(text, secrets)}`,
     resetAt,
-    fieldErrors: fieldErrorsOf(parsed, text).map((e) => ({ ...e, message: redact(e.message, secrets) })),
+    fieldErrors: fieldErrorsOf(parsed, text).map((e) => ({ field: redact(e.field, secrets, 100), message: redact(e.message, secrets) })),
   });
 }
 
@@ -126,7 +127,7 @@ function fallbackText(status: number, body: unknown): string {
   const statusText = STATUS_CODES[status] ?? 'Unknown status';
   // A short plain-text body says more than the status; HTML error pages say nothing useful.
   if (typeof body === 'string' && body.trim() !== '' && !body.trimStart().startsWith('<')) {
-    return `${statusText} (${body.trim().slice(0, 200)})`;
+    return `${statusText} (${describeBody(body)})`;
   }
   return statusText;
 }
@@ -137,10 +138,9 @@ function resetFromText(text: string, now: Date): Date | undefined {
   return match ? new Date(now.getTime() + Number(match[1]) * 1000) : undefined;
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]').replace(/\bfl_(live|test)_[A-Za-z0-9_-]+/g, '[redacted]');
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out;
+/** The vendor's text reaches clients only sanitized and bounded (fl_ keys, bearer values and the key redacted). */
+function redact(text: string, secrets: readonly string[], max?: number): string {
+  return sanitizeVendorText(text, secrets, max);
 }
 
 function str(value: unknown): string | undefined {

@@ -116,7 +116,7 @@ describe('mapKaiCallsError', () => {
     const key = 'kc_live_SwBdSimDefaultKey_0123456789abcdefghijklmnop';
     const error = mapKaiCallsError(response(401, { error: { code: 'unauthorized', message: `Key ${key} revoked (Bearer ${key})` } }), now);
     assert.equal(error.message.includes(key), false);
-    assert.equal(redactSecrets(`x ${key}`), 'x kc_live_[redacted]');
+    assert.equal(redactSecrets(`x ${key}`), 'x [redacted]');
   });
 });
 

@@ -1,5 +1,5 @@
 import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
-import { describeBody } from '../common';
+import { describeBody, sanitizeVendorText } from '../common/vendor-text';
 import { KaiCallsErrorBody } from './kaicalls.types';
 
 /** Codes whose meaning beats the HTTP status they come with (errors page + seed). */
@@ -47,10 +47,9 @@ export const KAICALLS_AGENT_FIELDS: Record<string, string> = {
   metadata: 'metadata',
 };
 
-/** Keys never reach a message, even if a vendor echoes one back. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  for (const secret of secrets) if (secret) text = text.split(secret).join('[redacted]');
-  return text.replace(/\bkc_(live|test)_[A-Za-z0-9_-]+/g, 'kc_$1_[redacted]').replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
+/** Keys never reach a message, even if a vendor echoes one back; and a message stays short. */
+export function redactSecrets(text: string, secrets: readonly string[] = [], max?: number): string {
+  return sanitizeVendorText(text, secrets, max);
 }
 
 function parseEnvelope(body: unknown): { code?: string; message?: string } {
@@ -86,7 +85,7 @@ export function createKaiCallsErrorMapper(fields: Record<string, string>) {
   return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => {
     const { code, message } = parseEnvelope(response.body);
     const kind = (code && KIND_BY_CODE[code]) || kindFromStatus(response.status);
-    const detail = redactSecrets(message ?? (describeBody(response.body) || `HTTP ${response.status}`), secrets);
+    const detail = message !== undefined ? redactSecrets(message, secrets) : describeBody(response.body, secrets) || `HTTP ${response.status}`;
     let resetAt = resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' });
     // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
     if (kind === 'rate_limited' && !resetAt) resetAt = new Date(now.getTime() + 60_000);
@@ -98,8 +97,8 @@ export function createKaiCallsErrorMapper(fields: Record<string, string>) {
       provider: 'kaicalls',
       kind,
       status: response.status,
-      vendorCode: code && redactSecrets(code, secrets),
-      message: `KaiCalls ${response.status}${code ? ` ${code}` : ''}: ${detail}`,
+      vendorCode: code && redactSecrets(code, secrets, 64),
+      message: `KaiCalls ${response.status}${code ? ` ${redactSecrets(code, secrets, 64)}` : ''}: ${detail}`,
       resetAt,
       fieldErrors,
     });

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
+import { sanitizeVendorText } from '../common/vendor-text';
 
 /**
  * Kalem's one error envelope (Laravel): `{ message }`, plus `errors: { field: [messages] }`
@@ -36,9 +37,9 @@ export function mapKalemError(response: HttpResponse, now: Date, secrets: readon
     provider: 'kalem',
     kind,
     status,
-    message: redact(`Kalem answered ${status}: ${vendorMessage}`, secrets),
+    message: `Kalem answered ${status}: ${redact(vendorMessage, secrets)}`,
     ...(resetAt ? { resetAt } : {}),
-    fieldErrors: fieldErrors.map((f) => ({ ...f, message: redact(f.message, secrets) })),
+    fieldErrors: fieldErrors.map((f) => ({ field: redact(f.field, secrets, 100), message: redact(f.message, secrets) })),
   });
 }
 
@@ -102,9 +103,7 @@ function statusText(status: number): string {
   return STATUS_CODES[status] ?? `HTTP ${status}`;
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  // Sanctum tokens (`<id>|<40 chars>`) and bearer values, whoever's they are.
-  return out.replace(/\b\d+\|[A-Za-z0-9]{20,}/g, '[redacted]').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
+/** Kalem's text reaches clients only sanitized and bounded (Sanctum tokens and the key redacted). */
+function redact(text: string, secrets: readonly string[], max?: number): string {
+  return sanitizeVendorText(text, secrets, max);
 }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
+import { sanitizeVendorText } from '../common/vendor-text';
 
 /**
  * Klen's one error envelope is flat: `{ "error": "code", "message": "…" }`
@@ -39,13 +40,9 @@ const FIELD_BY_VENDOR_FIELD: Record<string, string> = {
   variables: 'variables',
 };
 
-/** Klen keys look like `klen_abcdef123456789`; a message must never carry one. */
-const KEY_PATTERN = /klen_[A-Za-z0-9_]*\d[A-Za-z0-9_]*/g;
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out.replace(KEY_PATTERN, '[redacted]');
+/** Klen's text reaches clients only sanitized and bounded (klen_ keys and the key redacted). */
+function redact(text: string, secrets: readonly string[], max?: number): string {
+  return sanitizeVendorText(text, secrets, max);
 }
 
 function parseEnvelope(body: unknown): { code?: string; message?: string } {
@@ -87,8 +84,8 @@ export function mapKlenError(response: HttpResponse, now: Date, secrets: readonl
     provider: 'klen',
     kind,
     status: response.status,
-    vendorCode: code && redact(code, secrets),
-    message: `Klen answered ${response.status}${code ? ` ${code}` : ''}: ${detail}`,
+    vendorCode: code && redact(code, secrets, 64),
+    message: `Klen answered ${response.status}${code ? ` ${redact(code, secrets, 64)}` : ''}: ${detail}`,
     resetAt: kind === 'rate_limited' ? resetAtFromHeaders(response.headers, now) : undefined,
     fieldErrors: fieldErrorsOf(code, detail),
   });
