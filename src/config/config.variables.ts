@@ -261,6 +261,10 @@ export class ConfigVariables {
   @IsString()
   WEBHOOK_ALLOWED_HOSTS = '';
 
+  @Variable({ description: "Outside sandbox mode: host names, addresses or CIDR ranges a connection's base_url may point at although they are loopback or private, comma-separated" })
+  @IsString()
+  PROVIDER_ALLOWED_HOSTS = '';
+
   @Variable({ description: "Client-side vendor rate budgets per connection (the vendors' documented limits, or the connection's rate_limits): on, off" })
   @IsIn(['on', 'off'])
   VENDOR_RATE_BUDGETS: 'on' | 'off' = 'on';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FieldProblem } from '@switchboard/core';
 import { ConfigVariables } from '../config/config.variables';
+import { parseAllowList } from '../common/ssrf/outbound-target';
 import { GatewayMode } from '../config/gateway-mode';
 import { checkWebhookUrl, DeliveryTarget, resolveTarget, Resolver, UrlPolicy } from './webhook-url-guard';
 
@@ -17,7 +18,7 @@ export class WebhookUrlGuard {
     private readonly mode: GatewayMode,
     config: ConfigVariables,
   ) {
-    this.allowedHosts = config.WEBHOOK_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+    this.allowedHosts = parseAllowList(config.WEBHOOK_ALLOWED_HOSTS);
   }
 
   /** 422-ready problem for `field`, or null. Call it for `POST /v1/calls`' webhook_url too. */

@@ -7,6 +7,7 @@ import { CircuitBreakers } from '../routing/circuit-breakers';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
+import { VendorAddressGuard } from './vendor-address-guard.service';
 import { timedTransport } from './vendor-timing';
 
 /**
@@ -23,6 +24,7 @@ export class AdapterCache {
     private readonly cipher: CredentialCipher,
     private readonly breakers: CircuitBreakers,
     private readonly budgets: RateBudgets,
+    private readonly addressGuard: VendorAddressGuard,
   ) {}
 
   adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
@@ -43,7 +45,7 @@ export class AdapterCache {
         this.breakers.guard(
           connection.id,
           connection.provider,
-          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
+          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], undefined, this.addressGuard))),
         ),
       ),
       now: () => new Date(),

@@ -11,6 +11,7 @@ import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { ProvidersController } from './providers.controller';
 import { ProvidersService } from './providers.service';
+import { VendorAddressGuard } from './vendor-address-guard.service';
 import { WebhookTargets } from './webhook-targets.service';
 
 @Module({
@@ -27,7 +28,7 @@ import { WebhookTargets } from './webhook-targets.service';
     }),
   ],
   controllers: [ProvidersController],
-  providers: [ProvidersService, AdapterCache, ConnectionsRepository, WebhookTargets],
-  exports: [ProvidersService, ConnectionsRepository, WebhookTargets, AdapterCache, ConnectionJudgementModule],
+  providers: [ProvidersService, AdapterCache, ConnectionsRepository, WebhookTargets, VendorAddressGuard],
+  exports: [ProvidersService, VendorAddressGuard, ConnectionsRepository, WebhookTargets, AdapterCache, ConnectionJudgementModule],
 })
 export class ProvidersModule {}

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   ProviderAdapter,
   ProviderName,
+  ValidationFailedError,
 } from '@switchboard/core';
 import { PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
@@ -22,6 +23,7 @@ import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse }
 import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
 import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
+import { VendorAddressGuard } from './vendor-address-guard.service';
 
 export interface ConnectionResponse {
   id: string;
@@ -54,9 +56,11 @@ export class ProvidersService {
     private readonly breakers: CircuitBreakers,
     private readonly outcomes: OutcomeHealth,
     private readonly budgets: RateBudgets,
+    private readonly addressGuard: VendorAddressGuard,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
+    await this.checkBaseUrl(dto.base_url);
     const entity = this.connections.build({
       id: newId('connection'),
       provider: dto.provider,
@@ -81,6 +85,13 @@ export class ProvidersService {
    * later removed from the file is disabled, not deleted, so its calls keep their history.
    */
   async syncDeclared(declared: CreateProviderDto[]): Promise<void> {
+    const refused: string[] = [];
+    for (const [i, dto] of declared.entries()) {
+      const problem = dto.base_url === undefined ? null : await this.addressGuard.check(dto.base_url);
+      if (problem) refused.push(`providers[${i}].base_url: ${problem.message}`);
+    }
+    // Like any bad setting, a refused address stops the start instead of being skipped quietly.
+    if (refused.length) throw new Error(`Declared provider connections refused:\n  ${refused.join('\n  ')}`);
     const existing = await this.connections.findByOrigin('config');
     for (const dto of declared) {
       const current = existing.find((c) => c.name === dto.name && c.provider === dto.provider);
@@ -120,6 +131,7 @@ export class ProvidersService {
 
   async update(id: string, dto: UpdateProviderDto): Promise<ConnectionResponse> {
     const connection = await this.find(id);
+    await this.checkBaseUrl(dto.base_url);
     if (dto.name !== undefined) connection.name = dto.name;
     if (dto.credentials !== undefined) {
       connection.credentialsEncrypted = this.cipher.encryptJson({ ...dto.credentials });
@@ -136,6 +148,11 @@ export class ProvidersService {
     // A new key, URL or defaults deserves a fresh judgement (other instances reset when they rebuild the adapter).
     if (dto.credentials !== undefined || dto.base_url !== undefined || dto.defaults !== undefined) this.breakers.reset(id);
     return this.respond(saved);
+  }
+
+  private async checkBaseUrl(baseUrl: string | undefined): Promise<void> {
+    const problem = baseUrl === undefined ? null : await this.addressGuard.check(baseUrl);
+    if (problem) throw new ValidationFailedError([problem]);
   }
 
   async remove(id: string): Promise<void> {

@@ -18,7 +18,8 @@ describe('provider connections from the config file', () => {
   const declare = (connections: unknown[]) => writeFileSync(configFile, JSON.stringify({ providers: connections }));
   const kaicalls = () => ({ provider: 'kaicalls', name: 'KaiCalls main', credentials: { api_key: '${KC_KEY}' }, base_url: `${vendor.url}/api/v1`, priority: 5 });
   const start = async (env: Record<string, string>) => {
-    gw = await startTestGateway({ SWITCHBOARD_CONFIG_FILE: configFile, ...env }, db);
+    // The declared vendor is a loopback simulator, which only an allow-list admits outside sandbox mode.
+    gw = await startTestGateway({ SWITCHBOARD_CONFIG_FILE: configFile, PROVIDER_ALLOWED_HOSTS: '127.0.0.1', ...env }, db);
     return client(gw.url, gw.adminKey);
   };
 

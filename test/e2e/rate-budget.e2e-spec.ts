@@ -150,6 +150,7 @@ for (const store of ['Redis', 'Postgres'] as const) {
       const env = {
         ...db.env,
         SWITCHBOARD_SANDBOX: 'off',
+        PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
         SWITCHBOARD_ADMIN_KEY: adminKey,
         SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
         LOG_LEVEL: 'warn',
