@@ -29,8 +29,8 @@ export class KeysController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('keys:write')
-  @ApiOperation({ summary: 'Revoke a key; effective for the next request' })
-  async revoke(@Param('id') id: string): Promise<void> {
-    await this.keys.revoke(id);
+  @ApiOperation({ summary: 'Revoke a key; effective for the next request. Only keys whose every scope the caller holds (403 otherwise)' })
+  async revoke(@Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.keys.revoke(id, request.apiKey!);
   }
 }

@@ -8,7 +8,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { AuthenticatedKey } from './authenticated-key';
 import { CreateKeyDto } from './dto/create-key.dto';
 import { displayPrefix, generateKey, hashKey, isWellFormedKey, KeyMode } from './key-material';
-import { hasScope } from './scopes';
+import { scopeBeyond } from './scopes';
 import { GatewayMode } from '../config/gateway-mode';
 
 export interface KeyResponse {
@@ -42,8 +42,7 @@ export class KeysService implements OnApplicationBootstrap {
   }
 
   async create(dto: CreateKeyDto, creator: AuthenticatedKey): Promise<KeyResponse & { key: string }> {
-    // A key may hand out only what it holds itself, so keys:write is not a path to `*`.
-    const beyond = dto.scopes.find((scope) => !hasScope(creator.scopes, scope));
+    const beyond = scopeBeyond(creator.scopes, dto.scopes);
     if (beyond) throw new ForbiddenError(beyond);
     const { entity, key } = await this.insert(dto.name, dto.scopes, generateKey(this.keyMode()));
     return { ...toKeyResponse(entity), key };
@@ -54,15 +53,18 @@ export class KeysService implements OnApplicationBootstrap {
     return { data: page.rows.map(toKeyResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, revoker: AuthenticatedKey): Promise<void> {
     const row = isIdOf('key', id) ? await this.keys.findOne({ where: { id } }) : null;
     if (!row) throw new NotFoundError('key', id);
+    const beyond = scopeBeyond(revoker.scopes, row.scopes);
+    if (beyond) throw new ForbiddenError(beyond);
     if (!row.revokedAt) await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /**
    * SWITCHBOARD_ADMIN_KEY is registered (once) as an admin key. Without it, the first start
    * on an empty database makes one and prints it once; later starts find keys and stay quiet.
+   * A configured key that was revoked stays revoked (see {@link adminKeyAtStart}).
    */
   async onApplicationBootstrap(): Promise<void> {
     const configured = this.config.SWITCHBOARD_ADMIN_KEY;
@@ -70,7 +72,14 @@ export class KeysService implements OnApplicationBootstrap {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
       const repo = tx.getRepository(ApiKeyEntity);
       if (configured) {
-        if (!(await repo.existsBy({ keyHash: hashKey(configured) }))) await this.insert('admin (SWITCHBOARD_ADMIN_KEY)', ['*'], configured, repo);
+        const row = await repo.findOneBy({ keyHash: hashKey(configured) });
+        const decision = adminKeyAtStart(row);
+        if (decision === 'register') await this.insert('admin (SWITCHBOARD_ADMIN_KEY)', ['*'], configured, repo);
+        if (decision === 'stays_revoked')
+          this.logger.warn(
+            `SWITCHBOARD_ADMIN_KEY names key ${row!.id}, revoked at ${row!.revokedAt!.toISOString()}; it stays revoked and cannot be used. ` +
+              'To regain admin access, set SWITCHBOARD_ADMIN_KEY to a new key (sk_live_… or sk_test_…, 16+ characters after the prefix) and restart: it is registered as a new * key.',
+          );
         return;
       }
       if ((await repo.count()) > 0) return;
@@ -94,6 +103,16 @@ export class KeysService implements OnApplicationBootstrap {
     await repo.insert(entity);
     return { entity: await repo.findOneByOrFail({ id: entity.id }), key };
   }
+}
+
+/**
+ * What a start does with SWITCHBOARD_ADMIN_KEY's row. ⚖ A revoked one stays revoked: keys are
+ * revoked because they leaked, and a restart (a deploy, a crash, one an attacker provoked)
+ * must not bring a leaked key back. The operator recovers by configuring a new key.
+ */
+export function adminKeyAtStart(row: Pick<ApiKeyEntity, 'revokedAt'> | null): 'register' | 'present' | 'stays_revoked' {
+  if (!row) return 'register';
+  return row.revokedAt ? 'stays_revoked' : 'present';
 }
 
 export function toKeyResponse(row: ApiKeyEntity): KeyResponse {

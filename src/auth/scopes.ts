@@ -10,6 +10,7 @@ export const SCOPES = [
   'providers:read',
   'providers:write',
   'keys:write',
+  'metrics:read',
   '*',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -24,4 +25,12 @@ export const Public = () => SetMetadata(PUBLIC_METADATA, true);
 
 export function hasScope(granted: readonly string[], required: string): boolean {
   return granted.includes('*') || granted.includes(required);
+}
+
+/**
+ * The first of `scopes` that `holder` lacks, or undefined. A key may create or revoke only
+ * keys within its own scopes, so keys:write is never a path to `*` nor a way to lock it out.
+ */
+export function scopeBeyond(holder: readonly string[], scopes: readonly string[]): string | undefined {
+  return scopes.find((scope) => !hasScope(holder, scope));
 }

@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
+import { freePort, GatewayProcess } from '../support/gateway-process';
+import { generateKey } from '../../src/auth/key-material';
 
 describe('/v1/keys', () => {
   let gw: TestGateway;
@@ -53,6 +55,25 @@ describe('/v1/keys', () => {
     assert.equal((await api.delete(`/v1/keys/${created.body.id}`)).status, 204, 'revoking twice is harmless');
   });
 
+  it('revokes only keys whose every scope the revoker holds: keys:write cannot lock out the admin key', async () => {
+    const keyAdmin = await api.post('/v1/keys', { name: 'key admin only', scopes: ['keys:write'] });
+    const asKeyAdmin = client(gw.url, keyAdmin.body.key);
+    const listed = (await api.get('/v1/keys?limit=200')).body.data as { id: string; scopes: string[] }[];
+    const admin = listed.find((k) => k.scopes.includes('*'))!;
+    const wider = await api.post('/v1/keys', { name: 'wider', scopes: ['keys:write', 'calls:write'] });
+    const peer = await api.post('/v1/keys', { name: 'peer', scopes: ['keys:write'] });
+
+    for (const target of [admin.id, wider.body.id]) {
+      const res = await asKeyAdmin.delete(`/v1/keys/${target}`);
+      assert.equal(res.status, 403, res.text);
+      assert.equal(res.body.error.code, 'forbidden');
+    }
+    assert.equal((await api.get('/v1/keys')).status, 200, 'the admin key still works');
+    assert.equal((await client(gw.url, wider.body.key).get('/v1/keys')).status, 200, 'so does the wider key');
+    assert.equal((await asKeyAdmin.delete(`/v1/keys/${peer.body.id}`)).status, 204, 'a key within its scopes may go');
+    assert.equal((await client(gw.url, peer.body.key).get('/v1/keys')).status, 401);
+  });
+
   it('pages with keyset cursors that stay stable when keys are added between pages', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await api.post('/v1/keys', { name: `page-${i}`, scopes: ['events:read'] })).status, 201);
     const seen: string[] = [];
@@ -75,5 +96,45 @@ describe('/v1/keys', () => {
     const inserted = all.body.data.find((k: { name: string }) => k.name === 'inserted-mid-way');
     assert.ok(!seen.includes(inserted.id), 'a key inserted after page one does not shift later pages');
     assert.equal(seen.length, all.body.data.length - 1);
+  });
+});
+
+/**
+ * A revoked SWITCHBOARD_ADMIN_KEY stays revoked across restarts: it was revoked because it
+ * should no longer work, and a restart must not undo that. The start-up log says so and how
+ * to recover (a new SWITCHBOARD_ADMIN_KEY).
+ */
+describe('a revoked SWITCHBOARD_ADMIN_KEY at restart', () => {
+  const adminKey = generateKey('test');
+  let gw: TestGateway | undefined;
+  let proc: GatewayProcess | undefined;
+  after(async () => {
+    await proc?.stop();
+    await gw?.database.dispose();
+  });
+
+  it('stays revoked, the log says how to recover, and a new configured key is registered', async () => {
+    gw = await startTestGateway({ SWITCHBOARD_ADMIN_KEY: adminKey });
+    const api = client(gw.url, adminKey);
+    const spare = await api.post('/v1/keys', { name: 'spare admin', scopes: ['*'] });
+    const bootstrap = (await api.get('/v1/keys?limit=200')).body.data.find((k: { name: string }) => k.name === 'admin (SWITCHBOARD_ADMIN_KEY)');
+    assert.equal((await client(gw.url, spare.body.key).delete(`/v1/keys/${bootstrap.id}`)).status, 204);
+    await gw.close({ keepData: true });
+
+    const env = { ...gw.database.env, SWITCHBOARD_ADMIN_KEY: adminKey, SWITCHBOARD_SANDBOX: 'on' };
+    proc = new GatewayProcess({ ...env, PORT: String(await freePort()) }).start();
+    await proc.ready();
+    assert.equal((await client(proc.url, adminKey).get('/v1/keys')).status, 401, 'the revoked key did not come back');
+    assert.equal((await client(proc.url, spare.body.key).get('/v1/keys')).status, 200);
+    const warning = proc.logLines().find((l) => typeof l.msg === 'string' && l.msg.includes('SWITCHBOARD_ADMIN_KEY names key'));
+    assert.ok(warning, proc.stdout.join('\n').slice(0, 2000));
+    assert.match(String(warning.msg), new RegExp(`${bootstrap.id}.*stays revoked.*set SWITCHBOARD_ADMIN_KEY to a new key`));
+    assert.ok(!JSON.stringify(warning).includes(adminKey), 'the key itself is never logged');
+    await proc.stop();
+
+    const fresh = generateKey('test');
+    proc = new GatewayProcess({ ...env, SWITCHBOARD_ADMIN_KEY: fresh, PORT: String(await freePort()) }).start();
+    await proc.ready();
+    assert.equal((await client(proc.url, fresh).get('/v1/keys')).status, 200, 'the new configured key is an admin key');
   });
 });
