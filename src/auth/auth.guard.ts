@@ -21,9 +21,9 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedError();
-    const key = await this.keys.authenticate(match[1]);
+    const presented = presentedKey(request.headers.authorization);
+    if (!presented) throw new UnauthorizedError();
+    const key = await this.keys.authenticate(presented);
     if (!key) throw new UnauthorizedError('The gateway key is unknown or revoked.');
     request.apiKey = key;
     const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_METADATA, targets) ?? [];
@@ -31,4 +31,9 @@ export class AuthGuard implements CanActivate {
     if (missing) throw new ForbiddenError(missing);
     return true;
   }
+}
+
+/** The key of an `Authorization: Bearer <key>` header, or null. */
+export function presentedKey(authorization: string | undefined): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? null;
 }

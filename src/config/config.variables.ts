@@ -265,6 +265,10 @@ export class ConfigVariables {
   @IsString()
   PROVIDER_ALLOWED_HOSTS = '';
 
+  @Variable({ description: 'Who may read /metrics: key (a gateway key with metrics:read or *), public (anyone who reaches the port), off (404)' })
+  @IsIn(['key', 'public', 'off'])
+  METRICS_ACCESS: 'key' | 'public' | 'off' = 'key';
+
   @Variable({ description: "Client-side vendor rate budgets per connection (the vendors' documented limits, or the connection's rate_limits): on, off" })
   @IsIn(['on', 'off'])
   VENDOR_RATE_BUDGETS: 'on' | 'off' = 'on';

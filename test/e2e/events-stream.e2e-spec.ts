@@ -250,23 +250,23 @@ describe('event streams under stress', () => {
   });
 
   it('disconnects a client that never reads instead of buffering for it; it resumes with Last-Event-ID', async (t) => {
-    const slowBefore = await metric(gw.url, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
+    const slowBefore = await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
     const start = await log.lastSequence();
     const unread = await openUnreadStream(Number(new URL(gw.url).port), `/v1/events/stream?after=${start}`, gw.adminKey);
-    await pollUntil(() => metric(gw.url, 'switchboard_event_streams_open'), (open) => open === 1, { what: 'the stream to open' });
+    await pollUntil(() => metric(gw.url, gw.adminKey, 'switchboard_event_streams_open'), (open) => open === 1, { what: 'the stream to open' });
 
     // Far more than socket buffers hold, in batches until the gateway gives up on the client.
     const written: EventResponse[] = [];
     await pollUntil(
       async () => {
         written.push(...(await append(4, 256 * 1024)));
-        return metric(gw.url, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
+        return metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
       },
       (slow) => slow === slowBefore + 1 || written.length >= 400,
       { timeoutMs: 60_000, intervalMs: 20, what: 'the slow client to be disconnected' },
     );
-    assert.equal(await metric(gw.url, 'switchboard_event_streams_ended_total', { reason: 'slow_client' }), slowBefore + 1, `disconnected after ${written.length} events`);
-    assert.equal(await metric(gw.url, 'switchboard_event_streams_open'), 0);
+    assert.equal(await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' }), slowBefore + 1, `disconnected after ${written.length} events`);
+    assert.equal(await metric(gw.url, gw.adminKey, 'switchboard_event_streams_open'), 0);
 
     const raw = await unread.drain();
     assert.match(raw, /^HTTP\/1\.[01] 200/);

@@ -173,9 +173,11 @@ export function openUnreadStream(port: number, path: string, key: string): Promi
   });
 }
 
-/** One sample of the gateway's Prometheus text, 0 when absent. */
-export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+/** One sample of the gateway's Prometheus text, 0 when absent (`key`: one with metrics:read, the default METRICS_ACCESS). */
+export async function metric(baseUrl: string, key: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
