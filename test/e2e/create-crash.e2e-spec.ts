@@ -36,6 +36,8 @@ describe('a create interrupted by a crash', () => {
       PORT: String(await freePort()),
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
       SWITCHBOARD_CONFIG_FILE: configFile,
+      // The declared vendor is a loopback simulator, which only an allow-list admits outside sandbox mode.
+      PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
       LOG_LEVEL: 'warn',
       IDEMPOTENCY_LEASE_SECONDS: '2',
       ROUTING_ABSENT_CONFIRM_MS: '50',
