@@ -128,6 +128,13 @@ export class ConfigVariables {
   @Min(50)
   RECONCILE_INTERVAL_MS = 5_000;
 
+  @Variable({ description: 'Milliseconds a vendor has to answer one request; a create that outlasts it is ambiguous and looked up before anything else is dialed' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  VENDOR_TIMEOUT_MS = 10_000;
+
   @Variable({ description: 'Seconds an Idempotency-Key stays claimed by a request without news from it; past that (the instance died) a retry resumes the request' })
   @Transform(toInt)
   @IsInt()

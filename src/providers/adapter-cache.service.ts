@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ProviderAdapter, ProviderName } from '@switchboard/core';
 import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { ConnectionHealth } from './connection-health';
@@ -21,6 +22,7 @@ export class AdapterCache {
   constructor(
     private readonly http: HttpService,
     private readonly cipher: CredentialCipher,
+    private readonly config: ConfigVariables,
     private readonly breakers: CircuitBreakers,
     private readonly budgets: RateBudgets,
   ) {}
@@ -43,7 +45,7 @@ export class AdapterCache {
         this.breakers.guard(
           connection.id,
           connection.provider,
-          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0]))),
+          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], this.config.VENDOR_TIMEOUT_MS))),
         ),
       ),
       now: () => new Date(),

@@ -5,7 +5,7 @@ import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { configureSimulators, Sandbox, sandboxOf, VENDORS } from '../support/calls';
+import { configureSimulators, Sandbox, sandboxOf, VENDORS, waitForTerminal } from '../support/calls';
 import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
 
 /**
@@ -39,7 +39,12 @@ describe('routing and failover', () => {
 
   before(async () => {
     // Circuits stay shut here, so one test's failures do not steer the next; they have their own suite below.
-    gw = await startTestGateway({ ROUTING_ABSENT_CONFIRM_MS: '50', CIRCUIT_CONSECUTIVE_FAILURES: '100000', CIRCUIT_SAMPLING_MIN_REQUESTS: '100000' });
+    gw = await startTestGateway({
+      ROUTING_ABSENT_CONFIRM_MS: '50',
+      VENDOR_TIMEOUT_MS: '1000',
+      CIRCUIT_CONSECUTIVE_FAILURES: '100000',
+      CIRCUIT_SAMPLING_MIN_REQUESTS: '100000',
+    });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
@@ -117,6 +122,22 @@ describe('routing and failover', () => {
     assert.equal(res.body.connection_id, A);
     assert.ok(res.body.provider_call_id);
     assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
+  });
+
+  it('A timing out after it placed the call → found at A: one dial in all, also when the client retries with the same key', async () => {
+    // The vendor places the call and then holds the response past the gateway's timeout.
+    await fault('kalem', { mode: 'timeout', after_create: true, delay_ms: 5_000, count: 1 });
+    const to = number();
+    const body = { to, agent_id: sb.agentId, ...both() };
+    const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.connection_id, A);
+    assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    const retry = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(retry.body.id, res.body.id);
     assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
   });
 
@@ -345,7 +366,12 @@ describe('routing around an open circuit', () => {
   const number = () => `+1555021${String(1000 + n++).slice(-4)}`;
 
   before(async () => {
-    gw = await startTestGateway({ CIRCUIT_CONSECUTIVE_FAILURES: String(FAILURES_TO_OPEN), CIRCUIT_HALF_OPEN_AFTER_MS: '1500' });
+    gw = await startTestGateway({
+      CIRCUIT_CONSECUTIVE_FAILURES: String(FAILURES_TO_OPEN),
+      CIRCUIT_HALF_OPEN_AFTER_MS: '1500',
+      OUTCOME_DEMOTE_MIN_CALLS: '3',
+      OUTCOME_CACHE_MS: '0',
+    });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
@@ -401,6 +427,25 @@ describe('routing around an open circuit', () => {
     assert.equal(probe.status, 201, probe.text);
     assert.equal(probe.body.connection_id, A, 'the probe call went to A and succeeded');
     assert.equal((await api.get(`/v1/providers/${A}`)).body.health.circuit, 'closed');
+  });
+
+  it('a connection whose accepted calls keep failing at the vendor is demoted: tried only after the healthy one', async () => {
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { outcome: 'failed', ring_ms: 200 })).status, 200);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await api.post('/v1/calls', { to: number(), agent_id: agentId, provider: A, routing: { strategy: 'pinned' } });
+        assert.equal(res.status, 201, res.text);
+        await waitForTerminal(api, res.body.id);
+      }
+    } finally {
+      await sb.vendors.kalem.sim.post('/__sim/scenario', { ring_ms: 300, talk_ms: 2000 });
+    }
+    const health = (await api.get(`/v1/providers/${A}`)).body.health;
+    assert.equal(health.circuit, 'closed', 'its API answered 2xx all along');
+    assert.equal(health.outcomes.demoted, true, JSON.stringify(health.outcomes));
+    const routed = await api.post('/v1/calls', { to: number(), agent_id: agentId });
+    assert.equal(routed.status, 201, routed.text);
+    assert.deepEqual(routed.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[sb.vendors.klen.connectionId, 'created']]);
   });
 });
 
