@@ -149,34 +149,18 @@ describe('routing and failover', () => {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"Service Unavailable"}');
       return true;
     };
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem behind a proxy',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `${proxy.origin}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 1,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', {
-      name: 'ambiguous',
-      bindings: [
-        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
-    assert.equal(agent.status, 201, agent.text);
+    const kalem = await kalemFirstThenKlen(api, sb, 'kalem behind a proxy', `${proxy.origin}/api/v1`, 1);
     const to = number();
     // No webhook may tell the gateway either: only the vendor's call list could, and it fails.
     assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 300, talk_ms: 1000 })).status, 200);
     await fault('kalem', { mode: 'reset', after_create: true, count: 1 });
-    const body = { to, agent_id: agent.body.id };
+    const body = { to, agent_id: kalem.agentId };
     const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
     assert.equal(res.status, 504, res.text);
     assert.equal(res.body.error.code, 'provider_timeout');
     const stored = res.body.error.details.find((d: any) => d.call);
     assert.equal(stored.call.status, 'queued');
-    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[conn.body.id, 'ambiguous']]);
+    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[kalem.connectionId, 'ambiguous']]);
     const again = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
     assert.equal(again.status, 504);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -222,29 +206,14 @@ describe('routing and failover', () => {
 
   it('a connection whose vendor refuses connections → placed at the next', async () => {
     const port = await closedPort();
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem down',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `http://127.0.0.1:${port}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 0,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', {
-      name: 'refused first',
-      bindings: [
-        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
+    const down = await kalemFirstThenKlen(api, sb, 'kalem down', `http://127.0.0.1:${port}/api/v1`, 0);
     const to = number();
-    const res = await api.post('/v1/calls', { to, agent_id: agent.body.id });
+    const res = await api.post('/v1/calls', { to, agent_id: down.agentId });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(
       res.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
       [
-        [conn.body.id, 'failed'],
+        [down.connectionId, 'failed'],
         [B, 'created'],
       ],
     );
@@ -376,24 +345,7 @@ describe('routing around an open circuit', () => {
     sb = await sandboxOf(api);
     await configureSimulators(sb);
     proxy = await startCountingProxy(new URL(sb.vendors.kalem.baseUrl).origin);
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem, counted',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `${proxy.origin}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 1,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    A = conn.body.id;
-    const agent = await api.post('/v1/agents', {
-      name: 'circuit',
-      bindings: [
-        { connection_id: A, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: sb.vendors.klen.connectionId, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
-    agentId = agent.body.id;
+    ({ connectionId: A, agentId } = await kalemFirstThenKlen(api, sb, 'kalem, counted', `${proxy.origin}/api/v1`, 1));
   });
   after(async () => {
     await proxy.close();
@@ -448,6 +400,31 @@ describe('routing around an open circuit', () => {
     assert.deepEqual(routed.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[sb.vendors.klen.connectionId, 'created']]);
   });
 });
+
+/**
+ * A Kalem connection at `baseUrl` (a proxy, or a port nothing listens on) first in line, and
+ * an agent bound to it and to the sandbox Klen connection after it.
+ */
+async function kalemFirstThenKlen(api: ReturnType<typeof client>, sb: Sandbox, name: string, baseUrl: string, priority: number) {
+  const conn = await api.post('/v1/providers', {
+    provider: 'kalem',
+    name,
+    credentials: { api_key: KALEM_DEFAULT_API_KEY },
+    base_url: baseUrl,
+    defaults: sb.vendors.kalem.defaults,
+    priority,
+  });
+  assert.equal(conn.status, 201, conn.text);
+  const agent = await api.post('/v1/agents', {
+    name,
+    bindings: [
+      { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
+      { connection_id: sb.vendors.klen.connectionId, provider_agent_id: sb.vendors.klen.providerAgentId },
+    ],
+  });
+  assert.equal(agent.status, 201, agent.text);
+  return { connectionId: conn.body.id as string, agentId: agent.body.id as string };
+}
 
 /** A loopback port with nothing listening: connections to it are refused. */
 async function closedPort(): Promise<number> {
