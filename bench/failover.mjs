@@ -200,8 +200,15 @@ function load(origin, headers, body, duration, names) {
   });
 }
 
-async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, names) {
+/** Committed events by type: every answered create has committed, so the delta over a window is exact. */
+async function eventCounts(db) {
+  const { rows } = await db.query('SELECT type, count(*)::int AS n FROM events GROUP BY type');
+  return new Map(rows.map((r) => [r.type, r.n]));
+}
+
+async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, names, db) {
   await load(gatewayUrl, headers, row.body, warmup, names);
+  const eventsBefore = await eventCounts(db);
   const pgBefore = await postgresCpuMs();
   const gatewayBefore = processCpuMs(gatewayPid);
   const simulatorBefore = processCpuMs(simulatorPid);
@@ -214,6 +221,10 @@ async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, na
   const gatewayMs = processCpuMs(gatewayPid) - gatewayBefore;
   const pgMs = postgresDelta(pgBefore, await postgresCpuMs());
   const requests = result.requests.total;
+  const eventsAfter = await eventCounts(db);
+  // Per call.created, not per answered request: creates still in flight at the window's edges commit on either side of it.
+  const created = (eventsAfter.get('call.created') ?? 0) - (eventsBefore.get('call.created') ?? 0);
+  const events = [...eventsAfter].map(([type, n]) => [type, (n - (eventsBefore.get(type) ?? 0)) / created]).filter(([, n]) => n > 0);
   const windowMs = result.duration * 1000;
   latencies.sort((a, b) => a - b);
   return {
@@ -233,6 +244,7 @@ async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, na
     shapes,
     statuses,
     examples,
+    events,
   };
 }
 
@@ -380,17 +392,20 @@ try {
     },
   ];
 
+  const db = new pg.Client({ connectionString: dbUrl, application_name: 'switchboard-bench-counts' });
+  await db.connect();
   const measured = [];
   for (const row of rows) {
     await resetSimulator();
     const { url, pid } = await startGateway(row.env);
-    const result = await measureRow(row, url, pid, kalem.pid, headers, names);
+    const result = await measureRow(row, url, pid, kalem.pid, headers, names, db);
     result.deadHealth = (await apiOf(url)(`/v1/providers/${dead.id}`)).health;
     if (profile) result.profile = await profileRow(url, headers, row.body, names, measured.length + 1);
     await gateway.stop();
     gateway = null;
     measured.push(result);
   }
+  await db.end();
 
   let commit = '';
   try {
@@ -425,6 +440,7 @@ try {
     for (const [shape, n] of [...r.shapes].sort((a, b) => b[1] - a[1])) if (shape !== r.expected) console.log(`      also ${n}× ${shape}`);
     console.log(`      dead connection afterwards: circuit ${r.deadHealth?.circuit ?? '?'}${r.deadHealth?.circuit_next_probe_at ? `, next probe ${r.deadHealth.circuit_next_probe_at}` : ''}`);
     for (const [status, text] of r.examples) console.log(`      a ${status}: ${text}`);
+    console.log(`      events appended per call.created: ${r.events.map(([type, n]) => `${type} ${fmt(n, 2)}`).join(', ')}`);
   }
   console.log('\nCores busy per row (gateway, load generator, Postgres, anything else on the machine):');
   for (const r of measured)
