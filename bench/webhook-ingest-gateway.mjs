@@ -1,6 +1,8 @@
-// Child process of bench/webhook-ingest.mjs: the gateway alone in its own process, so its
-// /proc/<pid>/stat is server CPU only. Talks to the parent over the fork IPC channel.
-//   env: BENCH_DIST (absolute path of the compiled dist folder), DATABASE_URL, BENCH_ADMIN_KEY
+// Child process of bench/webhook-ingest.mjs and bench/failover.mjs: the gateway alone in its
+// own process, so its /proc/<pid>/stat is server CPU only. Talks to the parent over the fork
+// IPC channel.
+//   env: BENCH_DIST (absolute path of the compiled dist folder), DATABASE_URL, BENCH_ADMIN_KEY,
+//        BENCH_GATEWAY_ENV (optional JSON of gateway variables applied last, e.g. sandbox off)
 //   → { type: 'ready', url, pid }
 //   ← { type: 'secret', connectionId } → { type: 'secret', secret }
 //   ← { type: 'profile-start' } / { type: 'profile-stop', path } → { type: 'profiled', path }
@@ -31,6 +33,8 @@ const gateway = await startGateway(
     RATE_LIMIT_PER_KEY: '1000000000',
     // The reconciler stays out of the measurement (its first tick would be an hour away).
     RECONCILE_INTERVAL_MS: '3600000',
+    // Last, so a benchmark can override the defaults above (the plain environment cannot).
+    ...JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}'),
   }),
 );
 
