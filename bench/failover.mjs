@@ -21,124 +21,34 @@
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres     (the server to create the scratch database on)
 //
 // A scratch database switchboard_bench_<random> is created on that server and dropped at the end.
-import autocannon from 'autocannon';
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cleanupOnce, gatewayApi, profileChild, simulatorControl, startChild } from './lib/children.mjs';
+import { frameLabel, packageOf, selfTimeByNode } from './lib/cpu-profile.mjs';
+import { openCpuWindow } from './lib/cpu-window.mjs';
+import { fmt, percentile, runHeading, signed } from './lib/format.mjs';
+import { loadWithLatencies } from './lib/load.mjs';
+import { benchOptions, root } from './lib/options.mjs';
+import { createScratchDatabase } from './lib/scratch-db.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
-};
-const flag = (name) => argv.includes(`--${name}`);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = resolve(root, opt('dist', process.env.BENCH_DIST ?? 'dist'));
-const seconds = Number(opt('seconds', 10));
-const warmup = Number(opt('warmup', 3));
-const connections = Number(opt('connections', 10));
+const { number, flag, dist, pgServer } = benchOptions();
+const seconds = number('seconds', 10);
+const warmup = number('warmup', 3);
+const connections = number('connections', 10);
 const profile = flag('profile');
-const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const scratch = await createScratchDatabase(pgServer);
+const { name: dbName, url: dbUrl, version: pgVersion, admin } = scratch;
 
 // ---------------------------------------------------------------------------------------
-// CPU from /proc (the same readings as bench/webhook-ingest.mjs)
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-function machineJiffies() {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const n = values.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - n[3] - n[4], total };
-}
-
-// ---------------------------------------------------------------------------------------
-// Scratch database
-
-const dbName = `switchboard_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgServer, application_name: 'switchboard-bench-admin' });
-await admin.connect();
-const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version;
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = (() => {
-  const u = new URL(pgServer);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-
-async function postgresCpuMs() {
-  const { rows } = await admin.query(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
-    [dbName],
-  );
-  const out = new Map();
-  for (const { pid } of rows) {
-    const ms = processCpuMs(pid);
-    if (ms !== null) out.set(pid, ms);
-  }
-  return out;
-}
-
-/** A backend that started in between counts whole; one that ended in between is lost (none should: the pool stays open). */
-function postgresDelta(before, after) {
-  let ms = 0;
-  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
-  return ms;
-}
-
-// ---------------------------------------------------------------------------------------
-// Children
-
-function start(script, env, execArgv = []) {
-  const child = fork(join(root, 'bench', script), [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (type) =>
-    new Promise((res, rej) => {
-      const onMessage = (msg) => {
-        if (msg.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        res(msg);
-      };
-      const onExit = (code) => rej(new Error(`${script} exited (${code}) while waiting for ${type}`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const stop = () =>
-    new Promise((res) => {
-      if (child.exitCode !== null || child.signalCode !== null) return res();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        res();
-      });
-      child.send({ type: 'stop' });
-    });
-  return { child, next, stop };
-}
+// A vendor that refuses connections
 
 /** A loopback port nothing listens on: bound once to get a free number, then released. */
 function closedPort() {
@@ -155,49 +65,34 @@ function closedPort() {
 // ---------------------------------------------------------------------------------------
 // Load
 
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 let nextNumber = 0;
 /** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
 const callee = () => `+1555${String(1_000_000 + (nextNumber++ % 9_000_000)).slice(-7)}`;
 
-function load(origin, headers, body, duration, names) {
-  const latencies = [];
+async function load(origin, headers, body, duration, names) {
   const shapes = new Map();
   const statuses = new Map();
   /** One body per unexpected status, so a failing row says why. */
   const examples = new Map();
   const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
-  return new Promise((res, rej) => {
-    const instance = autocannon(
-      {
-        url: origin,
-        connections,
-        duration,
-        requests: [
-          {
-            setupRequest: (req) => ({ ...req, method: 'POST', path: '/v1/calls', headers, body: JSON.stringify({ ...body, to: callee() }) }),
-            onResponse: (status, text) => {
-              count(statuses, status);
-              if (status !== 201) {
-                if (!examples.has(status)) examples.set(status, text.slice(0, 600));
-                return;
-              }
-              // Every response, not a sample: parsing a few hundred bodies a second is the load generator's cost, not the gateway's.
-              const call = JSON.parse(text);
-              const shape = (call.attempts ?? []).map((a) => `${names.get(a.connection_id) ?? a.connection_id} ${a.outcome}${a.error_code ? ` (${a.error_code})` : ''}`).join(' → ');
-              count(shapes, `${shape} ⇒ placed on ${names.get(call.connection_id) ?? call.connection_id}`);
-            },
-          },
-        ],
-      },
-      (err, result) => (err ? rej(err) : res({ result, latencies, shapes, statuses, examples })),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const { result, latencies } = await loadWithLatencies({
+    url: origin,
+    connections,
+    duration,
+    setupRequest: (req) => ({ ...req, method: 'POST', path: '/v1/calls', headers, body: JSON.stringify({ ...body, to: callee() }) }),
+    onResponse: (status, text) => {
+      count(statuses, status);
+      if (status !== 201) {
+        if (!examples.has(status)) examples.set(status, text.slice(0, 600));
+        return;
+      }
+      // Every response, not a sample: parsing a few hundred bodies a second is the load generator's cost, not the gateway's.
+      const call = JSON.parse(text);
+      const shape = (call.attempts ?? []).map((a) => `${names.get(a.connection_id) ?? a.connection_id} ${a.outcome}${a.error_code ? ` (${a.error_code})` : ''}`).join(' → ');
+      count(shapes, `${shape} ⇒ placed on ${names.get(call.connection_id) ?? call.connection_id}`);
+    },
   });
+  return { result, latencies, shapes, statuses, examples };
 }
 
 /** Committed events by type: every answered create has committed, so the delta over a window is exact. */
@@ -209,17 +104,11 @@ async function eventCounts(db) {
 async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, names, db) {
   await load(gatewayUrl, headers, row.body, warmup, names);
   const eventsBefore = await eventCounts(db);
-  const pgBefore = await postgresCpuMs();
-  const gatewayBefore = processCpuMs(gatewayPid);
-  const simulatorBefore = processCpuMs(simulatorPid);
-  const machineBefore = machineJiffies();
-  const loaderBefore = process.cpuUsage();
+  const closeWindow = await openCpuWindow({ admin, dbName, pids: [gatewayPid, simulatorPid] });
   const { result, latencies, shapes, statuses, examples } = await load(gatewayUrl, headers, row.body, seconds, names);
-  const loader = process.cpuUsage(loaderBefore);
-  const machineAfter = machineJiffies();
-  const simulatorMs = processCpuMs(simulatorPid) - simulatorBefore;
-  const gatewayMs = processCpuMs(gatewayPid) - gatewayBefore;
-  const pgMs = postgresDelta(pgBefore, await postgresCpuMs());
+  const cpu = await closeWindow();
+  const [gatewayMs, simulatorMs] = cpu.pidMs;
+  const { pgMs } = cpu;
   const requests = result.requests.total;
   const eventsAfter = await eventCounts(db);
   // Per call.created, not per answered request: creates still in flight at the window's edges commit on either side of it.
@@ -238,9 +127,9 @@ async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, na
     gatewayCores: gatewayMs / windowMs,
     pgMsPerRequest: pgMs / requests,
     simulatorMsPerRequest: simulatorMs / requests,
-    loaderCores: (loader.user + loader.system) / 1000 / windowMs,
-    otherCores: ((machineAfter.busy - machineBefore.busy) * 1000) / CLK_TCK / windowMs - (gatewayMs + pgMs + simulatorMs + (loader.user + loader.system) / 1000) / windowMs,
-    machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+    loaderCores: cpu.loaderMs / windowMs,
+    otherCores: (cpu.machineBusyMs - gatewayMs - pgMs - simulatorMs - cpu.loaderMs) / windowMs,
+    machineBusy: cpu.machineBusy,
     shapes,
     statuses,
     examples,
@@ -253,21 +142,17 @@ async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, na
 // Self time per request, so rows can be subtracted: what failover adds, function by function.
 
 function selfTimePerRequest(profileJson, requests) {
-  const { nodes, samples, timeDeltas } = profileJson;
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const selfUs = new Map();
-  samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (timeDeltas[i] ?? 0)));
+  const { byId, selfUs } = selfTimeByNode(profileJson);
   const byFunction = new Map();
   const byPackage = new Map();
   let total = 0;
   for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    if (functionName === '(idle)') continue;
-    const file = url.replace(/^file:\/\//, '').replace(root, '').replace(/^.*node_modules\//, '');
-    const key = `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+    const { callFrame } = byId.get(id);
+    if (callFrame.functionName === '(idle)') continue;
+    const file = callFrame.url.replace(/^file:\/\//, '').replace(root, '').replace(/^.*node_modules\//, '');
+    const key = frameLabel(callFrame, file);
     byFunction.set(key, (byFunction.get(key) ?? 0) + us / 1000 / requests);
-    const pkg =
-      /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.includes(`${dist}/`) ? 'switchboard (dist)' : file ? (file.startsWith('node:') ? 'node core' : file) : functionName || '(native)');
+    const pkg = packageOf(callFrame, file, dist);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us / 1000 / requests);
     total += us / 1000 / requests;
   }
@@ -285,13 +170,9 @@ function growth(row, base, limit = 12) {
 
 async function profileRow(url, headers, body, names, tag) {
   const file = join(tmpdir(), `switchboard-failover-${dbName}-${tag}.cpuprofile`);
-  gateway.child.send({ type: 'profile-start' });
-  await gateway.next('profiling');
-  const profiled = await load(url, headers, body, seconds, names);
-  gateway.child.send({ type: 'profile-stop', path: file });
-  await gateway.next('profiled');
+  const { result: profiled, profile: json } = await profileChild(gateway, file, () => load(url, headers, body, seconds, names));
   const requests = profiled.result.requests.total;
-  return { file, requests, ...selfTimePerRequest(JSON.parse(readFileSync(file, 'utf8')), requests) };
+  return { file, requests, ...selfTimePerRequest(json, requests) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -307,35 +188,24 @@ const noCircuits = { CIRCUIT_CONSECUTIVE_FAILURES: '1000000000', CIRCUIT_SAMPLIN
 
 let gateway;
 let simulator;
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    await gateway?.stop();
-    await simulator?.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  })());
-process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
+const cleanup = cleanupOnce(async () => {
+  await gateway?.stop();
+  await simulator?.stop();
+  await scratch.drop();
+});
 try {
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+  // Children start without this process's Node flags (`[]`), so an --inspect or --cpu-prof given to the parent is not taken by every child.
   const startGateway = async (env) => {
-    gateway = start('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, BENCH_GATEWAY_ENV: JSON.stringify({ ...common, ...env }) });
+    gateway = startChild('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, BENCH_GATEWAY_ENV: JSON.stringify({ ...common, ...env }) }, []);
     return gateway.next('ready');
   };
-  const apiOf = (url) => async (path, init = {}) => {
-    const response = await fetch(url + path, { ...init, headers: { ...headers, ...(init.headers ?? {}) } });
-    const body = await response.json();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
+  const apiOf = (url) => gatewayApi(url, adminKey);
 
-  simulator = start('failover-simulator.mjs', { BENCH_DIST: dist });
+  simulator = startChild('failover-simulator.mjs', { BENCH_DIST: dist }, []);
   const kalem = await simulator.next('ready');
-  const sim = async (path, body) => {
-    const response = await fetch(`${kalem.origin}/__sim/${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
-    if (!response.ok) throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
-  };
+  const sim = simulatorControl(kalem.origin);
   // Each row starts from an empty simulator (thousands of live calls would tax the next row);
   // its webhooks are dropped and calls keep ringing, so no webhook lands in the measurement.
   const resetSimulator = async () => {
@@ -411,10 +281,8 @@ try {
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
   } catch {}
-  const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-  const signed = (n, d = 1) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${n.toFixed(d)}` : '–');
   console.log(
-    `\n${new Date().toISOString().slice(0, 10)}, commit ${commit || '?'}, ${cpus().length} cores (${cpus()[0]?.model?.trim()}), node ${process.version}, PostgreSQL ${pgVersion}` +
+    `\n${runHeading(pgVersion, commit)}` +
       `\n${connections} connections, ${warmup} s warm-up + ${seconds} s measured per row, a fresh gateway process per row` +
       `\nVENDOR_RATE_BUDGETS: ${rateBudgetsVariable ? 'set to off' : 'not a variable of this build (nothing to switch off)'}; simulator rate limits off\n`,
   );
