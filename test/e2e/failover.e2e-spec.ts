@@ -221,7 +221,7 @@ describe('routing and failover', () => {
   });
 
   it('A answering 429 with a reset time → placed at B; A is skipped unasked until then (503 with Retry-After when it is the only one), then used again', async () => {
-    await fault('kalem', { mode: 'rate_limit', count: 1 });
+    await fault('kalem', { mode: 'rate_limit', count: 1, retry_after_seconds: 3 });
     const first = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, ...both() });
     assert.equal(first.status, 201, first.text);
     assert.deepEqual(
