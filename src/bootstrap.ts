@@ -46,7 +46,16 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
       url: `http://127.0.0.1:${port}`,
       close: () =>
         (closing ??= (async () => {
-          await app.close();
+          // Node closes the sockets that are idle when the close starts, once; a socket whose
+          // request finishes later would stay open until its keep-alive timeout (72 s) and hold
+          // the close. Sweep them while in-flight requests drain.
+          const server = app.getHttpServer() as import('node:http').Server;
+          const sweep = setInterval(() => server.closeIdleConnections(), 100);
+          try {
+            await app.close();
+          } finally {
+            clearInterval(sweep);
+          }
           await embedded?.close();
         })()),
     };
