@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOutageRefusal } from './error.filter';
 
 /**
  * Structured JSON logs. Every request line carries the request id; credentials never reach
@@ -51,6 +52,9 @@ export function loggerParams(level: string): Params {
           headers: req.headers,
         }),
       },
+      // Requests refused while a dependency is down are counted by the outage log (one line
+      // per interval); a line each, with a stack, is what buried the last outage's logs.
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse) => (isOutageRefusal(res) ? 'silent' : 'info'),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     },
   };
