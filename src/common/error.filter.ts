@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerResponse } from 'node:http';
 import { mapError } from './error-response';
 import type { OutageLogger } from './outage/outage-logger';
+import { markOutageRefusal } from './outage/outage-refusal';
 
 /** Every error leaving a Nest handler, in the contract's envelope. */
 @Catch()
@@ -18,18 +18,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   }
 }
 
-const OUTAGE_REFUSAL = Symbol('outage refusal');
-
-/** A response refused because a dependency is down: the outage log covers it, so the access log skips it. */
-export function isOutageRefusal(response: ServerResponse): boolean {
-  return (response as ServerResponse & { [OUTAGE_REFUSAL]?: boolean })[OUTAGE_REFUSAL] === true;
-}
-
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger, outages: OutageLogger): void {
   const { status, body, unexpected, headers, outage } = mapError(exception, String(request.id));
   if (outage) {
     outages.failed(outage, exception);
-    (reply.raw as ServerResponse & { [OUTAGE_REFUSAL]?: boolean })[OUTAGE_REFUSAL] = true;
+    markOutageRefusal(reply.raw);
   } else if (unexpected) {
     const err = exception instanceof Error ? exception : new Error(String(exception));
     logger.error({ request_id: request.id, err: { name: err.name, message: err.message, stack: err.stack } }, 'Unhandled error');

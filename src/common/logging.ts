@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isOutageRefusal } from './error.filter';
+import { isOutageRefusal } from './outage/outage-refusal';
 
 /**
  * Structured JSON logs. Every request line carries the request id; credentials never reach
@@ -52,8 +52,7 @@ export function loggerParams(level: string): Params {
           headers: req.headers,
         }),
       },
-      // Requests refused while a dependency is down are counted by the outage log (one line
-      // per interval); a line each, with a stack, is what buried the last outage's logs.
+      // See markOutageRefusal: the outage log counts these.
       customLogLevel: (_req: IncomingMessage, res: ServerResponse) => (isOutageRefusal(res) ? 'silent' : 'info'),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     },

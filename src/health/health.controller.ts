@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/scopes';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../common/error-response';
 import { OutageLogger } from '../common/outage/outage-logger';
+import { markOutageRefusal } from '../common/outage/outage-refusal';
 import { RedisConnections } from '../redis/redis-connections';
 import { readiness } from './readiness';
 
@@ -36,7 +37,10 @@ export class HealthController {
     const [database, redis] = await Promise.all([this.pingDatabase(), this.redis.state()]);
     const verdict = readiness(database, redis);
     reply.status(verdict.httpStatus);
-    if (verdict.httpStatus === 503) reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    if (verdict.httpStatus === 503) {
+      reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      markOutageRefusal(reply.raw);
+    }
     return verdict.body;
   }
 
