@@ -124,12 +124,14 @@ describe('outages answered honestly', () => {
 
     // Nothing was lost: the earlier call and its events are all there, the stream that stayed
     // open got the new call's events, and the delivery worker delivered both calls' events.
-    assert.deepEqual((await api.get(`/v1/events?call_id=${before.id}`)).body.data, logBefore);
+    // (The reconciler's final read may still add a call.updated to it: a prefix, not equality.)
+    const logAfter = (await api.get(`/v1/events?call_id=${before.id}`)).body.data;
+    assert.deepEqual(logAfter.slice(0, logBefore.length), logBefore);
     const listed = (await api.get('/v1/calls?limit=200')).body.data.map((c: { id: string }) => c.id);
     assert.ok(listed.includes(before.id) && listed.includes(afterCall.body.id));
     const newEvents = (await api.get(`/v1/events?call_id=${afterCall.body.id}`)).body.data;
     await stream.waitFor((events) => newEvents.every((e: { id: string }) => events.some((s) => s.id === e.id)), 'the new call on the surviving stream');
-    const wanted = [...logBefore, ...newEvents].map((e: { id: string }) => e.id);
+    const wanted = [...logAfter, ...newEvents].map((e: { id: string }) => e.id);
     await pollUntil(
       () => new Set(consumer.on('/hook').filter((r) => r.status === 200).map((r) => String(r.headers['webhook-id']))),
       (ids) => wanted.every((id) => ids.has(id)),
@@ -177,23 +179,23 @@ describe('outages answered honestly', () => {
 
     await proxy.cut();
     const tally: Tally = {};
-    let slowest = 0;
+    const durations: Record<string, number[]> = {};
     const timed = async (kind: string, send: () => Promise<ApiResponse>) => {
       const started = Date.now();
       const r = await send();
-      slowest = Math.max(slowest, Date.now() - started);
+      (durations[kind] ??= []).push(Date.now() - started);
       count(tally, kind, r.status);
       return r;
     };
     // Reads go on, counted by this instance alone: the 41st in the window is refused.
-    const reads: ApiResponse[] = [];
-    for (let i = 0; i < 45; i++) reads.push(await timed('GET /v1/calls', () => api.get('/v1/calls')));
+    const answers: ApiResponse[] = [];
+    for (let i = 0; i < 45; i++) answers.push(await timed('GET /v1/calls', () => api.get('/v1/calls')));
     assert.deepEqual(
-      reads.map((r) => r.status),
+      answers.map((r) => r.status),
       [...Array(40).fill(200), ...Array(5).fill(429)],
     );
-    assert.equal(reads[0].headers.get('x-ratelimit-limit'), '40');
-    assert.equal(reads[44].body.error.code, 'rate_limited');
+    assert.equal(answers[0].headers.get('x-ratelimit-limit'), '40');
+    assert.equal(answers[44].body.error.code, 'rate_limited');
 
     const fresh = client(gw.url, other.key);
     // Every vendor request needs the shared budget, which cannot be checked: nothing is sent.
@@ -208,9 +210,13 @@ describe('outages answered honestly', () => {
     assertUnavailable('GET /v1/providers/:id', health);
     const degraded = await timed('GET /health/ready', () => api.get('/health/ready', { key: null }));
     assert.deepEqual([degraded.status, degraded.body], [200, { status: 'degraded', checks: { database: 'ok', redis: 'unreachable' } }]);
-    // Not a timing assertion: a bound on a hang (the old client waited up to 1.5 s per request).
-    assert.ok(slowest < 1_000, `slowest request while Redis was gone: ${slowest} ms`);
-    t.diagnostic(`statuses while Redis was gone (slowest ${slowest} ms): ${JSON.stringify(tally)}`);
+    // Not a performance assertion, a bound on a hang: the old client held each keyed request
+    // up to 1.5 s. The median, so that a loaded machine's odd slow request does not count.
+    const reads = [...durations['GET /v1/calls']].sort((a, b) => a - b);
+    const median = reads[Math.floor(reads.length / 2)];
+    assert.ok(median < 500, `median keyed read while Redis was gone: ${median} ms`);
+    const slowest = Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, Math.max(...v)]));
+    t.diagnostic(`statuses while Redis was gone: ${JSON.stringify(tally)}; median read ${median} ms, slowest per kind (ms): ${JSON.stringify(slowest)}`);
 
     // Back: the shared budget and counts are used again.
     await proxy.restore();
