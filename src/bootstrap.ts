@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
+import { OutageLogger } from './common/outage/outage-logger';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
@@ -103,7 +104,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   installServerTiming(fastify, (request, phases) => metrics.observePhases(request.method, request.routeOptions?.url, phases));
 
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ErrorEnvelopeFilter());
+  app.useGlobalFilters(new ErrorEnvelopeFilter(app.get(OutageLogger)));
   mountOpenApi(app, openApiDocument(app));
   await app.init();
   return app;

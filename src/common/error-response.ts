@@ -1,6 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError } from '@switchboard/core';
+import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError, UnavailableError } from '@switchboard/core';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
+import type { Dependency } from './outage/outage-logger';
 
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -18,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   provider_error: 502,
   providers_unavailable: 503,
   provider_timeout: 504,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -32,7 +35,15 @@ export interface MappedError {
   unexpected: boolean;
   /** Response headers the error itself implies (`Retry-After`). */
   headers: Record<string, string>;
+  /** Set when a dependency of the gateway is down: reported to the outage log, not per request. */
+  outage?: Dependency;
 }
+
+/** How long a client is asked to wait while the database is unreachable (whole seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The vendor code of a request refused because its shared rate budget could not be checked. */
+export const RATE_BUDGET_UNAVAILABLE = 'rate_budget_unavailable';
 
 /** A response decided earlier (an idempotent replay of a stored error): sent as it was. */
 export class PrecomputedErrorResponse extends Error {
@@ -82,6 +93,16 @@ function fromHttpException(error: HttpException): [ErrorCode, string] {
  */
 export function mapError(error: unknown, requestId: string, now = new Date()): MappedError {
   if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false, headers: {} };
+  const unavailable = asUnavailable(error, now);
+  if (unavailable) {
+    return {
+      status: HTTP_STATUS.unavailable,
+      body: { error: { code: 'unavailable', message: unavailable.error.message, details: [], request_id: requestId } },
+      unexpected: false,
+      headers: { 'Retry-After': String(unavailable.error.retryAfterSeconds) },
+      outage: unavailable.outage,
+    };
+  }
   let code: ErrorCode = 'internal';
   let message = 'Internal error. Quote the request id when reporting it.';
   let details: unknown[] = [];
@@ -100,6 +121,26 @@ export function mapError(error: unknown, requestId: string, now = new Date()): M
     unexpected: code === 'internal',
     headers: retryAfterHeader(error, now),
   };
+}
+
+/**
+ * The gateway's own dependencies failing: the database unreachable (whatever statement hit
+ * it), or a vendor request refused because its shared budget store could not be asked.
+ * Neither is a bug (500) nor the vendor's answer (502).
+ */
+function asUnavailable(error: unknown, now: Date): { error: UnavailableError; outage?: Dependency } | null {
+  if (error instanceof UnavailableError) return { error };
+  if (error instanceof ProviderError && error.local && error.vendorCode === RATE_BUDGET_UNAVAILABLE) {
+    const seconds = error.resetAt ? Math.max(1, Math.ceil((error.resetAt.getTime() - now.getTime()) / 1000)) : DATABASE_RETRY_AFTER_SECONDS;
+    return { error: new UnavailableError(error.message, seconds) };
+  }
+  if (!(error instanceof GatewayError) && isDatabaseUnreachable(error)) {
+    return {
+      error: new UnavailableError("The gateway's database is unreachable right now; retry after the Retry-After delay.", DATABASE_RETRY_AFTER_SECONDS),
+      outage: 'database',
+    };
+  }
+  return null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOutageRefusal } from './outage/outage-refusal';
 
 /**
  * Structured JSON logs. Every request line carries the request id; credentials never reach
@@ -51,6 +52,8 @@ export function loggerParams(level: string): Params {
           headers: req.headers,
         }),
       },
+      // See markOutageRefusal: the outage log counts these.
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse) => (isOutageRefusal(res) ? 'silent' : 'info'),
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     },
   };

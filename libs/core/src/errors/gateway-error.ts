@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'provider_error'
   | 'providers_unavailable'
   | 'provider_timeout'
+  | 'unavailable'
   | 'internal';
 
 export interface FieldProblem {
@@ -96,5 +97,18 @@ export class ProvidersUnavailableError extends GatewayError {
     readonly nothingDialed: boolean,
   ) {
     super('providers_unavailable', message, details);
+  }
+}
+
+/**
+ * A dependency of the gateway itself (its database, a shared store) cannot be reached: not a
+ * bug and not the client's doing, so 503 with a time to come back instead of 500.
+ */
+export class UnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('unavailable', message);
   }
 }
