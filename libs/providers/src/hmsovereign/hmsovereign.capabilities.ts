@@ -4,7 +4,7 @@ import { ProviderCapabilities } from '@switchboard/core';
  * What HMS Sovereign really offers (from its docs and official Node SDK).
  * - cancelCall rides on `POST /calls/{id}/control` `end-call`, which the vendor accepts
  *   only while the call is `in-progress`; before that it answers 400 (mapped to `conflict`).
- * - deleteCall: no DELETE on calls is documented.
+ * - deleteCall: no DELETE on calls is documented; deleteAgent is `DELETE /assistants/{id}`.
  * - sipDestinations: `POST /calls/outbound` takes an E.164 `destination`; only `transfer`
  *   accepts a SIP URI.
  * - recordingToggle: no per-call recording switch exists; recordings depend on the assistant.
@@ -23,6 +23,7 @@ export const HmsSovereignCapabilities = {
   listAgents: true,
   createAgent: true,
   updateAgent: true,
+  deleteAgent: true,
   listNumbers: true,
   sipDestinations: false,
   recordingToggle: false,

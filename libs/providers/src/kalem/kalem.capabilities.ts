@@ -14,6 +14,7 @@ export const KalemCapabilities = {
   listAgents: false,
   createAgent: false,
   updateAgent: false,
+  deleteAgent: false,
   listNumbers: false,
   // `to_number` accepts `sip:` URIs (no trunk needed for them).
   sipDestinations: true,

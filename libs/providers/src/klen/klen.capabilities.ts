@@ -15,6 +15,7 @@ export const KlenCapabilities = Object.freeze({
   listAgents: false,
   createAgent: false,
   updateAgent: false,
+  deleteAgent: false,
   listNumbers: false,
   // `phone_number` must be E.164; Klen dials over Twilio with no SIP option.
   sipDestinations: false,
