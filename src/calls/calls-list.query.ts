@@ -1,4 +1,5 @@
-import { isIdOf, PROVIDER_NAMES } from '@switchboard/core';
+import { isIdOf } from '@switchboard/core';
+import { isRegisteredProvider } from '@switchboard/providers';
 import { Brackets, Repository } from 'typeorm';
 import { paginate } from '../common/pagination';
 import { CallEntity } from './call.entity';
@@ -16,7 +17,7 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
   const number = (value: string) => normalizeDestination(value)?.value ?? value;
   if (query.status) qb.andWhere('c.status = :status', { status: query.status });
   if (query.provider) {
-    if ((PROVIDER_NAMES as readonly string[]).includes(query.provider)) qb.andWhere('c.provider = :provider', { provider: query.provider });
+    if (isRegisteredProvider(query.provider)) qb.andWhere('c.provider = :provider', { provider: query.provider });
     else qb.andWhere('c.connection_id = :provider', { provider: query.provider });
   }
   if (query.connection_id) qb.andWhere('c.connection_id = :connectionId', { connectionId: query.connection_id });

@@ -5,12 +5,11 @@ import {
   HttpTransport,
   ProviderCapabilities,
   ProviderError,
-  ProviderName,
   RateLimitScope,
   resetAtFromHeaders,
   scopesOf,
 } from '@switchboard/core';
-import { PROVIDERS } from '@switchboard/providers';
+import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { ConfigVariables } from '../../config/config.variables';
 import type { ProviderConnectionEntity } from '../../providers/provider-connection.entity';
 import {
@@ -73,7 +72,7 @@ export class RateBudgets {
   /** The health view's `rate_budget` (calls, or requests when the vendor has no calls limit); null when budgets are off. */
   async view(connection: ProviderConnectionEntity): Promise<BudgetView | null> {
     if (!this.enabled) return null;
-    const registration = PROVIDERS[connection.provider as ProviderName];
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
     const windows = viewedWindows(effectiveWindows(registration?.capabilities.rateLimits ?? [], connection.rateLimits));
     const usage = await this.store.usage(connection.id, windows, CREATE_SCOPES);
     return budgetView(windows, usage.windows, usage.blockedForMs, new Date());

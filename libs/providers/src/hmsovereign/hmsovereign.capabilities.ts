@@ -1,4 +1,5 @@
 import { ProviderCapabilities } from '@switchboard/core';
+import { SIGNATURE_HEADER } from './hmsovereign.webhooks';
 
 /**
  * What HMS Sovereign really offers (from its docs and official Node SDK).
@@ -27,13 +28,14 @@ export const HmsSovereignCapabilities = {
   listNumbers: true,
   sipDestinations: false,
   recordingToggle: false,
-  webhooks: { authentication: 'hmac_timestamp', registration: 'per_call' },
+  webhooks: { authentication: 'hmac_timestamp', registration: 'per_call', secretHeaders: [SIGNATURE_HEADER] },
   // 100 requests a minute per key. The 10 control commands a minute are per active call, not
   // per key, so a connection-wide budget cannot express them; the vendor's 429 still answers.
   rateLimits: [{ scope: 'requests', limit: 100, windowSeconds: 60 }],
 } as const satisfies ProviderCapabilities;
 
 Object.freeze(HmsSovereignCapabilities.control);
+Object.freeze(HmsSovereignCapabilities.webhooks.secretHeaders);
 Object.freeze(HmsSovereignCapabilities.webhooks);
 Object.freeze(HmsSovereignCapabilities.rateLimits);
 Object.freeze(HmsSovereignCapabilities);

@@ -28,7 +28,8 @@ export const KaiCallsCapabilities = {
   listNumbers: true,
   sipDestinations: false,
   recordingToggle: false,
-  webhooks: { authentication: 'path_token', registration: 'per_call' },
+  // The secret is the URL's last path segment, not a header (logs redact that segment for every vendor).
+  webhooks: { authentication: 'path_token', registration: 'per_call', secretHeaders: [] },
   // Per endpoint, per key; other methods (DELETE, POSTs to keys or webhooks) have no documented limit.
   rateLimits: [
     { scope: 'calls', limit: 60, windowSeconds: 60 },
