@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROVIDERS } from '@switchboard/providers';
 import { isOutageRefusal } from './outage/outage-refusal';
 
 /**
@@ -11,9 +12,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
-  'req.headers["x-webhook-signature"]',
-  'req.headers["x-klen-signature"]',
-  'req.headers["x-switchboard-webhook-secret"]',
+  ...vendorWebhookSecretHeaders().map((header) => `req.headers[${JSON.stringify(header)}]`),
   'res.headers["set-cookie"]',
   '*.api_key',
   '*.apiKey',
@@ -24,9 +23,16 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
+/** Every header a registered vendor declares as carrying a webhook secret or signature. */
+export function vendorWebhookSecretHeaders(): string[] {
+  const headers = Object.values(PROVIDERS).flatMap((p) => p.capabilities.webhooks.secretHeaders.map((h) => h.toLowerCase()));
+  return [...new Set(headers)].sort();
+}
+
 /**
- * Secrets can ride in URLs: query keys, and the last path segment of webhook URLs of
- * vendors that sign nothing (`/webhooks/kaicalls/<connection>/<secret>`).
+ * Secrets can ride in URLs: query keys, and the segment after the connection id of webhook
+ * URLs (`/webhooks/<provider>/<connection>/<secret>`, for vendors whose authentication is
+ * `path_token`). Any vendor's is redacted, so no list of such vendors is needed here.
  */
 export function redactUrl(url: string | undefined): string | undefined {
   return url

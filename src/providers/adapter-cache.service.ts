@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { ProviderAdapter, ProviderName } from '@switchboard/core';
-import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
+import { ProviderAdapter } from '@switchboard/core';
+import { createAxiosTransport, PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
@@ -33,7 +33,7 @@ export class AdapterCache {
     if (cached && cached.version === version) return cached.adapter;
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
     if (cached) this.breakers.reset(connection.id);
-    const registration = PROVIDERS[connection.provider as ProviderName];
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
     const adapter = registration.create({
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_NAMES, ProviderName } from '@switchboard/core';
+import { PROVIDER_NAMES, RegisteredProviderName } from '@switchboard/providers';
 import { MAX_RATE_LIMIT, RATE_LIMIT_OVERRIDE_KEYS } from '../../routing/rate-budget/rate-budget-windows';
 
 export class CredentialsDto {
@@ -66,7 +66,7 @@ for (const key of RATE_LIMIT_OVERRIDE_KEYS) {
 export class CreateProviderDto {
   @ApiProperty({ enum: PROVIDER_NAMES })
   @IsIn(PROVIDER_NAMES)
-  provider: ProviderName;
+  provider: RegisteredProviderName;
 
   @ApiProperty({ example: 'Kalem production' })
   @IsString()

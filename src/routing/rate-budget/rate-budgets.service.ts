@@ -5,13 +5,12 @@ import {
   HttpTransport,
   ProviderCapabilities,
   ProviderError,
-  ProviderName,
   RateLimitScope,
   resetAtFromHeaders,
   scopesOf,
   UnavailableError,
 } from '@switchboard/core';
-import { PROVIDERS } from '@switchboard/providers';
+import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { DATABASE_RETRY_AFTER_SECONDS, RATE_BUDGET_UNAVAILABLE } from '../../common/error-response';
 import { OutageLogger } from '../../common/outage/outage-logger';
 import { ConfigVariables } from '../../config/config.variables';
@@ -77,7 +76,7 @@ export class RateBudgets {
   /** The health view's `rate_budget` (calls, or requests when the vendor has no calls limit); null when budgets are off. */
   async view(connection: ProviderConnectionEntity): Promise<BudgetView | null> {
     if (!this.enabled) return null;
-    const registration = PROVIDERS[connection.provider as ProviderName];
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
     const windows = viewedWindows(effectiveWindows(registration?.capabilities.rateLimits ?? [], connection.rateLimits));
     let usage: Awaited<ReturnType<RateBudgetStore['usage']>>;
     try {

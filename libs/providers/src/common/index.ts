@@ -1,2 +1,3 @@
 export * from './axios-transport';
+export * from './vendor-errors';
 export * from './vendor-request';
