@@ -63,7 +63,7 @@ function sendRefusal(reply: FastifyReply, refusal: Refusal, requestId: string): 
 }
 
 function answerRouterError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  void sendRefusal(reply, refusalForRouterError(error.code), String(request.id));
+  void sendRefusal(reply.header('connection', 'close'), refusalForRouterError(error.code), String(request.id));
 }
 
 /** The response a socket is serving now, if any (Node keeps it there; it is not public API). */
