@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { OutageLogger } from './common/outage/outage-logger';
+import { httpEdgeOptions, refuseMalformedRequests } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
@@ -68,9 +69,11 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
 
 async function createApp(config: ConfigVariables, database: DatabaseTarget): Promise<NestFastifyApplication> {
   timeDatabaseQueries();
+  const { maxParamLength, ...edge } = httpEdgeOptions(config);
   const adapter = new FastifyAdapter({
+    ...edge,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    routerOptions: { querystringParser: parseQuery },
+    routerOptions: { querystringParser: parseQuery, maxParamLength },
     genReqId: requestIdFor,
     // Keep-alive sockets are closed when idle at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -82,6 +85,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     (request.raw as typeof request.raw & { id: string }).id = String(request.id);
     reply.header('X-Request-Id', request.id);
   });
+  refuseMalformedRequests(fastify);
 
   const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotFoundError, ProviderError } from '@switchboard/core';
+import { NotFoundError, ProviderError, ValidationFailedError } from '@switchboard/core';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_SECONDS, mapError, RATE_BUDGET_UNAVAILABLE } from './error-response';
 
@@ -57,5 +57,22 @@ describe('mapError for outages', () => {
   it('leaves a vendor that sends the same code itself a provider error', () => {
     const error = new ProviderError({ provider: 'kalem', kind: 'retryable', status: 503, vendorCode: RATE_BUDGET_UNAVAILABLE, message: 'theirs' });
     assert.equal(mapError(error, 'req_1', now).status, 502);
+  });
+});
+
+describe('mapError bounds what it echoes', () => {
+  it('shortens long messages and field names, and lists at most 50 problems', () => {
+    const long = 'k'.repeat(9000);
+    const problems = Array.from({ length: 80 }, (_, i) => ({ field: `${long}${i}`, message: `bad ${long}` }));
+    const { body } = mapError(new ValidationFailedError(problems), 'req_1');
+    assert.ok(body.error.message.length <= 500);
+    assert.equal(body.error.details.length, 51);
+    for (const d of body.error.details as { field: string; message: string }[]) assert.ok(d.field.length <= 200 && d.message.length <= 200);
+    assert.match((body.error.details[50] as { message: string }).message, /^30 more/);
+  });
+
+  it('leaves short problems as they are', () => {
+    const { body } = mapError(new ValidationFailedError([{ field: 'name', message: 'must be a string' }]), 'req_1');
+    assert.deepEqual(body.error.details, [{ field: 'name', message: 'must be a string' }]);
   });
 });

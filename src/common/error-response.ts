@@ -7,7 +7,11 @@ import type { Dependency } from './outage/outage-logger';
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
+  invalid_request: 400,
   payload_too_large: 413,
+  request_timeout: 408,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -117,10 +121,31 @@ export function mapError(error: unknown, requestId: string, now = new Date()): M
   }
   return {
     status: HTTP_STATUS[code],
-    body: { error: { code, message, details, request_id: requestId } },
+    body: { error: { code, message: clamp(message, MAX_MESSAGE_LENGTH), details: code === 'validation_failed' ? boundedProblems(details) : details, request_id: requestId } },
     unexpected: code === 'internal',
     headers: retryAfterHeader(error, now),
   };
+}
+
+/** Messages and field names can quote the client's input (a key, an id): never echo it unbounded. */
+const MAX_MESSAGE_LENGTH = 500;
+const MAX_FIELD_LENGTH = 200;
+const MAX_PROBLEMS = 50;
+
+const clamp = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function boundedProblems(details: unknown[]): unknown[] {
+  const clamped = details.slice(0, MAX_PROBLEMS).map((d) => {
+    if (!d || typeof d !== 'object') return d;
+    const { field, message } = d as { field?: unknown; message?: unknown };
+    return {
+      ...d,
+      ...(typeof field === 'string' ? { field: clamp(field, MAX_FIELD_LENGTH) } : {}),
+      ...(typeof message === 'string' ? { message: clamp(message, MAX_FIELD_LENGTH) } : {}),
+    };
+  });
+  if (details.length > MAX_PROBLEMS) clamped.push({ field: '…', message: `${details.length - MAX_PROBLEMS} more invalid fields not listed` });
+  return clamped;
 }
 
 /**

@@ -49,14 +49,17 @@ const ERROR_SCHEMA = {
 };
 
 const ERROR_RESPONSES: Record<string, string> = {
-  '400': 'invalid_json: the body is not JSON, or not sent as application/json',
+  '400': 'invalid_json: the body is not JSON, not sent as application/json, or nested too deep / invalid_request: malformed HTTP or URL',
   '401': 'unauthorized: missing, malformed, unknown or revoked key',
   '403': 'forbidden: the key lacks the scope',
   '404': 'not_found: unknown id (also an id of another type)',
+  '408': 'request_timeout: the request (headers and body) took longer to arrive than the gateway waits',
   '409': 'conflict / idempotency_in_progress',
   '413': 'payload_too_large',
+  '414': 'uri_too_long: the URL, or one of its path segments, is too long',
   '422': 'validation_failed (one details entry per bad field) / idempotency_key_reused / capability_unsupported',
   '429': 'rate_limited: see Retry-After',
+  '431': 'headers_too_large: too many header lines, or too many header bytes',
   '500': 'internal: a bug; leaks nothing',
 };
 

@@ -109,6 +109,8 @@ export class CreateProviderDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  // The column is numeric(10,4).
+  @Max(999_999)
   cost_per_minute?: number;
 
   @ApiPropertyOptional({

@@ -4,7 +4,11 @@
  */
 export type ErrorCode =
   | 'invalid_json'
+  | 'invalid_request'
   | 'payload_too_large'
+  | 'request_timeout'
+  | 'uri_too_long'
+  | 'headers_too_large'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
