@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOk } from '../common/api-docs';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/scopes';
@@ -14,14 +15,17 @@ export class HealthController {
   @Get('live')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'The process is up' })
+  @ApiOperation({ operationId: 'live', summary: 'The process is up' })
+  @ApiOk('Live')
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'The database answers; 503 otherwise' })
+  @ApiOperation({ operationId: 'ready', summary: 'The database answers; 503 otherwise' })
+  @ApiOk('Ready')
+  @ApiOk('Ready', { status: 503, description: 'The database does not answer within 2 s' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.pingDatabase();
     if (database !== 'ok') reply.status(503);

@@ -1,23 +1,27 @@
 /**
  * Contract error codes (API.md "Errors"). HTTP statuses live in one place in src/common;
- * the domain only says what went wrong.
+ * the domain only says what went wrong. A list, not only a type, so the API reference can
+ * publish the catalog.
  */
-export type ErrorCode =
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'idempotency_in_progress'
-  | 'validation_failed'
-  | 'idempotency_key_reused'
-  | 'capability_unsupported'
-  | 'rate_limited'
-  | 'provider_error'
-  | 'providers_unavailable'
-  | 'provider_timeout'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid_json',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'idempotency_in_progress',
+  'validation_failed',
+  'idempotency_key_reused',
+  'capability_unsupported',
+  'rate_limited',
+  'provider_error',
+  'providers_unavailable',
+  'provider_timeout',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldProblem {
   field: string;
