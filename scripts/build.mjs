@@ -77,7 +77,11 @@ function upToDate(sources) {
 
 function run(bin, args) {
   const result = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status === 0) return;
+  // tsc writes its build info even when it reports errors: date it back so the next build runs again.
+  if (existsSync(BUILD_INFO)) utimesSync(BUILD_INFO, 0, 0);
+  rmSync(LOCK, { recursive: true, force: true });
+  process.exit(result.status ?? 1);
 }
 
 const require = createRequire(import.meta.url);
