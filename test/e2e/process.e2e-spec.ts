@@ -41,7 +41,8 @@ describe('gateway process', () => {
     processes.push(proc);
     const code = await proc.wait();
     assert.equal(code, 1);
-    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    // Loading the app takes a few seconds on a busy machine; the retries this replaces took 28 s more.
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
     assert.deepEqual(proc.stderr, [`Switchboard failed to start: cannot reach the database at postgres://switchboard:***@127.0.0.1:${closed}/gateway (ECONNREFUSED); check DATABASE_URL`]);
     assert.doesNotMatch([...proc.stdout, ...proc.stderr].join('\n'), /hunter2|\n\s+at /);
   });
