@@ -16,6 +16,7 @@ import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
 import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
+import { probeDatabase } from './database/database-probe';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { timeDatabaseQueries } from './database/query-timing';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -33,6 +34,7 @@ export interface Gateway {
 
 /** Builds and starts the whole gateway from a validated configuration. */
 export async function startGateway(config: ConfigVariables): Promise<Gateway> {
+  if (config.DATABASE_URL) await probeDatabase(config.DATABASE_URL);
   const embedded = config.DATABASE_URL ? null : await EmbeddedPostgres.open(config.SWITCHBOARD_DATA_DIR);
   const database: DatabaseTarget = embedded ? { embedded } : { url: config.DATABASE_URL! };
   try {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProviderError } from '@switchboard/core';
 import { mapError } from './error-response';
 import type { OutageLogger } from './outage/outage-logger';
 import { markOutageRefusal } from './outage/outage-refusal';
@@ -26,6 +27,14 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
   } else if (unexpected) {
     const err = exception instanceof Error ? exception : new Error(String(exception));
     logger.error({ request_id: request.id, err: { name: err.name, message: err.message, stack: err.stack } }, 'Unhandled error');
+  }
+  else if (exception instanceof ProviderError && !exception.local && status >= 502) {
+    // One line an operator can act on: which vendor said what. The message is the vendor's own
+    // text, already free of credentials; the request body and headers are not logged here.
+    logger.warn(
+      { request_id: request.id, provider: exception.provider, provider_status: exception.status ?? null, provider_code: exception.vendorCode ?? null, kind: exception.kind, status },
+      `${exception.provider} answered ${exception.status ?? 'nothing'}: ${exception.message}`,
+    );
   }
   if (reply.sent) return;
   void reply.status(status).headers(headers).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOk } from '../common/api-docs';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/scopes';
@@ -23,7 +24,8 @@ export class HealthController {
   @Get('live')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'The process is up' })
+  @ApiOperation({ operationId: 'live', summary: 'The process is up' })
+  @ApiOk('Live')
   live() {
     return { status: 'ok' };
   }
@@ -31,8 +33,11 @@ export class HealthController {
   @Get('ready')
   @Public()
   @ApiOperation({
+    operationId: 'ready',
     summary: 'Can this instance serve? 503 while the database is unreachable; 200 "degraded" while Redis (REDIS_URL) is',
   })
+  @ApiOk('Ready')
+  @ApiOk('Ready', { status: 503, description: 'The database does not answer' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, redis] = await Promise.all([this.pingDatabase(), this.redis.state()]);
     const verdict = readiness(database, redis);

@@ -132,3 +132,27 @@ export class CreateProviderDto {
 }
 
 export class UpdateProviderDto extends PartialType(OmitType(CreateProviderDto, ['provider'] as const)) {}
+
+/** Request examples for the reference; the e2e suite posts each one and expects no validation error. */
+export const CREATE_PROVIDER_EXAMPLES = {
+  kalem: {
+    summary: 'A Kalem account',
+    value: {
+      provider: 'kalem',
+      name: 'Kalem main',
+      credentials: { api_key: 'kalem_live_5f2b…' },
+      defaults: { number_id: '7', trunk_id: '2' },
+      priority: 1,
+      cost_per_minute: 0.27,
+    },
+  },
+  budget: {
+    summary: 'A backup account kept to a trickle',
+    value: { provider: 'hmsovereign', name: 'HMS backup', credentials: { api_key: 'hms_9c1d…' }, priority: 2, rate_limits: { calls_per_minute: 10, calls_per_day: 0 } },
+  },
+};
+
+export const UPDATE_PROVIDER_EXAMPLES = {
+  priority: { summary: 'Try it later, and record its price', value: { priority: 5, cost_per_minute: 0.31 } },
+  credentials: { summary: 'A new API key', value: { credentials: { api_key: 'kalem_live_8e0a…' } } },
+};
