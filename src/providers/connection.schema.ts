@@ -43,6 +43,7 @@ const Capabilities = object(
     list_agents: bool(),
     create_agent: bool(),
     update_agent: bool(),
+    delete_agent: bool(),
     list_numbers: bool(),
     sip_destinations: bool('Takes `sip:` URIs as `to`'),
     recording_toggle: bool('Honours `record: false`'),
