@@ -13,69 +13,25 @@
 //   npm run bench:delivery [-- --events 3000 --rate 100 --seconds 10 --concurrency 16 --interval 250]
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres   (the server the scratch database is created on)
 //   BENCH_DIST=dist                                              (or --dist <folder>)
-import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { gatewayApi, startChild } from './lib/children.mjs';
+import { fmt, percentile, runHeading } from './lib/format.mjs';
+import { benchOptions } from './lib/options.mjs';
+import { processCpuMs } from './lib/proc-cpu.mjs';
+import { createScratchDatabase } from './lib/scratch-db.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
 const { Webhook } = require('standardwebhooks');
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = resolve(root, opt('dist', process.env.BENCH_DIST ?? 'dist'));
-const backlogEvents = Number(opt('events', 3000));
-const liveRate = Number(opt('rate', 100));
-const liveSeconds = Number(opt('seconds', 10));
-const concurrency = Number(opt('concurrency', 16));
-const interval = Number(opt('interval', 250));
-const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function processCpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
-const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-
-function start(script, env) {
-  const child = fork(join(root, 'bench', script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (type) =>
-    new Promise((res, rej) => {
-      const onMessage = (msg) => {
-        if (msg.type !== type) return;
-        child.off('message', onMessage);
-        res(msg);
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code) => rej(new Error(`${script} exited (${code}) while waiting for ${type}`)));
-    });
-  const stop = () =>
-    new Promise((res) => {
-      if (child.exitCode !== null) return res();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => (clearTimeout(timer), res()));
-      child.send({ type: 'stop' });
-    });
-  return { child, next, stop };
-}
+const { number, dist, pgServer } = benchOptions();
+const backlogEvents = number('events', 3000);
+const liveRate = number('rate', 100);
+const liveSeconds = number('seconds', 10);
+const concurrency = number('concurrency', 16);
+const interval = number('interval', 250);
 
 // The consumer: verifies every request, records arrival per path.
 const secrets = new Map();
@@ -108,24 +64,16 @@ const waitFor = async (path, count, timeoutMs = 300_000) => {
   }
 };
 
-const dbName = `switchboard_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgServer });
-await admin.connect();
-const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version;
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = Object.assign(new URL(pgServer), { pathname: `/${dbName}` }).toString();
+const scratch = await createScratchDatabase(pgServer);
+const { url: dbUrl, version: pgVersion, admin } = scratch;
 const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
 let gateway;
 let floor;
 try {
-  gateway = start('delivery-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, DELIVERY_CONCURRENCY: String(concurrency), DELIVERY_INTERVAL_MS: String(interval) });
+  gateway = startChild('delivery-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, DELIVERY_CONCURRENCY: String(concurrency), DELIVERY_INTERVAL_MS: String(interval) });
   const { url, pid } = await gateway.next('ready');
-  const api = async (method, path, body) => {
-    const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-    const json = await res.json();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = gatewayApi(url, adminKey);
+  const api = (method, path, body) => call(path, { method, body: body && JSON.stringify(body) });
   const endpoint = async (path) => {
     const created = await api('POST', '/v1/webhook-endpoints', { url: consumerUrl + path });
     secrets.set(path, created.secret);
@@ -145,7 +93,7 @@ try {
   await api('PATCH', `/v1/webhook-endpoints/${backlog.id}`, { enabled: false });
 
   // Floor: the same bodies, signed and posted by a bare loop.
-  floor = start('delivery-floor.mjs', {});
+  floor = startChild('delivery-floor.mjs', {});
   const { pid: floorPid } = await floor.next('ready');
   secrets.set('/floor', backlog.secret);
   const bodies = arrivals.get('/backlog').map((a) => a.raw);
@@ -177,7 +125,7 @@ try {
     }
   });
 
-  console.log(`\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model?.trim()}), node ${process.version}, PostgreSQL ${pgVersion}`);
+  console.log(`\n${runHeading(pgVersion)}`);
   console.log(`${backlogEvents} backlog events, live ${liveRate}/s for ${liveSeconds} s, DELIVERY_CONCURRENCY ${concurrency}, DELIVERY_INTERVAL_MS ${interval}\n`);
   console.log('| row | deliveries/s | p50 ms | p99 ms | CPU ms/delivery (its process) |');
   console.log('|---|---:|---:|---:|---:|');
@@ -191,6 +139,5 @@ try {
   await floor?.stop();
   await gateway?.stop();
   consumer.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

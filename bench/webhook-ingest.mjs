@@ -12,108 +12,34 @@
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres           (the server to create the scratch database on)
 //
 // A scratch database switchboard_bench_<random> is created on that server and dropped at the end.
-import autocannon from 'autocannon';
-import { execFileSync, fork } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cleanupOnce, gatewayApi, profileChild, simulatorControl, startChild } from './lib/children.mjs';
+import { frameLabel, packageOf, selfTimeByNode } from './lib/cpu-profile.mjs';
+import { openCpuWindow } from './lib/cpu-window.mjs';
+import { fmt, percentile, runHeading } from './lib/format.mjs';
+import { loadWithLatencies } from './lib/load.mjs';
+import { benchOptions, root } from './lib/options.mjs';
+import { createScratchDatabase } from './lib/scratch-db.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
-};
-const flag = (name) => argv.includes(`--${name}`);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = resolve(root, opt('dist', process.env.BENCH_DIST ?? 'dist'));
-const seconds = Number(opt('seconds', 10));
-const warmup = Number(opt('warmup', 3));
-const connections = Number(opt('connections', 20));
-const callCount = Number(opt('calls', 1500));
-const duplicateShare = Number(opt('duplicates', 0.2));
+const { number, flag, dist, pgServer } = benchOptions();
+const seconds = number('seconds', 10);
+const warmup = number('warmup', 3);
+const connections = number('connections', 20);
+const callCount = number('calls', 1500);
+const duplicateShare = number('duplicates', 0.2);
 const profile = flag('profile');
-const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-// ---------------------------------------------------------------------------------------
-// CPU from /proc
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process (all its threads), in ms; null once it is gone. */
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total jiffies of the whole machine (every core), from /proc/stat. */
-function machineJiffies() {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const n = values.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - n[3] - n[4], total };
-}
 
 // ---------------------------------------------------------------------------------------
 // Scratch database
 
-const dbName = `switchboard_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgServer, application_name: 'switchboard-bench-admin' });
-await admin.connect();
-const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version;
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = (() => {
-  const u = new URL(pgServer);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-
-/** Postgres processes that serve this benchmark: the scratch database's backends plus the shared writers. */
-async function postgresPids() {
-  const { rows } = await admin.query(
-    `SELECT pid, backend_type FROM pg_stat_activity
-     WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
-    [dbName],
-  );
-  return rows;
-}
-
-async function postgresCpu() {
-  const out = new Map();
-  for (const { pid, backend_type } of await postgresPids()) {
-    const ms = processCpuMs(pid);
-    if (ms !== null) out.set(pid, { ms, aux: backend_type !== 'client backend' });
-  }
-  return out;
-}
-
-/** CPU spent between two snapshots; a process that started in between counts whole. */
-function postgresDelta(before, after) {
-  let backends = 0;
-  let aux = 0;
-  for (const [pid, { ms, aux: isAux }] of after) {
-    const d = ms - (before.get(pid)?.ms ?? 0);
-    if (isAux) aux += d;
-    else backends += d;
-  }
-  return { backends, aux };
-}
+const scratch = await createScratchDatabase(pgServer);
+const { name: dbName, url: dbUrl, version: pgVersion, admin } = scratch;
 
 /**
  * Samples the scratch database's client backends every `everyMs` while a row runs: how many
@@ -164,36 +90,6 @@ function sampleBackends(everyMs = 100) {
     const per = (map) => Object.fromEntries(Object.entries(map).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n / samples]));
     return { samples, backends: per(counts), appendLockHolder: per(holder) };
   };
-}
-
-// ---------------------------------------------------------------------------------------
-// Children
-
-function start(script, env) {
-  const child = fork(join(root, 'bench', script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (type) =>
-    new Promise((res, rej) => {
-      const onMessage = (msg) => {
-        if (msg.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        res(msg);
-      };
-      const onExit = (code) => rej(new Error(`${script} exited (${code}) while waiting for ${type}`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const stop = () =>
-    new Promise((res) => {
-      if (child.exitCode !== null || child.signalCode !== null) return res();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        res();
-      });
-      child.send({ type: 'stop' });
-    });
-  return { child, next, stop };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -286,49 +182,30 @@ class WebhookStream {
 // ---------------------------------------------------------------------------------------
 // Load
 
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function load(origin, path, stream, duration) {
-  const latencies = [];
+async function load(origin, path, stream, duration) {
   let duplicateAnswers = 0;
-  return new Promise((res, rej) => {
-    const instance = autocannon(
-      {
-        url: origin,
-        connections,
-        duration,
-        requests: [
-          {
-            setupRequest: (req) => ({ ...req, method: 'POST', path, ...stream.next() }),
-            onResponse: (status, body) => {
-              if (status === 200 && body.includes('"duplicate":true')) duplicateAnswers++;
-            },
-          },
-        ],
-      },
-      (err, result) => (err ? rej(err) : res({ result, latencies, duplicateAnswers })),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const { result, latencies } = await loadWithLatencies({
+    url: origin,
+    connections,
+    duration,
+    setupRequest: (req) => ({ ...req, method: 'POST', path, ...stream.next() }),
+    onResponse: (status, body) => {
+      if (status === 200 && body.includes('"duplicate":true')) duplicateAnswers++;
+    },
   });
+  return { result, latencies, duplicateAnswers };
 }
 
 async function measureRow(title, origin, path, serverPid, stream) {
   await load(origin, path, stream, warmup);
   const sentBefore = { unique: stream.unique, duplicates: stream.duplicates };
-  const pgBefore = await postgresCpu();
-  const serverBefore = processCpuMs(serverPid);
-  const machineBefore = machineJiffies();
-  const loaderBefore = process.cpuUsage();
+  const closeWindow = await openCpuWindow({ admin, dbName, pids: [serverPid] });
   const stopSampling = sampleBackends();
   const { result, latencies, duplicateAnswers } = await load(origin, path, stream, seconds);
-  const loader = process.cpuUsage(loaderBefore);
-  const backends = await stopSampling();
-  const machineAfter = machineJiffies();
-  const serverMs = processCpuMs(serverPid) - serverBefore;
-  const pgCpu = postgresDelta(pgBefore, await postgresCpu());
+  const cpu = await closeWindow(stopSampling);
+  const backends = cpu.between;
+  const [serverMs] = cpu.pidMs;
+  const windowMs = result.duration * 1000;
   const requests = result.requests.total;
   latencies.sort((a, b) => a - b);
   return {
@@ -339,17 +216,13 @@ async function measureRow(title, origin, path, serverPid, stream) {
     p99: percentile(latencies, 99),
     failed: result.non2xx + result.errors + result.timeouts,
     serverMsPerRequest: serverMs / requests,
-    serverCores: serverMs / (result.duration * 1000),
-    pgMsPerRequest: (pgCpu.backends + pgCpu.aux) / requests,
-    pgBackendMsPerRequest: pgCpu.backends / requests,
-    loaderCores: (loader.user + loader.system) / 1000 / (result.duration * 1000),
-    machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+    serverCores: serverMs / windowMs,
+    pgMsPerRequest: cpu.pgMs / requests,
+    pgBackendMsPerRequest: cpu.pg.backends / requests,
+    loaderCores: cpu.loaderMs / windowMs,
+    machineBusy: cpu.machineBusy,
     // Cores busy with anything but this benchmark (the machine is shared): machine − server − loader − Postgres.
-    otherCores:
-      ((machineAfter.busy - machineBefore.busy) * 1000) / CLK_TCK / (result.duration * 1000) -
-      serverMs / (result.duration * 1000) -
-      (loader.user + loader.system) / 1000 / (result.duration * 1000) -
-      (pgCpu.backends + pgCpu.aux) / (result.duration * 1000),
+    otherCores: (cpu.machineBusyMs - serverMs - cpu.loaderMs - cpu.pgMs) / windowMs,
     duplicatesSent: stream.duplicates - sentBefore.duplicates,
     uniqueSent: stream.unique - sentBefore.unique,
     duplicateAnswers,
@@ -361,16 +234,12 @@ async function measureRow(title, origin, path, serverPid, stream) {
 // CPU profile (--profile): top self-time functions of the gateway child under the same load
 
 function topSelfTime(profileJson, limit = 20) {
-  const { nodes, samples, timeDeltas } = profileJson;
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const selfUs = new Map();
-  samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (timeDeltas[i] ?? 0)));
+  const { nodes } = profileJson;
+  const { byId, selfUs } = selfTimeByNode(profileJson);
   const parentOf = new Map();
   for (const n of nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
-  const label = ({ functionName, url, lineNumber }) => {
-    const file = url.replace(/^file:\/\//, '').replace(root, '');
-    return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
-  };
+  const fileOf = (url) => url.replace(/^file:\/\//, '').replace(root, '');
+  const label = (callFrame) => frameLabel(callFrame, fileOf(callFrame.url));
   /** The innermost gateway frame (dist/src or dist/libs) on the stack: whose synchronous work this sample is. */
   const appFrame = (id) => {
     for (let cur = id; cur !== undefined; cur = parentOf.get(cur)) {
@@ -387,12 +256,9 @@ function topSelfTime(profileJson, limit = 20) {
     const { callFrame } = byId.get(id);
     const app = appFrame(id);
     byAppFrame.set(app, (byAppFrame.get(app) ?? 0) + us);
-    const file = callFrame.url.replace(/^file:\/\//, '').replace(root, '');
     const key = label(callFrame);
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const pkg =
-      /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
-      (callFrame.url.includes(`${dist}/`) ? 'switchboard (dist)' : file ? (file.startsWith('node:') ? 'node core' : file) : callFrame.functionName || '(native)');
+    const pkg = packageOf(callFrame, fileOf(callFrame.url), dist);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     total += us;
   }
@@ -405,34 +271,21 @@ function topSelfTime(profileJson, limit = 20) {
 
 let gateway;
 let floor;
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    await floor?.stop();
-    await gateway?.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  })());
-process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
+const cleanup = cleanupOnce(async () => {
+  await floor?.stop();
+  await gateway?.stop();
+  await scratch.drop();
+});
 try {
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
-  gateway = start('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey });
+  gateway = startChild('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey });
   const { url: gatewayUrl, pid: gatewayPid } = await gateway.next('ready');
-  const json = { 'content-type': 'application/json' };
-  const api = async (path, init = {}) => {
-    const response = await fetch(gatewayUrl + path, { ...init, headers: { authorization: `Bearer ${adminKey}`, ...json, ...(init.headers ?? {}) } });
-    const body = await response.json();
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
+  const api = gatewayApi(gatewayUrl, adminKey);
 
   const agent = (await api('/v1/agents')).data[0];
   const connection = (await api('/v1/providers')).data.find((c) => c.provider === 'hmsovereign' && c.origin === 'sandbox');
   const simOrigin = new URL(connection.base_url).origin;
-  const sim = async (path, body) => {
-    const response = await fetch(`${simOrigin}/__sim/${path}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
-  };
+  const sim = simulatorControl(simOrigin);
   // The simulator's own webhooks would land in the measurement: dropped; calls stay ringing.
   await sim('scenario', { webhooks: 'drop', ring_ms: 3_600_000 });
   await sim('config', { rate_limits: false });
@@ -458,7 +311,7 @@ try {
   const { secret } = await gateway.next('secret');
   if (!secret) throw new Error('the HMS Sovereign connection has no webhook secret');
 
-  floor = start('webhook-ingest-floor.mjs', { DATABASE_URL: dbUrl, BENCH_SECRET: secret });
+  floor = startChild('webhook-ingest-floor.mjs', { DATABASE_URL: dbUrl, BENCH_SECRET: secret });
   const { url: floorUrl, pid: floorPid } = await floor.next('ready');
   const path = `/webhooks/hmsovereign/${connection.id}`;
 
@@ -483,18 +336,13 @@ try {
   let profileTop = null;
   if (profile) {
     const file = join(tmpdir(), `switchboard-ingest-${dbName}.cpuprofile`);
-    gateway.child.send({ type: 'profile-start' });
-    await gateway.next('profiling');
-    const profiled = await load(gatewayUrl, path, gatewayStream, seconds);
-    gateway.child.send({ type: 'profile-stop', path: file });
-    await gateway.next('profiled');
-    profileTop = { file, requests: profiled.result.requests.total, ...topSelfTime(JSON.parse(readFileSync(file, 'utf8'))) };
+    const { result: profiled, profile: json } = await profileChild(gateway, file, () => load(gatewayUrl, path, gatewayStream, seconds));
+    profileTop = { file, requests: profiled.result.requests.total, ...topSelfTime(json) };
   }
 
   const [floorRow, gatewayRow] = rows;
-  const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
   console.log(
-    `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model?.trim()}), node ${process.version}, PostgreSQL ${pgVersion}` +
+    `\n${runHeading(pgVersion)}` +
       `\n${connections} connections, ${warmup} s warm-up + ${seconds} s measured per row, ${Math.round(duplicateShare * 100)} % duplicates, ${callCount} calls (placed in ${fmt(setupSeconds)} s)\n`,
   );
   console.log('| row | events/s | p50 ms | p99 ms | server CPU ms/req | Postgres CPU ms/req (backends) | non-2xx/errors |');

@@ -20,6 +20,8 @@ import { ReconcilerModule } from './reconciler/reconciler.module';
 import { HistorySyncModule } from './history-sync/history-sync.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module';
+import { OutageLogger } from './common/outage/outage-logger';
+import { RedisModule } from './redis/redis.module';
 
 export interface AppModuleOptions {
   config: ConfigVariables;
@@ -35,6 +37,7 @@ export class AppModule {
     const shared = [
       { provide: GatewayMode, useValue: options.mode },
       { provide: CredentialCipher, useValue: new CredentialCipher(options.secretKey) },
+      OutageLogger,
     ];
     return {
       module: AppModule,
@@ -44,6 +47,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(options.config.LOG_LEVEL)),
         DatabaseModule.forRoot(options.database),
         MetricsModule,
+        RedisModule,
         AuthModule,
         IdempotencyModule,
         HealthModule,

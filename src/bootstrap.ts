@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
+import { OutageLogger } from './common/outage/outage-logger';
+import { httpEdgeOptions, refuseMalformedRequests } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
@@ -14,6 +16,7 @@ import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
 import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
+import { probeDatabase } from './database/database-probe';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { timeDatabaseQueries } from './database/query-timing';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -31,6 +34,7 @@ export interface Gateway {
 
 /** Builds and starts the whole gateway from a validated configuration. */
 export async function startGateway(config: ConfigVariables): Promise<Gateway> {
+  if (config.DATABASE_URL) await probeDatabase(config.DATABASE_URL);
   const embedded = config.DATABASE_URL ? null : await EmbeddedPostgres.open(config.SWITCHBOARD_DATA_DIR);
   const database: DatabaseTarget = embedded ? { embedded } : { url: config.DATABASE_URL! };
   try {
@@ -46,7 +50,16 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
       url: `http://127.0.0.1:${port}`,
       close: () =>
         (closing ??= (async () => {
-          await app.close();
+          // Node closes the sockets that are idle when the close starts, once; a socket whose
+          // request finishes later would stay open until its keep-alive timeout (72 s) and hold
+          // the close. Sweep them while in-flight requests drain.
+          const server = app.getHttpServer() as import('node:http').Server;
+          const sweep = setInterval(() => server.closeIdleConnections(), 100);
+          try {
+            await app.close();
+          } finally {
+            clearInterval(sweep);
+          }
           await embedded?.close();
         })()),
     };
@@ -58,9 +71,11 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
 
 async function createApp(config: ConfigVariables, database: DatabaseTarget): Promise<NestFastifyApplication> {
   timeDatabaseQueries();
+  const { maxParamLength, ...edge } = httpEdgeOptions(config);
   const adapter = new FastifyAdapter({
+    ...edge,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    routerOptions: { querystringParser: parseQuery },
+    routerOptions: { querystringParser: parseQuery, maxParamLength },
     genReqId: requestIdFor,
     // Keep-alive sockets are closed when idle at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -72,6 +87,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     (request.raw as typeof request.raw & { id: string }).id = String(request.id);
     reply.header('X-Request-Id', request.id);
   });
+  refuseMalformedRequests(fastify);
 
   const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -94,7 +110,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   installServerTiming(fastify, (request, phases) => metrics.observePhases(request.method, request.routeOptions?.url, phases));
 
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ErrorEnvelopeFilter());
+  app.useGlobalFilters(new ErrorEnvelopeFilter(app.get(OutageLogger)));
   mountOpenApi(app, openApiDocument(app));
   await app.init();
   return app;

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { startGateway } from './bootstrap';
+import { formatStartupSummary, startupSummary } from './common/startup-summary';
+import { GatewayMode } from './config/gateway-mode';
+import { DatabaseUnreachableError } from './database/database-probe';
 import { ConfigError, loadConfig } from './config/load-config';
 
 async function main(): Promise<void> {
@@ -14,7 +17,8 @@ async function main(): Promise<void> {
     throw e;
   }
   const gateway = await startGateway(config);
-  process.stdout.write(`Switchboard listening on ${gateway.url} (docs: ${gateway.url}/docs)\n`);
+  const summary = startupSummary({ url: gateway.url, config, sandbox: gateway.app.get(GatewayMode).sandbox });
+  process.stdout.write(formatStartupSummary(summary, process.stdout.isTTY === true));
 
   const shutdown = (signal: string) => {
     process.stdout.write(`${signal}: finishing in-flight requests, then stopping\n`);
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (!(e instanceof DatabaseUnreachableError) && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
   process.stderr.write(`Switchboard failed to start: ${(e as Error).message}\n`);
   process.exit(1);
 });

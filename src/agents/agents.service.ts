@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AgentSpec, CapabilityUnsupportedError, FieldProblem, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
+import { AgentSpec, CapabilityUnsupportedError, FieldProblem, GatewayError, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
 import { In, Repository } from 'typeorm';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
 import { ConnectionsRepository } from '../providers/connections.repository';
@@ -9,6 +9,7 @@ import { ProvidersService } from '../providers/providers.service';
 import { AgentBindingEntity, AgentEntity } from './agent.entity';
 import type { RoutingDefaults } from '../routing/routing-plan';
 import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+import { ProvisionedVendorAgent, undoProvisioning } from './provisioning-undo';
 
 export interface AgentResponse {
   id: string;
@@ -27,6 +28,8 @@ export interface AgentResponse {
 
 @Injectable()
 export class AgentsService {
+  private readonly logger = new Logger(AgentsService.name);
+
   constructor(
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly connections: ConnectionsRepository,
@@ -65,13 +68,29 @@ export class AgentsService {
       const connection = connections.get(link.connection_id)!;
       agent.bindings.push(this.binding(agent.id, connection, link.provider_agent_id, 'linked'));
     }
-    for (const id of provision) {
-      const connection = connections.get(id)!;
-      const created = await this.providers.adapterFor(connection).createAgent(specOf(agent));
-      agent.bindings.push(this.binding(agent.id, connection, created.providerAgentId, 'provisioned'));
+    const made: ProvisionedVendorAgent[] = [];
+    try {
+      for (const id of provision) {
+        const connection = connections.get(id)!;
+        const created = await this.providers.adapterFor(connection).createAgent(specOf(agent));
+        made.push({ connection, providerAgentId: created.providerAgentId });
+        agent.bindings.push(this.binding(agent.id, connection, created.providerAgentId, 'provisioned'));
+      }
+      await this.agents.save(agent);
+    } catch (error) {
+      await this.undo(made, error);
+      throw error;
     }
-    await this.agents.save(agent);
     return this.get(agent.id);
+  }
+
+  /** After a failed create: no vendor keeps an agent nobody knows of, or the client and the log are told which. */
+  private async undo(made: ProvisionedVendorAgent[], error: unknown): Promise<void> {
+    const left = await undoProvisioning(made, (connection) => this.providers.adapterFor(connection));
+    if (!left.length) return;
+    this.logger.warn({ left_at_vendor: left, err: (error as Error)?.message }, 'Agent provisioning failed; vendor agents were left behind');
+    // Only a GatewayError's details reach the client; anything else is a generic 500 and the log is the record.
+    if (error instanceof GatewayError) error.details.push(...left.map((agent) => ({ left_at_vendor: agent })));
   }
 
   async list(query: ListQueryDto): Promise<Page<AgentResponse>> {

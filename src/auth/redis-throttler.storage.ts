@@ -1,6 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage } from '@nestjs/throttler';
-import Redis from 'ioredis';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import type { OutageLogger } from '../common/outage/outage-logger';
 
 /**
  * Fixed-window counters in Redis, so every gateway instance shares one budget per key.
@@ -18,15 +19,41 @@ end
 return { hits, ttl, blocked }
 `;
 
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
-  private readonly redis: Redis;
+type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-  constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+/**
+ * While Redis cannot be reached, each instance counts alone in memory (the degraded mode the
+ * README's "Outages" describes): a key may then get up to one budget per instance, which
+ * still bounds it, where refusing every keyed request would turn a Redis outage into a full
+ * one. The outage log says so loudly once, and again every 30 s while it lasts.
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly fallback = new ThrottlerStorageService();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly outages: OutageLogger,
+  ) {
     this.redis.defineCommand('switchboardHit', { numberOfKeys: 2, lua: SCRIPT });
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
+    // Not connected: no command would get through, so do not wait for one to fail.
+    if (this.redis.status === 'ready') {
+      try {
+        const record = await this.shared(key, ttl, limit, blockDuration, throttlerName);
+        this.outages.succeeded('redis');
+        return record;
+      } catch (e) {
+        this.outages.failed('redis', e);
+      }
+    } else {
+      this.outages.failed('redis', new Error(`connection ${this.redis.status}`));
+    }
+    return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  private async shared(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
     const base = `switchboard:rl:${throttlerName}:${key}`;
     const [hits, ttlMs, blockedMs] = (await (this.redis as unknown as Record<string, Function>).switchboardHit(
       base,
@@ -44,7 +71,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     };
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+  onApplicationShutdown(): void {
+    // The client belongs to RedisConnections, which closes it.
+    this.fallback.onApplicationShutdown();
   }
 }

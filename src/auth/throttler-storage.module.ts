@@ -1,18 +1,21 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { ConfigVariables } from '../config/config.variables';
+import { OutageLogger } from '../common/outage/outage-logger';
+import { RedisConnections } from '../redis/redis-connections';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 export const RATE_LIMIT_STORAGE = 'RATE_LIMIT_STORAGE';
 
-/** Redis when REDIS_URL is set (shared by all instances), memory otherwise. */
+/** Redis when REDIS_URL is set (shared by all instances; per instance while it is unreachable), memory otherwise. */
 @Module({
   providers: [
     {
       provide: RATE_LIMIT_STORAGE,
-      inject: [ConfigVariables],
-      useFactory: (config: ConfigVariables) =>
-        config.REDIS_URL ? new RedisThrottlerStorage(config.REDIS_URL) : new ThrottlerStorageService(),
+      inject: [RedisConnections, OutageLogger],
+      useFactory: (connections: RedisConnections, outages: OutageLogger) => {
+        const redis = connections.open();
+        return redis ? new RedisThrottlerStorage(redis, outages) : new ThrottlerStorageService();
+      },
     },
   ],
   exports: [RATE_LIMIT_STORAGE],

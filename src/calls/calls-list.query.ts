@@ -1,4 +1,5 @@
-import { isIdOf, PROVIDER_NAMES } from '@switchboard/core';
+import { isIdOf } from '@switchboard/core';
+import { isRegisteredProvider } from '@switchboard/providers';
 import { Brackets, Repository } from 'typeorm';
 import { paginate } from '../common/pagination';
 import { CallEntity } from './call.entity';
@@ -7,11 +8,16 @@ import { ListCallsDto } from './dto/call.dto';
 
 /** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
 export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
+  return paginate(filterCalls(calls, query), query);
+}
+
+/** The filters alone, unpaged: what `listCalls` pages over (and what EXPLAIN is run on in tests). */
+export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
   const qb = calls.createQueryBuilder('c').where('c.deleted_at IS NULL');
   const number = (value: string) => normalizeDestination(value)?.value ?? value;
   if (query.status) qb.andWhere('c.status = :status', { status: query.status });
   if (query.provider) {
-    if ((PROVIDER_NAMES as readonly string[]).includes(query.provider)) qb.andWhere('c.provider = :provider', { provider: query.provider });
+    if (isRegisteredProvider(query.provider)) qb.andWhere('c.provider = :provider', { provider: query.provider });
     else qb.andWhere('c.connection_id = :provider', { provider: query.provider });
   }
   if (query.connection_id) qb.andWhere('c.connection_id = :connectionId', { connectionId: query.connection_id });
@@ -32,9 +38,24 @@ export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
       );
     }
   }
-  // The API shows milliseconds and Postgres keeps microseconds: compare what the client saw.
-  if (query.created_after) qb.andWhere(`date_trunc('milliseconds', c.created_at) > :after`, { after: new Date(query.created_after) });
-  if (query.created_before) qb.andWhere(`date_trunc('milliseconds', c.created_at) < :before`, { before: new Date(query.created_before) });
+  const bounds = createdAtBounds(query);
+  // The bare column against computed bounds, so the created_at index serves the range.
+  if (bounds.from) qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
+  if (bounds.until) qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
   if (query.metadata && Object.keys(query.metadata).length) qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
-  return paginate(qb, query);
+  return qb;
+}
+
+/**
+ * created_after / created_before as a half-open range on the stored column. The API shows
+ * created_at in whole milliseconds and Postgres keeps microseconds, so both filters compare
+ * the millisecond the client saw: "after T" excludes everything inside T's millisecond (it
+ * starts at T + 1 ms), "before T" ends just before T. Date parses to whole milliseconds, so
+ * both bounds sit on a millisecond boundary and need no truncation of the column.
+ */
+export function createdAtBounds(query: Pick<ListCallsDto, 'created_after' | 'created_before'>): { from?: Date; until?: Date } {
+  return {
+    from: query.created_after ? new Date(Date.parse(query.created_after) + 1) : undefined,
+    until: query.created_before ? new Date(Date.parse(query.created_before)) : undefined,
+  };
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
+import { ApiErrors, ApiNoContent, ApiOk, ref } from '../common/api-docs';
 import { CallsService } from './calls.service';
-import { ControlCallDto, CreateCallDto, GetCallDto, ListCallsDto } from './dto/call.dto';
+import { CONTROL_CALL_EXAMPLES, CREATE_CALL_EXAMPLES, ControlCallDto, CreateCallDto, GetCallDto, ListCallsDto } from './dto/call.dto';
 
 @ApiTags('calls')
 @ApiBearerAuth()
@@ -13,20 +14,34 @@ export class CallsController {
 
   @Post()
   @Scopes('calls:write')
-  @ApiOperation({ summary: 'Place a call (or up to 100: `to` as an array)' })
+  @ApiOperation({
+    operationId: 'createCall',
+    summary: 'Place a call (or up to 100: `to` as an array)',
+    description:
+      "Scope `calls:write`. Routes over the agent's bindings (narrowed by `provider` / `routing`) and fails over where nothing was placed. " +
+      'An ambiguous create (the vendor did not answer in time) is looked up at that vendor before anything else is dialled; if it stays unknown the answer is 504 with the stored call in `details`. ' +
+      'Send an Idempotency-Key: a retried create never dials twice.',
+  })
+  @ApiBody({ type: CreateCallDto, examples: CREATE_CALL_EXAMPLES })
+  @ApiOk({ oneOf: [ref('Call'), ref('CallBatch')] }, { status: 201, description: 'The call; with `to` as an array, CallBatch' })
+  @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest) {
     return this.calls.create(dto, request.idempotency);
   }
 
   @Get()
   @Scopes('calls:read')
-  @ApiOperation({ summary: 'List calls from the gateway cache, newest first; filter with metadata[key]=value' })
+  @ApiOperation({ operationId: 'listCalls', summary: 'List calls, newest first; filter with metadata[key]=value', description: 'Scope `calls:read`. Served from the gateway: vendors are not asked.' })
+  @ApiOk('CallList')
   list(@Query() query: ListCallsDto) {
     return this.calls.list(query);
   }
 
   @Get(':id')
   @Scopes('calls:read')
+  @ApiOperation({ operationId: 'getCall', summary: 'One call', description: 'Scope `calls:read`. From the gateway; `?refresh=true` reads the vendor first.' })
+  @ApiOk('Call')
+  @ApiErrors('provider_error', 'provider_timeout')
   get(@Param('id') id: string, @Query() query: GetCallDto) {
     return this.calls.get(id, query.refresh ?? false);
   }
@@ -34,7 +49,9 @@ export class CallsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Scopes('calls:write')
-  @ApiOperation({ summary: 'End a call; 409 once it has ended, 422 where the vendor cannot' })
+  @ApiOperation({ operationId: 'cancelCall', summary: 'End a call; 409 once it has ended, 422 where the vendor cannot', description: 'Scope `calls:write`.' })
+  @ApiOk('Call')
+  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'provider_timeout')
   cancel(@Param('id') id: string) {
     return this.calls.cancel(id);
   }
@@ -42,7 +59,14 @@ export class CallsController {
   @Post(':id/control')
   @HttpCode(200)
   @Scopes('calls:write')
-  @ApiOperation({ summary: 'Live control (say, inject_context, transfer, end) where the vendor offers it' })
+  @ApiOperation({
+    operationId: 'controlCall',
+    summary: 'Live control (say, inject_context, transfer, end) where the vendor offers it',
+    description: "Scope `calls:write`. Only while the call is `ringing` or `in_progress` (409 otherwise); the connection's `capabilities.control` lists what its vendor takes (422 otherwise).",
+  })
+  @ApiBody({ type: ControlCallDto, examples: CONTROL_CALL_EXAMPLES })
+  @ApiOk('Call')
+  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'provider_timeout')
   control(@Param('id') id: string, @Body() dto: ControlCallDto) {
     return this.calls.control(id, dto);
   }
@@ -50,14 +74,21 @@ export class CallsController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('calls:write')
-  @ApiOperation({ summary: 'Delete an ended call here and at the vendor where supported; 409 while active' })
+  @ApiOperation({
+    operationId: 'deleteCall',
+    summary: 'Delete an ended call here and at the vendor where supported; 409 while active',
+    description: 'Scope `calls:write`. Its events stay in the log and `call.deleted` is appended.',
+  })
+  @ApiNoContent()
+  @ApiErrors('conflict', 'provider_error', 'provider_timeout')
   async remove(@Param('id') id: string): Promise<void> {
     await this.calls.remove(id);
   }
 
   @Get(':id/events')
   @Scopes('calls:read')
-  @ApiOperation({ summary: "The call's event timeline, oldest first" })
+  @ApiOperation({ operationId: 'listCallEvents', summary: "The call's event timeline, oldest first", description: 'Scope `calls:read`.' })
+  @ApiOk('CallTimeline')
   events(@Param('id') id: string) {
     return this.calls.timeline(id);
   }

@@ -1,11 +1,17 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError } from '@switchboard/core';
+import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError, UnavailableError } from '@switchboard/core';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
+import type { Dependency } from './outage/outage-logger';
 
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
+  invalid_request: 400,
   payload_too_large: 413,
+  request_timeout: 408,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -18,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   provider_error: 502,
   providers_unavailable: 503,
   provider_timeout: 504,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -32,7 +39,15 @@ export interface MappedError {
   unexpected: boolean;
   /** Response headers the error itself implies (`Retry-After`). */
   headers: Record<string, string>;
+  /** Set when a dependency of the gateway is down: reported to the outage log, not per request. */
+  outage?: Dependency;
 }
+
+/** How long a client is asked to wait while the database is unreachable (whole seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The vendor code of a request refused because its shared rate budget could not be checked. */
+export const RATE_BUDGET_UNAVAILABLE = 'rate_budget_unavailable';
 
 /** A response decided earlier (an idempotent replay of a stored error): sent as it was. */
 export class PrecomputedErrorResponse extends Error {
@@ -82,6 +97,16 @@ function fromHttpException(error: HttpException): [ErrorCode, string] {
  */
 export function mapError(error: unknown, requestId: string, now = new Date()): MappedError {
   if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false, headers: {} };
+  const unavailable = asUnavailable(error, now);
+  if (unavailable) {
+    return {
+      status: HTTP_STATUS.unavailable,
+      body: { error: { code: 'unavailable', message: unavailable.error.message, details: [], request_id: requestId } },
+      unexpected: false,
+      headers: { 'Retry-After': String(unavailable.error.retryAfterSeconds) },
+      outage: unavailable.outage,
+    };
+  }
   let code: ErrorCode = 'internal';
   let message = 'Internal error. Quote the request id when reporting it.';
   let details: unknown[] = [];
@@ -96,10 +121,51 @@ export function mapError(error: unknown, requestId: string, now = new Date()): M
   }
   return {
     status: HTTP_STATUS[code],
-    body: { error: { code, message, details, request_id: requestId } },
+    body: { error: { code, message: clamp(message, MAX_MESSAGE_LENGTH), details: code === 'validation_failed' ? boundedProblems(details) : details, request_id: requestId } },
     unexpected: code === 'internal',
     headers: retryAfterHeader(error, now),
   };
+}
+
+/** Messages and field names can quote the client's input (a key, an id): never echo it unbounded. */
+const MAX_MESSAGE_LENGTH = 500;
+const MAX_FIELD_LENGTH = 200;
+const MAX_PROBLEMS = 50;
+
+const clamp = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function boundedProblems(details: unknown[]): unknown[] {
+  const clamped = details.slice(0, MAX_PROBLEMS).map((d) => {
+    if (!d || typeof d !== 'object') return d;
+    const { field, message } = d as { field?: unknown; message?: unknown };
+    return {
+      ...d,
+      ...(typeof field === 'string' ? { field: clamp(field, MAX_FIELD_LENGTH) } : {}),
+      ...(typeof message === 'string' ? { message: clamp(message, MAX_FIELD_LENGTH) } : {}),
+    };
+  });
+  if (details.length > MAX_PROBLEMS) clamped.push({ field: '…', message: `${details.length - MAX_PROBLEMS} more invalid fields not listed` });
+  return clamped;
+}
+
+/**
+ * The gateway's own dependencies failing: the database unreachable (whatever statement hit
+ * it), or a vendor request refused because its shared budget store could not be asked.
+ * Neither is a bug (500) nor the vendor's answer (502).
+ */
+function asUnavailable(error: unknown, now: Date): { error: UnavailableError; outage?: Dependency } | null {
+  if (error instanceof UnavailableError) return { error };
+  if (error instanceof ProviderError && error.local && error.vendorCode === RATE_BUDGET_UNAVAILABLE) {
+    const seconds = error.resetAt ? Math.max(1, Math.ceil((error.resetAt.getTime() - now.getTime()) / 1000)) : DATABASE_RETRY_AFTER_SECONDS;
+    return { error: new UnavailableError(error.message, seconds) };
+  }
+  if (!(error instanceof GatewayError) && isDatabaseUnreachable(error)) {
+    return {
+      error: new UnavailableError("The gateway's database is unreachable right now; retry after the Retry-After delay.", DATABASE_RETRY_AFTER_SECONDS),
+      outage: 'database',
+    };
+  }
+  return null;
 }
 
 /**

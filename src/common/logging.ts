@@ -1,6 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROVIDERS } from '@switchboard/providers';
+import { isOutageRefusal } from './outage/outage-refusal';
 
 /**
  * Structured JSON logs. Every request line carries the request id; credentials never reach
@@ -10,9 +12,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
-  'req.headers["x-webhook-signature"]',
-  'req.headers["x-klen-signature"]',
-  'req.headers["x-switchboard-webhook-secret"]',
+  ...vendorWebhookSecretHeaders().map((header) => `req.headers[${JSON.stringify(header)}]`),
   'res.headers["set-cookie"]',
   '*.api_key',
   '*.apiKey',
@@ -23,9 +23,16 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
+/** Every header a registered vendor declares as carrying a webhook secret or signature. */
+export function vendorWebhookSecretHeaders(): string[] {
+  const headers = Object.values(PROVIDERS).flatMap((p) => p.capabilities.webhooks.secretHeaders.map((h) => h.toLowerCase()));
+  return [...new Set(headers)].sort();
+}
+
 /**
- * Secrets can ride in URLs: query keys, and the last path segment of webhook URLs of
- * vendors that sign nothing (`/webhooks/kaicalls/<connection>/<secret>`).
+ * Secrets can ride in URLs: query keys, and the segment after the connection id of webhook
+ * URLs (`/webhooks/<provider>/<connection>/<secret>`, for vendors whose authentication is
+ * `path_token`). Any vendor's is redacted, so no list of such vendors is needed here.
  */
 export function redactUrl(url: string | undefined): string | undefined {
   return url
@@ -51,6 +58,15 @@ export function loggerParams(level: string): Params {
           headers: req.headers,
         }),
       },
+      // A 5xx without a thrown error gets an Error made up by pino-http, with a stack that points
+      // into pino-http itself; the error filter already logged the real cause, so drop it.
+      customErrorObject: (_req: IncomingMessage, _res: unknown, error: Error, object: Record<string, unknown>) =>
+        error.message.startsWith('failed with status code ') ? { res: object.res, responseTime: object.responseTime } : object,
+      customErrorMessage: () => 'request completed',
+      // Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
+      // trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the filter's line saying which.
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+        isOutageRefusal(res) ? 'silent' : res.statusCode >= 502 && res.statusCode <= 504 ? 'warn' : res.statusCode >= 500 || error ? 'error' : 'info',
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     },
   };

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ValidationFailedError } from '@switchboard/core';
@@ -5,6 +6,7 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /** `?limit=&cursor=` of every list (API.md "Conventions"). */
 export class ListQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,6 +14,7 @@ export class ListQueryDto {
   @Max(200)
   limit?: number;
 
+  @ApiPropertyOptional({ description: "The previous page's next_cursor" })
   @IsOptional()
   @IsString()
   cursor?: string;

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import 'reflect-metadata';
 import type { CreateProviderDto } from '../providers/dto/provider.dto';
 import { CONTRACT_RETRY_SCHEDULE_SECONDS } from '../delivery/retry-schedule';
@@ -20,6 +20,17 @@ export const variableMeta = (): ReadonlyMap<string, VariableMeta> => META;
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** A number that may not exceed another variable's (Node refuses such timeouts at start). */
+function NotAbove(other: keyof ConfigVariables): PropertyDecorator {
+  return ValidateBy({
+    name: 'notAbove',
+    validator: {
+      validate: (value, args) => typeof value !== 'number' || value <= Number((args?.object as Record<string, unknown>)[other]),
+      defaultMessage: (args) => `${args?.property} must not be larger than ${other}`,
+    },
+  });
+}
 
 /**
  * Every setting of the gateway, read from the environment and, optionally, a JSON config
@@ -86,6 +97,25 @@ export class ConfigVariables {
   @Min(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  @Variable({ description: 'Milliseconds a client has to send the request line and headers; slower clients get 408 request_timeout and the connection is closed' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @NotAbove('HTTP_REQUEST_TIMEOUT_MS')
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @Variable({ description: 'Milliseconds a client has to send a whole request, headers and body; slower clients get 408 request_timeout and the connection is closed. Responses (event streams) are not bounded by it' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  @Variable({ description: 'Milliseconds an idle keep-alive connection stays open between requests' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
   @Variable({ description: 'Requests each gateway key may make per RATE_LIMIT_WINDOW_SECONDS' })
   @Transform(toInt)
   @IsInt()
@@ -127,6 +157,13 @@ export class ConfigVariables {
   @IsInt()
   @Min(50)
   RECONCILE_INTERVAL_MS = 5_000;
+
+  @Variable({ description: 'Milliseconds a vendor has to answer one request; a create that outlasts it is ambiguous and looked up before anything else is dialed' })
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  VENDOR_TIMEOUT_MS = 10_000;
 
   @Variable({ description: 'Seconds an Idempotency-Key stays claimed by a request without news from it; past that (the instance died) a retry resumes the request' })
   @Transform(toInt)

@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ VENDOR_RATE_BUDGETS: 'false' }), /VENDOR_RATE_BUDGETS/);
   });
 
+  it('bounds receiving a request by default, and refuses a headers timeout longer than the request timeout', () => {
+    const sut = loadConfig({});
+    assert.deepEqual([sut.HTTP_HEADERS_TIMEOUT_MS, sut.HTTP_REQUEST_TIMEOUT_MS, sut.HTTP_KEEP_ALIVE_TIMEOUT_MS], [10_000, 30_000, 72_000]);
+    assert.equal(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }).HTTP_HEADERS_TIMEOUT_MS, 2000);
+    assert.throws(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' }), /HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
   it('lists every bad variable at once', () => {
     assert.throws(
       () => loadConfig({ PORT: 'abc', SWITCHBOARD_SANDBOX: 'maybe', DATABASE_URL: 'mysql://x' }),

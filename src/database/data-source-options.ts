@@ -23,7 +23,10 @@ export function dataSourceOptions(target: { url: string } | { embedded: Embedded
     logging: false,
   };
   if ('url' in target) {
-    return { ...common, url: target.url, poolSize: 10, extra: { idleTimeoutMillis: 30_000, application_name: 'switchboard' } };
+    // connectTimeoutMS (pg's connectionTimeoutMillis) also bounds the wait for a pooled
+    // connection, so a request never hangs on an unreachable database longer than that;
+    // keepAlive finds pooled sockets the network dropped without a word.
+    return { ...common, url: target.url, poolSize: 10, extra: { idleTimeoutMillis: 30_000, application_name: 'switchboard', keepAlive: true } };
   }
   return { ...common, poolSize: 1, extra: createPgConfig(target.embedded.pglite) };
 }

@@ -2,6 +2,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { OutageLogger } from '../common/outage/outage-logger';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { ConfigVariables } from '../config/config.variables';
 import { toEventResponse } from '../events/event-log.repository';
 import { WebhookEndpointsRepository } from '../webhook-endpoints/webhook-endpoints.repository';
@@ -47,6 +49,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly sender: WebhookSender,
     private readonly guard: WebhookUrlGuard,
     private readonly defaultSecret: DefaultSigningSecret,
+    private readonly outages: OutageLogger,
   ) {
     this.schedule = parseRetrySchedule(config.DELIVERY_RETRY_SCHEDULE_SECONDS)!;
   }
@@ -77,7 +80,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       return;
     }
     this.claiming = this.fill()
-      .catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'Could not claim deliveries; retrying on the next tick'))
+      .catch((e: unknown) => {
+        // The poll keeps trying every DELIVERY_INTERVAL_MS: an outage is one line, not four a second.
+        if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
+        else this.logger.warn({ err: (e as Error).message }, 'Could not claim deliveries; retrying on the next tick');
+      })
       .finally(() => {
         this.claiming = null;
         if (this.wakeAgain) {
@@ -94,6 +101,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       if (free <= 0 || this.stopping) return;
       const now = new Date();
       const claimed = await this.deliveries.claimDue(now, new Date(now.getTime() + this.config.DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS), free);
+      this.outages.succeeded('database');
       this.backlog = claimed.length === free;
       for (const delivery of claimed) this.start(delivery);
       if (!this.backlog && !this.wakeAgain) return;
@@ -103,7 +111,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private start(delivery: ClaimedDelivery): void {
     const abort = new AbortController();
     const done = this.attempt(delivery, abort.signal)
-      .catch((e: unknown) => this.logger.warn({ delivery_id: delivery.id, err: (e as Error).message }, 'Delivery attempt could not be recorded; it is retried after its lease'))
+      .catch((e: unknown) => {
+        if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
+        else this.logger.warn({ delivery_id: delivery.id, err: (e as Error).message }, 'Delivery attempt could not be recorded; it is retried after its lease');
+      })
       .finally(() => {
         this.inFlight.delete(delivery.id);
         // Refill in batches once half the slots are free: one claim per freed slot made the

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
+import { ApiOk } from '../common/api-docs';
 import { ListEventsDto } from './dto/list-events.dto';
 import { StreamEventsDto } from './dto/stream-events.dto';
 import { EventsService } from './events.service';
@@ -33,14 +34,19 @@ export class EventsController {
 
   @Get()
   @Scopes('events:read')
-  @ApiOperation({ summary: 'The unified event log, ascending by sequence; resume with after=<last sequence seen>' })
+  @ApiOperation({
+    operationId: 'listEvents',
+    summary: 'The unified event log, ascending by sequence; resume with after=<last sequence seen>',
+    description: 'Scope `events:read`. A reader that has seen every event up to N never later finds a new one below N.',
+  })
+  @ApiOk('EventList')
   list(@Query() query: ListEventsDto) {
     return this.events.list(query);
   }
 
   @Get('stream')
   @Scopes('events:read')
-  @ApiOperation({ summary: 'The unified event log, live (Server-Sent Events)', description: STREAM_DESCRIPTION })
+  @ApiOperation({ operationId: 'streamEvents', summary: 'The unified event log, live (Server-Sent Events)', description: `Scope \`events:read\`.\n\n${STREAM_DESCRIPTION}` })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The sequence of the last event received: the stream resumes after it (wins over after=)' })
   @ApiResponse({
@@ -54,7 +60,8 @@ export class EventsController {
 
   @Get(':id')
   @Scopes('events:read')
-  @ApiOperation({ summary: 'One event' })
+  @ApiOperation({ operationId: 'getEvent', summary: 'One event, exactly as webhook deliveries carry it', description: 'Scope `events:read`.' })
+  @ApiOk('Event')
   get(@Param('id') id: string) {
     return this.events.get(id);
   }

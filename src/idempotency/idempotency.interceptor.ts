@@ -59,6 +59,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return body;
           } catch (error) {
             const mapped = mapError(error, String(request.id));
+            // The database went away mid-request: what the request did is unknown and could
+            // not be written down anyway. Like a crashed instance, it leaves the key to its
+            // lease; the client's retry after that resumes the calls recorded on it.
+            if (mapped.outage === 'database') throw error;
             const nothingDone = mapped.status < 500 || (error instanceof ProvidersUnavailableError && error.nothingDialed);
             if (nothingDone) await this.service.release(owner, key);
             else await this.service.complete(owner, key, mapped.status, mapped.body);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GatewayError } from '@switchboard/core';
 import { EntityManager, Repository } from 'typeorm';
+import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
@@ -29,6 +30,7 @@ export class IdempotencyService {
   constructor(
     @InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>,
     @Inject(ConfigVariables) private readonly config: ConfigVariables,
+    private readonly cipher: CredentialCipher,
   ) {}
 
   get leaseMs(): number {
@@ -52,7 +54,7 @@ export class IdempotencyService {
     if (!row) return this.begin(apiKeyId, key, requestHash);
     if (row.requestHash !== requestHash)
       throw new GatewayError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
-    if (row.state === 'done') return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+    if (row.state === 'done') return { kind: 'replay', status: row.responseStatus ?? 200, body: this.unseal(row.responseBody) };
     const taken: { call_ids: Record<string, string> }[] = await this.keys.query(
       `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3)
        WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress' AND (lease_until IS NULL OR lease_until < now())
@@ -83,8 +85,18 @@ export class IdempotencyService {
     ]);
   }
 
+  /**
+   * First responses can hold secrets shown once (a new key, a webhook endpoint's signing
+   * secret), so they are stored encrypted like provider credentials.
+   */
   async complete(apiKeyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.keys.update({ apiKeyId, key }, { state: 'done', responseStatus: status, responseBody: (body ?? null) as object, leaseUntil: null });
+    await this.keys.update({ apiKeyId, key }, { state: 'done', responseStatus: status, responseBody: { sealed: this.cipher.encryptJson(body ?? null) }, leaseUntil: null });
+  }
+
+  private unseal(stored: unknown): unknown {
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    // Rows stored before responses were sealed are plain JSON.
+    return typeof sealed === 'string' ? this.cipher.decryptJson(sealed) : stored;
   }
 
   /** Nothing happened (the request was refused before acting): the key may be used again. */

@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
-import { ProviderAdapter, ProviderName } from '@switchboard/core';
-import { createAxiosTransport, PROVIDERS } from '@switchboard/providers';
+import { ProviderAdapter } from '@switchboard/core';
+import { createAxiosTransport, PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
+import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
 import { ConnectionHealth } from './connection-health';
@@ -22,6 +23,7 @@ export class AdapterCache {
   constructor(
     private readonly http: HttpService,
     private readonly cipher: CredentialCipher,
+    private readonly config: ConfigVariables,
     private readonly breakers: CircuitBreakers,
     private readonly budgets: RateBudgets,
     private readonly addressGuard: VendorAddressGuard,
@@ -33,7 +35,7 @@ export class AdapterCache {
     if (cached && cached.version === version) return cached.adapter;
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
     if (cached) this.breakers.reset(connection.id);
-    const registration = PROVIDERS[connection.provider as ProviderName];
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
     const adapter = registration.create({
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
@@ -45,7 +47,9 @@ export class AdapterCache {
         this.breakers.guard(
           connection.id,
           connection.provider,
-          this.healthOf(connection.id).observe(timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], undefined, this.addressGuard))),
+          this.healthOf(connection.id).observe(
+            timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], this.config.VENDOR_TIMEOUT_MS, this.addressGuard)),
+          ),
         ),
       ),
       now: () => new Date(),

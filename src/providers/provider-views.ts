@@ -25,6 +25,7 @@ export function toCapabilitiesResponse(c: ProviderCapabilities) {
     list_agents: c.listAgents,
     create_agent: c.createAgent,
     update_agent: c.updateAgent,
+    delete_agent: c.deleteAgent,
     list_numbers: c.listNumbers,
     sip_destinations: c.sipDestinations,
     recording_toggle: c.recordingToggle,

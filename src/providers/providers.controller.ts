@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes';
+import { ApiErrors, ApiNoContent, ApiOk } from '../common/api-docs';
 import { ListQueryDto } from '../common/pagination';
-import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
+import { CREATE_PROVIDER_EXAMPLES, CreateProviderDto, UPDATE_PROVIDER_EXAMPLES, UpdateProviderDto } from './dto/provider.dto';
 import { ProvidersService } from './providers.service';
 
 @ApiTags('providers')
@@ -13,25 +14,34 @@ export class ProvidersController {
 
   @Post()
   @Scopes('providers:write')
-  @ApiOperation({ summary: 'Add a vendor account; credentials are write-only and encrypted at rest' })
+  @ApiOperation({ operationId: 'createProvider', summary: 'Add a vendor account; credentials are write-only and encrypted at rest', description: 'Scope `providers:write`.' })
+  @ApiBody({ type: CreateProviderDto, examples: CREATE_PROVIDER_EXAMPLES })
+  @ApiOk('Connection', { status: 201 })
   create(@Body() dto: CreateProviderDto) {
     return this.providers.create(dto);
   }
 
   @Get()
   @Scopes('providers:read')
+  @ApiOperation({ operationId: 'listProviders', summary: 'List connections with their capabilities and health, newest first', description: 'Scope `providers:read`.' })
+  @ApiOk('ConnectionList')
   list(@Query() query: ListQueryDto) {
     return this.providers.list(query);
   }
 
   @Get(':id')
   @Scopes('providers:read')
+  @ApiOperation({ operationId: 'getProvider', summary: 'One connection, with its capabilities and live health', description: 'Scope `providers:read`.' })
+  @ApiOk('Connection')
   get(@Param('id') id: string) {
     return this.providers.get(id);
   }
 
   @Patch(':id')
   @Scopes('providers:write')
+  @ApiOperation({ operationId: 'updateProvider', summary: 'Change a connection (new credentials take effect on the next request)', description: 'Scope `providers:write`.' })
+  @ApiBody({ type: UpdateProviderDto, examples: UPDATE_PROVIDER_EXAMPLES })
+  @ApiOk('Connection')
   update(@Param('id') id: string, @Body() dto: UpdateProviderDto) {
     return this.providers.update(id, dto);
   }
@@ -39,21 +49,27 @@ export class ProvidersController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('providers:write')
-  @ApiOperation({ summary: 'Remove a connection; 409 while calls are active on it' })
+  @ApiOperation({ operationId: 'deleteProvider', summary: 'Remove a connection; 409 while calls are active on it', description: 'Scope `providers:write`.' })
+  @ApiNoContent()
+  @ApiErrors('conflict')
   async remove(@Param('id') id: string): Promise<void> {
     await this.providers.remove(id);
   }
 
   @Get(':id/agents')
   @Scopes('providers:read')
-  @ApiOperation({ summary: "The vendor's own agents, normalized (422 where the vendor has no such endpoint)" })
+  @ApiOperation({ operationId: 'listProviderAgents', summary: "The vendor's own agents, normalized (422 where the vendor has no such endpoint)", description: 'Scope `providers:read`. Asks the vendor.' })
+  @ApiOk('VendorAgentList')
+  @ApiErrors('capability_unsupported', 'provider_error', 'provider_timeout')
   agents(@Param('id') id: string) {
     return this.providers.vendorAgents(id);
   }
 
   @Get(':id/numbers')
   @Scopes('providers:read')
-  @ApiOperation({ summary: "The vendor's own numbers, normalized (422 where the vendor has no such endpoint)" })
+  @ApiOperation({ operationId: 'listProviderNumbers', summary: "The vendor's own numbers, normalized (422 where the vendor has no such endpoint)", description: 'Scope `providers:read`. Asks the vendor.' })
+  @ApiOk('VendorNumberList')
+  @ApiErrors('capability_unsupported', 'provider_error', 'provider_timeout')
   numbers(@Param('id') id: string) {
     return this.providers.vendorNumbers(id);
   }

@@ -20,7 +20,7 @@ import { WebhookTargets } from './webhook-targets.service';
     LedgerModule,
     ConnectionJudgementModule,
     RateBudgetModule,
-    // Keep-alive to each vendor; a create that times out is ambiguous, so the timeout is explicit.
+    // Keep-alive to each vendor. The timeout is set per request (VENDOR_TIMEOUT_MS): a create that times out is ambiguous.
     HttpModule.register({
       timeout: 10_000,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),

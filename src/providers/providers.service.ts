@@ -6,10 +6,9 @@ import {
   newId,
   NotFoundError,
   ProviderAdapter,
-  ProviderName,
   ValidationFailedError,
 } from '@switchboard/core';
-import { PROVIDERS } from '@switchboard/providers';
+import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ListQueryDto, Page } from '../common/pagination';
 import { CallsRepository } from '../calls/calls.repository';
@@ -203,7 +202,7 @@ export class ProvidersService {
     const health = this.adapters.healthOf(c.id).view();
     // The shared budget when budgets are on; otherwise what the vendor's own headers last said.
     const rateBudget = (await this.budgets.view(c)) ?? health.rate_budget;
-    const registration = PROVIDERS[c.provider as ProviderName];
+    const registration = PROVIDERS[c.provider as RegisteredProviderName];
     return {
       id: c.id,
       object: 'provider_connection',

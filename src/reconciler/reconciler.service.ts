@@ -5,7 +5,9 @@ import { DataSource } from 'typeorm';
 import { CallEntity } from '../calls/call.entity';
 import { CallRefreshService } from '../calls/call-refresh.service';
 import { CallsRepository } from '../calls/calls.repository';
+import { OutageLogger } from '../common/outage/outage-logger';
 import { ConfigVariables } from '../config/config.variables';
+import { isDatabaseUnreachable } from '../database/database-unreachable';
 import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
 import { fromWebhook } from '../ledger/observation';
 import { ProvidersService } from '../providers/providers.service';
@@ -43,6 +45,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly providers: ProvidersService,
     private readonly refresher: CallRefreshService,
     private readonly settler: CallSettler,
+    private readonly outages: OutageLogger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,7 +62,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   tick(): Promise<void> {
     if (this.running) return this.running;
     this.running = this.pass()
-      .catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'Reconciler pass failed; retrying next tick'))
+      .catch((e: unknown) => {
+        if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
+        else this.logger.warn({ err: (e as Error).message }, 'Reconciler pass failed; retrying next tick');
+      })
       .finally(() => (this.running = null));
     return this.running;
   }
@@ -67,10 +73,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async pass(): Promise<void> {
     const now = new Date();
     const lease = new Date(now.getTime() + this.config.RECONCILE_AFTER_SECONDS * 1000);
-    for (const call of await this.calls.leaseDue(now, lease, BATCH, PER_CONNECTION)) {
-      await this.reconcile(call, now).catch((e: unknown) =>
-        this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Could not reconcile a call; it is retried after its lease'),
-      );
+    const due = await this.calls.leaseDue(now, lease, BATCH, PER_CONNECTION);
+    this.outages.succeeded('database');
+    for (const call of due) {
+      await this.reconcile(call, now).catch((e: unknown) => {
+        if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
+        else this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Could not reconcile a call; it is retried after its lease');
+      });
     }
     await this.adoptOrphans(new Date(now.getTime() - this.config.RECONCILE_AFTER_SECONDS * 1000));
   }

@@ -1,4 +1,5 @@
-import { FieldProblem, isIdOf, PROVIDER_NAMES } from '@switchboard/core';
+import { FieldProblem, isIdOf } from '@switchboard/core';
+import { isRegisteredProvider, PROVIDER_NAMES } from '@switchboard/providers';
 
 export const STRATEGIES = ['priority', 'weighted', 'least_cost', 'pinned'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -41,7 +42,7 @@ export type Plan<C extends RoutableConnection> =
 
 /** `provider` names a connection or a vendor; whether that connection exists is the caller's look-up. */
 export function providerFieldProblem(provider: string | undefined): FieldProblem | null {
-  if (provider === undefined || isIdOf('connection', provider) || (PROVIDER_NAMES as readonly string[]).includes(provider)) return null;
+  if (provider === undefined || isIdOf('connection', provider) || isRegisteredProvider(provider)) return null;
   return { field: 'provider', message: `must be a connection id or one of ${PROVIDER_NAMES.join(', ')}` };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
@@ -17,7 +17,7 @@ export const SANDBOX_AGENT_NAME = 'Sandbox agent';
  * right after start. Nothing here can dial a real phone: the connections' URLs are loopback.
  */
 @Injectable()
-export class SandboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SandboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SandboxService.name);
   private accounts: SimulatedAccount[] = [];
 
@@ -44,7 +44,12 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the HTTP server closes: simulators still running keep sending webhooks to it, each
+   * answered 503 and retried on a keep-alive socket, which holds the server's close open
+   * until the socket's keep-alive timeout (72 s).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await stopSimulators(this.accounts);
     this.accounts = [];
   }

@@ -5,7 +5,7 @@ import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { configureSimulators, Sandbox, sandboxOf, VENDORS } from '../support/calls';
+import { configureSimulators, Sandbox, sandboxOf, VENDORS, waitForTerminal } from '../support/calls';
 import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
 
 /**
@@ -39,7 +39,12 @@ describe('routing and failover', () => {
 
   before(async () => {
     // Circuits stay shut here, so one test's failures do not steer the next; they have their own suite below.
-    gw = await startTestGateway({ ROUTING_ABSENT_CONFIRM_MS: '50', CIRCUIT_CONSECUTIVE_FAILURES: '100000', CIRCUIT_SAMPLING_MIN_REQUESTS: '100000' });
+    gw = await startTestGateway({
+      ROUTING_ABSENT_CONFIRM_MS: '50',
+      VENDOR_TIMEOUT_MS: '1000',
+      CIRCUIT_CONSECUTIVE_FAILURES: '100000',
+      CIRCUIT_SAMPLING_MIN_REQUESTS: '100000',
+    });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
@@ -120,6 +125,22 @@ describe('routing and failover', () => {
     assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
   });
 
+  it('A timing out after it placed the call → found at A: one dial in all, also when the client retries with the same key', async () => {
+    // The vendor places the call and then holds the response past the gateway's timeout.
+    await fault('kalem', { mode: 'timeout', after_create: true, delay_ms: 5_000, count: 1 });
+    const to = number();
+    const body = { to, agent_id: sb.agentId, ...both() };
+    const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.connection_id, A);
+    assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    const retry = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(retry.body.id, res.body.id);
+    assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
+  });
+
   it('an outcome A cannot tell (its call list failing too) → 504 with the call and an ambiguous attempt; nothing dialed elsewhere; the retry replays', async () => {
     const proxy = await startCountingProxy(new URL(sb.vendors.kalem.baseUrl).origin);
     proxies.push(proxy);
@@ -128,34 +149,18 @@ describe('routing and failover', () => {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"Service Unavailable"}');
       return true;
     };
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem behind a proxy',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `${proxy.origin}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 1,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', {
-      name: 'ambiguous',
-      bindings: [
-        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
-    assert.equal(agent.status, 201, agent.text);
+    const kalem = await kalemFirstThenKlen(api, sb, 'kalem behind a proxy', `${proxy.origin}/api/v1`, 1);
     const to = number();
     // No webhook may tell the gateway either: only the vendor's call list could, and it fails.
     assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 300, talk_ms: 1000 })).status, 200);
     await fault('kalem', { mode: 'reset', after_create: true, count: 1 });
-    const body = { to, agent_id: agent.body.id };
+    const body = { to, agent_id: kalem.agentId };
     const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
     assert.equal(res.status, 504, res.text);
     assert.equal(res.body.error.code, 'provider_timeout');
     const stored = res.body.error.details.find((d: any) => d.call);
     assert.equal(stored.call.status, 'queued');
-    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[conn.body.id, 'ambiguous']]);
+    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[kalem.connectionId, 'ambiguous']]);
     const again = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
     assert.equal(again.status, 504);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -201,29 +206,14 @@ describe('routing and failover', () => {
 
   it('a connection whose vendor refuses connections → placed at the next', async () => {
     const port = await closedPort();
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem down',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `http://127.0.0.1:${port}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 0,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', {
-      name: 'refused first',
-      bindings: [
-        { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: B, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
+    const down = await kalemFirstThenKlen(api, sb, 'kalem down', `http://127.0.0.1:${port}/api/v1`, 0);
     const to = number();
-    const res = await api.post('/v1/calls', { to, agent_id: agent.body.id });
+    const res = await api.post('/v1/calls', { to, agent_id: down.agentId });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(
       res.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
       [
-        [conn.body.id, 'failed'],
+        [down.connectionId, 'failed'],
         [B, 'created'],
       ],
     );
@@ -231,7 +221,7 @@ describe('routing and failover', () => {
   });
 
   it('A answering 429 with a reset time → placed at B; A is skipped unasked until then (503 with Retry-After when it is the only one), then used again', async () => {
-    await fault('kalem', { mode: 'rate_limit', count: 1 });
+    await fault('kalem', { mode: 'rate_limit', count: 1, retry_after_seconds: 3 });
     const first = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, ...both() });
     assert.equal(first.status, 201, first.text);
     assert.deepEqual(
@@ -345,29 +335,17 @@ describe('routing around an open circuit', () => {
   const number = () => `+1555021${String(1000 + n++).slice(-4)}`;
 
   before(async () => {
-    gw = await startTestGateway({ CIRCUIT_CONSECUTIVE_FAILURES: String(FAILURES_TO_OPEN), CIRCUIT_HALF_OPEN_AFTER_MS: '1500' });
+    gw = await startTestGateway({
+      CIRCUIT_CONSECUTIVE_FAILURES: String(FAILURES_TO_OPEN),
+      CIRCUIT_HALF_OPEN_AFTER_MS: '1500',
+      OUTCOME_DEMOTE_MIN_CALLS: '3',
+      OUTCOME_CACHE_MS: '0',
+    });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
     proxy = await startCountingProxy(new URL(sb.vendors.kalem.baseUrl).origin);
-    const conn = await api.post('/v1/providers', {
-      provider: 'kalem',
-      name: 'kalem, counted',
-      credentials: { api_key: KALEM_DEFAULT_API_KEY },
-      base_url: `${proxy.origin}/api/v1`,
-      defaults: sb.vendors.kalem.defaults,
-      priority: 1,
-    });
-    assert.equal(conn.status, 201, conn.text);
-    A = conn.body.id;
-    const agent = await api.post('/v1/agents', {
-      name: 'circuit',
-      bindings: [
-        { connection_id: A, provider_agent_id: sb.vendors.kalem.providerAgentId },
-        { connection_id: sb.vendors.klen.connectionId, provider_agent_id: sb.vendors.klen.providerAgentId },
-      ],
-    });
-    agentId = agent.body.id;
+    ({ connectionId: A, agentId } = await kalemFirstThenKlen(api, sb, 'kalem, counted', `${proxy.origin}/api/v1`, 1));
   });
   after(async () => {
     await proxy.close();
@@ -402,7 +380,51 @@ describe('routing around an open circuit', () => {
     assert.equal(probe.body.connection_id, A, 'the probe call went to A and succeeded');
     assert.equal((await api.get(`/v1/providers/${A}`)).body.health.circuit, 'closed');
   });
+
+  it('a connection whose accepted calls keep failing at the vendor is demoted: tried only after the healthy one', async () => {
+    assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { outcome: 'failed', ring_ms: 200 })).status, 200);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await api.post('/v1/calls', { to: number(), agent_id: agentId, provider: A, routing: { strategy: 'pinned' } });
+        assert.equal(res.status, 201, res.text);
+        await waitForTerminal(api, res.body.id);
+      }
+    } finally {
+      await sb.vendors.kalem.sim.post('/__sim/scenario', { ring_ms: 300, talk_ms: 2000 });
+    }
+    const health = (await api.get(`/v1/providers/${A}`)).body.health;
+    assert.equal(health.circuit, 'closed', 'its API answered 2xx all along');
+    assert.equal(health.outcomes.demoted, true, JSON.stringify(health.outcomes));
+    const routed = await api.post('/v1/calls', { to: number(), agent_id: agentId });
+    assert.equal(routed.status, 201, routed.text);
+    assert.deepEqual(routed.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[sb.vendors.klen.connectionId, 'created']]);
+  });
 });
+
+/**
+ * A Kalem connection at `baseUrl` (a proxy, or a port nothing listens on) first in line, and
+ * an agent bound to it and to the sandbox Klen connection after it.
+ */
+async function kalemFirstThenKlen(api: ReturnType<typeof client>, sb: Sandbox, name: string, baseUrl: string, priority: number) {
+  const conn = await api.post('/v1/providers', {
+    provider: 'kalem',
+    name,
+    credentials: { api_key: KALEM_DEFAULT_API_KEY },
+    base_url: baseUrl,
+    defaults: sb.vendors.kalem.defaults,
+    priority,
+  });
+  assert.equal(conn.status, 201, conn.text);
+  const agent = await api.post('/v1/agents', {
+    name,
+    bindings: [
+      { connection_id: conn.body.id, provider_agent_id: sb.vendors.kalem.providerAgentId },
+      { connection_id: sb.vendors.klen.connectionId, provider_agent_id: sb.vendors.klen.providerAgentId },
+    ],
+  });
+  assert.equal(agent.status, 201, agent.text);
+  return { connectionId: conn.body.id as string, agentId: agent.body.id as string };
+}
 
 /** A loopback port with nothing listening: connections to it are refused. */
 async function closedPort(): Promise<number> {

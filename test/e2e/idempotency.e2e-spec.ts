@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DataSource } from 'typeorm';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { configureSimulators, dialedBy, Sandbox, sandboxOf } from '../support/calls';
@@ -29,6 +30,10 @@ describe('Idempotency-Key on POST', () => {
     assert.deepEqual(again.body, first.body);
     const listed = await api.get('/v1/keys?limit=200');
     assert.equal(listed.body.data.filter((k: { name: string }) => k.name === 'idempotent').length, 1);
+    // The stored first response holds the new key: it is kept encrypted, never in the clear.
+    const stored = await gw.gateway.app.get(DataSource).query(`SELECT response_body::text AS body FROM idempotency_keys WHERE key = 'keys-1'`);
+    assert.equal(stored.length, 1);
+    assert.ok(!stored[0].body.includes(first.body.key), 'the shown-once key is not stored in the clear');
   });
 
   it('refuses the same key with a different body', async () => {

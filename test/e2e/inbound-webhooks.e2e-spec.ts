@@ -105,7 +105,10 @@ describe('inbound vendor webhooks', () => {
   });
 
   it('refuses what is not the vendor’s with the contract codes, and stores and changes nothing', async () => {
-    const call = await quietCall();
+    const created = await quietCall();
+    // The reconciler reads a live call a second after the create (RECONCILE_AFTER_SECONDS=1 here);
+    // let that read land first, so only the refused webhooks below could change anything.
+    const call = await waitForCall(api, created.id, (c) => c.status === 'ringing' && c.updated_at !== created.updated_at, 'the reconciler to read the call once', 15_000);
     const body = statusUpdate(call.provider_call_id, 'in-progress', new Date());
     const before = await counts(call);
     const expectError = async (res: { status: number; body: any }, status: number, code: string) => {

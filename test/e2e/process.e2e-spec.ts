@@ -21,6 +21,60 @@ describe('gateway process', () => {
     return proc;
   };
 
+  it('prints one start-up summary: where it listens, the database, sandbox mode and declared connections', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const proc = await launch(db);
+    const summary = proc.logLines().filter((line) => line.msg === 'Switchboard started');
+    assert.equal(summary.length, 1, proc.stdout.join('\n'));
+    assert.equal(summary[0].url, proc.url);
+    assert.equal(summary[0].docs, `${proc.url}/docs`);
+    assert.match(String(summary[0].sandbox), /^on \(SWITCHBOARD_SANDBOX=auto\)/);
+    assert.equal(summary[0].declared_connections, 0);
+    assert.equal(summary[0].database, db.env.DATABASE_URL ? new URL(db.env.DATABASE_URL).toString() : `embedded (${db.env.SWITCHBOARD_DATA_DIR})`);
+  });
+
+  it('stops within seconds with one clear line when DATABASE_URL points at nothing', async () => {
+    const closed = await freePort();
+    const started = Date.now();
+    const proc = new GatewayProcess({ PORT: String(await freePort()), DATABASE_URL: `postgres://switchboard:hunter2@127.0.0.1:${closed}/gateway` }).start();
+    processes.push(proc);
+    const code = await proc.wait();
+    assert.equal(code, 1);
+    // Loading the app takes a few seconds on a busy machine; the retries this replaces took 28 s more.
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(proc.stderr, [`Switchboard failed to start: cannot reach the database at postgres://switchboard:***@127.0.0.1:${closed}/gateway (ECONNREFUSED); check DATABASE_URL`]);
+    assert.doesNotMatch([...proc.stdout, ...proc.stderr].join('\n'), /hunter2|\n\s+at /);
+  });
+
+  it('logs a vendor failure answered 502 as one warn line naming the vendor and its status, without the stack pino-http makes up', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const proc = await launch(db);
+    const key = proc.stdout.join('\n').match(/sk_test_[A-Za-z0-9_-]{32}/)![0];
+    const api = client(proc.url, key);
+    const connection = (await api.get('/v1/providers?limit=200')).body.data.find((c: any) => c.capabilities.list_agents);
+    const sim = client(new URL(connection.base_url).origin);
+    assert.equal((await sim.post('/__sim/faults', { mode: 'error', status: 500 })).status, 200);
+    const answer = await api.get(`/v1/providers/${connection.id}/agents`);
+    assert.equal(answer.status, 502, answer.text);
+    const requestId = answer.headers.get('x-request-id');
+    const lines = await pollUntil(
+      async () => proc.logLines().filter((line) => line.request_id === requestId),
+      (found) => found.length >= 2,
+      { what: 'the request logged' },
+    );
+    const warn = lines.filter((line) => line.provider === connection.provider);
+    assert.equal(warn.length, 1, JSON.stringify(lines));
+    assert.equal(warn[0].level, 40);
+    assert.equal(warn[0].provider_status, 500);
+    assert.ok('provider_code' in warn[0]);
+    const completed = lines.find((line) => line.msg === 'request completed')!;
+    assert.equal(completed.level, 40, 'a vendor 502 is a warning, not a gateway error');
+    assert.equal(completed.err, undefined, 'no made-up error with a stack');
+    assert.doesNotMatch(JSON.stringify(lines), new RegExp(`${key}|"stack"`));
+  });
+
   it('prints a generated admin key once on first start; the data, keys included, survive a restart', async () => {
     const db = await createTestDatabase();
     databases.push(db);

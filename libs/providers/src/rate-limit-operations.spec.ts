@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import { HttpRequest, HttpTransport, ProviderAdapter, ProviderName } from '@switchboard/core';
+import { HttpRequest, HttpTransport, ProviderAdapter } from '@switchboard/core';
 import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
 import { createAxiosTransport } from './common';
-import { PROVIDERS } from './registry';
+import { PROVIDERS, RegisteredProviderName } from './registry';
 
 /**
  * Vendors meter call creates, agent writes and live control apart from other requests; the
@@ -13,13 +13,13 @@ import { PROVIDERS } from './registry';
  */
 describe('vendor requests say what they do, for rate budgets', () => {
   let accounts: SimulatedAccount[];
-  const sent = new Map<ProviderName, HttpRequest[]>();
-  const adapters = new Map<ProviderName, ProviderAdapter>();
+  const sent = new Map<RegisteredProviderName, HttpRequest[]>();
+  const adapters = new Map<RegisteredProviderName, ProviderAdapter>();
 
   before(async () => {
     accounts = await startSimulators();
     for (const account of accounts) {
-      const vendor = account.vendor as ProviderName;
+      const vendor = account.vendor as RegisteredProviderName;
       const real = createAxiosTransport(axios.create());
       const recording: HttpTransport = {
         request: (request) => {
@@ -34,13 +34,13 @@ describe('vendor requests say what they do, for rate budgets', () => {
   after(() => stopSimulators(accounts));
 
   /** Runs `act` and returns the operations of the requests it sent (outcomes do not matter here). */
-  async function operationsOf(vendor: ProviderName, act: (adapter: ProviderAdapter) => Promise<unknown>): Promise<string[]> {
+  async function operationsOf(vendor: RegisteredProviderName, act: (adapter: ProviderAdapter) => Promise<unknown>): Promise<string[]> {
     sent.set(vendor, []);
     await act(adapters.get(vendor)!).catch(() => undefined);
     return (sent.get(vendor) ?? []).map((r) => `${r.method} ${r.operation ?? '-'}`);
   }
 
-  for (const vendor of Object.keys(PROVIDERS) as ProviderName[]) {
+  for (const vendor of Object.keys(PROVIDERS) as RegisteredProviderName[]) {
     it(`${vendor}: a call create is a create_call; reads carry no operation`, async () => {
       const account = accounts.find((a) => a.vendor === vendor)!;
       const ops = await operationsOf(vendor, (a) =>

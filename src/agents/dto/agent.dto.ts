@@ -50,3 +50,25 @@ export class CreateAgentDto {
 }
 
 export class UpdateAgentDto extends PartialType(OmitType(CreateAgentDto, ['bindings', 'provision'] as const)) {}
+
+/** Request examples for the reference; the e2e suite posts each one (with real ids) and expects no validation error. */
+export const CREATE_AGENT_EXAMPLES = {
+  linked: {
+    summary: 'Link an agent that already exists at a vendor',
+    value: {
+      name: 'Appointment reminder',
+      system_prompt: 'You remind patients of their appointments and confirm or reschedule them.',
+      first_message: 'Hello, this is the clinic calling about your appointment.',
+      metadata: { team: 'scheduling' },
+      bindings: [{ connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0', provider_agent_id: 'asst_42' }],
+    },
+  },
+  provisioned: {
+    summary: 'Create the agent at a vendor too',
+    value: { name: 'Survey', system_prompt: 'You ask three short questions.', provision: ['con_01jgz5z9c8b7a6s5d4f3g2h1j0'] },
+  },
+};
+
+export const UPDATE_AGENT_EXAMPLES = {
+  prompt: { summary: 'Change the prompt (provisioned vendor agents follow)', value: { system_prompt: 'You remind patients and offer to reschedule.', metadata: { reviewed: 'yes' } } },
+};

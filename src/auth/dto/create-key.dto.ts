@@ -16,3 +16,9 @@ export class CreateKeyDto {
   @IsIn(SCOPES, { each: true })
   scopes: Scope[];
 }
+
+/** Request examples for the reference; the e2e suite posts each one and expects no validation error. */
+export const CREATE_KEY_EXAMPLES = {
+  service: { summary: 'A service that places and reads calls', value: { name: 'billing-service', scopes: ['calls:read', 'calls:write'] } },
+  consumer: { summary: 'A read-only event consumer', value: { name: 'analytics', scopes: ['events:read'] } },
+};

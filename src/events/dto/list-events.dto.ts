@@ -9,6 +9,8 @@ export class ListEventsDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Past this a number is no longer exact in JavaScript, and far past it no bigint holds it.
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page (same as after=<its last sequence>)' })

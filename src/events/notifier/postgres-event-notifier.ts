@@ -67,8 +67,9 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
       client.end().catch(() => undefined);
       if (this.stopped) return;
       const delay = reconnectDelayMs(this.failures++);
-      // The message only: the error object can carry connection parameters.
-      this.logger.warn({ error: error?.message ?? 'connection ended', retry_in_ms: delay }, 'Event notification session lost; reconnecting');
+      // The message only: the error object can carry connection parameters. Once per loss,
+      // not per attempt: during an outage the retries would add a line every few seconds.
+      if (this.failures === 1) this.logger.warn({ error: error?.message ?? 'connection ended', retry_in_ms: delay }, 'Event notification session lost; reconnecting until it is back');
       this.retry = setTimeout(() => void this.connect(), delay);
       this.retry.unref();
     };

@@ -13,6 +13,11 @@ export interface EventStreamOptions {
   heartbeatMs: number;
   /** How long write() may report a full buffer before the client counts as too slow. */
   slowClientTimeoutMs: number;
+  /**
+   * True for a read failure that will pass (the database is briefly unreachable): the stream
+   * stays open on heartbeats and reads again at its next wake-up or poll, from where it was.
+   */
+  readFailsTemporarily?: (error: unknown) => boolean;
 }
 
 export type StreamEndReason = 'client_closed' | 'slow_client' | 'shutdown' | 'read_failed';
@@ -91,7 +96,7 @@ export class EventStream {
         if (page.has_more) this.wanted = true;
       }
     } catch (e) {
-      this.end('read_failed', e);
+      if (!this.options.readFailsTemporarily?.(e)) this.end('read_failed', e);
     } finally {
       this.pumping = false;
     }

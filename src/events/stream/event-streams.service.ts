@@ -2,7 +2,9 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { GatewayError, ValidationFailedError } from '@switchboard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OutageLogger } from '../../common/outage/outage-logger';
 import { ConfigVariables } from '../../config/config.variables';
+import { isDatabaseUnreachable } from '../../database/database-unreachable';
 import { EventLogRepository } from '../event-log.repository';
 import { EVENT_NOTIFIER, EventNotifier } from '../notifier/event-notifier';
 import { EventStream, StreamEndReason } from './event-stream';
@@ -32,6 +34,7 @@ export class EventStreamsService implements OnModuleInit, OnModuleDestroy {
     private readonly log: EventLogRepository,
     private readonly config: ConfigVariables,
     private readonly metrics: StreamMetrics,
+    private readonly outages: OutageLogger,
   ) {}
 
   onModuleInit(): void {
@@ -81,7 +84,15 @@ export class EventStreamsService implements OnModuleInit, OnModuleDestroy {
         response,
         after,
         (position) => this.log.streamPage({ after: position, types: selection.types, callId: selection.callId, limit: PAGE_SIZE }),
-        { heartbeatMs: this.config.SSE_HEARTBEAT_MS, slowClientTimeoutMs: this.config.SSE_SLOW_CLIENT_TIMEOUT_MS },
+        {
+          heartbeatMs: this.config.SSE_HEARTBEAT_MS,
+          slowClientTimeoutMs: this.config.SSE_SLOW_CLIENT_TIMEOUT_MS,
+          readFailsTemporarily: (e) => {
+            if (!isDatabaseUnreachable(e)) return false;
+            this.outages.failed('database', e);
+            return true;
+          },
+        },
         (reason, error) => this.ended(stream!, keyId, reason, error, String(request.id)),
       );
     } catch (e) {

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_NAMES, ProviderName } from '@switchboard/core';
+import { PROVIDER_NAMES, RegisteredProviderName } from '@switchboard/providers';
 import { MAX_RATE_LIMIT, RATE_LIMIT_OVERRIDE_KEYS } from '../../routing/rate-budget/rate-budget-windows';
 
 export class CredentialsDto {
@@ -66,7 +66,7 @@ for (const key of RATE_LIMIT_OVERRIDE_KEYS) {
 export class CreateProviderDto {
   @ApiProperty({ enum: PROVIDER_NAMES })
   @IsIn(PROVIDER_NAMES)
-  provider: ProviderName;
+  provider: RegisteredProviderName;
 
   @ApiProperty({ example: 'Kalem production' })
   @IsString()
@@ -109,6 +109,8 @@ export class CreateProviderDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  // The column is numeric(10,4).
+  @Max(999_999)
   cost_per_minute?: number;
 
   @ApiPropertyOptional({
@@ -130,3 +132,27 @@ export class CreateProviderDto {
 }
 
 export class UpdateProviderDto extends PartialType(OmitType(CreateProviderDto, ['provider'] as const)) {}
+
+/** Request examples for the reference; the e2e suite posts each one and expects no validation error. */
+export const CREATE_PROVIDER_EXAMPLES = {
+  kalem: {
+    summary: 'A Kalem account',
+    value: {
+      provider: 'kalem',
+      name: 'Kalem main',
+      credentials: { api_key: 'kalem_live_5f2b…' },
+      defaults: { number_id: '7', trunk_id: '2' },
+      priority: 1,
+      cost_per_minute: 0.27,
+    },
+  },
+  budget: {
+    summary: 'A backup account kept to a trickle',
+    value: { provider: 'hmsovereign', name: 'HMS backup', credentials: { api_key: 'hms_9c1d…' }, priority: 2, rate_limits: { calls_per_minute: 10, calls_per_day: 0 } },
+  },
+};
+
+export const UPDATE_PROVIDER_EXAMPLES = {
+  priority: { summary: 'Try it later, and record its price', value: { priority: 5, cost_per_minute: 0.31 } },
+  credentials: { summary: 'A new API key', value: { credentials: { api_key: 'kalem_live_8e0a…' } } },
+};

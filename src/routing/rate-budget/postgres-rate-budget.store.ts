@@ -9,6 +9,8 @@ import type { RateBudgetStore, TakeResult } from './rate-budget.store';
  * under an advisory lock on the database's clock.
  */
 export class PostgresRateBudgetStore implements RateBudgetStore {
+  readonly dependency = 'database' as const;
+
   constructor(private readonly dataSource: DataSource) {}
 
   async take(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<TakeResult> {

@@ -1,7 +1,7 @@
-import { Module, OnApplicationShutdown, Inject } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Module } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ConfigVariables } from '../../config/config.variables';
+import { RedisConnections } from '../../redis/redis-connections';
 import { PostgresRateBudgetStore } from './postgres-rate-budget.store';
 import { RateBudgets } from './rate-budgets.service';
 import { RATE_BUDGET_STORE } from './rate-budget.store';
@@ -14,9 +14,10 @@ const BUDGET_REDIS = Symbol('BUDGET_REDIS');
   providers: [
     {
       provide: BUDGET_REDIS,
-      inject: [ConfigVariables],
-      // Its own client: the per-key throttler's is private to auth, and a second connection costs nothing.
-      useFactory: (config: ConfigVariables) => (config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null),
+      inject: [RedisConnections],
+      // Its own client (its scripts are defined on it); RedisConnections closes it. While Redis
+      // is unreachable its commands fail at once and vendor requests are refused (503).
+      useFactory: (connections: RedisConnections) => connections.open(),
     },
     {
       provide: RATE_BUDGET_STORE,
@@ -27,10 +28,4 @@ const BUDGET_REDIS = Symbol('BUDGET_REDIS');
   ],
   exports: [RateBudgets],
 })
-export class RateBudgetModule implements OnApplicationShutdown {
-  constructor(@Inject(BUDGET_REDIS) private readonly redis: Redis | null) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
-  }
-}
+export class RateBudgetModule {}

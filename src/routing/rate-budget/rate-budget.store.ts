@@ -1,4 +1,5 @@
 import type { RateLimitScope } from '@switchboard/core';
+import type { Dependency } from '../../common/outage/outage-logger';
 import type { BudgetWindow, WindowUsage } from './rate-budget-windows';
 
 export type TakeResult =
@@ -12,6 +13,8 @@ export type TakeResult =
  * whose clocks disagree still agree on every window.
  */
 export interface RateBudgetStore {
+  /** What an unreachable store means for the outage log. */
+  readonly dependency: Dependency;
   /**
    * Takes one unit from every window, or nothing: refused when any window is full (then the
    * wait until it frees) or when any of `blockScopes` is blocked (the wait until the block ends).

@@ -5,12 +5,14 @@ import {
   HttpTransport,
   ProviderCapabilities,
   ProviderError,
-  ProviderName,
   RateLimitScope,
   resetAtFromHeaders,
   scopesOf,
+  UnavailableError,
 } from '@switchboard/core';
-import { PROVIDERS } from '@switchboard/providers';
+import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
+import { DATABASE_RETRY_AFTER_SECONDS, RATE_BUDGET_UNAVAILABLE } from '../../common/error-response';
+import { OutageLogger } from '../../common/outage/outage-logger';
 import { ConfigVariables } from '../../config/config.variables';
 import type { ProviderConnectionEntity } from '../../providers/provider-connection.entity';
 import {
@@ -41,6 +43,7 @@ export class RateBudgets {
   constructor(
     @Inject(RATE_BUDGET_STORE) private readonly store: RateBudgetStore,
     private readonly config: ConfigVariables,
+    private readonly outages: OutageLogger,
   ) {}
 
   get enabled(): boolean {
@@ -73,9 +76,15 @@ export class RateBudgets {
   /** The health view's `rate_budget` (calls, or requests when the vendor has no calls limit); null when budgets are off. */
   async view(connection: ProviderConnectionEntity): Promise<BudgetView | null> {
     if (!this.enabled) return null;
-    const registration = PROVIDERS[connection.provider as ProviderName];
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
     const windows = viewedWindows(effectiveWindows(registration?.capabilities.rateLimits ?? [], connection.rateLimits));
-    const usage = await this.store.usage(connection.id, windows, CREATE_SCOPES);
+    let usage: Awaited<ReturnType<RateBudgetStore['usage']>>;
+    try {
+      usage = await this.store.usage(connection.id, windows, CREATE_SCOPES);
+    } catch (e) {
+      this.outages.failed(this.store.dependency, e);
+      throw new UnavailableError('The vendor rate budgets cannot be read right now; retry after the Retry-After delay.', DATABASE_RETRY_AFTER_SECONDS);
+    }
     return budgetView(windows, usage.windows, usage.blockedForMs, new Date());
   }
 
@@ -84,14 +93,17 @@ export class RateBudgets {
     let result: TakeResult;
     try {
       result = await this.store.take(id, windows, scopes);
+      this.outages.succeeded(this.store.dependency);
     } catch (e) {
-      // Without the shared count the gateway cannot know it stays under the vendor: send nothing.
-      this.logger.error(`${provider} connection ${id}: rate budget store unavailable: ${(e as Error).message}`);
+      // Without the shared count the gateway cannot know it stays under the vendor: send
+      // nothing (the client gets 503 unavailable). Logged once per outage, not per request.
+      this.outages.failed(this.store.dependency, e);
       throw new ProviderError({
         provider,
         kind: 'retryable',
         local: true,
-        vendorCode: 'rate_budget_unavailable',
+        vendorCode: RATE_BUDGET_UNAVAILABLE,
+        resetAt: new Date(Date.now() + DATABASE_RETRY_AFTER_SECONDS * 1000),
         message: `${provider} connection ${id}: its rate budget could not be checked, so nothing was sent.`,
       });
     }

@@ -79,6 +79,7 @@ type Scripted = Redis & {
  * keeps them on one node.
  */
 export class RedisRateBudgetStore implements RateBudgetStore {
+  readonly dependency = 'redis' as const;
   private readonly redis: Scripted;
 
   constructor(

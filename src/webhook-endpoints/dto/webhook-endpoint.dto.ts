@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ListQueryDto } from '../../common/pagination';
 
 export class CreateWebhookEndpointDto {
@@ -32,6 +32,7 @@ export class ReplayDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after_sequence: number;
 }
 
@@ -49,3 +50,21 @@ export class ListDeliveriesDto extends ListQueryDto {
   @IsIn(['pending', 'succeeded', 'failed'])
   status?: 'pending' | 'succeeded' | 'failed';
 }
+
+/** Request examples for the reference; the e2e suite posts each one (with real ids) and expects no validation error. */
+export const CREATE_WEBHOOK_ENDPOINT_EXAMPLES = {
+  all: { summary: 'Every call event', value: { url: 'https://example.com/switchboard/webhooks', event_types: ['call.*'], description: 'CRM sync' } },
+  outcomes: { summary: 'Only how calls ended', value: { url: 'https://example.com/switchboard/outcomes', event_types: ['call.completed', 'call.failed', 'call.no_answer', 'call.busy'] } },
+};
+
+export const UPDATE_WEBHOOK_ENDPOINT_EXAMPLES = {
+  enable: { summary: 'Enable again after the gateway disabled it', value: { enabled: true } },
+  types: { summary: 'Change the subscription', value: { event_types: ['call.completed'], description: 'Completed calls only' } },
+};
+
+export const REPLAY_EXAMPLES = { since: { summary: 'Everything after sequence 1200', value: { after_sequence: 1200 } } };
+
+export const REDELIVER_EXAMPLES = {
+  everyone: { summary: 'To every endpoint subscribed now, and the call’s webhook_url', value: {} },
+  one: { summary: 'To one endpoint', value: { endpoint_id: 'whe_01jgz6c1d2e3f4g5h6j7k8m9n0' } },
+};

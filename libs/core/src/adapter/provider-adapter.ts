@@ -36,6 +36,8 @@ export interface ProviderCapabilities {
   listAgents: boolean;
   createAgent: boolean;
   updateAgent: boolean;
+  /** Removing a vendor agent; the gateway uses it to undo a provisioning that failed midway. */
+  deleteAgent: boolean;
   listNumbers: boolean;
   /** Accepts `sip:` URIs as destinations. */
   sipDestinations: boolean;
@@ -120,6 +122,7 @@ export interface ProviderAdapter {
   listAgents(): Promise<VendorAgent[]>;
   createAgent(spec: AgentSpec): Promise<VendorAgent>;
   updateAgent(providerAgentId: string, spec: AgentSpec): Promise<VendorAgent>;
+  deleteAgent(providerAgentId: string): Promise<void>;
   listNumbers(): Promise<VendorNumber[]>;
   /**
    * Checks that a webhook comes from the vendor, against the connection's secret, in

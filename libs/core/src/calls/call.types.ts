@@ -1,7 +1,10 @@
 import { CallStatus } from './call-status';
 
-export const PROVIDER_NAMES = ['kalem', 'klen', 'kaicalls', 'hmsovereign'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/**
+ * A vendor's id, as a key of the provider registry in libs/providers. That registry is the
+ * only list of vendors: core names none, since it must not depend on the adapters.
+ */
+export type ProviderName = string;
 
 export interface Money {
   amount: number;

@@ -1,23 +1,32 @@
 /**
  * Contract error codes (API.md "Errors"). HTTP statuses live in one place in src/common;
- * the domain only says what went wrong.
+ * the domain only says what went wrong. A list, not only a type, so the API reference can
+ * publish the catalog.
  */
-export type ErrorCode =
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'idempotency_in_progress'
-  | 'validation_failed'
-  | 'idempotency_key_reused'
-  | 'capability_unsupported'
-  | 'rate_limited'
-  | 'provider_error'
-  | 'providers_unavailable'
-  | 'provider_timeout'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_request',
+  'payload_too_large',
+  'request_timeout',
+  'uri_too_long',
+  'headers_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'idempotency_in_progress',
+  'validation_failed',
+  'idempotency_key_reused',
+  'capability_unsupported',
+  'rate_limited',
+  'provider_error',
+  'providers_unavailable',
+  'provider_timeout',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldProblem {
   field: string;
@@ -96,5 +105,18 @@ export class ProvidersUnavailableError extends GatewayError {
     readonly nothingDialed: boolean,
   ) {
     super('providers_unavailable', message, details);
+  }
+}
+
+/**
+ * A dependency of the gateway itself (its database, a shared store) cannot be reached: not a
+ * bug and not the client's doing, so 503 with a time to come back instead of 500.
+ */
+export class UnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('unavailable', message);
   }
 }

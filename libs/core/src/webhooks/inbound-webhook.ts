@@ -17,6 +17,11 @@ export interface WebhookCapabilities {
    * `per_connection`: registered once per connection with `registerWebhooks`.
    */
   registration: 'per_call' | 'per_connection';
+  /**
+   * Request headers of the vendor's webhooks that carry a secret or a signature, lowercase.
+   * Logs redact every vendor's, so a new vendor's secret stays out of logs by declaring it here.
+   */
+  secretHeaders: readonly string[];
 }
 
 /** Where the vendor should send a connection's webhooks, and the secret the gateway checks. */

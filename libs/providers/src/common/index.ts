@@ -1,3 +1,4 @@
 export * from './axios-transport';
+export * from './vendor-errors';
 export * from './vendor-request';
 export * from './vendor-text';

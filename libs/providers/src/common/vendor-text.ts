@@ -1,3 +1,5 @@
+import type { SecretPattern } from './vendor-errors';
+
 /** How much of a vendor's own text (an error message, a body) may reach a client. */
 export const VENDOR_SNIPPET_CHARS = 200;
 
@@ -23,14 +25,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A vendor's text made fit for an error message: the connection's own credentials and
  * anything that looks like a key, token or secret redacted, control characters and runs of
- * whitespace collapsed, and at most `max` characters. Redaction runs before the cut, so a
- * secret cannot survive half-shown.
+ * whitespace collapsed, and at most `max` characters. `patterns`: a vendor's own key formats
+ * (its `SecretPattern` table), scrubbed after the generic redaction. Redaction runs before the
+ * cut, so a secret cannot survive half-shown.
  */
-export function sanitizeVendorText(text: string, secrets: readonly string[] = [], max = VENDOR_SNIPPET_CHARS): string {
+export function sanitizeVendorText(text: string, secrets: readonly string[] = [], max = VENDOR_SNIPPET_CHARS, patterns: readonly SecretPattern[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
   out = out.replace(NAMED_SECRET, '$1[redacted]');
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (match) => (UUID.test(match) ? match : match.startsWith('Bearer') ? 'Bearer [redacted]' : '[redacted]'));
+  for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
   // eslint-disable-next-line no-control-regex
   out = out.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;

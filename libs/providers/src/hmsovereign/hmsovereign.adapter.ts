@@ -179,6 +179,10 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
       return agent.providerAgentId ? agent : { ...agent, providerAgentId };
     },
 
+    async deleteAgent(providerAgentId) {
+      await client.deleteAssistant(providerAgentId);
+    },
+
     async listNumbers() {
       return (await client.listNumbers()).map(fromHmsSovereignNumber);
     },

@@ -135,7 +135,7 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
     const { call } = await adapter.createCall({ to, providerAgentId: SEEDED_ASSISTANT_IDS.appointments, record: true, metadata: {}, reference: 'call_wh_none' });
     const override = (await dialed()).find((d) => d.call_id === call.providerCallId).request.assistant_override;
     assert.deepEqual(Object.keys(override), ['metadata']);
-    assert.deepEqual(adapter.capabilities.webhooks, { authentication: 'hmac_timestamp', registration: 'per_call' });
+    assert.deepEqual(adapter.capabilities.webhooks, { authentication: 'hmac_timestamp', registration: 'per_call', secretHeaders: ['x-webhook-signature'] });
     await assert.rejects(
       adapter.registerWebhooks({ url: `${receiver.url}/webhooks/hmsovereign`, secret: SECRET }),
       (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'registerWebhooks',

@@ -66,6 +66,11 @@ export class HmsSovereignClient {
     return unwrap(response.body, 'assistant');
   }
 
+  async deleteAssistant(id: string): Promise<void> {
+    // Deleting twice ends in a 404, never in a second effect, so a retry is safe.
+    await this.send({ method: 'DELETE', url: `/assistants/${encodeURIComponent(id)}` }, true);
+  }
+
   async listNumbers(): Promise<HmsSovereignNumber[]> {
     const body = asRecord<{ numbers?: unknown }>((await this.send({ method: 'GET', url: '/numbers' }, true)).body);
     return Array.isArray(body.numbers) ? (body.numbers as HmsSovereignNumber[]) : [];

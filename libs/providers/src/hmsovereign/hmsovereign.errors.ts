@@ -1,9 +1,14 @@
-import { STATUS_CODES } from 'node:http';
 import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
-import { describeBody, sanitizeVendorText } from '../common/vendor-text';
+import { describeBody, errorBodyObject, fieldErrorsFromMap, isRecord, sanitizeVendorText, scrubPatterns, scrubSecrets, SecretPattern, statusText, stringField as str } from '../common';
 import { HmsSovereignErrorBody } from './hmsovereign.types';
 
 const PROVIDER = 'hmsovereign';
+
+/** Bearer values and HMS keys, whoever's they are. */
+const KEY_PATTERNS: readonly SecretPattern[] = [
+  [/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]'],
+  [/\bfl_(live|test)_[A-Za-z0-9_-]+/g, '[redacted]'],
+];
 
 /** Vendor field → gateway field (API.md names), for create-call, control and assistant bodies. */
 const FIELD_NAMES: Record<string, string> = {
@@ -79,8 +84,9 @@ function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError
 }
 
 function parseErrorBody(body: unknown): ParsedError {
-  if (!isRecord(body)) return {};
-  const envelope = body as HmsSovereignErrorBody & { errors?: unknown };
+  const record = errorBodyObject(body, { parseText: false });
+  if (!record) return {};
+  const envelope = record as HmsSovereignErrorBody & { errors?: unknown };
   const errors = isRecord(envelope.errors) ? envelope.errors : undefined;
   if (isRecord(envelope.error)) {
     const nested = envelope.error;
@@ -105,11 +111,7 @@ function parseErrorBody(body: unknown): ParsedError {
 function fieldErrorsOf(parsed: ParsedError, text: string): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   if (parsed.param) out.push({ field: gatewayField(parsed.param), message: text });
-  for (const [field, messages] of Object.entries(parsed.errors ?? {})) {
-    const list = Array.isArray(messages) ? messages : [messages];
-    for (const m of list) if (typeof m === 'string') out.push({ field: gatewayField(field), message: m });
-  }
-  return out;
+  return [...out, ...fieldErrorsFromMap(parsed.errors ?? {}, gatewayField)];
 }
 
 /** `destination.0` / `destination[0]` → `to`; `assistant_override.metadata.crm` → `metadata`. */
@@ -124,12 +126,12 @@ export function gatewayField(vendorField: string): string {
 }
 
 function fallbackText(status: number, body: unknown): string {
-  const statusText = STATUS_CODES[status] ?? 'Unknown status';
+  const reason = statusText(status, 'Unknown status');
   // A short plain-text body says more than the status; HTML error pages say nothing useful.
   if (typeof body === 'string' && body.trim() !== '' && !body.trimStart().startsWith('<')) {
-    return `${statusText} (${describeBody(body)})`;
+    return `${reason} (${describeBody(body)})`;
   }
-  return statusText;
+  return reason;
 }
 
 /** The documented 429 body says "Please retry after 45 seconds." even when headers are missing. */
@@ -140,13 +142,6 @@ function resetFromText(text: string, now: Date): Date | undefined {
 
 /** The vendor's text reaches clients only sanitized and bounded (fl_ keys, bearer values and the key redacted). */
 function redact(text: string, secrets: readonly string[], max?: number): string {
-  return sanitizeVendorText(text, secrets, max);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  // Patterns first, then the connection's own secrets (the order this vendor always used).
+  return sanitizeVendorText(scrubSecrets(scrubPatterns(text, KEY_PATTERNS), secrets), secrets, max);
 }

@@ -132,6 +132,10 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
       return { ...agent, providerAgentId: agent.providerAgentId || providerAgentId, name: agent.name || spec.name };
     },
 
+    async deleteAgent() {
+      throw new CapabilityUnsupportedError('kaicalls', 'deleteAgent');
+    },
+
     async listNumbers() {
       const body = (await client.listNumbers()) as { numbers?: unknown; number?: unknown } | null;
       // The SDK's type suggests `number` for a single match.

@@ -5,7 +5,8 @@ import { ProviderCapabilities } from '@switchboard/core';
  * - cancelCall / deleteCall / control: no hang-up, delete or live-control endpoint is
  *   documented (vendor README gap 23).
  * - createAgent / updateAgent: `POST /agents` and `PATCH /agents` (id in the body); create
- *   needs a `business_id` and a `system_prompt`.
+ *   needs a `business_id` and a `system_prompt`. deleteAgent: no DELETE on agents is
+ *   documented, so an agent the gateway made there stays until someone removes it by hand.
  * - listNumbers: `GET /phone-numbers` (SDK) or `GET /numbers` (seed).
  * - sipDestinations: `to` is E.164 only.
  * - recordingToggle: no per-call `record` field; calls come back with a `recording_url`.
@@ -23,10 +24,12 @@ export const KaiCallsCapabilities = {
   listAgents: true,
   createAgent: true,
   updateAgent: true,
+  deleteAgent: false,
   listNumbers: true,
   sipDestinations: false,
   recordingToggle: false,
-  webhooks: { authentication: 'path_token', registration: 'per_call' },
+  // The secret is the URL's last path segment, not a header (logs redact that segment for every vendor).
+  webhooks: { authentication: 'path_token', registration: 'per_call', secretHeaders: [] },
   // Per endpoint, per key; other methods (DELETE, POSTs to keys or webhooks) have no documented limit.
   rateLimits: [
     { scope: 'calls', limit: 60, windowSeconds: 60 },

@@ -1,5 +1,5 @@
-import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
-import { describeBody, sanitizeVendorText } from '../common/vendor-text';
+import { HttpResponse, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
+import { describeBody, kindFromCode, sanitizeVendorText, scrubSecrets, SecretPattern, stringField } from '../common';
 import { KaiCallsErrorBody } from './kaicalls.types';
 
 /** Codes whose meaning beats the HTTP status they come with (errors page + seed). */
@@ -47,19 +47,25 @@ export const KAICALLS_AGENT_FIELDS: Record<string, string> = {
   metadata: 'metadata',
 };
 
+const KEY_PATTERNS: readonly SecretPattern[] = [
+  [/\bkc_(live|test)_[A-Za-z0-9_-]+/g, 'kc_$1_[redacted]'],
+  [/\bBearer\s+\S+/gi, 'Bearer [redacted]'],
+];
+
 /** Keys never reach a message, even if a vendor echoes one back; and a message stays short. */
 export function redactSecrets(text: string, secrets: readonly string[] = [], max?: number): string {
-  return sanitizeVendorText(text, secrets, max);
+  return sanitizeVendorText(scrubSecrets(text, secrets), secrets, max, KEY_PATTERNS);
 }
 
 function parseEnvelope(body: unknown): { code?: string; message?: string } {
+  // Parsed JSON only: KaiCalls answers JSON with its Content-Type, so text is never its envelope.
   if (body === null || typeof body !== 'object') return {};
   const { error, message } = body as KaiCallsErrorBody;
-  if (error && typeof error === 'object') {
-    return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
-  }
+  const text = (value: unknown) => stringField(value, { nonEmpty: false });
+  // Any object, arrays too: one under `error` is never the flat form.
+  if (error && typeof error === 'object') return { code: text(error.code), message: text(error.message) };
   // Not documented for KaiCalls, but other Vapi-layer vendors answer `{error: "code", message}`.
-  return { code: typeof error === 'string' ? error : undefined, message: typeof message === 'string' ? message : undefined };
+  return { code: text(error), message: text(message) };
 }
 
 /**
@@ -84,8 +90,8 @@ export function fieldErrorsFromMessage(message: string, fields: Record<string, s
 export function createKaiCallsErrorMapper(fields: Record<string, string>) {
   return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => {
     const { code, message } = parseEnvelope(response.body);
-    const kind = (code && KIND_BY_CODE[code]) || kindFromStatus(response.status);
-    const detail = message !== undefined ? redactSecrets(message, secrets) : describeBody(response.body, secrets) || `HTTP ${response.status}`;
+    const kind = kindFromCode(response.status, code, KIND_BY_CODE);
+    const detail = redactSecrets(message ?? (describeBody(response.body, secrets) || `HTTP ${response.status}`), secrets);
     let resetAt = resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' });
     // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
     if (kind === 'rate_limited' && !resetAt) resetAt = new Date(now.getTime() + 60_000);

@@ -263,7 +263,7 @@ describe('createKalemAdapter against the Kalem simulator', () => {
     assert.equal(requests, 0);
     assert.equal(offline.capabilities.cancelCall, false);
     assert.deepEqual(offline.capabilities.control, []);
-    assert.deepEqual(offline.capabilities.webhooks, { authentication: 'shared_header', registration: 'per_call' });
+    assert.deepEqual(offline.capabilities.webhooks, { authentication: 'shared_header', registration: 'per_call', secretHeaders: ['x-switchboard-webhook-secret'] });
   });
 
   describe('per-call webhooks, delivered by the simulator to a real receiver', () => {

@@ -88,6 +88,10 @@ export const createKalemAdapter: AdapterFactory = (context) => {
       return unsupported('updateAgent');
     },
 
+    deleteAgent(_providerAgentId: string): Promise<void> {
+      return unsupported('deleteAgent');
+    },
+
     listNumbers(): Promise<VendorNumber[]> {
       return unsupported('listNumbers');
     },

@@ -1,4 +1,5 @@
 import { ProviderCapabilities } from '@switchboard/core';
+import { KALEM_WEBHOOK_SECRET_HEADER } from './kalem.webhooks';
 
 /**
  * What Kalem's documented API offers (the Kalem vendor notes). Only the calls resource is
@@ -14,6 +15,7 @@ export const KalemCapabilities = {
   listAgents: false,
   createAgent: false,
   updateAgent: false,
+  deleteAgent: false,
   listNumbers: false,
   // `to_number` accepts `sip:` URIs (no trunk needed for them).
   sipDestinations: true,
@@ -26,6 +28,7 @@ export const KalemCapabilities = {
     // Webhook URLs and headers are agent settings (not reachable through the API) or
     // per-call create fields; there is no endpoint to register them once.
     registration: 'per_call',
+    secretHeaders: [KALEM_WEBHOOK_SECRET_HEADER.toLowerCase()],
   },
   // Per API token, both at once, counting every request.
   rateLimits: [

@@ -1,6 +1,5 @@
-import { STATUS_CODES } from 'node:http';
 import { HttpResponse, kindFromStatus, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
-import { sanitizeVendorText } from '../common/vendor-text';
+import { errorBodyObject, fieldErrorsFromMap, isRecord, sanitizeVendorText, scrubPatterns, scrubSecrets, SecretPattern, statusText, stringField } from '../common';
 
 /**
  * Kalem's one error envelope (Laravel): `{ message }`, plus `errors: { field: [messages] }`
@@ -16,6 +15,12 @@ interface KalemErrorBody {
 // (the API answers 409), not a bad request.
 const ACTIVE_CALL_DELETE = /cannot delete an active call/i;
 
+/** Sanctum tokens (`<id>|<40 chars>`) and bearer values, whoever's they are. */
+const KEY_PATTERNS: readonly SecretPattern[] = [
+  [/\b\d+\|[A-Za-z0-9]{20,}/g, '[redacted]'],
+  [/(Bearer\s+)\S+/gi, '$1[redacted]'],
+];
+
 /**
  * Maps a non-2xx Kalem response to a ProviderError. `secrets` (the connection's api key) are
  * scrubbed from the message in case Kalem ever echoes them.
@@ -23,8 +28,8 @@ const ACTIVE_CALL_DELETE = /cannot delete an active call/i;
 export function mapKalemError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
   const body = parseBody(response.body);
   const status = response.status;
-  const vendorMessage = body?.message?.trim() || statusText(status);
-  const fieldErrors = body?.errors ? toFieldErrors(body.errors) : [];
+  const vendorMessage = body?.message?.trim() || statusText(status, `HTTP ${status}`);
+  const fieldErrors = body?.errors ? fieldErrorsFromMap(body.errors, gatewayField) : [];
 
   let kind: ProviderErrorKind = kindFromStatus(status);
   if (status === 422 && fieldErrors.length === 0 && ACTIVE_CALL_DELETE.test(vendorMessage)) kind = 'conflict';
@@ -44,34 +49,13 @@ export function mapKalemError(response: HttpResponse, now: Date, secrets: readon
 }
 
 function parseBody(body: unknown): KalemErrorBody | null {
-  let value = body;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      // An HTML page or proxy text: the status text speaks instead.
-      return null;
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const record = value as Record<string, unknown>;
+  // Laravel may answer JSON as text; an HTML page or proxy text gives null and the status text speaks.
+  const record = errorBodyObject(body, { parseText: true });
+  if (!record) return null;
   return {
-    message: typeof record.message === 'string' ? record.message : undefined,
-    errors: isErrors(record.errors) ? record.errors : undefined,
+    message: stringField(record.message, { nonEmpty: false }),
+    errors: isRecord(record.errors) ? (record.errors as Record<string, string[] | string>) : undefined,
   };
-}
-
-function isErrors(value: unknown): value is Record<string, string[] | string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function toFieldErrors(errors: Record<string, string[] | string>): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  for (const [key, messages] of Object.entries(errors)) {
-    const list = Array.isArray(messages) ? messages : [messages];
-    for (const message of list) if (typeof message === 'string') out.push({ field: gatewayField(key), message });
-  }
-  return out;
 }
 
 /**
@@ -99,11 +83,7 @@ export function gatewayField(vendorField: string): string {
   }
 }
 
-function statusText(status: number): string {
-  return STATUS_CODES[status] ?? `HTTP ${status}`;
-}
-
 /** Kalem's text reaches clients only sanitized and bounded (Sanctum tokens and the key redacted). */
 function redact(text: string, secrets: readonly string[], max?: number): string {
-  return sanitizeVendorText(text, secrets, max);
+  return sanitizeVendorText(scrubPatterns(scrubSecrets(text, secrets), KEY_PATTERNS), secrets, max);
 }

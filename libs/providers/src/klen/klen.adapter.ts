@@ -117,6 +117,7 @@ export const createKlenAdapter: AdapterFactory = (context) => {
     listAgents: unsupported('listAgents'),
     createAgent: unsupported('createAgent'),
     updateAgent: unsupported('updateAgent'),
+    deleteAgent: unsupported('deleteAgent'),
     listNumbers: unsupported('listNumbers'),
 
     verifyWebhook: (request, secret) => verifyKlenWebhook(request, secret),

@@ -1,6 +1,5 @@
-import { STATUS_CODES } from 'node:http';
-import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
-import { sanitizeVendorText } from '../common/vendor-text';
+import { HttpResponse, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
+import { errorBodyObject, kindFromCode, sanitizeVendorText, scrubPatterns, scrubSecrets, SecretPattern, statusText, stringField } from '../common';
 
 /**
  * Klen's one error envelope is flat: `{ "error": "code", "message": "…" }`
@@ -40,30 +39,21 @@ const FIELD_BY_VENDOR_FIELD: Record<string, string> = {
   variables: 'variables',
 };
 
+/** Klen keys look like `klen_abcdef123456789`; a message must never carry one. */
+const KEY_PATTERNS: readonly SecretPattern[] = [[/klen_[A-Za-z0-9_]*\d[A-Za-z0-9_]*/g, '[redacted]']];
+
 /** Klen's text reaches clients only sanitized and bounded (klen_ keys and the key redacted). */
 function redact(text: string, secrets: readonly string[], max?: number): string {
-  return sanitizeVendorText(text, secrets, max);
+  return sanitizeVendorText(scrubPatterns(scrubSecrets(text, secrets), KEY_PATTERNS), secrets, max);
 }
 
 function parseEnvelope(body: unknown): { code?: string; message?: string } {
-  let value = body;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return {};
-    }
-  }
-  if (typeof value !== 'object' || value === null) return {};
-  const { error, message } = value as Record<string, unknown>;
-  return {
-    code: typeof error === 'string' && error !== '' ? error : undefined,
-    message: typeof message === 'string' && message !== '' ? message : undefined,
-  };
+  const record = errorBodyObject(body, { parseText: true });
+  return record ? { code: stringField(record.error), message: stringField(record.message) } : {};
 }
 
 function fieldErrorsOf(code: string | undefined, message: string): { field: string; message: string }[] {
-  const field = code ? FIELD_BY_CODE[code] : undefined;
+  const field = code && Object.prototype.hasOwnProperty.call(FIELD_BY_CODE, code) ? FIELD_BY_CODE[code] : undefined;
   if (field) return [{ field, message }];
   if (code !== 'validation_error') return [];
   // ⚖ `validation_error` names its field only in prose ("variables must be an object").
@@ -77,9 +67,8 @@ function fieldErrorsOf(code: string | undefined, message: string): { field: stri
  */
 export function mapKlenError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
   const { code, message: vendorMessage } = parseEnvelope(response.body);
-  const kind = (code && KIND_BY_CODE[code]) || kindFromStatus(response.status);
-  const statusText = STATUS_CODES[response.status] ?? 'Unknown status';
-  const detail = redact(vendorMessage ?? code ?? statusText, secrets);
+  const kind = kindFromCode(response.status, code, KIND_BY_CODE);
+  const detail = redact(vendorMessage ?? code ?? statusText(response.status, 'Unknown status'), secrets);
   return new ProviderError({
     provider: 'klen',
     kind,

@@ -16,12 +16,14 @@ export interface FaultConfig {
   delay_ms?: number;
   /** Apply only to create requests, after the call was really created (the ambiguous case). */
   after_create?: boolean;
+  /** `rate_limit`: the wait the vendor's 429 asks for (Retry-After and its reset header; default 1 s). */
+  retry_after_seconds?: number;
 }
 
 /** How a vendor answers an injected error or rate limit, in its own envelope and headers. */
 export interface VendorFaultResponses {
   error(reply: FastifyReply, status: number): FastifyReply;
-  rateLimited(reply: FastifyReply): FastifyReply;
+  rateLimited(reply: FastifyReply, retryAfterSeconds: number): FastifyReply;
 }
 
 export function faultProblems(input: Record<string, unknown>): string[] {
@@ -35,6 +37,7 @@ export function faultProblems(input: Record<string, unknown>): string[] {
   num('probability', 0, 1);
   num('count', 1, 1_000_000);
   num('delay_ms', 0, 600_000);
+  num('retry_after_seconds', 1, 3_600);
   if (input.after_create !== undefined && typeof input.after_create !== 'boolean') problems.push('after_create: a boolean');
   if (input.after_create === true && !['timeout', 'reset'].includes(String(input.mode)))
     problems.push('after_create: only with mode timeout or reset');
@@ -76,7 +79,7 @@ export class FaultInjector {
         vendor.error(reply, status);
         return true;
       case 'rate_limit':
-        vendor.rateLimited(reply);
+        vendor.rateLimited(reply, this.config.retry_after_seconds ?? 1);
         return true;
       case 'slow':
         await this.clock.sleepReal(delay_ms ?? 2_000);

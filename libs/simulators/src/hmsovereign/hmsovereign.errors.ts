@@ -49,13 +49,13 @@ export const hmsFaultResponses: VendorFaultResponses = {
   error(reply, status) {
     if (status === 401) return unauthorized(reply);
     if (status === 402) return outOfCredits(reply);
-    if (status === 429) return hmsFaultResponses.rateLimited(reply);
+    if (status === 429) return hmsFaultResponses.rateLimited(reply, 1);
     return sendError(reply, status, status >= 500 ? 'Internal server error' : (STATUS_CODES[status] ?? 'Error'));
   },
-  rateLimited(reply) {
-    // An injected limit is short-lived, so a short Retry-After keeps retrying clients fast.
-    setRateHeaders(reply, { limit: API_LIMIT.limit, remaining: 0, resetAt: new Date(Date.now() + 1_000) });
-    return sendRateLimited(reply, 1);
+  rateLimited(reply, retryAfterSeconds) {
+    // An injected limit is short-lived (1 s unless the fault asks for more), so retrying clients recover fast.
+    setRateHeaders(reply, { limit: API_LIMIT.limit, remaining: 0, resetAt: new Date(Date.now() + retryAfterSeconds * 1_000) });
+    return sendRateLimited(reply, retryAfterSeconds);
   },
 };
 

@@ -57,13 +57,13 @@ const MESSAGES: Record<KcErrorCode, string> = {
   tcpa_violation: 'Call blocked by TCPA calling-hours rules',
 };
 
-/** Injected faults answer in KaiCalls' envelope. Injected 429s say `Retry-After: 1` so clients recover fast. */
+/** Injected faults answer in KaiCalls' envelope. Injected 429s say `Retry-After: 1` (or what the fault asks for) so clients recover fast. */
 export const kaiCallsFaultResponses: VendorFaultResponses = {
   error(reply, status) {
     const code = codeForStatus(status, reply.request.method, reply.request.url);
     return sendError(reply, status, code, MESSAGES[code]);
   },
-  rateLimited(reply) {
-    return sendRateLimited(reply, 1, MESSAGES.rate_limited);
+  rateLimited(reply, retryAfterSeconds) {
+    return sendRateLimited(reply, retryAfterSeconds, MESSAGES.rate_limited);
   },
 };

@@ -9,8 +9,6 @@ export const KALEM_RATE_WINDOWS: RateWindow[] = [
 ];
 
 /** Retry-After of an injected `rate_limit` fault, short so tests that honour it stay fast. */
-const INJECTED_RETRY_AFTER_SECONDS = 1;
-
 /** Sent on every authenticated response (documented names; Reset is Unix epoch seconds). */
 export function rateLimitHeaders(decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt'>): Record<string, string> {
   return {
@@ -31,12 +29,12 @@ export function sendTooManyAttempts(reply: FastifyReply, decision: Pick<RateDeci
 /** How injected faults look at Kalem: Laravel's `{message}` envelope. */
 export const kalemFaultResponses: VendorFaultResponses = {
   error: (reply, status) => reply.code(status).send({ message: statusMessage(status) }),
-  rateLimited: (reply) =>
+  rateLimited: (reply, retryAfterSeconds) =>
     sendTooManyAttempts(reply, {
       limit: KALEM_RATE_WINDOWS[0].limit,
       remaining: 0,
-      resetAt: new Date(Date.now() + INJECTED_RETRY_AFTER_SECONDS * 1000),
-      retryAfterSeconds: INJECTED_RETRY_AFTER_SECONDS,
+      resetAt: new Date(Date.now() + retryAfterSeconds * 1000),
+      retryAfterSeconds,
     }),
 };
 

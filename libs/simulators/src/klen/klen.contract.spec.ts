@@ -180,7 +180,8 @@ describe('Klen simulator contract', () => {
       const a = await k.createCall({ phone_number: ANA, agent_id: 12, contact_id: 55 });
       const b = await k.createCall({ phone_number: '+15550005555', agent_id: 'assistant_777', contact_id: 56 });
       const c = await k.createCall({ phone_number: '+15550006666', agent_id: 456 });
-      for (const created of [a, b, c]) await finished(created.body.call_id, 'summary');
+      // The list example shows a call with its recording, the last of the post-call facts to arrive.
+      for (const created of [a, b, c]) await finished(created.body.call_id);
 
       const first = await k.api('/api/v1/calls?page=1&limit=2');
       // The newest call has no contact (null); the one before it has one, as in the example.

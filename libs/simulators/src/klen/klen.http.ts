@@ -43,7 +43,7 @@ export const klenFaultResponses: VendorFaultResponses = {
     return klenError(reply, status, error, message);
   },
   // An injected 429 knows no window; a short wait keeps retry tests quick.
-  rateLimited: (reply) => rateLimited(reply, 1),
+  rateLimited: (reply, retryAfterSeconds) => rateLimited(reply, retryAfterSeconds),
 };
 
 /** Where the key came from: Bearer header first, then X-API-Key, then `?api_key=`. */
