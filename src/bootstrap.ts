@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { OutageLogger } from './common/outage/outage-logger';
-import { httpEdgeOptions, refuseMalformedRequests } from './common/http-edge';
+import { httpEdgeOptions, refuseMalformedRequests, refuseWhileClosing } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
 import { requestIdFor } from './common/request-id';
@@ -79,7 +79,8 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     genReqId: requestIdFor,
     // Keep-alive sockets are closed when idle at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // refuseWhileClosing answers those requests in the contract's envelope instead.
+    return503OnClosing: false,
   });
   const fastify = adapter.getInstance();
   acceptJsonObjectsOnly(fastify);
@@ -88,6 +89,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     reply.header('X-Request-Id', request.id);
   });
   refuseMalformedRequests(fastify);
+  refuseWhileClosing(fastify);
 
   const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(

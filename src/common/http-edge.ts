@@ -13,6 +13,8 @@ import {
   refusalForClientError,
   refusalForRequestShape,
   refusalForRouterError,
+  SHUTDOWN_RETRY_AFTER_SECONDS,
+  SHUTTING_DOWN,
 } from './http-refusals';
 import { newRequestId } from './request-id';
 
@@ -51,6 +53,24 @@ export function refuseMalformedRequests(fastify: FastifyInstance): void {
     const refusal = refusalForRequestShape(request.url, request.raw.rawHeaders.length / 2);
     // Closed after the answer: a client this far off is not worth a kept-alive socket.
     if (refusal) return sendRefusal(reply.header('connection', 'close'), refusal, String(request.id));
+  });
+}
+
+/**
+ * Requests that still reach the server once it is closing get the contract's `503 unavailable`
+ * envelope with Retry-After, not Fastify's own shape (its `return503OnClosing` is off for this).
+ * Closing the connection after the answer sends the client's retry to a listening instance.
+ */
+export function refuseWhileClosing(fastify: FastifyInstance): void {
+  let closing = false;
+  // preClose runs when close() starts, before the listener stops and in-flight requests drain.
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close').header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+    return sendRefusal(reply, SHUTTING_DOWN, String(request.id));
   });
 }
 

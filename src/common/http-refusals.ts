@@ -54,6 +54,15 @@ export function refusalForRequestShape(url: string, rawHeaderCount: number): Ref
   return null;
 }
 
+/** Seconds a client refused during shutdown should wait: long enough for a restart or another instance behind the balancer. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+/** A request that reached a server already closing (pipelined, or on a busy keep-alive connection). */
+export const SHUTTING_DOWN: Refusal = {
+  code: 'unavailable',
+  message: 'The gateway is shutting down; retry after the Retry-After delay (on a new connection).',
+};
+
 export function envelopeOf(refusal: Refusal, requestId: string): ErrorEnvelope {
   return { error: { code: refusal.code, message: refusal.message, details: [], request_id: requestId } };
 }
