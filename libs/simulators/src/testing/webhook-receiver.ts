@@ -10,11 +10,23 @@ export interface ReceivedWebhook {
   /** Parsed JSON body, or null when the body is not JSON. */
   json: any;
   at: number;
+  /** The status this receiver answered with (set once it answered). */
+  status?: number;
+}
+
+/** How the receiver answers one request. */
+export interface WebhookAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Answer this much later (a slow receiver; the request stays in flight meanwhile). */
+  delayMs?: number;
 }
 
 /**
  * A real HTTP server on loopback that records every request, for tests of webhook senders.
- * `respondWith` sets the status to answer (e.g. 500 to make the sender retry).
+ * `respondWith` sets the status to answer (e.g. 500 to make the sender retry); a subclass
+ * that needs more (per-path scripts, slow answers) overrides `answerFor`.
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
@@ -34,14 +46,27 @@ export class WebhookReceiver {
         } catch {
           json = null;
         }
-        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, at: Date.now() });
-        res.statusCode = this.respondWith;
-        res.end('ok');
+        const request: ReceivedWebhook = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, at: Date.now() };
+        this.received.push(request);
+        const answer = this.answerFor(request);
+        const reply = () => {
+          if (res.destroyed) return;
+          request.status = answer.status;
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body ?? 'ok');
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /** The answer to a request already recorded in `received`. */
+  protected answerFor(_request: ReceivedWebhook): WebhookAnswer {
+    return { status: this.respondWith };
   }
 
   clear(): void {
