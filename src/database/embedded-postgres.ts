@@ -3,8 +3,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync,
 import { join } from 'node:path';
 
 /**
- * The embedded PostgreSQL (PGlite) used when DATABASE_URL is unset. Facts from
- * shared/design/DATABASE.md shape this file: PGlite needs an existing, real (non-symlink)
+ * The embedded PostgreSQL (PGlite) used when DATABASE_URL is unset. Two PGlite facts
+ * shape this file: it needs an existing, real (non-symlink)
  * folder, and two processes can open one data dir without error, so a lock file guards it.
  */
 export class EmbeddedPostgres {

@@ -4,7 +4,7 @@ import type { Vendor } from './calls';
 /**
  * Each vendor's webhooks for one call, as that vendor sends them: the payload shapes and the
  * order of the simulators' lifecycles (libs/simulators/src/<vendor>/*lifecycle*, *webhooks*),
- * which follow the vendor notes and the adapters' fixtures. Bodies are raw JSON strings, and
+ * which follow docs/vendors/ and the adapters' fixtures. Bodies are raw JSON strings, and
  * `deliver` signs and POSTs them to the gateway the way the vendor would.
  *
  * Vendor times come from a fixed schedule (seconds after `t0`), and no fact but the call id

@@ -1,9 +1,9 @@
 /**
- * HMS Sovereign's documented example payloads, verbatim from the vendor notes.
+ * HMS Sovereign's documented example payloads, verbatim (docs/vendors/hmsovereign.md).
  * Data only: shared by the adapter tests and the simulator contract tests.
  */
 
-/** hms-sovereign.md § Endpoints › GET /calls — list calls (seed 002), "Response 200". */
+/** docs/vendors/hmsovereign.md § Endpoints › GET /calls — list calls, the documented 200 answer. */
 export const listCallsResponse = {
   calls: [
     {
@@ -25,27 +25,27 @@ export const listCallsResponse = {
   pagination: { total: 1, limit: 50, offset: 0 },
 };
 
-/** hms-sovereign.md § Endpoints › POST /calls/outbound — start an outbound call (seed 002), response. */
+/** docs/vendors/hmsovereign.md § Endpoints › POST /calls/outbound — start an outbound call, response. */
 export const outboundCallResponse = { success: true, call_id: 'call-outbound-k2m4p6', room_name: 'outbound-k2m4p6aa', status: 'dialing' };
 
-/** hms-sovereign.md § Endpoints › POST /calls/{id}/control — the transfer command example. */
+/** docs/vendors/hmsovereign.md § Endpoints › POST /calls/{id}/control — the transfer command example. */
 export const transferCommand = { type: 'transfer', destination: '+31201112233', message: 'Ik verbind u door met een collega.' };
 
-/** hms-sovereign.md § Endpoints › POST /calls/{id}/control — "Response 200". */
+/** docs/vendors/hmsovereign.md § Endpoints › POST /calls/{id}/control — the documented 200 answer. */
 export const controlResponse = { success: true, message: 'Command sent successfully' };
 
-/** hms-sovereign.md § Errors — auth errors (flat), `Unauthorized`. */
+/** docs/vendors/hmsovereign.md § Errors — auth errors (flat), `Unauthorized`. */
 export const unauthorizedError = { error: 'Unauthorized', message: 'Invalid or missing API key' };
 
-/** hms-sovereign.md § Errors — rate limit (nested). */
+/** docs/vendors/hmsovereign.md § Errors — rate limit (nested). */
 export const rateLimitedError = {
   error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' },
 };
 
-/** hms-sovereign.md § Gaps — "`GET /calls/{id}` schema": the 404 default. */
+/** docs/vendors/hmsovereign.md § Gaps — the `GET /calls/{id}` 404 default. */
 export const callNotFoundError = { error: 'Not Found', message: 'Call not found' };
 
-/** hms-sovereign.md § Webhooks — the envelope example (`status-update`, everything under `message`). */
+/** docs/vendors/hmsovereign.md § Webhooks — the envelope example (`status-update`, everything under `message`). */
 export const statusUpdateWebhook = {
   message: {
     type: 'status-update',

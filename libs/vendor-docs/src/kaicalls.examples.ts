@@ -1,10 +1,10 @@
 /**
- * KaiCalls' documented example payloads, verbatim from the vendor notes (seed 004;
- * the "…" in ids is the notes' own elision). Data only: shared by the adapter tests and the
+ * KaiCalls' documented example payloads, verbatim (docs/vendors/kaicalls.md;
+ * the "…" in ids is the vendor's own elision). Data only: shared by the adapter tests and the
  * simulator contract tests.
  */
 
-/** kaicalls.md § Endpoints › POST /api/v1/calls — outbound call, "request (own)". */
+/** docs/vendors/kaicalls.md § Endpoints › POST /api/v1/calls — outbound call, a request written for the project. */
 export const createCallRequest = {
   agent_id: '5f0c…-agent',
   to: '+15125550100',
@@ -14,7 +14,7 @@ export const createCallRequest = {
   max_duration: 300,
 };
 
-/** kaicalls.md § Endpoints › POST /api/v1/calls — outbound call, "201 response (own)". */
+/** docs/vendors/kaicalls.md § Endpoints › POST /api/v1/calls — outbound call, a 201 answer written for the project. */
 export const createCallResponse = {
   id: 'c1a2…-call',
   conversation_id: 'vapi-conv-123',
@@ -25,7 +25,7 @@ export const createCallResponse = {
   created_at: '2026-02-15T14:30:00Z',
 };
 
-/** kaicalls.md § Endpoints › GET /api/v1/calls — list. */
+/** docs/vendors/kaicalls.md § Endpoints › GET /api/v1/calls — list. */
 export const listCallsResponse = {
   calls: [
     {
@@ -41,13 +41,13 @@ export const listCallsResponse = {
   has_more: true,
 };
 
-/** kaicalls.md § Errors — the nested envelope example (`forbidden`). */
+/** docs/vendors/kaicalls.md § Errors — the nested envelope example (`forbidden`). */
 export const forbiddenError = { error: { code: 'forbidden', message: 'API key lacks calls:write scope' } };
 
-/** kaicalls.md § Gaps — "404 for unknown `?id=`" default. */
+/** docs/vendors/kaicalls.md § Gaps — the 404 default for an unknown `?id=`. */
 export const notFoundError = { error: { code: 'not_found', message: 'Call not found' } };
 
-/** kaicalls.md § Webhooks — `call.completed`. */
+/** docs/vendors/kaicalls.md § Webhooks — `call.completed`. */
 export const callCompletedWebhook = {
   event: 'call.completed',
   call_id: 'c1a2…-call',
@@ -58,7 +58,7 @@ export const callCompletedWebhook = {
   timestamp: '2026-02-15T14:32:12Z',
 };
 
-/** kaicalls.md § Webhooks — `call.failed`. */
+/** docs/vendors/kaicalls.md § Webhooks — `call.failed`. */
 export const callFailedWebhook = {
   event: 'call.failed',
   call_id: 'c1a2…-call',

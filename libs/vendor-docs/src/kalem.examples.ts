@@ -1,11 +1,11 @@
 /**
- * Kalem's documented example payloads, from the vendor notes. Ids the notes shorten
+ * Kalem's documented example payloads (docs/vendors/kalem.md). Ids the examples shorten
  * with "…" are written out in full where a full id is needed (the batch example keeps the
- * notes' own "…-0001"). Inferred payloads are the notes' own labelled guesses.
+ * examples' own "…-0001"). Assumed payloads are labelled so.
  * Data only: shared by the adapter tests and the simulator contract tests.
  */
 
-/** kalem.md § Endpoints › The Call object, "Example (written for these notes)". */
+/** docs/vendors/kalem.md § Endpoints › The Call object, an example written for the project. */
 export const callObject = {
   call_id: '7b7f2d0e-4c1a-4a53-9d0f-2f6c1f0e8a11',
   status: 'completed',
@@ -23,7 +23,7 @@ export const callObject = {
   hangup_cause: 'NORMAL_CLEARING',
 };
 
-/** kalem.md § Endpoints › POST /api/v1/calls, "Example request (own)". */
+/** docs/vendors/kalem.md § Endpoints › POST /api/v1/calls, a request written for the project. */
 export const createCallRequest = {
   to_number: '+15550001111',
   agent_id: 3,
@@ -35,7 +35,7 @@ export const createCallRequest = {
   call_status_webhook_headers: [{ key: 'X-Switchboard-Token', value: 's3cr3t' }],
 };
 
-/** kalem.md § Endpoints › POST /api/v1/calls, "Example 201 (single)". */
+/** docs/vendors/kalem.md § Endpoints › POST /api/v1/calls, the 201 example (one number). */
 export const createCallResponse = {
   message: 'Call initiated successfully',
   data: {
@@ -47,7 +47,7 @@ export const createCallResponse = {
   },
 };
 
-/** kalem.md § Endpoints › POST /api/v1/calls, "Example 201 (array of 2)". */
+/** docs/vendors/kalem.md § Endpoints › POST /api/v1/calls, the 201 example (an array of two). */
 export const createBatchResponse = {
   message: '2 calls initiated successfully',
   data: [
@@ -56,32 +56,32 @@ export const createBatchResponse = {
   ],
 };
 
-/** kalem.md § Endpoints › DELETE /api/v1/calls/{callId}, the 200 body. */
+/** docs/vendors/kalem.md § Endpoints › DELETE /api/v1/calls/{callId}, the 200 body. */
 export const deleteCallResponse = { message: 'Call deleted successfully.' };
 
-/** kalem.md § Endpoints › DELETE /api/v1/calls/{callId}, the body for an active call. */
+/** docs/vendors/kalem.md § Endpoints › DELETE /api/v1/calls/{callId}, the body for an active call. */
 export const deleteActiveCallError = { message: 'Cannot delete an active call. Wait for the call to complete or fail.' };
 
-/** kalem.md § Pagination — the inferred Laravel paginator body; `data` ("Call objects") is filled by each test. */
+/** docs/vendors/kalem.md § Pagination — the assumed Laravel paginator body; `data` ("Call objects") is filled by each test. */
 export const listCallsPage = {
   data: [] as unknown[],
   links: { first: 'https://kalem.me/api/v1/calls?page=1', last: 'https://kalem.me/api/v1/calls?page=4', prev: null, next: 'https://kalem.me/api/v1/calls?page=2' },
   meta: { current_page: 1, from: 1, last_page: 4, path: 'https://kalem.me/api/v1/calls', per_page: 15, to: 15, total: 52 },
 };
 
-/** kalem.md § Errors — the 422 example (E.164 destination without a trunk). */
+/** docs/vendors/kalem.md § Errors — the 422 example (E.164 destination without a trunk). */
 export const trunkRequiredError = {
   message: 'A trunk is required when calling E.164 phone numbers.',
   errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] },
 };
 
-/** kalem.md § Gaps — "404 body" default. */
+/** docs/vendors/kalem.md § Gaps — the 404 body default. */
 export const notFoundError = { message: 'Not found.' };
 
-/** kalem.md § Rate limits — the inferred default 429 body (Laravel's throttle text). */
+/** docs/vendors/kalem.md § Rate limits — the assumed default 429 body (Laravel's throttle text). */
 export const tooManyAttemptsError = { message: 'Too Many Attempts.' };
 
-/** kalem.md § Webhooks — call-status (inferred); "0d5c8f4e-…" written out as the created call's id. */
+/** docs/vendors/kalem.md § Webhooks — call-status (assumed); "0d5c8f4e-…" written out as the created call's id. */
 export const statusWebhook = {
   call_id: '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f',
   status: 'ringing',
@@ -91,7 +91,7 @@ export const statusWebhook = {
   metadata: { crm_ticket: 'T-1009' },
 };
 
-/** kalem.md § Webhooks — post-call (inferred) as printed; "0d5c8f4e-…" written out as the created call's id. */
+/** docs/vendors/kalem.md § Webhooks — post-call (assumed) as printed; "0d5c8f4e-…" written out as the created call's id. */
 export const postCallWebhook = {
   call_id: '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f',
   status: 'completed',

@@ -1,9 +1,9 @@
 /**
- * Klen's documented example payloads, verbatim from the vendor notes.
+ * Klen's documented example payloads, verbatim (docs/vendors/klen.md).
  * Data only: shared by the adapter tests and the simulator contract tests.
  */
 
-/** klen.md § Endpoints › GET /api/v1/calls — list calls (seed 003), "Response 200". */
+/** docs/vendors/klen.md § Endpoints › GET /api/v1/calls — list calls, the documented 200 answer. */
 export const listCallsResponse = {
   count: 3,
   page: 1,
@@ -27,7 +27,7 @@ export const listCallsResponse = {
   ],
 };
 
-/** klen.md § Endpoints › POST /api/v1/calls — initiate an outbound call, "Response (own example)". */
+/** docs/vendors/klen.md § Endpoints › POST /api/v1/calls — initiate an outbound call, an answer written for the project. */
 export const createCallResponse = {
   id: 901,
   call_id: 'call_x9y8',
@@ -39,7 +39,7 @@ export const createCallResponse = {
   estimated_start: '2025-05-02T09:59:55Z',
 };
 
-/** klen.md § Endpoints › GET /api/v1/calls/{call_id} — call detail, response 200. */
+/** docs/vendors/klen.md § Endpoints › GET /api/v1/calls/{call_id} — call detail, response 200. */
 export const callDetailResponse = {
   id: 901,
   agent: { id: 12, name: 'Renewals Bot', assistant_id: 'assistant_777' },
@@ -66,13 +66,13 @@ export const callDetailResponse = {
   billing: { status: 'billed', initial_charge: 0.5, final_charge: 0.95, total_charge: 0.95 },
 };
 
-/** klen.md § Errors — the flat envelope example (`invalid_key`). */
+/** docs/vendors/klen.md § Errors — the flat envelope example (`invalid_key`). */
 export const invalidKeyError = { error: 'invalid_key', message: 'Invalid or inactive API key' };
 
-/** klen.md § Gaps — "429 body" default. */
+/** docs/vendors/klen.md § Gaps — the 429 body default. */
 export const rateLimitedError = { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' };
 
-/** klen.md § Webhooks — the common payload (field names exact, values own), for `call.ended`. */
+/** docs/vendors/klen.md § Webhooks — the common payload (field names as documented, values written for the project), for `call.ended`. */
 export const callEndedWebhook = {
   event_type: 'call.ended',
   call: {
@@ -92,7 +92,7 @@ export const callEndedWebhook = {
   timestamp: '2025-05-02T10:03:13Z',
 };
 
-/** The `call.failed` reasons listed on the call-events page. */
+/** The `call.failed` reasons Klen documents (docs/vendors/klen.md § Statuses). */
 export const failureReasons = [
   'twilio-failed-to-connect-call',
   'no-answer',

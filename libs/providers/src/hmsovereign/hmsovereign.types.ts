@@ -1,5 +1,5 @@
 /**
- * HMS Sovereign wire shapes (the vendor's docs, seed 002, plus the official
+ * HMS Sovereign wire shapes (docs/vendors/hmsovereign.md: the vendor's API reference, plus the official
  * Node SDK `hmsovereign` 1.0.1 types). Everything the seed does not promise is optional:
  * mappers read these defensively because the docs drift between field names.
  */

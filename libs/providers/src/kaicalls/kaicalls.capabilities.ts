@@ -3,7 +3,7 @@ import { ProviderCapabilities } from '@switchboard/core';
 /**
  * What KaiCalls' documented API offers.
  * - cancelCall / deleteCall / control: no hang-up, delete or live-control endpoint is
- *   documented (vendor README gap 23).
+ *   documented (docs/vendors/kaicalls.md § Gaps).
  * - createAgent / updateAgent: `POST /agents` and `PATCH /agents` (id in the body); create
  *   needs a `business_id` and a `system_prompt`. deleteAgent: no DELETE on agents is
  *   documented, so an agent the gateway made there stays until someone removes it by hand.

@@ -7,14 +7,14 @@ export { toKaiCallsAgentFields, toKaiCallsCreateAgentBody, toKaiCallsPatchAgentB
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** README §2 asks for lower-case with `_` for `-`; spaces too, for free-text failure reasons. */
+/** docs/vendors/README.md § Statuses: lower-case with `_` for `-`; spaces too, for free-text failure reasons. */
 function normalizeToken(value: unknown): string {
   return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
 }
 
 /**
  * KaiCalls status (+ the `error` failure reason where the payload has one) -> normalized
- * status, per README §2. Never throws.
+ * status, per docs/vendors/kaicalls.md § Statuses. Never throws.
  *
  * Only `queued`, `completed` and `failed` are documented; `ringing`, `in-progress`,
  * `in_progress` and `started` are the Vapi values the official SDK treats as live. ⚖ Any

@@ -2,7 +2,7 @@ import { ProviderCapabilities } from '@switchboard/core';
 import { KALEM_WEBHOOK_SECRET_HEADER } from './kalem.webhooks';
 
 /**
- * What Kalem's documented API offers (the Kalem vendor notes). Only the calls resource is
+ * What Kalem's documented API offers (docs/vendors/kalem.md). Only the calls resource is
  * documented: no agents, numbers or trunks endpoints, and no way to end a live call
  * (DELETE only removes a finished call's record).
  */

@@ -28,7 +28,7 @@ describe('mapKalemStatus', () => {
     ['cancelled', null, 'canceled'],
     ['initiated', null, 'queued'],
     ['no-answer', null, 'no_answer'],
-    // `failed` refined by hangup_cause (README §2 ⚖)
+    // `failed` refined by hangup_cause (docs/vendors/kalem.md § Statuses ⚖)
     ['failed', 'USER_BUSY', 'busy'],
     ['failed', 'NO_ANSWER', 'no_answer'],
     ['failed', 'NO_USER_RESPONSE', 'no_answer'],

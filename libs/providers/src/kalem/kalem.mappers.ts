@@ -52,7 +52,7 @@ export interface KalemWebhookHeader {
 }
 
 // Q.850-style causes that say why a `failed` call failed. Only NORMAL_CLEARING is documented;
-// these are the standard names for busy and unanswered (README §2 ⚖).
+// these are the standard names for busy and unanswered (docs/vendors/kalem.md § Statuses ⚖).
 const BUSY_CAUSES = new Set(['USER_BUSY']);
 const NO_ANSWER_CAUSES = new Set(['NO_ANSWER', 'NO_USER_RESPONSE']);
 

@@ -39,7 +39,7 @@ describe('parseKalemWebhook: call-status payloads', () => {
     });
   }
 
-  it('the notes own ringing example: no gateway reference in its metadata -> reference null', () => {
+  it('the documented ringing example: no gateway reference in its metadata -> reference null', () => {
     const observation = observe(fx.statusRinging);
     assert.equal(observation.eventType, 'call_status');
     assert.equal(observation.occurredAt, '2025-03-01T09:00:02.000Z');
@@ -112,7 +112,7 @@ describe('parseKalemWebhook: post-call payloads', () => {
     assert.deepEqual(call.error, { code: 'NORMAL_TEMPORARY_FAILURE', message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).' });
   });
 
-  it('the notes post-call guess as printed: no ended_at -> occurredAt null; no reference', () => {
+  it('the assumed post-call example as printed: no ended_at -> occurredAt null; no reference', () => {
     const observation = observe(fx.postCallAsPrinted);
     assert.equal(observation.eventType, 'post_call');
     assert.equal(observation.occurredAt, null);

@@ -4,7 +4,7 @@ import { KLEN_SIGNATURE_HEADER } from './klen.webhooks';
 /**
  * What Klen AI's documented API offers. Only calls are documented: create, detail and
  * list. Agents, numbers and contacts exist at Klen (there is a `can_read_agents`
- * permission) but their paths and shapes are not in the notes, so the gateway must not
+ * permission) but their paths and shapes are not in docs/vendors/klen.md, so the gateway must not
  * guess them. No cancel/hang-up, delete or live control endpoint exists.
  */
 export const KlenCapabilities = Object.freeze({
@@ -27,7 +27,7 @@ export const KlenCapabilities = Object.freeze({
   // secret Klen issues at creation (HMAC over the raw body, no timestamp).
   webhooks: Object.freeze({ authentication: 'hmac_body', registration: 'per_connection', secretHeaders: Object.freeze([KLEN_SIGNATURE_HEADER]) } as const),
   // Per API key: 60 requests a minute and 100 initiated calls a day. The daily cap is kept as a
-  // sliding 24 h window: the notes do not say when Klen's day starts (00:00 UTC is the
+  // sliding 24 h window: Klen does not say when its day starts (00:00 UTC is the
   // simulator's guess), and no 24 h interval can then hold more than 100. The 50 calendar
   // events a day do not apply: the gateway never creates calendar events.
   rateLimits: Object.freeze([

@@ -7,7 +7,7 @@ import { mapKlenCall, mapKlenStatus, parseKlenTranscript, toKlenCreateBody } fro
 import { mapKlenWebhook } from './klen.webhooks';
 
 describe('mapKlenStatus', () => {
-  it('maps every documented status value (README §2)', () => {
+  it('maps every documented status value (docs/vendors/klen.md § Statuses)', () => {
     assert.equal(mapKlenStatus('queued'), 'queued');
     assert.equal(mapKlenStatus('in-progress'), 'in_progress');
     assert.equal(mapKlenStatus('completed'), 'completed');

@@ -18,7 +18,7 @@ const id = (v: unknown): string | null => str(v) ?? (num(v) === null ? null : St
 const canonical = (v: unknown): string => (typeof v === 'string' ? v.trim().toLowerCase().replace(/-/g, '_') : '');
 
 /**
- * Klen's `failed` hides the real outcome in a failure reason (README §2). Unknown reasons,
+ * Klen's `failed` hides the real outcome in a failure reason (docs/vendors/klen.md § Statuses). Unknown reasons,
  * `invalid-number`, `twilio-failed-to-connect-call` and `failed` stay `failed`.
  */
 function statusFromFailureReason(reason: unknown): CallStatus {
@@ -26,7 +26,7 @@ function statusFromFailureReason(reason: unknown): CallStatus {
     case 'no_answer':
       return 'no_answer';
     case 'busy':
-    // ⚖ The callee declined; carriers usually signal that as busy (README §2).
+    // ⚖ The callee declined; carriers usually signal that as busy (docs/vendors/klen.md § Statuses).
     case 'rejected':
       return 'busy';
     case 'canceled':

@@ -5,7 +5,7 @@ import type { RunningSimulator } from '../common';
 import { SEEDED_ASSISTANT_IDS, SEEDED_NUMBER_IDS, startHmsSovereignSimulator } from './index';
 import { assertShape, HmsTestClient, ISO_MS, UUID } from './hmsovereign.test-support';
 
-/** Field lists from the notes (SDK types); values only fix the JSON type. */
+/** Field lists from docs/vendors/hmsovereign.md (SDK types); values only fix the JSON type. */
 const ASSISTANT = {
   id: '', name: '', is_active: true, first_message: '', max_duration_seconds: 0, webhook_url: null, webhook_secret: null,
   webhook_events: null, stt_config: {}, llm_config: {}, tts_config: {}, created_at: '', updated_at: '', business_name: '',

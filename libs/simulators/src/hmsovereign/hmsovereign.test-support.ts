@@ -3,7 +3,7 @@ import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 import type { RunningSimulator } from '../common';
 import { HMSOVEREIGN_BASE_PATH } from './hmsovereign.seed';
 
-/** Documented example shapes from the vendor notes (seed 002 and the webhook pages), via @switchboard/vendor-docs. */
+/** Documented example shapes from docs/vendors/hmsovereign.md (the calls reference and the webhook pages), via @switchboard/vendor-docs. */
 export const DOCUMENTED = {
   listResponse: hms.listCallsResponse,
   outboundResponse: hms.outboundCallResponse,

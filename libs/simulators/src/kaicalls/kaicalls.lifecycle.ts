@@ -11,7 +11,7 @@ export function callCostCents(durationSeconds: number): number {
   return Math.ceil(durationSeconds / 60) * COST_CENTS_PER_MINUTE;
 }
 
-/** Scenario outcome → `call.failed` `error` value (gaps table defaults). */
+/** Scenario outcome → `call.failed` `error` value (defaults of docs/vendors/kaicalls.md § Gaps). */
 export function failureFor(outcome: Outcome): KcFailure | null {
   switch (outcome) {
     case 'completed':

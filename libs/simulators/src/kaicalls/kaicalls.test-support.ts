@@ -1,7 +1,7 @@
 /**
  * Test helpers for the KaiCalls specs: an HTTP helper and the documented example shapes. The
- * seed's examples come from @switchboard/vendor-docs (the one copy of the KaiCalls vendor notes'
- * examples); the shapes the notes give only as field lists are built here (SDK additions marked).
+ * seed's examples come from @switchboard/vendor-docs (the one copy of docs/vendors/kaicalls.md's
+ * examples); the shapes the vendor gives only as field lists are built here (SDK additions marked).
  */
 import assert from 'node:assert/strict';
 import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';

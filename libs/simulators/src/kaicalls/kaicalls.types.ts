@@ -2,7 +2,7 @@
 
 /** Only these are ever emitted; the SDK keeps waiting on `queued`/`in-progress`. */
 export type KcCallStatus = 'queued' | 'in-progress' | 'completed' | 'failed';
-/** `call.failed` reasons: `no_answer` is documented, the others are the notes' defaults. */
+/** `call.failed` reasons: `no_answer` is documented, the others are the defaults of docs/vendors/kaicalls.md § Gaps. */
 export type KcFailure = 'no_answer' | 'busy' | 'failed';
 
 export interface KcQuality {

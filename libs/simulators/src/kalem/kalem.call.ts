@@ -61,7 +61,7 @@ export interface KalemCallObject {
   hangup_cause: string | null;
 }
 
-/** Per-minute prices chosen so the notes' example (92 s → 0.41 / 0.33 USD) comes out. */
+/** Per-minute prices chosen so the documented example (92 s → 0.41 / 0.33 USD) comes out. */
 const PRICE_PER_MINUTE = 0.268;
 const REALTIME_PRICE_PER_MINUTE = 0.216;
 

@@ -19,7 +19,7 @@ export interface CreateCallInput {
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 const POST_CALL_METHODS: readonly WebhookMethod[] = ['POST', 'GET', 'PUT', 'PATCH'];
-// The notes list no GET for status webhooks.
+// Kalem lists no GET for status webhooks (docs/vendors/kalem.md § Endpoints).
 const CALL_STATUS_METHODS: readonly WebhookMethod[] = ['POST', 'PUT', 'PATCH'];
 const MAX_URL_LENGTH = 2048;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

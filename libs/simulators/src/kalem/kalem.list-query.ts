@@ -17,7 +17,7 @@ export interface ListQuery {
 
 /**
  * The documented filter vocabulary (hyphen, `cancelled`), plus the call object's
- * `in_progress` spelling, which the notes tell the simulator to accept as well.
+ * `in_progress` spelling, which docs/vendors/kalem.md § Statuses accepts as well.
  */
 const STATUS_FILTERS: Record<string, KalemCallStatus[]> = {
   pending: ['pending'],

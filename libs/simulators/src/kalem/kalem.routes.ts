@@ -88,7 +88,7 @@ function calls(scope: FastifyInstance, deps: KalemRouteDeps): void {
       case 'deleted':
         return reply.send({ message: 'Call deleted successfully.' });
       case 'active':
-        // Status not documented; 422 is the notes' default.
+        // Status not documented; 422 is the default of docs/vendors/kalem.md § Gaps.
         return reply.code(422).send({ message: 'Cannot delete an active call. Wait for the call to complete or fail.' });
       default:
         return notFound(reply);

@@ -1,11 +1,11 @@
 /**
- * The simulated Kalem account. Kalem has no agents/numbers/trunks endpoints in the notes,
+ * The simulated Kalem account. Kalem has no agents/numbers/trunks endpoints (docs/vendors/kalem.md § Gaps),
  * so the simulator seeds fixed ids that create-call requests must reference.
  */
 
 /**
  * Laravel Sanctum plain-text token shape (`<token id>|<40 chars>`): Kalem is a Laravel app
- * and the notes give no token format, so this is the most plausible one.
+ * and Kalem gives no token format, so this is the most plausible one.
  */
 export const KALEM_DEFAULT_API_KEY = '1|kalemsim0sandbox0token0aB3dE5fG7hJ9kL1mN';
 

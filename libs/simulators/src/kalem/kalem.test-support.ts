@@ -1,6 +1,6 @@
 /**
  * Shared by the Kalem specs: the documented example bodies (from @switchboard/vendor-docs, the one
- * copy of the kalem vendor notes' examples), a shape comparison, and a tiny HTTP client.
+ * copy of docs/vendors/kalem.md's examples), a shape comparison, and a tiny HTTP client.
  * Not part of the simulator itself.
  */
 import assert from 'node:assert/strict';
@@ -10,20 +10,20 @@ import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
 
 const { summary, transcriptions, metadata } = kalem.postCallWebhook;
 
-/** Examples as the vendor notes record them (ids shortened there are full UUIDs here). */
+/** Examples as docs/vendors/kalem.md records them (ids shortened there are full UUIDs here). */
 export const DOC = {
   callObject: kalem.callObject,
   created: kalem.createCallResponse,
   validation: kalem.trunkRequiredError,
   listPage: kalem.listCallsPage,
   statusWebhook: kalem.statusWebhook,
-  /** Inferred in the notes: the full Call object plus the post-call example's summary, transcriptions and metadata. */
+  /** Assumed in docs/vendors/kalem.md: the full Call object plus the post-call example's summary, transcriptions and metadata. */
   postCallWebhook: { ...kalem.callObject, summary, transcriptions, metadata },
   deleted: kalem.deleteCallResponse,
   deleteActive: kalem.deleteActiveCallError,
 };
 
-/** Fields the notes' Call-object table says may be null. */
+/** Fields the Call object may leave null (docs/vendors/kalem.md § Endpoints). */
 export const NULLABLE_CALL_FIELDS = [
   'duration_seconds',
   'duration_minutes',

@@ -25,7 +25,7 @@ function headersFor(target: WebhookTarget, withBody: boolean): Record<string, st
 }
 
 function outgoing(target: WebhookTarget, event: string, payload: unknown): OutgoingWebhook {
-  // The notes leave GET payload transport unknown; the simulator sends GET without a body.
+  // Kalem leaves GET payload transport unknown; the simulator sends GET without a body.
   const withBody = target.method !== 'GET';
   return {
     url: target.url,
@@ -36,7 +36,7 @@ function outgoing(target: WebhookTarget, event: string, payload: unknown): Outgo
   };
 }
 
-/** "Lightweight" call-status payload (inferred shape from the notes). */
+/** "Lightweight" call-status payload (assumed shape, docs/vendors/kalem.md § Webhooks). */
 export function callStatusPayload(call: KalemCallRecord, status: KalemWebhookStatus, at: Date) {
   return {
     call_id: call.call_id,

@@ -1,6 +1,6 @@
 /**
- * The documented example bodies (the one copy of the klen vendor notes' examples lives in
- * @switchboard/vendor-docs), gaps-table defaults, and a shape helper: contract specs compare the
+ * The documented example bodies (the one copy of docs/vendors/klen.md's examples lives in
+ * @switchboard/vendor-docs), the § Gaps defaults, and a shape helper: contract specs compare the
  * simulator's responses with these.
  */
 import {
@@ -20,10 +20,10 @@ export const DETAIL_EXAMPLE = callDetailResponse;
 
 export const ERROR_EXAMPLE = invalidKeyError;
 
-/** Gaps-table default 429 body. */
+/** Default 429 body (docs/vendors/klen.md § Gaps). */
 export const RATE_LIMITED_EXAMPLE = rateLimitedError;
 
-/** Gaps-table default for the (undocumented) webhook-create response. */
+/** Default for the (undocumented) webhook-create response (docs/vendors/klen.md § Gaps). */
 export const WEBHOOK_CREATE_EXAMPLE = {
   id: 1,
   name: 'Gateway',
@@ -36,10 +36,10 @@ export const WEBHOOK_CREATE_EXAMPLE = {
 /** The documented common webhook payload (here for `call.ended`). */
 export const WEBHOOK_EXAMPLE = callEndedWebhook;
 
-/** Contact object in webhooks (gaps-table default). */
+/** Contact object in webhooks (docs/vendors/klen.md § Gaps default). */
 export const WEBHOOK_CONTACT_EXAMPLE = { id: 55, name: 'Ana Ruiz', email: 'ana@example.com', phone: '+15550004444', company: 'Ruiz LLC' };
 
-/** Documented additions to the common payload, per event (gaps-table defaults where inferred). */
+/** Documented additions to the common payload, per event (docs/vendors/klen.md § Gaps defaults where assumed). */
 export function webhookExampleFor(event: string, extra: Record<string, unknown> = {}) {
   const call: Record<string, unknown> = { ...WEBHOOK_EXAMPLE.call, ...extra };
   if (event === 'call.started') call.assistant_id = 'assistant_777';

@@ -56,7 +56,7 @@ export class KlenSimulator implements VendorSimulator {
   }
 }
 
-/** klen.md's simulator defaults: 3 retries on non-2xx/timeout, exponential 1 s, 4 s, 16 s. */
+/** docs/vendors/klen.md § Gaps: 3 retries on non-2xx/timeout, exponential 1 s, 4 s, 16 s. */
 export const KLEN_WEBHOOK_POLICY = { retries: 3, retryDelaysMs: [1_000, 4_000, 16_000] };
 
 export function createKlenSimulator(options: KlenSimulatorOptions = {}): { vendor: KlenSimulator; context: SimContext } {

@@ -136,7 +136,7 @@ describe('Klen simulator webhooks', () => {
     assert.notDeepEqual(events('/all'), COMPLETED_ORDER);
   });
 
-  it("retries a failed delivery the way klen.md says (3 times: 1 s, 4 s, 16 s), and as configured", async () => {
+  it("retries a failed delivery the way docs/vendors/klen.md assumes (3 times: 1 s, 4 s, 16 s), and as configured", async () => {
     const state = (await k.inspect('/__sim/state')) as { webhook_policy: { retries: number; retryDelaysMs: number[] } };
     assert.equal(state.webhook_policy.retries, 3);
     assert.deepEqual(state.webhook_policy.retryDelaysMs, [1000, 4000, 16000]);

@@ -1,15 +1,15 @@
 /**
- * HMS Sovereign call payloads from the vendor docs. The payloads shown verbatim
+ * HMS Sovereign call payloads (docs/vendors/hmsovereign.md). The payloads shown verbatim
  * there ("seed", call-control page, webhook page) come from @switchboard/vendor-docs; the rest
  * are built here from the documented field lists (seed list fields + the SDK `Call` type) with
  * the seed's example data.
  */
 import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 
-/** Seed 002: `GET /calls` response, verbatim. */
+/** docs/vendors/hmsovereign.md § Endpoints › GET /calls: the vendor's list example, verbatim. */
 export const listCallsResponse = hms.listCallsResponse;
 
-/** Seed 002: `POST /calls/outbound` response, verbatim. */
+/** docs/vendors/hmsovereign.md § Endpoints › POST /calls/outbound: the vendor's create answer, verbatim. */
 export const createCallResponse = hms.outboundCallResponse;
 
 /** Call-control page: `POST /calls/{id}/control` 200 response, verbatim. */

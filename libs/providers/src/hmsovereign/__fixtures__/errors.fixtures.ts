@@ -1,4 +1,4 @@
-/** HMS Sovereign error bodies from the vendor docs (errors, and the defaults for undocumented ones); the ones printed there come from @switchboard/vendor-docs. */
+/** HMS Sovereign error bodies (docs/vendors/hmsovereign.md § Errors, and the § Gaps defaults for undocumented ones); the ones printed there come from @switchboard/vendor-docs. */
 import * as hms from '@switchboard/vendor-docs/hmsovereign.examples';
 
 /** Authentication page, verbatim (flat envelope). */

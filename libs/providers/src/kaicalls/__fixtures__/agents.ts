@@ -1,6 +1,6 @@
 /**
- * KaiCalls agent and number payloads from the vendor notes. The notes give field
- * lists, not examples; values reuse the notes' example ids (`5f0c…-agent`, `uuid-…`).
+ * KaiCalls agent and number payloads (docs/vendors/kaicalls.md § Agents and numbers). The vendor gives field
+ * lists, not examples; values reuse the documented example ids (`5f0c…-agent`, `uuid-…`).
  */
 
 /** `GET /api/v1/agents`. */

@@ -1,12 +1,12 @@
 /**
- * KaiCalls call payloads from the vendor notes (seed 004 examples; the `…` in ids is
+ * KaiCalls call payloads (docs/vendors/kaicalls.md; the vendor's examples, where the `…` in ids is
  * the docs' own elision). The documented examples come from @switchboard/vendor-docs; where the
  * notes list fields without an example, the object is built here from that list with the
  * example values, and says so.
  */
 import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';
 
-/** `POST /api/v1/calls` request example ("own" example in the notes). */
+/** `POST /api/v1/calls` request example (written for the project, docs/vendors/kaicalls.md § Endpoints). */
 export const createCallRequest = kaicalls.createCallRequest;
 
 /** 201 answer to `POST /api/v1/calls`. */
@@ -23,7 +23,7 @@ export const quickstartListRow = {
 };
 
 /**
- * `GET /api/v1/calls?id=…` (bare object). The notes list the fields, not an example: values
+ * `GET /api/v1/calls?id=…` (bare object). The vendor lists the fields, not an example: values
  * are the examples' own (duration, summary, recording URL from the `call.completed` webhook).
  */
 export const callDetail = {

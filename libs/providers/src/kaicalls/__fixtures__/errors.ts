@@ -1,7 +1,7 @@
 /**
  * KaiCalls error bodies. The envelope and the `forbidden` example are the seed's; the other
  * bodies put each documented code (errors page table) in that envelope. The documented example
- * and the gaps-table 404 come from @switchboard/vendor-docs.
+ * and the 404 default of docs/vendors/kaicalls.md § Gaps come from @switchboard/vendor-docs.
  */
 import * as kaicalls from '@switchboard/vendor-docs/kaicalls.examples';
 
@@ -10,7 +10,7 @@ const envelope = (code: string, message: string) => ({ error: { code, message } 
 /** The documented example. */
 export const forbidden = kaicalls.forbiddenError;
 export const unauthorized = envelope('unauthorized', 'Invalid API key');
-/** Gaps-table 404 default. */
+/** The 404 default (docs/vendors/kaicalls.md § Gaps). */
 export const notFound = kaicalls.notFoundError;
 export const invalidRequest = envelope('invalid_request', 'agent_id is required; to must be an E.164 phone number; max_duration must be a positive integer (seconds)');
 export const missingFields = envelope('invalid_request', 'Missing required fields: agent_id, to');

@@ -1,7 +1,7 @@
 /**
  * KaiCalls inbound webhooks. KaiCalls documents two per-call events (`call.completed` and
  * `call.failed` with `error: no_answer`); those come from @switchboard/vendor-docs. The other
- * failure reasons are the values the vendor notes expect beside `no_answer` (`busy`, `failed`,
+ * failure reasons are the values docs/vendors/kaicalls.md § Gaps expects beside `no_answer` (`busy`, `failed`,
  * `voicemail`), in the documented `call.failed` shape. `webhook.test` is the synthetic event
  * of account subscriptions (`POST /webhooks/test`): authentic, but about no call.
  */

@@ -1,6 +1,6 @@
 /**
- * Kalem payloads for the adapter tests. The documented examples (and the notes' own labelled
- * guesses) come from @switchboard/vendor-docs (the Kalem vendor notes); what is built here on
+ * Kalem payloads for the adapter tests. The documented examples (and the labelled assumptions
+ * of docs/vendors/kalem.md) come from @switchboard/vendor-docs; what is built here on
  * top of them is this test's own.
  */
 import * as kalem from '@switchboard/vendor-docs/kalem.examples';
@@ -11,22 +11,22 @@ export const callCompleted = kalem.callObject;
 /** GET /calls/{id} envelope. */
 export const getCallResponse = { data: callCompleted };
 
-/** Example request body from the notes (create). */
+/** Example create request body (docs/vendors/kalem.md § Endpoints). */
 export const createCallRequestExample = kalem.createCallRequest;
 
 /** 201 for a single `to_number`. */
 export const createCallResponse = kalem.createCallResponse;
 
-/** 201 for an array `to_number` (ids shortened in the notes). */
+/** 201 for an array `to_number` (ids shortened in the example). */
 export const createBatchResponse = kalem.createBatchResponse;
 
 /** GET /calls: the assumed Laravel paginator (notes "Pagination"; inferred envelope), filled with two calls. */
 export const listCallsPage1 = { ...kalem.listCallsPage, data: [callCompleted, createCallResponse.data] };
 
-/** Call-status webhook (inferred by the notes). */
+/** Call-status webhook (assumed shape, docs/vendors/kalem.md § Webhooks). */
 export const statusWebhookRinging = kalem.statusWebhook;
 
-/** Post-call webhook (inferred by the notes), with a real recording URL, summary and transcript in place of the notes' "…". */
+/** Post-call webhook (assumed shape, docs/vendors/kalem.md § Webhooks), with a real recording URL, summary and transcript in place of the example's "…". */
 export const postCallWebhook = {
   ...kalem.postCallWebhook,
   recording_url: 'https://storage.kalem.me/recordings/0d5c8f4e.mp3',

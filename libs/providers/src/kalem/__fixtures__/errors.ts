@@ -1,4 +1,4 @@
-/** Kalem error bodies (vendor notes "Errors", "Gaps"); the documented ones come from @switchboard/vendor-docs. */
+/** Kalem error bodies (docs/vendors/kalem.md § Errors, § Gaps); the documented ones come from @switchboard/vendor-docs. */
 import * as kalem from '@switchboard/vendor-docs/kalem.examples';
 
 /** Documented 422: E.164 destination without a trunk. */

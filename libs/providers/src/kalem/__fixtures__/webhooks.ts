@@ -1,6 +1,6 @@
 /**
  * Kalem webhook bodies for the webhook tests. Kalem documents neither schema, so they start
- * from the notes' labelled guesses in @switchboard/vendor-docs (call-status and post-call) and
+ * from the assumed shapes of docs/vendors/kalem.md in @switchboard/vendor-docs (call-status and post-call) and
  * the documented Call object; status spellings follow the documented prose (`in-progress`).
  */
 import { InboundWebhookRequest } from '@switchboard/core';
@@ -14,7 +14,7 @@ const metadata = { crm_ticket: 'T-1009', switchboard_call_id: 'call_01JNXYZ' };
 
 /** Call-status payloads, one per status the lifecycle can report. */
 export const statusInitiated = { ...kalem.statusWebhook, status: 'initiated', timestamp: '2025-03-01T09:00:00+00:00', metadata };
-/** The notes' own example as printed (its metadata has no gateway reference). */
+/** The documented call-status example as printed (its metadata has no gateway reference). */
 export const statusRinging = kalem.statusWebhook;
 export const statusInProgress = { ...kalem.statusWebhook, status: 'in-progress', timestamp: '2025-03-01T09:00:05+00:00', metadata };
 export const statusCompleted = { ...kalem.statusWebhook, status: 'completed', timestamp: '2025-03-01T09:01:37+00:00', metadata };
@@ -35,7 +35,7 @@ export const postCallCompleted = {
   metadata,
 };
 
-/** The notes' post-call guess exactly as printed: no times, no numbers. */
+/** The assumed post-call example exactly as printed: no times, no numbers. */
 export const postCallAsPrinted = kalem.postCallWebhook;
 
 /** An unanswered call's post-call payload: the documented nulls, an empty transcript. */

@@ -10,5 +10,5 @@ export const createResponse = createCallResponse;
 /** GET /api/v1/calls/{call_id} response (docs.klen.ai/api-reference/calls/get-call-details). */
 export const callDetail = callDetailResponse;
 
-/** GET /api/v1/calls response (seed 003): the string call id is `id`, the assistant id is `agent_id`. */
+/** GET /api/v1/calls response (docs/vendors/klen.md § Endpoints): the string call id is `id`, the assistant id is `agent_id`. */
 export const listResponse = listCallsResponse;

@@ -1,8 +1,8 @@
 /**
  * Klen error bodies: the flat `{ error, message }` envelope from docs.klen.ai/development.
  * `invalidKey` is the documented example verbatim; the others carry documented codes with
- * our own messages (the notes list codes, not message texts). `rateLimited` is the
- * gaps-table default 429 body. Those two come from @switchboard/vendor-docs.
+ * our own messages (Klen documents codes, not message texts). `rateLimited` is the
+ * default 429 body of docs/vendors/klen.md § Gaps. Those two come from @switchboard/vendor-docs.
  */
 import { invalidKeyError, rateLimitedError } from '@switchboard/vendor-docs/klen.examples';
 

@@ -1,8 +1,8 @@
 /**
  * Klen webhook bodies. `callEnded` is the documented common payload verbatim
  * (docs.klen.ai/api-reference/webhooks/call-events); the others add each event's
- * documented field. Where the notes name no field (the `call.failed` reason, the
- * transcript/recording payloads) the gaps-table defaults are used. The documented payload
+ * documented field. Where Klen names no field (the `call.failed` reason, the
+ * transcript/recording payloads) the defaults of docs/vendors/klen.md § Gaps are used. The documented payload
  * itself comes from @switchboard/vendor-docs; the variants below are this test's own.
  */
 import { callEndedWebhook, failureReasons } from '@switchboard/vendor-docs/klen.examples';
@@ -25,7 +25,7 @@ export const callStarted = {
   timestamp: '2025-05-02T10:00:00Z',
 };
 
-/** `call.failed` with a reason from the documented list, in the gaps-table field `failure_reason`. */
+/** `call.failed` with a reason from the documented list, in the assumed field `failure_reason` (docs/vendors/klen.md § Gaps). */
 export function callFailed(reason: string) {
   return {
     event_type: 'call.failed',
@@ -42,21 +42,21 @@ export function callFailed(reason: string) {
   };
 }
 
-/** `call.recording` after `call.ended` (gaps-table default: `call.recording_url`). */
+/** `call.recording` after `call.ended` (docs/vendors/klen.md § Gaps default: `call.recording_url`). */
 export const callRecording = {
   event_type: 'call.recording',
   call: { ...callEnded.call, recording_url: 'https://storage.example.com/recordings/call_x9y8.mp3' },
   timestamp: '2025-05-02T10:03:20Z',
 };
 
-/** `call.transcript` (gaps-table default: `call.transcript`, one string with speaker labels). */
+/** `call.transcript` (docs/vendors/klen.md § Gaps default: `call.transcript`, one string with speaker labels). */
 export const callTranscript = {
   event_type: 'call.transcript',
   call: { ...callEnded.call, transcript: 'Agent: Hi Ana, shall I renew your plan?\nCustomer: Yes, please.' },
   timestamp: '2025-05-02T10:03:15Z',
 };
 
-/** `call.summary` (gaps-table default: `call.summary`), with the contact object a linked call carries. */
+/** `call.summary` (docs/vendors/klen.md § Gaps default: `call.summary`), with the contact object a linked call carries. */
 export const callSummary = {
   event_type: 'call.summary',
   call: {
