@@ -7,7 +7,7 @@ import type { EmbeddedPostgres } from './embedded-postgres';
 /**
  * One description of the database for the app, the CLI and the tests. Migrations run at
  * start (runMigrationsLocked); `synchronize` is never used. The embedded engine goes through PGlite's own `pg`
- * adapter with a pool of one, the only combination measured safe (DATABASE.md).
+ * adapter with a pool of one, the only combination found safe (docs/embedded-database.md).
  */
 export function dataSourceOptions(target: { url: string } | { embedded: EmbeddedPostgres }): DataSourceOptions {
   const common = {

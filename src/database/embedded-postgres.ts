@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync,
 import { join } from 'node:path';
 
 /**
- * The embedded PostgreSQL (PGlite) used when DATABASE_URL is unset. Two PGlite facts
+ * The embedded PostgreSQL (PGlite) used when DATABASE_URL is unset. Two PGlite facts (docs/embedded-database.md)
  * shape this file: it needs an existing, real (non-symlink)
  * folder, and two processes can open one data dir without error, so a lock file guards it.
  */

@@ -8,7 +8,7 @@ import { EventNotifier, EVENTS_CHANNEL, NotifierListeners } from './event-notifi
  * connection, so the LISTEN goes through that pool like any statement: `pglite.listen()`
  * would send it beside the pool, possibly into a transaction the pool has open, where a
  * rollback would silently undo it. PGlite hands every NotificationResponse it parses to
- * `onNotification`, including those of commits made through the pool (DATABASE.md).
+ * `onNotification`, including those of commits made through the pool (docs/embedded-database.md).
  */
 export class EmbeddedEventNotifier implements EventNotifier, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EmbeddedEventNotifier.name);
