@@ -7,7 +7,7 @@ import type { RunningSimulator } from '@switchboard/simulators/common';
 import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
-import { inbound, ISO_Z, KAI, rejection, useKaiCallsSimulator } from './kaicalls.adapter.test-support';
+import { inbound, ISO_Z, KAI, rejection, useKaiCallsSimulator } from './kaicalls.test-support';
 import { KaiCallsCapabilities } from './kaicalls.capabilities';
 
 describe('KaiCalls adapter against the simulator', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HttpResponse } from '@switchboard/core';
-import * as bodies from './__fixtures__/errors';
+import * as bodies from './__fixtures__/errors.fixtures';
 import { fieldErrorsFromMessage, KAICALLS_CALL_FIELDS, mapKaiCallsAgentError, mapKaiCallsError, redactSecrets } from './kaicalls.errors';
 
 const now = new Date('2026-02-15T14:30:00Z');

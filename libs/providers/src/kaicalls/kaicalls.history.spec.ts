@@ -4,7 +4,7 @@ import axios from 'axios';
 import { HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
-import { useKaiCallsSimulator } from './kaicalls.adapter.test-support';
+import { useKaiCallsSimulator } from './kaicalls.test-support';
 import { KAICALLS_MAX_PAGE } from './kaicalls.client';
 
 describe('KaiCalls adapter: listCallHistory against the simulator', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CreateCallInput } from '@switchboard/core';
-import { agentDetail, createAgentResponse, listAgentsResponse, listNumbersResponse, updateAgentResponse } from './__fixtures__/agents';
+import { agentDetail, createAgentResponse, listAgentsResponse, listNumbersResponse, updateAgentResponse } from './__fixtures__/agents.fixtures';
 import {
   callCompletedEvent,
   callDetail,
@@ -11,7 +11,7 @@ import {
   listCallsResponse,
   quickstartListRow,
   usageResponse,
-} from './__fixtures__/calls';
+} from './__fixtures__/calls.fixtures';
 import {
   callOfDetail,
   costFromUsage,

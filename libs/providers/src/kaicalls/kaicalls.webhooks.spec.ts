@@ -10,7 +10,7 @@ import {
   delivery,
   pathSecret,
   webhookTest,
-} from './__fixtures__/webhooks';
+} from './__fixtures__/webhooks.fixtures';
 import { parseKaiCallsWebhook, verifyKaiCallsWebhook } from './kaicalls.webhooks';
 
 function observed(parsed: ParsedWebhook): WebhookObservation {

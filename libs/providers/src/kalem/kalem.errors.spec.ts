@@ -9,7 +9,7 @@ import {
   tooManyAttempts,
   trunkRequired,
   unauthenticated,
-} from './__fixtures__/errors';
+} from './__fixtures__/errors.fixtures';
 import { gatewayField, mapKalemError } from './kalem.errors';
 
 const now = new Date('2025-03-01T09:00:00Z');

@@ -9,7 +9,7 @@ import {
   listCallsPage1,
   postCallWebhook,
   statusWebhookRinging,
-} from './__fixtures__/calls';
+} from './__fixtures__/calls.fixtures';
 import { KALEM_REFERENCE_KEY, mapKalemCall, mapKalemStatus, toKalemCreateBody } from './kalem.mappers';
 
 describe('mapKalemStatus', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallStatus, WebhookObservation } from '@switchboard/core';
-import * as fx from './__fixtures__/webhooks';
+import * as fx from './__fixtures__/webhooks.fixtures';
 import { KALEM_WEBHOOK_SECRET_HEADER, parseKalemWebhook, toKalemWebhookFields, verifyKalemWebhook } from './kalem.webhooks';
 
 const CALL_ID = '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpResponse } from '@switchboard/core';
-import { klenErrorBodies as bodies } from './__fixtures__/klen-errors.fixtures';
+import { klenErrorBodies as bodies } from './__fixtures__/errors.fixtures';
 import { mapKlenError } from './klen.errors';
 
 const now = new Date('2025-05-02T10:00:00Z');

@@ -6,7 +6,7 @@ import type { RunningSimulator } from '@switchboard/simulators/common';
 import { KLEN_DEFAULT_API_KEY, startKlenSimulator } from '@switchboard/simulators/klen';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
-import { listResponse } from './__fixtures__/klen-calls.fixtures';
+import { listResponse } from './__fixtures__/calls.fixtures';
 import { createKlenAdapter } from './klen.adapter';
 import { KLEN_MAX_PAGE_SIZE } from './klen.client';
 

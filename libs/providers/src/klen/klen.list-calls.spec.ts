@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpRequest, HttpResponse } from '@switchboard/core';
-import { listResponse } from './__fixtures__/klen-calls.fixtures';
+import { listResponse } from './__fixtures__/calls.fixtures';
 import { createKlenAdapter } from './klen.adapter';
 
 const item = listResponse.calls[0];

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateCallInput } from '@switchboard/core';
-import { callDetail, createResponse, listResponse } from './__fixtures__/klen-calls.fixtures';
-import { callEnded, callFailed, callRecording, callStarted, KLEN_FAILURE_REASONS } from './__fixtures__/klen-webhooks.fixtures';
+import { callDetail, createResponse, listResponse } from './__fixtures__/calls.fixtures';
+import { callEnded, callFailed, callRecording, callStarted, KLEN_FAILURE_REASONS } from './__fixtures__/webhooks.fixtures';
 import { mapKlenCall, mapKlenStatus, parseKlenTranscript, toKlenCreateBody } from './klen.mappers';
 import { mapKlenWebhook } from './klen.webhooks';
 

@@ -11,7 +11,7 @@ import {
   callSummary,
   callTranscript,
   signedVector,
-} from './__fixtures__/klen-webhooks.fixtures';
+} from './__fixtures__/webhooks.fixtures';
 import { createKlenAdapter } from './klen.adapter';
 import { KLEN_CALL_EVENTS, parseKlenWebhook, verifyKlenWebhook } from './klen.webhooks';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { faulted, SimContext, VendorSimulator } from '../common';
-import { HmsDeps, registerCallRoutes } from './hmsovereign.call-routes';
+import { HmsDeps, registerCallRoutes } from './hmsovereign.calls.routes';
 import {
   API_LIMIT,
   hasValidKey,
@@ -11,7 +11,7 @@ import {
   setRateHeaders,
   unauthorized,
 } from './hmsovereign.errors';
-import { registerAssistantRoutes, registerNumberRoutes, registerUsageRoutes } from './hmsovereign.resource-routes';
+import { registerAssistantRoutes, registerNumberRoutes, registerUsageRoutes } from './hmsovereign.resources.routes';
 import { HMSOVEREIGN_BASE_PATH } from './hmsovereign.seed';
 import { HmsStore } from './hmsovereign.state';
 import type { HmsCall } from './hmsovereign.types';

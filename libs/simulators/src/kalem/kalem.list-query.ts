@@ -1,5 +1,5 @@
-import type { KalemCallRecord, KalemCallStatus } from './kalem.call';
-import type { Validated } from './kalem.create-validation';
+import type { KalemCallRecord, KalemCallStatus } from './kalem.views';
+import type { Validated } from './kalem.validation';
 import { asInteger, display, ErrorBag } from './kalem.laravel';
 
 export interface ListQuery {

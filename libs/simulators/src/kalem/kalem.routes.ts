@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { faulted, SimContext } from '../common';
-import { toCallObject, toCreatedCall } from './kalem.call';
-import { validateCreateCall } from './kalem.create-validation';
+import { toCallObject, toCreatedCall } from './kalem.views';
+import { validateCreateCall } from './kalem.validation';
 import {
   bearerToken,
   KALEM_RATE_WINDOWS,
@@ -10,7 +10,7 @@ import {
   rateLimitHeaders,
   registerKalemBodyParser,
   sendTooManyAttempts,
-} from './kalem.http';
+} from './kalem.errors';
 import { statusMessage, validationBody } from './kalem.laravel';
 import { paginate, parseListQuery } from './kalem.list-query';
 import type { KalemAccount } from './kalem.seed';

@@ -1,5 +1,5 @@
 import { RunningSimulator, SimContext, SimulatorOptions, startSimulator, VendorSimulator } from '../common';
-import { kalemFaultResponses } from './kalem.http';
+import { kalemFaultResponses } from './kalem.errors';
 import { registerKalemRoutes } from './kalem.routes';
 import { KALEM_DEFAULT_API_KEY, KALEM_SEED } from './kalem.seed';
 import { KalemCallStore } from './kalem.state';

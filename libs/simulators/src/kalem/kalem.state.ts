@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OutgoingWebhook, runLifecycle, SimContext } from '../common';
-import { ACTIVE_STATUSES, HANGUP_CAUSES, KalemCallRecord, kalemTime } from './kalem.call';
-import type { CreateCallInput } from './kalem.create-validation';
+import { ACTIVE_STATUSES, HANGUP_CAUSES, KalemCallRecord, kalemTime } from './kalem.views';
+import type { CreateCallInput } from './kalem.validation';
 import { ListQuery, filterCalls } from './kalem.list-query';
 import { callStatusWebhook, postCallWebhook, webhookStatus } from './kalem.webhooks';
 

@@ -1,5 +1,5 @@
 import type { OutgoingWebhook } from '../common';
-import { KalemCallRecord, KalemCallStatus, kalemTime, toCallObject, WebhookTarget } from './kalem.call';
+import { KalemCallRecord, KalemCallStatus, kalemTime, toCallObject, WebhookTarget } from './kalem.views';
 
 /**
  * Status-webhook spelling. The documented prose is `initiated → ringing → in-progress →

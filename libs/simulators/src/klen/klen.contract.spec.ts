@@ -12,7 +12,7 @@ import {
   shapeOf,
   WEBHOOK_CREATE_EXAMPLE,
 } from './klen.doc-examples';
-import { KlenResponse, klenClient } from './klen.test-client';
+import { KlenResponse, klenClient } from './klen.test-support';
 
 const STATUSES = ['queued', 'in-progress', 'completed', 'failed'];
 const ANA = '+15550004444';

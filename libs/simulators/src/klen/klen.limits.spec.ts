@@ -4,7 +4,7 @@ import { RunningSimulator } from '../common';
 import { pollUntil } from '../testing';
 import { KLEN_PARTNER_API_KEY, KLEN_READ_ONLY_API_KEY, startKlenSimulator } from './index';
 import { ERROR_EXAMPLE, RATE_LIMITED_EXAMPLE as RATE_LIMITED, shapeOf } from './klen.doc-examples';
-import { KlenResponse, klenClient } from './klen.test-client';
+import { KlenResponse, klenClient } from './klen.test-support';
 
 function assertRateLimited(response: KlenResponse): number {
   assert.equal(response.status, 429);

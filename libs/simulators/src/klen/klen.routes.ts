@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { QUEUE_MS, SimContext } from '../common';
-import { createGuard, klenError, rateLimited, takeDailyCall } from './klen.http';
+import { createGuard, klenError, rateLimited, takeDailyCall } from './klen.errors';
 import { startKlenLifecycle } from './klen.lifecycle';
 import { KlenApiKey, PRICING } from './klen.seed';
 import { KlenCall, KlenState, pageOfCalls } from './klen.state';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RunningSimulator, SimContext, SimulatorOptions, startSimulator, VendorSimulator } from '../common';
-import { klenFaultResponses } from './klen.http';
+import { klenFaultResponses } from './klen.errors';
 import { registerKlenRoutes } from './klen.routes';
 import { DEFAULT_BALANCE, KLEN_DEFAULT_API_KEY, KlenApiKey, seedKeys } from './klen.seed';
 import { KlenState } from './klen.state';

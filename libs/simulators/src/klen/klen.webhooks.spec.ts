@@ -5,7 +5,7 @@ import { RunningSimulator } from '../common';
 import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
 import { KLEN_CALL_EVENTS, startKlenSimulator } from './index';
 import { ISO_SECONDS, shapeOf, WEBHOOK_CONTACT_EXAMPLE, webhookExampleFor } from './klen.doc-examples';
-import { klenClient } from './klen.test-client';
+import { klenClient } from './klen.test-support';
 
 const COMPLETED_ORDER = ['call.started', 'call.ended', 'call.transcript', 'call.summary', 'call.recording'];
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badRequest, notFound, sendError } from './hmsovereign.errors';
-import type { HmsDeps } from './hmsovereign.call-routes';
+import type { HmsDeps } from './hmsovereign.calls.routes';
 import { paginate, withinDates } from './hmsovereign.state';
 import { checkAssistantInput, checkListQuery, checkNumberInput } from './hmsovereign.validation';
 

@@ -1,4 +1,4 @@
-import type { WebhookMethod, WebhookTarget } from './kalem.call';
+import type { WebhookMethod, WebhookTarget } from './kalem.views';
 import { asBoolean, asInteger, display, ErrorBag, FieldErrors, isMissing, isPlainObject } from './kalem.laravel';
 import type { KalemAccount, KalemAgent, KalemNumber } from './kalem.seed';
 
