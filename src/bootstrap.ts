@@ -13,7 +13,7 @@ import { installServerTiming } from './common/timing/server-timing.hooks';
 import { parseQuery } from './common/query-string';
 import { createValidationPipe } from './common/validation';
 import { ConfigVariables } from './config/config.variables';
-import { GatewayMode } from './config/gateway-mode';
+import { decideMode, GatewayMode } from './config/gateway-mode';
 import { loadSecretKey } from './config/secret-key';
 import { DatabaseTarget } from './database/database.module';
 import { probeDatabase } from './database/database-probe';
@@ -101,9 +101,9 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   app.useLogger(app.get(Logger));
   app.flushLogs();
   // Migrations have run: apply declared connections, then decide on sandbox mode, which
-  // depends on whether any real connection exists.
+  // depends on which enabled connections reach a real vendor.
   await app.get(ProvidersService).syncDeclared(config.providers);
-  mode.settle(config, await app.get(ConnectionsRepository).countReal());
+  mode.settle(decideMode(config.SWITCHBOARD_SANDBOX, await app.get(ConnectionsRepository).modeFacts()));
 
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {

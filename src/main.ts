@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const gateway = await startGateway(config);
-  const summary = startupSummary({ url: gateway.url, config, sandbox: gateway.app.get(GatewayMode).sandbox });
+  const summary = startupSummary({ url: gateway.url, config, sandbox: gateway.app.get(GatewayMode).reason });
   process.stdout.write(formatStartupSummary(summary, process.stdout.isTTY === true));
 
   const shutdown = (signal: string) => {

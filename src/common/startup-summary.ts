@@ -4,7 +4,8 @@ import { withoutPassword } from '../database/database-probe';
 export interface StartupFacts {
   url: string;
   config: ConfigVariables;
-  sandbox: boolean;
+  /** What sandbox mode decided and why (GatewayMode.reason). */
+  sandbox: string;
 }
 
 /** What an operator needs to know once the gateway is up, in one place. */
@@ -13,7 +14,7 @@ export function startupSummary({ url, config, sandbox }: StartupFacts) {
     url,
     docs: `${url}/docs`,
     database: config.DATABASE_URL ? withoutPassword(config.DATABASE_URL) : `embedded (${config.SWITCHBOARD_DATA_DIR})`,
-    sandbox: sandbox ? `on (SWITCHBOARD_SANDBOX=${config.SWITCHBOARD_SANDBOX})` : `off (SWITCHBOARD_SANDBOX=${config.SWITCHBOARD_SANDBOX})`,
+    sandbox,
     declared_connections: config.providers?.length ?? 0,
   };
 }

@@ -33,9 +33,9 @@ export class ConnectionsRepository {
     return this.rows.existsBy({ id });
   }
 
-  /** Connections that are not the simulated vendors' (they decide whether sandbox mode starts). */
-  countReal(): Promise<number> {
-    return this.rows.countBy({ origin: Not('sandbox') });
+  /** What `SWITCHBOARD_SANDBOX=auto` weighs: every connection but the simulated vendors' own. */
+  modeFacts(): Promise<Pick<ProviderConnectionEntity, 'name' | 'provider' | 'enabled' | 'baseUrl' | 'origin'>[]> {
+    return this.rows.find({ select: { name: true, provider: true, enabled: true, baseUrl: true, origin: true }, where: { origin: Not('sandbox') } });
   }
 
   page(query: ListQueryDto) {

@@ -51,8 +51,9 @@ export class VendorAddressGuard implements AddressGuard {
   }
 
   private policy(): OutboundPolicy {
-    // Declared connections are checked before sandbox mode is settled; with SWITCHBOARD_SANDBOX=on
-    // it will be sandbox, and with `auto` the declared (real) connections themselves rule it out.
+    // Declared connections are checked before sandbox mode is settled: with SWITCHBOARD_SANDBOX=on
+    // it will be sandbox; with `auto` they are held to the rules outside it, because the first
+    // real connection ends sandbox mode and a loopback one would then be refused at every request.
     const sandbox = this.mode.sandbox || this.config.SWITCHBOARD_SANDBOX === 'on';
     return { sandbox, allowedHosts: this.allowedHosts, resolve: this.resolver };
   }

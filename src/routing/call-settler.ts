@@ -45,7 +45,8 @@ export class CallSettler {
     if (byReference) return { found: true, call: byReference };
     const known = await this.calls.knownProviderCallIds(this.dataSource.manager, call.connectionId, sameNumber.map((v) => v.providerCallId), call.id);
     const candidates = sameNumber.filter((v) => !known.has(v.providerCallId));
-    if (!candidates.length) return { found: false, provable: true };
+    // A vendor whose list leaves out the number (KaiCalls) cannot show the call is not there.
+    if (!candidates.length) return { found: false, provable: !listed.some((v) => v.to === null) };
     // Closest in time to the gateway's own create.
     const distance = (v: ProviderCall) => (v.createdAt ? Math.abs(Date.parse(v.createdAt) - call.createdAt.getTime()) : Number.MAX_SAFE_INTEGER);
     return { found: true, call: [...candidates].sort((a, b) => distance(a) - distance(b))[0] };

@@ -44,6 +44,16 @@ export class SandboxService implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
+  /** The running simulators (none outside sandbox mode). */
+  simulators(): { provider: string; baseUrl: string }[] {
+    return this.accounts.map((a) => ({ provider: a.vendor, baseUrl: a.baseUrl }));
+  }
+
+  /** Where `provider`'s simulator listens, for its control API; null when none runs. */
+  controlOrigin(provider: string): string | null {
+    return this.accounts.find((a) => a.vendor === provider)?.simulator.url ?? null;
+  }
+
   /**
    * Before the HTTP server closes: simulators still running keep sending webhooks to it, each
    * answered 503 and retried on a keep-alive socket, which holds the server's close open

@@ -18,8 +18,9 @@ describe('provider connections from the config file', () => {
   const declare = (connections: unknown[]) => writeFileSync(configFile, JSON.stringify({ providers: connections }));
   const kaicalls = () => ({ provider: 'kaicalls', name: 'KaiCalls main', credentials: { api_key: '${KC_KEY}' }, base_url: `${vendor.url}/api/v1`, priority: 5 });
   const start = async (env: Record<string, string>) => {
-    // The declared vendor is a loopback simulator, which only an allow-list admits outside sandbox mode.
-    gw = await startTestGateway({ SWITCHBOARD_CONFIG_FILE: configFile, PROVIDER_ALLOWED_HOSTS: '127.0.0.1', ...env }, db);
+    // The declared vendor is a loopback simulator, which only an allow-list admits outside sandbox
+    // mode; being on loopback it does not end sandbox mode under `auto`, so sandbox is off by hand.
+    gw = await startTestGateway({ SWITCHBOARD_CONFIG_FILE: configFile, PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SANDBOX: 'off', ...env }, db);
     return client(gw.url, gw.adminKey);
   };
 
@@ -32,7 +33,7 @@ describe('provider connections from the config file', () => {
     await vendor.close();
   });
 
-  it('creates the declared connection at start, and runs without sandbox because a real one exists', async () => {
+  it('creates the declared connection at start', async () => {
     declare([kaicalls()]);
     const api = await start({ KC_KEY: KAICALLS_DEFAULT_API_KEY });
     const listed = (await api.get('/v1/providers')).body.data;
@@ -55,7 +56,7 @@ describe('provider connections from the config file', () => {
 
   it('disables a connection removed from the file, keeping it for history', async () => {
     declare([]);
-    const api = await start({ SWITCHBOARD_SANDBOX: 'off' });
+    const api = await start({});
     const listed = (await api.get('/v1/providers')).body.data;
     assert.equal(listed.length, 1);
     assert.equal(listed[0].enabled, false);

@@ -29,7 +29,7 @@ describe('gateway process', () => {
     assert.equal(summary.length, 1, proc.stdout.join('\n'));
     assert.equal(summary[0].url, proc.url);
     assert.equal(summary[0].docs, `${proc.url}/docs`);
-    assert.match(String(summary[0].sandbox), /^on \(SWITCHBOARD_SANDBOX=auto\)/);
+    assert.match(String(summary[0].sandbox), /^on \(auto: no enabled connection to a real vendor\)$/);
     assert.equal(summary[0].declared_connections, 0);
     assert.equal(summary[0].database, db.env.DATABASE_URL ? new URL(db.env.DATABASE_URL).toString() : `embedded (${db.env.SWITCHBOARD_DATA_DIR})`);
   });

@@ -1,2 +1,3 @@
 export * from './common';
 export * from './harness';
+export * from './magic-numbers';

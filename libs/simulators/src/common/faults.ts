@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ANSWER_LOST_HOLD_MS, losesCreateAnswer } from './magic-numbers';
 import { SimClock } from './sim-clock';
 
 export const FAULT_MODES = ['none', 'error', 'timeout', 'reset', 'rate_limit', 'slow'] as const;
@@ -96,10 +97,15 @@ export class FaultInjector {
   }
 
   /**
-   * Call in create handlers after the call exists. With `after_create`, the client then
-   * sees a timeout or a reset although the vendor placed the call.
+   * Call in create handlers after the call exists, with the numbers it dials. With
+   * `after_create`, or for the magic number that loses the answer, the client then sees a
+   * timeout or a reset although the vendor placed the call.
    */
-  async afterCreate(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  async afterCreate(request: FastifyRequest, reply: FastifyReply, dialed: readonly string[] = []): Promise<boolean> {
+    if (losesCreateAnswer(dialed)) {
+      await this.hold(request, reply, ANSWER_LOST_HOLD_MS);
+      return true;
+    }
     if (!this.config.after_create || !this.hit()) return false;
     if (this.config.mode === 'reset') this.destroy(request, reply);
     else await this.hold(request, reply, this.config.delay_ms ?? 30_000);

@@ -1,5 +1,6 @@
 export * from './sim-clock';
 export * from './scenario';
+export * from './magic-numbers';
 export * from './lifecycle';
 export * from './faults';
 export * from './rate-limiter';

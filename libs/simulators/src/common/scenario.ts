@@ -1,3 +1,5 @@
+import { magicNumber, magicScenario } from './magic-numbers';
+
 export const OUTCOMES = ['completed', 'no_answer', 'busy', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const WEBHOOK_MODES = ['normal', 'duplicate', 'shuffle', 'drop', 'late'] as const;
@@ -36,15 +38,23 @@ export class ScenarioBook {
 
   set(input: Partial<Scenario> & { to?: string }): Scenario {
     const { to, ...rest } = input;
-    const base = to ? (this.byNumber.get(normalizeNumber(to)) ?? this.fallback) : this.fallback;
+    const base = to ? this.forNumber(to) : this.fallback;
     const merged: Scenario = { ...base, ...stripUndefined(rest) };
     if (to) this.byNumber.set(normalizeNumber(to), merged);
     else this.fallback = merged;
     return merged;
   }
 
+  /** A number's own scenario, else its magic number's (see magic-numbers.ts), else the default. */
   for(to: string): Scenario {
-    return this.byNumber.get(normalizeNumber(to)) ?? this.fallback;
+    return this.forNumber(to);
+  }
+
+  private forNumber(to: string): Scenario {
+    const own = this.byNumber.get(normalizeNumber(to));
+    if (own) return own;
+    const magic = magicNumber(to);
+    return magic ? { ...DEFAULT_SCENARIO, ...magicScenario(magic) } : this.fallback;
   }
 
   reset(): void {

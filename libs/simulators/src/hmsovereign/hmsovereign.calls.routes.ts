@@ -35,7 +35,7 @@ export function registerCallRoutes(app: FastifyInstance, { context, store }: Hms
 
     const call = placeCall(context, store, { input, request: request.body as Record<string, unknown>, saved, number });
     // The call exists now; an `after_create` fault makes the answer get lost on the way back.
-    if (await context.faults.afterCreate(request, reply)) return reply;
+    if (await context.faults.afterCreate(request, reply, [input.destination])) return reply;
     return { success: true, call_id: call.record.id, room_name: call.record.room_name, status: 'dialing' };
   });
 

@@ -72,7 +72,7 @@ export function registerCallRoutes(api: FastifyInstance, { context, state }: KcD
     noteCall(request, call.id);
     driveCall(context, state, call);
     // The ambiguous case: the call is placed, but the client may never see this answer.
-    if (await context.faults.afterCreate(request, reply)) return reply;
+    if (await context.faults.afterCreate(request, reply, [call.to])) return reply;
     return reply.code(201).send(callCreated(call));
   });
 

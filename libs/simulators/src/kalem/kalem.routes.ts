@@ -58,7 +58,7 @@ function calls(scope: FastifyInstance, deps: KalemRouteDeps): void {
     if (!result.ok) return reply.code(422).send(validationBody(result.errors));
     const created = store.create(result.value, request.body);
     // The ambiguous case: the calls exist and ring, but the client sees a timeout or reset.
-    if (await context.faults.afterCreate(request, reply)) return reply;
+    if (await context.faults.afterCreate(request, reply, created.map((c) => c.to_number))) return reply;
     const data = created.map(toCreatedCall);
     if (!result.value.batch) return reply.code(201).send({ message: 'Call initiated successfully', data: data[0] });
     const noun = data.length === 1 ? 'call' : 'calls';

@@ -94,7 +94,7 @@ function registerCallRoutes(api: FastifyInstance, deps: KlenRouteDeps): void {
     };
     state.addCall(call);
     startKlenLifecycle(context, state, call, context.scenarios.for(call.phone_number));
-    if (await context.faults.afterCreate(request, reply)) return reply;
+    if (await context.faults.afterCreate(request, reply, [call.phone_number])) return reply;
     return reply.code(201).send(createdView(call));
   });
 }
