@@ -1,5 +1,5 @@
 import type { NativeMagicTable } from '../common';
-import { HANGUP_CAUSES } from './kalem.call';
+import { HANGUP_CAUSES } from './kalem.views';
 import { webhookStatus } from './kalem.webhooks';
 
 /** Kalem has a status per outcome, a SIP/Q.850 `hangup_cause`, and a call-status webhook per step. */
