@@ -99,6 +99,12 @@ describe('planRoute', () => {
     assert.ok(overridden.ok && overridden.candidates.length === 2 && overridden.failover === true);
   });
 
+  it('a connection the agent has no binding on is a field problem naming it', () => {
+    const result = plan({ connections: ['con_a', 'con_elsewhere'] });
+    assert.ok(!result.ok && 'problems' in result);
+    assert.deepEqual(result.problems.map((p) => p.field), ['routing.connections[1]']);
+  });
+
   it('nothing enabled left → unavailable, not a field problem', () => {
     const result = plan({ connections: ['con_off'] });
     assert.ok(!result.ok && 'unavailable' in result);

@@ -73,6 +73,13 @@ export function planRoute<C extends RoutableConnection>(input: {
     candidates = candidates.filter((c) => c.connection.id === request.provider || c.connection.provider === request.provider);
     if (!candidates.length) return { ok: false, problems: [{ field: 'provider', message: `agent ${input.agentId} has no enabled binding on ${request.provider}` }] };
   }
+  // A connection the agent is not bound to is the client's mistake (a typo, another agent's
+  // connection), not an outage: name it. A bound but disabled one stays "unavailable".
+  const bound = new Set(input.bindings.map((b) => b.connectionId));
+  const unbound = (request.connections ?? []).flatMap((id, i) =>
+    bound.has(id) ? [] : [{ field: `routing.connections[${i}]`, message: `agent ${input.agentId} has no binding on connection ${id}` }],
+  );
+  if (unbound.length) return { ok: false, problems: unbound };
   if (narrowTo?.length) {
     const allowed = new Set(narrowTo);
     candidates = candidates.filter((c) => allowed.has(c.connection.id));
