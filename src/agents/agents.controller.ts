@@ -21,7 +21,7 @@ export class AgentsController {
   })
   @ApiBody({ type: CreateAgentDto, examples: CREATE_AGENT_EXAMPLES })
   @ApiOk('Agent', { status: 201 })
-  @ApiErrors('capability_unsupported', 'provider_error', 'provider_timeout')
+  @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   create(@Body() dto: CreateAgentDto) {
     return this.agents.create(dto);
   }
@@ -47,7 +47,7 @@ export class AgentsController {
   @ApiOperation({ operationId: 'updateAgent', summary: 'Update; provisioned vendor agents follow, metadata merges', description: 'Scope `agents:write`.' })
   @ApiBody({ type: UpdateAgentDto, examples: UPDATE_AGENT_EXAMPLES })
   @ApiOk('Agent')
-  @ApiErrors('provider_error', 'provider_timeout')
+  @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
   update(@Param('id') id: string, @Body() dto: UpdateAgentDto) {
     return this.agents.update(id, dto);
   }

@@ -1,5 +1,5 @@
 import { FieldProblem } from '@switchboard/core';
-import { Destination, normalizeDestination } from './destination';
+import { Destination, DESTINATION_PROBLEM, normalizeDestination } from './destination';
 import { CreateCallDto } from './dto/call.dto';
 
 export const MAX_BATCH = 100;
@@ -18,7 +18,7 @@ export function checkCallInput(dto: CreateCallDto): { destinations: Destination[
     list.forEach((value, i) => {
       const field = Array.isArray(dto.to) ? `to[${i}]` : 'to';
       const destination = typeof value === 'string' ? normalizeDestination(value) : null;
-      if (!destination) problems.push({ field, message: 'must be a phone number in E.164 with country code (e.g. +15551234567) or a sip: URI' });
+      if (!destination) problems.push({ field, message: DESTINATION_PROBLEM });
       else destinations.push(destination);
     });
 

@@ -1,3 +1,4 @@
+import { CallWarning } from '@switchboard/core';
 import { CallEntity } from './call.entity';
 
 /** The contract's call object (API.md "Calls"); entities never reach the wire. */
@@ -37,8 +38,15 @@ export function toCallResponse(call: CallEntity) {
     transcript: call.transcript,
     analysis: call.analysis,
     attempts: call.attempts,
-    warnings: call.warnings,
+    warnings: call.warnings.map(toCallWarning),
   };
 }
 
 export type CallResponse = ReturnType<typeof toCallResponse>;
+
+/** A stored warning on the wire; an old plain `field: message` string is split where it says its field. */
+export function toCallWarning(stored: CallWarning | string): CallWarning {
+  if (typeof stored !== 'string') return stored;
+  const named = /^([a-z_][a-z_.]*): (.+)$/s.exec(stored);
+  return named ? { field: named[1], message: named[2] } : { field: '', message: stored };
+}

@@ -1,4 +1,4 @@
-import { CallStatus } from '@switchboard/core';
+import { CallStatus, CallWarning } from '@switchboard/core';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export interface CallAttempt {
@@ -45,7 +45,8 @@ export class CallEntity {
   @Column('jsonb', { nullable: true }) transcript: { role: string; text: string; at?: string }[] | null;
   @Column('jsonb', { nullable: true }) analysis: Record<string, unknown> | null;
   @Column('jsonb') attempts: CallAttempt[];
-  @Column('jsonb') warnings: string[];
+  /** Rows written before warnings named their field hold plain strings. */
+  @Column('jsonb') warnings: (CallWarning | string)[];
   @Column('timestamptz', { name: 'synced_at', nullable: true }) syncedAt: Date | null;
   /** The latest vendor time applied: a report older than this is stale and only fills gaps. */
   @Column('timestamptz', { name: 'provider_observed_at', nullable: true }) providerObservedAt: Date | null;

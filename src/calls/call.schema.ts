@@ -85,7 +85,7 @@ const Call: SchemaObject = object(
     transcript: { ...arrayOf(object({ role: text(), text: text(), at: time() }, { optional: ['at'] })), nullable: true },
     analysis: { ...anyObject('Vendor analysis, as given'), nullable: true },
     attempts: arrayOf(Attempt),
-    warnings: arrayOf(text(), 'Options the chosen vendor ignored, said instead of dropped silently'),
+    warnings: arrayOf(object({ field: text('The request field, e.g. `record`, `customer.email`'), message: text() }), 'Options of the request the chosen vendor does not act on, said instead of dropped silently'),
   },
   { example: EXAMPLE_CALL },
 );

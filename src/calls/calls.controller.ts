@@ -41,7 +41,7 @@ export class CallsController {
   @Scopes('calls:read')
   @ApiOperation({ operationId: 'getCall', summary: 'One call', description: 'Scope `calls:read`. From the gateway; `?refresh=true` reads the vendor first.' })
   @ApiOk('Call')
-  @ApiErrors('provider_error', 'provider_timeout')
+  @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
   get(@Param('id') id: string, @Query() query: GetCallDto) {
     return this.calls.get(id, query.refresh ?? false);
   }
@@ -51,7 +51,7 @@ export class CallsController {
   @Scopes('calls:write')
   @ApiOperation({ operationId: 'cancelCall', summary: 'End a call; 409 once it has ended, 422 where the vendor cannot', description: 'Scope `calls:write`.' })
   @ApiOk('Call')
-  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'provider_timeout')
+  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   cancel(@Param('id') id: string) {
     return this.calls.cancel(id);
   }
@@ -66,7 +66,7 @@ export class CallsController {
   })
   @ApiBody({ type: ControlCallDto, examples: CONTROL_CALL_EXAMPLES })
   @ApiOk('Call')
-  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'provider_timeout')
+  @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   control(@Param('id') id: string, @Body() dto: ControlCallDto) {
     return this.calls.control(id, dto);
   }
@@ -80,7 +80,7 @@ export class CallsController {
     description: 'Scope `calls:write`. Its events stay in the log and `call.deleted` is appended.',
   })
   @ApiNoContent()
-  @ApiErrors('conflict', 'provider_error', 'provider_timeout')
+  @ApiErrors('conflict', 'provider_error', 'providers_unavailable', 'provider_timeout')
   async remove(@Param('id') id: string): Promise<void> {
     await this.calls.remove(id);
   }

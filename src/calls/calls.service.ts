@@ -31,7 +31,7 @@ import { checkCallInput } from './call-input';
 import { CallRefreshService } from './call-refresh.service';
 import { CallResponse, toCallResponse } from './call-response';
 import { CallsRepository } from './calls.repository';
-import { Destination } from './destination';
+import { Destination, DESTINATION_PROBLEM, normalizeDestination } from './destination';
 import { ControlCallDto, CreateCallDto, ListCallsDto } from './dto/call.dto';
 
 /** The rules of the calls API: what may be placed, read, ended, controlled or deleted. */
@@ -126,9 +126,12 @@ export class CallsService {
     if (!['ringing', 'in_progress'].includes(call.status)) throw new ConflictError(`Call ${id} is not live (${call.status}).`);
     const problems = [];
     if (['say', 'inject_context'].includes(dto.action) && !dto.text) problems.push({ field: 'text', message: `is required for ${dto.action}` });
+    // A transfer target is read exactly as a create's `to`: the vendor sees E.164 or a SIP URI.
+    const to = dto.action === 'transfer' && dto.to ? normalizeDestination(dto.to)?.value : dto.to;
     if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
+    else if (dto.action === 'transfer' && !to) problems.push({ field: 'to', message: DESTINATION_PROBLEM });
     if (problems.length) throw new ValidationFailedError(problems);
-    await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to: dto.to });
+    await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to });
     return toCallResponse(await this.refresher.refresh(call));
   }
 

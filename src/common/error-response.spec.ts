@@ -11,7 +11,9 @@ describe('mapError', () => {
 
   it('gives a provider error that knows when to come back a Retry-After in whole seconds, rounded up', () => {
     const mapped = mapError(limited(1_500), 'req_1', now);
-    assert.equal(mapped.status, 502);
+    // Spent budget on a request other than a create: the connection is out for now, as a create would hear.
+    assert.equal(mapped.status, 503);
+    assert.equal(mapped.body.error.code, 'providers_unavailable');
     assert.deepEqual(mapped.headers, { 'Retry-After': '2' });
     assert.deepEqual(mapError(limited(60_000), 'req_1', now).headers, { 'Retry-After': '60' });
     // A reset already past still asks for a second, never 0.

@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError, UnavailableError } from '@switchboard/core';
 import { isDatabaseUnreachable } from '../database/database-unreachable';
 import type { Dependency } from './outage/outage-logger';
+import { meaningOf } from './provider-error-meaning';
 
 /** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -111,8 +112,9 @@ export function mapError(error: unknown, requestId: string, now = new Date()): M
   let message = 'Internal error. Quote the request id when reporting it.';
   let details: unknown[] = [];
   if (error instanceof GatewayError) {
-    ({ code, message } = error);
-    details = error.details;
+    const meant = error instanceof ProviderError ? meaningOf(error) : error;
+    ({ code, message } = meant);
+    details = meant.details;
   } else if (error instanceof HttpException) {
     [code, message] = fromHttpException(error);
     if (code === 'internal') message = 'Internal error. Quote the request id when reporting it.';

@@ -32,7 +32,7 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
     // One line an operator can act on: which vendor said what. The message is the vendor's own
     // text, already free of credentials; the request body and headers are not logged here.
     logger.warn(
-      { request_id: request.id, provider: exception.provider, provider_status: exception.status ?? null, provider_code: exception.vendorCode ?? null, kind: exception.kind, status },
+      { request_id: request.id, connection_id: exception.connectionId ?? null, provider: exception.provider, provider_status: exception.status ?? null, provider_code: exception.vendorCode ?? null, kind: exception.kind, status },
       `${exception.provider} answered ${exception.status ?? 'nothing'}: ${exception.message}`,
     );
   }

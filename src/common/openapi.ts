@@ -38,13 +38,18 @@ export const ERROR_CATALOG: Record<ErrorCode, { when: string; message: string; d
   },
   rate_limited: { when: "The key's own rate limit (see Retry-After), or too many open event streams", message: 'Rate limit exceeded for this key; see Retry-After.' },
   provider_error: {
-    when: "The vendor answered with an error the gateway could not recover from; details carry the provider, its HTTP status and its own error code",
-    message: 'The phone number is not valid.',
-    details: [{ provider: 'hmsovereign', provider_status: 400, provider_error_code: 'invalid_number' }],
+    when:
+      "The vendor answered with an error the gateway could not recover from; details carry the connection, the provider, its HTTP status and its own error code. " +
+      "A vendor 401/403 is the connection's credentials refused (the message names the connection): never the gateway key's 401/403",
+    message: 'kalem refused the credentials of connection con_01jgz5z9c8b7a6s5d4f3g2h1j0 (HTTP 401); update them with PATCH /v1/providers/con_01jgz5z9c8b7a6s5d4f3g2h1j0. Kalem answered 401: Unauthenticated.',
+    details: [{ connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0', provider: 'kalem', provider_status: 401, provider_error_code: null }],
   },
   unavailable: { when: 'A dependency of the gateway is unreachable (its database, or the vendor budget store); see Retry-After', message: 'The gateway cannot reach its database right now; retry after the Retry-After delay.' },
   providers_unavailable: {
-    when: 'Every eligible connection failed or is out (open circuit, spent budget); details list each attempt; Retry-After when one said when',
+    when:
+      'Every eligible connection failed or is out (open circuit, spent budget); details list each attempt; Retry-After when one said when. ' +
+      "Outside a create: the call's or the named connection is rate limited by its vendor (Retry-After from the vendor's reset) or refused here; details name it. " +
+      'POST /v1/providers: the vendor could not be asked to check the credentials; nothing was stored',
     message: 'No provider could place the call.',
     details: [{ connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0', provider: 'hmsovereign', outcome: 'failed', error_code: 'provider_error' }],
   },

@@ -1,4 +1,4 @@
-import { CallStatus, WebhookObservation } from '@switchboard/core';
+import { CallStatus, CallWarning, WebhookObservation } from '@switchboard/core';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { VendorFacts } from './call-merge';
 
@@ -27,7 +27,7 @@ export interface Observation {
   placement?: { connectionId: string; provider: string };
   /** What the gateway itself concluded (a refusal, a call settled as lost). */
   verdict?: { status: CallStatus; endReason: string; error: { code: string; message: string } | null };
-  warnings?: string[];
+  warnings?: CallWarning[];
 }
 
 /** The subset of a call the ledger may be asked to set besides vendor facts. */

@@ -6,6 +6,7 @@ import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
+import { namingConnection } from './connection-errors';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
@@ -36,7 +37,7 @@ export class AdapterCache {
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
     if (cached) this.breakers.reset(connection.id);
     const registration = PROVIDERS[connection.provider as RegisteredProviderName];
-    const adapter = registration.create({
+    const adapter = namingConnection(registration.create({
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
@@ -53,9 +54,24 @@ export class AdapterCache {
         ),
       ),
       now: () => new Date(),
-    });
+    }), connection.id);
     this.adapters.set(connection.id, { version, adapter });
     return adapter;
+  }
+
+  /**
+   * A one-off adapter for a connection not stored yet (checking its credentials): no cache,
+   * and no budget, circuit or health figures, which belong to stored connections only.
+   */
+  probeAdapter(connection: ProviderConnectionEntity): ProviderAdapter {
+    const registration = PROVIDERS[connection.provider as RegisteredProviderName];
+    return registration.create({
+      baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
+      credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
+      defaults: connection.defaults,
+      http: timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], this.config.VENDOR_TIMEOUT_MS, this.addressGuard)),
+      now: () => new Date(),
+    });
   }
 
   healthOf(connectionId: string): ConnectionHealth {

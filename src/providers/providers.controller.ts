@@ -14,9 +14,10 @@ export class ProvidersController {
 
   @Post()
   @Scopes('providers:write')
-  @ApiOperation({ operationId: 'createProvider', summary: 'Add a vendor account; credentials are write-only and encrypted at rest', description: 'Scope `providers:write`.' })
+  @ApiOperation({ operationId: 'createProvider', summary: 'Add a vendor account; credentials are checked at the vendor first, write-only and encrypted at rest', description: 'Scope `providers:write`. Unless `verify: false`, one read-only vendor request (list one call) checks the credentials first: a refused key is 422 on `credentials.api_key`, an unreachable vendor 503 `providers_unavailable`; either way nothing is stored.' })
   @ApiBody({ type: CreateProviderDto, examples: CREATE_PROVIDER_EXAMPLES })
   @ApiOk('Connection', { status: 201 })
+  @ApiErrors('providers_unavailable')
   create(@Body() dto: CreateProviderDto) {
     return this.providers.create(dto);
   }
@@ -60,7 +61,7 @@ export class ProvidersController {
   @Scopes('providers:read')
   @ApiOperation({ operationId: 'listProviderAgents', summary: "The vendor's own agents, normalized (422 where the vendor has no such endpoint)", description: 'Scope `providers:read`. Asks the vendor.' })
   @ApiOk('VendorAgentList')
-  @ApiErrors('capability_unsupported', 'provider_error', 'provider_timeout')
+  @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   agents(@Param('id') id: string) {
     return this.providers.vendorAgents(id);
   }
@@ -69,7 +70,7 @@ export class ProvidersController {
   @Scopes('providers:read')
   @ApiOperation({ operationId: 'listProviderNumbers', summary: "The vendor's own numbers, normalized (422 where the vendor has no such endpoint)", description: 'Scope `providers:read`. Asks the vendor.' })
   @ApiOk('VendorNumberList')
-  @ApiErrors('capability_unsupported', 'provider_error', 'provider_timeout')
+  @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   numbers(@Param('id') id: string) {
     return this.providers.vendorNumbers(id);
   }

@@ -6,6 +6,7 @@ import {
   newId,
   NotFoundError,
   ProviderAdapter,
+  ProviderError,
   ValidationFailedError,
 } from '@switchboard/core';
 import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
@@ -23,6 +24,7 @@ import { CreateProviderDto, UpdateProviderDto } from './dto/provider.dto';
 import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
+import { verdictOnProbe } from './credential-probe';
 
 export interface ConnectionResponse {
   id: string;
@@ -75,7 +77,20 @@ export class ProvidersService {
       enabled: dto.enabled ?? true,
       origin,
     });
+    // Declared connections are not checked: a vendor down at start must not stop the gateway.
+    if (origin === 'api' && dto.verify !== false) await this.verifyCredentials(entity);
     return this.respond(await this.connections.save(entity));
+  }
+
+  /** One cheap read-only request with the new credentials; what it means is `verdictOnProbe`'s. */
+  private async verifyCredentials(entity: ProviderConnectionEntity): Promise<void> {
+    try {
+      await this.adapters.probeAdapter(entity).listCalls({ limit: 1 });
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      const refusal = verdictOnProbe(e);
+      if (refusal) throw refusal;
+    }
   }
 
   /**

@@ -50,6 +50,8 @@ describe('connection health: circuit breaker and call outcomes', () => {
         name: 'KaiCalls behind a counting proxy',
         credentials: { api_key: KAICALLS_DEFAULT_API_KEY },
         base_url: proxy.origin + new URL(setup.byVendor.kaicalls.base_url).pathname,
+        // The proxy counts the requests that judge the circuit; a credential check would be one more.
+        verify: false,
       });
       assert.equal(created.status, 201, created.text);
       connectionId = created.body.id;
@@ -82,8 +84,10 @@ describe('connection health: circuit breaker and call outcomes', () => {
 
       for (let i = 0; i < 5; i++) {
         const refused = await listAgents();
-        assert.equal(refused.status, 502, refused.text);
-        assert.equal(refused.body.error.code, 'provider_error');
+        // Nothing was asked: the connection is unavailable for now, as a create would hear (503).
+        assert.equal(refused.status, 503, refused.text);
+        assert.equal(refused.body.error.code, 'providers_unavailable');
+        assert.equal(refused.body.error.details[0].connection_id, connectionId);
         assert.equal(refused.body.error.details[0].provider_error_code, 'circuit_open');
         assert.equal(refused.body.error.details[0].provider_status, null, 'no vendor status: nothing was sent');
         assert.match(refused.body.error.message, /circuit open after repeated failures; next probe at \d{4}-/);

@@ -4,6 +4,13 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { freePort, GatewayProcess, startSlowRequest } from '../support/gateway-process';
 import { client } from '../support/http';
 import { pollUntil } from '@switchboard/simulators/testing';
+import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
+import { KAICALLS_DEFAULT_API_KEY } from '@switchboard/simulators/kaicalls';
+import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
+import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
+
+/** The keys the sandbox connections hold: never in a log line. */
+const VENDOR_KEYS = [HMSOVEREIGN_DEFAULT_API_KEY, KAICALLS_DEFAULT_API_KEY, KALEM_DEFAULT_API_KEY, KLEN_DEFAULT_API_KEY];
 
 /** The gateway as a user runs it: its own process, console output, signals. */
 describe('gateway process', () => {
@@ -47,7 +54,7 @@ describe('gateway process', () => {
     assert.doesNotMatch([...proc.stdout, ...proc.stderr].join('\n'), /hunter2|\n\s+at /);
   });
 
-  it('logs a vendor failure answered 502 as one warn line naming the vendor and its status, without the stack pino-http makes up', async () => {
+  it('logs a vendor failure answered 502 as one warn line naming the connection, the vendor, its status and code, without the stack pino-http makes up or any key', async () => {
     const db = await createTestDatabase();
     databases.push(db);
     const proc = await launch(db);
@@ -67,12 +74,14 @@ describe('gateway process', () => {
     const warn = lines.filter((line) => line.provider === connection.provider);
     assert.equal(warn.length, 1, JSON.stringify(lines));
     assert.equal(warn[0].level, 40);
+    assert.equal(warn[0].connection_id, connection.id);
     assert.equal(warn[0].provider_status, 500);
     assert.ok('provider_code' in warn[0]);
     const completed = lines.find((line) => line.msg === 'request completed')!;
     assert.equal(completed.level, 40, 'a vendor 502 is a warning, not a gateway error');
     assert.equal(completed.err, undefined, 'no made-up error with a stack');
     assert.doesNotMatch(JSON.stringify(lines), new RegExp(`${key}|"stack"`));
+    for (const vendorKey of VENDOR_KEYS) assert.ok(!JSON.stringify(proc.logLines()).includes(vendorKey), 'no vendor key anywhere in the log');
   });
 
   it('prints a generated admin key once on first start; the data, keys included, survive a restart', async () => {
@@ -124,7 +133,7 @@ describe('gateway process', () => {
     const secret = 'kc_live_never-log-this-0123456789abcdef';
     const rotated = 'kc_live_rotated-never-log-this-987654321';
     // A wrong key, so the vendor answers 401 and the error path runs too.
-    const created = await api.post('/v1/providers', { provider: 'kaicalls', name: 'secret holder', credentials: { api_key: secret }, base_url: kaicalls.base_url });
+    const created = await api.post('/v1/providers', { provider: 'kaicalls', name: 'secret holder', credentials: { api_key: secret }, base_url: kaicalls.base_url, verify: false });
     assert.equal(created.status, 201);
     assert.equal((await api.get(`/v1/providers/${created.body.id}/agents`)).status, 502);
     assert.equal((await api.patch(`/v1/providers/${created.body.id}`, { credentials: { api_key: rotated } })).status, 200);

@@ -129,11 +129,25 @@ export class CreateProviderDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Check the credentials with one cheap read-only vendor request (list one call) before storing: a refused key answers 422 on credentials.api_key, ' +
+      'an unreachable vendor 503 providers_unavailable, and nothing is stored. false stores the connection unchecked. Not stored; ignored for connections declared in the config file.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  verify?: boolean;
 }
 
-export class UpdateProviderDto extends PartialType(OmitType(CreateProviderDto, ['provider'] as const)) {}
+export class UpdateProviderDto extends PartialType(OmitType(CreateProviderDto, ['provider', 'verify'] as const)) {}
 
-/** Request examples for the reference; the e2e suite posts each one and expects no validation error. */
+/**
+ * Request examples for the reference; the e2e suite posts each one and expects no validation error.
+ * Their keys are placeholders, so they are stored unchecked (`verify: false`); a real key is
+ * better sent without it, to have the vendor check it first.
+ */
 export const CREATE_PROVIDER_EXAMPLES = {
   kalem: {
     summary: 'A Kalem account',
@@ -144,11 +158,12 @@ export const CREATE_PROVIDER_EXAMPLES = {
       defaults: { number_id: '7', trunk_id: '2' },
       priority: 1,
       cost_per_minute: 0.27,
+      verify: false,
     },
   },
   budget: {
-    summary: 'A backup account kept to a trickle',
-    value: { provider: 'hmsovereign', name: 'HMS backup', credentials: { api_key: 'hms_9c1d…' }, priority: 2, rate_limits: { calls_per_minute: 10, calls_per_day: 0 } },
+    summary: 'A backup account kept to a trickle, stored without asking the vendor first (verify: false)',
+    value: { provider: 'hmsovereign', name: 'HMS backup', credentials: { api_key: 'hms_9c1d…' }, priority: 2, rate_limits: { calls_per_minute: 10, calls_per_day: 0 }, verify: false },
   },
 };
 

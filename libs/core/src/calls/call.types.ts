@@ -66,10 +66,17 @@ export interface CreateCallInput {
   webhook?: { url: string; secret: string };
 }
 
+/** An option of the request the vendor does not act on (AI SDK style), said instead of dropped silently. */
+export interface CallWarning {
+  /** The request field, in the API's names (`record`, `customer.email`). */
+  field: string;
+  message: string;
+}
+
 export interface CreateCallResult {
   call: ProviderCall;
-  /** Options the vendor ignored (AI SDK style), e.g. `record` where recording cannot be switched. */
-  warnings: string[];
+  /** Options the vendor ignored, e.g. `record` where recording cannot be switched. */
+  warnings: CallWarning[];
 }
 
 export interface ListProviderCallsQuery {

@@ -45,6 +45,8 @@ export class ProviderError extends GatewayError {
   readonly resetAt?: Date;
   readonly fieldErrors: { field: string; message: string }[];
   readonly local: boolean;
+  /** The connection whose vendor answered; adapters do not know it, so it is set where they are built. */
+  connectionId?: string;
 
   constructor(init: ProviderErrorInit) {
     super(
@@ -61,6 +63,27 @@ export class ProviderError extends GatewayError {
     this.fieldErrors = init.fieldErrors ?? [];
     this.local = init.local ?? false;
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
+  }
+
+  /**
+   * Names the connection in the error (once): its id joins the first detail, and a refused
+   * key reads as the connection's credentials being refused, never as the gateway key's.
+   */
+  onConnection(connectionId: string): this {
+    if (this.connectionId) return this;
+    this.connectionId = connectionId;
+    const [first, ...rest] = this.details;
+    if (first && typeof first === 'object') this.details.splice(0, this.details.length, { connection_id: connectionId, ...first }, ...rest);
+    if (this.refusedCredentials) {
+      const code = this.vendorCode ? ` ${this.vendorCode}` : '';
+      this.message = `${this.provider} refused the credentials of connection ${connectionId} (HTTP ${this.status}${code}); update them with PATCH /v1/providers/${connectionId}. ${this.message}`;
+    }
+    return this;
+  }
+
+  /** The vendor said the key itself is wrong or not allowed (not an account state such as 402). */
+  get refusedCredentials(): boolean {
+    return this.kind === 'auth' && (this.status === 401 || this.status === 403);
   }
 
   get isRetryable(): boolean {

@@ -2,3 +2,4 @@ export * from './axios-transport';
 export * from './vendor-errors';
 export * from './vendor-request';
 export * from './vendor-text';
+export * from './vendor-error-mapper';

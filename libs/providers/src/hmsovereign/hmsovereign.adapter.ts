@@ -11,7 +11,7 @@ import {
   ValidationFailedError,
 } from '@switchboard/core';
 import { HmsSovereignCapabilities } from './hmsovereign.capabilities';
-import { HMS_MAX_PAGE_SIZE, HmsSovereignClient } from './hmsovereign.client';
+import { createHmsSovereignClient, HMS_MAX_PAGE_SIZE } from './hmsovereign.client';
 import {
   fromHmsSovereignAssistant,
   fromHmsSovereignCall,
@@ -30,7 +30,7 @@ const MAX_PAGES = 10;
 const DEFAULT_LIST_LIMIT = 100;
 
 export const createHmsSovereignAdapter: AdapterFactory = (context) => {
-  const client = new HmsSovereignClient(context);
+  const client = createHmsSovereignClient(context);
 
   /**
    * The vendor takes a caller *number id*, not a number. The connection default needs no

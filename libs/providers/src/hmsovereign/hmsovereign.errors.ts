@@ -1,5 +1,5 @@
-import { HttpResponse, ProviderError, ProviderErrorKind, kindFromStatus, resetAtFromHeaders } from '@switchboard/core';
-import { describeBody, errorBodyObject, fieldErrorsFromMap, isRecord, sanitizeVendorText, scrubPatterns, scrubSecrets, SecretPattern, statusText, stringField as str } from '../common';
+import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import { describeBody, errorBodyObject, isRecord, mapVendorError, SecretPattern, statusText, stringField as str, VendorErrorTables, VendorRequestKind, VendorSaid } from '../common';
 import { HmsSovereignErrorBody } from './hmsovereign.types';
 
 const PROVIDER = 'hmsovereign';
@@ -31,13 +31,20 @@ const FIELD_NAMES: Record<string, string> = {
   'tts_config.voice': 'voice',
 };
 
-interface ParsedError {
-  /** `type` (SDK) or nested `code` (rate limit), else the flat `error` title. */
-  code?: string;
-  text?: string;
-  param?: string;
-  errors?: Record<string, unknown>;
-}
+export const HMS_SOVEREIGN_ERROR_TABLES: VendorErrorTables = {
+  provider: PROVIDER,
+  label: 'HMS Sovereign',
+  envelope,
+  gatewayField,
+  refineKind,
+  keyPatterns: KEY_PATTERNS,
+  fallbackText: (status, body) => fallbackText(status, body),
+  // The documented 429 body says "Please retry after 45 seconds." even when headers are missing.
+  rateLimitResetFallback: resetFromText,
+  codeByStatus: { 402: 'insufficient_credits' },
+  // The flat envelope's code is its `error` title, which the text already starts with.
+  codeInMessage: false,
+};
 
 /**
  * Non-2xx response → ProviderError. Two envelopes are documented: flat
@@ -45,73 +52,47 @@ interface ParsedError {
  * `{ error: { code, message } }` (rate limit). Anything else falls back to the status text.
  * `secrets` (the api key) are scrubbed from the message whatever the vendor echoed.
  */
-export function mapHmsSovereignError(
-  response: HttpResponse,
-  now: Date,
-  secrets: readonly string[] = [],
-  { controlRequest = false }: { controlRequest?: boolean } = {},
-): ProviderError {
-  const status = response.status;
-  const parsed = parseErrorBody(response.body);
-  const kind = refineKind(kindFromStatus(status), status, parsed, controlRequest);
-  const text = parsed.text ?? fallbackText(status, response.body);
-  const resetAt =
-    kind === 'rate_limited' || kind === 'retryable'
-      ? (resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' }) ??
-        (kind === 'rate_limited' ? resetFromText(text, now) : undefined))
-      : undefined;
-  return new ProviderError({
-    provider: PROVIDER,
-    kind,
-    status,
-    vendorCode: (parsed.code && redact(parsed.code, secrets, 64)) ?? (status === 402 ? 'insufficient_credits' : undefined),
-    message: `HMS Sovereign answered ${status}: ${redact(text, secrets)}`,
-    resetAt,
-    fieldErrors: fieldErrorsOf(parsed, text).map((e) => ({ field: redact(e.field, secrets, 100), message: redact(e.message, secrets) })),
-  });
+export function mapHmsSovereignError(response: HttpResponse, now: Date, secrets: readonly string[] = [], request: VendorRequestKind = {}): ProviderError {
+  return mapVendorError(HMS_SOVEREIGN_ERROR_TABLES, response, now, secrets, request);
 }
 
-function refineKind(base: ProviderErrorKind, status: number, parsed: ParsedError, controlRequest: boolean): ProviderErrorKind {
-  const code = (parsed.code ?? '').toLowerCase();
+function refineKind(base: ProviderErrorKind, { status, said, request }: { status: number; said: VendorSaid; request: VendorRequestKind }): ProviderErrorKind {
+  const code = (said.code ?? '').toLowerCase();
   if (code === 'rate_limit_exceeded') return 'rate_limited';
   // ⚖ 402 = out of credits (SDK InsufficientCreditsError): no retry on this connection helps
   // until someone tops up, like a bad key, so `auth` rather than `invalid_request`.
   if (status === 402 || code.includes('credit')) return 'auth';
   // Control commands on a call that is not `in-progress` get 400; the gateway answers 409 for that.
-  if (status === 400 && /not (active|in[ -_]?progress|live)/i.test(parsed.text ?? '')) return 'conflict';
-  if (status === 400 && controlRequest) return 'conflict';
+  if (status === 400 && /not (active|in[ -_]?progress|live)/i.test(said.message ?? '')) return 'conflict';
+  // Any other 400 to a control command is the call not taking it yet, unless it names a field:
+  // that is the field refused (a transfer `destination`), a validation error like any other.
+  if (status === 400 && request.controlRequest && !said.param && !said.fields) return 'conflict';
   return base;
 }
 
-function parseErrorBody(body: unknown): ParsedError {
+function envelope(body: unknown): VendorSaid {
   const record = errorBodyObject(body, { parseText: false });
   if (!record) return {};
-  const envelope = record as HmsSovereignErrorBody & { errors?: unknown };
-  const errors = isRecord(envelope.errors) ? envelope.errors : undefined;
-  if (isRecord(envelope.error)) {
-    const nested = envelope.error;
+  const value = record as HmsSovereignErrorBody & { errors?: unknown };
+  const fields = isRecord(value.errors) ? value.errors : undefined;
+  if (isRecord(value.error)) {
+    const nested = value.error;
     return {
       code: str(nested.code) ?? str(nested.type),
-      text: str(nested.message) ?? str(envelope.message),
-      param: str(nested.param) ?? str(envelope.param),
-      errors,
+      message: str(nested.message) ?? str(value.message),
+      param: str(nested.param) ?? str(value.param),
+      fields,
     };
   }
-  const title = str(envelope.error);
-  const message = str(envelope.message);
+  const title = str(value.error);
+  const message = str(value.message);
   return {
     // The flat `error` is prose ("Unauthorized", sometimes longer): a code only when it looks like one.
-    code: str(envelope.type) ?? (title && /^[A-Za-z0-9_]{1,64}$/.test(title) ? title : undefined),
-    text: title && message ? `${title}: ${message}` : (message ?? title),
-    param: str(envelope.param),
-    errors,
+    code: str(value.type) ?? (title && /^[A-Za-z0-9_]{1,64}$/.test(title) ? title : undefined),
+    message: title && message ? `${title}: ${message}` : (message ?? title),
+    param: str(value.param),
+    fields,
   };
-}
-
-function fieldErrorsOf(parsed: ParsedError, text: string): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  if (parsed.param) out.push({ field: gatewayField(parsed.param), message: text });
-  return [...out, ...fieldErrorsFromMap(parsed.errors ?? {}, gatewayField)];
 }
 
 /** `destination.0` / `destination[0]` → `to`; `assistant_override.metadata.crm` → `metadata`. */
@@ -138,10 +119,4 @@ function fallbackText(status: number, body: unknown): string {
 function resetFromText(text: string, now: Date): Date | undefined {
   const match = /retry after (\d+) seconds?/i.exec(text);
   return match ? new Date(now.getTime() + Number(match[1]) * 1000) : undefined;
-}
-
-/** The vendor's text reaches clients only sanitized and bounded (fl_ keys, bearer values and the key redacted). */
-function redact(text: string, secrets: readonly string[], max?: number): string {
-  // Patterns first, then the connection's own secrets (the order this vendor always used).
-  return sanitizeVendorText(scrubSecrets(scrubPatterns(text, KEY_PATTERNS), secrets), secrets, max);
 }

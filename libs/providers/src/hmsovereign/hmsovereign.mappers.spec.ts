@@ -163,9 +163,7 @@ describe('toHmsSovereignCreateBody', () => {
     );
     assert.deepEqual(body, { destination: '+31687654321', assistant_id: 'a', assistant_override: { metadata: { switchboard_call_id: 'r' } } });
     assert.equal(warnings.length, 3);
-    assert.match(warnings.join(' '), /record/);
-    assert.match(warnings.join(' '), /variables/);
-    assert.match(warnings.join(' '), /customer/);
+    assert.deepEqual(warnings.map((w) => w.field), ['record', 'variables', 'customer']);
   });
 });
 

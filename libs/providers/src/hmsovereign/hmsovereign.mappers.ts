@@ -1,6 +1,7 @@
 import {
   AgentSpec,
   CallStatus,
+  CallWarning,
   ControlInput,
   CreateCallInput,
   ProviderCall,
@@ -138,7 +139,7 @@ export function fromHmsSovereignMessages(messages: unknown): TranscriptTurn[] | 
 export function toHmsSovereignCreateBody(
   input: CreateCallInput,
   numberId: string | undefined,
-): { body: HmsSovereignCreateCallBody; warnings: string[] } {
+): { body: HmsSovereignCreateCallBody; warnings: CallWarning[] } {
   const body: HmsSovereignCreateCallBody = { destination: input.to, assistant_id: input.providerAgentId };
   if (input.firstMessage) body.first_message = input.firstMessage;
   if (input.context) body.context = input.context;
@@ -152,10 +153,10 @@ export function toHmsSovereignCreateBody(
       ? { webhook_url: input.webhook.url, webhook_secret: input.webhook.secret, webhook_events: [...HMS_WEBHOOK_EVENTS] }
       : {}),
   };
-  const warnings: string[] = [];
-  if (!input.record) warnings.push('record: HMS Sovereign has no per-call recording switch; the assistant settings decide.');
-  if (input.variables && Object.keys(input.variables).length > 0) warnings.push('variables: HMS Sovereign has no call variables; ignored.');
-  if (input.customer && (input.customer.name || input.customer.email)) warnings.push('customer: HMS Sovereign has no customer fields; ignored.');
+  const warnings: CallWarning[] = [];
+  if (!input.record) warnings.push({ field: 'record', message: 'HMS Sovereign has no per-call recording switch; the assistant settings decide.' });
+  if (input.variables && Object.keys(input.variables).length > 0) warnings.push({ field: 'variables', message: 'HMS Sovereign has no call variables; ignored.' });
+  if (input.customer && (input.customer.name || input.customer.email)) warnings.push({ field: 'customer', message: 'HMS Sovereign has no customer fields; ignored.' });
   return { body, warnings };
 }
 

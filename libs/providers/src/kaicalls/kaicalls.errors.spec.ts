@@ -21,7 +21,7 @@ describe('mapKaiCallsError', () => {
   it('403 forbidden (the documented example) -> auth', () => {
     const error = mapKaiCallsError(response(403, bodies.forbidden), now);
     assert.equal(error.kind, 'auth');
-    assert.equal(error.message, 'KaiCalls 403 forbidden: API key lacks calls:write scope');
+    assert.equal(error.message, 'KaiCalls answered 403 forbidden: API key lacks calls:write scope');
   });
 
   it('404 not_found -> not_found', () => {
@@ -105,8 +105,8 @@ describe('mapKaiCallsError', () => {
     const html = mapKaiCallsError(response(502, '<html>Bad gateway</html>'), now);
     assert.equal(html.kind, 'retryable');
     assert.equal(html.vendorCode, undefined);
-    assert.match(html.message, /^KaiCalls 502: <html>Bad gateway/);
-    assert.equal(mapKaiCallsError(response(404, null), now).message, 'KaiCalls 404: HTTP 404');
+    assert.match(html.message, /^KaiCalls answered 502: <html>Bad gateway/);
+    assert.equal(mapKaiCallsError(response(404, null), now).message, 'KaiCalls answered 404: HTTP 404');
     const flat = mapKaiCallsError(response(401, { error: 'unauthorized', message: 'nope' }), now);
     assert.equal(flat.vendorCode, 'unauthorized');
     assert.equal(flat.kind, 'auth');

@@ -1,5 +1,5 @@
-import { HttpResponse, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
-import { describeBody, kindFromCode, sanitizeVendorText, scrubSecrets, SecretPattern, stringField } from '../common';
+import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import { describeBody, mapVendorError, sanitizeVendorText, scrubSecrets, SecretPattern, stringField, VendorErrorTables, VendorSaid } from '../common';
 import { KaiCallsErrorBody } from './kaicalls.types';
 
 /** Codes whose meaning beats the HTTP status they come with (errors page + seed). */
@@ -20,7 +20,7 @@ const KIND_BY_CODE: Record<string, ProviderErrorKind> = {
 };
 
 /** Codes that say the destination itself is refused. */
-const TO_CODES = new Set(['number_on_dnc', 'tcpa_violation']);
+const FIELD_BY_CODE: Record<string, string> = { number_on_dnc: 'to', tcpa_violation: 'to' };
 
 /** KaiCalls request field -> gateway field, for create-call errors. */
 export const KAICALLS_CALL_FIELDS: Record<string, string> = {
@@ -57,17 +57,6 @@ export function redactSecrets(text: string, secrets: readonly string[] = [], max
   return sanitizeVendorText(scrubSecrets(text, secrets), secrets, max, KEY_PATTERNS);
 }
 
-function parseEnvelope(body: unknown): { code?: string; message?: string } {
-  // Parsed JSON only: KaiCalls answers JSON with its Content-Type, so text is never its envelope.
-  if (body === null || typeof body !== 'object') return {};
-  const { error, message } = body as KaiCallsErrorBody;
-  const text = (value: unknown) => stringField(value, { nonEmpty: false });
-  // Any object, arrays too: one under `error` is never the flat form.
-  if (error && typeof error === 'object') return { code: text(error.code), message: text(error.message) };
-  // Not documented for KaiCalls, but other Vapi-layer vendors answer `{error: "code", message}`.
-  return { code: text(error), message: text(message) };
-}
-
 /**
  * KaiCalls reports validation problems as one message (`agent_id is required; to must be an
  * E.164 phone number`, or `Missing required fields: agent_id, to`). Each `;` part that names
@@ -86,29 +75,41 @@ export function fieldErrorsFromMessage(message: string, fields: Record<string, s
   return out;
 }
 
+/** KaiCalls' envelope: nested `{ error: { code, message } }` (documented) or the flat Vapi-layer form. */
+function envelope(body: unknown): VendorSaid {
+  // Parsed JSON only: KaiCalls answers JSON with its Content-Type, so text is never its envelope.
+  if (body === null || typeof body !== 'object') return {};
+  const { error, message } = body as KaiCallsErrorBody;
+  const text = (value: unknown) => stringField(value, { nonEmpty: false });
+  // Any object, arrays too: one under `error` is never the flat form.
+  if (error && typeof error === 'object') return { code: text(error.code), message: text(error.message) };
+  // Not documented for KaiCalls, but other Vapi-layer vendors answer `{error: "code", message}`.
+  return { code: text(error), message: text(message) };
+}
+
+/** KaiCalls' tables for the shared mapper; `fields` names field errors (call or agent requests). */
+export function kaiCallsErrorTables(fields: Record<string, string>): VendorErrorTables {
+  return {
+    provider: 'kaicalls',
+    label: 'KaiCalls',
+    envelope,
+    kindByCode: KIND_BY_CODE,
+    fieldByCode: FIELD_BY_CODE,
+    fieldsFromText: ({ kind, said, text }) =>
+      kind === 'invalid_request' && said.message && !(said.code && Object.prototype.hasOwnProperty.call(FIELD_BY_CODE, said.code))
+        ? fieldErrorsFromMessage(text, fields)
+        : [],
+    keyPatterns: KEY_PATTERNS,
+    fallbackText: (status, body, _said, secrets) => describeBody(body, secrets) || `HTTP ${status}`,
+    // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
+    rateLimitResetFallback: (_text, now) => new Date(now.getTime() + 60_000),
+  };
+}
+
 /** Builds a mapper that names field errors with the given vendor -> gateway field table. */
 export function createKaiCallsErrorMapper(fields: Record<string, string>) {
-  return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => {
-    const { code, message } = parseEnvelope(response.body);
-    const kind = kindFromCode(response.status, code, KIND_BY_CODE);
-    const detail = redactSecrets(message ?? (describeBody(response.body, secrets) || `HTTP ${response.status}`), secrets);
-    let resetAt = resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' });
-    // ⚖ Limits are per fixed minute; without Retry-After, one minute is the longest wait.
-    if (kind === 'rate_limited' && !resetAt) resetAt = new Date(now.getTime() + 60_000);
-    let fieldErrors: { field: string; message: string }[] = [];
-    if (kind === 'invalid_request' && message) {
-      fieldErrors = code && TO_CODES.has(code) ? [{ field: 'to', message: redactSecrets(message, secrets) }] : fieldErrorsFromMessage(redactSecrets(message, secrets), fields);
-    }
-    return new ProviderError({
-      provider: 'kaicalls',
-      kind,
-      status: response.status,
-      vendorCode: code && redactSecrets(code, secrets, 64),
-      message: `KaiCalls ${response.status}${code ? ` ${redactSecrets(code, secrets, 64)}` : ''}: ${detail}`,
-      resetAt,
-      fieldErrors,
-    });
-  };
+  const tables = kaiCallsErrorTables(fields);
+  return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => mapVendorError(tables, response, now, secrets);
 }
 
 /**

@@ -195,7 +195,7 @@ describe('toKaiCallsCreateCall', () => {
   it('warns about what KaiCalls cannot honour', () => {
     const { warnings } = toKaiCallsCreateCall({ ...typicalInput, record: false, from: '+15125550142', customer: { name: 'D', email: 'd@x.io' } });
     assert.deepEqual(
-      warnings.map((w) => w.split(':')[0]),
+      warnings.map((w) => w.field),
       ['record', 'from', 'customer.email'],
     );
   });

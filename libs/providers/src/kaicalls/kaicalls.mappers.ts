@@ -1,4 +1,4 @@
-import { CallStatus, CreateCallInput, isTerminal, Money, ProviderCall } from '@switchboard/core';
+import { CallStatus, CallWarning, CreateCallInput, isTerminal, Money, ProviderCall } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { KaiCallsCall, KaiCallsCreateCallBody, KaiCallsUsageRow } from './kaicalls.types';
 
@@ -123,7 +123,7 @@ export function costFromUsage(body: unknown, callId: string): Money | null {
 
 export interface KaiCallsCreateCallRequest {
   body: KaiCallsCreateCallBody;
-  warnings: string[];
+  warnings: CallWarning[];
 }
 
 /**
@@ -138,7 +138,7 @@ export interface KaiCallsCreateCallRequest {
  * matches deliveries by `call_id`, the id `createCall` returned.
  */
 export function toKaiCallsCreateCall(input: CreateCallInput): KaiCallsCreateCallRequest {
-  const warnings: string[] = [];
+  const warnings: CallWarning[] = [];
   const body: KaiCallsCreateCallBody = { agent_id: input.providerAgentId, to: input.to };
   if (input.customer?.name) body.name = input.customer.name;
   const context = withVariables(input.context, input.variables);
@@ -147,9 +147,9 @@ export function toKaiCallsCreateCall(input: CreateCallInput): KaiCallsCreateCall
   if (input.webhook?.url) body.webhook_url = input.webhook.url;
   if (input.maxDurationSeconds !== undefined) body.max_duration = Math.max(1, Math.round(input.maxDurationSeconds));
 
-  if (!input.record) warnings.push('record: KaiCalls has no recording switch; the call is recorded as the agent is configured.');
-  if (input.from) warnings.push('from: KaiCalls dials from the number assigned to the agent; `from` was ignored.');
-  if (input.customer?.email) warnings.push('customer.email: KaiCalls has no field for it; it was not sent.');
+  if (!input.record) warnings.push({ field: 'record', message: 'KaiCalls has no recording switch; the call is recorded as the agent is configured.' });
+  if (input.from) warnings.push({ field: 'from', message: 'KaiCalls dials from the number assigned to the agent; `from` was ignored.' });
+  if (input.customer?.email) warnings.push({ field: 'customer.email', message: 'KaiCalls has no field for it; it was not sent.' });
   return { body, warnings };
 }
 

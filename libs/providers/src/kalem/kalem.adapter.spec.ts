@@ -154,7 +154,7 @@ describe('createKalemAdapter against the Kalem simulator', () => {
 
   it('warns about options Kalem ignores', async () => {
     const { warnings } = await sut.createCall(input(nextNumber(), { firstMessage: 'Hello!' }));
-    assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['first_message']);
+    assert.deepEqual(warnings.map((w) => w.field), ['first_message']);
   });
 
   it('wrong api key -> auth', async () => {

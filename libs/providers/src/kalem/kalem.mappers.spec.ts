@@ -216,7 +216,7 @@ describe('toKalemCreateBody', () => {
       defaults,
     );
     assert.deepEqual(
-      warnings.map((w) => w.split(':')[0]),
+      warnings.map((w) => w.field),
       ['from', 'first_message', 'context', 'variables', 'max_duration_seconds', 'customer'],
     );
   });

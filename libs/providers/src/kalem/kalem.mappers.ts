@@ -1,4 +1,4 @@
-import { AdapterContext, CallStatus, CreateCallInput, ProviderCall, TranscriptTurn } from '@switchboard/core';
+import { AdapterContext, CallStatus, CallWarning, CreateCallInput, ProviderCall, TranscriptTurn } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 
 /** The metadata key that carries the gateway's call id, so an ambiguous create can be found again. */
@@ -158,7 +158,7 @@ function transcript(turns: KalemCall['transcriptions']): TranscriptTurn[] | null
 export function toKalemCreateBody(
   input: CreateCallInput,
   defaults: AdapterContext['defaults'],
-): { body: KalemCreateCallBody; warnings: string[] } {
+): { body: KalemCreateCallBody; warnings: CallWarning[] } {
   const body: KalemCreateCallBody = {
     to_number: input.to,
     agent_id: intOrRaw(input.providerAgentId),
@@ -173,14 +173,14 @@ export function toKalemCreateBody(
   return { body, warnings: createWarnings(input, defaults) };
 }
 
-function createWarnings(input: CreateCallInput, defaults: AdapterContext['defaults']): string[] {
-  const warnings: string[] = [];
+function createWarnings(input: CreateCallInput, defaults: AdapterContext['defaults']): CallWarning[] {
+  const warnings: CallWarning[] = [];
   // ⚖ Kalem picks the caller number by `number_id` (a connection default), never by string.
   if (input.from && input.from !== defaults.from)
-    warnings.push(
-      `from: Kalem selects the caller number by the connection's number_id; '${input.from}' was not applied` +
-        (defaults.from ? ` (the call uses ${defaults.from}).` : '.'),
-    );
+    warnings.push({
+      field: 'from',
+      message: `Kalem selects the caller number by the connection's number_id; '${input.from}' was not applied` + (defaults.from ? ` (the call uses ${defaults.from}).` : '.'),
+    });
   const unsupported: [string, unknown][] = [
     ['first_message', input.firstMessage],
     ['context', input.context],
@@ -190,7 +190,7 @@ function createWarnings(input: CreateCallInput, defaults: AdapterContext['defaul
   ];
   for (const [field, value] of unsupported)
     if (value !== undefined && value !== null && value !== '')
-      warnings.push(`${field}: Kalem has no per-call ${field.replace(/_/g, ' ')}; the agent's own configuration applies.`);
+      warnings.push({ field, message: `Kalem has no per-call ${field.replace(/_/g, ' ')}; the agent's own configuration applies.` });
   return warnings;
 }
 

@@ -11,7 +11,7 @@ import {
   WebhookTarget,
 } from '@switchboard/core';
 import { KlenCapabilities } from './klen.capabilities';
-import { KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
+import { createKlenClient, KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
 import { mapKlenCall, toKlenCreateBody } from './klen.mappers';
 import { KLEN_CALL_EVENTS, parseKlenWebhook, verifyKlenWebhook } from './klen.webhooks';
 
@@ -57,7 +57,7 @@ async function* klenPages(client: KlenClient, pageSize: number): AsyncGenerator<
 }
 
 export const createKlenAdapter: AdapterFactory = (context) => {
-  const client = new KlenClient(context);
+  const client = createKlenClient(context);
 
   const adapter: ProviderAdapter = {
     specificationVersion: 'v1',

@@ -1,10 +1,10 @@
-import { HttpResponse, ProviderError, ProviderErrorKind, resetAtFromHeaders } from '@switchboard/core';
-import { errorBodyObject, kindFromCode, sanitizeVendorText, scrubPatterns, scrubSecrets, SecretPattern, statusText, stringField } from '../common';
+import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import { errorBodyObject, mapVendorError, SecretPattern, statusText, stringField, VendorErrorTables } from '../common';
+import { KlenErrorBody } from './klen.types';
 
 /**
- * Klen's one error envelope is flat: `{ "error": "code", "message": "…" }`
- * (docs.klen.ai/development). It has no field-level errors, so field problems are derived
- * from the codes that name a field, and renamed to the gateway's request fields.
+ * Klen's tables for the shared mapper. Its envelope has no field-level errors, so field
+ * problems are derived from the codes that name a field, and renamed to the gateway's fields.
  */
 
 /** Codes whose kind differs from what the HTTP status alone would say. */
@@ -42,40 +42,29 @@ const FIELD_BY_VENDOR_FIELD: Record<string, string> = {
 /** Klen keys look like `klen_abcdef123456789`; a message must never carry one. */
 const KEY_PATTERNS: readonly SecretPattern[] = [[/klen_[A-Za-z0-9_]*\d[A-Za-z0-9_]*/g, '[redacted]']];
 
-/** Klen's text reaches clients only sanitized and bounded (klen_ keys and the key redacted). */
-function redact(text: string, secrets: readonly string[], max?: number): string {
-  return sanitizeVendorText(scrubPatterns(scrubSecrets(text, secrets), KEY_PATTERNS), secrets, max);
-}
-
-function parseEnvelope(body: unknown): { code?: string; message?: string } {
-  const record = errorBodyObject(body, { parseText: true });
-  return record ? { code: stringField(record.error), message: stringField(record.message) } : {};
-}
-
-function fieldErrorsOf(code: string | undefined, message: string): { field: string; message: string }[] {
-  const field = code && Object.prototype.hasOwnProperty.call(FIELD_BY_CODE, code) ? FIELD_BY_CODE[code] : undefined;
-  if (field) return [{ field, message }];
-  if (code !== 'validation_error') return [];
+export const KLEN_ERROR_TABLES: VendorErrorTables = {
+  provider: 'klen',
+  label: 'Klen',
+  envelope(body) {
+    const record = errorBodyObject(body, { parseText: true }) as KlenErrorBody | null;
+    return record ? { code: stringField(record.error), message: stringField(record.message) } : {};
+  },
+  kindByCode: KIND_BY_CODE,
+  fieldByCode: FIELD_BY_CODE,
   // ⚖ `validation_error` names its field only in prose ("variables must be an object").
-  const named = Object.keys(FIELD_BY_VENDOR_FIELD).find((vendorField) => new RegExp(`\\b${vendorField}\\b`).test(message));
-  return named ? [{ field: FIELD_BY_VENDOR_FIELD[named], message }] : [];
-}
+  fieldsFromText({ said, text }) {
+    if (said.code !== 'validation_error') return [];
+    const named = Object.keys(FIELD_BY_VENDOR_FIELD).find((vendorField) => new RegExp(`\\b${vendorField}\\b`).test(text));
+    return named ? [{ field: FIELD_BY_VENDOR_FIELD[named], message: text }] : [];
+  },
+  keyPatterns: KEY_PATTERNS,
+  fallbackText: (status, _body, said) => said.code ?? statusText(status, 'Unknown status'),
+};
 
 /**
  * A non-2xx Klen response → ProviderError. Falls back to the HTTP status text when the body
  * is not Klen's envelope. `secrets` (the api key) are scrubbed from the message.
  */
 export function mapKlenError(response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError {
-  const { code, message: vendorMessage } = parseEnvelope(response.body);
-  const kind = kindFromCode(response.status, code, KIND_BY_CODE);
-  const detail = redact(vendorMessage ?? code ?? statusText(response.status, 'Unknown status'), secrets);
-  return new ProviderError({
-    provider: 'klen',
-    kind,
-    status: response.status,
-    vendorCode: code && redact(code, secrets, 64),
-    message: `Klen answered ${response.status}${code ? ` ${redact(code, secrets, 64)}` : ''}: ${detail}`,
-    resetAt: kind === 'rate_limited' ? resetAtFromHeaders(response.headers, now) : undefined,
-    fieldErrors: fieldErrorsOf(code, detail),
-  });
+  return mapVendorError(KLEN_ERROR_TABLES, response, now, secrets);
 }

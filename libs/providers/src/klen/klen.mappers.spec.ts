@@ -211,6 +211,7 @@ describe('toKlenCreateBody', () => {
     );
     assert.equal('from' in body, false);
     assert.equal(warnings.length, 4);
-    assert.match(warnings.join(' '), /'from'.*'first_message'.*'max_duration_seconds'.*'record: false'/);
+    assert.deepEqual(warnings.map((w) => w.field), ['from', 'first_message', 'max_duration_seconds', 'record']);
+    assert.match(warnings.map((w) => w.message).join(' '), /'from'.*'first_message'.*'max_duration_seconds'.*'record: false'/);
   });
 });
