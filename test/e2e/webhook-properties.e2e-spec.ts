@@ -213,9 +213,13 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
         const reports = clean.webhooks.filter((w) => kept.has(w.label) && w.reports).map((w) => w.reports!);
         assert.equal(call.status, impliedStatus(created.status, reports), `${what}: the status the delivered webhooks imply`);
         assert.equal(call.ended_at !== null, isTerminal(call.status), `${what}: ended_at is known iff the call ended`);
+        assert.equal(call.end_reason !== null, isTerminal(call.status), `${what}: an end reason iff the call ended`);
+        // Why it ended follows the status reached: a bare `failed` whose refinement was dropped
+        // has the reason that status implies, not the clean call's `no_answer`.
+        const followStatus = new Set(call.status === ref.call.status ? [] : ['end_reason', 'error']);
         // Whatever else is known is the vendor's (the clean call's) fact; a dropped one stays unknown.
         for (const field of FACT_FIELDS) {
-          if (field === 'status' || field === 'ended_at' || call[field] === null) continue;
+          if (field === 'status' || field === 'ended_at' || followStatus.has(field) || call[field] === null) continue;
           assert.deepEqual(call[field], ref.call[field], `${what}: ${field} is the vendor's`);
         }
       }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ProviderAdapter, ProviderCall, ProviderError } from '@switchboard/core';
+import { isTerminal, ProviderAdapter, ProviderCall, ProviderError } from '@switchboard/core';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { CallsRepository } from '../calls/calls.repository';
-import { CallLedger } from '../ledger/call-ledger';
-import { Observation } from '../ledger/observation';
+import { ConfigVariables } from '../config/config.variables';
+import { CallLedger } from './call-ledger';
+import { Observation, ObservationSource, settledVerdict, SettledReason } from './observation';
+import { createInFlight } from './stranded-rules';
 
 /** How far before the gateway's own creation time a vendor's clock may place the same call. */
 const LOOKUP_SKEW_MS = 60_000;
@@ -17,11 +20,15 @@ export type LookupOutcome =
   /** The vendor could not be asked (no list endpoint, or it failed). */
   | { found: false; provable: false; error?: ProviderError };
 
+/** Two look-ups a moment apart: `absent` only when both missed and both could tell. */
+export type TwiceLookup = { state: 'found'; vendor: ProviderCall } | { state: 'absent' } | { state: 'unknown' };
+
 /**
  * Settles calls whose state at the vendor is unknown. Vendors echo no reference the gateway
  * can search by, so an unconfirmed create (ambiguous, or interrupted by a crash) is looked
  * up by number and time window among the vendor's recent calls, skipping vendor calls the
- * gateway already knows. The router's failover asks the same question before dialing elsewhere.
+ * gateway already knows. The router's failover asks the same question before dialing elsewhere;
+ * cancel, delete and provider deletion ask it (`recheck`) of calls that may be stranded.
  */
 @Injectable()
 export class CallSettler {
@@ -29,6 +36,7 @@ export class CallSettler {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly calls: CallsRepository,
     private readonly ledger: CallLedger,
+    private readonly config: ConfigVariables,
   ) {}
 
   async lookUp(call: CallEntity, adapter: ProviderAdapter): Promise<LookupOutcome> {
@@ -63,15 +71,56 @@ export class CallSettler {
     return this.record(call.id, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor, ...(attempt ? { attempt } : {}) });
   }
 
+  /**
+   * A vendor may list a call a moment after it accepted it, so one miss proves little: the
+   * call counts as absent only when two look-ups `pauseMs` apart both miss it.
+   */
+  async lookUpTwice(call: CallEntity, adapter: ProviderAdapter, pauseMs = this.config.ROUTING_ABSENT_CONFIRM_MS): Promise<TwiceLookup> {
+    for (let round = 0; round < 2; round++) {
+      if (round) await delay(pauseMs);
+      const lookup = await this.lookUp(call, adapter);
+      if (lookup.found) return { state: 'found', vendor: lookup.call };
+      if (!lookup.provable) return { state: 'unknown' };
+    }
+    return { state: 'absent' };
+  }
+
   /** Ends a call the gateway can learn nothing more about, with an explicit reason and its event. */
-  settle(callId: string, endReason: 'lost' | 'not_placed', message: string): Promise<CallEntity> {
-    return this.record(callId, {
-      source: 'reconcile',
-      vendorEventType: null,
-      occurredAt: null,
-      receivedAt: new Date(),
-      verdict: { status: 'failed', endReason, error: { code: endReason, message } },
-    });
+  settle(callId: string, endReason: SettledReason, message: string, source: ObservationSource = 'reconcile'): Promise<CallEntity> {
+    return this.record(callId, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), verdict: settledVerdict(endReason, message) });
+  }
+
+  /**
+   * Asks the vendor about a live call that may be stranded and settles what the answer
+   * proves; the call comes back as it now stands. A confirmed call is read (a vendor 404:
+   * `lost`). An unconfirmed one whose create is no longer in flight is looked up twice:
+   * found → adopted; provably absent → `absentAs` (`not_placed`, or `canceled` when the
+   * client is canceling it). What the vendor cannot answer leaves the call as it was.
+   */
+  async recheck(call: CallEntity, adapter: ProviderAdapter, absentAs: 'not_placed' | 'canceled', source: ObservationSource = 'poll'): Promise<CallEntity> {
+    if (isTerminal(call.status)) return call;
+    if (call.providerCallId) {
+      if (!adapter.capabilities.getCall) return call;
+      try {
+        const vendor = await adapter.getCall(call.providerCallId);
+        return await this.record(call.id, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor });
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e;
+        if (e.kind === 'not_found') return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
+        return call;
+      }
+    }
+    if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000)) return call;
+    const lookup = await this.lookUpTwice(call, adapter);
+    if (lookup.state === 'found') return this.apply(call, lookup.vendor);
+    if (lookup.state === 'absent')
+      return this.settle(
+        call.id,
+        absentAs,
+        absentAs === 'canceled' ? 'Canceled before any vendor placed the call.' : 'The vendor has no call to this number from the time of the create.',
+        source,
+      );
+    return call;
   }
 
   private record(callId: string, observation: Observation): Promise<CallEntity> {
