@@ -121,13 +121,17 @@ export class CallsService {
     if (isTerminal(call.status)) throw ended(call);
     const { connection, adapter } = await this.connectionOf(call);
     if (!call.providerCallId) {
-      call = await this.settler.recheck(call, adapter, 'canceled');
-      if (isTerminal(call.status)) return toCallResponse(call);
+      call = await this.settler.recheck(call, adapter, { absentAs: 'canceled', endedOnly: false });
+      // Canceled here because no vendor placed it; found already ended at its vendor: too late.
+      if (isTerminal(call.status)) {
+        if (call.status === 'canceled' && !call.providerCallId) return toCallResponse(call);
+        throw ended(call);
+      }
       if (!call.providerCallId) throw this.unconfirmed(call, 'canceled');
     }
     if (!adapter.capabilities.cancelCall) {
       // The vendor cannot end calls, but it can say whether it still has this one.
-      const current = await this.settler.recheck(call, adapter, 'not_placed');
+      const current = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
       if (isTerminal(current.status)) throw ended(current);
       throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
     }
@@ -161,7 +165,7 @@ export class CallsService {
     if (!isTerminal(call.status)) {
       // A live call may be stranded (its vendor forgot it, or never placed it): ask first.
       const { connection, adapter } = await this.connectionOf(call);
-      call = await this.settler.recheck(call, adapter, 'not_placed');
+      call = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
       if (!call.providerCallId && !isTerminal(call.status)) throw this.unconfirmed(call, 'deleted');
       if (!isTerminal(call.status))
         throw new ConflictError(

@@ -96,23 +96,31 @@ export class CallSettler {
    * `lost`). An unconfirmed one whose create is no longer in flight is looked up twice:
    * found → adopted; provably absent → `absentAs` (`not_placed`, or `canceled` when the
    * client is canceling it). What the vendor cannot answer leaves the call as it was.
+   * `endedOnly`: write only what ends the call, so a request refused afterwards (a delete
+   * of a call that is still live) has changed nothing.
    */
-  async recheck(call: CallEntity, adapter: ProviderAdapter, absentAs: 'not_placed' | 'canceled', source: ObservationSource = 'poll'): Promise<CallEntity> {
+  async recheck(
+    call: CallEntity,
+    adapter: ProviderAdapter,
+    { absentAs, endedOnly, source = 'poll' }: { absentAs: 'not_placed' | 'canceled'; endedOnly: boolean; source?: ObservationSource },
+  ): Promise<CallEntity> {
     if (isTerminal(call.status)) return call;
     if (call.providerCallId) {
       if (!adapter.capabilities.getCall) return call;
+      let vendor: ProviderCall;
       try {
-        const vendor = await adapter.getCall(call.providerCallId);
-        return await this.record(call.id, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor });
+        vendor = await adapter.getCall(call.providerCallId);
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
         if (e.kind === 'not_found') return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
         return call;
       }
+      if (endedOnly && !isTerminal(vendor.status)) return call;
+      return this.record(call.id, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor });
     }
     if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000)) return call;
     const lookup = await this.lookUpTwice(call, adapter);
-    if (lookup.state === 'found') return this.apply(call, lookup.vendor);
+    if (lookup.state === 'found') return endedOnly && !isTerminal(lookup.vendor.status) ? call : this.apply(call, lookup.vendor);
     if (lookup.state === 'absent')
       return this.settle(
         call.id,

@@ -167,7 +167,7 @@ export class ProvidersService {
   async remove(id: string): Promise<void> {
     const connection = await this.find(id);
     const adapter = this.adapterFor(connection);
-    await Promise.all((await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) => this.settler.recheck(call, adapter, 'not_placed')));
+    await Promise.all((await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) => this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true })));
     const active = await this.calls.countActiveOnConnection(id);
     if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`);
     await this.connections.delete(connection.id);
