@@ -31,6 +31,7 @@ export function newCallEntity(origin: CallOrigin, now = new Date()): CallEntity 
     answeredAt: null,
     endedAt: null,
     endReason: null,
+    providerEndReason: null,
     error: null,
     recordingUrl: null,
     summary: null,

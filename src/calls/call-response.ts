@@ -32,6 +32,7 @@ export function toCallResponse(call: CallEntity) {
     ended_at: iso(call.endedAt),
     updated_at: call.updatedAt.toISOString(),
     end_reason: call.endReason,
+    provider_end_reason: call.providerEndReason,
     error: call.error,
     recording_url: call.recordingUrl,
     summary: call.summary,

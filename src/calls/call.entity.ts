@@ -1,4 +1,4 @@
-import { CallStatus, CallWarning } from '@switchboard/core';
+import { CallErrorCode, CallStatus, CallWarning, EndReason } from '@switchboard/core';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export interface CallAttempt {
@@ -38,8 +38,11 @@ export class CallEntity {
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt: Date | null;
   @Column('timestamptz', { name: 'answered_at', nullable: true }) answeredAt: Date | null;
   @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt: Date | null;
-  @Column('text', { name: 'end_reason', nullable: true }) endReason: string | null;
-  @Column('jsonb', { nullable: true }) error: { code: string; message: string } | null;
+  /** The gateway's closed vocabulary (libs/core end-reason.ts); null while the call is live. */
+  @Column('text', { name: 'end_reason', nullable: true }) endReason: EndReason | null;
+  /** The vendor's own value `end_reason` was mapped from; null when the gateway settled the call itself. */
+  @Column('text', { name: 'provider_end_reason', nullable: true }) providerEndReason: string | null;
+  @Column('jsonb', { nullable: true }) error: { code: CallErrorCode; message: string } | null;
   @Column('text', { name: 'recording_url', nullable: true }) recordingUrl: string | null;
   @Column('text', { nullable: true }) summary: string | null;
   @Column('jsonb', { nullable: true }) transcript: { role: string; text: string; at?: string }[] | null;

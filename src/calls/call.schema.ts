@@ -1,4 +1,4 @@
-import { CALL_STATUSES } from '@switchboard/core';
+import { CALL_ERROR_CODE_DESCRIPTIONS, CALL_ERROR_CODES, CALL_STATUSES, END_REASON_DESCRIPTIONS, END_REASONS } from '@switchboard/core';
 import { SchemaObject } from '@nestjs/swagger';
 import { anyObject, arrayOf, bool, constant, integer, listOf, nullableRef, nullableText, nullableTime, object, ref, stringMap, text, time } from '../common/api-docs';
 
@@ -29,7 +29,8 @@ const EXAMPLE_CALL = {
   answered_at: '2026-01-05T14:03:15.000Z',
   ended_at: '2026-01-05T14:03:57.000Z',
   updated_at: '2026-01-05T14:04:02.000Z',
-  end_reason: 'hangup',
+  end_reason: 'customer_hangup',
+  provider_end_reason: 'customer-ended-call',
   error: null,
   recording_url: null,
   summary: 'Confirmed the appointment for Tuesday.',
@@ -78,8 +79,9 @@ const Call: SchemaObject = object(
     answered_at: nullableTime(),
     ended_at: nullableTime(),
     updated_at: time(),
-    end_reason: nullableText('Why it ended, as the vendor said (`hangup`, `voicemail`, …) or the gateway settled it (`lost`, `not_placed`, `providers_unavailable`)'),
-    error: { ...object({ code: text(), message: text() }), nullable: true },
+    end_reason: nullableRef('EndReason', 'Why it ended, in the gateway\'s closed vocabulary; null while the call is live'),
+    provider_end_reason: nullableText("The vendor's own value `end_reason` was mapped from, verbatim; null when the vendor gave none or the gateway settled the call itself"),
+    error: { ...object({ code: ref('CallErrorCode'), message: text("The vendor's words where it gave any") }), nullable: true, description: 'Set on `failed` calls only' },
     recording_url: nullableText(),
     summary: nullableText(),
     transcript: { ...arrayOf(object({ role: text(), text: text(), at: time() }, { optional: ['at'] })), nullable: true },
@@ -92,6 +94,8 @@ const Call: SchemaObject = object(
 
 export const CALL_SCHEMAS: Record<string, SchemaObject> = {
   CallStatus: { type: 'string', enum: [...CALL_STATUSES], description: 'completed, failed, no_answer, busy and canceled are terminal: a terminal call never changes status again' },
+  EndReason: { type: 'string', enum: [...END_REASONS], description: bulletList(END_REASON_DESCRIPTIONS) },
+  CallErrorCode: { type: 'string', enum: [...CALL_ERROR_CODES], description: bulletList(CALL_ERROR_CODE_DESCRIPTIONS) },
   Money: object({ amount: { type: 'number' }, currency: text(undefined, { example: 'USD' }) }),
   Call,
   CallList: listOf('Call'),
@@ -111,3 +115,8 @@ export const CALL_SCHEMAS: Record<string, SchemaObject> = {
   }),
   CallTimeline: object({ data: arrayOf(ref('Event'), 'Oldest first') }),
 };
+
+/** One `- value: meaning` line per member, so the reference shows what each value means. */
+function bulletList(descriptions: Record<string, string>): string {
+  return Object.entries(descriptions).map(([value, meaning]) => `- \`${value}\`: ${meaning}`).join('\n');
+}

@@ -68,6 +68,15 @@ export class CallsRepository {
     return listCalls(this.dataSource.getRepository(CallEntity), query);
   }
 
+  /** Live calls on a connection, oldest first: the likeliest to be stranded. */
+  activeOnConnection(connectionId: string, limit: number): Promise<CallEntity[]> {
+    return this.dataSource.manager.find(CallEntity, {
+      where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
+  }
+
   countActiveOnConnection(connectionId: string): Promise<number> {
     return this.dataSource.manager.count(CallEntity, {
       where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },

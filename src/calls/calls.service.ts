@@ -16,6 +16,8 @@ import { DataSource } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
 import { EventLogRepository } from '../events/event-log.repository';
 import { CallLedger } from '../ledger/call-ledger';
+import { CallSettler } from '../ledger/call-settler';
+import { createInFlight } from '../ledger/stranded-rules';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { ConfigVariables } from '../config/config.variables';
@@ -50,6 +52,7 @@ export class CallsService {
     private readonly refresher: CallRefreshService,
     private readonly config: ConfigVariables,
     private readonly webhookUrls: WebhookUrlGuard,
+    private readonly settler: CallSettler,
     @Inject(CONNECTION_SIGNALS) private readonly signals: ConnectionSignals,
   ) {}
 
@@ -108,12 +111,36 @@ export class CallsService {
     return toCallResponse(refresh ? await this.refresher.refresh(call) : call);
   }
 
+  /**
+   * Ends a live call at its vendor. A create whose outcome is unknown is looked up first:
+   * provably never placed → settled `canceled` here (200); found → adopted, then canceled at
+   * its vendor. A call its vendor no longer knows is settled `lost` (200 with that call).
+   */
   async cancel(id: string): Promise<CallResponse> {
-    const call = await this.find(id);
-    if (isTerminal(call.status)) throw new ConflictError(`Call ${id} has already ended (${call.status}).`);
-    const { connection, adapter } = await this.adapterOf(call);
-    if (!adapter.capabilities.cancelCall) throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
-    await adapter.cancelCall(call.providerCallId!);
+    let call = await this.find(id);
+    if (isTerminal(call.status)) throw ended(call);
+    const { connection, adapter } = await this.connectionOf(call);
+    if (!call.providerCallId) {
+      call = await this.settler.recheck(call, adapter, { absentAs: 'canceled', endedOnly: false });
+      // Canceled here because no vendor placed it; found already ended at its vendor: too late.
+      if (isTerminal(call.status)) {
+        if (call.status === 'canceled' && !call.providerCallId) return toCallResponse(call);
+        throw ended(call);
+      }
+      if (!call.providerCallId) throw this.unconfirmed(call, 'canceled');
+    }
+    if (!adapter.capabilities.cancelCall) {
+      // The vendor cannot end calls, but it can say whether it still has this one.
+      const current = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
+      if (isTerminal(current.status)) throw ended(current);
+      throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
+    }
+    try {
+      await adapter.cancelCall(call.providerCallId!);
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'not_found') return toCallResponse(await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', 'poll'));
+      throw e;
+    }
     // The vendor's own final word decides the status. (No vendor today ends a call before it
     // is answered; one that does should report it, and the adapter map it, as `canceled`.)
     return toCallResponse(await this.refresher.refresh(call));
@@ -137,8 +164,19 @@ export class CallsService {
 
   /** The row stays as a tombstone and its events stay in the log; `call.deleted` is appended. */
   async remove(id: string): Promise<void> {
-    const call = await this.find(id);
-    if (!isTerminal(call.status)) throw new ConflictError(`Call ${id} is still active (${call.status}); cancel it or wait for it to end.`);
+    let call = await this.find(id);
+    if (!isTerminal(call.status)) {
+      // A live call may be stranded (its vendor forgot it, or never placed it): ask first.
+      const { connection, adapter } = await this.connectionOf(call);
+      call = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
+      if (!call.providerCallId && !isTerminal(call.status)) throw this.unconfirmed(call, 'deleted');
+      if (!isTerminal(call.status))
+        throw new ConflictError(
+          adapter.capabilities.cancelCall
+            ? `Call ${id} is still active (${call.status}); cancel it or wait for it to end.`
+            : `Call ${id} is still active (${call.status}); ${connection.provider} cannot cancel calls, so wait for it to end.`,
+        );
+    }
     if (call.connectionId && call.providerCallId) {
       const connection = await this.providers.find(call.connectionId).catch(onlyNotFound);
       const adapter = connection ? this.providers.adapterFor(connection) : null;
@@ -188,6 +226,28 @@ export class CallsService {
     ]);
   }
 
+  /** The connection a call was placed on, confirmed there or not. */
+  private async connectionOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+    if (!call.connectionId) throw new ConflictError(`Call ${call.id} was never placed on a provider connection.`);
+    return this.providers.withAdapter(call.connectionId);
+  }
+
+  /**
+   * A create whose outcome its vendor cannot tell yet: nothing can be done to the call
+   * until it can, and the reconciler keeps asking until its bound, when it settles the call
+   * whatever it learned. Says when, rather than pointing at another endpoint.
+   */
+  private unconfirmed(call: CallEntity, action: 'canceled' | 'deleted'): ConflictError {
+    if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000))
+      return new ConflictError(`Call ${call.id} cannot be ${action} yet: its create is still waiting for ${call.provider ?? 'the vendor'} to answer.`);
+    const bound = new Date(call.createdAt.getTime() + this.config.RECONCILE_GIVE_UP_AFTER_SECONDS * 1000).toISOString();
+    return new ConflictError(
+      `Call ${call.id} cannot be ${action} yet: whether its create reached ${call.provider ?? 'the vendor'} is still unknown and the vendor cannot tell. ` +
+        `The reconciler keeps looking and settles the call by ${bound} at the latest` +
+        (action === 'deleted' ? '; it can be deleted once it has ended.' : '.'),
+    );
+  }
+
   /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
   private async adapterOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
     if (!call.connectionId || !call.providerCallId)
@@ -228,6 +288,10 @@ function placementInput(dto: CreateCallDto, call: CallEntity): PlacementInput {
     metadata: call.metadata,
     customer: call.customer,
   };
+}
+
+function ended(call: CallEntity): ConflictError {
+  return new ConflictError(`Call ${call.id} has already ended (${call.status}${call.endReason ? `, ${call.endReason}` : ''}).`);
 }
 
 function onlyNotFound(e: unknown): null {

@@ -127,7 +127,8 @@ export class CallLedger {
     if (verdict) {
       const status = nextStatus(changes.status ?? current.status, verdict.status);
       if (status !== (changes.status ?? current.status)) {
-        Object.assign(changes, { status, endReason: verdict.endReason, error: verdict.error });
+        // A verdict is the gateway's own conclusion: no vendor value stands behind its reason.
+        Object.assign(changes, { status, endReason: verdict.endReason, providerEndReason: null, error: verdict.error });
         if (!current.endedAt && !changes.endedAt && isTerminal(status)) Object.assign(changes, { endedAt: observation.receivedAt, endedAtEstimated: true });
         types.push(`call.${status}`);
       }

@@ -7,14 +7,14 @@ import { mergeProviderCall } from './call-merge';
 const call = (over: Partial<CallEntity> = {}): CallEntity =>
   Object.assign(new CallEntity(), {
     id: 'call_x', status: 'queued', providerStatus: 'pending', providerCallId: 'v1', from: null, durationSeconds: null,
-    costAmount: null, costCurrency: null, startedAt: null, answeredAt: null, endedAt: null, endReason: null, error: null,
+    costAmount: null, costCurrency: null, startedAt: null, answeredAt: null, endedAt: null, endReason: null, providerEndReason: null, error: null,
     recordingUrl: null, summary: null, transcript: null, analysis: null, ...over,
   });
 
 const vendor = (over: Partial<ProviderCall> = {}): ProviderCall => ({
   providerCallId: 'v1', status: 'queued', providerStatus: 'pending', direction: 'outbound', to: '+15550001111', from: null,
   providerAgentId: null, durationSeconds: null, cost: null, createdAt: null, startedAt: null, answeredAt: null, endedAt: null,
-  endReason: null, error: null, recordingUrl: null, summary: null, transcript: null, analysis: null, metadata: null, ...over,
+  endReason: null, providerEndReason: null, error: null, recordingUrl: null, summary: null, transcript: null, analysis: null, metadata: null, ...over,
 });
 
 const NOW = new Date('2026-01-01T00:05:00.000Z');
@@ -36,7 +36,7 @@ describe('mergeProviderCall', () => {
     const done = vendor({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 });
     const first = mergeProviderCall(call({ status: 'in_progress' }), done, NOW);
     assert.deepEqual(first.events, ['call.completed', 'call.recording_ready', 'call.transcript_ready', 'call.summary_ready']);
-    const again = mergeProviderCall(call({ status: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 }), done, NOW);
+    const again = mergeProviderCall(call({ status: 'completed', endReason: 'completed', recordingUrl: 'https://r', transcript: [{ role: 'agent', text: 'hi' }], summary: 's', durationSeconds: 30 }), done, NOW);
     assert.deepEqual(again.events, []);
   });
 
@@ -64,7 +64,7 @@ describe('mergeProviderCall', () => {
   });
 
   it('sees no change in a view whose objects differ only in key order (jsonb reorders keys)', () => {
-    const stored = call({ status: 'completed', analysis: { b: 1, a: { y: 2, x: 1 } }, transcript: [{ text: 'hi', role: 'agent' }] });
+    const stored = call({ status: 'completed', endReason: 'completed', analysis: { b: 1, a: { y: 2, x: 1 } }, transcript: [{ text: 'hi', role: 'agent' }] });
     const sut = mergeProviderCall(stored, vendor({ status: 'completed', analysis: { a: { x: 1, y: 2 }, b: 1 }, transcript: [{ role: 'agent', text: 'hi' }] }), NOW);
     assert.deepEqual(sut.changes, {});
     assert.deepEqual(sut.events, []);
@@ -80,10 +80,29 @@ describe('mergeProviderCall', () => {
 
   it('refines a bare failure with the reason a later report gives', () => {
     const failed = call({ status: 'failed', providerStatus: 'failed', endedAt: NOW });
-    const sut = mergeProviderCall(failed, vendor({ status: 'no_answer', providerStatus: 'failed', endReason: 'no-answer' }), NOW);
+    const sut = mergeProviderCall(failed, vendor({ status: 'no_answer', providerStatus: 'failed', endReason: 'no_answer', providerEndReason: 'no-answer' }), NOW);
     assert.equal(sut.changes.status, 'no_answer');
-    assert.equal(sut.changes.endReason, 'no-answer');
+    assert.equal(sut.changes.endReason, 'no_answer');
+    assert.equal(sut.changes.providerEndReason, 'no-answer');
     assert.deepEqual(sut.events, ['call.no_answer']);
+  });
+
+  it("adds the vendor's reason and error to a failure first reported without them, in either order", () => {
+    const bare = mergeProviderCall(call({ status: 'ringing' }), vendor({ status: 'failed', providerStatus: 'failed' }), NOW);
+    assert.deepEqual([bare.changes.endReason, bare.changes.providerEndReason, bare.changes.error?.code], ['provider_error', undefined, 'provider_error']);
+    const failed = call({ status: 'failed', endReason: 'provider_error', error: bare.changes.error!, endedAt: NOW });
+    const why = { code: 'invalid_number' as const, message: 'The number is invalid.' };
+    const later = mergeProviderCall(failed, vendor({ status: 'failed', providerStatus: 'failed', endReason: 'invalid_number', providerEndReason: 'invalid-number', error: why }), NOW);
+    assert.deepEqual([later.changes.endReason, later.changes.providerEndReason, later.changes.error], ['invalid_number', 'invalid-number', why]);
+    // The reverse order: the bare report adds nothing to what the vendor already said.
+    const known = call({ status: 'failed', endReason: 'invalid_number', providerEndReason: 'invalid-number', error: why, endedAt: NOW });
+    assert.deepEqual(mergeProviderCall(known, vendor({ status: 'failed', providerStatus: 'failed' }), NOW).changes, {});
+  });
+
+  it('drops the bare failure error when a refinement says it was busy', () => {
+    const failed = call({ status: 'failed', endReason: 'provider_error', error: { code: 'provider_error', message: 'x' }, endedAt: NOW });
+    const sut = mergeProviderCall(failed, vendor({ status: 'busy', providerStatus: 'failed', endReason: 'busy', providerEndReason: 'busy' }), NOW);
+    assert.deepEqual([sut.changes.status, sut.changes.endReason, sut.changes.error], ['busy', 'busy', null]);
   });
 
   it('ignores a status-less report for its status (a transcript says nothing of it)', () => {

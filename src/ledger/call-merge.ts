@@ -1,4 +1,4 @@
-import { CallStatus, isTerminal, nextStatus, ProviderCall } from '@switchboard/core';
+import { CallStatus, errorCodeFor, isTerminal, mergeEndReason, nextStatus, ProviderCall } from '@switchboard/core';
 import { isDeepStrictEqual } from 'node:util';
 import { CallEntity } from '../calls/call.entity';
 
@@ -71,9 +71,17 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
     changes.endedAt = observedAt;
     changes.endedAtEstimated = true;
   }
-  // A refinement (failed → busy) carries the reason: it replaces the bare failure's.
-  fill('endReason', vendor.endReason, statusChanged);
-  fill('error', vendor.error, statusChanged);
+  // The reason and its raw value move together and follow the status (core end-reason.ts):
+  // a refinement (failed → busy) carries its own reason, replacing the bare failure's.
+  const ended = mergeEndReason(current, status, { status: vendor.status, endReason: vendor.endReason, providerEndReason: vendor.providerEndReason });
+  if (ended.endReason !== current.endReason) changes.endReason = ended.endReason;
+  if (ended.providerEndReason !== current.providerEndReason) changes.providerEndReason = ended.providerEndReason;
+  // Only a failure has an error: a refinement into busy or no answer drops the bare failure's.
+  if (statusChanged && status !== 'failed' && current.error) changes.error = null;
+  else if (status === 'failed') fill('error', vendor.error, statusChanged || 'endReason' in changes || 'providerEndReason' in changes);
+  // Every failure says what kind it was, even when the report that ended it carried no error.
+  if (status === 'failed' && !('error' in changes ? changes.error : current.error))
+    changes.error = { code: errorCodeFor(changes.endReason ?? current.endReason), message: 'The vendor reported the call failed without saying why.' };
   fill('analysis', vendor.analysis);
 
   const ready = (key: 'recordingUrl' | 'transcript' | 'summary', value: CallEntity[typeof key] | null | undefined, event: CallEventType) => {

@@ -4,10 +4,11 @@ import { ConfigVariables } from '../config/config.variables';
 import { EventsModule } from '../events/events.module';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
 import { CallLedger, LEDGER_SETTINGS, LedgerSettings } from './call-ledger';
+import { CallSettler } from './call-settler';
 
 /**
- * The call store: the calls and inbound-webhook repositories and the ledger, the only
- * writer of call state. Depends on nothing but the database and the event log, so every
+ * The call store: the calls and inbound-webhook repositories, the ledger (the only writer
+ * of call state) and the settler that ends calls stranded at their vendor. Depends on nothing but the database and the event log, so every
  * feature module (calls, providers, webhooks, reconciler) can build on it without cycles.
  */
 @Module({
@@ -16,6 +17,7 @@ import { CallLedger, LEDGER_SETTINGS, LedgerSettings } from './call-ledger';
     CallsRepository,
     InboundWebhooksRepository,
     CallLedger,
+    CallSettler,
     {
       provide: LEDGER_SETTINGS,
       inject: [ConfigVariables],
@@ -25,6 +27,6 @@ import { CallLedger, LEDGER_SETTINGS, LedgerSettings } from './call-ledger';
       }),
     },
   ],
-  exports: [CallsRepository, InboundWebhooksRepository, CallLedger, EventsModule],
+  exports: [CallsRepository, InboundWebhooksRepository, CallLedger, CallSettler, EventsModule],
 })
 export class LedgerModule {}

@@ -1,4 +1,4 @@
-import { CallStatus, CallWarning, WebhookObservation } from '@switchboard/core';
+import { CallErrorCode, CallStatus, CallWarning, EndReason, WebhookObservation } from '@switchboard/core';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { VendorFacts } from './call-merge';
 
@@ -26,7 +26,7 @@ export interface Observation {
    */
   placement?: { connectionId: string; provider: string };
   /** What the gateway itself concluded (a refusal, a call settled as lost). */
-  verdict?: { status: CallStatus; endReason: string; error: { code: string; message: string } | null };
+  verdict?: { status: CallStatus; endReason: EndReason; error: { code: CallErrorCode; message: string } | null };
   warnings?: CallWarning[];
 }
 
@@ -42,4 +42,16 @@ export function fromWebhook(observation: WebhookObservation, receivedAt: Date): 
     receivedAt,
     vendor: { ...observation.call, providerCallId: observation.providerCallId },
   };
+}
+
+/** The reasons with which the gateway itself ends a call it can learn nothing more about. */
+export type SettledReason = 'lost' | 'not_placed' | 'canceled' | 'unknown';
+
+/**
+ * The gateway's verdict for a call it settles itself: `canceled` when the client canceled a
+ * create no vendor placed (no error: nothing failed), otherwise a failure that names why.
+ */
+export function settledVerdict(endReason: SettledReason, message: string): NonNullable<Observation['verdict']> {
+  if (endReason === 'canceled') return { status: 'canceled', endReason, error: null };
+  return { status: 'failed', endReason, error: { code: endReason, message } };
 }

@@ -13,6 +13,7 @@ import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ListQueryDto, Page } from '../common/pagination';
 import { CallsRepository } from '../calls/calls.repository';
+import { CallSettler } from '../ledger/call-settler';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { OutcomeHealth } from '../routing/outcome-health';
 import { OutcomeView } from '../routing/outcome-rules';
@@ -25,6 +26,9 @@ import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
 import { verdictOnProbe } from './credential-probe';
+
+/** Vendor look-ups one provider deletion may spend on calls that look live. */
+const STRANDED_CHECKS_PER_DELETE = 10;
 
 export interface ConnectionResponse {
   id: string;
@@ -58,6 +62,7 @@ export class ProvidersService {
     private readonly outcomes: OutcomeHealth,
     private readonly budgets: RateBudgets,
     private readonly addressGuard: VendorAddressGuard,
+    private readonly settler: CallSettler,
   ) {}
 
   async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
@@ -169,10 +174,17 @@ export class ProvidersService {
     if (problem) throw new ValidationFailedError([problem]);
   }
 
+  /**
+   * A connection with live calls stays. Calls that only look live (the vendor forgot them,
+   * or never placed them) are asked about first and settled, so stale rows cannot block the
+   * deletion forever; at most STRANDED_CHECKS_PER_DELETE per request, oldest first.
+   */
   async remove(id: string): Promise<void> {
     const connection = await this.find(id);
+    const adapter = this.adapterFor(connection);
+    await Promise.all((await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) => this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true })));
     const active = await this.calls.countActiveOnConnection(id);
-    if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s); delete it once they have ended.`);
+    if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`);
     await this.connections.delete(connection.id);
     this.adapters.forget(id);
     this.outcomes.forget(id);

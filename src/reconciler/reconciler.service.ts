@@ -13,7 +13,7 @@ import { fromWebhook } from '../ledger/observation';
 import { ProvidersService } from '../providers/providers.service';
 import { externalCall } from '../webhooks-inbound/external-call';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
-import { CallSettler } from '../routing/call-settler';
+import { CallSettler } from '../ledger/call-settler';
 
 /** Calls looked at per tick, and per connection per tick: the reconciler's share of a vendor's rate budget. */
 const BATCH = 50;

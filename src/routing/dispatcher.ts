@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreateCallInput, ProviderError, ProvidersUnavailableError, ValidationFailedError } from '@switchboard/core';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { toCallResponse } from '../calls/call-response';
@@ -12,7 +11,7 @@ import { ProviderConnectionEntity } from '../providers/provider-connection.entit
 import { ProvidersService } from '../providers/providers.service';
 import { WebhookTargets } from '../providers/webhook-targets.service';
 import { attemptErrorCode, decideAfter } from './attempt-rules';
-import { CallSettler } from './call-settler';
+import { CallSettler } from '../ledger/call-settler';
 import { CONNECTION_SIGNALS, ConnectionSignals } from './connection-signals';
 import { Candidate } from './routing-plan';
 
@@ -135,18 +134,9 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * A vendor may list a call a moment after it accepted it, so one miss proves little: the
-   * call counts as absent only when two look-ups a moment apart both miss it.
-   */
-  private async lookUpTwice(call: CallEntity, adapter: Parameters<CallSettler['lookUp']>[1]) {
-    for (let round = 0; round < 2; round++) {
-      if (round) await delay(this.settings.absentConfirmMs);
-      const lookup = await this.settler.lookUp(call, adapter);
-      if (lookup.found) return { state: 'found' as const, vendor: lookup.call };
-      if (!lookup.provable) return { state: 'unknown' as const };
-    }
-    return { state: 'absent' as const };
+  /** Two look-ups a moment apart (the settler's rule); only a double miss proves absence. */
+  private lookUpTwice(call: CallEntity, adapter: Parameters<CallSettler['lookUp']>[1]) {
+    return this.settler.lookUpTwice(call, adapter, this.settings.absentConfirmMs);
   }
 
   private async exhausted(callId: string, attempts: { attempt: CallAttempt; error: ProviderError }[]): Promise<never> {

@@ -2,22 +2,20 @@ import { Module } from '@nestjs/common';
 import { ConfigVariables } from '../config/config.variables';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ProvidersModule } from '../providers/providers.module';
-import { CallSettler } from './call-settler';
 import { CircuitBreakers } from './circuit-breakers';
 import { CONNECTION_SIGNALS, ConnectionSignals } from './connection-signals';
 import { DISPATCH_SETTINGS, Dispatcher, DispatchSettings } from './dispatcher';
 import { OutcomeHealth } from './outcome-health';
 
 /**
- * Placing calls across connections: the dispatcher (failover, ambiguous creates) and the
- * settler it shares with the reconciler. Connection health (circuits, call outcomes) comes
+ * Placing calls across connections: the dispatcher (failover, ambiguous creates), on the
+ * ledger's settler it shares with the reconciler. Connection health (circuits, call outcomes) comes
  * from the connection-judgement module, through ProvidersModule.
  */
 @Module({
   imports: [LedgerModule, ProvidersModule],
   providers: [
     Dispatcher,
-    CallSettler,
     {
       provide: DISPATCH_SETTINGS,
       inject: [ConfigVariables],
@@ -32,6 +30,6 @@ import { OutcomeHealth } from './outcome-health';
       }),
     },
   ],
-  exports: [Dispatcher, CallSettler, CONNECTION_SIGNALS],
+  exports: [Dispatcher, CONNECTION_SIGNALS],
 })
 export class RoutingModule {}

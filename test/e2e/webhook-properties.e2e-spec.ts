@@ -213,9 +213,15 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
         const reports = clean.webhooks.filter((w) => kept.has(w.label) && w.reports).map((w) => w.reports!);
         assert.equal(call.status, impliedStatus(created.status, reports), `${what}: the status the delivered webhooks imply`);
         assert.equal(call.ended_at !== null, isTerminal(call.status), `${what}: ended_at is known iff the call ended`);
+        assert.equal(call.end_reason !== null, isTerminal(call.status), `${what}: an end reason iff the call ended`);
+        // Why it ended follows what arrived: a bare `failed` whose refinement (or whose vendor
+        // reason) was dropped has what the status implies, not the clean call's `no_answer`.
+        const reasonDropped = call.status !== ref.call.status || (call.provider_end_reason === null && ref.call.provider_end_reason !== null);
+        const followStatus = new Set(reasonDropped ? ['end_reason', 'error'] : []);
+        if (call.status === 'failed') assert.ok(call.error?.code, `${what}: a failure says what kind it was`);
         // Whatever else is known is the vendor's (the clean call's) fact; a dropped one stays unknown.
         for (const field of FACT_FIELDS) {
-          if (field === 'status' || field === 'ended_at' || call[field] === null) continue;
+          if (field === 'status' || field === 'ended_at' || followStatus.has(field) || call[field] === null) continue;
           assert.deepEqual(call[field], ref.call[field], `${what}: ${field} is the vendor's`);
         }
       }

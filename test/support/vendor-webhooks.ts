@@ -40,6 +40,7 @@ export interface VendorWebhook {
 export const FACT_FIELDS = [
   'status',
   'end_reason',
+  'provider_end_reason',
   'error',
   'duration_seconds',
   'answered_at',
@@ -83,9 +84,13 @@ const HANGUP = ANSWER + TALK;
 
 const base = (s: Scenario) => (s.startsWith('no_answer') ? 'no_answer' : s.startsWith('busy') ? 'busy' : s) as 'completed' | 'no_answer' | 'busy' | 'failed';
 
+/** The gateway's end reason for an outcome the vendor gave no more precise word for. */
+const endReasonOf = (status: Status) => (status === 'failed' ? 'provider_error' : status);
+
 const unanswered = (status: Status, extra: Partial<Facts> = {}): Facts => ({
   status,
-  end_reason: null,
+  end_reason: endReasonOf(status),
+  provider_end_reason: null,
   error: null,
   duration_seconds: null,
   answered_at: null,
@@ -168,7 +173,8 @@ function kalem(scenario: Scenario, call: KnownCall, at: (s: number) => number): 
       ],
       facts: {
         status: 'completed',
-        end_reason: 'NORMAL_CLEARING',
+        end_reason: 'completed',
+        provider_end_reason: 'NORMAL_CLEARING',
         error: null,
         duration_seconds: TALK,
         answered_at: iso(at(ANSWER)),
@@ -205,8 +211,8 @@ function kalem(scenario: Scenario, call: KnownCall, at: (s: number) => number): 
   return {
     webhooks: [...ringing, status(spoken, ANSWER, asFailed ? 'failed' : outcome), { label: 'post_call', reports: outcome, body: JSON.stringify(postCall) }],
     facts: unanswered(outcome, {
-      end_reason: cause,
-      error: outcome === 'failed' ? { code: cause, message: `Kalem reported the call failed (${cause}).` } : null,
+      provider_end_reason: cause,
+      error: outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null,
       ended_at: iso(at(ANSWER)),
     }),
   };
@@ -245,8 +251,8 @@ function klen(scenario: Scenario, call: KnownCall, at: (s: number) => number): C
     return {
       webhooks: [event('call.failed', ANSWER, outcome, { failure_reason: reason })],
       facts: unanswered(outcome, {
-        end_reason: reason,
-        error: outcome === 'failed' ? { code: 'failed', message: 'The call failed.' } : null,
+        provider_end_reason: reason,
+        error: outcome === 'failed' ? { code: 'provider_error', message: 'The call failed.' } : null,
         duration_seconds: 0,
         ended_at: iso(at(ANSWER)),
       }),
@@ -268,7 +274,8 @@ function klen(scenario: Scenario, call: KnownCall, at: (s: number) => number): C
     webhooks,
     facts: {
       status: 'completed',
-      end_reason: null,
+      end_reason: 'completed',
+      provider_end_reason: null,
       error: null,
       duration_seconds: TALK,
       answered_at: iso(at(ANSWER)),
@@ -301,8 +308,8 @@ function kaicalls(scenario: Scenario, call: KnownCall, at: (s: number) => number
   return {
     webhooks: [{ label: 'call.failed', reports: outcome, body: JSON.stringify(body) }],
     facts: unanswered(outcome, {
-      end_reason: outcome,
-      error: outcome === 'failed' ? { code: 'failed', message: 'KaiCalls reported the call as failed (failed).' } : null,
+      provider_end_reason: outcome,
+      error: outcome === 'failed' ? { code: 'provider_error', message: 'KaiCalls reported the call as failed (failed).' } : null,
       ended_at: iso(at(ANSWER)),
     }),
   };
@@ -327,8 +334,8 @@ function hmsovereign(scenario: Scenario, call: KnownCall, at: (s: number) => num
     return {
       webhooks: [{ label: 'status-update:ended-with-error', reports: outcome, body: JSON.stringify(body) }],
       facts: unanswered(outcome, {
-        end_reason: error,
-        error: outcome === 'failed' ? { code: 'ended_with_error', message: error } : null,
+        provider_end_reason: error,
+        error: outcome === 'failed' ? { code: 'provider_error', message: error } : null,
         ended_at: iso(at(ANSWER)),
       }),
     };
@@ -348,7 +355,8 @@ function hmsovereign(scenario: Scenario, call: KnownCall, at: (s: number) => num
     ],
     facts: {
       status: 'completed',
-      end_reason: null,
+      end_reason: 'completed',
+      provider_end_reason: null,
       error: null,
       duration_seconds: TALK,
       answered_at: iso(at(ANSWER)),

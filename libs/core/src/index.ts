@@ -2,6 +2,7 @@ export * from './ids/ids';
 export * from './errors/gateway-error';
 export * from './errors/provider-error';
 export * from './calls/call-status';
+export * from './calls/end-reason';
 export * from './calls/call.types';
 export * from './adapter/provider-adapter';
 export * from './adapter/rate-limits';

@@ -5,6 +5,7 @@ import { CallLedgerInboundWebhooks1764000000000 } from './1764000000000-call-led
 import { IdempotencyLeasesAndRouting1764100000000 } from './1764100000000-idempotency-leases-and-routing';
 import { RateBudgets1764100100000 } from './1764100100000-rate-budgets';
 import { WebhookDelivery1764100300000 } from './1764100300000-webhook-delivery';
+import { ClosedEndReasons1764200100000 } from './1764200100000-closed-end-reasons';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IdempotencyLeasesAndRouting1764100000000,
   RateBudgets1764100100000,
   WebhookDelivery1764100300000,
+  ClosedEndReasons1764200100000,
 ];

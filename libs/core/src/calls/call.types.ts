@@ -1,4 +1,5 @@
 import { CallStatus } from './call-status';
+import { CallErrorCode, EndReason } from './end-reason';
 
 /**
  * A vendor's id, as a key of the provider registry in libs/providers. That registry is the
@@ -19,7 +20,7 @@ export interface TranscriptTurn {
 
 /**
  * A vendor's call, normalized. Adapters fill what the vendor supplies and leave the rest
- * null; `providerStatus` keeps the raw value next to the mapped one.
+ * null; `providerStatus` and `providerEndReason` keep the raw values next to the mapped ones.
  */
 export interface ProviderCall {
   providerCallId: string;
@@ -36,8 +37,11 @@ export interface ProviderCall {
   startedAt: string | null;
   answeredAt: string | null;
   endedAt: string | null;
-  endReason: string | null;
-  error: { code: string; message: string } | null;
+  /** The gateway's reason (end-reason.ts), null while the call is live. */
+  endReason: EndReason | null;
+  /** The vendor's own value the reason was mapped from, kept verbatim. */
+  providerEndReason: string | null;
+  error: { code: CallErrorCode; message: string } | null;
   recordingUrl: string | null;
   summary: string | null;
   transcript: TranscriptTurn[] | null;

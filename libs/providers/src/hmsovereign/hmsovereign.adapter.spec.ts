@@ -121,8 +121,9 @@ describe('HMS Sovereign adapter against the simulator', () => {
       const done = await untilTerminal(adapter, call.providerCallId);
       assert.equal(done.status, status);
       assert.equal(done.providerStatus, 'failed');
-      // The vendor's text explains every outcome; only a real failure is also an `error`.
-      assert.match(done.endReason ?? '', errorText);
+      // The vendor's text explains every outcome (kept raw); only a real failure is also an `error`.
+      assert.equal(done.endReason, status === 'failed' ? 'provider_error' : status);
+      assert.match(done.providerEndReason ?? '', errorText);
       if (status === 'failed') assert.match(done.error?.message ?? '', errorText);
       else assert.equal(done.error, null);
       assert.equal(done.durationSeconds, 0);

@@ -123,7 +123,8 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
         assert.ok(last.call.transcript && last.call.transcript.length > 0);
         assert.match(last.call.recordingUrl ?? '', /^https:\/\//);
       } else {
-        assert.match(last.call.endReason ?? '', outcome === 'busy' ? /busy/i : /no answer/i);
+        assert.equal(last.call.endReason, outcome);
+        assert.match(last.call.providerEndReason ?? '', outcome === 'busy' ? /busy/i : /no answer/i);
         assert.equal(last.call.error, undefined);
       }
     });

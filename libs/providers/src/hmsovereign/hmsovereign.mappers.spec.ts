@@ -69,9 +69,10 @@ describe('fromHmsSovereignCall', () => {
     assert.equal(call.providerCallId, 'call-_+31687654321_q7w8e9');
     assert.equal(call.status, 'busy');
     assert.equal(call.providerStatus, 'failed');
-    // Busy is an outcome, not an error: the vendor's text is the end reason.
+    // Busy is an outcome, not an error: the vendor's text is kept as the raw end reason.
     assert.equal(call.error, null);
-    assert.equal(call.endReason, 'SIP 486 busy');
+    assert.equal(call.endReason, 'busy');
+    assert.equal(call.providerEndReason, 'SIP 486 busy');
     assert.equal(call.direction, 'inbound');
     assert.equal(call.from, '+31687654321');
     assert.equal(call.to, '+31201234567');
@@ -138,7 +139,9 @@ describe('fromHmsSovereignCall', () => {
     assert.equal(webhookCall.direction, 'inbound');
     assert.equal(webhookCall.status, 'failed');
     assert.equal(webhookCall.providerStatus, 'ended-with-error');
-    assert.deepEqual(webhookCall.error, { code: 'ended_with_error', message: 'STT connection failed' });
+    assert.deepEqual(webhookCall.error, { code: 'provider_error', message: 'STT connection failed' });
+    assert.equal(webhookCall.endReason, 'provider_error');
+    assert.equal(webhookCall.providerEndReason, 'STT connection failed');
   });
 });
 

@@ -8,8 +8,11 @@ import {
   TranscriptTurn,
   VendorAgent,
   VendorNumber,
+  errorCodeFor,
+  isTerminal,
 } from '@switchboard/core';
 import { toIsoUtc } from '../common';
+import { hmsSovereignRawEndReason, mapHmsSovereignEndReason } from './hmsovereign.end-reasons';
 import {
   HmsSovereignAssistant,
   HmsSovereignAssistantBody,
@@ -76,9 +79,11 @@ export function fromHmsSovereignCall(call: HmsSovereignCall): ProviderCall {
   const own = str(call.assistant_phone) ?? str(call.agent_phone) ?? str(call.phone_number);
   const errorText = str(call.error);
   const answeredAt = toIsoUtc(call.started_at);
+  const status = mapHmsSovereignStatus(call.status, call.error);
+  const endReason = mapHmsSovereignEndReason(call.end_reason, call.error, status);
   return {
     providerCallId: str(call.id) ?? '',
-    status: mapHmsSovereignStatus(call.status, call.error),
+    status,
     providerStatus: typeof call.status === 'string' ? call.status : '',
     direction,
     to: direction === 'outbound' ? remote : own,
@@ -93,8 +98,9 @@ export function fromHmsSovereignCall(call: HmsSovereignCall): ProviderCall {
     answeredAt,
     endedAt: toIsoUtc(call.ended_at),
     // The vendor's error text explains no-answer and busy too; only a real failure is an `error`.
-    endReason: str(call.end_reason) ?? errorText,
-    error: errorText && mapHmsSovereignStatus(call.status, call.error) === 'failed' ? { code: normalizeHmsSovereignStatus(call.status) || 'error', message: errorText } : null,
+    endReason,
+    providerEndReason: isTerminal(status) ? hmsSovereignRawEndReason(call.end_reason, call.error) : null,
+    error: status === 'failed' ? { code: errorCodeFor(endReason), message: errorText ?? 'HMS Sovereign reported the call failed.' } : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
     transcript: fromHmsSovereignMessages(call.messages),

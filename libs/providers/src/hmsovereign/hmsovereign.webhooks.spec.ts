@@ -52,7 +52,7 @@ describe('parseHmsSovereignWebhook', () => {
       call: {
         direction: 'inbound', to: '+31201234567', from: '+31687654321',
         status: 'failed', providerStatus: 'ended-with-error', endedAt: '2026-01-10T08:15:00.000Z',
-        endReason: 'STT connection failed', error: { code: 'ended_with_error', message: 'STT connection failed' },
+        endReason: 'provider_error', providerEndReason: 'STT connection failed', error: { code: 'provider_error', message: 'STT connection failed' },
       },
     }],
     ['inProgress', {
@@ -61,20 +61,20 @@ describe('parseHmsSovereignWebhook', () => {
     }],
     ['ended', {
       eventType: 'status-update:ended', occurredAt: '2026-01-10T09:02:07.000Z', providerCallId: ID, reference: null,
-      call: { ...OUTBOUND, status: 'completed', providerStatus: 'ended', endedAt: '2026-01-10T09:02:07.000Z' },
+      call: { ...OUTBOUND, status: 'completed', providerStatus: 'ended', endedAt: '2026-01-10T09:02:07.000Z', endReason: 'completed' },
     }],
     ['endedBusy', {
       eventType: 'status-update:ended-with-error', occurredAt: '2026-01-10T09:00:14.000Z', providerCallId: ID, reference: null,
-      call: { ...OUTBOUND, status: 'busy', providerStatus: 'ended-with-error', endedAt: '2026-01-10T09:00:14.000Z', endReason: 'SIP 486 busy' },
+      call: { ...OUTBOUND, status: 'busy', providerStatus: 'ended-with-error', endedAt: '2026-01-10T09:00:14.000Z', endReason: 'busy', providerEndReason: 'SIP 486 busy' },
     }],
     ['endedNoAnswer', {
       eventType: 'status-update:ended-with-error', occurredAt: '2026-01-10T09:00:40.000Z', providerCallId: ID, reference: null,
-      call: { ...OUTBOUND, status: 'no_answer', providerStatus: 'ended-with-error', endedAt: '2026-01-10T09:00:40.000Z', endReason: 'SIP 480 no answer' },
+      call: { ...OUTBOUND, status: 'no_answer', providerStatus: 'ended-with-error', endedAt: '2026-01-10T09:00:40.000Z', endReason: 'no_answer', providerEndReason: 'SIP 480 no answer' },
     }],
     ['endOfCallReport', {
       eventType: 'end-of-call-report', occurredAt: '2026-01-10T09:02:09.000Z', providerCallId: ID, reference: null,
       call: {
-        ...OUTBOUND, status: 'completed', providerStatus: 'ended', durationSeconds: 120,
+        ...OUTBOUND, status: 'completed', providerStatus: 'ended', durationSeconds: 120, endReason: 'completed',
         summary: 'Afspraak gemaakt voor dinsdag 10:00.',
         transcript: [
           { role: 'agent', text: 'Goedemorgen, u spreekt met Tandarts Jansen.' },
@@ -87,7 +87,7 @@ describe('parseHmsSovereignWebhook', () => {
     ['minimalEndOfCallReport', {
       eventType: 'end-of-call-report', occurredAt: '2026-01-10T09:00:07.000Z', providerCallId: ID, reference: null,
       // An empty summary says nothing; it must not clear one the gateway already has.
-      call: { ...OUTBOUND, status: 'completed', providerStatus: 'ended', durationSeconds: 0 },
+      call: { ...OUTBOUND, status: 'completed', providerStatus: 'ended', durationSeconds: 0, endReason: 'completed' },
     }],
   ];
   for (const [name, observation] of expected) {
@@ -130,10 +130,12 @@ describe('parseHmsSovereignWebhook', () => {
     const { error: _e, ...bare } = fx.endedBusy.message;
     const plain = observationOf({ message: bare });
     assert.equal(plain.call.status, 'failed');
-    assert.equal(plain.call.error, undefined);
+    // A failure always says what kind it was, even without the vendor's text.
+    assert.deepEqual(plain.call.error, { code: 'provider_error', message: 'HMS Sovereign reported the call ended with an error.' });
+    assert.equal(plain.call.providerEndReason, undefined);
     const other = observationOf({ message: { ...fx.endedBusy.message, error: 'SIP 503 service unavailable' } });
     assert.equal(other.call.status, 'failed');
-    assert.deepEqual(other.call.error, { code: 'ended_with_error', message: 'SIP 503 service unavailable' });
+    assert.deepEqual(other.call.error, { code: 'provider_error', message: 'SIP 503 service unavailable' });
   });
 
   it('garbage bodies give invalid and never throw', () => {

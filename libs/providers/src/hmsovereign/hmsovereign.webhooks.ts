@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   CallStatus,
+  errorCodeFor,
   InboundWebhookRequest,
   isTerminal,
   ParsedWebhook,
@@ -17,6 +18,7 @@ import {
   refineHmsSovereignFailure,
   str,
 } from './hmsovereign.mappers';
+import { mapHmsSovereignEndReason } from './hmsovereign.end-reasons';
 import { HmsSovereignWebhookMessage } from './hmsovereign.types';
 
 /** Header names as the gateway hands them over (lower-cased). */
@@ -119,10 +121,13 @@ function statusOf(raw: string | null, error: unknown, changedAt: string | null):
   if (changedAt && status === 'in_progress') Object.assign(facts, { startedAt: changedAt, answeredAt: changedAt });
   if (changedAt && isTerminal(status)) facts.endedAt = changedAt;
   const errorText = str(error);
-  if (errorText && isTerminal(status) && status !== 'completed') {
-    facts.endReason = errorText;
+  if (isTerminal(status)) {
+    // A status-update carries no `end_reason`; its error text is the only reason there is.
+    const endReason = mapHmsSovereignEndReason(null, errorText, status);
+    facts.endReason = endReason;
+    if (errorText) facts.providerEndReason = errorText;
     // As on records: the text explains busy and no-answer too; only a real failure is an error.
-    if (status === 'failed') facts.error = { code: normalized, message: errorText };
+    if (status === 'failed') facts.error = { code: errorCodeFor(endReason), message: errorText ?? 'HMS Sovereign reported the call ended with an error.' };
   }
   return facts;
 }

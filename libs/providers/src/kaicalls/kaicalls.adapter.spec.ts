@@ -108,11 +108,13 @@ describe('KaiCalls adapter against the simulator', () => {
       assert.equal(observation.call.endedAt, observation.occurredAt);
       if (outcome === 'completed') {
         assert.deepEqual([observation.call.durationSeconds, observation.call.recordingUrl], [done.durationSeconds, done.recordingUrl]);
-        assert.equal(observation.call.endReason, undefined);
+        assert.equal(observation.call.endReason, 'completed');
+        assert.equal(observation.call.providerEndReason, undefined);
       } else {
         assert.deepEqual([done.durationSeconds, done.recordingUrl, done.cost], [0, null, { amount: 0, currency: 'USD' }]);
-        assert.equal(observation.call.endReason, outcome);
-        assert.equal(observation.call.error?.code, outcome === 'failed' ? 'failed' : undefined);
+        assert.equal(observation.call.endReason, outcome === 'failed' ? 'provider_error' : outcome);
+        assert.equal(observation.call.providerEndReason, outcome);
+        assert.equal(observation.call.error?.code, outcome === 'failed' ? 'provider_error' : undefined);
       }
     });
   });

@@ -120,7 +120,8 @@ describe('toProviderCall', () => {
     assert.equal(call.providerCallId, 'c1a2…-call');
     assert.equal(call.status, 'completed');
     assert.equal(call.endedAt, '2026-02-15T14:32:12.000Z');
-    assert.equal(call.endReason, null);
+    assert.equal(call.endReason, 'completed');
+    assert.equal(call.providerEndReason, null);
   });
 
   it('maps the call.failed webhook to no_answer, keeping the raw status and reason', () => {
@@ -128,15 +129,17 @@ describe('toProviderCall', () => {
     assert.equal(call.status, 'no_answer');
     assert.equal(call.providerStatus, 'failed');
     assert.equal(call.endReason, 'no_answer');
+    assert.equal(call.providerEndReason, 'no_answer');
     assert.equal(call.error, null);
     assert.equal(call.endedAt, '2026-02-15T14:31:00.000Z');
   });
 
   it('carries an error for a plain failure, with or without a reason', () => {
-    assert.deepEqual(toProviderCall({ ...callFailedEvent, error: 'voicemail' }).error?.code, 'voicemail');
+    const voicemail = toProviderCall({ ...callFailedEvent, error: 'voicemail' });
+    assert.deepEqual([voicemail.endReason, voicemail.providerEndReason, voicemail.error?.code], ['voicemail', 'voicemail', 'provider_error']);
     const bare = toProviderCall({ id: 'x', status: 'failed' });
     assert.equal(bare.status, 'failed');
-    assert.equal(bare.error?.code, 'failed');
+    assert.equal(bare.error?.code, 'provider_error');
   });
 
   it('survives garbage', () => {

@@ -1,5 +1,6 @@
-import { CallStatus, CallWarning, CreateCallInput, isTerminal, Money, ProviderCall } from '@switchboard/core';
+import { CallStatus, CallWarning, CreateCallInput, errorCodeFor, isTerminal, Money, ProviderCall } from '@switchboard/core';
 import { toIsoUtc } from '../common';
+import { mapKaiCallsEndReason } from './kaicalls.end-reasons';
 import { KaiCallsCall, KaiCallsCreateCallBody, KaiCallsUsageRow } from './kaicalls.types';
 
 export { toKaiCallsAgentFields, toKaiCallsCreateAgentBody, toKaiCallsPatchAgentBody, toVendorAgent, toVendorNumber } from './kaicalls.agent-mappers';
@@ -45,7 +46,7 @@ function failureStatus(error: unknown): CallStatus {
   if (reason === 'no_answer') return 'no_answer';
   // ⚖ `busy` is not a documented value; any reason that mentions it counts.
   if (reason.includes('busy')) return 'busy';
-  // `failed`, `voicemail` and anything unknown (passed through in `endReason`).
+  // `failed`, `voicemail` and anything unknown (kept raw in `providerEndReason`).
   return 'failed';
 }
 
@@ -59,6 +60,7 @@ export function toProviderCall(raw: unknown, previous: CallStatus = 'queued'): P
   const providerStatus = str(call.status) ?? '';
   const reason = str(call.error);
   const status = mapKaiCallsStatus(providerStatus, reason, previous);
+  const endReason = mapKaiCallsEndReason(reason, status);
   const quality = call.quality_dimensions;
   return {
     providerCallId: str(call.id) ?? str(call.call_id) ?? '',
@@ -75,10 +77,11 @@ export function toProviderCall(raw: unknown, previous: CallStatus = 'queued'): P
     answeredAt: null,
     // Only webhooks carry a time (`timestamp`), and they are sent when the call ends.
     endedAt: isTerminal(status) ? toIsoUtc(call.timestamp) : null,
-    endReason: reason,
+    endReason,
+    providerEndReason: reason,
     error:
       status === 'failed'
-        ? { code: reason ?? 'failed', message: `KaiCalls reported the call as failed${reason ? ` (${reason})` : ''}.` }
+        ? { code: errorCodeFor(endReason), message: `KaiCalls reported the call as failed${reason ? ` (${reason})` : ''}.` }
         : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),

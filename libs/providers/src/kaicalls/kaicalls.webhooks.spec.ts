@@ -76,6 +76,7 @@ describe('parseKaiCallsWebhook', () => {
         providerStatus: 'completed',
         durationSeconds: 127,
         endedAt: '2026-02-15T14:32:12.000Z',
+        endReason: 'completed',
         recordingUrl: 'https://…',
         summary: 'Delivery window confirmed.',
       },
@@ -88,26 +89,27 @@ describe('parseKaiCallsWebhook', () => {
       occurredAt: '2026-02-15T14:31:00.000Z',
       providerCallId: 'c1a2…-call',
       reference: null,
-      call: { status: 'no_answer', providerStatus: 'failed', endedAt: '2026-02-15T14:31:00.000Z', endReason: 'no_answer' },
+      call: { status: 'no_answer', providerStatus: 'failed', endedAt: '2026-02-15T14:31:00.000Z', endReason: 'no_answer', providerEndReason: 'no_answer' },
     });
   });
 
   it('call.failed with a busy reason -> busy', () => {
     const { call, occurredAt } = observed(parse(callFailedBusy));
-    assert.deepEqual(call, { status: 'busy', providerStatus: 'failed', endedAt: '2026-02-15T14:30:41.000Z', endReason: 'busy' });
+    assert.deepEqual(call, { status: 'busy', providerStatus: 'failed', endedAt: '2026-02-15T14:30:41.000Z', endReason: 'busy', providerEndReason: 'busy' });
     assert.equal(occurredAt, '2026-02-15T14:30:41.000Z');
     assert.equal(observed(parse({ ...callFailedBusy, error: 'user-busy' })).call.status, 'busy');
   });
 
   it('call.failed with any other reason -> failed, with the reason as error code', () => {
-    for (const [payload, reason] of [[callFailedOther, 'failed'], [callFailedVoicemail, 'voicemail']] as const) {
+    for (const [payload, reason, endReason] of [[callFailedOther, 'failed', 'provider_error'], [callFailedVoicemail, 'voicemail', 'voicemail']] as const) {
       const { call } = observed(parse(payload));
       assert.equal(call.status, 'failed');
-      assert.equal(call.endReason, reason);
-      assert.equal(call.error?.code, reason);
+      assert.equal(call.endReason, endReason);
+      assert.equal(call.providerEndReason, reason);
+      assert.equal(call.error?.code, 'provider_error');
     }
     const bare = observed(parse({ event: 'call.failed', call_id: 'c1', timestamp: '2026-02-15T14:31:00Z' }));
-    assert.deepEqual([bare.call.status, bare.call.error?.code, bare.call.endReason], ['failed', 'failed', undefined]);
+    assert.deepEqual([bare.call.status, bare.call.error?.code, bare.call.endReason, bare.call.providerEndReason], ['failed', 'provider_error', 'provider_error', undefined]);
   });
 
   it('the event name decides the outcome, whatever the status field says', () => {

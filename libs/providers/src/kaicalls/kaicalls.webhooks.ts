@@ -13,7 +13,7 @@ const CALL_EVENTS: Readonly<Record<string, 'completed' | 'failed'>> = {
  * What a KaiCalls event may say about a call. Everything else `toProviderCall` fills
  * (direction, numbers, agent, cost) is a default, not something the event said.
  */
-const REPORTED_FIELDS = ['status', 'providerStatus', 'durationSeconds', 'endedAt', 'endReason', 'error', 'recordingUrl', 'summary', 'analysis'] as const;
+const REPORTED_FIELDS = ['status', 'providerStatus', 'durationSeconds', 'endedAt', 'endReason', 'providerEndReason', 'error', 'recordingUrl', 'summary', 'analysis'] as const;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 

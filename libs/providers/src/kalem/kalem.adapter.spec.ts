@@ -99,7 +99,8 @@ describe('createKalemAdapter against the Kalem simulator', () => {
     assert.equal(call.cost?.currency, 'USD');
     assert.ok((call.cost?.amount ?? 0) > 0);
     assert.equal(call.recordingUrl, `https://storage.kalem.me/recordings/${call.providerCallId}.mp3`);
-    assert.equal(call.endReason, 'NORMAL_CLEARING');
+    assert.equal(call.endReason, 'completed');
+    assert.equal(call.providerEndReason, 'NORMAL_CLEARING');
     assert.equal(call.error, null);
     for (const t of [call.startedAt, call.answeredAt, call.endedAt]) assert.match(String(t), ISO_Z);
     // Kalem's GET has no summary or transcript (post-call webhook only).
@@ -119,12 +120,13 @@ describe('createKalemAdapter against the Kalem simulator', () => {
       const call = await untilTerminal(created.providerCallId);
       assert.equal(call.status, outcome);
       assert.equal(call.providerStatus, outcome);
-      assert.equal(call.endReason, cause);
+      assert.equal(call.endReason, outcome === 'failed' ? 'provider_error' : outcome);
+      assert.equal(call.providerEndReason, cause);
       assert.equal(call.durationSeconds, null);
       assert.equal(call.cost, null);
       assert.equal(call.answeredAt, null);
       assert.match(String(call.endedAt), ISO_Z);
-      assert.deepEqual(call.error, outcome === 'failed' ? { code: cause, message: `Kalem reported the call failed (${cause}).` } : null);
+      assert.deepEqual(call.error, outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null);
     });
   }
 
@@ -321,7 +323,8 @@ describe('createKalemAdapter against the Kalem simulator', () => {
         }
         const final = observations.at(-1)!;
         assert.equal(final.occurredAt, final.call.endedAt);
-        assert.equal(final.call.endReason, outcome === 'completed' ? 'NORMAL_CLEARING' : outcome === 'busy' ? 'USER_BUSY' : 'NO_ANSWER');
+        assert.equal(final.call.endReason, outcome);
+        assert.equal(final.call.providerEndReason, outcome === 'completed' ? 'NORMAL_CLEARING' : outcome === 'busy' ? 'USER_BUSY' : 'NO_ANSWER');
         assert.equal(final.call.durationSeconds, outcome === 'completed' ? 30 : undefined);
         assert.equal((final.call.transcript ?? []).length > 0, outcome === 'completed');
         // The webhook agrees with what getCall reports for the same id.

@@ -73,7 +73,8 @@ describe('mapKalemCall', () => {
       startedAt: '2025-03-01T09:00:00.000Z',
       answeredAt: '2025-03-01T09:00:05.000Z',
       endedAt: '2025-03-01T09:01:37.000Z',
-      endReason: 'NORMAL_CLEARING',
+      endReason: 'completed',
+      providerEndReason: 'NORMAL_CLEARING',
       error: null,
       recordingUrl: 'https://storage.kalem.me/recordings/7b7f2d0e.mp3',
       summary: null,
@@ -99,7 +100,8 @@ describe('mapKalemCall', () => {
     assert.equal(call.cost, null);
     assert.equal(call.answeredAt, null);
     assert.equal(call.recordingUrl, null);
-    assert.equal(call.endReason, 'NO_ANSWER');
+    assert.equal(call.endReason, 'no_answer');
+    assert.equal(call.providerEndReason, 'NO_ANSWER');
     assert.equal(call.error, null);
   });
 
@@ -112,8 +114,9 @@ describe('mapKalemCall', () => {
   it('gives a failed call an error carrying the hangup cause', () => {
     const call = mapKalemCall(endedCall('failed', 'NORMAL_TEMPORARY_FAILURE'));
     assert.equal(call.status, 'failed');
+    assert.equal(call.endReason, 'provider_error');
     assert.deepEqual(call.error, {
-      code: 'NORMAL_TEMPORARY_FAILURE',
+      code: 'provider_error',
       message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).',
     });
   });

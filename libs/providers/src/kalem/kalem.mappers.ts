@@ -1,5 +1,6 @@
-import { AdapterContext, CallStatus, CallWarning, CreateCallInput, ProviderCall, TranscriptTurn } from '@switchboard/core';
+import { AdapterContext, CallStatus, CallWarning, CreateCallInput, errorCodeFor, ProviderCall, TranscriptTurn } from '@switchboard/core';
 import { toIsoUtc } from '../common';
+import { mapKalemEndReason } from './kalem.end-reasons';
 
 /** The metadata key that carries the gateway's call id, so an ambiguous create can be found again. */
 export const KALEM_REFERENCE_KEY = 'switchboard_call_id';
@@ -103,6 +104,7 @@ export function mapKalemCall(call: KalemCall, known: { providerAgentId?: string 
   const providerStatus = typeof call.status === 'string' ? call.status : String(call.status ?? '');
   const status = mapKalemStatus(providerStatus, { hangupCause: call.hangup_cause, endedAt: call.ended_at });
   const hangupCause = str(call.hangup_cause);
+  const endReason = mapKalemEndReason(hangupCause, status);
   return {
     providerCallId: String(call.call_id),
     status,
@@ -121,11 +123,12 @@ export function mapKalemCall(call: KalemCall, known: { providerAgentId?: string 
     startedAt: toIsoUtc(call.started_at),
     answeredAt: toIsoUtc(call.answered_at),
     endedAt: toIsoUtc(call.ended_at),
-    endReason: hangupCause,
+    endReason,
+    providerEndReason: hangupCause,
     error:
       status === 'failed'
         ? {
-            code: hangupCause ?? 'failed',
+            code: errorCodeFor(endReason),
             message: hangupCause ? `Kalem reported the call failed (${hangupCause}).` : 'Kalem reported the call failed.',
           }
         : null,

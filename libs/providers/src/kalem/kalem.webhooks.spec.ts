@@ -75,7 +75,8 @@ describe('parseKalemWebhook: post-call payloads', () => {
         startedAt: '2025-03-01T09:00:00.000Z',
         answeredAt: '2025-03-01T09:00:05.000Z',
         endedAt: '2025-03-01T09:01:37.000Z',
-        endReason: 'NORMAL_CLEARING',
+        endReason: 'completed',
+        providerEndReason: 'NORMAL_CLEARING',
         recordingUrl: 'https://storage.kalem.me/recordings/0d5c8f4e.mp3',
         summary: 'Customer asked about the March invoice; agent explained the late fee.',
         transcript: [
@@ -109,7 +110,7 @@ describe('parseKalemWebhook: post-call payloads', () => {
   it('failed with another cause stays failed and carries the error', () => {
     const { call } = observe(fx.postCallFailed);
     assert.equal(call.status, 'failed');
-    assert.deepEqual(call.error, { code: 'NORMAL_TEMPORARY_FAILURE', message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).' });
+    assert.deepEqual(call.error, { code: 'provider_error', message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).' });
   });
 
   it('the assumed post-call example as printed: no ended_at -> occurredAt null; no reference', () => {

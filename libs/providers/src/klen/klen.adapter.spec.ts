@@ -184,7 +184,8 @@ describe('Klen adapter against the Klen simulator', () => {
 
       const observed = await delivered(to, call.providerCallId, 1);
       assert.deepEqual(observed.map((o) => o.eventType), ['call.failed']);
-      assert.equal(observed[0].call.endReason, reason);
+      assert.equal(observed[0].call.endReason, viaWebhook === 'failed' ? 'provider_error' : viaWebhook);
+      assert.equal(observed[0].call.providerEndReason, reason);
       // Before or after the poll saw the bare `failed`, the gateway lands on the refined status.
       assert.equal(statusAfter('queued', observed), viaWebhook as CallStatus);
       assert.equal(statusAfter(final.status, observed), viaWebhook as CallStatus);

@@ -75,7 +75,8 @@ describe('mapKlenCall', () => {
       startedAt: '2025-05-02T10:00:00.000Z',
       answeredAt: '2025-05-02T10:00:00.000Z',
       endedAt: '2025-05-02T10:03:10.000Z',
-      endReason: null,
+      endReason: 'completed',
+      providerEndReason: null,
       error: null,
       recordingUrl: 'https://storage.example.com/recordings/call_x9y8.mp3',
       summary: 'Customer agreed to renew.',
@@ -102,7 +103,9 @@ describe('mapKlenCall', () => {
     const call = mapKlenCall({ ...callDetail, status: 'failed', started_at: null, duration_seconds: 0 });
     assert.equal(call.status, 'failed');
     assert.equal(call.providerStatus, 'failed');
-    assert.deepEqual(call.error, { code: 'failed', message: 'The call failed.' });
+    assert.equal(call.endReason, 'provider_error');
+    assert.equal(call.providerEndReason, null);
+    assert.deepEqual(call.error, { code: 'provider_error', message: 'The call failed.' });
   });
 
   it('puts the remote party in `from` for inbound calls', () => {
@@ -143,9 +146,10 @@ describe('mapKlenWebhook', () => {
       const { call } = mapKlenWebhook(callFailed(reason));
       assert.equal(call.status, status, reason);
       assert.equal(call.providerStatus, 'failed');
-      assert.equal(call.endReason, reason);
+      assert.equal(call.providerEndReason, reason);
     }
-    assert.deepEqual(mapKlenWebhook(callFailed('disconnected')).call.error, { code: 'disconnected', message: 'The call ended prematurely.' });
+    assert.equal(mapKlenWebhook(callFailed('rejected')).call.endReason, 'rejected');
+    assert.deepEqual(mapKlenWebhook(callFailed('disconnected')).call.error, { code: 'provider_error', message: 'The call ended prematurely.' });
     assert.equal(mapKlenWebhook(callFailed('no-answer')).call.error, null);
   });
 

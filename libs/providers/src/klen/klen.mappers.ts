@@ -1,5 +1,7 @@
+import { errorCodeFor } from '@switchboard/core';
 import type { AdapterContext, CallStatus, CallWarning, CreateCallInput, Money, ProviderCall, TranscriptTurn } from '@switchboard/core';
 import { toIsoUtc } from '../common';
+import { mapKlenEndReason } from './klen.end-reasons';
 
 /**
  * Pure mappers between Klen AI's JSON and the normalized types. One call mapper serves all
@@ -131,6 +133,7 @@ export function mapKlenCall(value: unknown, status?: CallStatus): ProviderCall {
   // The reason is only known from `call.failed` webhooks; GET shows a bare `failed`.
   const reason = str(call.failure_reason);
   const normalized = status ?? mapKlenStatus(providerStatus, reason);
+  const endReason = mapKlenEndReason(reason, normalized);
   const inbound = canonical(call.type) === 'inbound';
   const remote = str(call.phone_number);
   // Klen's `started_at` is when the call connects (`call.started`), so it is also the answer time.
@@ -150,10 +153,11 @@ export function mapKlenCall(value: unknown, status?: CallStatus): ProviderCall {
     startedAt,
     answeredAt: startedAt,
     endedAt: toIsoUtc(call.ended_at),
-    endReason: reason,
+    endReason,
+    providerEndReason: reason,
     error:
       normalized === 'failed'
-        ? { code: reason ?? 'failed', message: FAILURE_MESSAGES[canonical(reason ?? 'failed')] ?? `The call failed (${reason}).` }
+        ? { code: errorCodeFor(endReason), message: FAILURE_MESSAGES[canonical(reason ?? 'failed')] ?? `The call failed (${reason}).` }
         : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),

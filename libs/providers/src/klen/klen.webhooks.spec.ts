@@ -132,11 +132,12 @@ describe('parseKlenWebhook', () => {
       assert.equal(o.eventType, 'call.failed');
       assert.equal(o.occurredAt, '2025-05-02T10:00:30.000Z');
       assert.equal(o.call.status, status, reason);
-      assert.equal(o.call.endReason, reason);
+      assert.equal(o.call.providerEndReason, reason);
       assert.equal(o.call.providerStatus, 'failed');
       assert.equal(o.call.durationSeconds, 0);
       assert.equal('startedAt' in o.call, false, 'never answered');
-      if (status === 'failed') assert.equal(o.call.error?.code, reason);
+      const code = reason === 'invalid-number' ? 'invalid_number' : reason === 'something-new' ? 'unknown' : 'provider_error';
+      if (status === 'failed') assert.equal(o.call.error?.code, code);
       else assert.equal('error' in o.call, false);
     }
     // Without a reason the event still says the call failed.

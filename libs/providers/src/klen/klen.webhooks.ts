@@ -106,6 +106,9 @@ function observedCall(raw: Json, status: CallStatus | null): WebhookObservation[
   if (status === null) {
     delete observed.status;
     delete observed.error;
+    // Without a status the event says nothing about how the call ended.
+    delete observed.endReason;
+    delete observed.providerEndReason;
   }
   if (!full.providerStatus) delete observed.providerStatus;
   if (str(raw.type) === null) {
