@@ -31,7 +31,6 @@ export async function mountApiReference(app: NestFastifyApplication): Promise<vo
   const { default: scalar } = await import('@scalar/fastify-api-reference');
   await app.register(scalar, {
     routePrefix: REFERENCE_PATH,
-    logLevel: 'warn',
     hooks: {
       onRequest: async (_request, reply) => {
         reply.header('content-security-policy', REFERENCE_CSP);
