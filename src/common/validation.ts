@@ -59,9 +59,9 @@ class GatewayValidationPipe extends ValidationPipe {
     const errors = await super.validate(object, options);
     const check = fieldCheckOf(object);
     if (!check) return errors;
-    const problems = mergeFieldProblems(flattenValidationErrors(errors), check(object), declaredFields(object));
-    if (problems.length) throw new ValidationFailedError(problems);
-    return [];
+    const extra = check(object);
+    if (!errors.length && !extra.length) return [];
+    throw new ValidationFailedError(mergeFieldProblems(flattenValidationErrors(errors), extra, declaredFields(object)));
   }
 }
 
