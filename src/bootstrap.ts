@@ -113,7 +113,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter(app.get(OutageLogger)));
-  mountOpenApi(app, openApiDocument(app));
+  await mountOpenApi(app, openApiDocument(app));
   await app.init();
   return app;
 }

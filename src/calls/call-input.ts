@@ -1,6 +1,6 @@
 import { FieldProblem } from '@switchboard/core';
 import { Destination, DESTINATION_PROBLEM, normalizeDestination } from './destination';
-import { CreateCallDto } from './dto/call.dto';
+import type { CreateCallDto } from './dto/call.dto';
 
 export const MAX_BATCH = 100;
 const MAX_METADATA_KEYS = 50;
@@ -22,7 +22,8 @@ export function checkCallInput(dto: CreateCallDto): { destinations: Destination[
       else destinations.push(destination);
     });
 
-  if (dto.metadata !== undefined) {
+  // null is absent, as for the decorators' optional fields.
+  if (dto.metadata !== undefined && dto.metadata !== null) {
     const entries = Object.entries(dto.metadata);
     if (entries.length > MAX_METADATA_KEYS) problems.push({ field: 'metadata', message: `at most ${MAX_METADATA_KEYS} keys` });
     for (const [key, value] of entries) {
@@ -31,7 +32,7 @@ export function checkCallInput(dto: CreateCallDto): { destinations: Destination[
       else if (value.length > MAX_METADATA_VALUE) problems.push({ field: `metadata.${key}`, message: `values are at most ${MAX_METADATA_VALUE} characters` });
     }
   }
-  if (dto.variables !== undefined)
+  if (dto.variables !== undefined && dto.variables !== null)
     for (const [key, value] of Object.entries(dto.variables))
       if (typeof value !== 'string') problems.push({ field: `variables.${key}`, message: 'values are strings' });
   return { destinations, problems };

@@ -30,10 +30,12 @@ export const arrayOf = (items: Schema, description?: string): SchemaObject => ({
 /** An object whose properties are all present on the wire (null where unknown) unless named optional. */
 export function object(properties: Record<string, Schema>, options: { description?: string; optional?: string[]; example?: unknown } = {}): SchemaObject {
   const optional = new Set(options.optional ?? []);
+  const required = Object.keys(properties).filter((key) => !optional.has(key));
   return {
     type: 'object',
     ...(options.description ? { description: options.description } : {}),
-    required: Object.keys(properties).filter((key) => !optional.has(key)),
+    // OpenAPI 3.0 refuses an empty `required` list: none required is said by leaving it out.
+    ...(required.length ? { required } : {}),
     properties,
     ...(options.example !== undefined ? { example: options.example } : {}),
   };

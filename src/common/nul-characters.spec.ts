@@ -11,6 +11,15 @@ describe(nulCharacterProblems.name, () => {
     );
   });
 
+  it('names every string and key holding an unpaired surrogate, which jsonb cannot store, and passes paired ones', () => {
+    const problems = nulCharacterProblems({ first_message: '\ud800', context: 'ok \udc00 end', emoji: 'call \ud83d\udcde', metadata: { ['k\ud800']: 'v' } });
+    assert.deepEqual(problems, [
+      { field: 'context', message: 'must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)' },
+      { field: 'first_message', message: 'must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)' },
+      { field: 'metadata.k\\ud800', message: 'must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff) in its key' },
+    ]);
+  });
+
   it('passes clean values and survives deep nesting without recursion', () => {
     assert.deepEqual(nulCharacterProblems({ a: [1, 'x', { b: null }], c: true }), []);
     let deep: unknown = 'x\u0000';

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
 import { ERROR_CODES, ErrorCode } from '@switchboard/core';
@@ -10,6 +11,7 @@ import { HEALTH_SCHEMAS } from '../health/health.schema';
 import { CONNECTION_SCHEMAS } from '../providers/connection.schema';
 import { WEBHOOK_ENDPOINT_SCHEMAS } from '../webhook-endpoints/webhook-endpoint.schema';
 import { ERROR_CODES_EXTENSION, arrayOf, object, ref, text } from './api-docs';
+import { mountApiReference } from './api-reference';
 import { HTTP_STATUS } from './error-response';
 
 /** When each error code is answered, and a message like the gateway's own. */
@@ -210,11 +212,9 @@ function withContractConventions(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** `/openapi.json` and a rendered `/docs` page, both public. */
-export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'openapi.json',
-    yamlDocumentUrl: 'openapi.yaml',
-    customSiteTitle: 'Switchboard API',
-  });
+/** `/openapi.json`, `/openapi.yaml` and the rendered reference at `/docs`, all public. */
+export async function mountOpenApi(app: NestFastifyApplication, document: OpenAPIObject): Promise<void> {
+  // Nest serves the document; the page is Scalar's (api-reference.ts), not Swagger UI.
+  SwaggerModule.setup('docs', app, document, { ui: false, jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  await mountApiReference(app);
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
+import { firstBrokenRule } from '../common/validation-order';
 import { ConfigVariables, variableMeta } from './config.variables';
 import { parseDeclaredConnections } from './declared-connections';
 
@@ -26,12 +27,11 @@ function readConfigFile(path: string | undefined): Source {
 }
 
 function describe(errors: ValidationError[]): string[] {
-  // One line per bad variable: its first broken rule says enough.
-  return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {})
-      .slice(0, 1)
-      .map((message) => (message.startsWith(e.property) ? message : `${e.property}: ${message}`)),
-  );
+  // One line per bad variable: the first rule it breaks (type before range) says enough.
+  return errors.flatMap((e) => {
+    const message = firstBrokenRule(e);
+    return message === undefined ? [] : [`${e.property} ${message}`];
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { client } from '../support/http';
 import { Api, sandboxOf } from '../support/calls';
 import { startTestGateway, TestGateway } from '../support/test-gateway';
 
-/** A NUL character anywhere in a body or query is a 422 naming the field; nothing is stored. */
+/** A NUL character (or an unpaired surrogate) anywhere in a body or query is a 422 naming the field; nothing is stored. */
 describe('NUL characters in input', () => {
   let gw: TestGateway;
   let api: Api;
@@ -34,6 +34,17 @@ describe('NUL characters in input', () => {
     expect422(await api.get('/v1/events?call_id=%00'), ['call_id']);
     assert.equal((await api.get('/v1/agents?limit=200')).body.data.length, agents, 'no agent was stored');
     assert.equal((await api.get('/v1/calls?limit=200')).body.data.length, 0, 'no call was placed');
+  });
+
+  it('an unpaired surrogate, which JSON can carry but jsonb cannot store, is refused the same way', async () => {
+    const calls = (await api.get('/v1/calls?limit=200')).body.data.length;
+    // Sent as the JSON escape: the client's own encoder would replace a lone surrogate.
+    const raw = (body: string) => api.post('/v1/calls', undefined, { rawBody: body, headers: { 'content-type': 'application/json' } });
+    expect422(await raw(`{"to":"+15550150003","agent_id":"${agentId}","first_message":"\\ud800"}`), ['first_message']);
+    expect422(await raw(`{"to":"+15550150003","agent_id":"${agentId}","metadata":{"plan":"\\udc00x"}}`), ['metadata.plan']);
+    const paired = await raw(`{"to":"+15550150003","agent_id":"${agentId}","first_message":"\\ud83d\\udcde"}`);
+    assert.equal(paired.status, 201, paired.text);
+    assert.equal((await api.get('/v1/calls?limit=200')).body.data.length, calls + 1, 'only the paired one was placed');
   });
 
   it('under an Idempotency-Key the refusal is not stored: the corrected retry succeeds', async () => {

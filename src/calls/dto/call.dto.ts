@@ -17,7 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CALL_STATUSES } from '@switchboard/core';
+import { ChecksFields } from '../../common/field-checks';
 import { ListQueryDto } from '../../common/pagination';
+import { checkCallInput } from '../call-input';
 import { RoutingDto } from '../../routing/routing.dto';
 
 export class CustomerDto {
@@ -25,6 +27,7 @@ export class CustomerDto {
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
 }
 
+@ChecksFields((dto: CreateCallDto) => checkCallInput(dto).problems)
 export class CreateCallDto {
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 }],
