@@ -8,9 +8,10 @@
 //   4. GET /v1/calls/:id next to a bare node:http + one SELECT floor (bench/perf-get-floor.mjs)
 //   5. GET /health/live
 // Then a counting pass (a second gateway process with BENCH_COUNT_SQL): SQL round trips per
-// create and per GET, by statement. `--profile` writes a CPU profile of the create row.
+// create and per GET, by statement. `--profile` writes a CPU profile of the create row,
+// `--profile-get` one of the GET row.
 //
-//   npm run build && node bench/perf-hot-paths.mjs [-- --seconds 8 --warmup 2 --connections 20 --profile]
+//   npm run build && node bench/perf-hot-paths.mjs [-- --seconds 8 --warmup 2 --connections 20 --profile --profile-get]
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +30,7 @@ const seconds = number('seconds', 8);
 const warmup = number('warmup', 2);
 const connections = number('connections', 20);
 const profile = flag('profile');
+const profileGet = flag('profile-get');
 const { KALEM_SEED } = require(join(dist, 'libs/simulators/src/kalem/index.js'));
 
 const scratch = await createScratchDatabase(pgServer);
@@ -126,10 +128,16 @@ try {
   await resetSimulator();
   rows.push(await row('unloaded (1 connection): gateway POST /v1/calls', { ...create, conns: 1 }));
   rows.push(await row('floor: node:http + one SELECT by id', { url: floorUrl, path: `/v1/calls/${readCall.id}`, pids: [floorPid] }));
-  rows.push(await row('gateway GET /v1/calls/:id', { url: gatewayUrl, path: `/v1/calls/${readCall.id}`, headers, pids: [gatewayPid] }));
+  // No content-type on a GET: Fastify refuses an empty JSON body with 400.
+  rows.push(await row('gateway GET /v1/calls/:id', { url: gatewayUrl, path: `/v1/calls/${readCall.id}`, headers: { authorization: headers.authorization }, pids: [gatewayPid] }));
   rows.push(await row('gateway GET /health/live', { url: gatewayUrl, path: '/health/live', pids: [gatewayPid] }));
 
   let profiled = null;
+  if (profileGet) {
+    const file = join(tmpdir(), `switchboard-perf-get-${dbName}.cpuprofile`);
+    await profileChild(gateway, file, () => loadWithLatencies({ url: gatewayUrl, connections, duration: seconds, setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/calls/${readCall.id}`, headers: { authorization: headers.authorization } }) }));
+    console.log(`GET CPU profile: ${file}`);
+  }
   if (profile) {
     await resetSimulator();
     const file = join(tmpdir(), `switchboard-perf-create-${dbName}.cpuprofile`);
