@@ -21,7 +21,6 @@ import { ProvidersService } from '../providers/providers.service';
 import { ConfigVariables } from '../config/config.variables';
 import { WebhookUrlGuard } from '../delivery/webhook-url-guard.service';
 import { IdempotencyClaim, IdempotencyService } from '../idempotency/idempotency.service';
-import { ConnectionsRepository } from '../providers/connections.repository';
 import { CONNECTION_SIGNALS, ConnectionSignals } from '../routing/connection-signals';
 import { Dispatcher, PlacementInput } from '../routing/dispatcher';
 import { Candidate, demoteUnhealthy, planRoute, providerFieldProblem } from '../routing/routing-plan';
@@ -44,7 +43,6 @@ export class CallsService {
     private readonly eventLog: EventLogRepository,
     private readonly agents: AgentsService,
     private readonly providers: ProvidersService,
-    private readonly connections: ConnectionsRepository,
     private readonly dispatcher: Dispatcher,
     private readonly idempotency: IdempotencyService,
     private readonly refresher: CallRefreshService,
