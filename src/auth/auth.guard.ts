@@ -7,8 +7,8 @@ import { hasScope, PUBLIC_METADATA, SCOPES_METADATA } from './scopes';
 
 /**
  * Every route needs a gateway key unless marked @Public; @Scopes names what the key must
- * hold. Keys are looked up on every request, so a revocation counts at once on every
- * instance.
+ * hold. Verified keys are cached per instance (KeysService); a revocation clears every
+ * instance's cache through a Postgres notification, so it still counts on the next request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigVariables } from '../config/config.variables';
+import { EventsModule } from '../events/events.module';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuthGuard } from './auth.guard';
 import { KeyThrottlerGuard } from './key-throttler.guard';
@@ -13,6 +14,8 @@ import { RATE_LIMIT_STORAGE, ThrottlerStorageModule } from './throttler-storage.
 @Module({
   imports: [
     TypeOrmModule.forFeature([ApiKeyEntity]),
+    // The notifier: revocations on any instance clear this one's key cache.
+    EventsModule,
     ThrottlerModule.forRootAsync({
       imports: [ThrottlerStorageModule],
       inject: [ConfigVariables, RATE_LIMIT_STORAGE],

@@ -1,7 +1,8 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import type { OutageLogger } from '../common/outage/outage-logger';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 
 /**
  * Fixed-window counters in Redis, so every gateway instance shares one budget per key.
@@ -28,7 +29,7 @@ type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
  * one. The outage log says so loudly once, and again every 30 s while it lasts.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
-  private readonly fallback = new ThrottlerStorageService();
+  private readonly fallback = new MemoryThrottlerStorage();
 
   constructor(
     private readonly redis: Redis,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { OutageLogger } from '../common/outage/outage-logger';
 import { RedisConnections } from '../redis/redis-connections';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 export const RATE_LIMIT_STORAGE = 'RATE_LIMIT_STORAGE';
@@ -14,7 +14,7 @@ export const RATE_LIMIT_STORAGE = 'RATE_LIMIT_STORAGE';
       inject: [RedisConnections, OutageLogger],
       useFactory: (connections: RedisConnections, outages: OutageLogger) => {
         const redis = connections.open();
-        return redis ? new RedisThrottlerStorage(redis, outages) : new ThrottlerStorageService();
+        return redis ? new RedisThrottlerStorage(redis, outages) : new MemoryThrottlerStorage();
       },
     },
   ],

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TERMINAL_STATUSES } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { OutcomeStats } from '../routing/outcome-rules';
+import { EntityRows } from '../database/entity-rows';
+import { pooledQuery } from '../database/pooled-query';
 import { CallEntity } from './call.entity';
 import { listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
@@ -14,23 +15,64 @@ import { ListCallsDto } from './dto/call.dto';
  */
 @Injectable()
 export class CallsRepository {
+  private rowsCodec?: EntityRows<CallEntity>;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(tx: EntityManager, call: CallEntity): Promise<void> {
-    await tx.insert(CallEntity, call as QueryDeepPartialEntity<CallEntity>);
+  /** Built on first use: the entity metadata exists once the data source is initialized. */
+  private get rows(): EntityRows<CallEntity> {
+    return (this.rowsCodec ??= new EntityRows(this.dataSource, CallEntity));
   }
 
-  /** The row, locked for the rest of the transaction (tombstones included). */
-  lock(tx: EntityManager, id: string): Promise<CallEntity | null> {
-    return tx.findOne(CallEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  async insert(tx: EntityManager, call: CallEntity): Promise<void> {
+    const params: unknown[] = [];
+    await tx.query(`WITH ${this.insertCte(call, params)} SELECT 1`, params);
+  }
+
+  /**
+   * The insert as a CTE `inserted` (id, webhook_url) of a larger statement, so the call and
+   * its `call.created` event are one round trip (CallLedger.open). Hand-written SQL on the
+   * create path: TypeORM regenerated and re-aliased all columns on every insert.
+   */
+  insertCte(call: CallEntity, params: unknown[]): string {
+    const { columns, values } = this.rows.toColumns(call);
+    const placeholders = values.map((v) => `$${params.push(v)}`);
+    return `inserted AS (INSERT INTO calls (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id, webhook_url)`;
+  }
+
+  /**
+   * The row, locked for the rest of the transaction (tombstones included). With `advisoryKey`
+   * the vendor-id lock is taken first in the same statement: the row lock comes at the top
+   * of the plan, after the lock's subquery ran, so the order webhook ingest relies on (vendor
+   * id, then row) holds with one round trip. FOR UPDATE reads the newest committed row even
+   * if the statement's snapshot predates a commit it waited for.
+   */
+  async lock(tx: EntityManager, id: string, advisoryKey?: string): Promise<CallEntity | null> {
+    const rows: Record<string, unknown>[] = advisoryKey
+      ? await tx.query(
+          `SELECT ${this.rows.columnList} FROM (SELECT pg_advisory_xact_lock(hashtext($2)) AS locked) l, calls WHERE id = $1 FOR UPDATE OF calls`,
+          [id, advisoryKey],
+        )
+      : await tx.query(`SELECT ${this.rows.columnList} FROM calls WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
   async update(tx: EntityManager, id: string, changes: Partial<CallEntity>): Promise<void> {
-    await tx.update(CallEntity, { id }, changes as QueryDeepPartialEntity<CallEntity>);
+    const params: unknown[] = [];
+    await tx.query(`WITH ${this.updateCte(id, changes, params)} SELECT 1`, params);
   }
 
-  find(id: string): Promise<CallEntity | null> {
-    return this.dataSource.manager.findOneBy(CallEntity, { id, deletedAt: IsNull() });
+  /** The update as a CTE `updated` of a larger statement (CallLedger.apply: the change and its events in one round trip). */
+  updateCte(id: string, changes: Partial<CallEntity>, params: unknown[]): string {
+    const { columns, values } = this.rows.toColumns(changes);
+    const sets = columns.map((c, i) => `${c} = $${params.push(values[i])}`);
+    return `updated AS (UPDATE calls SET ${sets.join(', ')} WHERE id = $${params.push(id)} RETURNING id)`;
+  }
+
+  async find(id: string): Promise<CallEntity | null> {
+    // The GET hot path: a named (prepared) statement and a mapping built once.
+    const { rows } = await pooledQuery(this.dataSource, 'calls.find', `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
   /** The call a vendor id belongs to on a connection, tombstones included (late webhooks). */

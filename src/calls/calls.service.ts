@@ -23,7 +23,6 @@ import { ProvidersService } from '../providers/providers.service';
 import { ConfigVariables } from '../config/config.variables';
 import { WebhookUrlGuard } from '../delivery/webhook-url-guard.service';
 import { IdempotencyClaim, IdempotencyService } from '../idempotency/idempotency.service';
-import { ConnectionsRepository } from '../providers/connections.repository';
 import { CONNECTION_SIGNALS, ConnectionSignals } from '../routing/connection-signals';
 import { Dispatcher, PlacementInput } from '../routing/dispatcher';
 import { Candidate, demoteUnhealthy, planRoute, providerFieldProblem } from '../routing/routing-plan';
@@ -46,7 +45,6 @@ export class CallsService {
     private readonly eventLog: EventLogRepository,
     private readonly agents: AgentsService,
     private readonly providers: ProvidersService,
-    private readonly connections: ConnectionsRepository,
     private readonly dispatcher: Dispatcher,
     private readonly idempotency: IdempotencyService,
     private readonly refresher: CallRefreshService,
@@ -63,12 +61,12 @@ export class CallsService {
    */
   async create(dto: CreateCallDto, claim?: IdempotencyClaim): Promise<CallResponse | { data: unknown[] }> {
     const { destinations, problems } = checkCallInput(dto);
-    const agent = isIdOf('agent', dto.agent_id) ? await this.agents.find(dto.agent_id).catch(onlyNotFound) : null;
-    if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
     const providerProblem = providerFieldProblem(dto.provider);
+    const pinned = !providerProblem && dto.provider && isIdOf('connection', dto.provider) ? dto.provider : null;
+    const { agent, connections, pinnedExists } = await this.agents.findForCall(dto.agent_id, pinned);
+    if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
     if (providerProblem) problems.push(providerProblem);
-    else if (dto.provider && isIdOf('connection', dto.provider) && !(await this.connections.exists(dto.provider)))
-      problems.push({ field: 'provider', message: 'no such provider connection' });
+    else if (pinned && !pinnedExists) problems.push({ field: 'provider', message: 'no such provider connection' });
     // Outside sandbox mode a webhook_url may not aim the gateway at its own network (SSRF).
     const unsafeWebhook = dto.webhook_url !== undefined ? await this.webhookUrls.check(dto.webhook_url, 'webhook_url') : null;
     if (unsafeWebhook) problems.push(unsafeWebhook);
@@ -77,7 +75,7 @@ export class CallsService {
     const plan = planRoute({
       agentId: agent!.id,
       bindings: agent!.bindings,
-      connections: await this.connections.findMany(agent!.bindings.map((b) => b.connectionId)),
+      connections,
       request: { provider: dto.provider, ...dto.routing },
       defaults: agent!.routing,
     });
@@ -205,10 +203,14 @@ export class CallsService {
       if (call) return this.resume(call, dto, candidates, failover);
     }
     const call = newCall(dto, agentId, candidates[0].connection, destination);
-    await this.dataSource.transaction(async (tx) => {
-      await this.ledger.open(tx, call, { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: call.createdAt });
-      if (claim) await this.idempotency.recordCall(tx, claim, index, call.id);
-    });
+    const opening = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: call.createdAt };
+    // Without an Idempotency-Key the open is one autocommit statement; with one, the key records the call in the same transaction.
+    if (!claim) await this.ledger.open(this.dataSource.manager, call, opening);
+    else
+      await this.dataSource.transaction(async (tx) => {
+        await this.ledger.open(tx, call, opening);
+        await this.idempotency.recordCall(tx, claim, index, call.id);
+      });
     return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
   }
 

@@ -61,22 +61,38 @@ const MATCHING_ENDPOINT = 'w.enabled AND (cardinality(w.subscribed_types) = 0 OR
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  private readonly outsideTransaction = new Set<() => void>();
+
   /**
-   * The outbox: in the transaction that appends `events`, one delivery per matching endpoint
-   * and one per event of a call that has its own webhook_url, in a single statement.
+   * The outbox as a CTE of the statement that appends the events: one delivery per matching
+   * endpoint and one per event of a call that has its own webhook_url. `events` names the CTE
+   * of the appended rows (id, sequence, type, call_id); `calls` the relation to read a call's
+   * webhook_url from (the table, or the CTE that inserts the call in the same statement,
+   * since a statement does not see its own inserts). The caller selects `enqueued` and hands
+   * the count to {@link noteEnqueued}.
    */
-  async enqueueForEvents(tx: EntityManager, events: AppendedEvent[]): Promise<void> {
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO deliveries (event_id, event_sequence, endpoint_id, url, next_attempt_at)
-       SELECT e.id, e.sequence, w.id, NULL, now()
-         FROM unnest($1::text[], $2::bigint[], $3::text[]) AS e(id, sequence, type) JOIN webhook_endpoints w ON ${MATCHING_ENDPOINT}
+  enqueueCte(events: string, calls: string): string {
+    return `enqueued AS (
+       INSERT INTO deliveries (event_id, event_sequence, endpoint_id, url, next_attempt_at)
+       SELECT e.id, e.sequence, w.id, NULL, now() FROM ${events} e JOIN webhook_endpoints w ON ${MATCHING_ENDPOINT}
        UNION ALL
-       SELECT e.id, e.sequence, NULL, c.webhook_url, now()
-         FROM unnest($1::text[], $2::bigint[], $4::text[]) AS e(id, sequence, call_id) JOIN calls c ON c.id = e.call_id AND c.webhook_url IS NOT NULL
-       RETURNING 1`,
-      [events.map((e) => e.id), events.map((e) => String(e.sequence)), events.map((e) => e.type), events.map((e) => e.callId)],
-    );
-    if (rows.length && tx.queryRunner) tx.queryRunner.data = { ...tx.queryRunner.data, [DELIVERIES_ENQUEUED]: true };
+       SELECT e.id, e.sequence, NULL, c.webhook_url, now() FROM ${events} e JOIN ${calls} c ON c.id = e.call_id AND c.webhook_url IS NOT NULL
+       RETURNING 1)`;
+  }
+
+  /**
+   * Deliveries were enqueued: in a transaction, the workers are woken at its commit (the flag
+   * is read by their commit subscriber); a single autocommit statement has committed already.
+   */
+  noteEnqueued(tx: EntityManager, count: number): void {
+    if (!count) return;
+    if (tx.queryRunner?.isTransactionActive) tx.queryRunner.data = { ...tx.queryRunner.data, [DELIVERIES_ENQUEUED]: true };
+    else for (const listener of this.outsideTransaction) listener();
+  }
+
+  /** `listener` runs when an autocommit statement enqueued deliveries. */
+  onEnqueuedOutsideTransaction(listener: () => void): void {
+    this.outsideTransaction.add(listener);
   }
 
   /**

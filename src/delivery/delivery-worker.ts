@@ -56,6 +56,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     this.dataSource.subscribers.push(this.commitSubscriber());
+    this.deliveries.onEnqueuedOutsideTransaction(() => this.wake());
     this.timer = setInterval(() => this.wake(), this.config.DELIVERY_INTERVAL_MS);
     this.timer.unref();
     this.wake();

@@ -55,25 +55,63 @@ export class EventLogRepository {
 
   /**
    * Appends in the caller's transaction (the outbox): stored with the change, or not at all,
-   * and so are the deliveries of these events to every subscribed consumer.
+   * and so are the deliveries of these events to every subscribed consumer. One statement.
    */
   async append(tx: EntityManager, events: NewEvent[]): Promise<EventResponse[]> {
-    if (!events.length) return [];
-    // The notification rides on the lock's statement (no extra round trip) and goes out at
-    // commit, when the events become visible; Postgres folds repeats within a transaction.
-    await tx.query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')", [EVENT_APPEND_LOCK, EVENTS_CHANNEL]);
-    const params: unknown[] = [];
-    const values = events.map((e) => {
-      params.push(newId('event'), e.type, e.callId, JSON.stringify(e.data));
-      const n = params.length;
-      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
-    });
-    const rows: EventRow[] = await tx.query(
-      `INSERT INTO events (id, type, call_id, data) VALUES ${values.join(', ')} RETURNING sequence, id, type, call_id, data, created_at`,
+    return (await this.appendAlongside(tx, events)).events;
+  }
+
+  /**
+   * `append` with the caller's own work in the same statement, so a change and its events
+   * cost one round trip: `ctes` over the same `params` (run even when there are no events),
+   * `select` extra output columns read from them (answered in `extra`), `calls` where a
+   * call's webhook_url is read (the CTE that inserts the call, when it does: a statement does
+   * not see its own inserts).
+   */
+  async appendAlongside(
+    tx: EntityManager,
+    events: NewEvent[],
+    alongside: { ctes?: string; params?: unknown[]; select?: string; calls?: string } = {},
+  ): Promise<{ events: EventResponse[]; extra: Record<string, unknown> }> {
+    const params = alongside.params ?? [];
+    const ctes = [alongside.ctes];
+    const columns = [alongside.select];
+    if (events.length) {
+      ctes.push(this.appendCtes(events, params), this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'));
+      columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended', '(SELECT count(*) FROM enqueued)::int AS enqueued');
+    }
+    const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
+    if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
+    // One row whatever was appended: the events as JSON, the caller's columns beside them.
+    const [row]: Record<string, unknown>[] = await tx.query(
+      `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`,
       params,
     );
-    await this.deliveries.enqueueForEvents(tx, rows.map((r) => ({ id: r.id, sequence: r.sequence, type: r.type, callId: r.call_id })));
-    return rows.map(toEventResponse);
+    const { appended, enqueued, ...extra } = row as { appended?: EventRow[] | null; enqueued?: number };
+    this.deliveries.noteEnqueued(tx, enqueued ?? 0);
+    return { events: (appended ?? []).map(toEventResponse), extra };
+  }
+
+  /**
+   * The append as CTEs of a larger statement (`event_lock`, then `appended` with the rows),
+   * its parameters pushed onto `params`. The lock is taken before any sequence number: the
+   * insert reads from the lock's CTE, and a volatile CTE is neither inlined nor skipped. The
+   * notification rides on it and goes out at commit, when the events become visible;
+   * Postgres folds repeats within a transaction. Rows are numbered in the order given.
+   */
+  appendCtes(events: NewEvent[], params: unknown[]): string {
+    const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
+    const channel = `$${params.push(EVENTS_CHANNEL)}`;
+    const values = events.map((e, i) => {
+      const id = params.push(newId('event'));
+      params.push(e.type, e.callId, JSON.stringify(e.data));
+      return `(${i}, $${id}::text, $${id + 1}::text, $${id + 2}::text, $${id + 3}::jsonb)`;
+    });
+    return `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified),
+       appended AS (
+         INSERT INTO events (id, type, call_id, data)
+         SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n
+         RETURNING sequence, id, type, call_id, data, created_at)`;
   }
 
   /** Ascending by sequence after `after`; one row more than `limit` tells whether more exist. */

@@ -10,6 +10,6 @@ import { StreamMetrics } from './stream/stream-metrics';
 @Module({
   controllers: [EventsController],
   providers: [EventLogRepository, EventsService, DeliveriesRepository, eventNotifierProvider, EventStreamsService, StreamMetrics],
-  exports: [EventLogRepository, DeliveriesRepository],
+  exports: [EventLogRepository, DeliveriesRepository, eventNotifierProvider],
 })
 export class EventsModule {}

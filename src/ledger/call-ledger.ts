@@ -5,7 +5,7 @@ import { CallEntity } from '../calls/call.entity';
 import { toCallResponse } from '../calls/call-response';
 import { CallsRepository } from '../calls/calls.repository';
 import { EventLogRepository, NewEvent } from '../events/event-log.repository';
-import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
+import { InboundWebhooksRepository, PendingWebhook } from '../webhooks-inbound/inbound-webhooks.repository';
 import { CallEventType, mergeProviderCall } from './call-merge';
 import { fromWebhook, Observation } from './observation';
 
@@ -43,8 +43,9 @@ export class CallLedger {
   /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
   async open(tx: EntityManager, call: CallEntity, observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>): Promise<void> {
     call.reconcileAt = isTerminal(call.status) ? null : new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
-    await this.calls.insert(tx, call);
-    await this.events.append(tx, this.eventsFor(call, ['call.created'], null, { ...observation }));
+    // One statement: the row, its event and the event's deliveries (outside a transaction, that is the whole unit of work).
+    const params: unknown[] = [];
+    await this.events.appendAlongside(tx, this.eventsFor(call, ['call.created'], null, { ...observation }), { ctes: this.calls.insertCte(call, params), params, calls: 'inserted' });
   }
 
   /**
@@ -60,23 +61,34 @@ export class CallLedger {
     options: { providerCallLockHeld?: boolean; beforeEvents?: () => Promise<void> } = {},
   ): Promise<CallEntity> {
     const providerCallId = observation.vendor?.providerCallId;
-    // Taken before the row lock, in the same order as webhook ingest, so the two never deadlock.
-    if (providerCallId && !options.providerCallLockHeld) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(providerCallId)]);
-    const current = await this.calls.lock(tx, callId);
+    // The vendor-id lock before the row lock, in the same order as webhook ingest, so the two
+    // never deadlock; one statement (CallsRepository.lock).
+    const current = await this.calls.lock(tx, callId, providerCallId && !options.providerCallLockHeld ? providerCallLockKey(providerCallId) : undefined);
     if (!current) throw new NotFoundError('call', callId);
     // A deleted call is a tombstone: late reports about it are no longer news.
     if (current.deletedAt) return current;
     const previousStatus = current.status;
     const { changes, types } = this.merge(current, observation);
     const learnedProviderCallId = !current.providerCallId && changes.providerCallId ? changes.providerCallId : null;
+    // The caller's writes go first: the append lock, taken with the update, is held until commit.
+    await options.beforeEvents?.();
+    const params: unknown[] = [];
+    const ctes: string[] = [];
     if (Object.keys(changes).length) {
       changes.updatedAt = new Date();
-      await this.calls.update(tx, callId, changes);
+      ctes.push(this.calls.updateCte(callId, changes, params));
     }
     const updated = Object.assign(current, changes);
-    await options.beforeEvents?.();
-    await this.events.append(tx, this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation));
-    if (learnedProviderCallId && updated.connectionId) return this.applyPending(tx, updated, updated.connectionId, learnedProviderCallId);
+    // Webhooks that came before the vendor id was known, read under the vendor-id lock taken above.
+    const pending = learnedProviderCallId && updated.connectionId ? this.webhooks.pendingCte(updated.connectionId, learnedProviderCallId, params) : null;
+    if (pending) ctes.push(pending.cte);
+    // The change, its events and the pending webhooks in one statement.
+    const { extra } = await this.events.appendAlongside(tx, this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation), {
+      ctes: ctes.join(', '),
+      params,
+      select: pending?.select,
+    });
+    if (pending) return this.applyPending(tx, updated, this.webhooks.pendingFromColumn(extra.pending));
     return updated;
   }
 
@@ -109,9 +121,9 @@ export class CallLedger {
   }
 
   /** Webhooks that arrived before the create returned this call's vendor id, applied in vendor order. */
-  private async applyPending(tx: EntityManager, call: CallEntity, connectionId: string, providerCallId: string): Promise<CallEntity> {
+  private async applyPending(tx: EntityManager, call: CallEntity, pendingWebhooks: PendingWebhook[]): Promise<CallEntity> {
     let current = call;
-    for (const pending of await this.webhooks.lockPendingFor(tx, connectionId, providerCallId)) {
+    for (const pending of pendingWebhooks) {
       current = await this.apply(tx, call.id, fromWebhook(pending.observation, pending.receivedAt), { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id) });
     }
     return current;

@@ -71,15 +71,24 @@ export class InboundWebhooksRepository {
     await tx.query(`UPDATE inbound_webhooks SET state = $2, call_id = $3, applied_at = now() WHERE id = $1`, [id, state, callId]);
   }
 
-  /** Webhooks that arrived before their call was known, oldest vendor time first, locked. */
-  async lockPendingFor(tx: EntityManager, connectionId: string, providerCallId: string): Promise<PendingWebhook[]> {
-    const rows: PendingRow[] = await tx.query(
-      `SELECT id, connection_id, provider, received_at, observation FROM inbound_webhooks
-       WHERE state = 'pending' AND provider_call_id = $2 AND connection_id = $1
-       ORDER BY occurred_at ASC NULLS LAST, received_at ASC FOR UPDATE`,
-      [connectionId, providerCallId],
-    );
-    return rows.map(toPending);
+  /**
+   * Webhooks that arrived before their call was known, oldest vendor time first, locked: a
+   * CTE `pending` of a larger statement plus the output column that reads it (`pending`,
+   * decoded by {@link pendingFromColumn}). The ledger reads them in the statement that ties
+   * the call to its vendor id, after the vendor-id lock was granted in an earlier statement,
+   * so this statement's snapshot sees a webhook stored as pending before that.
+   */
+  pendingCte(connectionId: string, providerCallId: string, params: unknown[]): { cte: string; select: string } {
+    return {
+      cte: `pending AS (
+         SELECT id, connection_id, provider, received_at, occurred_at, observation FROM inbound_webhooks
+         WHERE state = 'pending' AND provider_call_id = $${params.push(providerCallId)} AND connection_id = $${params.push(connectionId)} FOR UPDATE)`,
+      select: '(SELECT jsonb_agg(to_jsonb(p) ORDER BY p.occurred_at ASC NULLS LAST, p.received_at ASC) FROM pending p) AS pending',
+    };
+  }
+
+  pendingFromColumn(value: unknown): PendingWebhook[] {
+    return ((value as PendingRow[] | null) ?? []).map(toPending);
   }
 
   /**

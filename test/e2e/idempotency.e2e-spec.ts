@@ -110,4 +110,22 @@ describe('Idempotency-Key on POST', () => {
     assert.deepEqual(retry.body, first.body);
     assert.equal((await dialedBy(sb.vendors.klen, (d) => d.request?.phone_number === '+15550107003' || d.phone_number === '+15550107003')).length, 1);
   });
+
+  it('applies to the POSTs of every controller (it is attached per POST route, not globally) and to nothing else', async () => {
+    const agent = { name: 'idempotent agent' };
+    const first = await api.post('/v1/agents', agent, withKey('agents-1'));
+    assert.equal(first.status, 201, first.text);
+    const again = await api.post('/v1/agents', agent, withKey('agents-1'));
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.body.id, first.body.id);
+    // Loopback is a valid target in sandbox mode; nothing is delivered within this test.
+    const endpoint = { url: 'http://127.0.0.1:9/switchboard' };
+    const made = await api.post('/v1/webhook-endpoints', endpoint, withKey('endpoints-1'));
+    assert.equal(made.status, 201, made.text);
+    assert.equal((await api.post('/v1/webhook-endpoints', endpoint, withKey('endpoints-1'))).headers.get('idempotent-replayed'), 'true');
+    // A GET with the header is not an idempotent request: answered as usual, never replayed.
+    const read = await api.get(`/v1/agents/${first.body.id}`, withKey('agents-1'));
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('idempotent-replayed'), null);
+  });
 });

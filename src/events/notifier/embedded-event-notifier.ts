@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
-import { EventNotifier, EVENTS_CHANNEL, NotifierListeners } from './event-notifier';
+import { EventNotifier, NOTIFY_CHANNELS, NotifierListeners, NotifyChannel } from './event-notifier';
 
 /**
  * Notifications on the embedded engine. PGlite is one session shared by the pool's only
@@ -20,15 +20,13 @@ export class EmbeddedEventNotifier implements EventNotifier, OnModuleInit, OnMod
     private readonly dataSource: DataSource,
   ) {}
 
-  subscribe(listener: () => void): () => void {
-    return this.listeners.add(listener);
+  subscribe(listener: () => void, channel?: NotifyChannel): () => void {
+    return this.listeners.add(listener, channel);
   }
 
   async onModuleInit(): Promise<void> {
-    this.stopNotifications = this.pglite.onNotification((channel) => {
-      if (channel === EVENTS_CHANNEL) this.listeners.wakeAll();
-    });
-    await this.dataSource.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.stopNotifications = this.pglite.onNotification((channel) => this.listeners.wake(channel));
+    for (const channel of NOTIFY_CHANNELS) await this.dataSource.query(`LISTEN ${channel}`);
     this.logger.log('Listening for event notifications (embedded database)');
   }
 

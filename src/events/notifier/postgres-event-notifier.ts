@@ -1,6 +1,6 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
-import { EventNotifier, EVENTS_CHANNEL, NotifierListeners } from './event-notifier';
+import { EventNotifier, NOTIFY_CHANNELS, NotifierListeners, NotifyChannel } from './event-notifier';
 
 /** How the listening session shows in pg_stat_activity (and how tests find it). */
 export const LISTENER_APPLICATION_NAME = 'switchboard-event-listener';
@@ -33,8 +33,8 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
 
   constructor(private readonly url: string) {}
 
-  subscribe(listener: () => void): () => void {
-    return this.listeners.add(listener);
+  subscribe(listener: () => void, channel?: NotifyChannel): () => void {
+    return this.listeners.add(listener, channel);
   }
 
   /** Start waits for the first attempt only: a database hiccup at start must not stop the gateway. */
@@ -75,12 +75,10 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
     };
     client.on('error', onLost);
     client.on('end', () => onLost());
-    client.on('notification', (message) => {
-      if (message.channel === EVENTS_CHANNEL) this.listeners.wakeAll();
-    });
+    client.on('notification', (message) => this.listeners.wake(message.channel));
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await client.query(NOTIFY_CHANNELS.map((c) => `LISTEN ${c}`).join('; '));
     } catch (e) {
       onLost(e as Error);
       return;
