@@ -219,7 +219,8 @@ export class CallsService {
    * call it stored is settled at its vendor first and dialed only if provably never placed.
    */
   private async resume(call: CallEntity, dto: CreateCallDto, candidates: Candidate<ProviderConnectionEntity>[], failover: boolean): Promise<CallResponse> {
-    if (call.providerCallId || isTerminal(call.status)) return toCallResponse(call);
+    if (call.providerCallId) return toCallResponse(await this.settler.recordLostAnswer(call));
+    if (isTerminal(call.status)) return toCallResponse(call);
     const settled = await this.dispatcher.settleUnconfirmed(call);
     if (settled.state === 'found') return toCallResponse(settled.call);
     if (settled.state === 'absent') return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));

@@ -73,6 +73,20 @@ export class CallSettler {
   }
 
   /**
+   * A create that died after its vendor placed the call may still be confirmed by a webhook
+   * echoing the gateway's id, which sets the vendor id but records no attempt (the create
+   * might still be running then). Once the create is known to be over (a retry resumed it,
+   * or the reconciler got to it), the attempt it never recorded is added: created, answer lost.
+   */
+  async recordLostAnswer(call: CallEntity): Promise<CallEntity> {
+    const placedThere = call.attempts.some((a) => a.outcome === 'created' && a.connection_id === call.connectionId);
+    // Only the gateway's own creates carry an agent; calls learned from a vendor have none.
+    if (!call.agentId || !call.providerCallId || !call.connectionId || !call.provider || placedThere) return call;
+    const attempt: CallAttempt = { connection_id: call.connectionId, provider: call.provider, outcome: 'created', error_code: 'answer_lost', at: new Date().toISOString() };
+    return this.record(call.id, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), attempt });
+  }
+
+  /**
    * A vendor may list a call a moment after it accepted it, so one miss proves little: the
    * call counts as absent only when two look-ups `pauseMs` apart both miss it.
    */

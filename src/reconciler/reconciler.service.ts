@@ -92,7 +92,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
     if (call.providerCallId) {
       try {
-        const updated = await this.refresher.refresh(call, 'reconcile');
+        const updated = await this.refresher.refresh(await this.settler.recordLostAnswer(call), 'reconcile');
         if (tooOld && !isTerminal(updated.status)) await this.settler.settle(call.id, 'lost', 'The call never ended at its vendor within the reconcile bound.');
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
@@ -132,15 +132,20 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         const { observation } = orphan;
         // The same lock webhook ingest and creates take on this vendor id.
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(observation.providerCallId)]);
-        let callId =
-          (await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId)) ??
-          (observation.call.to ? await this.calls.unconfirmedIdByNumber(tx, connection.id, observation.call.to) : null);
+        const known = await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId);
+        const unconfirmed = !known && observation.call.to ? await this.calls.unconfirmedIdByNumber(tx, connection.id, observation.call.to) : null;
+        let callId = known ?? unconfirmed;
         if (!callId) {
           const call = externalCall(connection, observation, orphan.receivedAt);
           await this.ledger.open(tx, call, { source: 'webhook', vendorEventType: observation.eventType, occurredAt: null, receivedAt: orphan.receivedAt });
           callId = call.id;
         }
-        const applied = await this.ledger.apply(tx, callId, fromWebhook(observation, orphan.receivedAt), {
+        // Adopting an unconfirmed create also records the attempt its lost answer never did,
+        // exactly as a look-up that finds it does (CallSettler.apply).
+        const adoption = unconfirmed
+          ? { attempt: { connection_id: connection.id, provider: connection.provider, outcome: 'created' as const, error_code: 'answer_lost', at: new Date().toISOString() } }
+          : {};
+        const applied = await this.ledger.apply(tx, callId, { ...fromWebhook(observation, orphan.receivedAt), ...adoption }, {
           providerCallLockHeld: true,
           beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!),
         });
