@@ -1,7 +1,7 @@
 import { CallWarning } from '@switchboard/core';
 import { CallEntity } from './call.entity';
 
-/** The contract's call object (API.md "Calls"); entities never reach the wire. */
+/** The contract's call object (the Call schema of the API reference, src/calls/call.schema.ts); entities never reach the wire. */
 export function toCallResponse(call: CallEntity) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {

@@ -41,7 +41,7 @@ export function object(properties: Record<string, Schema>, options: { descriptio
   };
 }
 
-/** The contract's list envelope (API.md "Conventions"). */
+/** The contract's list envelope (the API reference's introduction, src/common/openapi.ts). */
 export function listOf(item: string, cursorDescription = 'Pass as ?cursor= for the next page; null on the last page'): SchemaObject {
   return object({
     data: arrayOf(ref(item)),

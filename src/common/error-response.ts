@@ -5,7 +5,7 @@ import { isDatabaseUnreachable } from '../database/database-unreachable';
 import type { Dependency } from './outage/outage-logger';
 import { meaningOf } from './provider-error-meaning';
 
-/** The one place where contract error codes meet HTTP statuses (API.md "Errors"). */
+/** The one place where contract error codes meet HTTP statuses (the error catalog, src/common/openapi.ts). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   invalid_request: 400,

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ValidationFailedError } from '@switchboard/core';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
-/** `?limit=&cursor=` of every list (API.md "Conventions"). */
+/** `?limit=&cursor=` of every list (the API reference's introduction, src/common/openapi.ts). */
 export class ListQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

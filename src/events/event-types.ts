@@ -1,4 +1,4 @@
-/** Every unified event type (API.md "Unified events"), for filters and the reference. */
+/** Every unified event type (the event catalog of the API reference, src/common/openapi.ts), for filters and the reference. */
 export const EVENT_TYPES = [
   'call.created',
   'call.ringing',

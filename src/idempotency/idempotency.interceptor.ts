@@ -11,7 +11,7 @@ import { requestHash } from './request-hash';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on any POST (API.md "Conventions"): the same key and body within 24 h
+ * `Idempotency-Key` on any POST (the API reference's introduction, src/common/openapi.ts): the same key and body within 24 h
  * return the first response (`Idempotent-Replayed: true`); the same key with another body is
  * 422 `idempotency_key_reused`; a duplicate still running is 409 `idempotency_in_progress`.
  * A request refused with a 4xx changed nothing, so its key is released for a corrected

@@ -9,7 +9,7 @@ import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
 
 /**
- * Idempotency-Key applies to every POST (API.md "Conventions"), so the interceptor is put on
+ * Idempotency-Key applies to every POST (the API reference's introduction, src/common/openapi.ts), so the interceptor is put on
  * every POST handler of every controller, rather than registered globally: a global
  * interceptor wraps every request (GETs and /health/live included) in rxjs for nothing.
  * Attaching it by route keeps "every POST" true without a decorator to forget on a new route.

@@ -1,7 +1,7 @@
 import { ProviderError } from '@switchboard/core';
 
 /**
- * What the dispatcher does after a failed create at one connection (API.md "Routing and
+ * What the dispatcher does after a failed create at one connection (README "Routing and
  * failover"):
  * - `skip`: the gateway refused itself (circuit open, budget spent) — the vendor was not asked;
  * - `next`: the vendor provably did not place the call (refused connection, 5xx, 429) — try

@@ -9,7 +9,7 @@ import { configureSimulators, Sandbox, sandboxOf, VENDORS, waitForTerminal } fro
 import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
 
 /**
- * Routing and failover through the simulators' faults (API.md "Routing and failover"):
+ * Routing and failover through the simulators' faults (README "Routing and failover"):
  * A is the sandbox Kalem connection, B the sandbox Klen one, tried in that order.
  */
 describe('routing and failover', () => {

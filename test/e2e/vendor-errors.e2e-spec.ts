@@ -23,7 +23,7 @@ const WRONG_KEYS: Record<Vendor, string> = {
 };
 const SECRETS = [...Object.values(RIGHT_KEYS), ...Object.values(WRONG_KEYS)];
 
-/** Vendor refusals the gateway passes on, in the words the contract gives them (API.md "Errors"). */
+/** Vendor refusals the gateway passes on, in the words the contract gives them (the error catalog, src/common/openapi.ts). */
 describe('vendor errors, as the client sees them', () => {
   let gw: TestGateway;
   let api: ReturnType<typeof client>;

@@ -22,7 +22,7 @@ const FORBIDDEN: readonly [RegExp, string][] = [
   [/\b[A-Z]:\\Users\\/, 'an absolute Windows path of one machine'],
   [/\bseed \d{3}\b|README §\d|vendor README gap \d+|\bgaps[- ]table\b/i, 'a source document outside the repository (cite docs/vendors/<vendor>.md)'],
   [/(?<!docs\/vendors\/)\b(kalem|klen|kaicalls|hmsovereign)\.md\b|\bhms-sovereign\.md\b|\bvendor notes\b/i, 'vendor notes outside the repository (cite docs/vendors/<vendor>.md)'],
-  [/\b(ARCHITECTURE|DATABASE|STYLE)\.md\b/, 'a design document outside the repository (cite docs/ or the README)'],
+  [/\b(API|ARCHITECTURE|DATABASE|STYLE)\.md\b/, 'a design document outside the repository (cite docs/ or the README)'],
 ];
 
 function textOf(path: string): string | null {

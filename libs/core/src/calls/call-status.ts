@@ -1,4 +1,4 @@
-/** Normalized call statuses (API.md "Calls"). */
+/** Normalized call statuses (the Call schema of the API reference, src/calls/call.schema.ts). */
 export const CALL_STATUSES = [
   'queued',
   'ringing',

@@ -1,5 +1,5 @@
 /**
- * Contract error codes (API.md "Errors"). HTTP statuses live in one place in src/common;
+ * Contract error codes (the error catalog, src/common/openapi.ts). HTTP statuses live in one place in src/common;
  * the domain only says what went wrong. A list, not only a type, so the API reference can
  * publish the catalog.
  */
@@ -92,7 +92,7 @@ export class CapabilityUnsupportedError extends GatewayError {
 }
 
 /**
- * Every eligible connection failed or was skipped (API.md "Routing and failover").
+ * Every eligible connection failed or was skipped (README "Routing and failover").
  * `retryAt`: the earliest time one frees up, when a vendor or a budget said so.
  * `nothingDialed`: every attempt was refused before a vendor could have placed the call,
  * so a retry under the same Idempotency-Key may place it.

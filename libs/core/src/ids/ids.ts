@@ -1,7 +1,7 @@
 import { TypeID, typeid } from 'typeid-js';
 
 /**
- * Prefixes of every public id (API.md "Conventions"). The body is a UUIDv7 in base32
+ * Prefixes of every public id (the API reference's introduction, src/common/openapi.ts). The body is a UUIDv7 in base32
  * (TypeID), so ids sort by creation time and carry no guessable counter.
  */
 export const ID_PREFIXES = {

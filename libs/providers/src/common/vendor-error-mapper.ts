@@ -41,7 +41,7 @@ export interface VendorErrorTables {
   kindByCode?: Readonly<Record<string, ProviderErrorKind>>;
   /** Codes that are about one gateway field (`invalid_phone_number` → `to`). */
   fieldByCode?: Readonly<Record<string, string>>;
-  /** A vendor field name → the gateway's (API.md names). */
+  /** A vendor field name → the gateway's (the API reference's names). */
   gatewayField?(vendorField: string): string;
   /** What the status and code cannot tell: a documented message, the kind of request. */
   refineKind?(kind: ProviderErrorKind, context: { status: number; said: VendorSaid; text: string; request: VendorRequestKind }): ProviderErrorKind;

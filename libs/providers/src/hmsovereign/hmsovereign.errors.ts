@@ -10,7 +10,7 @@ const KEY_PATTERNS: readonly SecretPattern[] = [
   [/\bfl_(live|test)_[A-Za-z0-9_-]+/g, '[redacted]'],
 ];
 
-/** Vendor field → gateway field (API.md names), for create-call, control and assistant bodies. */
+/** Vendor field → gateway field (the API reference's names), for create-call, control and assistant bodies. */
 const FIELD_NAMES: Record<string, string> = {
   destination: 'to',
   assistant_id: 'agent_id',

@@ -22,7 +22,7 @@ const KIND_BY_CODE: Record<string, ProviderErrorKind> = {
   server_error: 'retryable',
 };
 
-/** Gateway field (API.md `POST /v1/calls`) each field-specific Klen code is about. */
+/** Gateway field (`POST /v1/calls` in the API reference) each field-specific Klen code is about. */
 const FIELD_BY_CODE: Record<string, string> = {
   missing_phone_number: 'to',
   invalid_phone_number: 'to',
