@@ -19,7 +19,7 @@ export function nulCharacterProblems(value: unknown, root = ''): FieldProblem[] 
     } else if (current && typeof current === 'object') {
       for (const [key, item] of Object.entries(current)) {
         const field = path ? `${path}.${key}` : key;
-        if (key.includes('\u0000')) problems.push({ field: field.replace(/\u0000/g, '\\u0000'), message: `${MESSAGE} in its key` });
+        if (key.includes('\u0000')) problems.push({ field: field.replaceAll('\u0000', '\\u0000'), message: `${MESSAGE} in its key` });
         else stack.push({ value: item, path: field });
       }
     }
