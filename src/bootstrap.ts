@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -53,7 +54,7 @@ export async function startGateway(config: ConfigVariables): Promise<Gateway> {
           // Node closes the sockets that are idle when the close starts, once; a socket whose
           // request finishes later would stay open until its keep-alive timeout (72 s) and hold
           // the close. Sweep them while in-flight requests drain.
-          const server = app.getHttpServer() as import('node:http').Server;
+          const server = app.getHttpServer() as Server;
           const sweep = setInterval(() => server.closeIdleConnections(), 100);
           try {
             await app.close();

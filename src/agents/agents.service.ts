@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AgentSpec, CapabilityUnsupportedError, FieldProblem, GatewayError, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
 import { EntityRows } from '../database/entity-rows';
 import { ConnectionsRepository } from '../providers/connections.repository';

@@ -56,7 +56,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   private async shared(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
     const base = `switchboard:rl:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockedMs] = (await (this.redis as unknown as Record<string, Function>).switchboardHit(
+    const [hits, ttlMs, blockedMs] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).switchboardHit(
       base,
       `${base}:blocked`,
       ttl,

@@ -23,7 +23,8 @@ export function acceptJsonObjectsOnly(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH)) return done(tooDeep(), undefined);
     if (isWebhook(request)) return done(null, body);
-    parseJson(request, (body as Buffer).toString('utf8'), done);
+    // Fastify's default parser is the callback form; its type also admits a promise it never returns.
+    void parseJson(request, (body as Buffer).toString('utf8'), done);
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     if (!isWebhook(request)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);

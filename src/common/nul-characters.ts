@@ -7,7 +7,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** What in a string PostgreSQL cannot store, if anything. */
 const unstorable = (text: string): string | null => (text.includes('\u0000') ? MESSAGE : LONE_SURROGATE.test(text) ? SURROGATE_MESSAGE : null);
-const printable = (field: string) => field.replace(/\u0000/g, '\\u0000').replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+const printable = (field: string) => field.replaceAll('\u0000', '\\u0000').replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 /**
  * Where a NUL character or an unpaired surrogate hides in a JSON value, as `details` field

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { pollUntil } from '@switchboard/simulators/testing';
 import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../../src/providers/connections.repository';
 import { WebhookTargets } from '../../src/providers/webhook-targets.service';

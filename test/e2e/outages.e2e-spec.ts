@@ -67,7 +67,7 @@ describe('outages answered honestly', () => {
     const api = client(gateway.url, adminKey);
     const sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 200 });
-    const endpoint = (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/hook` })).body;
+    assert.equal((await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/hook` })).status, 201);
     const before = (await api.post('/v1/calls', { to: '+15550170001', agent_id: sb.agentId, provider: 'hmsovereign' })).body;
     await waitForTerminal(api, before.id);
     const logBefore = (await api.get(`/v1/events?call_id=${before.id}`)).body.data;

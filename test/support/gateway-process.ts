@@ -32,7 +32,7 @@ export class GatewayProcess {
 
   async ready(): Promise<void> {
     await pollUntil(
-      async () => (this.exitCode !== null ? 'exited' : await fetch(`${this.url}/health/ready`).then((r) => r.status, () => 0)),
+      async () => (this.exitCode !== null ? 'exited' : fetch(`${this.url}/health/ready`).then((r) => r.status, () => 0)),
       (status) => status === 200 || status === 'exited',
       { timeoutMs: 60_000, what: 'the gateway process to be ready' },
     );

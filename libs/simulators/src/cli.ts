@@ -12,8 +12,8 @@ async function main(): Promise<void> {
     await stopSimulators(accounts);
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((e: unknown) => {

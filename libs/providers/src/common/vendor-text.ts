@@ -21,6 +21,9 @@ const TOKEN_PATTERNS: RegExp[] = [
 
 /** Vendors' call and agent ids: worth keeping in a message, and no secret. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Control, zero-width and bidi characters: a vendor message shown in an error must not carry them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /**
  * A vendor's text made fit for an error message: the connection's own credentials and
@@ -35,8 +38,7 @@ export function sanitizeVendorText(text: string, secrets: readonly string[] = []
   out = out.replace(NAMED_SECRET, '$1[redacted]');
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (match) => (UUID.test(match) ? match : match.startsWith('Bearer') ? 'Bearer [redacted]' : '[redacted]'));
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  out = out.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
 

@@ -12,7 +12,7 @@ const REPORT_MESSAGE = { ...BASE_MESSAGE, type: 'end-of-call-report', duration_s
 
 /** Computed here, independently of the simulator's own signing code. */
 const expectedSignature = (secret: string, hook: ReceivedWebhook) =>
-  `sha256=${createHmac('sha256', secret).update(`${hook.headers['x-webhook-timestamp']}.${hook.raw}`).digest('hex')}`;
+  `sha256=${createHmac('sha256', secret).update(`${String(hook.headers['x-webhook-timestamp'])}.${hook.raw}`).digest('hex')}`;
 
 describe('HMS Sovereign simulator: webhooks', () => {
   let sim: RunningSimulator;
