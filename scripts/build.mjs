@@ -95,7 +95,8 @@ lock();
 try {
   removeStaleOutputs();
   const sources = ROOTS.flatMap((root) => walk(root)).filter(isSource);
-  if (sources.some((source) => !existsSync(join(DIST, source.replace(/\.ts$/, '.js'))))) rmSync(BUILD_INFO, { force: true });
+  if (sources.some((source) => !existsSync(join(DIST, source.replace(/\.ts$/, '.js')))))
+    rmSync(BUILD_INFO, { force: true });
   if (upToDate(sources)) {
     console.log('build: dist is up to date');
   } else {

@@ -10,6 +10,9 @@ const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta
 const rows = Object.entries(lock.packages)
   .filter(([path, info]) => path !== '' && typeof info.engines?.node === 'string')
   .filter(([, info]) => !semver.satisfies(process.version, info.engines.node, { includePrerelease: true }))
-  .map(([path, info]) => `${path.replace(/^.*node_modules\//, '').padEnd(40)} ${info.version.padEnd(9)} node ${info.engines.node.padEnd(10)} ${info.dev ? 'dev' : ''}  (${path})`);
+  .map(
+    ([path, info]) =>
+      `${path.replace(/^.*node_modules\//, '').padEnd(40)} ${info.version.padEnd(9)} node ${info.engines.node.padEnd(10)} ${info.dev ? 'dev' : ''}  (${path})`,
+  );
 console.log(`${rows.length} packages want another Node than ${process.version}${rows.length ? ':' : ''}`);
 for (const row of rows) console.log(`  ${row}`);

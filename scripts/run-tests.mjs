@@ -41,7 +41,13 @@ console.log(`running ${files.length} test files`);
 const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(2, cpus().length));
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...files.map((f) => relative('.', f))],
+  [
+    '--enable-source-maps',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=120000',
+    ...files.map((f) => relative('.', f)),
+  ],
   { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
@@ -13,10 +14,10 @@ import { requestIdFor } from './common/request-id';
 import { installServerTiming } from './common/timing/server-timing.hooks';
 import { parseQuery } from './common/query-string';
 import { createValidationPipe } from './common/validation';
-import { ConfigVariables } from './config/config.variables';
+import type { ConfigVariables } from './config/config.variables';
 import { decideMode, GatewayMode } from './config/gateway-mode';
 import { loadSecretKey } from './config/secret-key';
-import { DatabaseTarget } from './database/database.module';
+import type { DatabaseTarget } from './database/database.module';
 import { probeDatabase } from './database/database-probe';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { timeDatabaseQueries } from './database/query-timing';
@@ -110,7 +111,9 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions?.url, reply.statusCode, reply.elapsedTime / 1000);
   });
-  installServerTiming(fastify, (request, phases) => metrics.observePhases(request.method, request.routeOptions?.url, phases));
+  installServerTiming(fastify, (request, phases) =>
+    metrics.observePhases(request.method, request.routeOptions?.url, phases),
+  );
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter(app.get(OutageLogger)));

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (!(e instanceof DatabaseUnreachableError) && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
+  if (!(e instanceof DatabaseUnreachableError) && process.env.LOG_LEVEL === 'debug')
+    process.stderr.write(`${(e as Error).stack}\n`);
   process.stderr.write(`Switchboard failed to start: ${(e as Error).message}\n`);
   process.exit(1);
 });

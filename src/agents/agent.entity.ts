@@ -1,5 +1,14 @@
 import type { RoutingDefaults } from '../routing/routing-plan';
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** A logical agent: one persona, bound to an agent at each vendor it may call through. */
 @Entity('agents')

@@ -1,5 +1,15 @@
-import { SchemaObject } from '@nestjs/swagger';
-import { anyObject, arrayOf, constant, listOf, nullableRef, nullableText, object, text, time } from '../common/api-docs';
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  anyObject,
+  arrayOf,
+  constant,
+  listOf,
+  nullableRef,
+  nullableText,
+  object,
+  text,
+  time,
+} from '../common/api-docs';
 
 export const AGENT_SCHEMAS: Record<string, SchemaObject> = {
   Agent: object(
@@ -18,7 +28,11 @@ export const AGENT_SCHEMAS: Record<string, SchemaObject> = {
           connection_id: text(),
           provider: text(),
           provider_agent_id: text("The agent's id at that vendor"),
-          origin: { type: 'string', enum: ['linked', 'provisioned'], description: 'provisioned: created by the gateway, and kept in step on PATCH' },
+          origin: {
+            type: 'string',
+            enum: ['linked', 'provisioned'],
+            description: 'provisioned: created by the gateway, and kept in step on PATCH',
+          },
         }),
         'One per connection that can carry this agent: the failover set',
       ),
@@ -36,7 +50,14 @@ export const AGENT_SCHEMAS: Record<string, SchemaObject> = {
         model: null,
         metadata: {},
         routing: null,
-        bindings: [{ connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0', provider: 'hmsovereign', provider_agent_id: 'asst_42', origin: 'linked' }],
+        bindings: [
+          {
+            connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0',
+            provider: 'hmsovereign',
+            provider_agent_id: 'asst_42',
+            origin: 'linked',
+          },
+        ],
         created_at: '2026-01-05T14:00:00.000Z',
         updated_at: '2026-01-05T14:00:00.000Z',
       },

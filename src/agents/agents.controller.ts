@@ -17,7 +17,8 @@ export class AgentsController {
   @ApiOperation({
     operationId: 'createAgent',
     summary: 'Create a logical agent; link vendor agents or provision new ones',
-    description: 'Scope `agents:write`. `provision` creates the agent at vendors that support it (422 capability_unsupported elsewhere, before anything is created).',
+    description:
+      'Scope `agents:write`. `provision` creates the agent at vendors that support it (422 capability_unsupported elsewhere, before anything is created).',
   })
   @ApiBody({ type: CreateAgentDto, examples: CREATE_AGENT_EXAMPLES })
   @ApiOk('Agent', { status: 201 })
@@ -28,7 +29,11 @@ export class AgentsController {
 
   @Get()
   @Scopes('agents:read')
-  @ApiOperation({ operationId: 'listAgents', summary: 'List agents, newest first', description: 'Scope `agents:read`.' })
+  @ApiOperation({
+    operationId: 'listAgents',
+    summary: 'List agents, newest first',
+    description: 'Scope `agents:read`.',
+  })
   @ApiOk('AgentList')
   list(@Query() query: ListQueryDto) {
     return this.agents.list(query);
@@ -44,7 +49,11 @@ export class AgentsController {
 
   @Patch(':id')
   @Scopes('agents:write')
-  @ApiOperation({ operationId: 'updateAgent', summary: 'Update; provisioned vendor agents follow, metadata merges', description: 'Scope `agents:write`.' })
+  @ApiOperation({
+    operationId: 'updateAgent',
+    summary: 'Update; provisioned vendor agents follow, metadata merges',
+    description: 'Scope `agents:write`.',
+  })
   @ApiBody({ type: UpdateAgentDto, examples: UPDATE_AGENT_EXAMPLES })
   @ApiOk('Agent')
   @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
@@ -55,7 +64,11 @@ export class AgentsController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('agents:write')
-  @ApiOperation({ operationId: 'deleteAgent', summary: 'Delete an agent (vendor agents stay at their vendor)', description: 'Scope `agents:write`.' })
+  @ApiOperation({
+    operationId: 'deleteAgent',
+    summary: 'Delete an agent (vendor agents stay at their vendor)',
+    description: 'Scope `agents:write`.',
+  })
   @ApiNoContent()
   async remove(@Param('id') id: string): Promise<void> {
     await this.agents.remove(id);

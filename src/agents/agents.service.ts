@@ -1,6 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AgentSpec, CapabilityUnsupportedError, FieldProblem, GatewayError, isIdOf, newId, NotFoundError, ValidationFailedError } from '@switchboard/core';
+import {
+  AgentSpec,
+  CapabilityUnsupportedError,
+  FieldProblem,
+  GatewayError,
+  isIdOf,
+  newId,
+  NotFoundError,
+  ValidationFailedError,
+} from '@switchboard/core';
 import { Repository } from 'typeorm';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
 import { EntityRows } from '../database/entity-rows';
@@ -40,17 +49,31 @@ export class AgentsService {
   async create(dto: CreateAgentDto, origin = 'api'): Promise<AgentResponse> {
     const links = dto.bindings ?? [];
     const provision = dto.provision ?? [];
-    const connections = await this.loadConnections(links.map((b) => b.connection_id), provision);
+    const connections = await this.loadConnections(
+      links.map((b) => b.connection_id),
+      provision,
+    );
     const problems: FieldProblem[] = [];
-    links.forEach((b, i) => !connections.has(b.connection_id) && problems.push({ field: `bindings[${i}].connection_id`, message: 'no such provider connection' }));
-    provision.forEach((id, i) => !connections.has(id) && problems.push({ field: `provision[${i}]`, message: 'no such provider connection' }));
+    links.forEach(
+      (b, i) =>
+        !connections.has(b.connection_id) &&
+        problems.push({ field: `bindings[${i}].connection_id`, message: 'no such provider connection' }),
+    );
+    provision.forEach(
+      (id, i) =>
+        !connections.has(id) && problems.push({ field: `provision[${i}]`, message: 'no such provider connection' }),
+    );
     const all = [...links.map((b) => b.connection_id), ...provision];
-    all.forEach((id, i) => all.indexOf(id) !== i && problems.push({ field: 'bindings', message: `connection ${id} is bound twice` }));
+    all.forEach(
+      (id, i) =>
+        all.indexOf(id) !== i && problems.push({ field: 'bindings', message: `connection ${id} is bound twice` }),
+    );
     if (problems.length) throw new ValidationFailedError(problems);
     // Refuse impossible provisioning before creating anything anywhere.
     for (const id of provision) {
       const connection = connections.get(id)!;
-      if (!this.providers.adapterFor(connection).capabilities.createAgent) throw new CapabilityUnsupportedError(connection.provider, 'createAgent');
+      if (!this.providers.adapterFor(connection).capabilities.createAgent)
+        throw new CapabilityUnsupportedError(connection.provider, 'createAgent');
     }
 
     const agent = this.agents.create({
@@ -89,13 +112,20 @@ export class AgentsService {
   private async undo(made: ProvisionedVendorAgent[], error: unknown): Promise<void> {
     const left = await undoProvisioning(made, (connection) => this.providers.adapterFor(connection));
     if (!left.length) return;
-    this.logger.warn({ left_at_vendor: left, err: (error as Error)?.message }, 'Agent provisioning failed; vendor agents were left behind');
+    this.logger.warn(
+      { left_at_vendor: left, err: (error as Error)?.message },
+      'Agent provisioning failed; vendor agents were left behind',
+    );
     // Only a GatewayError's details reach the client; anything else is a generic 500 and the log is the record.
     if (error instanceof GatewayError) error.details.push(...left.map((agent) => ({ left_at_vendor: agent })));
   }
 
   async list(query: ListQueryDto): Promise<Page<AgentResponse>> {
-    const page = await paginate(this.agents.createQueryBuilder('a').leftJoinAndSelect('a.bindings', 'b'), query, 'a.id');
+    const page = await paginate(
+      this.agents.createQueryBuilder('a').leftJoinAndSelect('a.bindings', 'b'),
+      query,
+      'a.id',
+    );
     return { data: page.rows.map(toAgentResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
@@ -109,31 +139,53 @@ export class AgentsService {
    * is null when there is none. Hand-written for the create path, where the relation load
    * (two statements) and the separate connection reads were a round trip each.
    */
-  async findForCall(id: string, pinned: string | null): Promise<{ agent: AgentEntity | null; connections: ProviderConnectionEntity[]; pinnedExists: boolean }> {
-    const [row]: { agent: Record<string, unknown> | null; bindings: Record<string, unknown>[] | null; connections: Record<string, unknown>[] | null; pinned_exists: boolean }[] =
-      await this.agents.query(
-        `SELECT to_jsonb(a) AS agent,
+  async findForCall(
+    id: string,
+    pinned: string | null,
+  ): Promise<{ agent: AgentEntity | null; connections: ProviderConnectionEntity[]; pinnedExists: boolean }> {
+    const [row]: {
+      agent: Record<string, unknown> | null;
+      bindings: Record<string, unknown>[] | null;
+      connections: Record<string, unknown>[] | null;
+      pinned_exists: boolean;
+    }[] = await this.agents.query(
+      `SELECT to_jsonb(a) AS agent,
            (SELECT jsonb_agg(to_jsonb(b)) FROM agent_bindings b WHERE b.agent_id = a.id) AS bindings,
            (SELECT jsonb_agg(to_jsonb(c)) FROM provider_connections c WHERE c.id IN (SELECT connection_id FROM agent_bindings WHERE agent_id = a.id)) AS connections,
            ($2::text IS NOT NULL AND EXISTS (SELECT 1 FROM provider_connections WHERE id = $2)) AS pinned_exists
          FROM (SELECT 1) one LEFT JOIN agents a ON a.id = $1`,
-        [isIdOf('agent', id) ? id : null, pinned],
-      );
+      [isIdOf('agent', id) ? id : null, pinned],
+    );
     const rows = this.rows();
     const agent = row.agent ? Object.assign(new AgentEntity(), rows.agent.fromRow(row.agent, true)) : null;
-    if (agent) agent.bindings = (row.bindings ?? []).map((b) => Object.assign(new AgentBindingEntity(), rows.binding.fromRow(b, true)));
-    const connections = (row.connections ?? []).map((c) => Object.assign(new ProviderConnectionEntity(), rows.connection.fromRow(c, true)));
+    if (agent)
+      agent.bindings = (row.bindings ?? []).map((b) =>
+        Object.assign(new AgentBindingEntity(), rows.binding.fromRow(b, true)),
+      );
+    const connections = (row.connections ?? []).map((c) =>
+      Object.assign(new ProviderConnectionEntity(), rows.connection.fromRow(c, true)),
+    );
     return { agent, connections, pinnedExists: row.pinned_exists };
   }
 
-  private codecs?: { agent: EntityRows<AgentEntity>; binding: EntityRows<AgentBindingEntity>; connection: EntityRows<ProviderConnectionEntity> };
+  private codecs?: {
+    agent: EntityRows<AgentEntity>;
+    binding: EntityRows<AgentBindingEntity>;
+    connection: EntityRows<ProviderConnectionEntity>;
+  };
   private rows() {
     const ds = this.agents.manager.connection;
-    return (this.codecs ??= { agent: new EntityRows(ds, AgentEntity), binding: new EntityRows(ds, AgentBindingEntity), connection: new EntityRows(ds, ProviderConnectionEntity) });
+    return (this.codecs ??= {
+      agent: new EntityRows(ds, AgentEntity),
+      binding: new EntityRows(ds, AgentBindingEntity),
+      connection: new EntityRows(ds, ProviderConnectionEntity),
+    });
   }
 
   async find(id: string): Promise<AgentEntity> {
-    const agent = isIdOf('agent', id) ? await this.agents.findOne({ where: { id }, relations: { bindings: true } }) : null;
+    const agent = isIdOf('agent', id)
+      ? await this.agents.findOne({ where: { id }, relations: { bindings: true } })
+      : null;
     if (!agent) throw new NotFoundError('agent', id);
     return agent;
   }
@@ -149,7 +201,10 @@ export class AgentsService {
     if (dto.metadata !== undefined) agent.metadata = { ...agent.metadata, ...dto.metadata };
     if (dto.routing !== undefined) agent.routing = dto.routing === null ? null : { ...dto.routing };
     const provisioned = agent.bindings.filter((b) => b.origin === 'provisioned');
-    const connections = await this.loadConnections(provisioned.map((b) => b.connectionId), []);
+    const connections = await this.loadConnections(
+      provisioned.map((b) => b.connectionId),
+      [],
+    );
     for (const binding of provisioned) {
       const connection = connections.get(binding.connectionId);
       if (!connection) continue;
@@ -165,9 +220,20 @@ export class AgentsService {
     await this.agents.delete({ id: agent.id });
   }
 
-  private binding(agentId: string, connection: ProviderConnectionEntity, providerAgentId: string, origin: 'linked' | 'provisioned') {
+  private binding(
+    agentId: string,
+    connection: ProviderConnectionEntity,
+    providerAgentId: string,
+    origin: 'linked' | 'provisioned',
+  ) {
     const binding = new AgentBindingEntity();
-    Object.assign(binding, { agentId, connectionId: connection.id, provider: connection.provider, providerAgentId, origin });
+    Object.assign(binding, {
+      agentId,
+      connectionId: connection.id,
+      provider: connection.provider,
+      providerAgentId,
+      origin,
+    });
     return binding;
   }
 
@@ -201,8 +267,15 @@ export function toAgentResponse(agent: AgentEntity): AgentResponse {
     metadata: agent.metadata,
     routing: agent.routing ?? null,
     bindings: (agent.bindings ?? [])
-      .sort((x, y) => x.createdAt?.getTime?.() - y.createdAt?.getTime?.() || x.connectionId.localeCompare(y.connectionId))
-      .map((b) => ({ connection_id: b.connectionId, provider: b.provider, provider_agent_id: b.providerAgentId, origin: b.origin })),
+      .sort(
+        (x, y) => x.createdAt?.getTime?.() - y.createdAt?.getTime?.() || x.connectionId.localeCompare(y.connectionId),
+      )
+      .map((b) => ({
+        connection_id: b.connectionId,
+        provider: b.provider,
+        provider_agent_id: b.providerAgentId,
+        origin: b.origin,
+      })),
     created_at: agent.createdAt.toISOString(),
     updated_at: agent.updatedAt.toISOString(),
   };

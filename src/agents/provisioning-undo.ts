@@ -28,7 +28,12 @@ export async function undoProvisioning(
   const left: VendorAgentLeftBehind[] = [];
   for (const { connection, providerAgentId } of made) {
     const leave = (reason: string) =>
-      left.push({ connection_id: connection.id, provider: connection.provider, provider_agent_id: providerAgentId, reason });
+      left.push({
+        connection_id: connection.id,
+        provider: connection.provider,
+        provider_agent_id: providerAgentId,
+        reason,
+      });
     let adapter: ProviderAdapter;
     try {
       adapter = adapterFor(connection);

@@ -20,7 +20,9 @@ import { RATE_LIMIT_STORAGE, ThrottlerStorageModule } from './throttler-storage.
       imports: [ThrottlerStorageModule],
       inject: [ConfigVariables, RATE_LIMIT_STORAGE],
       useFactory: (config: ConfigVariables, storage: ThrottlerStorage) => ({
-        throttlers: [{ name: 'default', limit: config.RATE_LIMIT_PER_KEY, ttl: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }],
+        throttlers: [
+          { name: 'default', limit: config.RATE_LIMIT_PER_KEY, ttl: config.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+        ],
         // One budget per key across all routes (the stock key is per route).
         generateKey: (_context, tracker, name) => `${name}:${tracker}`,
         storage,

@@ -11,7 +11,9 @@ import { PUBLIC_METADATA } from './scopes';
 @Injectable()
 export class KeyThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, [context.getHandler(), context.getClass()]) ?? false;
+    return (
+      this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, [context.getHandler(), context.getClass()]) ?? false
+    );
   }
 
   protected override async getTracker(request: Record<string, any>): Promise<string> {

@@ -1,4 +1,4 @@
-import { SchemaObject } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
 import { arrayOf, constant, listOf, nullableTime, object, ref, text, time } from '../common/api-docs';
 import { SCOPES } from './scopes';
 
@@ -15,7 +15,10 @@ const keyProperties = {
 export const KEY_SCHEMAS: Record<string, SchemaObject> = {
   Key: object(keyProperties),
   KeyCreated: {
-    allOf: [ref('Key'), object({ key: text('The whole key (`sk_live_…` / `sk_test_…`): shown in this answer only, stored as a hash') })],
+    allOf: [
+      ref('Key'),
+      object({ key: text('The whole key (`sk_live_…` / `sk_test_…`): shown in this answer only, stored as a hash') }),
+    ],
   },
   KeyList: listOf('Key'),
 };

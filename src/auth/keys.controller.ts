@@ -28,7 +28,11 @@ export class KeysController {
 
   @Get()
   @Scopes('keys:write')
-  @ApiOperation({ operationId: 'listKeys', summary: 'List keys (never their secret part), newest first', description: 'Scope `keys:write`.' })
+  @ApiOperation({
+    operationId: 'listKeys',
+    summary: 'List keys (never their secret part), newest first',
+    description: 'Scope `keys:write`.',
+  })
   @ApiOk('KeyList')
   list(@Query() query: ListQueryDto) {
     return this.keys.list(query);

@@ -131,7 +131,14 @@ export class KeysService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async insert(name: string, scopes: string[], key: string, repo = this.keys) {
-    const entity = repo.create({ id: newId('key'), name, scopes, prefix: displayPrefix(key), keyHash: hashKey(key), revokedAt: null });
+    const entity = repo.create({
+      id: newId('key'),
+      name,
+      scopes,
+      prefix: displayPrefix(key),
+      keyHash: hashKey(key),
+      revokedAt: null,
+    });
     await repo.insert(entity);
     return { entity: await repo.findOneByOrFail({ id: entity.id }), key };
   }

@@ -8,14 +8,30 @@ describe(MemoryThrottlerStorage.name, () => {
   after(() => storage.onApplicationShutdown());
 
   it('counts hits in a fixed window and blocks past the limit until the block ends', () => {
-    for (let i = 1; i <= 3; i++) assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), { totalHits: i, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
+    for (let i = 1; i <= 3; i++)
+      assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), {
+        totalHits: i,
+        timeToExpire: 60,
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      });
     now += 10_000;
-    assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), { totalHits: 4, timeToExpire: 50, isBlocked: true, timeToBlockExpire: 60 });
+    assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), {
+      totalHits: 4,
+      timeToExpire: 50,
+      isBlocked: true,
+      timeToBlockExpire: 60,
+    });
     // The window ends at +60 s, the block at +70 s: a new window does not lift the block.
     now += 55_000;
     assert.equal(storage.hit('a', 60_000, 3, 60_000).isBlocked, true);
     now += 5_001;
-    assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), { totalHits: 2, timeToExpire: 55, isBlocked: false, timeToBlockExpire: 0 });
+    assert.deepEqual(storage.hit('a', 60_000, 3, 60_000), {
+      totalHits: 2,
+      timeToExpire: 55,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   });
 
   it('keeps keys apart', () => {

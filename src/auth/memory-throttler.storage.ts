@@ -1,4 +1,4 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
 type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -28,7 +28,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     this.sweep.unref();
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerRecord> {
     return this.hit(`${throttlerName}:${key}`, ttl, limit, blockDuration > 0 ? blockDuration : ttl);
   }
 
@@ -53,7 +59,8 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
 
   private dropEnded(): void {
     const now = this.now();
-    for (const [key, window] of this.windows) if (window.endsAt <= now && window.blockedUntil <= now) this.windows.delete(key);
+    for (const [key, window] of this.windows)
+      if (window.endsAt <= now && window.blockedUntil <= now) this.windows.delete(key);
   }
 
   onApplicationShutdown(): void {

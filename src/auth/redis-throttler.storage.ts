@@ -1,4 +1,4 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import type { OutageLogger } from '../common/outage/outage-logger';
@@ -38,7 +38,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.redis.defineCommand('switchboardHit', { numberOfKeys: 2, lua: SCRIPT });
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerRecord> {
     // Not connected: no command would get through, so do not wait for one to fail.
     if (this.redis.status === 'ready') {
       try {
@@ -54,15 +60,21 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
   }
 
-  private async shared(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
+  private async shared(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerRecord> {
     const base = `switchboard:rl:${throttlerName}:${key}`;
-    const [hits, ttlMs, blockedMs] = (await (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).switchboardHit(
-      base,
-      `${base}:blocked`,
-      ttl,
-      limit,
-      blockDuration > 0 ? blockDuration : ttl,
-    )) as [number, number, number];
+    const [hits, ttlMs, blockedMs] = (await (
+      this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+    ).switchboardHit(base, `${base}:blocked`, ttl, limit, blockDuration > 0 ? blockDuration : ttl)) as [
+      number,
+      number,
+      number,
+    ];
     const isBlocked = blockedMs > 0;
     return {
       totalHits: hits,

@@ -3,7 +3,20 @@ import { CallEntity } from './call.entity';
 
 /** What a call row needs from whoever first learns of it; everything else starts unknown. */
 export type CallOrigin = Pick<CallEntity, 'direction' | 'provider' | 'connectionId' | 'agentId' | 'to' | 'from'> &
-  Partial<Pick<CallEntity, 'customer' | 'context' | 'firstMessage' | 'variables' | 'metadata' | 'record' | 'maxDurationSeconds' | 'webhookUrl' | 'createdAt'>>;
+  Partial<
+    Pick<
+      CallEntity,
+      | 'customer'
+      | 'context'
+      | 'firstMessage'
+      | 'variables'
+      | 'metadata'
+      | 'record'
+      | 'maxDurationSeconds'
+      | 'webhookUrl'
+      | 'createdAt'
+    >
+  >;
 
 /**
  * A queued call before any vendor has said anything about it: the one place that lists a

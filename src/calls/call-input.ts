@@ -1,5 +1,6 @@
-import { FieldProblem } from '@switchboard/core';
-import { Destination, DESTINATION_PROBLEM, normalizeDestination } from './destination';
+import type { FieldProblem } from '@switchboard/core';
+import type { Destination } from './destination';
+import { DESTINATION_PROBLEM, normalizeDestination } from './destination';
 import type { CreateCallDto } from './dto/call.dto';
 
 export const MAX_BATCH = 100;
@@ -25,11 +26,14 @@ export function checkCallInput(dto: CreateCallDto): { destinations: Destination[
   // null is absent, as for the decorators' optional fields.
   if (dto.metadata !== undefined && dto.metadata !== null) {
     const entries = Object.entries(dto.metadata);
-    if (entries.length > MAX_METADATA_KEYS) problems.push({ field: 'metadata', message: `at most ${MAX_METADATA_KEYS} keys` });
+    if (entries.length > MAX_METADATA_KEYS)
+      problems.push({ field: 'metadata', message: `at most ${MAX_METADATA_KEYS} keys` });
     for (const [key, value] of entries) {
-      if (key.length > 40) problems.push({ field: `metadata.${key.slice(0, 40)}`, message: 'keys are at most 40 characters' });
+      if (key.length > 40)
+        problems.push({ field: `metadata.${key.slice(0, 40)}`, message: 'keys are at most 40 characters' });
       else if (typeof value !== 'string') problems.push({ field: `metadata.${key}`, message: 'values are strings' });
-      else if (value.length > MAX_METADATA_VALUE) problems.push({ field: `metadata.${key}`, message: `values are at most ${MAX_METADATA_VALUE} characters` });
+      else if (value.length > MAX_METADATA_VALUE)
+        problems.push({ field: `metadata.${key}`, message: `values are at most ${MAX_METADATA_VALUE} characters` });
     }
   }
   if (dto.variables !== undefined && dto.variables !== null)

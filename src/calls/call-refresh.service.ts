@@ -33,10 +33,13 @@ export class CallRefreshService {
     try {
       vendor = await adapter.getCall(call.providerCallId);
     } catch (e) {
-      if (e instanceof ProviderError && e.kind === 'not_found') return this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
+      if (e instanceof ProviderError && e.kind === 'not_found')
+        return this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
       throw e;
     }
     const receivedAt = new Date();
-    return this.dataSource.transaction((tx) => this.ledger.apply(tx, call.id, { source, vendorEventType: null, occurredAt: null, receivedAt, vendor }));
+    return this.dataSource.transaction((tx) =>
+      this.ledger.apply(tx, call.id, { source, vendorEventType: null, occurredAt: null, receivedAt, vendor }),
+    );
   }
 }

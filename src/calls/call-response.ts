@@ -1,5 +1,5 @@
-import { CallWarning } from '@switchboard/core';
-import { CallEntity } from './call.entity';
+import type { CallWarning } from '@switchboard/core';
+import type { CallEntity } from './call.entity';
 
 /** The contract's call object (the Call schema of the API reference, src/calls/call.schema.ts); entities never reach the wire. */
 export function toCallResponse(call: CallEntity) {

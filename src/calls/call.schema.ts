@@ -1,6 +1,27 @@
-import { CALL_ERROR_CODE_DESCRIPTIONS, CALL_ERROR_CODES, CALL_STATUSES, END_REASON_DESCRIPTIONS, END_REASONS } from '@switchboard/core';
-import { SchemaObject } from '@nestjs/swagger';
-import { anyObject, arrayOf, bool, constant, integer, listOf, nullableRef, nullableText, nullableTime, object, ref, stringMap, text, time } from '../common/api-docs';
+import {
+  CALL_ERROR_CODE_DESCRIPTIONS,
+  CALL_ERROR_CODES,
+  CALL_STATUSES,
+  END_REASON_DESCRIPTIONS,
+  END_REASONS,
+} from '@switchboard/core';
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  anyObject,
+  arrayOf,
+  bool,
+  constant,
+  integer,
+  listOf,
+  nullableRef,
+  nullableText,
+  nullableTime,
+  object,
+  ref,
+  stringMap,
+  text,
+  time,
+} from '../common/api-docs';
 
 const EXAMPLE_CALL = {
   id: 'call_01jgz6a3x4e5f6g7h8j9k0m1n2',
@@ -36,7 +57,15 @@ const EXAMPLE_CALL = {
   summary: 'Confirmed the appointment for Tuesday.',
   transcript: [{ role: 'agent', text: 'Hello Ada!' }],
   analysis: null,
-  attempts: [{ connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0', provider: 'hmsovereign', outcome: 'created', error_code: null, at: '2026-01-05T14:03:11.000Z' }],
+  attempts: [
+    {
+      connection_id: 'con_01jgz5z9c8b7a6s5d4f3g2h1j0',
+      provider: 'hmsovereign',
+      outcome: 'created',
+      error_code: null,
+      at: '2026-01-05T14:03:11.000Z',
+    },
+  ],
   warnings: [],
 };
 
@@ -44,8 +73,14 @@ const Attempt = object(
   {
     connection_id: text(),
     provider: text(),
-    outcome: { type: 'string', enum: ['created', 'failed', 'skipped', 'ambiguous'], description: 'ambiguous: sent, but the vendor did not say whether it placed the call (see the reconciler)' },
-    error_code: nullableText("The gateway's error code, or the reason a connection was skipped (`circuit_open`, `rate_budget`, …)"),
+    outcome: {
+      type: 'string',
+      enum: ['created', 'failed', 'skipped', 'ambiguous'],
+      description: 'ambiguous: sent, but the vendor did not say whether it placed the call (see the reconciler)',
+    },
+    error_code: nullableText(
+      "The gateway's error code, or the reason a connection was skipped (`circuit_open`, `rate_budget`, …)",
+    ),
     at: time(),
   },
   { description: 'One connection tried (or skipped) while placing the call, in order' },
@@ -79,21 +114,41 @@ const Call: SchemaObject = object(
     answered_at: nullableTime(),
     ended_at: nullableTime(),
     updated_at: time(),
-    end_reason: nullableRef('EndReason', 'Why it ended, in the gateway\'s closed vocabulary; null while the call is live'),
-    provider_end_reason: nullableText("The vendor's own value `end_reason` was mapped from, verbatim; null when the vendor gave none or the gateway settled the call itself"),
-    error: { ...object({ code: ref('CallErrorCode'), message: text("The vendor's words where it gave any") }), nullable: true, description: 'Set on `failed` calls only' },
+    end_reason: nullableRef(
+      'EndReason',
+      "Why it ended, in the gateway's closed vocabulary; null while the call is live",
+    ),
+    provider_end_reason: nullableText(
+      "The vendor's own value `end_reason` was mapped from, verbatim; null when the vendor gave none or the gateway settled the call itself",
+    ),
+    error: {
+      ...object({ code: ref('CallErrorCode'), message: text("The vendor's words where it gave any") }),
+      nullable: true,
+      description: 'Set on `failed` calls only',
+    },
     recording_url: nullableText(),
     summary: nullableText(),
-    transcript: { ...arrayOf(object({ role: text(), text: text(), at: time() }, { optional: ['at'] })), nullable: true },
+    transcript: {
+      ...arrayOf(object({ role: text(), text: text(), at: time() }, { optional: ['at'] })),
+      nullable: true,
+    },
     analysis: { ...anyObject('Vendor analysis, as given'), nullable: true },
     attempts: arrayOf(Attempt),
-    warnings: arrayOf(object({ field: text('The request field, e.g. `record`, `customer.email`'), message: text() }), 'Options of the request the chosen vendor does not act on, said instead of dropped silently'),
+    warnings: arrayOf(
+      object({ field: text('The request field, e.g. `record`, `customer.email`'), message: text() }),
+      'Options of the request the chosen vendor does not act on, said instead of dropped silently',
+    ),
   },
   { example: EXAMPLE_CALL },
 );
 
 export const CALL_SCHEMAS: Record<string, SchemaObject> = {
-  CallStatus: { type: 'string', enum: [...CALL_STATUSES], description: 'completed, failed, no_answer, busy and canceled are terminal: a terminal call never changes status again' },
+  CallStatus: {
+    type: 'string',
+    enum: [...CALL_STATUSES],
+    description:
+      'completed, failed, no_answer, busy and canceled are terminal: a terminal call never changes status again',
+  },
   EndReason: { type: 'string', enum: [...END_REASONS], description: bulletList(END_REASON_DESCRIPTIONS) },
   CallErrorCode: { type: 'string', enum: [...CALL_ERROR_CODES], description: bulletList(CALL_ERROR_CODE_DESCRIPTIONS) },
   Money: object({ amount: { type: 'number' }, currency: text(undefined, { example: 'USD' }) }),
@@ -118,5 +173,7 @@ export const CALL_SCHEMAS: Record<string, SchemaObject> = {
 
 /** One `- value: meaning` line per member, so the reference shows what each value means. */
 function bulletList(descriptions: Record<string, string>): string {
-  return Object.entries(descriptions).map(([value, meaning]) => `- \`${value}\`: ${meaning}`).join('\n');
+  return Object.entries(descriptions)
+    .map(([value, meaning]) => `- \`${value}\`: ${meaning}`)
+    .join('\n');
 }

@@ -1,10 +1,11 @@
 import { isIdOf } from '@switchboard/core';
 import { isRegisteredProvider } from '@switchboard/providers';
-import { Brackets, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
+import { Brackets } from 'typeorm';
 import { paginate } from '../common/pagination';
-import { CallEntity } from './call.entity';
+import type { CallEntity } from './call.entity';
 import { normalizeDestination } from './destination';
-import { ListCallsDto } from './dto/call.dto';
+import type { ListCallsDto } from './dto/call.dto';
 
 /** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
 export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
@@ -33,7 +34,10 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
       qb.andWhere(
         new Brackets((w) => {
           w.where('c.provider_call_id = :q', { q });
-          if (digits.length >= 3) w.orWhere('c."to" LIKE :like', { like: `%${digits}%` }).orWhere('c."from" LIKE :like', { like: `%${digits}%` });
+          if (digits.length >= 3)
+            w.orWhere('c."to" LIKE :like', { like: `%${digits}%` }).orWhere('c."from" LIKE :like', {
+              like: `%${digits}%`,
+            });
         }),
       );
     }
@@ -42,7 +46,8 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
   // The bare column against computed bounds, so the created_at index serves the range.
   if (bounds.from) qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
   if (bounds.until) qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
-  if (query.metadata && Object.keys(query.metadata).length) qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
+  if (query.metadata && Object.keys(query.metadata).length)
+    qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
   return qb;
 }
 
@@ -53,7 +58,10 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
  * starts at T + 1 ms), "before T" ends just before T. Date parses to whole milliseconds, so
  * both bounds sit on a millisecond boundary and need no truncation of the column.
  */
-export function createdAtBounds(query: Pick<ListCallsDto, 'created_after' | 'created_before'>): { from?: Date; until?: Date } {
+export function createdAtBounds(query: Pick<ListCallsDto, 'created_after' | 'created_before'>): {
+  from?: Date;
+  until?: Date;
+} {
   return {
     from: query.created_after ? new Date(Date.parse(query.created_after) + 1) : undefined,
     until: query.created_before ? new Date(Date.parse(query.created_before)) : undefined,

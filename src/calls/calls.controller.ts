@@ -4,7 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
 import { ApiErrors, ApiNoContent, ApiOk, ref } from '../common/api-docs';
 import { CallsService } from './calls.service';
-import { CONTROL_CALL_EXAMPLES, CREATE_CALL_EXAMPLES, ControlCallDto, CreateCallDto, GetCallDto, ListCallsDto } from './dto/call.dto';
+import {
+  CONTROL_CALL_EXAMPLES,
+  CREATE_CALL_EXAMPLES,
+  ControlCallDto,
+  CreateCallDto,
+  GetCallDto,
+  ListCallsDto,
+} from './dto/call.dto';
 
 @ApiTags('calls')
 @ApiBearerAuth()
@@ -23,7 +30,10 @@ export class CallsController {
       'Send an Idempotency-Key: a retried create never dials twice.',
   })
   @ApiBody({ type: CreateCallDto, examples: CREATE_CALL_EXAMPLES })
-  @ApiOk({ oneOf: [ref('Call'), ref('CallBatch')] }, { status: 201, description: 'The call; with `to` as an array, CallBatch' })
+  @ApiOk(
+    { oneOf: [ref('Call'), ref('CallBatch')] },
+    { status: 201, description: 'The call; with `to` as an array, CallBatch' },
+  )
   @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest) {
     return this.calls.create(dto, request.idempotency);
@@ -31,7 +41,11 @@ export class CallsController {
 
   @Get()
   @Scopes('calls:read')
-  @ApiOperation({ operationId: 'listCalls', summary: 'List calls, newest first; filter with metadata[key]=value', description: 'Scope `calls:read`. Served from the gateway: vendors are not asked.' })
+  @ApiOperation({
+    operationId: 'listCalls',
+    summary: 'List calls, newest first; filter with metadata[key]=value',
+    description: 'Scope `calls:read`. Served from the gateway: vendors are not asked.',
+  })
   @ApiOk('CallList')
   list(@Query() query: ListCallsDto) {
     return this.calls.list(query);
@@ -39,7 +53,11 @@ export class CallsController {
 
   @Get(':id')
   @Scopes('calls:read')
-  @ApiOperation({ operationId: 'getCall', summary: 'One call', description: 'Scope `calls:read`. From the gateway; `?refresh=true` reads the vendor first.' })
+  @ApiOperation({
+    operationId: 'getCall',
+    summary: 'One call',
+    description: 'Scope `calls:read`. From the gateway; `?refresh=true` reads the vendor first.',
+  })
   @ApiOk('Call')
   @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
   get(@Param('id') id: string, @Query() query: GetCallDto) {
@@ -49,7 +67,11 @@ export class CallsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Scopes('calls:write')
-  @ApiOperation({ operationId: 'cancelCall', summary: 'End a call; 409 once it has ended, 422 where the vendor cannot', description: 'Scope `calls:write`.' })
+  @ApiOperation({
+    operationId: 'cancelCall',
+    summary: 'End a call; 409 once it has ended, 422 where the vendor cannot',
+    description: 'Scope `calls:write`.',
+  })
   @ApiOk('Call')
   @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
   cancel(@Param('id') id: string) {
@@ -62,7 +84,8 @@ export class CallsController {
   @ApiOperation({
     operationId: 'controlCall',
     summary: 'Live control (say, inject_context, transfer, end) where the vendor offers it',
-    description: "Scope `calls:write`. Only while the call is `ringing` or `in_progress` (409 otherwise); the connection's `capabilities.control` lists what its vendor takes (422 otherwise).",
+    description:
+      "Scope `calls:write`. Only while the call is `ringing` or `in_progress` (409 otherwise); the connection's `capabilities.control` lists what its vendor takes (422 otherwise).",
   })
   @ApiBody({ type: ControlCallDto, examples: CONTROL_CALL_EXAMPLES })
   @ApiOk('Call')
@@ -87,7 +110,11 @@ export class CallsController {
 
   @Get(':id/events')
   @Scopes('calls:read')
-  @ApiOperation({ operationId: 'listCallEvents', summary: "The call's event timeline, oldest first", description: 'Scope `calls:read`.' })
+  @ApiOperation({
+    operationId: 'listCallEvents',
+    summary: "The call's event timeline, oldest first",
+    description: 'Scope `calls:read`.',
+  })
   @ApiOk('CallTimeline')
   events(@Param('id') id: string) {
     return this.calls.timeline(id);

@@ -71,7 +71,12 @@ export class CallsRepository {
 
   async find(id: string): Promise<CallEntity | null> {
     // The GET hot path: a named (prepared) statement and a mapping built once.
-    const { rows } = await pooledQuery(this.dataSource, 'calls.find', `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    const { rows } = await pooledQuery(
+      this.dataSource,
+      'calls.find',
+      `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
@@ -90,7 +95,13 @@ export class CallsRepository {
   async unconfirmedIdByNumber(tx: EntityManager, connectionId: string, to: string): Promise<string | null> {
     const row = await tx.findOne(CallEntity, {
       select: { id: true },
-      where: { connectionId, to, providerCallId: IsNull(), deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
+      where: {
+        connectionId,
+        to,
+        providerCallId: IsNull(),
+        deletedAt: IsNull(),
+        status: Not(In([...TERMINAL_STATUSES])),
+      },
       order: { id: 'ASC' },
     });
     return row?.id ?? null;
@@ -100,9 +111,17 @@ export class CallsRepository {
    * Which of these vendor ids already belong to a call on the connection other than
    * `exceptCallId` (a webhook may have tied one to the very call being looked up).
    */
-  async knownProviderCallIds(tx: EntityManager, connectionId: string, providerCallIds: string[], exceptCallId: string): Promise<Set<string>> {
+  async knownProviderCallIds(
+    tx: EntityManager,
+    connectionId: string,
+    providerCallIds: string[],
+    exceptCallId: string,
+  ): Promise<Set<string>> {
     if (!providerCallIds.length) return new Set();
-    const rows = await tx.find(CallEntity, { select: { providerCallId: true }, where: { connectionId, providerCallId: In(providerCallIds), id: Not(exceptCallId) } });
+    const rows = await tx.find(CallEntity, {
+      select: { providerCallId: true },
+      where: { connectionId, providerCallId: In(providerCallIds), id: Not(exceptCallId) },
+    });
     return new Set(rows.map((r) => r.providerCallId!));
   }
 
@@ -133,7 +152,13 @@ export class CallsRepository {
    * an answer time, while a separate dial-start time exists only at some.
    */
   async outcomeStats(connectionIds: string[], since: Date): Promise<Map<string, OutcomeStats>> {
-    const rows: { connection_id: string; finished: number; answered: number; failed: number; setup_ms_p50: number | null }[] = await this.dataSource.query(
+    const rows: {
+      connection_id: string;
+      finished: number;
+      answered: number;
+      failed: number;
+      setup_ms_p50: number | null;
+    }[] = await this.dataSource.query(
       `SELECT connection_id,
               count(*)::int AS finished,
               count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
@@ -149,7 +174,12 @@ export class CallsRepository {
     return new Map(
       rows.map((r) => [
         r.connection_id,
-        { finished: r.finished, answered: r.answered, failed: r.failed, setupLatencyMsP50: r.setup_ms_p50 === null ? null : Number(r.setup_ms_p50) },
+        {
+          finished: r.finished,
+          answered: r.answered,
+          failed: r.failed,
+          setupLatencyMsP50: r.setup_ms_p50 === null ? null : Number(r.setup_ms_p50),
+        },
       ]),
     );
   }
@@ -173,7 +203,10 @@ export class CallsRepository {
       );
       if (!rows.length) return [];
       const ids = rows.map((r) => r.id);
-      await tx.query('UPDATE calls SET reconcile_at = $2, reconcile_checks = reconcile_checks + 1 WHERE id = ANY($1)', [ids, leaseUntil]);
+      await tx.query('UPDATE calls SET reconcile_at = $2, reconcile_checks = reconcile_checks + 1 WHERE id = ANY($1)', [
+        ids,
+        leaseUntil,
+      ]);
       return tx.find(CallEntity, { where: { id: In(ids) } });
     });
   }

@@ -68,7 +68,8 @@ export class CallsService {
     if (providerProblem) problems.push(providerProblem);
     else if (pinned && !pinnedExists) problems.push({ field: 'provider', message: 'no such provider connection' });
     // Outside sandbox mode a webhook_url may not aim the gateway at its own network (SSRF).
-    const unsafeWebhook = dto.webhook_url !== undefined ? await this.webhookUrls.check(dto.webhook_url, 'webhook_url') : null;
+    const unsafeWebhook =
+      dto.webhook_url !== undefined ? await this.webhookUrls.check(dto.webhook_url, 'webhook_url') : null;
     if (unsafeWebhook) problems.push(unsafeWebhook);
     if (problems.length) throw new ValidationFailedError(problems);
 
@@ -84,7 +85,8 @@ export class CallsService {
     const demoted = await this.signals.demoted(plan.candidates.map((c) => c.connection.id));
     const ordered = demoteUnhealthy(plan.candidates, (id) => demoted.has(id));
     const routeFor = (destination: Destination) => this.candidatesFor(ordered, destination);
-    const place = (destination: Destination, index: number) => this.placeOne(dto, agent!.id, routeFor(destination), destination, index, claim, plan.failover);
+    const place = (destination: Destination, index: number) =>
+      this.placeOne(dto, agent!.id, routeFor(destination), destination, index, claim, plan.failover);
 
     if (!Array.isArray(dto.to)) return place(destinations[0], 0);
     // Refuse the whole batch up front when some number cannot be carried by any connection.
@@ -92,7 +94,11 @@ export class CallsService {
     const data = await mapConcurrently(destinations, this.config.ROUTING_BATCH_CONCURRENCY, (destination, i) =>
       place(destination, i).catch((e: unknown) => {
         if (!(e instanceof GatewayError)) throw e;
-        return { object: 'error', to: destination.value, error: { code: e.code, message: e.message, details: e.details } };
+        return {
+          object: 'error',
+          to: destination.value,
+          error: { code: e.code, message: e.message, details: e.details },
+        };
       }),
     );
     return { data };
@@ -136,7 +142,10 @@ export class CallsService {
     try {
       await adapter.cancelCall(call.providerCallId!);
     } catch (e) {
-      if (e instanceof ProviderError && e.kind === 'not_found') return toCallResponse(await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', 'poll'));
+      if (e instanceof ProviderError && e.kind === 'not_found')
+        return toCallResponse(
+          await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', 'poll'),
+        );
       throw e;
     }
     // The vendor's own final word decides the status. (No vendor today ends a call before it
@@ -147,10 +156,13 @@ export class CallsService {
   async control(id: string, dto: ControlCallDto): Promise<CallResponse> {
     const call = await this.find(id);
     const { connection, adapter } = await this.adapterOf(call);
-    if (!adapter.capabilities.control.includes(dto.action)) throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
-    if (!['ringing', 'in_progress'].includes(call.status)) throw new ConflictError(`Call ${id} is not live (${call.status}).`);
+    if (!adapter.capabilities.control.includes(dto.action))
+      throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
+    if (!['ringing', 'in_progress'].includes(call.status))
+      throw new ConflictError(`Call ${id} is not live (${call.status}).`);
     const problems = [];
-    if (['say', 'inject_context'].includes(dto.action) && !dto.text) problems.push({ field: 'text', message: `is required for ${dto.action}` });
+    if (['say', 'inject_context'].includes(dto.action) && !dto.text)
+      problems.push({ field: 'text', message: `is required for ${dto.action}` });
     // A transfer target is read exactly as a create's `to`: the vendor sees E.164 or a SIP URI.
     const to = dto.action === 'transfer' && dto.to ? normalizeDestination(dto.to)?.value : dto.to;
     if (dto.action === 'transfer' && !dto.to) problems.push({ field: 'to', message: 'is required for transfer' });
@@ -178,7 +190,8 @@ export class CallsService {
     if (call.connectionId && call.providerCallId) {
       const connection = await this.providers.find(call.connectionId).catch(onlyNotFound);
       const adapter = connection ? this.providers.adapterFor(connection) : null;
-      if (adapter?.capabilities.deleteCall) await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
+      if (adapter?.capabilities.deleteCall)
+        await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
     }
     await this.dataSource.transaction((tx) => this.ledger.delete(tx, id, new Date()));
   }
@@ -218,19 +231,29 @@ export class CallsService {
    * The same request again after the first one died (its Idempotency-Key lease ran out): the
    * call it stored is settled at its vendor first and dialed only if provably never placed.
    */
-  private async resume(call: CallEntity, dto: CreateCallDto, candidates: Candidate<ProviderConnectionEntity>[], failover: boolean): Promise<CallResponse> {
+  private async resume(
+    call: CallEntity,
+    dto: CreateCallDto,
+    candidates: Candidate<ProviderConnectionEntity>[],
+    failover: boolean,
+  ): Promise<CallResponse> {
     if (call.providerCallId) return toCallResponse(await this.settler.recordLostAnswer(call));
     if (isTerminal(call.status)) return toCallResponse(call);
     const settled = await this.dispatcher.settleUnconfirmed(call);
     if (settled.state === 'found') return toCallResponse(settled.call);
-    if (settled.state === 'absent') return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
-    throw new GatewayError('provider_timeout', `The earlier request's call ${call.id} may have been placed and its vendor cannot tell yet; the reconciler settles it.`, [
-      { call_id: call.id, call: toCallResponse(call) },
-    ]);
+    if (settled.state === 'absent')
+      return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
+    throw new GatewayError(
+      'provider_timeout',
+      `The earlier request's call ${call.id} may have been placed and its vendor cannot tell yet; the reconciler settles it.`,
+      [{ call_id: call.id, call: toCallResponse(call) }],
+    );
   }
 
   /** The connection a call was placed on, confirmed there or not. */
-  private async connectionOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+  private async connectionOf(
+    call: CallEntity,
+  ): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
     if (!call.connectionId) throw new ConflictError(`Call ${call.id} was never placed on a provider connection.`);
     return this.providers.withAdapter(call.connectionId);
   }
@@ -242,7 +265,9 @@ export class CallsService {
    */
   private unconfirmed(call: CallEntity, action: 'canceled' | 'deleted'): ConflictError {
     if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000))
-      return new ConflictError(`Call ${call.id} cannot be ${action} yet: its create is still waiting for ${call.provider ?? 'the vendor'} to answer.`);
+      return new ConflictError(
+        `Call ${call.id} cannot be ${action} yet: its create is still waiting for ${call.provider ?? 'the vendor'} to answer.`,
+      );
     const bound = new Date(call.createdAt.getTime() + this.config.RECONCILE_GIVE_UP_AFTER_SECONDS * 1000).toISOString();
     return new ConflictError(
       `Call ${call.id} cannot be ${action} yet: whether its create reached ${call.provider ?? 'the vendor'} is still unknown and the vendor cannot tell. ` +
@@ -252,14 +277,21 @@ export class CallsService {
   }
 
   /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
-  private async adapterOf(call: CallEntity): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+  private async adapterOf(
+    call: CallEntity,
+  ): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
     if (!call.connectionId || !call.providerCallId)
-      throw new ConflictError(`Call ${call.id} has no confirmed call at a provider (its create failed or its outcome is still unknown).`);
+      throw new ConflictError(
+        `Call ${call.id} has no confirmed call at a provider (its create failed or its outcome is still unknown).`,
+      );
     return this.providers.withAdapter(call.connectionId);
   }
 
   /** The planned connections that can take this destination (SIP only where the vendor takes it). */
-  private candidatesFor(candidates: Candidate<ProviderConnectionEntity>[], destination: Destination): Candidate<ProviderConnectionEntity>[] {
+  private candidatesFor(
+    candidates: Candidate<ProviderConnectionEntity>[],
+    destination: Destination,
+  ): Candidate<ProviderConnectionEntity>[] {
     if (destination.kind !== 'sip') return candidates;
     const able = candidates.filter((c) => this.providers.adapterFor(c.connection).capabilities.sipDestinations);
     if (!able.length) throw new CapabilityUnsupportedError(candidates[0].connection.provider, 'sipDestinations');
@@ -294,7 +326,9 @@ function placementInput(dto: CreateCallDto, call: CallEntity): PlacementInput {
 }
 
 function ended(call: CallEntity): ConflictError {
-  return new ConflictError(`Call ${call.id} has already ended (${call.status}${call.endReason ? `, ${call.endReason}` : ''}).`);
+  return new ConflictError(
+    `Call ${call.id} has already ended (${call.status}${call.endReason ? `, ${call.endReason}` : ''}).`,
+  );
 }
 
 function onlyNotFound(e: unknown): null {
@@ -303,7 +337,11 @@ function onlyNotFound(e: unknown): null {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the result. */
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -317,7 +355,12 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T, 
 }
 
 /** A queued outbound call as the client asked for it, before any vendor has said anything. */
-function newCall(dto: CreateCallDto, agentId: string, connection: ProviderConnectionEntity, destination: Destination): CallEntity {
+function newCall(
+  dto: CreateCallDto,
+  agentId: string,
+  connection: ProviderConnectionEntity,
+  destination: Destination,
+): CallEntity {
   return newCallEntity({
     direction: 'outbound',
     provider: connection.provider,

@@ -19,7 +19,16 @@ describe('normalizeDestination', () => {
   });
 
   it('refuses what cannot be dialed', () => {
-    for (const bad of ['5551234567', '+1 555', '+999 123', 'hello', '+1555123456789012', 'sip:nohost', '+1-555-abc-4567', ''])
+    for (const bad of [
+      '5551234567',
+      '+1 555',
+      '+999 123',
+      'hello',
+      '+1555123456789012',
+      'sip:nohost',
+      '+1-555-abc-4567',
+      '',
+    ])
       assert.equal(normalizeDestination(bad), null, bad);
   });
 });

@@ -6,7 +6,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 export type Destination = { kind: 'e164'; value: string } | { kind: 'sip'; value: string };
 
 /** What an unusable destination is told, in a create's `to` and a transfer's alike. */
-export const DESTINATION_PROBLEM = 'must be a phone number in E.164 with country code (e.g. +15551234567) or a sip: URI';
+export const DESTINATION_PROBLEM =
+  'must be a phone number in E.164 with country code (e.g. +15551234567) or a sip: URI';
 
 const SIP_URI = /^sips?:[^@\s:;]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s]*)?$/i;
 

@@ -14,21 +14,54 @@ export type Schema = SchemaObject | ReferenceObject;
 export const ref = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
 
 /** OpenAPI 3.0 ignores siblings of `$ref`, so a nullable reference needs `allOf`. */
-export const nullableRef = (name: string, description?: string): SchemaObject => ({ allOf: [ref(name)], nullable: true, ...(description ? { description } : {}) });
+export const nullableRef = (name: string, description?: string): SchemaObject => ({
+  allOf: [ref(name)],
+  nullable: true,
+  ...(description ? { description } : {}),
+});
 
-export const text = (description?: string, extra: SchemaObject = {}): SchemaObject => ({ type: 'string', ...(description ? { description } : {}), ...extra });
-export const nullableText = (description?: string, extra: SchemaObject = {}): SchemaObject => text(description, { nullable: true, ...extra });
-export const time = (description?: string): SchemaObject => text(description, { format: 'date-time', example: '2026-01-05T14:03:11.000Z' });
+export const text = (description?: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const nullableText = (description?: string, extra: SchemaObject = {}): SchemaObject =>
+  text(description, { nullable: true, ...extra });
+export const time = (description?: string): SchemaObject =>
+  text(description, { format: 'date-time', example: '2026-01-05T14:03:11.000Z' });
 export const nullableTime = (description?: string): SchemaObject => ({ ...time(description), nullable: true });
-export const integer = (description?: string, extra: SchemaObject = {}): SchemaObject => ({ type: 'integer', ...(description ? { description } : {}), ...extra });
-export const bool = (description?: string): SchemaObject => ({ type: 'boolean', ...(description ? { description } : {}) });
+export const integer = (description?: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const bool = (description?: string): SchemaObject => ({
+  type: 'boolean',
+  ...(description ? { description } : {}),
+});
 export const constant = (value: string): SchemaObject => ({ type: 'string', enum: [value] });
-export const stringMap = (description?: string): SchemaObject => ({ type: 'object', additionalProperties: { type: 'string' }, ...(description ? { description } : {}) });
-export const anyObject = (description?: string, extra: SchemaObject = {}): SchemaObject => ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}), ...extra });
-export const arrayOf = (items: Schema, description?: string): SchemaObject => ({ type: 'array', items, ...(description ? { description } : {}) });
+export const stringMap = (description?: string): SchemaObject => ({
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  ...(description ? { description } : {}),
+});
+export const anyObject = (description?: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'object',
+  additionalProperties: true,
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const arrayOf = (items: Schema, description?: string): SchemaObject => ({
+  type: 'array',
+  items,
+  ...(description ? { description } : {}),
+});
 
 /** An object whose properties are all present on the wire (null where unknown) unless named optional. */
-export function object(properties: Record<string, Schema>, options: { description?: string; optional?: string[]; example?: unknown } = {}): SchemaObject {
+export function object(
+  properties: Record<string, Schema>,
+  options: { description?: string; optional?: string[]; example?: unknown } = {},
+): SchemaObject {
   const optional = new Set(options.optional ?? []);
   const required = Object.keys(properties).filter((key) => !optional.has(key));
   return {
@@ -42,7 +75,10 @@ export function object(properties: Record<string, Schema>, options: { descriptio
 }
 
 /** The contract's list envelope (the API reference's introduction, src/common/openapi.ts). */
-export function listOf(item: string, cursorDescription = 'Pass as ?cursor= for the next page; null on the last page'): SchemaObject {
+export function listOf(
+  item: string,
+  cursorDescription = 'Pass as ?cursor= for the next page; null on the last page',
+): SchemaObject {
   return object({
     data: arrayOf(ref(item)),
     has_more: bool('True when another page follows'),

@@ -7,7 +7,14 @@ import { DATABASE_RETRY_AFTER_SECONDS, mapError, RATE_BUDGET_UNAVAILABLE } from 
 describe('mapError', () => {
   const now = new Date('2026-03-01T12:00:00.000Z');
   const limited = (resetInMs?: number) =>
-    new ProviderError({ provider: 'kalem', kind: 'rate_limited', local: true, vendorCode: 'rate_budget', message: 'spent', resetAt: resetInMs === undefined ? undefined : new Date(now.getTime() + resetInMs) });
+    new ProviderError({
+      provider: 'kalem',
+      kind: 'rate_limited',
+      local: true,
+      vendorCode: 'rate_budget',
+      message: 'spent',
+      resetAt: resetInMs === undefined ? undefined : new Date(now.getTime() + resetInMs),
+    });
 
   it('gives a provider error that knows when to come back a Retry-After in whole seconds, rounded up', () => {
     const mapped = mapError(limited(1_500), 'req_1', now);
@@ -42,14 +49,25 @@ describe('mapError for outages', () => {
   });
 
   it('keeps a failing statement a 500: only connectivity is an outage', () => {
-    const mapped = mapError(new QueryFailedError('SELEC 1', [], Object.assign(new Error('syntax error'), { code: '42601' })), 'req_1', now);
+    const mapped = mapError(
+      new QueryFailedError('SELEC 1', [], Object.assign(new Error('syntax error'), { code: '42601' })),
+      'req_1',
+      now,
+    );
     assert.equal(mapped.status, 500);
     assert.equal(mapped.unexpected, true);
     assert.equal(mapped.outage, undefined);
   });
 
   it('answers a vendor request refused for want of its budget store 503 unavailable, with its Retry-After', () => {
-    const error = new ProviderError({ provider: 'kalem', kind: 'retryable', local: true, vendorCode: RATE_BUDGET_UNAVAILABLE, message: 'budget unknown', resetAt: new Date(now.getTime() + 4_200) });
+    const error = new ProviderError({
+      provider: 'kalem',
+      kind: 'retryable',
+      local: true,
+      vendorCode: RATE_BUDGET_UNAVAILABLE,
+      message: 'budget unknown',
+      resetAt: new Date(now.getTime() + 4_200),
+    });
     const mapped = mapError(error, 'req_1', now);
     assert.equal(mapped.status, 503);
     assert.equal(mapped.body.error.code, 'unavailable');
@@ -57,7 +75,13 @@ describe('mapError for outages', () => {
   });
 
   it('leaves a vendor that sends the same code itself a provider error', () => {
-    const error = new ProviderError({ provider: 'kalem', kind: 'retryable', status: 503, vendorCode: RATE_BUDGET_UNAVAILABLE, message: 'theirs' });
+    const error = new ProviderError({
+      provider: 'kalem',
+      kind: 'retryable',
+      status: 503,
+      vendorCode: RATE_BUDGET_UNAVAILABLE,
+      message: 'theirs',
+    });
     assert.equal(mapError(error, 'req_1', now).status, 502);
   });
 });
@@ -69,7 +93,8 @@ describe('mapError bounds what it echoes', () => {
     const { body } = mapError(new ValidationFailedError(problems), 'req_1');
     assert.ok(body.error.message.length <= 500);
     assert.equal(body.error.details.length, 51);
-    for (const d of body.error.details as { field: string; message: string }[]) assert.ok(d.field.length <= 200 && d.message.length <= 200);
+    for (const d of body.error.details as { field: string; message: string }[])
+      assert.ok(d.field.length <= 200 && d.message.length <= 200);
     assert.match((body.error.details[50] as { message: string }).message, /^30 more/);
   });
 

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { ErrorCode, GatewayError, ProviderError, ProvidersUnavailableError, UnavailableError } from '@switchboard/core';
+import type { ErrorCode } from '@switchboard/core';
+import { GatewayError, ProviderError, ProvidersUnavailableError, UnavailableError } from '@switchboard/core';
 import { isDatabaseUnreachable } from '../database/database-unreachable';
 import type { Dependency } from './outage/outage-logger';
 import { meaningOf } from './provider-error-meaning';
@@ -70,7 +71,8 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
 };
 
 function fromHttpException(error: HttpException): [ErrorCode, string] {
-  if (error instanceof ThrottlerException) return ['rate_limited', 'Rate limit exceeded for this key; see Retry-After.'];
+  if (error instanceof ThrottlerException)
+    return ['rate_limited', 'Rate limit exceeded for this key; see Retry-After.'];
   switch (error.getStatus()) {
     case 404:
     case 405:
@@ -97,7 +99,8 @@ function fromHttpException(error: HttpException): [ErrorCode, string] {
  * whose message leaks nothing (no stack, no SQL, no secrets).
  */
 export function mapError(error: unknown, requestId: string, now = new Date()): MappedError {
-  if (error instanceof PrecomputedErrorResponse) return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false, headers: {} };
+  if (error instanceof PrecomputedErrorResponse)
+    return { status: error.status, body: error.body as ErrorEnvelope, unexpected: false, headers: {} };
   const unavailable = asUnavailable(error, now);
   if (unavailable) {
     return {
@@ -123,7 +126,14 @@ export function mapError(error: unknown, requestId: string, now = new Date()): M
   }
   return {
     status: HTTP_STATUS[code],
-    body: { error: { code, message: clamp(message, MAX_MESSAGE_LENGTH), details: code === 'validation_failed' ? boundedProblems(details) : details, request_id: requestId } },
+    body: {
+      error: {
+        code,
+        message: clamp(message, MAX_MESSAGE_LENGTH),
+        details: code === 'validation_failed' ? boundedProblems(details) : details,
+        request_id: requestId,
+      },
+    },
     unexpected: code === 'internal',
     headers: retryAfterHeader(error, now),
   };
@@ -146,7 +156,8 @@ function boundedProblems(details: unknown[]): unknown[] {
       ...(typeof message === 'string' ? { message: clamp(message, MAX_FIELD_LENGTH) } : {}),
     };
   });
-  if (details.length > MAX_PROBLEMS) clamped.push({ field: '…', message: `${details.length - MAX_PROBLEMS} more invalid fields not listed` });
+  if (details.length > MAX_PROBLEMS)
+    clamped.push({ field: '…', message: `${details.length - MAX_PROBLEMS} more invalid fields not listed` });
   return clamped;
 }
 
@@ -158,12 +169,17 @@ function boundedProblems(details: unknown[]): unknown[] {
 function asUnavailable(error: unknown, now: Date): { error: UnavailableError; outage?: Dependency } | null {
   if (error instanceof UnavailableError) return { error };
   if (error instanceof ProviderError && error.local && error.vendorCode === RATE_BUDGET_UNAVAILABLE) {
-    const seconds = error.resetAt ? Math.max(1, Math.ceil((error.resetAt.getTime() - now.getTime()) / 1000)) : DATABASE_RETRY_AFTER_SECONDS;
+    const seconds = error.resetAt
+      ? Math.max(1, Math.ceil((error.resetAt.getTime() - now.getTime()) / 1000))
+      : DATABASE_RETRY_AFTER_SECONDS;
     return { error: new UnavailableError(error.message, seconds) };
   }
   if (!(error instanceof GatewayError) && isDatabaseUnreachable(error)) {
     return {
-      error: new UnavailableError("The gateway's database is unreachable right now; retry after the Retry-After delay.", DATABASE_RETRY_AFTER_SECONDS),
+      error: new UnavailableError(
+        "The gateway's database is unreachable right now; retry after the Retry-After delay.",
+        DATABASE_RETRY_AFTER_SECONDS,
+      ),
       outage: 'database',
     };
   }
@@ -175,7 +191,8 @@ function asUnavailable(error: unknown, now: Date): { error: UnavailableError; ou
  * connection out until a known time: whole seconds, rounded up.
  */
 function retryAfterHeader(error: unknown, now: Date): Record<string, string> {
-  const at = error instanceof ProviderError ? error.resetAt : error instanceof ProvidersUnavailableError ? error.retryAt : null;
+  const at =
+    error instanceof ProviderError ? error.resetAt : error instanceof ProvidersUnavailableError ? error.retryAt : null;
   if (!at) return {};
   return { 'Retry-After': String(Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000))) };
 }

@@ -19,20 +19,36 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   }
 }
 
-export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger, outages: OutageLogger): void {
+export function sendError(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+  outages: OutageLogger,
+): void {
   const { status, body, unexpected, headers, outage } = mapError(exception, String(request.id));
   if (outage) {
     outages.failed(outage, exception);
     markOutageRefusal(reply.raw);
   } else if (unexpected) {
     const err = exception instanceof Error ? exception : new Error(String(exception));
-    logger.error({ request_id: request.id, err: { name: err.name, message: err.message, stack: err.stack } }, 'Unhandled error');
-  }
-  else if (exception instanceof ProviderError && !exception.local && status >= 502) {
+    logger.error(
+      { request_id: request.id, err: { name: err.name, message: err.message, stack: err.stack } },
+      'Unhandled error',
+    );
+  } else if (exception instanceof ProviderError && !exception.local && status >= 502) {
     // One line an operator can act on: which vendor said what. The message is the vendor's own
     // text, already free of credentials; the request body and headers are not logged here.
     logger.warn(
-      { request_id: request.id, connection_id: exception.connectionId ?? null, provider: exception.provider, provider_status: exception.status ?? null, provider_code: exception.vendorCode ?? null, kind: exception.kind, status },
+      {
+        request_id: request.id,
+        connection_id: exception.connectionId ?? null,
+        provider: exception.provider,
+        provider_status: exception.status ?? null,
+        provider_code: exception.vendorCode ?? null,
+        kind: exception.kind,
+        status,
+      },
       `${exception.provider} answered ${exception.status ?? 'nothing'}: ${exception.message}`,
     );
   }

@@ -4,12 +4,12 @@ import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConfigVariables } from '../config/config.variables';
 import { HTTP_STATUS } from './error-response';
+import type { Refusal } from './http-refusals';
 import {
   envelopeOf,
   MAX_HEADER_LINES,
   MAX_PATH_PARAM_LENGTH,
   rawRefusalResponse,
-  Refusal,
   refusalForClientError,
   refusalForRequestShape,
   refusalForRouterError,
@@ -87,7 +87,8 @@ function answerRouterError(error: FastifyError, request: FastifyRequest, reply: 
 }
 
 /** The response a socket is serving now, if any (Node keeps it there; it is not public API). */
-const responseOn = (socket: Socket): (ServerResponse & { req: { id?: string } }) | undefined => (socket as unknown as { _httpMessage?: ServerResponse & { req: { id?: string } } })._httpMessage;
+const responseOn = (socket: Socket): (ServerResponse & { req: { id?: string } }) | undefined =>
+  (socket as unknown as { _httpMessage?: ServerResponse & { req: { id?: string } } })._httpMessage;
 
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   const refusal = refusalForClientError(error.code);

@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_HEADER_LINES, MAX_URL_LENGTH, rawRefusalResponse, refusalForClientError, refusalForRequestShape, refusalForRouterError } from './http-refusals';
+import {
+  MAX_HEADER_LINES,
+  MAX_URL_LENGTH,
+  rawRefusalResponse,
+  refusalForClientError,
+  refusalForRequestShape,
+  refusalForRouterError,
+} from './http-refusals';
 
 describe('HTTP-layer refusals', () => {
   it('maps Node parser errors to contract codes, and a reset to no answer', () => {
@@ -29,6 +36,8 @@ describe('HTTP-layer refusals', () => {
     assert.match(head, /^HTTP\/1\.1 408 Request Timeout\r\n/);
     assert.match(head, /\r\nConnection: close$/);
     assert.match(head, new RegExp(`Content-Length: ${Buffer.byteLength(body)}\\r\\n`));
-    assert.deepEqual(JSON.parse(body), { error: { code: 'request_timeout', message: 'slow', details: [], request_id: 'req_1' } });
+    assert.deepEqual(JSON.parse(body), {
+      error: { code: 'request_timeout', message: 'slow', details: [], request_id: 'req_1' },
+    });
   });
 });

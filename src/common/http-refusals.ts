@@ -1,6 +1,7 @@
-import { ErrorCode } from '@switchboard/core';
+import type { ErrorCode } from '@switchboard/core';
 import { STATUS_CODES } from 'node:http';
-import { ErrorEnvelope, HTTP_STATUS } from './error-response';
+import type { ErrorEnvelope } from './error-response';
+import { HTTP_STATUS } from './error-response';
 
 /** Longest URL (path and query) the gateway reads; the contract's URLs stay far below it. */
 export const MAX_URL_LENGTH = 8 * 1024;
@@ -24,12 +25,21 @@ export function refusalForClientError(nodeCode: string | undefined): Refusal | n
     case 'EPIPE':
       return null;
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { code: 'request_timeout', message: 'The request did not arrive in time: send its headers and body without pausing.' };
+      return {
+        code: 'request_timeout',
+        message: 'The request did not arrive in time: send its headers and body without pausing.',
+      };
     case 'HPE_HEADER_OVERFLOW':
-      return { code: 'headers_too_large', message: 'The request line and headers are larger than this gateway accepts.' };
+      return {
+        code: 'headers_too_large',
+        message: 'The request line and headers are larger than this gateway accepts.',
+      };
     case 'HPE_INVALID_CONTENT_LENGTH':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return { code: 'invalid_request', message: 'The Content-Length header is invalid or conflicts with the body framing.' };
+      return {
+        code: 'invalid_request',
+        message: 'The Content-Length header is invalid or conflicts with the body framing.',
+      };
     default:
       return { code: 'invalid_request', message: 'The request is not valid HTTP/1.1.' };
   }
@@ -49,8 +59,10 @@ export function refusalForRouterError(fastifyCode: string | undefined): Refusal 
 
 /** Refusals of a parsed request that no route should see: an overlong URL, a flood of headers. */
 export function refusalForRequestShape(url: string, rawHeaderCount: number): Refusal | null {
-  if (url.length > MAX_URL_LENGTH) return { code: 'uri_too_long', message: `The URL is longer than ${MAX_URL_LENGTH} characters.` };
-  if (rawHeaderCount > MAX_HEADER_LINES) return { code: 'headers_too_large', message: `The request has more than ${MAX_HEADER_LINES} header lines.` };
+  if (url.length > MAX_URL_LENGTH)
+    return { code: 'uri_too_long', message: `The URL is longer than ${MAX_URL_LENGTH} characters.` };
+  if (rawHeaderCount > MAX_HEADER_LINES)
+    return { code: 'headers_too_large', message: `The request has more than ${MAX_HEADER_LINES} header lines.` };
   return null;
 }
 

@@ -1,12 +1,14 @@
 import { GatewayError, ValidationFailedError } from '@switchboard/core';
-import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes } from 'fastify';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 
 /** Vendor webhooks are verified over their exact bytes, so their bodies are never parsed here. */
 export const WEBHOOK_PATH_PREFIX = '/webhooks/';
 const isWebhook = (request: FastifyRequest) => request.url.startsWith(WEBHOOK_PATH_PREFIX);
 
-const tooDeep = () => new GatewayError('invalid_json', `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`);
+const tooDeep = () =>
+  new GatewayError('invalid_json', `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`);
 
 /**
  * The API speaks JSON objects only: any other media type is refused (415, answered as 400
@@ -27,7 +29,8 @@ export function acceptJsonObjectsOnly(fastify: FastifyInstance): void {
     void parseJson(request, (body as Buffer).toString('utf8'), done);
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if (!isWebhook(request)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
+    if (!isWebhook(request))
+      return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
     if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH)) return done(tooDeep(), undefined);
     done(null, body);
   });

@@ -19,7 +19,11 @@ describe('log redaction of vendor webhook secrets', () => {
   it('every vendor that proves webhooks with a header declares it (only path-token vendors declare none)', () => {
     for (const [name, registration] of Object.entries(PROVIDERS)) {
       const { authentication, secretHeaders } = registration.capabilities.webhooks;
-      assert.equal(secretHeaders.length > 0, authentication !== 'path_token', `${name}: ${authentication} with ${JSON.stringify(secretHeaders)}`);
+      assert.equal(
+        secretHeaders.length > 0,
+        authentication !== 'path_token',
+        `${name}: ${authentication} with ${JSON.stringify(secretHeaders)}`,
+      );
     }
   });
 
@@ -29,7 +33,12 @@ describe('log redaction of vendor webhook secrets', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
     const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
-    logger.info({ req: { headers: { ...Object.fromEntries(headers.map((h) => [h, `secret-of-${h}`])), 'user-agent': 'vendor' } } }, 'webhook');
+    logger.info(
+      {
+        req: { headers: { ...Object.fromEntries(headers.map((h) => [h, `secret-of-${h}`])), 'user-agent': 'vendor' } },
+      },
+      'webhook',
+    );
     const logged = JSON.parse(lines.join(''));
     for (const header of headers) assert.equal(logged.req.headers[header], '[redacted]', header);
     assert.equal(logged.req.headers['user-agent'], 'vendor', 'headers that carry no secret stay readable');

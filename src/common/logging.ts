@@ -25,7 +25,9 @@ export const REDACT_PATHS = [
 
 /** Every header a registered vendor declares as carrying a webhook secret or signature. */
 export function vendorWebhookSecretHeaders(): string[] {
-  const headers = Object.values(PROVIDERS).flatMap((p) => p.capabilities.webhooks.secretHeaders.map((h) => h.toLowerCase()));
+  const headers = Object.values(PROVIDERS).flatMap((p) =>
+    p.capabilities.webhooks.secretHeaders.map((h) => h.toLowerCase()),
+  );
   return [...new Set(headers)].sort();
 }
 
@@ -61,12 +63,20 @@ export function loggerParams(level: string): Params {
       // A 5xx without a thrown error gets an Error made up by pino-http, with a stack that points
       // into pino-http itself; the error filter already logged the real cause, so drop it.
       customErrorObject: (_req: IncomingMessage, _res: unknown, error: Error, object: Record<string, unknown>) =>
-        error.message.startsWith('failed with status code ') ? { res: object.res, responseTime: object.responseTime } : object,
+        error.message.startsWith('failed with status code ')
+          ? { res: object.res, responseTime: object.responseTime }
+          : object,
       customErrorMessage: () => 'request completed',
       // Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
       // trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the filter's line saying which.
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        isOutageRefusal(res) ? 'silent' : res.statusCode >= 502 && res.statusCode <= 504 ? 'warn' : res.statusCode >= 500 || error ? 'error' : 'info',
+        isOutageRefusal(res)
+          ? 'silent'
+          : res.statusCode >= 502 && res.statusCode <= 504
+            ? 'warn'
+            : res.statusCode >= 500 || error
+              ? 'error'
+              : 'info',
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
     },
   };

@@ -1,4 +1,4 @@
-import { FieldProblem } from '@switchboard/core';
+import type { FieldProblem } from '@switchboard/core';
 
 const MESSAGE = 'must not contain NUL characters (\\u0000)';
 const SURROGATE_MESSAGE = 'must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)';
@@ -6,8 +6,12 @@ const SURROGATE_MESSAGE = 'must not contain an unpaired UTF-16 surrogate (\\ud80
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** What in a string PostgreSQL cannot store, if anything. */
-const unstorable = (text: string): string | null => (text.includes('\u0000') ? MESSAGE : LONE_SURROGATE.test(text) ? SURROGATE_MESSAGE : null);
-const printable = (field: string) => field.replaceAll('\u0000', '\\u0000').replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+const unstorable = (text: string): string | null =>
+  text.includes('\u0000') ? MESSAGE : LONE_SURROGATE.test(text) ? SURROGATE_MESSAGE : null;
+const printable = (field: string) =>
+  field
+    .replaceAll('\u0000', '\\u0000')
+    .replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 /**
  * Where a NUL character or an unpaired surrogate hides in a JSON value, as `details` field

@@ -37,7 +37,10 @@ export async function paginate<E extends ObjectLiteral>(
 ): Promise<{ rows: E[]; has_more: boolean; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   if (query.cursor !== undefined) qb.andWhere(`${idColumn} < :cursorId`, { cursorId: decodeCursor(query.cursor) });
-  const rows = await qb.orderBy(idColumn, 'DESC').take(limit + 1).getMany();
+  const rows = await qb
+    .orderBy(idColumn, 'DESC')
+    .take(limit + 1)
+    .getMany();
   const has_more = rows.length > limit;
   const page = rows.slice(0, limit);
   return { rows: page, has_more, next_cursor: has_more ? encodeCursor(page[page.length - 1].id as string) : null };

@@ -1,4 +1,5 @@
-import { GatewayError, ProviderError, ProvidersUnavailableError, ValidationFailedError } from '@switchboard/core';
+import type { GatewayError, ProviderError } from '@switchboard/core';
+import { ProvidersUnavailableError, ValidationFailedError } from '@switchboard/core';
 
 /**
  * What a vendor's refusal means for the client of a request other than a create (cancel,
@@ -19,9 +20,18 @@ export function meaningOf(error: ProviderError): GatewayError {
     provider_error_code: error.vendorCode ?? null,
   };
   if (error.kind === 'rate_limited' || (error.local && error.kind === 'retryable')) {
-    const which = error.connectionId ? `Connection ${error.connectionId} (${error.provider})` : `Provider ${error.provider}`;
-    const why = error.local ? `is not being asked right now (${error.vendorCode ?? error.kind})` : `is rate limited by ${error.provider}`;
-    return new ProvidersUnavailableError(`${which} ${why}; retry after the Retry-After delay. ${error.message}`, [detail], error.resetAt ?? null, true);
+    const which = error.connectionId
+      ? `Connection ${error.connectionId} (${error.provider})`
+      : `Provider ${error.provider}`;
+    const why = error.local
+      ? `is not being asked right now (${error.vendorCode ?? error.kind})`
+      : `is rate limited by ${error.provider}`;
+    return new ProvidersUnavailableError(
+      `${which} ${why}; retry after the Retry-After delay. ${error.message}`,
+      [detail],
+      error.resetAt ?? null,
+      true,
+    );
   }
   if (error.kind === 'invalid_request' && error.fieldErrors.length) {
     const refusal = new ValidationFailedError(error.fieldErrors);

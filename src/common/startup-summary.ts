@@ -1,4 +1,4 @@
-import { ConfigVariables } from '../config/config.variables';
+import type { ConfigVariables } from '../config/config.variables';
 import { withoutPassword } from '../database/database-probe';
 
 export interface StartupFacts {

@@ -1,4 +1,4 @@
-import { ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 
 /**
  * The order in which a field's rules are worth reporting: first that it is there, then that
@@ -41,7 +41,8 @@ export const REQUIRED_MESSAGE = 'is required';
 const rank = (constraint: string) => RULE_RANK[constraint] ?? UNRANKED;
 
 /** `agent_id must be a string` → `must be a string`: the field is named beside the message. */
-const withoutProperty = (message: string, property: string) => (property && message.startsWith(`${property} `) ? message.slice(property.length + 1) : message);
+const withoutProperty = (message: string, property: string) =>
+  property && message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 
 /**
  * The message of the first rule (in the order above) that this field breaks, or undefined
@@ -52,8 +53,11 @@ export function firstBrokenRule(error: ValidationError): string | undefined {
   const broken = Object.entries(error.constraints ?? {});
   if (!broken.length) return undefined;
   const unknownProperty = broken.some(([constraint]) => constraint === 'whitelistValidation');
-  if (error.property && !unknownProperty && (error.value === undefined || error.value === null)) return REQUIRED_MESSAGE;
+  if (error.property && !unknownProperty && (error.value === undefined || error.value === null))
+    return REQUIRED_MESSAGE;
   // Stable: within a rank, class-validator's own order stands.
-  const [, message] = broken.map((entry, i) => ({ entry, i })).sort((a, b) => rank(a.entry[0]) - rank(b.entry[0]) || a.i - b.i)[0].entry;
+  const [, message] = broken
+    .map((entry, i) => ({ entry, i }))
+    .sort((a, b) => rank(a.entry[0]) - rank(b.entry[0]) || a.i - b.i)[0].entry;
   return withoutProperty(message, error.property);
 }

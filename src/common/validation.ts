@@ -1,6 +1,9 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { FieldProblem, ValidationFailedError } from '@switchboard/core';
-import { getMetadataStorage, ValidationError, ValidatorOptions } from 'class-validator';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import type { FieldProblem } from '@switchboard/core';
+import { ValidationFailedError } from '@switchboard/core';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
 import { fieldCheckOf } from './field-checks';
 import { nulCharacterProblems } from './nul-characters';
 import { firstBrokenRule } from './validation-order';
@@ -17,7 +20,15 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
           : error.property;
     // One entry per bad field: the first rule it breaks, in the order required, type, range.
     const message = firstBrokenRule(error);
-    const own = message === undefined ? [] : [{ field, message: !error.property && message.startsWith('an unknown value') ? 'must be a JSON object' : message }];
+    const own =
+      message === undefined
+        ? []
+        : [
+            {
+              field,
+              message: !error.property && message.startsWith('an unknown value') ? 'must be a JSON object' : message,
+            },
+          ];
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
@@ -30,18 +41,29 @@ const topField = (field: string) => /^[^.[]*/.exec(field)![0];
  * the order the DTO declares its fields. A field the decorators already refused is not
  * checked again: its value is not what the extra check expects.
  */
-export function mergeFieldProblems(own: FieldProblem[], extra: FieldProblem[], declared: string[] = []): FieldProblem[] {
+export function mergeFieldProblems(
+  own: FieldProblem[],
+  extra: FieldProblem[],
+  declared: string[] = [],
+): FieldProblem[] {
   const refused = new Set(own.map((p) => topField(p.field)));
   const merged = [...own, ...extra.filter((p) => !refused.has(topField(p.field)))];
   const position = (p: FieldProblem) => {
     const i = declared.indexOf(topField(p.field));
     return i === -1 ? declared.length : i;
   };
-  return merged.map((p, i) => ({ p, i })).sort((a, b) => position(a.p) - position(b.p) || a.i - b.i).map(({ p }) => p);
+  return merged
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => position(a.p) - position(b.p) || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 const declaredFields = (dto: object): string[] => [
-  ...new Set(getMetadataStorage().getTargetValidationMetadatas(Object.getPrototypeOf(dto).constructor, '', true, false).map((m) => m.propertyName)),
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Object.getPrototypeOf(dto).constructor, '', true, false)
+      .map((m) => m.propertyName),
+  ),
 ];
 
 /** The DTO pipe, preceded by the one check every string needs: no NUL, which Postgres cannot store. */

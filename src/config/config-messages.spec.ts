@@ -23,7 +23,11 @@ describe('configuration messages', () => {
     [{ HTTP_HEADERS_TIMEOUT_MS: 'soon' }, ['HTTP_HEADERS_TIMEOUT_MS must be an integer number']],
     [
       { PORT: 'abc', SWITCHBOARD_SANDBOX: 'maybe', RATE_LIMIT_PER_KEY: '0' },
-      ['PORT must be an integer number', 'SWITCHBOARD_SANDBOX must be one of the following values: auto, on, off', 'RATE_LIMIT_PER_KEY must not be less than 1'],
+      [
+        'PORT must be an integer number',
+        'SWITCHBOARD_SANDBOX must be one of the following values: auto, on, off',
+        'RATE_LIMIT_PER_KEY must not be less than 1',
+      ],
     ],
   ];
   for (const [env, expected] of cases)

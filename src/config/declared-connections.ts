@@ -8,7 +8,10 @@ import { CreateProviderDto } from '../providers/dto/provider.dto';
  * POST /v1/providers. Secrets should not sit in the file: any string may say `${VAR}` and is
  * filled from the environment. Returns the declarations and every problem found.
  */
-export function parseDeclaredConnections(raw: unknown, env: NodeJS.ProcessEnv): { connections: CreateProviderDto[]; problems: string[] } {
+export function parseDeclaredConnections(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+): { connections: CreateProviderDto[]; problems: string[] } {
   if (raw === undefined) return { connections: [], problems: [] };
   if (!Array.isArray(raw)) return { connections: [], problems: ['providers: must be an array of connections'] };
   const problems: string[] = [];
@@ -21,7 +24,8 @@ export function parseDeclaredConnections(raw: unknown, env: NodeJS.ProcessEnv): 
     const dto = plainToInstance(CreateProviderDto, expanded);
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
     // A missing variable already explains the empty value it left behind.
-    if (!missing.length) for (const p of flattenValidationErrors(errors)) problems.push(`providers[${i}].${p.field}: ${p.message}`);
+    if (!missing.length)
+      for (const p of flattenValidationErrors(errors)) problems.push(`providers[${i}].${p.field}: ${p.message}`);
     if (dto && typeof dto.name === 'string') {
       if (names.has(dto.name)) problems.push(`providers[${i}].name: '${dto.name}' is declared twice`);
       names.add(dto.name);

@@ -1,5 +1,5 @@
 import { classifyAddress } from '../common/ssrf/address-classification';
-import { ConfigVariables } from './config.variables';
+import type { ConfigVariables } from './config.variables';
 
 /** What the sandbox decision needs to know about one provider connection. */
 export interface ConnectionFacts {
@@ -48,7 +48,10 @@ const label = (c: ConnectionFacts) => `${c.name} (${c.provider})`;
  * reaches a real vendor: a connection to a simulator on loopback, or one disabled (a
  * declared connection removed from the config file is), cannot place the README's first call.
  */
-export function decideMode(setting: ConfigVariables['SWITCHBOARD_SANDBOX'], connections: readonly ConnectionFacts[]): ModeDecision {
+export function decideMode(
+  setting: ConfigVariables['SWITCHBOARD_SANDBOX'],
+  connections: readonly ConnectionFacts[],
+): ModeDecision {
   if (setting === 'on') return { sandbox: true, reason: 'on (SWITCHBOARD_SANDBOX=on)' };
   if (setting === 'off') return { sandbox: false, reason: 'off (SWITCHBOARD_SANDBOX=off)' };
   const own = connections.filter((c) => c.origin !== 'sandbox');
@@ -60,7 +63,10 @@ export function decideMode(setting: ConfigVariables['SWITCHBOARD_SANDBOX'], conn
   const disabled = own.filter((c) => !c.enabled).length;
   const local = own.filter((c) => c.enabled && pointsAtThisMachine(c.baseUrl)).length;
   const ignored = [disabled && `${disabled} disabled`, local && `${local} on this machine`].filter(Boolean);
-  return { sandbox: true, reason: `on (auto: no enabled connection to a real vendor${ignored.length ? `; ignored ${ignored.join(', ')}` : ''})` };
+  return {
+    sandbox: true,
+    reason: `on (auto: no enabled connection to a real vendor${ignored.length ? `; ignored ${ignored.join(', ')}` : ''})`,
+  };
 }
 
 /**

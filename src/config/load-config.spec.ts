@@ -23,9 +23,18 @@ describe('loadConfig', () => {
 
   it('bounds receiving a request by default, and refuses a headers timeout longer than the request timeout', () => {
     const sut = loadConfig({});
-    assert.deepEqual([sut.HTTP_HEADERS_TIMEOUT_MS, sut.HTTP_REQUEST_TIMEOUT_MS, sut.HTTP_KEEP_ALIVE_TIMEOUT_MS], [10_000, 30_000, 72_000]);
-    assert.equal(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }).HTTP_HEADERS_TIMEOUT_MS, 2000);
-    assert.throws(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' }), /HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS/);
+    assert.deepEqual(
+      [sut.HTTP_HEADERS_TIMEOUT_MS, sut.HTTP_REQUEST_TIMEOUT_MS, sut.HTTP_KEEP_ALIVE_TIMEOUT_MS],
+      [10_000, 30_000, 72_000],
+    );
+    assert.equal(
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }).HTTP_HEADERS_TIMEOUT_MS,
+      2000,
+    );
+    assert.throws(
+      () => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' }),
+      /HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('lists every bad variable at once', () => {
@@ -56,7 +65,9 @@ describe('loadConfig', () => {
   });
 
   it('masks sensitive values when dumped', () => {
-    const dump = redactedConfig(loadConfig({ DATABASE_URL: 'postgres://u:secret@h/db', SWITCHBOARD_ADMIN_KEY: 'sk_live_abcdefghijklmnopqrstu' }));
+    const dump = redactedConfig(
+      loadConfig({ DATABASE_URL: 'postgres://u:secret@h/db', SWITCHBOARD_ADMIN_KEY: 'sk_live_abcdefghijklmnopqrstu' }),
+    );
     assert.equal(dump.DATABASE_URL, '[redacted]');
     assert.equal(dump.SWITCHBOARD_ADMIN_KEY, '[redacted]');
     assert.equal(dump.PORT, 3000);
@@ -72,7 +83,17 @@ describe('loadConfig: provider connections declared in the file', () => {
   };
 
   it('reads them, filling ${VAR} from the environment', () => {
-    const file = write({ providers: [{ provider: 'kalem', name: 'Kalem prod', credentials: { api_key: '${KALEM_KEY}' }, defaults: { number_id: '7', trunk_id: '2' }, priority: 1 }] });
+    const file = write({
+      providers: [
+        {
+          provider: 'kalem',
+          name: 'Kalem prod',
+          credentials: { api_key: '${KALEM_KEY}' },
+          defaults: { number_id: '7', trunk_id: '2' },
+          priority: 1,
+        },
+      ],
+    });
     const sut = loadConfig({ SWITCHBOARD_CONFIG_FILE: file, KALEM_KEY: '1|secret' });
     assert.equal(sut.providers.length, 1);
     assert.equal(sut.providers[0].credentials.api_key, '1|secret');
@@ -103,13 +124,32 @@ describe('loadConfig: provider connections declared in the file', () => {
   });
 
   it('checks declared rate_limits like the API does, naming the key', () => {
-    const file = write({ providers: [{ provider: 'klen', name: 'k', credentials: { api_key: 'x' }, rate_limits: { calls_per_day: 50, calls_per_fortnight: 1 } }] });
-    assert.throws(() => loadConfig({ SWITCHBOARD_CONFIG_FILE: file }), /providers\[0\]\.rate_limits\.calls_per_fortnight/);
-    const ok = loadConfig({ SWITCHBOARD_CONFIG_FILE: write({ providers: [{ provider: 'klen', name: 'k', credentials: { api_key: 'x' }, rate_limits: { calls_per_day: 50 } }] }) });
+    const file = write({
+      providers: [
+        {
+          provider: 'klen',
+          name: 'k',
+          credentials: { api_key: 'x' },
+          rate_limits: { calls_per_day: 50, calls_per_fortnight: 1 },
+        },
+      ],
+    });
+    assert.throws(
+      () => loadConfig({ SWITCHBOARD_CONFIG_FILE: file }),
+      /providers\[0\]\.rate_limits\.calls_per_fortnight/,
+    );
+    const ok = loadConfig({
+      SWITCHBOARD_CONFIG_FILE: write({
+        providers: [{ provider: 'klen', name: 'k', credentials: { api_key: 'x' }, rate_limits: { calls_per_day: 50 } }],
+      }),
+    });
     assert.deepEqual({ ...ok.providers[0].rate_limits }, { calls_per_day: 50 });
   });
 
   it('refuses providers that are not an array', () => {
-    assert.throws(() => loadConfig({ SWITCHBOARD_CONFIG_FILE: write({ providers: {} }) }), /providers: must be an array/);
+    assert.throws(
+      () => loadConfig({ SWITCHBOARD_CONFIG_FILE: write({ providers: {} }) }),
+      /providers: must be an array/,
+    );
   });
 });

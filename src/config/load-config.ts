@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
 import { firstBrokenRule } from '../common/validation-order';
 import { ConfigVariables, variableMeta } from './config.variables';

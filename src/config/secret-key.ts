@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigVariables } from './config.variables';
+import type { ConfigVariables } from './config.variables';
 
 /**
  * The 32-byte key that encrypts provider credentials at rest. From SWITCHBOARD_SECRET_KEY,

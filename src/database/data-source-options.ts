@@ -1,5 +1,5 @@
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import type { EmbeddedPostgres } from './embedded-postgres';
@@ -26,7 +26,12 @@ export function dataSourceOptions(target: { url: string } | { embedded: Embedded
     // connectTimeoutMS (pg's connectionTimeoutMillis) also bounds the wait for a pooled
     // connection, so a request never hangs on an unreachable database longer than that;
     // keepAlive finds pooled sockets the network dropped without a word.
-    return { ...common, url: target.url, poolSize: 10, extra: { idleTimeoutMillis: 30_000, application_name: 'switchboard', keepAlive: true } };
+    return {
+      ...common,
+      url: target.url,
+      poolSize: 10,
+      extra: { idleTimeoutMillis: 30_000, application_name: 'switchboard', keepAlive: true },
+    };
   }
   return { ...common, poolSize: 1, extra: createPgConfig(target.embedded.pglite) };
 }

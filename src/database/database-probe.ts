@@ -14,7 +14,9 @@ export async function probeDatabase(url: string, timeoutMs = 5_000): Promise<voi
     await client.query('SELECT 1');
   } catch (e) {
     const reason = (e as { code?: string }).code ?? (e as Error).message;
-    throw new DatabaseUnreachableError(`cannot reach the database at ${withoutPassword(url)} (${reason}); check DATABASE_URL`);
+    throw new DatabaseUnreachableError(
+      `cannot reach the database at ${withoutPassword(url)} (${reason}); check DATABASE_URL`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

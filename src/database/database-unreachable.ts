@@ -4,7 +4,17 @@
  * TypeORM wraps driver errors (`driverError`), pg-pool chains them (`cause`) and Node's
  * connect to several addresses throws an AggregateError, so the whole chain is looked at.
  */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** SQLSTATEs of a server that is going away or not yet there (class 08: connection exceptions). */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);

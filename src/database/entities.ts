@@ -9,4 +9,15 @@ import { DeliveryEntity } from '../delivery/delivery.entity';
 import { WebhookEndpointEntity } from '../webhook-endpoints/webhook-endpoint.entity';
 
 /** Every TypeORM entity of the app; new modules add theirs here. */
-export const ENTITIES = [ApiKeyEntity, ProviderConnectionEntity, AgentEntity, AgentBindingEntity, CallEntity, EventEntity, IdempotencyKeyEntity, InboundWebhookEntity, WebhookEndpointEntity, DeliveryEntity];
+export const ENTITIES = [
+  ApiKeyEntity,
+  ProviderConnectionEntity,
+  AgentEntity,
+  AgentBindingEntity,
+  CallEntity,
+  EventEntity,
+  IdempotencyKeyEntity,
+  InboundWebhookEntity,
+  WebhookEndpointEntity,
+  DeliveryEntity,
+];

@@ -10,7 +10,12 @@ import { timed } from '../common/timing/request-timing';
  * id) where TypeORM's query runner, logging and result mapping cost more than the query.
  * Counted as database time of the request like every other statement.
  */
-export function pooledQuery<R extends Record<string, unknown>>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<QueryResult<R>> {
+export function pooledQuery<R extends Record<string, unknown>>(
+  dataSource: DataSource,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<QueryResult<R>> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   return timed('db', () => pool.query<R>({ name, text, values }));
 }

@@ -86,7 +86,8 @@ export class DeliveriesRepository {
    */
   noteEnqueued(tx: EntityManager, count: number): void {
     if (!count) return;
-    if (tx.queryRunner?.isTransactionActive) tx.queryRunner.data = { ...tx.queryRunner.data, [DELIVERIES_ENQUEUED]: true };
+    if (tx.queryRunner?.isTransactionActive)
+      tx.queryRunner.data = { ...tx.queryRunner.data, [DELIVERIES_ENQUEUED]: true };
     else for (const listener of this.outsideTransaction) listener();
   }
 
@@ -129,7 +130,14 @@ export class DeliveriesRepository {
       previousSecretEncrypted: r.previous_secret_encrypted,
       previousSecretExpiresAt: r.previous_secret_expires_at,
       attemptCount: r.attempt_count,
-      event: { sequence: r.sequence, id: r.event_id, type: r.type, call_id: r.call_id, data: r.data, created_at: r.event_created_at },
+      event: {
+        sequence: r.sequence,
+        id: r.event_id,
+        type: r.type,
+        call_id: r.call_id,
+        data: r.data,
+        created_at: r.event_created_at,
+      },
     }));
   }
 
@@ -144,11 +152,19 @@ export class DeliveriesRepository {
 
   /** Gives a claimed delivery back without counting an attempt (its worker is stopping). */
   async release(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE deliveries SET next_attempt_at = now(), locked_until = NULL WHERE id = $1 AND status = 'pending'`, [id]);
+    await this.dataSource.query(
+      `UPDATE deliveries SET next_attempt_at = now(), locked_until = NULL WHERE id = $1 AND status = 'pending'`,
+      [id],
+    );
   }
 
   /** Newest first, keyset by id (ids are time-sortable), like every list. */
-  async pageForEndpoint(endpointId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<{ data: DeliveryView[]; has_more: boolean; next_cursor: string | null }> {
+  async pageForEndpoint(
+    endpointId: string,
+    limit: number,
+    cursor?: string,
+    status?: DeliveryStatus,
+  ): Promise<{ data: DeliveryView[]; has_more: boolean; next_cursor: string | null }> {
     const params: unknown[] = [endpointId];
     const where = ['d.endpoint_id = $1'];
     if (cursor !== undefined) where.push(`d.id < $${params.push(decodeCursor(cursor))}`);
@@ -247,7 +263,8 @@ function toView(row: ViewRow): DeliveryView {
     status: row.status,
     attempt_count: row.attempt_count,
     attempts: row.attempts,
-    next_attempt_at: row.status === 'pending' && row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
+    next_attempt_at:
+      row.status === 'pending' && row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
     created_at: new Date(row.created_at).toISOString(),
     completed_at: row.completed_at ? new Date(row.completed_at).toISOString() : null,
   };

@@ -101,7 +101,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
       if (free <= 0 || this.stopping) return;
       const now = new Date();
-      const claimed = await this.deliveries.claimDue(now, new Date(now.getTime() + this.config.DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS), free);
+      const claimed = await this.deliveries.claimDue(
+        now,
+        new Date(now.getTime() + this.config.DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS),
+        free,
+      );
       this.outages.succeeded('database');
       this.backlog = claimed.length === free;
       for (const delivery of claimed) this.start(delivery);
@@ -114,7 +118,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const done = this.attempt(delivery, abort.signal)
       .catch((e: unknown) => {
         if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
-        else this.logger.warn({ delivery_id: delivery.id, err: (e as Error).message }, 'Delivery attempt could not be recorded; it is retried after its lease');
+        else
+          this.logger.warn(
+            { delivery_id: delivery.id, err: (e as Error).message },
+            'Delivery attempt could not be recorded; it is retried after its lease',
+          );
       })
       .finally(() => {
         this.inFlight.delete(delivery.id);
@@ -128,7 +136,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async attempt(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
     const startedAt = new Date();
     if (delivery.endpointId && delivery.endpointEnabled !== true) {
-      return this.record(delivery, startedAt, { statusCode: null, latencyMs: 0, snippet: null, retryAfter: undefined, error: 'the endpoint is disabled' }, true);
+      return this.record(
+        delivery,
+        startedAt,
+        { statusCode: null, latencyMs: 0, snippet: null, retryAfter: undefined, error: 'the endpoint is disabled' },
+        true,
+      );
     }
     const result = await this.send(delivery, startedAt, signal);
     if (signal.aborted) {
@@ -140,21 +153,44 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async send(delivery: ClaimedDelivery, now: Date, signal: AbortSignal): Promise<SendResult> {
-    const refused = (error: string): SendResult => ({ statusCode: null, latencyMs: 0, snippet: null, retryAfter: undefined, error });
+    const refused = (error: string): SendResult => ({
+      statusCode: null,
+      latencyMs: 0,
+      snippet: null,
+      retryAfter: undefined,
+      error,
+    });
     const url = parseConsumerUrl(delivery.url);
     if (typeof url === 'string') return refused(`the URL ${url}`);
     const target = await this.guard.target(url);
     if (!target.ok) return refused(`not sent: the host ${target.reason}`);
     const body = JSON.stringify(toEventResponse(delivery.event));
-    const headers = signatureHeaders({ id: delivery.event.id, timestamp: now, payload: body, secrets: this.secretsOf(delivery, now) });
-    return this.sender.send({ url, address: target.address, family: target.family, headers, body, timeoutMs: this.config.DELIVERY_TIMEOUT_MS, signal });
+    const headers = signatureHeaders({
+      id: delivery.event.id,
+      timestamp: now,
+      payload: body,
+      secrets: this.secretsOf(delivery, now),
+    });
+    return this.sender.send({
+      url,
+      address: target.address,
+      family: target.family,
+      headers,
+      body,
+      timeoutMs: this.config.DELIVERY_TIMEOUT_MS,
+      signal,
+    });
   }
 
   /** The endpoint's secret, plus the previous one while its rotation overlap lasts; the gateway's default for a call's own URL. */
   private secretsOf(delivery: ClaimedDelivery, now: Date): string[] {
     if (!delivery.endpointId) return [this.defaultSecret.value];
     const secrets = [this.cipher.decrypt(delivery.secretEncrypted!)];
-    if (delivery.previousSecretEncrypted && delivery.previousSecretExpiresAt && new Date(delivery.previousSecretExpiresAt) > now)
+    if (
+      delivery.previousSecretEncrypted &&
+      delivery.previousSecretExpiresAt &&
+      new Date(delivery.previousSecretExpiresAt) > now
+    )
       secrets.push(this.cipher.decrypt(delivery.previousSecretEncrypted));
     return secrets;
   }
@@ -169,13 +205,35 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       response_snippet: result.snippet,
       error: ok ? null : (result.error ?? `the consumer answered ${result.statusCode}`),
     };
-    const next = ok || final ? null : nextAttemptAt(this.schedule, delivery.attemptCount + 1, finishedAt, parseRetryAfter(result.retryAfter, finishedAt));
+    const next =
+      ok || final
+        ? null
+        : nextAttemptAt(
+            this.schedule,
+            delivery.attemptCount + 1,
+            finishedAt,
+            parseRetryAfter(result.retryAfter, finishedAt),
+          );
     const status = ok ? 'succeeded' : next ? 'pending' : 'failed';
-    await this.deliveries.recordAttempt(delivery.id, { attempt, status, nextAttemptAt: next, completedAt: status === 'pending' ? null : finishedAt });
+    await this.deliveries.recordAttempt(delivery.id, {
+      attempt,
+      status,
+      nextAttemptAt: next,
+      completedAt: status === 'pending' ? null : finishedAt,
+    });
     if (!delivery.endpointId || final) return;
     if (ok) await this.endpoints.noteSuccess(delivery.endpointId);
-    else if (await this.endpoints.noteFailure(delivery.endpointId, finishedAt, this.config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000))
-      this.logger.warn({ endpoint_id: delivery.endpointId }, 'Webhook endpoint disabled: every delivery attempt failed for too long');
+    else if (
+      await this.endpoints.noteFailure(
+        delivery.endpointId,
+        finishedAt,
+        this.config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
+      )
+    )
+      this.logger.warn(
+        { endpoint_id: delivery.endpointId },
+        'Webhook endpoint disabled: every delivery attempt failed for too long',
+      );
   }
 
   /** Wakes this instance's worker when a transaction that enqueued deliveries commits. */

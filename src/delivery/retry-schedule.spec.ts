@@ -5,7 +5,8 @@ import { CONTRACT_RETRY_SCHEDULE_SECONDS, nextAttemptAt, parseRetryAfter, parseR
 describe('nextAttemptAt', () => {
   const now = new Date('2026-01-01T00:00:00Z');
   const middle = () => 0.5;
-  const at = (made: number, retryAfterMs: number | null = null, random = middle) => nextAttemptAt(CONTRACT_RETRY_SCHEDULE_SECONDS, made, now, retryAfterMs, random);
+  const at = (made: number, retryAfterMs: number | null = null, random = middle) =>
+    nextAttemptAt(CONTRACT_RETRY_SCHEDULE_SECONDS, made, now, retryAfterMs, random);
   const inSeconds = (d: Date | null) => (d === null ? null : (d.getTime() - now.getTime()) / 1000);
 
   it('follows the contract: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then nothing', () => {

@@ -22,7 +22,9 @@ export interface SignedMessage {
 
 /** The Standard Webhooks headers of one delivery attempt. */
 export function signatureHeaders(message: SignedMessage): Record<string, string> {
-  const signatures = message.secrets.map((secret) => new Webhook(secret).sign(message.id, message.timestamp, message.payload));
+  const signatures = message.secrets.map((secret) =>
+    new Webhook(secret).sign(message.id, message.timestamp, message.payload),
+  );
   return {
     'webhook-id': message.id,
     'webhook-timestamp': String(Math.floor(message.timestamp.getTime() / 1000)),

@@ -42,7 +42,10 @@ export class WebhookSender implements OnApplicationShutdown {
     const elapsed = () => Math.round(performance.now() - started);
     const pinned: LookupFunction = (_host, options, callback) => {
       // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily).
-      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: req.address, family: req.family }]);
+      if ((options as { all?: boolean }).all)
+        (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: req.address, family: req.family },
+        ]);
       else callback(null, req.address, req.family);
     };
     const secure = req.url.protocol === 'https:';
@@ -61,7 +64,12 @@ export class WebhookSender implements OnApplicationShutdown {
           method: 'POST',
           agent: secure ? this.https : this.http,
           lookup: pinned,
-          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(req.body)), 'user-agent': 'Switchboard-Webhooks/1', ...req.headers },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(req.body)),
+            'user-agent': 'Switchboard-Webhooks/1',
+            ...req.headers,
+          },
         },
         (response: IncomingMessage) => {
           const chunks: Buffer[] = [];
@@ -83,7 +91,8 @@ export class WebhookSender implements OnApplicationShutdown {
           response.on('error', done);
         },
       );
-      const fail = (message: string) => finish({ statusCode: null, snippet: null, retryAfter: undefined, error: message });
+      const fail = (message: string) =>
+        finish({ statusCode: null, snippet: null, retryAfter: undefined, error: message });
       const timer = setTimeout(() => {
         fail(`timed out after ${req.timeoutMs} ms`);
         outgoing.destroy();

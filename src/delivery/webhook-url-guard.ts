@@ -1,5 +1,6 @@
 import type { FieldProblem } from '@switchboard/core';
-import { OutboundPolicy, OutboundTarget, resolveTarget } from '../common/ssrf/outbound-target';
+import type { OutboundPolicy, OutboundTarget } from '../common/ssrf/outbound-target';
+import { resolveTarget } from '../common/ssrf/outbound-target';
 
 export { resolveTarget } from '../common/ssrf/outbound-target';
 export type { ResolvedAddress, Resolver } from '../common/ssrf/outbound-target';

@@ -78,7 +78,10 @@ export class EventLogRepository {
     const columns = [alongside.select];
     if (events.length) {
       ctes.push(this.appendCtes(events, params), this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'));
-      columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended', '(SELECT count(*) FROM enqueued)::int AS enqueued');
+      columns.push(
+        '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended',
+        '(SELECT count(*) FROM enqueued)::int AS enqueued',
+      );
     }
     const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
     if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
@@ -135,7 +138,9 @@ export class EventLogRepository {
    * snapshot's last sequence has been seen, so a filtered stream can move past the events
    * it skipped instead of scanning them again on every wake-up.
    */
-  async streamPage(query: EventQuery & { after: number }): Promise<{ data: EventResponse[]; has_more: boolean; read_to: number }> {
+  async streamPage(
+    query: EventQuery & { after: number },
+  ): Promise<{ data: EventResponse[]; has_more: boolean; read_to: number }> {
     const where = ['sequence > $1'];
     const params: unknown[] = [query.after];
     if (query.types?.length) where.push(`type = ANY($${params.push(query.types)})`);
@@ -159,7 +164,9 @@ export class EventLogRepository {
 
   /** The last sequence committed so far (0 on an empty log): where a stream with no position starts. */
   async lastSequence(): Promise<number> {
-    const rows: { head: string }[] = await this.dataSource.query('SELECT COALESCE(max(sequence), 0) AS head FROM events');
+    const rows: { head: string }[] = await this.dataSource.query(
+      'SELECT COALESCE(max(sequence), 0) AS head FROM events',
+    );
     return Number(rows[0].head);
   }
 
@@ -172,7 +179,10 @@ export class EventLogRepository {
   }
 
   async findById(id: string): Promise<EventResponse | null> {
-    const rows: EventRow[] = await this.dataSource.query('SELECT sequence, id, type, call_id, data, created_at FROM events WHERE id = $1', [id]);
+    const rows: EventRow[] = await this.dataSource.query(
+      'SELECT sequence, id, type, call_id, data, created_at FROM events WHERE id = $1',
+      [id],
+    );
     return rows.length ? toEventResponse(rows[0]) : null;
   }
 }

@@ -21,7 +21,8 @@ export function expandEventTypes(patterns: string[]): string[] {
   const out = new Set<string>();
   for (const pattern of patterns) {
     if (pattern === '*') EVENT_TYPES.forEach((t) => out.add(t));
-    else if (pattern.endsWith('.*')) EVENT_TYPES.filter((t) => t.startsWith(pattern.slice(0, -1))).forEach((t) => out.add(t));
+    else if (pattern.endsWith('.*'))
+      EVENT_TYPES.filter((t) => t.startsWith(pattern.slice(0, -1))).forEach((t) => out.add(t));
     else out.add(pattern);
   }
   return [...out];

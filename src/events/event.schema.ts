@@ -1,5 +1,16 @@
-import { SchemaObject } from '@nestjs/swagger';
-import { arrayOf, bool, constant, integer, nullableText, nullableTime, object, ref, text, time } from '../common/api-docs';
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  arrayOf,
+  bool,
+  constant,
+  integer,
+  nullableText,
+  nullableTime,
+  object,
+  ref,
+  text,
+  time,
+} from '../common/api-docs';
 import { EVENT_TYPES } from './event-types';
 
 /** What each unified event type reports; the keys are exactly EVENT_TYPES. */
@@ -12,7 +23,8 @@ export const EVENT_TYPE_MEANINGS: Record<(typeof EVENT_TYPES)[number], string> =
   'call.no_answer': 'Rang out unanswered',
   'call.busy': 'The destination was busy',
   'call.canceled': 'Ended through the API before it finished',
-  'call.attempt_failed': 'One connection failed or was skipped while placing the call (see `attempts`); another may still take it',
+  'call.attempt_failed':
+    'One connection failed or was skipped while placing the call (see `attempts`); another may still take it',
   'call.recording_ready': '`recording_url` is set',
   'call.transcript_ready': '`transcript` is set',
   'call.summary_ready': '`summary` (and `analysis` where the vendor gives one) is set',
@@ -43,7 +55,11 @@ export const EVENT_SCHEMAS: Record<string, SchemaObject> = {
           provider: object(
             {
               name: text(),
-              source: { type: 'string', enum: ['create', 'webhook', 'poll', 'reconcile', 'sync', 'gateway'], description: 'How the gateway learned it' },
+              source: {
+                type: 'string',
+                enum: ['create', 'webhook', 'poll', 'reconcile', 'sync', 'gateway'],
+                description: 'How the gateway learned it',
+              },
               event_type: nullableText("The vendor's own event type"),
               occurred_at: nullableTime("The vendor's own time, null when it gave none"),
               received_at: time('When the gateway received the observation'),
@@ -51,7 +67,10 @@ export const EVENT_SCHEMAS: Record<string, SchemaObject> = {
             { description: 'The vendor observation that caused the event; absent before a vendor took the call' },
           ),
         },
-        { optional: ['previous_status', 'provider'], description: 'A snapshot of the call as it was right after the change' },
+        {
+          optional: ['previous_status', 'provider'],
+          description: 'A snapshot of the call as it was right after the change',
+        },
       ),
     },
     {
@@ -65,7 +84,13 @@ export const EVENT_SCHEMAS: Record<string, SchemaObject> = {
         data: {
           call: { id: 'call_01jgz6a3x4e5f6g7h8j9k0m1n2', object: 'call', status: 'ringing' },
           previous_status: 'queued',
-          provider: { name: 'hmsovereign', source: 'webhook', event_type: 'call.ringing', occurred_at: '2026-01-05T14:03:12.000Z', received_at: '2026-01-05T14:03:12.090Z' },
+          provider: {
+            name: 'hmsovereign',
+            source: 'webhook',
+            event_type: 'call.ringing',
+            occurred_at: '2026-01-05T14:03:12.000Z',
+            received_at: '2026-01-05T14:03:12.090Z',
+          },
         },
       },
     },

@@ -46,13 +46,29 @@ export class EventsController {
 
   @Get('stream')
   @Scopes('events:read')
-  @ApiOperation({ operationId: 'streamEvents', summary: 'The unified event log, live (Server-Sent Events)', description: `Scope \`events:read\`.\n\n${STREAM_DESCRIPTION}` })
+  @ApiOperation({
+    operationId: 'streamEvents',
+    summary: 'The unified event log, live (Server-Sent Events)',
+    description: `Scope \`events:read\`.\n\n${STREAM_DESCRIPTION}`,
+  })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The sequence of the last event received: the stream resumes after it (wins over after=)' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The sequence of the last event received: the stream resumes after it (wins over after=)',
+  })
   @ApiResponse({
     status: 200,
     description: 'An endless text/event-stream',
-    content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 42\nevent: call.ringing\ndata: {"id":"evt_…","object":"event","type":"call.ringing","sequence":42,…}\n\n' } } },
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          example:
+            'id: 42\nevent: call.ringing\ndata: {"id":"evt_…","object":"event","type":"call.ringing","sequence":42,…}\n\n',
+        },
+      },
+    },
   })
   stream(@Query() query: StreamEventsDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.streams.open(request, reply, query);
@@ -60,7 +76,11 @@ export class EventsController {
 
   @Get(':id')
   @Scopes('events:read')
-  @ApiOperation({ operationId: 'getEvent', summary: 'One event, exactly as webhook deliveries carry it', description: 'Scope `events:read`.' })
+  @ApiOperation({
+    operationId: 'getEvent',
+    summary: 'One event, exactly as webhook deliveries carry it',
+    description: 'Scope `events:read`.',
+  })
   @ApiOk('Event')
   get(@Param('id') id: string) {
     return this.events.get(id);

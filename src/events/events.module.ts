@@ -9,7 +9,14 @@ import { StreamMetrics } from './stream/stream-metrics';
 
 @Module({
   controllers: [EventsController],
-  providers: [EventLogRepository, EventsService, DeliveriesRepository, eventNotifierProvider, EventStreamsService, StreamMetrics],
+  providers: [
+    EventLogRepository,
+    EventsService,
+    DeliveriesRepository,
+    eventNotifierProvider,
+    EventStreamsService,
+    StreamMetrics,
+  ],
   exports: [EventLogRepository, DeliveriesRepository, eventNotifierProvider],
 })
 export class EventsModule {}

@@ -15,7 +15,10 @@ export class EventsService {
     const page = await this.log.list({ after, types, callId: query.call_id, limit: query.limit ?? 50 });
     const last = page.data[page.data.length - 1];
     // The cursor is the last sequence returned, so a reader can always resume, even on the last page.
-    return { ...page, next_cursor: last ? String(last.sequence) : (query.cursor ?? (after !== undefined ? String(after) : null)) };
+    return {
+      ...page,
+      next_cursor: last ? String(last.sequence) : (query.cursor ?? (after !== undefined ? String(after) : null)),
+    };
   }
 
   async get(id: string): Promise<EventResponse> {

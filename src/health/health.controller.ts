@@ -34,7 +34,8 @@ export class HealthController {
   @Public()
   @ApiOperation({
     operationId: 'ready',
-    summary: 'Can this instance serve? 503 while the database is unreachable; 200 "degraded" while Redis (REDIS_URL) is',
+    summary:
+      'Can this instance serve? 503 while the database is unreachable; 200 "degraded" while Redis (REDIS_URL) is',
   })
   @ApiOk('Ready')
   @ApiOk('Ready', { status: 503, description: 'The database does not answer' })
@@ -54,7 +55,10 @@ export class HealthController {
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer to SELECT 1 within 2 s')), READY_TIMEOUT_MS))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error('no answer to SELECT 1 within 2 s')), READY_TIMEOUT_MS)),
+        ),
       ]);
       this.outages.succeeded('database');
       return 'ok';

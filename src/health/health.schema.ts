@@ -1,4 +1,4 @@
-import { SchemaObject } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
 import { object } from '../common/api-docs';
 
 export const HEALTH_SCHEMAS: Record<string, SchemaObject> = {

@@ -2,7 +2,10 @@ import type { RedisState } from '../redis/redis-connections';
 
 export interface Readiness {
   httpStatus: 200 | 503;
-  body: { status: 'ok' | 'degraded' | 'unavailable'; checks: { database: 'ok' | 'unreachable'; redis?: 'ok' | 'unreachable' } };
+  body: {
+    status: 'ok' | 'degraded' | 'unavailable';
+    checks: { database: 'ok' | 'unreachable'; redis?: 'ok' | 'unreachable' };
+  };
 }
 
 /**

@@ -31,13 +31,29 @@ export class HistorySyncService implements OnApplicationShutdown {
   ) {}
 
   /** Starts an import in the background; a second request while one runs returns the running one. */
-  async start(connectionId: string, since: Date | null): Promise<SyncState & { object: 'provider_sync'; connection_id: string }> {
+  async start(
+    connectionId: string,
+    since: Date | null,
+  ): Promise<SyncState & { object: 'provider_sync'; connection_id: string }> {
     const { connection, adapter } = await this.providers.withAdapter(connectionId);
     if (!adapter.capabilities.listCalls) throw new CapabilityUnsupportedError(connection.provider, 'listCalls');
-    if (this.running.has(connection.id) && connection.syncState) return { object: 'provider_sync', connection_id: connection.id, ...connection.syncState };
-    const state: SyncState = { status: 'running', since: since?.toISOString() ?? null, started_at: new Date().toISOString(), finished_at: null, pages: 0, read: 0, imported: 0, matched: 0, error: null };
+    if (this.running.has(connection.id) && connection.syncState)
+      return { object: 'provider_sync', connection_id: connection.id, ...connection.syncState };
+    const state: SyncState = {
+      status: 'running',
+      since: since?.toISOString() ?? null,
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      pages: 0,
+      read: 0,
+      imported: 0,
+      matched: 0,
+      error: null,
+    };
     await this.connections.setSyncState(connection.id, state);
-    const run = outsideRequest(() => this.run(connection, since, state)).finally(() => this.running.delete(connection.id));
+    const run = outsideRequest(() => this.run(connection, since, state)).finally(() =>
+      this.running.delete(connection.id),
+    );
     this.running.set(connection.id, run);
     return { object: 'provider_sync', connection_id: connection.id, ...state };
   }
@@ -62,7 +78,11 @@ export class HistorySyncService implements OnApplicationShutdown {
       Object.assign(state, { status: 'succeeded', finished_at: new Date().toISOString() });
     } catch (e) {
       this.logger.warn({ connection_id: connection.id, err: (e as Error).message }, 'History sync failed');
-      Object.assign(state, { status: 'failed', finished_at: new Date().toISOString(), error: (e as Error).message.slice(0, 300) });
+      Object.assign(state, {
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        error: (e as Error).message.slice(0, 300),
+      });
     }
     await this.connections.setSyncState(connection.id, state);
   }
@@ -70,17 +90,37 @@ export class HistorySyncService implements OnApplicationShutdown {
   private importOne(connection: ProviderConnectionEntity, vendor: ProviderCall): Promise<'imported' | 'matched'> {
     return this.dataSource.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(vendor.providerCallId)]);
-      const observation = { source: 'sync' as const, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor };
-      const known = (await this.calls.idByProviderCallId(tx, connection.id, vendor.providerCallId)) ?? (await this.byReference(connection, vendor));
+      const observation = {
+        source: 'sync' as const,
+        vendorEventType: null,
+        occurredAt: null,
+        receivedAt: new Date(),
+        vendor,
+      };
+      const known =
+        (await this.calls.idByProviderCallId(tx, connection.id, vendor.providerCallId)) ??
+        (await this.byReference(connection, vendor));
       if (known) {
         await this.ledger.apply(tx, known, observation, { providerCallLockHeld: true });
         return 'matched';
       }
       const call = newCallEntity(
-        { direction: vendor.direction, provider: connection.provider, connectionId: connection.id, agentId: null, to: vendor.to ?? '', from: vendor.from },
+        {
+          direction: vendor.direction,
+          provider: connection.provider,
+          connectionId: connection.id,
+          agentId: null,
+          to: vendor.to ?? '',
+          from: vendor.from,
+        },
         vendor.createdAt ? new Date(vendor.createdAt) : new Date(),
       );
-      await this.ledger.open(tx, call, { source: 'sync', vendorEventType: null, occurredAt: null, receivedAt: observation.receivedAt });
+      await this.ledger.open(tx, call, {
+        source: 'sync',
+        vendorEventType: null,
+        occurredAt: null,
+        receivedAt: observation.receivedAt,
+      });
       await this.ledger.apply(tx, call.id, observation, { providerCallLockHeld: true });
       return 'imported';
     });

@@ -35,7 +35,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || header === undefined || !request.apiKey) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY_PATTERN.test(key))
-      throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+      throw new ValidationFailedError([
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+      ]);
 
     const owner = request.apiKey.id;
     const hash = requestHash(request.method, request.url, request.body);
@@ -51,7 +53,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const claim: IdempotencyClaim = { owner, key, resume: begin.kind === 'resume' ? begin.callIds : null };
         request.idempotency = claim;
         return defer(async () => {
-          const renewal = setInterval(() => void this.service.renew(owner, key).catch(() => undefined), this.service.leaseMs / 3);
+          const renewal = setInterval(
+            () => void this.service.renew(owner, key).catch(() => undefined),
+            this.service.leaseMs / 3,
+          );
           renewal.unref();
           try {
             const body = await lastValue(next.handle());
@@ -63,7 +68,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
             // not be written down anyway. Like a crashed instance, it leaves the key to its
             // lease; the client's retry after that resumes the calls recorded on it.
             if (mapped.outage === 'database') throw error;
-            const nothingDone = mapped.status < 500 || (error instanceof ProvidersUnavailableError && error.nothingDialed);
+            const nothingDone =
+              mapped.status < 500 || (error instanceof ProvidersUnavailableError && error.nothingDialed);
             if (nothingDone) await this.service.release(owner, key);
             else await this.service.complete(owner, key, mapped.status, mapped.body);
             throw error;

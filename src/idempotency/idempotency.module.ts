@@ -52,6 +52,7 @@ function attachToPostHandlers(prototype: Record<string, unknown>): void {
     const handler = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
     if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
     const existing: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? [];
-    if (!existing.includes(POST_IDEMPOTENCY)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [...existing, POST_IDEMPOTENCY], handler);
+    if (!existing.includes(POST_IDEMPOTENCY))
+      Reflect.defineMetadata(INTERCEPTORS_METADATA, [...existing, POST_IDEMPOTENCY], handler);
   }
 }

@@ -16,7 +16,10 @@ export interface IdempotencyClaim {
   resume: Record<string, string> | null;
 }
 
-export type Begin = { kind: 'new' } | { kind: 'resume'; callIds: Record<string, string> } | { kind: 'replay'; status: number; body: unknown };
+export type Begin =
+  | { kind: 'new' }
+  | { kind: 'resume'; callIds: Record<string, string> }
+  | { kind: 'replay'; status: number; body: unknown };
 
 /**
  * Idempotency-Key bookkeeping in Postgres, so every instance sees the same keys. A key is
@@ -39,11 +42,10 @@ export class IdempotencyService {
 
   async begin(apiKeyId: string, key: string, requestHash: string): Promise<Begin> {
     // An expired key is free again.
-    await this.keys.query(`DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`, [
-      apiKeyId,
-      key,
-      IDEMPOTENCY_WINDOW_HOURS,
-    ]);
+    await this.keys.query(
+      `DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
+      [apiKeyId, key, IDEMPOTENCY_WINDOW_HOURS],
+    );
     const claimed = await this.keys.query(
       `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, lease_until) VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
        ON CONFLICT DO NOTHING RETURNING key`,
@@ -53,8 +55,12 @@ export class IdempotencyService {
     const row = await this.keys.findOneBy({ apiKeyId, key });
     if (!row) return this.begin(apiKeyId, key, requestHash);
     if (row.requestHash !== requestHash)
-      throw new GatewayError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key for a new request.');
-    if (row.state === 'done') return { kind: 'replay', status: row.responseStatus ?? 200, body: this.unseal(row.responseBody) };
+      throw new GatewayError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request; use a new key for a new request.',
+      );
+    if (row.state === 'done')
+      return { kind: 'replay', status: row.responseStatus ?? 200, body: this.unseal(row.responseBody) };
     const taken: { call_ids: Record<string, string> }[] = await this.keys.query(
       `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3)
        WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress' AND (lease_until IS NULL OR lease_until < now())
@@ -64,7 +70,10 @@ export class IdempotencyService {
     // TypeORM returns [rows, count] for UPDATE … RETURNING on Postgres.
     const rows = Array.isArray(taken[0]) ? (taken[0] as unknown as { call_ids: Record<string, string> }[]) : taken;
     if (rows.length) return { kind: 'resume', callIds: rows[0].call_ids ?? {} };
-    throw new GatewayError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    throw new GatewayError(
+      'idempotency_in_progress',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+    );
   }
 
   /** The request is still alive: keep the key from being taken over. */
@@ -77,12 +86,10 @@ export class IdempotencyService {
 
   /** In the transaction that inserts the call: a retry after a crash finds it here. */
   async recordCall(tx: EntityManager, claim: IdempotencyClaim, index: number, callId: string): Promise<void> {
-    await tx.query(`UPDATE idempotency_keys SET call_ids = call_ids || jsonb_build_object($3::text, $4::text) WHERE api_key_id = $1 AND key = $2`, [
-      claim.owner,
-      claim.key,
-      String(index),
-      callId,
-    ]);
+    await tx.query(
+      `UPDATE idempotency_keys SET call_ids = call_ids || jsonb_build_object($3::text, $4::text) WHERE api_key_id = $1 AND key = $2`,
+      [claim.owner, claim.key, String(index), callId],
+    );
   }
 
   /**
@@ -90,7 +97,15 @@ export class IdempotencyService {
    * secret), so they are stored encrypted like provider credentials.
    */
   async complete(apiKeyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.keys.update({ apiKeyId, key }, { state: 'done', responseStatus: status, responseBody: { sealed: this.cipher.encryptJson(body ?? null) }, leaseUntil: null });
+    await this.keys.update(
+      { apiKeyId, key },
+      {
+        state: 'done',
+        responseStatus: status,
+        responseBody: { sealed: this.cipher.encryptJson(body ?? null) },
+        leaseUntil: null,
+      },
+    );
   }
 
   private unseal(stored: unknown): unknown {

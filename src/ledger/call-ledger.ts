@@ -41,11 +41,21 @@ export class CallLedger {
   ) {}
 
   /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
-  async open(tx: EntityManager, call: CallEntity, observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>): Promise<void> {
-    call.reconcileAt = isTerminal(call.status) ? null : new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
+  async open(
+    tx: EntityManager,
+    call: CallEntity,
+    observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>,
+  ): Promise<void> {
+    call.reconcileAt = isTerminal(call.status)
+      ? null
+      : new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
     // One statement: the row, its event and the event's deliveries (outside a transaction, that is the whole unit of work).
     const params: unknown[] = [];
-    await this.events.appendAlongside(tx, this.eventsFor(call, ['call.created'], null, { ...observation }), { ctes: this.calls.insertCte(call, params), params, calls: 'inserted' });
+    await this.events.appendAlongside(tx, this.eventsFor(call, ['call.created'], null, { ...observation }), {
+      ctes: this.calls.insertCte(call, params),
+      params,
+      calls: 'inserted',
+    });
   }
 
   /**
@@ -63,7 +73,11 @@ export class CallLedger {
     const providerCallId = observation.vendor?.providerCallId;
     // The vendor-id lock before the row lock, in the same order as webhook ingest, so the two
     // never deadlock; one statement (CallsRepository.lock).
-    const current = await this.calls.lock(tx, callId, providerCallId && !options.providerCallLockHeld ? providerCallLockKey(providerCallId) : undefined);
+    const current = await this.calls.lock(
+      tx,
+      callId,
+      providerCallId && !options.providerCallLockHeld ? providerCallLockKey(providerCallId) : undefined,
+    );
     if (!current) throw new NotFoundError('call', callId);
     // A deleted call is a tombstone: late reports about it are no longer news.
     if (current.deletedAt) return current;
@@ -80,14 +94,21 @@ export class CallLedger {
     }
     const updated = Object.assign(current, changes);
     // Webhooks that came before the vendor id was known, read under the vendor-id lock taken above.
-    const pending = learnedProviderCallId && updated.connectionId ? this.webhooks.pendingCte(updated.connectionId, learnedProviderCallId, params) : null;
+    const pending =
+      learnedProviderCallId && updated.connectionId
+        ? this.webhooks.pendingCte(updated.connectionId, learnedProviderCallId, params)
+        : null;
     if (pending) ctes.push(pending.cte);
     // The change, its events and the pending webhooks in one statement.
-    const { extra } = await this.events.appendAlongside(tx, this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation), {
-      ctes: ctes.join(', '),
-      params,
-      select: pending?.select,
-    });
+    const { extra } = await this.events.appendAlongside(
+      tx,
+      this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation),
+      {
+        ctes: ctes.join(', '),
+        params,
+        select: pending?.select,
+      },
+    );
     if (pending) return this.applyPending(tx, updated, this.webhooks.pendingFromColumn(extra.pending));
     return updated;
   }
@@ -121,18 +142,30 @@ export class CallLedger {
   }
 
   /** Webhooks that arrived before the create returned this call's vendor id, applied in vendor order. */
-  private async applyPending(tx: EntityManager, call: CallEntity, pendingWebhooks: PendingWebhook[]): Promise<CallEntity> {
+  private async applyPending(
+    tx: EntityManager,
+    call: CallEntity,
+    pendingWebhooks: PendingWebhook[],
+  ): Promise<CallEntity> {
     let current = call;
     for (const pending of pendingWebhooks) {
-      current = await this.apply(tx, call.id, fromWebhook(pending.observation, pending.receivedAt), { providerCallLockHeld: true, beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id) });
+      current = await this.apply(tx, call.id, fromWebhook(pending.observation, pending.receivedAt), {
+        providerCallLockHeld: true,
+        beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id),
+      });
     }
     return current;
   }
 
-  private merge(current: CallEntity, observation: Observation): { changes: Partial<CallEntity>; types: CallEventType[] } {
+  private merge(
+    current: CallEntity,
+    observation: Observation,
+  ): { changes: Partial<CallEntity>; types: CallEventType[] } {
     const { vendor, occurredAt, attempt, verdict } = observation;
     const stale = !!(occurredAt && current.providerObservedAt && occurredAt < current.providerObservedAt);
-    const merged = vendor ? mergeProviderCall(current, vendor, occurredAt ?? observation.receivedAt, stale) : { changes: {}, events: [] as CallEventType[] };
+    const merged = vendor
+      ? mergeProviderCall(current, vendor, occurredAt ?? observation.receivedAt, stale)
+      : { changes: {}, events: [] as CallEventType[] };
     const changes: Partial<CallEntity> = { ...merged.changes };
     const types: CallEventType[] = [...merged.events];
 
@@ -141,7 +174,8 @@ export class CallLedger {
       if (status !== (changes.status ?? current.status)) {
         // A verdict is the gateway's own conclusion: no vendor value stands behind its reason.
         Object.assign(changes, { status, endReason: verdict.endReason, providerEndReason: null, error: verdict.error });
-        if (!current.endedAt && !changes.endedAt && isTerminal(status)) Object.assign(changes, { endedAt: observation.receivedAt, endedAtEstimated: true });
+        if (!current.endedAt && !changes.endedAt && isTerminal(status))
+          Object.assign(changes, { endedAt: observation.receivedAt, endedAtEstimated: true });
         types.push(`call.${status}`);
       }
     }
@@ -153,7 +187,8 @@ export class CallLedger {
       if (attempt.outcome !== 'created') types.unshift('call.attempt_failed');
     }
     if (observation.warnings?.length) changes.warnings = [...current.warnings, ...observation.warnings];
-    if (occurredAt && !stale && (!current.providerObservedAt || occurredAt > current.providerObservedAt)) changes.providerObservedAt = occurredAt;
+    if (occurredAt && !stale && (!current.providerObservedAt || occurredAt > current.providerObservedAt))
+      changes.providerObservedAt = occurredAt;
     const read = !!vendor && VENDOR_READS.includes(observation.source);
     if (read) changes.syncedAt = observation.receivedAt;
 
@@ -161,7 +196,8 @@ export class CallLedger {
     if (isTerminal(status)) {
       // Ended by a webhook or a verdict: read the vendor's full record once, then never again.
       const endedNow = !isTerminal(current.status);
-      if (endedNow && !read && vendor) changes.reconcileAt = new Date(observation.receivedAt.getTime() + this.settings.finalReadDelayMs);
+      if (endedNow && !read && vendor)
+        changes.reconcileAt = new Date(observation.receivedAt.getTime() + this.settings.finalReadDelayMs);
       else if ((read || !vendor) && current.reconcileAt !== null) changes.reconcileAt = null;
     } else if (vendor || attempt) {
       // Vendor news (or a new attempt) restarts the wait before the reconciler looks.
@@ -170,7 +206,12 @@ export class CallLedger {
     return { changes, types };
   }
 
-  private eventsFor(call: CallEntity, types: CallEventType[], previousStatus: string | null, observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>): NewEvent[] {
+  private eventsFor(
+    call: CallEntity,
+    types: CallEventType[],
+    previousStatus: string | null,
+    observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>,
+  ): NewEvent[] {
     const snapshot = toCallResponse(call);
     const provider = call.provider
       ? {
@@ -184,7 +225,11 @@ export class CallLedger {
     return types.map((type) => ({
       type,
       callId: call.id,
-      data: { call: snapshot, ...(previousStatus ? { previous_status: previousStatus } : {}), ...(provider ? { provider } : {}) },
+      data: {
+        call: snapshot,
+        ...(previousStatus ? { previous_status: previousStatus } : {}),
+        ...(provider ? { provider } : {}),
+      },
     }));
   }
 }

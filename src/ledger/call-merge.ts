@@ -1,6 +1,7 @@
-import { CallStatus, errorCodeFor, isTerminal, mergeEndReason, nextStatus, ProviderCall } from '@switchboard/core';
+import type { CallStatus, ProviderCall } from '@switchboard/core';
+import { errorCodeFor, isTerminal, mergeEndReason, nextStatus } from '@switchboard/core';
 import { isDeepStrictEqual } from 'node:util';
-import { CallEntity } from '../calls/call.entity';
+import type { CallEntity } from '../calls/call.entity';
 
 export type CallEventType =
   | 'call.created'
@@ -31,7 +32,12 @@ const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
  * ignores key order (jsonb reorders keys). Pure: `observedAt` is the report's vendor time,
  * or its arrival when the vendor gave none.
  */
-export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, observedAt: Date, stale = false): MergeResult {
+export function mergeProviderCall(
+  current: CallEntity,
+  vendor: VendorFacts,
+  observedAt: Date,
+  stale = false,
+): MergeResult {
   const changes: Partial<CallEntity> = {};
   const events: CallEventType[] = [];
   const status = vendor.status ? nextStatus(current.status, vendor.status) : current.status;
@@ -44,7 +50,13 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
   }
   // The raw status follows the normalized one: a stale report's raw value is not news either.
   const accepted = !vendor.status || status === vendor.status;
-  if (vendor.providerStatus && accepted && (statusChanged || !fillOnly) && vendor.providerStatus !== current.providerStatus) changes.providerStatus = vendor.providerStatus;
+  if (
+    vendor.providerStatus &&
+    accepted &&
+    (statusChanged || !fillOnly) &&
+    vendor.providerStatus !== current.providerStatus
+  )
+    changes.providerStatus = vendor.providerStatus;
 
   const fill = <K extends keyof CallEntity>(key: K, value: CallEntity[K] | null | undefined, force = false) => {
     if (value === null || value === undefined) return;
@@ -73,18 +85,30 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
   }
   // The reason and its raw value move together and follow the status (core end-reason.ts):
   // a refinement (failed → busy) carries its own reason, replacing the bare failure's.
-  const ended = mergeEndReason(current, status, { status: vendor.status, endReason: vendor.endReason, providerEndReason: vendor.providerEndReason });
+  const ended = mergeEndReason(current, status, {
+    status: vendor.status,
+    endReason: vendor.endReason,
+    providerEndReason: vendor.providerEndReason,
+  });
   if (ended.endReason !== current.endReason) changes.endReason = ended.endReason;
   if (ended.providerEndReason !== current.providerEndReason) changes.providerEndReason = ended.providerEndReason;
   // Only a failure has an error: a refinement into busy or no answer drops the bare failure's.
   if (statusChanged && status !== 'failed' && current.error) changes.error = null;
-  else if (status === 'failed') fill('error', vendor.error, statusChanged || 'endReason' in changes || 'providerEndReason' in changes);
+  else if (status === 'failed')
+    fill('error', vendor.error, statusChanged || 'endReason' in changes || 'providerEndReason' in changes);
   // Every failure says what kind it was, even when the report that ended it carried no error.
   if (status === 'failed' && !('error' in changes ? changes.error : current.error))
-    changes.error = { code: errorCodeFor(changes.endReason ?? current.endReason), message: 'The vendor reported the call failed without saying why.' };
+    changes.error = {
+      code: errorCodeFor(changes.endReason ?? current.endReason),
+      message: 'The vendor reported the call failed without saying why.',
+    };
   fill('analysis', vendor.analysis);
 
-  const ready = (key: 'recordingUrl' | 'transcript' | 'summary', value: CallEntity[typeof key] | null | undefined, event: CallEventType) => {
+  const ready = (
+    key: 'recordingUrl' | 'transcript' | 'summary',
+    value: CallEntity[typeof key] | null | undefined,
+    event: CallEventType,
+  ) => {
     const before = current[key];
     fill(key, value);
     if (key in changes && (before === null || before === undefined)) events.push(event);
@@ -94,7 +118,9 @@ export function mergeProviderCall(current: CallEntity, vendor: VendorFacts, obse
   ready('summary', vendor.summary, 'call.summary_ready');
 
   // Bookkeeping (vendor ids, raw status) is not news for consumers; facts about the call are.
-  const factual = Object.keys(changes).filter((k) => !['providerStatus', 'status', 'providerCallId', 'from', 'endedAtEstimated'].includes(k));
+  const factual = Object.keys(changes).filter(
+    (k) => !['providerStatus', 'status', 'providerCallId', 'from', 'endedAtEstimated'].includes(k),
+  );
   if (events.length === 0 && factual.length > 0) events.push('call.updated');
   return { changes, events, previousStatus: current.status };
 }

@@ -43,20 +43,31 @@ export class CallSettler {
     if (!adapter.capabilities.listCalls || !call.connectionId) return { found: false, provable: false };
     let listed: ProviderCall[];
     try {
-      listed = await adapter.listCalls({ createdAfter: new Date(call.createdAt.getTime() - LOOKUP_SKEW_MS), limit: 100 });
+      listed = await adapter.listCalls({
+        createdAfter: new Date(call.createdAt.getTime() - LOOKUP_SKEW_MS),
+        limit: 100,
+      });
     } catch (e) {
       if (e instanceof ProviderError) return { found: false, provable: false, error: e };
       throw e;
     }
-    const sameNumber = listed.filter((v) => v.to === call.to && (!v.createdAt || Date.parse(v.createdAt) >= call.createdAt.getTime() - LOOKUP_SKEW_MS));
+    const sameNumber = listed.filter(
+      (v) => v.to === call.to && (!v.createdAt || Date.parse(v.createdAt) >= call.createdAt.getTime() - LOOKUP_SKEW_MS),
+    );
     const byReference = sameNumber.find((v) => Object.values(v.metadata ?? {}).includes(call.id));
     if (byReference) return { found: true, call: byReference };
-    const known = await this.calls.knownProviderCallIds(this.dataSource.manager, call.connectionId, sameNumber.map((v) => v.providerCallId), call.id);
+    const known = await this.calls.knownProviderCallIds(
+      this.dataSource.manager,
+      call.connectionId,
+      sameNumber.map((v) => v.providerCallId),
+      call.id,
+    );
     const candidates = sameNumber.filter((v) => !known.has(v.providerCallId));
     // A vendor whose list leaves out the number (KaiCalls) cannot show the call is not there.
     if (!candidates.length) return { found: false, provable: !listed.some((v) => v.to === null) };
     // Closest in time to the gateway's own create.
-    const distance = (v: ProviderCall) => (v.createdAt ? Math.abs(Date.parse(v.createdAt) - call.createdAt.getTime()) : Number.MAX_SAFE_INTEGER);
+    const distance = (v: ProviderCall) =>
+      v.createdAt ? Math.abs(Date.parse(v.createdAt) - call.createdAt.getTime()) : Number.MAX_SAFE_INTEGER;
     return { found: true, call: [...candidates].sort((a, b) => distance(a) - distance(b))[0] };
   }
 
@@ -64,12 +75,28 @@ export class CallSettler {
    * What the vendor said, applied as a reconcile observation. An unconfirmed create found at
    * its vendor also gets the attempt it never recorded: created, its answer lost.
    */
-  apply(call: Pick<CallEntity, 'id' | 'connectionId' | 'provider' | 'providerCallId'>, vendor: ProviderCall): Promise<CallEntity> {
+  apply(
+    call: Pick<CallEntity, 'id' | 'connectionId' | 'provider' | 'providerCallId'>,
+    vendor: ProviderCall,
+  ): Promise<CallEntity> {
     const attempt: CallAttempt | undefined =
       !call.providerCallId && call.connectionId && call.provider
-        ? { connection_id: call.connectionId, provider: call.provider, outcome: 'created', error_code: 'answer_lost', at: new Date().toISOString() }
+        ? {
+            connection_id: call.connectionId,
+            provider: call.provider,
+            outcome: 'created',
+            error_code: 'answer_lost',
+            at: new Date().toISOString(),
+          }
         : undefined;
-    return this.record(call.id, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor, ...(attempt ? { attempt } : {}) });
+    return this.record(call.id, {
+      source: 'reconcile',
+      vendorEventType: null,
+      occurredAt: null,
+      receivedAt: new Date(),
+      vendor,
+      ...(attempt ? { attempt } : {}),
+    });
   }
 
   /**
@@ -82,15 +109,31 @@ export class CallSettler {
     const placedThere = call.attempts.some((a) => a.outcome === 'created' && a.connection_id === call.connectionId);
     // Only the gateway's own creates carry an agent; calls learned from a vendor have none.
     if (!call.agentId || !call.providerCallId || !call.connectionId || !call.provider || placedThere) return call;
-    const attempt: CallAttempt = { connection_id: call.connectionId, provider: call.provider, outcome: 'created', error_code: 'answer_lost', at: new Date().toISOString() };
-    return this.record(call.id, { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), attempt });
+    const attempt: CallAttempt = {
+      connection_id: call.connectionId,
+      provider: call.provider,
+      outcome: 'created',
+      error_code: 'answer_lost',
+      at: new Date().toISOString(),
+    };
+    return this.record(call.id, {
+      source: 'reconcile',
+      vendorEventType: null,
+      occurredAt: null,
+      receivedAt: new Date(),
+      attempt,
+    });
   }
 
   /**
    * A vendor may list a call a moment after it accepted it, so one miss proves little: the
    * call counts as absent only when two look-ups `pauseMs` apart both miss it.
    */
-  async lookUpTwice(call: CallEntity, adapter: ProviderAdapter, pauseMs = this.config.ROUTING_ABSENT_CONFIRM_MS): Promise<TwiceLookup> {
+  async lookUpTwice(
+    call: CallEntity,
+    adapter: ProviderAdapter,
+    pauseMs = this.config.ROUTING_ABSENT_CONFIRM_MS,
+  ): Promise<TwiceLookup> {
     for (let round = 0; round < 2; round++) {
       if (round) await delay(pauseMs);
       const lookup = await this.lookUp(call, adapter);
@@ -101,8 +144,19 @@ export class CallSettler {
   }
 
   /** Ends a call the gateway can learn nothing more about, with an explicit reason and its event. */
-  settle(callId: string, endReason: SettledReason, message: string, source: ObservationSource = 'reconcile'): Promise<CallEntity> {
-    return this.record(callId, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), verdict: settledVerdict(endReason, message) });
+  settle(
+    callId: string,
+    endReason: SettledReason,
+    message: string,
+    source: ObservationSource = 'reconcile',
+  ): Promise<CallEntity> {
+    return this.record(callId, {
+      source,
+      vendorEventType: null,
+      occurredAt: null,
+      receivedAt: new Date(),
+      verdict: settledVerdict(endReason, message),
+    });
   }
 
   /**
@@ -117,7 +171,11 @@ export class CallSettler {
   async recheck(
     call: CallEntity,
     adapter: ProviderAdapter,
-    { absentAs, endedOnly, source = 'poll' }: { absentAs: 'not_placed' | 'canceled'; endedOnly: boolean; source?: ObservationSource },
+    {
+      absentAs,
+      endedOnly,
+      source = 'poll',
+    }: { absentAs: 'not_placed' | 'canceled'; endedOnly: boolean; source?: ObservationSource },
   ): Promise<CallEntity> {
     if (isTerminal(call.status)) return call;
     if (call.providerCallId) {
@@ -127,7 +185,8 @@ export class CallSettler {
         vendor = await adapter.getCall(call.providerCallId);
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
-        if (e.kind === 'not_found') return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
+        if (e.kind === 'not_found')
+          return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
         return call;
       }
       if (endedOnly && !isTerminal(vendor.status)) return call;
@@ -135,12 +194,15 @@ export class CallSettler {
     }
     if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000)) return call;
     const lookup = await this.lookUpTwice(call, adapter);
-    if (lookup.state === 'found') return endedOnly && !isTerminal(lookup.vendor.status) ? call : this.apply(call, lookup.vendor);
+    if (lookup.state === 'found')
+      return endedOnly && !isTerminal(lookup.vendor.status) ? call : this.apply(call, lookup.vendor);
     if (lookup.state === 'absent')
       return this.settle(
         call.id,
         absentAs,
-        absentAs === 'canceled' ? 'Canceled before any vendor placed the call.' : 'The vendor has no call to this number from the time of the create.',
+        absentAs === 'canceled'
+          ? 'Canceled before any vendor placed the call.'
+          : 'The vendor has no call to this number from the time of the create.',
         source,
       );
     return call;

@@ -1,6 +1,6 @@
-import { CallErrorCode, CallStatus, CallWarning, EndReason, WebhookObservation } from '@switchboard/core';
-import { CallAttempt, CallEntity } from '../calls/call.entity';
-import { VendorFacts } from './call-merge';
+import type { CallErrorCode, CallStatus, CallWarning, EndReason, WebhookObservation } from '@switchboard/core';
+import type { CallAttempt, CallEntity } from '../calls/call.entity';
+import type { VendorFacts } from './call-merge';
 
 /** Who told the ledger something about a call. */
 export type ObservationSource = 'create' | 'webhook' | 'poll' | 'reconcile' | 'sync' | 'gateway';

@@ -1,10 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallAttempt } from '../calls/call.entity';
+import type { CallAttempt } from '../calls/call.entity';
 import { createInFlight } from './stranded-rules';
 
 const at = new Date('2026-01-01T00:00:00.000Z');
-const attempt = (outcome: CallAttempt['outcome']): CallAttempt => ({ connection_id: 'con_x', provider: 'kalem', outcome, error_code: null, at: at.toISOString() });
+const attempt = (outcome: CallAttempt['outcome']): CallAttempt => ({
+  connection_id: 'con_x',
+  provider: 'kalem',
+  outcome,
+  error_code: null,
+  at: at.toISOString(),
+});
 const call = (over: { providerCallId?: string | null; attempts?: CallAttempt[]; ageMs?: number } = {}) => ({
   providerCallId: over.providerCallId ?? null,
   attempts: over.attempts ?? [],
@@ -20,7 +26,11 @@ describe('createInFlight', () => {
 
   it('may still be waiting while the create is recent and has no verdict', () => {
     assert.equal(createInFlight(call(), at, 60_000), true);
-    assert.equal(createInFlight(call({ attempts: [attempt('failed')] }), at, 60_000), true, 'failing over to the next connection');
+    assert.equal(
+      createInFlight(call({ attempts: [attempt('failed')] }), at, 60_000),
+      true,
+      'failing over to the next connection',
+    );
   });
 
   it('is over after the quiet period (the instance that placed it died)', () => {

@@ -1,4 +1,4 @@
-import { CallEntity } from '../calls/call.entity';
+import type { CallEntity } from '../calls/call.entity';
 
 /**
  * Whether a create may still be waiting for its vendor's answer, so that a look-up now
@@ -6,7 +6,11 @@ import { CallEntity } from '../calls/call.entity';
  * `ambiguous` last attempt means the dispatcher has given up waiting; otherwise only
  * silence for `quietMs` (a crash mid-create: nothing is left to answer) says it is over.
  */
-export function createInFlight(call: Pick<CallEntity, 'providerCallId' | 'attempts' | 'createdAt' | 'updatedAt'>, now: Date, quietMs: number): boolean {
+export function createInFlight(
+  call: Pick<CallEntity, 'providerCallId' | 'attempts' | 'createdAt' | 'updatedAt'>,
+  now: Date,
+  quietMs: number,
+): boolean {
   if (call.providerCallId) return false;
   if (call.attempts.at(-1)?.outcome === 'ambiguous') return false;
   const lastNews = Math.max(call.createdAt.getTime(), call.updatedAt.getTime());

@@ -37,7 +37,11 @@ export class HttpMetrics {
   }
 
   /** The Server-Timing figures of one request, in milliseconds. */
-  observePhases(method: string, route: string | undefined, phases: { gatewayMs: number; dbMs: number; vendorMs: number }): void {
+  observePhases(
+    method: string,
+    route: string | undefined,
+    phases: { gatewayMs: number; dbMs: number; vendorMs: number },
+  ): void {
     const labels = { method, route: route ?? 'unmatched' };
     this.phases.observe({ ...labels, phase: 'gateway' }, phases.gatewayMs / 1000);
     this.phases.observe({ ...labels, phase: 'db' }, phases.dbMs / 1000);

@@ -5,5 +5,10 @@ import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsController } from './metrics.controller';
 
 @Global()
-@Module({ imports: [AuthModule], controllers: [MetricsController], providers: [HttpMetrics, MetricsAccessGuard], exports: [HttpMetrics] })
+@Module({
+  imports: [AuthModule],
+  controllers: [MetricsController],
+  providers: [HttpMetrics, MetricsAccessGuard],
+  exports: [HttpMetrics],
+})
 export class MetricsModule {}

@@ -37,24 +37,33 @@ export class AdapterCache {
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
     if (cached) this.breakers.reset(connection.id);
     const registration = PROVIDERS[connection.provider as RegisteredProviderName];
-    const adapter = namingConnection(registration.create({
-      baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
-      credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
-      defaults: connection.defaults,
-      // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
-      http: this.budgets.guard(
-        connection,
-        registration.capabilities,
-        this.breakers.guard(
-          connection.id,
-          connection.provider,
-          this.healthOf(connection.id).observe(
-            timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], this.config.VENDOR_TIMEOUT_MS, this.addressGuard)),
+    const adapter = namingConnection(
+      registration.create({
+        baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
+        credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
+        defaults: connection.defaults,
+        // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
+        http: this.budgets.guard(
+          connection,
+          registration.capabilities,
+          this.breakers.guard(
+            connection.id,
+            connection.provider,
+            this.healthOf(connection.id).observe(
+              timedTransport(
+                createAxiosTransport(
+                  this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0],
+                  this.config.VENDOR_TIMEOUT_MS,
+                  this.addressGuard,
+                ),
+              ),
+            ),
           ),
         ),
-      ),
-      now: () => new Date(),
-    }), connection.id);
+        now: () => new Date(),
+      }),
+      connection.id,
+    );
     this.adapters.set(connection.id, { version, adapter });
     return adapter;
   }
@@ -69,7 +78,13 @@ export class AdapterCache {
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: timedTransport(createAxiosTransport(this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0], this.config.VENDOR_TIMEOUT_MS, this.addressGuard)),
+      http: timedTransport(
+        createAxiosTransport(
+          this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0],
+          this.config.VENDOR_TIMEOUT_MS,
+          this.addressGuard,
+        ),
+      ),
       now: () => new Date(),
     });
   }

@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderAdapter, ProviderError } from '@switchboard/core';
+import type { ProviderAdapter } from '@switchboard/core';
+import { ProviderError } from '@switchboard/core';
 import { namingConnection } from './connection-errors';
 
-const refused = () => new ProviderError({ provider: 'kalem', kind: 'auth', status: 401, message: 'Kalem answered 401: Unauthenticated.' });
+const refused = () =>
+  new ProviderError({ provider: 'kalem', kind: 'auth', status: 401, message: 'Kalem answered 401: Unauthenticated.' });
 
 describe('namingConnection', () => {
   // Frozen like the real adapters; one method on a class prototype, one async iterable.
@@ -26,7 +28,10 @@ describe('namingConnection', () => {
   const named = namingConnection(adapter, 'conn_a');
 
   it('names the connection in what any method throws, prototype methods included', async () => {
-    await assert.rejects(named.getCall('x'), (e: ProviderError) => e.connectionId === 'conn_a' && /of connection conn_a/.test(e.message));
+    await assert.rejects(
+      named.getCall('x'),
+      (e: ProviderError) => e.connectionId === 'conn_a' && /of connection conn_a/.test(e.message),
+    );
   });
 
   it('names it in an error met while iterating', async () => {

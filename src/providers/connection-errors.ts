@@ -1,4 +1,5 @@
-import { ProviderAdapter, ProviderError } from '@switchboard/core';
+import type { ProviderAdapter } from '@switchboard/core';
+import { ProviderError } from '@switchboard/core';
 
 /**
  * The adapter of one connection, whose failures name that connection: adapters are built per
@@ -37,7 +38,11 @@ export function namingConnection(adapter: ProviderAdapter, connectionId: string)
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 async function* namingIterable<T>(source: AsyncIterable<T>, name: (e: unknown) => never): AsyncIterable<T> {

@@ -1,4 +1,5 @@
-import { HttpRequest, HttpResponse, HttpTransport, TransportError } from '@switchboard/core';
+import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
+import { TransportError } from '@switchboard/core';
 import type { CircuitStateName } from '../routing/circuit-breakers';
 import type { OutcomeView } from '../routing/outcome-rules';
 
@@ -35,7 +36,11 @@ export class ConnectionHealth {
           this.record(performance.now() - started, response);
           return response;
         } catch (e) {
-          this.lastError = { message: e instanceof TransportError ? `no response (${e.reason})` : 'request failed', status: null, at: new Date().toISOString() };
+          this.lastError = {
+            message: e instanceof TransportError ? `no response (${e.reason})` : 'request failed',
+            status: null,
+            at: new Date().toISOString(),
+          };
           throw e;
         }
       },
@@ -61,7 +66,9 @@ export class ConnectionHealth {
     const remaining = Number(header('x-ratelimit-remaining'));
     if (Number.isFinite(remaining) && header('x-ratelimit-remaining') !== undefined) this.remaining = remaining;
     const reset = Number(header('x-ratelimit-reset'));
-    if (Number.isFinite(reset) && reset > 0) this.resetAt = new Date(reset > 1e9 ? reset * 1000 : Date.now() + reset * 1000).toISOString();
-    if (response.status >= 400) this.lastError = { message: `HTTP ${response.status}`, status: response.status, at: new Date().toISOString() };
+    if (Number.isFinite(reset) && reset > 0)
+      this.resetAt = new Date(reset > 1e9 ? reset * 1000 : Date.now() + reset * 1000).toISOString();
+    if (response.status >= 400)
+      this.lastError = { message: `HTTP ${response.status}`, status: response.status, at: new Date().toISOString() };
   }
 }

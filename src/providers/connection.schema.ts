@@ -1,22 +1,59 @@
 import { RATE_LIMIT_SCOPES } from '@switchboard/core';
 import { PROVIDER_NAMES } from '@switchboard/providers';
-import { SchemaObject } from '@nestjs/swagger';
-import { anyObject, arrayOf, bool, constant, integer, listOf, nullableRef, nullableText, nullableTime, object, ref, stringMap, text, time } from '../common/api-docs';
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  anyObject,
+  arrayOf,
+  bool,
+  constant,
+  integer,
+  listOf,
+  nullableRef,
+  nullableText,
+  nullableTime,
+  object,
+  ref,
+  stringMap,
+  text,
+  time,
+} from '../common/api-docs';
 
-const rate = (description: string): SchemaObject => ({ type: 'number', nullable: true, minimum: 0, maximum: 1, description });
+const rate = (description: string): SchemaObject => ({
+  type: 'number',
+  nullable: true,
+  minimum: 0,
+  maximum: 1,
+  description,
+});
 
 const Health = object(
   {
-    circuit: { type: 'string', enum: ['closed', 'open', 'half_open'], description: 'open: refused unasked until circuit_next_probe_at' },
+    circuit: {
+      type: 'string',
+      enum: ['closed', 'open', 'half_open'],
+      description: 'open: refused unasked until circuit_next_probe_at',
+    },
     circuit_next_probe_at: nullableTime('When an open circuit lets one probe request through'),
     rate_budget: object(
       {
-        remaining: integer('Requests left in the calls window with the least left (the requests windows when the vendor limits no calls)', { nullable: true }),
-        reset_at: nullableTime('When that window next frees; while a vendor 429 blocks the connection, the end of the block'),
+        remaining: integer(
+          'Requests left in the calls window with the least left (the requests windows when the vendor limits no calls)',
+          { nullable: true },
+        ),
+        reset_at: nullableTime(
+          'When that window next frees; while a vendor 429 blocks the connection, the end of the block',
+        ),
       },
       { description: "The gateway's own budget for this account, shared by every instance" },
     ),
-    last_error: { ...object({ message: text(), status: integer('The vendor HTTP status; null when no response came', { nullable: true }), at: time() }), nullable: true },
+    last_error: {
+      ...object({
+        message: text(),
+        status: integer('The vendor HTTP status; null when no response came', { nullable: true }),
+        at: time(),
+      }),
+      nullable: true,
+    },
     latency_ms_p50: integer('Median vendor latency over the last 200 requests of this instance', { nullable: true }),
     outcomes: object(
       {
@@ -39,7 +76,10 @@ const Capabilities = object(
     list_calls: bool(),
     cancel_call: bool(),
     delete_call: bool(),
-    control: arrayOf({ type: 'string', enum: ['say', 'inject_context', 'transfer', 'end'] }, 'Live-control actions (POST /v1/calls/{id}/control)'),
+    control: arrayOf(
+      { type: 'string', enum: ['say', 'inject_context', 'transfer', 'end'] },
+      'Live-control actions (POST /v1/calls/{id}/control)',
+    ),
     list_agents: bool(),
     create_agent: bool(),
     update_agent: bool(),
@@ -52,7 +92,7 @@ const Capabilities = object(
       "The vendor's documented windows (a connection's own rate_limits replace or add to them)",
     ),
   },
-  { description: "What the vendor can do: asking for anything else is 422 capability_unsupported" },
+  { description: 'What the vendor can do: asking for anything else is 422 capability_unsupported' },
 );
 
 const Sync = object(
@@ -74,33 +114,46 @@ export const CONNECTION_SCHEMAS: Record<string, SchemaObject> = {
   ConnectionHealth: Health,
   Capabilities,
   ProviderSyncState: Sync,
-  Connection: object(
-    {
-      id: text('`con_…`'),
-      object: constant('provider_connection'),
-      provider: { type: 'string', enum: [...PROVIDER_NAMES] },
-      name: text(),
-      base_url: text("The vendor's API root (credentials are write-only and never shown)"),
-      defaults: stringMap('number_id, trunk_id, from'),
-      priority: integer('Lower is tried first'),
-      weight: integer(),
-      cost_per_minute: { type: 'number', nullable: true },
-      rate_limits: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Overrides of the vendor windows, `<scope>_per_<period>`' },
-      enabled: bool(),
-      origin: { type: 'string', enum: ['api', 'config', 'sandbox'], description: 'config: declared in the config file, updated at every start' },
-      capabilities: ref('Capabilities'),
-      health: ref('ConnectionHealth'),
-      sync: nullableRef('ProviderSyncState'),
-      created_at: time(),
-      updated_at: time(),
+  Connection: object({
+    id: text('`con_…`'),
+    object: constant('provider_connection'),
+    provider: { type: 'string', enum: [...PROVIDER_NAMES] },
+    name: text(),
+    base_url: text("The vendor's API root (credentials are write-only and never shown)"),
+    defaults: stringMap('number_id, trunk_id, from'),
+    priority: integer('Lower is tried first'),
+    weight: integer(),
+    cost_per_minute: { type: 'number', nullable: true },
+    rate_limits: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'Overrides of the vendor windows, `<scope>_per_<period>`',
     },
-  ),
+    enabled: bool(),
+    origin: {
+      type: 'string',
+      enum: ['api', 'config', 'sandbox'],
+      description: 'config: declared in the config file, updated at every start',
+    },
+    capabilities: ref('Capabilities'),
+    health: ref('ConnectionHealth'),
+    sync: nullableRef('ProviderSyncState'),
+    created_at: time(),
+    updated_at: time(),
+  }),
   ConnectionList: listOf('Connection'),
   ProviderSync: {
     allOf: [ref('ProviderSyncState'), object({ object: constant('provider_sync'), connection_id: text() })],
   },
   VendorAgentList: object({
-    data: arrayOf(object({ object: constant('vendor_agent'), provider_agent_id: text(), name: text(), details: anyObject('Vendor fields, as given') })),
+    data: arrayOf(
+      object({
+        object: constant('vendor_agent'),
+        provider_agent_id: text(),
+        name: text(),
+        details: anyObject('Vendor fields, as given'),
+      }),
+    ),
   }),
   VendorNumberList: object({
     data: arrayOf(

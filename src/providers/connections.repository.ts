@@ -7,7 +7,9 @@ import { ProviderConnectionEntity, SyncState } from './provider-connection.entit
 /** The only code that touches `provider_connections`. */
 @Injectable()
 export class ConnectionsRepository {
-  constructor(@InjectRepository(ProviderConnectionEntity) private readonly rows: Repository<ProviderConnectionEntity>) {}
+  constructor(
+    @InjectRepository(ProviderConnectionEntity) private readonly rows: Repository<ProviderConnectionEntity>,
+  ) {}
 
   build(fields: Partial<ProviderConnectionEntity>): ProviderConnectionEntity {
     return this.rows.create(fields);
@@ -35,7 +37,10 @@ export class ConnectionsRepository {
 
   /** What `SWITCHBOARD_SANDBOX=auto` weighs: every connection but the simulated vendors' own. */
   modeFacts(): Promise<Pick<ProviderConnectionEntity, 'name' | 'provider' | 'enabled' | 'baseUrl' | 'origin'>[]> {
-    return this.rows.find({ select: { name: true, provider: true, enabled: true, baseUrl: true, origin: true }, where: { origin: Not('sandbox') } });
+    return this.rows.find({
+      select: { name: true, provider: true, enabled: true, baseUrl: true, origin: true },
+      where: { origin: Not('sandbox') },
+    });
   }
 
   page(query: ListQueryDto) {
@@ -69,7 +74,11 @@ export class ConnectionsRepository {
     return row!.webhookSecretEncrypted!;
   }
 
-  async setWebhookRegistration(id: string, encryptedSecret: string, registration: ProviderConnectionEntity['webhookRegistration']): Promise<void> {
+  async setWebhookRegistration(
+    id: string,
+    encryptedSecret: string,
+    registration: ProviderConnectionEntity['webhookRegistration'],
+  ): Promise<void> {
     await this.rows.update({ id }, { webhookSecretEncrypted: encryptedSecret, webhookRegistration: registration });
   }
 }

@@ -13,14 +13,23 @@ export class ProviderConnectionEntity {
   @Column('jsonb') defaults: Record<string, string>;
   @Column('integer') priority: number;
   @Column('integer') weight: number;
-  @Column('numeric', { name: 'cost_per_minute', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  @Column('numeric', {
+    name: 'cost_per_minute',
+    nullable: true,
+    transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) },
+  })
   costPerMinute: number | null;
   @Column('jsonb', { name: 'rate_limits' }) rateLimits: Record<string, unknown>;
   @Column('boolean') enabled: boolean;
   /** The secret the vendor's webhooks are checked against (encrypted like the credentials). */
   @Column('text', { name: 'webhook_secret_encrypted', nullable: true }) webhookSecretEncrypted: string | null;
   /** For vendors that register webhooks per account: the URL registered and the vendor's id. */
-  @Column('jsonb', { name: 'webhook_registration', nullable: true }) webhookRegistration: { url: string; base_url: string | null; provider_registration_id: string | null; at: string } | null;
+  @Column('jsonb', { name: 'webhook_registration', nullable: true }) webhookRegistration: {
+    url: string;
+    base_url: string | null;
+    provider_registration_id: string | null;
+    at: string;
+  } | null;
   /** The last history import (POST /v1/providers/:id/sync), as shown to clients. */
   @Column('jsonb', { name: 'sync_state', nullable: true }) syncState: SyncState | null;
   /** `api`, or `sandbox` for the simulated vendors' connections. */

@@ -1,8 +1,13 @@
-import { ProviderCapabilities, VendorAgent, VendorNumber } from '@switchboard/core';
+import type { ProviderCapabilities, VendorAgent, VendorNumber } from '@switchboard/core';
 
 /** Internal camelCase shapes → the API's snake_case. */
 export function toVendorAgentResponse(agent: VendorAgent) {
-  return { object: 'vendor_agent' as const, provider_agent_id: agent.providerAgentId, name: agent.name, details: agent.details };
+  return {
+    object: 'vendor_agent' as const,
+    provider_agent_id: agent.providerAgentId,
+    name: agent.name,
+    details: agent.details,
+  };
 }
 
 export function toVendorNumberResponse(number: VendorNumber) {

@@ -29,6 +29,13 @@ import { WebhookTargets } from './webhook-targets.service';
   ],
   controllers: [ProvidersController],
   providers: [ProvidersService, AdapterCache, ConnectionsRepository, WebhookTargets, VendorAddressGuard],
-  exports: [ProvidersService, VendorAddressGuard, ConnectionsRepository, WebhookTargets, AdapterCache, ConnectionJudgementModule],
+  exports: [
+    ProvidersService,
+    VendorAddressGuard,
+    ConnectionsRepository,
+    WebhookTargets,
+    AdapterCache,
+    ConnectionJudgementModule,
+  ],
 })
 export class ProvidersModule {}

@@ -118,7 +118,9 @@ export class ProvidersService {
         await this.create(dto, 'config');
         continue;
       }
-      const credentialsChanged = JSON.stringify(this.cipher.decryptJson(current.credentialsEncrypted)) !== JSON.stringify({ ...dto.credentials });
+      const credentialsChanged =
+        JSON.stringify(this.cipher.decryptJson(current.credentialsEncrypted)) !==
+        JSON.stringify({ ...dto.credentials });
       Object.assign(current, {
         baseUrl: dto.base_url ?? null,
         defaults: { ...(dto.defaults ?? {}) },
@@ -134,14 +136,20 @@ export class ProvidersService {
       }
       await this.connections.save(current);
     }
-    const gone = existing.filter((c) => !declared.some((d) => d.name === c.name && d.provider === c.provider) && c.enabled);
+    const gone = existing.filter(
+      (c) => !declared.some((d) => d.name === c.name && d.provider === c.provider) && c.enabled,
+    );
     for (const connection of gone) await this.connections.update(connection.id, { enabled: false });
   }
 
   async list(query: ListQueryDto): Promise<Page<ConnectionResponse>> {
     const page = await this.connections.page(query);
     const outcomes = await this.outcomes.views(page.rows.map((c) => c.id));
-    return { data: await Promise.all(page.rows.map((c) => this.toResponse(c, outcomes.get(c.id)!))), has_more: page.has_more, next_cursor: page.next_cursor };
+    return {
+      data: await Promise.all(page.rows.map((c) => this.toResponse(c, outcomes.get(c.id)!))),
+      has_more: page.has_more,
+      next_cursor: page.next_cursor,
+    };
   }
 
   async get(id: string): Promise<ConnectionResponse> {
@@ -165,7 +173,8 @@ export class ProvidersService {
     if (dto.enabled !== undefined) connection.enabled = dto.enabled;
     const saved = await this.connections.save(connection);
     // A new key, URL or defaults deserves a fresh judgement (other instances reset when they rebuild the adapter).
-    if (dto.credentials !== undefined || dto.base_url !== undefined || dto.defaults !== undefined) this.breakers.reset(id);
+    if (dto.credentials !== undefined || dto.base_url !== undefined || dto.defaults !== undefined)
+      this.breakers.reset(id);
     return this.respond(saved);
   }
 
@@ -182,9 +191,16 @@ export class ProvidersService {
   async remove(id: string): Promise<void> {
     const connection = await this.find(id);
     const adapter = this.adapterFor(connection);
-    await Promise.all((await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) => this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true })));
+    await Promise.all(
+      (await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) =>
+        this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true }),
+      ),
+    );
     const active = await this.calls.countActiveOnConnection(id);
-    if (active > 0) throw new ConflictError(`Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`);
+    if (active > 0)
+      throw new ConflictError(
+        `Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`,
+      );
     await this.connections.delete(connection.id);
     this.adapters.forget(id);
     this.outcomes.forget(id);
@@ -217,7 +233,11 @@ export class ProvidersService {
     return this.adapters.adapterFor(connection);
   }
 
-  private require(connection: ProviderConnectionEntity, adapter: ProviderAdapter, capability: 'listAgents' | 'listNumbers'): void {
+  private require(
+    connection: ProviderConnectionEntity,
+    adapter: ProviderAdapter,
+    capability: 'listAgents' | 'listNumbers',
+  ): void {
     if (!adapter.capabilities[capability]) throw new CapabilityUnsupportedError(connection.provider, capability);
   }
 

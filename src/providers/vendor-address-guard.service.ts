@@ -34,7 +34,8 @@ export class VendorAddressGuard implements AddressGuard {
       return { field, message: 'must be an absolute http or https URL' };
     }
     // The credential goes in a header; one in the URL would reach logs and responses.
-    if (url.username || url.password) return { field, message: 'must not contain credentials (they belong in credentials)' };
+    if (url.username || url.password)
+      return { field, message: 'must not contain credentials (they belong in credentials)' };
     const policy = this.policy();
     if (policy.sandbox) return null;
     const target = await resolveTarget(url, policy);

@@ -1,4 +1,5 @@
-import { HttpRequest, HttpResponse, HttpTransport, TransportError } from '@switchboard/core';
+import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
+import { TransportError } from '@switchboard/core';
 import { requestTimings } from '../common/timing/request-timing';
 
 /**

@@ -33,7 +33,9 @@ export class WebhookTargets {
 
   /** The secret vendors' webhooks for this connection are checked against; null before any exists. */
   secretOf(connection: ProviderConnectionEntity): string | null {
-    return connection.webhookSecretEncrypted ? this.cipher.decryptJson<{ secret: string }>(connection.webhookSecretEncrypted).secret : null;
+    return connection.webhookSecretEncrypted
+      ? this.cipher.decryptJson<{ secret: string }>(connection.webhookSecretEncrypted).secret
+      : null;
   }
 
   /**
@@ -65,14 +67,25 @@ export class WebhookTargets {
   private ensureRegistered(connection: ProviderConnectionEntity, adapter: ProviderAdapter): Promise<void> {
     const url = this.targetOf(connection, adapter, '').url;
     const registered = connection.webhookRegistration;
-    if (registered && registered.url === url && registered.base_url === (connection.baseUrl ?? null) && this.secretOf(connection)) return Promise.resolve();
+    if (
+      registered &&
+      registered.url === url &&
+      registered.base_url === (connection.baseUrl ?? null) &&
+      this.secretOf(connection)
+    )
+      return Promise.resolve();
     // One registration at a time per connection on this instance; concurrent creates wait for it.
     let running = this.registering.get(connection.id);
     if (!running) {
       running = (async () => {
         const result = await adapter.registerWebhooks({ url, secret: await this.ensureSecret(connection) });
         const encrypted = this.cipher.encryptJson({ secret: result.secret });
-        const registration = { url, base_url: connection.baseUrl ?? null, provider_registration_id: result.providerRegistrationId, at: new Date().toISOString() };
+        const registration = {
+          url,
+          base_url: connection.baseUrl ?? null,
+          provider_registration_id: result.providerRegistrationId,
+          at: new Date().toISOString(),
+        };
         await this.connections.setWebhookRegistration(connection.id, encrypted, registration);
         Object.assign(connection, { webhookSecretEncrypted: encrypted, webhookRegistration: registration });
       })().finally(() => this.registering.delete(connection.id));

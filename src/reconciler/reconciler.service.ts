@@ -78,7 +78,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     for (const call of due) {
       await this.reconcile(call, now).catch((e: unknown) => {
         if (isDatabaseUnreachable(e)) this.outages.failed('database', e);
-        else this.logger.warn({ call_id: call.id, err: (e as Error).message }, 'Could not reconcile a call; it is retried after its lease');
+        else
+          this.logger.warn(
+            { call_id: call.id, err: (e as Error).message },
+            'Could not reconcile a call; it is retried after its lease',
+          );
       });
     }
     await this.adoptOrphans(new Date(now.getTime() - this.config.RECONCILE_AFTER_SECONDS * 1000));
@@ -93,11 +97,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     if (call.providerCallId) {
       try {
         const updated = await this.refresher.refresh(await this.settler.recordLostAnswer(call), 'reconcile');
-        if (tooOld && !isTerminal(updated.status)) await this.settler.settle(call.id, 'lost', 'The call never ended at its vendor within the reconcile bound.');
+        if (tooOld && !isTerminal(updated.status))
+          await this.settler.settle(call.id, 'lost', 'The call never ended at its vendor within the reconcile bound.');
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
-        if (e.kind === 'not_found') await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.');
-        else if (tooOld) await this.settler.settle(call.id, 'lost', `The vendor could not be asked about this call (${e.kind}) within the reconcile bound.`);
+        if (e.kind === 'not_found')
+          await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.');
+        else if (tooOld)
+          await this.settler.settle(
+            call.id,
+            'lost',
+            `The vendor could not be asked about this call (${e.kind}) within the reconcile bound.`,
+          );
       }
       return;
     }
@@ -105,8 +116,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const lookup = await this.settler.lookUp(call, adapter);
     if (lookup.found) await this.settler.apply(call, lookup.call);
     else if (lookup.provable && call.reconcileChecks >= ABSENT_CHECKS_TO_SETTLE)
-      await this.settler.settle(call.id, 'not_placed', 'The vendor has no call to this number from the time of the create.');
-    else if (tooOld) await this.settler.settle(call.id, 'lost', 'The outcome of the create stayed unknown past the reconcile bound.');
+      await this.settler.settle(
+        call.id,
+        'not_placed',
+        'The vendor has no call to this number from the time of the create.',
+      );
+    else if (tooOld)
+      await this.settler.settle(call.id, 'lost', 'The outcome of the create stayed unknown past the reconcile bound.');
   }
 
   /** A call ended by webhook: one read of the vendor's full record fills what webhooks lack. */
@@ -115,7 +131,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (call.providerCallId) await this.refresher.refresh(call, 'reconcile');
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
-      this.logger.warn({ call_id: call.id, kind: e.kind }, 'Final read of an ended call failed; keeping what webhooks said');
+      this.logger.warn(
+        { call_id: call.id, kind: e.kind },
+        'Final read of an ended call failed; keeping what webhooks said',
+      );
     } finally {
       await this.calls.clearReconcile(call.id);
     }
@@ -133,22 +152,43 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         // The same lock webhook ingest and creates take on this vendor id.
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(observation.providerCallId)]);
         const known = await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId);
-        const unconfirmed = !known && observation.call.to ? await this.calls.unconfirmedIdByNumber(tx, connection.id, observation.call.to) : null;
+        const unconfirmed =
+          !known && observation.call.to
+            ? await this.calls.unconfirmedIdByNumber(tx, connection.id, observation.call.to)
+            : null;
         let callId = known ?? unconfirmed;
         if (!callId) {
           const call = externalCall(connection, observation, orphan.receivedAt);
-          await this.ledger.open(tx, call, { source: 'webhook', vendorEventType: observation.eventType, occurredAt: null, receivedAt: orphan.receivedAt });
+          await this.ledger.open(tx, call, {
+            source: 'webhook',
+            vendorEventType: observation.eventType,
+            occurredAt: null,
+            receivedAt: orphan.receivedAt,
+          });
           callId = call.id;
         }
         // Adopting an unconfirmed create also records the attempt its lost answer never did,
         // exactly as a look-up that finds it does (CallSettler.apply).
         const adoption = unconfirmed
-          ? { attempt: { connection_id: connection.id, provider: connection.provider, outcome: 'created' as const, error_code: 'answer_lost', at: new Date().toISOString() } }
+          ? {
+              attempt: {
+                connection_id: connection.id,
+                provider: connection.provider,
+                outcome: 'created' as const,
+                error_code: 'answer_lost',
+                at: new Date().toISOString(),
+              },
+            }
           : {};
-        const applied = await this.ledger.apply(tx, callId, { ...fromWebhook(observation, orphan.receivedAt), ...adoption }, {
-          providerCallLockHeld: true,
-          beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!),
-        });
+        const applied = await this.ledger.apply(
+          tx,
+          callId,
+          { ...fromWebhook(observation, orphan.receivedAt), ...adoption },
+          {
+            providerCallLockHeld: true,
+            beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!),
+          },
+        );
         if (applied.deletedAt) await this.webhooks.settle(tx, orphan.id, 'ignored', callId);
       }
     });

@@ -56,12 +56,23 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   /** ok only when every client is connected and answers a PING in time. */
   async state(): Promise<RedisState> {
     if (!this.clients.length) return this.configured ? 'unreachable' : 'not_configured';
-    const answers = await Promise.all(this.clients.map(async (c) => (c.status === 'ready' ? c.ping().then(() => true, () => false) : false)));
+    const answers = await Promise.all(
+      this.clients.map(async (c) =>
+        c.status === 'ready'
+          ? c.ping().then(
+              () => true,
+              () => false,
+            )
+          : false,
+      ),
+    );
     return answers.every(Boolean) ? 'ok' : 'unreachable';
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.clients.map(async (c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
+    await Promise.all(
+      this.clients.map(async (c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())),
+    );
   }
 }
 

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
-import { AnyOfBreaker, BreakerRules, connectionBreaker } from './any-of-breaker';
+import type { BreakerRules } from './any-of-breaker';
+import { AnyOfBreaker, connectionBreaker } from './any-of-breaker';
 
-const RULES: BreakerRules = { consecutiveFailures: 5, failureRate: 0.5, samplingWindowMs: 30_000, samplingMinRequests: 10 };
+const RULES: BreakerRules = {
+  consecutiveFailures: 5,
+  failureRate: 0.5,
+  samplingWindowMs: 30_000,
+  samplingMinRequests: 10,
+};
 const { Closed, HalfOpen } = CircuitState;
 
 /** Feeds a pattern (`F` failure, `S` success) to a closed breaker; the index of the first failure that opened it, or -1. */

@@ -1,4 +1,5 @@
-import { CircuitState, ConsecutiveBreaker, IBreaker } from 'cockatiel';
+import type { CircuitState, IBreaker } from 'cockatiel';
+import { ConsecutiveBreaker } from 'cockatiel';
 import { FailureRateBreaker } from './failure-rate-breaker';
 
 /**
@@ -46,6 +47,10 @@ export interface BreakerRules {
 export function connectionBreaker(rules: BreakerRules): AnyOfBreaker {
   return new AnyOfBreaker([
     new ConsecutiveBreaker(rules.consecutiveFailures),
-    new FailureRateBreaker({ threshold: rules.failureRate, windowMs: rules.samplingWindowMs, minRequests: rules.samplingMinRequests }),
+    new FailureRateBreaker({
+      threshold: rules.failureRate,
+      windowMs: rules.samplingWindowMs,
+      minRequests: rules.samplingMinRequests,
+    }),
   ]);
 }

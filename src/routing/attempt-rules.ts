@@ -1,4 +1,4 @@
-import { ProviderError } from '@switchboard/core';
+import type { ProviderError } from '@switchboard/core';
 
 /**
  * What the dispatcher does after a failed create at one connection (README "Routing and

@@ -1,4 +1,5 @@
-import { HttpResponse, TransportError } from '@switchboard/core';
+import type { HttpResponse } from '@switchboard/core';
+import { TransportError } from '@switchboard/core';
 
 /**
  * What one vendor exchange says about the connection, for its circuit breaker.

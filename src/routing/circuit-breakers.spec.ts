@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpResponse, HttpTransport, ProviderError, TransportError } from '@switchboard/core';
-import { CircuitBreakers, CircuitSettings } from './circuit-breakers';
+import type { HttpResponse, HttpTransport } from '@switchboard/core';
+import { ProviderError, TransportError } from '@switchboard/core';
+import type { CircuitSettings } from './circuit-breakers';
+import { CircuitBreakers } from './circuit-breakers';
 
-const SETTINGS: CircuitSettings = { consecutiveFailures: 3, failureRate: 0.5, samplingWindowMs: 30_000, samplingMinRequests: 10, halfOpenAfterMs: 1_000 };
+const SETTINGS: CircuitSettings = {
+  consecutiveFailures: 3,
+  failureRate: 0.5,
+  samplingWindowMs: 30_000,
+  samplingMinRequests: 10,
+  halfOpenAfterMs: 1_000,
+};
 const CONNECTION = 'con_01h455vb4pex5vsknk084sn02q';
 const REQUEST = { method: 'GET', url: 'http://vendor.invalid/calls' } as const;
 
@@ -29,7 +37,11 @@ async function outcome(http: HttpTransport): Promise<number | string> {
   try {
     return (await http.request(REQUEST)).status;
   } catch (e) {
-    return e instanceof ProviderError ? `local:${e.vendorCode}` : e instanceof TransportError ? `transport:${e.reason}` : `error:${(e as Error).message}`;
+    return e instanceof ProviderError
+      ? `local:${e.vendorCode}`
+      : e instanceof TransportError
+        ? `transport:${e.reason}`
+        : `error:${(e as Error).message}`;
   }
 }
 
@@ -50,19 +62,29 @@ describe(CircuitBreakers.name, () => {
     assert.equal(sut.isOpen(CONNECTION), true);
     assert.equal(sut.nextProbeAt(CONNECTION)?.toISOString(), new Date(1_700_000_001_000).toISOString());
 
-    const error = await http.request(REQUEST).then(() => null, (e: unknown) => e);
+    const error = await http.request(REQUEST).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ProviderError);
     assert.equal(error.local, true);
     assert.equal(error.kind, 'retryable');
     assert.equal(error.vendorCode, 'circuit_open');
-    assert.equal(error.message, `kalem connection ${CONNECTION}: circuit open after repeated failures; next probe at 2023-11-14T22:13:21.000Z`);
+    assert.equal(
+      error.message,
+      `kalem connection ${CONNECTION}: circuit open after repeated failures; next probe at 2023-11-14T22:13:21.000Z`,
+    );
     assert.equal(state.sent, 3, 'nothing sent while open');
   });
 
   it('counts transport failures (refused, timeouts after sending) and 408 as failures', async () => {
     const { state, transport } = scripted();
     const http = sut.guard(CONNECTION, 'klen', transport);
-    const answers = [refused, () => Promise.reject(new TransportError('timeout of 10000ms exceeded', true, 'timeout')), () => Promise.resolve(status(408))];
+    const answers = [
+      refused,
+      () => Promise.reject(new TransportError('timeout of 10000ms exceeded', true, 'timeout')),
+      () => Promise.resolve(status(408)),
+    ];
     for (const answer of answers) {
       state.answer = answer;
       await outcome(http);

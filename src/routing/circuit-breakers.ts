@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpRequest, HttpResponse, HttpTransport, ProviderError } from '@switchboard/core';
-import { BrokenCircuitError, circuitBreaker, CircuitBreakerPolicy, CircuitState, handleWhenResult, IDisposable } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitBreakerPolicy,
+  CircuitState,
+  handleWhenResult,
+  IDisposable,
+} from 'cockatiel';
 import { BreakerRules, connectionBreaker } from './any-of-breaker';
 import { BreakerVerdict, verdictOfError, verdictOfResponse } from './breaker-verdict';
 
@@ -79,10 +86,19 @@ export class CircuitBreakers {
     if (!circuit) return;
     circuit.listeners.forEach((l) => l.dispose());
     this.circuits.delete(connectionId);
-    if (circuit.policy.state !== CircuitState.Closed) this.logger.log({ connection_id: connectionId, provider: circuit.provider, circuit: 'closed' }, 'Circuit reset: the connection changed');
+    if (circuit.policy.state !== CircuitState.Closed)
+      this.logger.log(
+        { connection_id: connectionId, provider: circuit.provider, circuit: 'closed' },
+        'Circuit reset: the connection changed',
+      );
   }
 
-  private async send(connectionId: string, provider: string, transport: HttpTransport, request: HttpRequest): Promise<HttpResponse> {
+  private async send(
+    connectionId: string,
+    provider: string,
+    transport: HttpTransport,
+    request: HttpRequest,
+  ): Promise<HttpResponse> {
     const circuit = this.circuitFor(connectionId, provider);
     if (this.refuses(circuit)) throw this.refusal(connectionId, circuit);
     const probing = circuit.policy.state === CircuitState.Open;
@@ -142,9 +158,14 @@ export class CircuitBreakers {
     circuit.listeners.push(
       policy.onBreak(() => {
         circuit.openedAt = Date.now();
-        this.logger.warn({ ...log, circuit: 'open', next_probe_at: this.nextProbeAt(connectionId)?.toISOString() }, 'Circuit opened: requests to this connection are refused until the probe');
+        this.logger.warn(
+          { ...log, circuit: 'open', next_probe_at: this.nextProbeAt(connectionId)?.toISOString() },
+          'Circuit opened: requests to this connection are refused until the probe',
+        );
       }),
-      policy.onHalfOpen(() => this.logger.log({ ...log, circuit: 'half_open' }, 'Circuit half-open: one probe request goes to the vendor')),
+      policy.onHalfOpen(() =>
+        this.logger.log({ ...log, circuit: 'half_open' }, 'Circuit half-open: one probe request goes to the vendor'),
+      ),
       policy.onReset(() => {
         circuit.openedAt = null;
         this.logger.log({ ...log, circuit: 'closed' }, 'Circuit closed: the probe succeeded');

@@ -55,12 +55,18 @@ export class Dispatcher {
    * rejects with the vendor's refusal, a 504 when the outcome stays unknown, or 503
    * `providers_unavailable` listing every attempt.
    */
-  async place(call: CallEntity, candidates: Candidate<ProviderConnectionEntity>[], input: PlacementInput, options: { failover: boolean }): Promise<CallEntity> {
+  async place(
+    call: CallEntity,
+    candidates: Candidate<ProviderConnectionEntity>[],
+    input: PlacementInput,
+    options: { failover: boolean },
+  ): Promise<CallEntity> {
     const tries = options.failover ? candidates : candidates.slice(0, 1);
     const attempts: { attempt: CallAttempt; error: ProviderError }[] = [];
     let current = call;
     for (const [i, candidate] of tries.entries()) {
-      if (current.connectionId !== candidate.connection.id) current = await this.record(call.id, { placement: placementOf(candidate.connection) });
+      if (current.connectionId !== candidate.connection.id)
+        current = await this.record(call.id, { placement: placementOf(candidate.connection) });
       const outcome = await this.attempt(current, candidate, input);
       if (outcome.done) return outcome.call;
       attempts.push(outcome);
@@ -69,7 +75,9 @@ export class Dispatcher {
       if (outcome.attempt.outcome === 'ambiguous') {
         // A vendor webhook may have tied the call to its vendor call while it was looked up.
         const placed = !!(await this.calls.find(call.id))?.providerCallId;
-        current = await this.record(call.id, { attempt: placed ? { ...outcome.attempt, outcome: 'created', error_code: 'answer_lost' } : outcome.attempt });
+        current = await this.record(call.id, {
+          attempt: placed ? { ...outcome.attempt, outcome: 'created', error_code: 'answer_lost' } : outcome.attempt,
+        });
         if (placed) return current;
         throw this.refusal(outcome.error, current);
       }
@@ -78,7 +86,10 @@ export class Dispatcher {
         throw this.refusal(outcome.error, current);
       }
       // The failed attempt and the move to the next connection are one write.
-      current = await this.record(call.id, { attempt: outcome.attempt, ...(next ? { placement: placementOf(next.connection) } : {}) });
+      current = await this.record(call.id, {
+        attempt: outcome.attempt,
+        ...(next ? { placement: placementOf(next.connection) } : {}),
+      });
       // A vendor webhook tied the call to a vendor call meanwhile: it was placed after all.
       if (current.providerCallId) return current;
     }
@@ -89,7 +100,9 @@ export class Dispatcher {
    * A create interrupted before its outcome was known (a crash, a lost response): found at
    * its vendor → that call; provably absent → null (it may be placed); otherwise still unknown.
    */
-  async settleUnconfirmed(call: CallEntity): Promise<{ state: 'found'; call: CallEntity } | { state: 'absent' } | { state: 'unknown' }> {
+  async settleUnconfirmed(
+    call: CallEntity,
+  ): Promise<{ state: 'found'; call: CallEntity } | { state: 'absent' } | { state: 'unknown' }> {
     if (!call.connectionId) return { state: 'absent' };
     const { adapter } = await this.providers.withAdapter(call.connectionId);
     const found = await this.lookUpTwice(call, adapter);
@@ -97,7 +110,11 @@ export class Dispatcher {
     return { state: 'found', call: await this.settler.apply(call, found.vendor) };
   }
 
-  private async attempt(call: CallEntity, candidate: Candidate<ProviderConnectionEntity>, input: PlacementInput): Promise<Outcome> {
+  private async attempt(
+    call: CallEntity,
+    candidate: Candidate<ProviderConnectionEntity>,
+    input: PlacementInput,
+  ): Promise<Outcome> {
     const { connection } = candidate;
     const at = () => new Date().toISOString();
     const attempt = (outcome: CallAttempt['outcome'], errorCode: string | null): CallAttempt => ({
@@ -108,15 +125,30 @@ export class Dispatcher {
       at: at(),
     });
     if (this.signals.circuitOpen(connection.id)) {
-      const error = new ProviderError({ provider: connection.provider, kind: 'retryable', local: true, vendorCode: 'circuit_open', message: `Connection ${connection.id} (${connection.provider}) has an open circuit.` });
+      const error = new ProviderError({
+        provider: connection.provider,
+        kind: 'retryable',
+        local: true,
+        vendorCode: 'circuit_open',
+        message: `Connection ${connection.id} (${connection.provider}) has an open circuit.`,
+      });
       return { done: false, attempt: attempt('skipped', 'circuit_open'), error };
     }
     const adapter = this.providers.adapterFor(connection);
     try {
       // Before anything is dialed: a vendor that must register webhooks first and cannot has placed nothing.
       const webhook = await this.webhookTargets.forCreate(connection, adapter);
-      const result = await adapter.createCall({ ...input, providerAgentId: candidate.providerAgentId, reference: call.id, webhook });
-      const placed = await this.record(call.id, { vendor: result.call, attempt: attempt('created', null), warnings: result.warnings });
+      const result = await adapter.createCall({
+        ...input,
+        providerAgentId: candidate.providerAgentId,
+        reference: call.id,
+        webhook,
+      });
+      const placed = await this.record(call.id, {
+        vendor: result.call,
+        attempt: attempt('created', null),
+        warnings: result.warnings,
+      });
       return { done: true, call: placed };
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
@@ -126,10 +158,14 @@ export class Dispatcher {
       const lookup = await this.lookUpTwice(call, adapter);
       if (lookup.state === 'found') {
         // It was placed; only the answer was lost. The attempt says so.
-        const placed = await this.record(call.id, { vendor: lookup.vendor, attempt: attempt('created', 'answer_lost') });
+        const placed = await this.record(call.id, {
+          vendor: lookup.vendor,
+          attempt: attempt('created', 'answer_lost'),
+        });
         return { done: true, call: placed };
       }
-      if (lookup.state === 'absent') return { done: false, attempt: attempt('failed', 'not_placed_after_timeout'), error: e };
+      if (lookup.state === 'absent')
+        return { done: false, attempt: attempt('failed', 'not_placed_after_timeout'), error: e };
       return { done: false, attempt: attempt('ambiguous', attemptErrorCode(e)), error: e };
     }
   }
@@ -141,15 +177,27 @@ export class Dispatcher {
 
   private async exhausted(callId: string, attempts: { attempt: CallAttempt; error: ProviderError }[]): Promise<never> {
     const message = `No provider could place the call: ${attempts.map((a) => `${a.attempt.provider} ${a.attempt.outcome} (${a.attempt.error_code})`).join(', ')}.`;
-    const call = await this.record(callId, { verdict: { status: 'failed', endReason: 'providers_unavailable', error: { code: 'providers_unavailable', message } } });
-    const resets = attempts.map((a) => a.error.resetAt?.getTime()).filter((t): t is number => t !== undefined && t > Date.now());
+    const call = await this.record(callId, {
+      verdict: {
+        status: 'failed',
+        endReason: 'providers_unavailable',
+        error: { code: 'providers_unavailable', message },
+      },
+    });
+    const resets = attempts
+      .map((a) => a.error.resetAt?.getTime())
+      .filter((t): t is number => t !== undefined && t > Date.now());
     // Every attempt was answered (or refused here) without a call being placed.
     const nothingDialed = attempts.every((a) => a.attempt.outcome !== 'ambiguous');
     this.logger.warn({ call_id: callId, attempts: attempts.map((a) => a.attempt) }, 'No provider could place a call');
     throw new ProvidersUnavailableError(
       message,
       [
-        ...attempts.map(({ attempt, error }) => ({ ...attempt, provider_status: error.status ?? null, message: error.message })),
+        ...attempts.map(({ attempt, error }) => ({
+          ...attempt,
+          provider_status: error.status ?? null,
+          message: error.message,
+        })),
         { call_id: call.id, call: toCallResponse(call) },
       ],
       resets.length ? new Date(Math.min(...resets)) : null,
@@ -169,7 +217,13 @@ export class Dispatcher {
   }
 
   private record(callId: string, change: Partial<Observation>): Promise<CallEntity> {
-    const observation: Observation = { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: new Date(), ...change };
+    const observation: Observation = {
+      source: 'create',
+      vendorEventType: null,
+      occurredAt: null,
+      receivedAt: new Date(),
+      ...change,
+    };
     return this.dataSource.transaction((tx) => this.ledger.apply(tx, callId, observation));
   }
 }
@@ -179,5 +233,9 @@ function placementOf(connection: ProviderConnectionEntity) {
 }
 
 function rejected(error: ProviderError): Observation['verdict'] {
-  return { status: 'failed', endReason: 'provider_rejected', error: { code: 'provider_error', message: error.message } };
+  return {
+    status: 'failed',
+    endReason: 'provider_rejected',
+    error: { code: 'provider_error', message: error.message },
+  };
 }

@@ -1,4 +1,5 @@
-import { CircuitState, IBreaker } from 'cockatiel';
+import type { IBreaker } from 'cockatiel';
+import { CircuitState } from 'cockatiel';
 
 export interface FailureRateOptions {
   /** Share of failures (0..1] at or above which the circuit opens. */
@@ -32,7 +33,8 @@ export class FailureRateBreaker implements IBreaker {
   private readonly bucketMs: number;
 
   constructor(private readonly options: FailureRateOptions) {
-    if (!(options.threshold > 0 && options.threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${options.threshold}`);
+    if (!(options.threshold > 0 && options.threshold <= 1))
+      throw new RangeError(`threshold must be in (0, 1], got ${options.threshold}`);
     this.bucketMs = Math.max(1, Math.ceil(options.windowMs / BUCKETS));
   }
 
@@ -47,7 +49,8 @@ export class FailureRateBreaker implements IBreaker {
 
   success(state: CircuitState): void {
     // The probe passed: what was counted before the circuit opened says nothing now.
-    if (state === CircuitState.HalfOpen) this.buckets.forEach((b) => Object.assign(b, { slot: -1, failures: 0, successes: 0 }));
+    if (state === CircuitState.HalfOpen)
+      this.buckets.forEach((b) => Object.assign(b, { slot: -1, failures: 0, successes: 0 }));
     this.current().successes += 1;
   }
 

@@ -28,7 +28,11 @@ export class OutcomeHealth {
     const stale = connectionIds.filter((id) => (this.cache.get(id)?.until ?? 0) <= now);
     if (stale.length) {
       const stats = await this.calls.outcomeStats(stale, new Date(now - this.settings.windowSeconds * 1000));
-      for (const id of stale) this.cache.set(id, { until: now + this.settings.cacheMs, view: outcomeView(stats.get(id) ?? NO_OUTCOMES, this.settings) });
+      for (const id of stale)
+        this.cache.set(id, {
+          until: now + this.settings.cacheMs,
+          view: outcomeView(stats.get(id) ?? NO_OUTCOMES, this.settings),
+        });
     }
     return new Map(connectionIds.map((id) => [id, this.cache.get(id)!.view]));
   }

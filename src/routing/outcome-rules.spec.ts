@@ -1,8 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDemoted, NO_OUTCOMES, OutcomeSettings, outcomeView } from './outcome-rules';
+import type { OutcomeSettings } from './outcome-rules';
+import { isDemoted, NO_OUTCOMES, outcomeView } from './outcome-rules';
 
-const SETTINGS: OutcomeSettings = { windowSeconds: 900, demoteDialFailureRate: 0.5, demoteMinCalls: 10, cacheMs: 5_000 };
+const SETTINGS: OutcomeSettings = {
+  windowSeconds: 900,
+  demoteDialFailureRate: 0.5,
+  demoteMinCalls: 10,
+  cacheMs: 5_000,
+};
 
 describe(outcomeView.name, () => {
   it('turns counts into rates and the median setup latency', () => {

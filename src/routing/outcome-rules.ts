@@ -44,6 +44,9 @@ export function outcomeView(stats: OutcomeStats, settings: OutcomeSettings): Out
   };
 }
 
-export function isDemoted(stats: OutcomeStats, settings: Pick<OutcomeSettings, 'demoteDialFailureRate' | 'demoteMinCalls'>): boolean {
+export function isDemoted(
+  stats: OutcomeStats,
+  settings: Pick<OutcomeSettings, 'demoteDialFailureRate' | 'demoteMinCalls'>,
+): boolean {
   return stats.finished >= settings.demoteMinCalls && stats.failed / stats.finished >= settings.demoteDialFailureRate;
 }

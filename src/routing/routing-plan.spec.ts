@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProviderError } from '@switchboard/core';
 import { decideAfter } from './attempt-rules';
-import { demoteUnhealthy, orderCandidates, planRoute, RoutableConnection } from './routing-plan';
+import type { RoutableConnection } from './routing-plan';
+import { demoteUnhealthy, orderCandidates, planRoute } from './routing-plan';
 
 const conn = (id: string, over: Partial<RoutableConnection> = {}): RoutableConnection => ({
   id,
@@ -13,7 +14,8 @@ const conn = (id: string, over: Partial<RoutableConnection> = {}): RoutableConne
   costPerMinute: null,
   ...over,
 });
-const candidates = (...list: RoutableConnection[]) => list.map((connection) => ({ connection, providerAgentId: `agent-${connection.id}` }));
+const candidates = (...list: RoutableConnection[]) =>
+  list.map((connection) => ({ connection, providerAgentId: `agent-${connection.id}` }));
 const ids = (list: { connection: RoutableConnection }[]) => list.map((c) => c.connection.id);
 
 /** A small deterministic generator (mulberry32), so distribution tests are repeatable. */
@@ -34,7 +36,12 @@ describe('orderCandidates', () => {
   });
 
   it('least_cost: cheapest per minute first, unknown cost last', () => {
-    const list = candidates(conn('a', { costPerMinute: 0.1 }), conn('b'), conn('c', { costPerMinute: 0.02 }), conn('d', { costPerMinute: 0.1, priority: 1 }));
+    const list = candidates(
+      conn('a', { costPerMinute: 0.1 }),
+      conn('b'),
+      conn('c', { costPerMinute: 0.02 }),
+      conn('d', { costPerMinute: 0.1, priority: 1 }),
+    );
     assert.deepEqual(ids(orderCandidates(list, 'least_cost', Math.random)), ['c', 'd', 'a', 'b']);
   });
 
@@ -42,12 +49,17 @@ describe('orderCandidates', () => {
     const list = candidates(conn('heavy', { weight: 3 }), conn('light', { weight: 1 }));
     const random = seeded(42);
     let heavy = 0;
-    for (let i = 0; i < 20_000; i++) if (orderCandidates(list, 'weighted', random)[0].connection.id === 'heavy') heavy++;
+    for (let i = 0; i < 20_000; i++)
+      if (orderCandidates(list, 'weighted', random)[0].connection.id === 'heavy') heavy++;
     assert.ok(Math.abs(heavy / 20_000 - 0.75) < 0.02, `heavy first ${heavy} of 20000`);
   });
 
   it('weighted: the fallback order is weighted too, and weight 0 comes only last', () => {
-    const list = candidates(conn('a', { weight: 1 }), conn('b', { weight: 1 }), conn('zero', { weight: 0, priority: 1 }));
+    const list = candidates(
+      conn('a', { weight: 1 }),
+      conn('b', { weight: 1 }),
+      conn('zero', { weight: 0, priority: 1 }),
+    );
     const random = seeded(7);
     const seconds: Record<string, number> = {};
     for (let i = 0; i < 2_000; i++) {
@@ -66,9 +78,14 @@ describe('orderCandidates', () => {
 });
 
 describe('planRoute', () => {
-  const connections = [conn('con_a', { priority: 1 }), conn('con_b', { priority: 2, provider: 'klen' }), conn('con_off', { enabled: false })];
+  const connections = [
+    conn('con_a', { priority: 1 }),
+    conn('con_b', { priority: 2, provider: 'klen' }),
+    conn('con_off', { enabled: false }),
+  ];
   const bindings = connections.map((c) => ({ connectionId: c.id, providerAgentId: `pa-${c.id}` }));
-  const plan = (request = {}, defaults = {}) => planRoute({ agentId: 'agt_1', bindings, connections, request, defaults });
+  const plan = (request = {}, defaults = {}) =>
+    planRoute({ agentId: 'agt_1', bindings, connections, request, defaults });
 
   it('keeps enabled bindings only, ordered, with failover on by default', () => {
     const result = plan();
@@ -95,14 +112,20 @@ describe('planRoute', () => {
   it("the request's fields win over the agent's defaults one by one", () => {
     const fromDefaults = plan({}, { connections: ['con_b'], failover: false });
     assert.ok(fromDefaults.ok && ids(fromDefaults.candidates).join() === 'con_b' && fromDefaults.failover === false);
-    const overridden = plan({ connections: ['con_a', 'con_b'], failover: true }, { connections: ['con_b'], failover: false });
+    const overridden = plan(
+      { connections: ['con_a', 'con_b'], failover: true },
+      { connections: ['con_b'], failover: false },
+    );
     assert.ok(overridden.ok && overridden.candidates.length === 2 && overridden.failover === true);
   });
 
   it('a connection the agent has no binding on is a field problem naming it', () => {
     const result = plan({ connections: ['con_a', 'con_elsewhere'] });
     assert.ok(!result.ok && 'problems' in result);
-    assert.deepEqual(result.problems.map((p) => p.field), ['routing.connections[1]']);
+    assert.deepEqual(
+      result.problems.map((p) => p.field),
+      ['routing.connections[1]'],
+    );
   });
 
   it('nothing enabled left → unavailable, not a field problem', () => {
@@ -112,13 +135,15 @@ describe('planRoute', () => {
 });
 
 describe('decideAfter', () => {
-  const error = (kind: ConstructorParameters<typeof ProviderError>[0]['kind'], local = false) => new ProviderError({ provider: 'kalem', kind, message: 'x', local });
+  const error = (kind: ConstructorParameters<typeof ProviderError>[0]['kind'], local = false) =>
+    new ProviderError({ provider: 'kalem', kind, message: 'x', local });
   it('fails over only where nothing was placed, looks up the ambiguous, stops on the vendor refusing the call', () => {
     assert.equal(decideAfter(error('retryable')), 'next');
     assert.equal(decideAfter(error('rate_limited')), 'next');
     assert.equal(decideAfter(error('rate_limited', true)), 'skip');
     assert.equal(decideAfter(error('retryable', true)), 'skip');
     assert.equal(decideAfter(error('ambiguous')), 'look_up');
-    for (const kind of ['invalid_request', 'auth', 'not_found', 'conflict', 'unsupported', 'unknown'] as const) assert.equal(decideAfter(error(kind)), 'stop', kind);
+    for (const kind of ['invalid_request', 'auth', 'not_found', 'conflict', 'unsupported', 'unknown'] as const)
+      assert.equal(decideAfter(error(kind)), 'stop', kind);
   });
 });

@@ -1,4 +1,5 @@
-import { FieldProblem, isIdOf } from '@switchboard/core';
+import type { FieldProblem } from '@switchboard/core';
+import { isIdOf } from '@switchboard/core';
 import { isRegisteredProvider, PROVIDER_NAMES } from '@switchboard/providers';
 
 export const STRATEGIES = ['priority', 'weighted', 'least_cost', 'pinned'] as const;
@@ -70,14 +71,24 @@ export function planRoute<C extends RoutableConnection>(input: {
     .filter((c): c is Candidate<C> => !!c.connection && c.connection.enabled);
 
   if (request.provider !== undefined) {
-    candidates = candidates.filter((c) => c.connection.id === request.provider || c.connection.provider === request.provider);
-    if (!candidates.length) return { ok: false, problems: [{ field: 'provider', message: `agent ${input.agentId} has no enabled binding on ${request.provider}` }] };
+    candidates = candidates.filter(
+      (c) => c.connection.id === request.provider || c.connection.provider === request.provider,
+    );
+    if (!candidates.length)
+      return {
+        ok: false,
+        problems: [
+          { field: 'provider', message: `agent ${input.agentId} has no enabled binding on ${request.provider}` },
+        ],
+      };
   }
   // A connection the agent is not bound to is the client's mistake (a typo, another agent's
   // connection), not an outage: name it. A bound but disabled one stays "unavailable".
   const bound = new Set(input.bindings.map((b) => b.connectionId));
   const unbound = (request.connections ?? []).flatMap((id, i) =>
-    bound.has(id) ? [] : [{ field: `routing.connections[${i}]`, message: `agent ${input.agentId} has no binding on connection ${id}` }],
+    bound.has(id)
+      ? []
+      : [{ field: `routing.connections[${i}]`, message: `agent ${input.agentId} has no binding on connection ${id}` }],
   );
   if (unbound.length) return { ok: false, problems: unbound };
   if (narrowTo?.length) {
@@ -85,11 +96,25 @@ export function planRoute<C extends RoutableConnection>(input: {
     candidates = candidates.filter((c) => allowed.has(c.connection.id));
   }
   if (strategy === 'pinned' && candidates.length !== 1)
-    return { ok: false, problems: [{ field: 'routing.strategy', message: `pinned needs exactly one eligible connection (provider or routing.connections); ${candidates.length} match` }] };
-  if (!candidates.length) return { ok: false, unavailable: `Agent ${input.agentId} has no enabled provider connection to call through.` };
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'routing.strategy',
+          message: `pinned needs exactly one eligible connection (provider or routing.connections); ${candidates.length} match`,
+        },
+      ],
+    };
+  if (!candidates.length)
+    return { ok: false, unavailable: `Agent ${input.agentId} has no enabled provider connection to call through.` };
 
   const failover = strategy !== 'pinned' && (request.failover ?? defaults?.failover ?? true);
-  return { ok: true, strategy, failover, candidates: orderCandidates(candidates, strategy, input.random ?? Math.random) };
+  return {
+    ok: true,
+    strategy,
+    failover,
+    candidates: orderCandidates(candidates, strategy, input.random ?? Math.random),
+  };
 }
 
 /**
@@ -97,10 +122,18 @@ export function planRoute<C extends RoutableConnection>(input: {
  * last); `weighted`: a weighted draw without replacement, so the fallback order is weighted
  * too. Ties fall back to priority, then id, so the order is stable.
  */
-export function orderCandidates<T extends { connection: RoutableConnection }>(candidates: T[], strategy: Strategy, random: () => number): T[] {
-  const byPriority = [...candidates].sort((a, b) => a.connection.priority - b.connection.priority || a.connection.id.localeCompare(b.connection.id));
+export function orderCandidates<T extends { connection: RoutableConnection }>(
+  candidates: T[],
+  strategy: Strategy,
+  random: () => number,
+): T[] {
+  const byPriority = [...candidates].sort(
+    (a, b) => a.connection.priority - b.connection.priority || a.connection.id.localeCompare(b.connection.id),
+  );
   if (strategy === 'least_cost')
-    return byPriority.sort((a, b) => (a.connection.costPerMinute ?? Infinity) - (b.connection.costPerMinute ?? Infinity));
+    return byPriority.sort(
+      (a, b) => (a.connection.costPerMinute ?? Infinity) - (b.connection.costPerMinute ?? Infinity),
+    );
   if (strategy !== 'weighted') return byPriority;
   const pool = byPriority.filter((c) => c.connection.weight > 0);
   const ordered: T[] = [];
@@ -116,6 +149,9 @@ export function orderCandidates<T extends { connection: RoutableConnection }>(ca
 }
 
 /** Connections whose calls keep failing at the vendor go after the healthy ones, in order. */
-export function demoteUnhealthy<T extends { connection: RoutableConnection }>(ordered: T[], demoted: (connectionId: string) => boolean): T[] {
+export function demoteUnhealthy<T extends { connection: RoutableConnection }>(
+  ordered: T[],
+  demoted: (connectionId: string) => boolean,
+): T[] {
   return [...ordered.filter((c) => !demoted(c.connection.id)), ...ordered.filter((c) => demoted(c.connection.id))];
 }

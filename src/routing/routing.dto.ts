@@ -4,7 +4,11 @@ import { STRATEGIES, Strategy } from './routing-plan';
 
 /** `routing` on a create, and an agent's routing defaults (the create's own fields win). */
 export class RoutingDto {
-  @ApiPropertyOptional({ enum: STRATEGIES, description: 'priority (lowest first), weighted (random by weight), least_cost (cost_per_minute), pinned (exactly one connection, no failover)' })
+  @ApiPropertyOptional({
+    enum: STRATEGIES,
+    description:
+      'priority (lowest first), weighted (random by weight), least_cost (cost_per_minute), pinned (exactly one connection, no failover)',
+  })
   @IsOptional()
   @IsIn(STRATEGIES)
   strategy?: Strategy;

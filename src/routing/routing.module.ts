@@ -19,14 +19,17 @@ import { OutcomeHealth } from './outcome-health';
     {
       provide: DISPATCH_SETTINGS,
       inject: [ConfigVariables],
-      useFactory: (config: ConfigVariables): DispatchSettings => ({ absentConfirmMs: config.ROUTING_ABSENT_CONFIRM_MS }),
+      useFactory: (config: ConfigVariables): DispatchSettings => ({
+        absentConfirmMs: config.ROUTING_ABSENT_CONFIRM_MS,
+      }),
     },
     {
       provide: CONNECTION_SIGNALS,
       inject: [CircuitBreakers, OutcomeHealth],
       useFactory: (breakers: CircuitBreakers, outcomes: OutcomeHealth): ConnectionSignals => ({
         circuitOpen: (id) => breakers.isOpen(id),
-        demoted: async (ids) => new Set([...(await outcomes.views(ids))].filter(([, view]) => view.demoted).map(([id]) => id)),
+        demoted: async (ids) =>
+          new Set([...(await outcomes.views(ids))].filter(([, view]) => view.demoted).map(([id]) => id)),
       }),
     },
   ],

@@ -16,7 +16,10 @@ describe('controlRefusal', () => {
   });
 
   it('turns the simulator’s problems into invalid_request with details', () => {
-    const error = controlRefusal('kalem', '/__sim/faults', { status: 400, body: { error: 'invalid', problems: ['mode: one of none, error'] } });
+    const error = controlRefusal('kalem', '/__sim/faults', {
+      status: 400,
+      body: { error: 'invalid', problems: ['mode: one of none, error'] },
+    });
     assert.equal(error?.code, 'invalid_request');
     assert.equal(error?.message, 'The kalem simulator refused it: mode: one of none, error');
     assert.deepEqual(error?.details, [{ problem: 'mode: one of none, error' }]);
@@ -29,6 +32,9 @@ describe('controlRefusal', () => {
   });
 
   it('any other refusal without problems still says what the simulator answered', () => {
-    assert.equal(controlRefusal('klen', '/__sim/x', { status: 405, body: null })?.message, 'The klen simulator answered 405.');
+    assert.equal(
+      controlRefusal('klen', '/__sim/x', { status: 405, body: null })?.message,
+      'The klen simulator answered 405.',
+    );
   });
 });

@@ -21,8 +21,18 @@ export function controlPath(rest: string, query: string): string {
  */
 export function controlRefusal(provider: string, path: string, answer: ControlAnswer): GatewayError | null {
   if (answer.status < 400) return null;
-  if (answer.status === 404) return new GatewayError('not_found', `The ${provider} simulator has no control route ${path.replace(/^\/__sim/, '')}.`);
+  if (answer.status === 404)
+    return new GatewayError(
+      'not_found',
+      `The ${provider} simulator has no control route ${path.replace(/^\/__sim/, '')}.`,
+    );
   const problems = (answer.body as { problems?: unknown })?.problems;
   const list = Array.isArray(problems) ? problems.map(String) : [];
-  return new GatewayError('invalid_request', list.length ? `The ${provider} simulator refused it: ${list.join('; ')}` : `The ${provider} simulator answered ${answer.status}.`, list.map((problem) => ({ problem })));
+  return new GatewayError(
+    'invalid_request',
+    list.length
+      ? `The ${provider} simulator refused it: ${list.join('; ')}`
+      : `The ${provider} simulator answered ${answer.status}.`,
+    list.map((problem) => ({ problem })),
+  );
 }

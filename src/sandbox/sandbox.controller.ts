@@ -25,14 +25,19 @@ export class SandboxController {
   list() {
     const simulators = this.sandbox.simulators();
     if (!simulators.length) throw notInSandbox();
-    return { data: simulators.map((s) => ({ provider: s.provider, control: `/sandbox/${s.provider}`, base_url: s.baseUrl })) };
+    return {
+      data: simulators.map((s) => ({ provider: s.provider, control: `/sandbox/${s.provider}`, base_url: s.baseUrl })),
+    };
   }
 
   @All(':provider/*')
   @Scopes('*')
   async forward(@Param('provider') provider: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const origin = this.sandbox.controlOrigin(provider);
-    if (!origin) throw this.sandbox.simulators().length ? new GatewayError('not_found', `No sandbox simulator '${provider}'.`) : notInSandbox();
+    if (!origin)
+      throw this.sandbox.simulators().length
+        ? new GatewayError('not_found', `No sandbox simulator '${provider}'.`)
+        : notInSandbox();
     const [, query = ''] = request.url.split('?', 2);
     const path = controlPath((request.params as Record<string, string>)['*'] ?? '', query);
     const hasBody = request.body !== undefined && request.body !== null;
@@ -60,4 +65,5 @@ export class SandboxController {
   }
 }
 
-const notInSandbox = () => new GatewayError('not_found', 'Sandbox mode is off: there are no simulators (SWITCHBOARD_SANDBOX).');
+const notInSandbox = () =>
+  new GatewayError('not_found', 'Sandbox mode is off: there are no simulators (SWITCHBOARD_SANDBOX).');

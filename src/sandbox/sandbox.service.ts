@@ -66,7 +66,17 @@ export class SandboxService implements OnApplicationBootstrap, BeforeApplication
 
   private async upsertConnection(account: SimulatedAccount): Promise<ProviderConnectionEntity> {
     const existing = await this.connections.findSandbox(account.vendor);
-    const connection = existing ?? this.connections.build({ id: newId('connection'), origin: 'sandbox', provider: account.vendor, priority: 100, weight: 1, rateLimits: {}, credentialsVersion: 0 });
+    const connection =
+      existing ??
+      this.connections.build({
+        id: newId('connection'),
+        origin: 'sandbox',
+        provider: account.vendor,
+        priority: 100,
+        weight: 1,
+        rateLimits: {},
+        credentialsVersion: 0,
+      });
     Object.assign(connection, {
       name: `Sandbox ${account.vendor}`,
       baseUrl: account.baseUrl,
@@ -99,7 +109,13 @@ export class SandboxService implements OnApplicationBootstrap, BeforeApplication
       if (byConnection.has(connection.id)) continue;
       const account = this.accounts.find((a) => a.vendor === connection.provider)!;
       const binding = new AgentBindingEntity();
-      Object.assign(binding, { agentId: agent.id, connectionId: connection.id, provider: connection.provider, providerAgentId: account.sampleAgentId, origin: 'linked' });
+      Object.assign(binding, {
+        agentId: agent.id,
+        connectionId: connection.id,
+        provider: connection.provider,
+        providerAgentId: account.sampleAgentId,
+        origin: 'linked',
+      });
       agent.bindings.push(binding);
     }
     return this.agents.save(agent);

@@ -16,8 +16,10 @@ export class EventRedeliveryController {
   @Scopes('webhooks:write')
   @ApiOperation({
     operationId: 'redeliverEvent',
-    summary: "Send the event again, as new deliveries: to endpoint_id, or to every endpoint subscribed to it now and its call's webhook_url",
-    description: 'Scope `webhooks:write`. 409 when endpoint_id is disabled or not subscribed to the event; 404 when it names no endpoint.',
+    summary:
+      "Send the event again, as new deliveries: to endpoint_id, or to every endpoint subscribed to it now and its call's webhook_url",
+    description:
+      'Scope `webhooks:write`. 409 when endpoint_id is disabled or not subscribed to the event; 404 when it names no endpoint.',
   })
   @ApiBody({ type: RedeliverDto, required: false, examples: REDELIVER_EXAMPLES })
   @ApiOk('Redelivery', { status: 202, description: 'Accepted: the new deliveries' })

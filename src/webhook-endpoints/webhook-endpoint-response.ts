@@ -1,4 +1,4 @@
-import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+import type { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export interface WebhookEndpointResponse {
   id: string;
@@ -20,7 +20,10 @@ export interface WebhookEndpointResponse {
 }
 
 export function toWebhookEndpointResponse(endpoint: WebhookEndpointEntity, now = new Date()): WebhookEndpointResponse {
-  const overlap = endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecretExpiresAt : null;
+  const overlap =
+    endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
+      ? endpoint.previousSecretExpiresAt
+      : null;
   return {
     id: endpoint.id,
     object: 'webhook_endpoint',

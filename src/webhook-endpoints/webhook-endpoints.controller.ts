@@ -35,7 +35,11 @@ export class WebhookEndpointsController {
 
   @Get()
   @Scopes('webhooks:write')
-  @ApiOperation({ operationId: 'listWebhookEndpoints', summary: 'List endpoints, newest first (never their secrets)', description: 'Scope `webhooks:write`.' })
+  @ApiOperation({
+    operationId: 'listWebhookEndpoints',
+    summary: 'List endpoints, newest first (never their secrets)',
+    description: 'Scope `webhooks:write`.',
+  })
   @ApiOk('WebhookEndpointList')
   list(@Query() query: ListQueryDto) {
     return this.endpoints.list(query);
@@ -44,7 +48,11 @@ export class WebhookEndpointsController {
   // Before ':id', which would otherwise take this path.
   @Get('default-secret')
   @Scopes('webhooks:write')
-  @ApiOperation({ operationId: 'getDefaultWebhookSecret', summary: "The gateway-wide secret that signs deliveries to a call's own webhook_url", description: 'Scope `webhooks:write`.' })
+  @ApiOperation({
+    operationId: 'getDefaultWebhookSecret',
+    summary: "The gateway-wide secret that signs deliveries to a call's own webhook_url",
+    description: 'Scope `webhooks:write`.',
+  })
   @ApiOk('DefaultWebhookSecret')
   defaultSecret() {
     return this.endpoints.defaultSigningSecret();
@@ -60,7 +68,11 @@ export class WebhookEndpointsController {
 
   @Patch(':id')
   @Scopes('webhooks:write')
-  @ApiOperation({ operationId: 'updateWebhookEndpoint', summary: 'Change url, event_types, description or enabled; enabling again clears disabled_reason', description: 'Scope `webhooks:write`.' })
+  @ApiOperation({
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Change url, event_types, description or enabled; enabling again clears disabled_reason',
+    description: 'Scope `webhooks:write`.',
+  })
   @ApiBody({ type: UpdateWebhookEndpointDto, examples: UPDATE_WEBHOOK_ENDPOINT_EXAMPLES })
   @ApiOk('WebhookEndpoint')
   update(@Param('id') id: string, @Body() dto: UpdateWebhookEndpointDto) {
@@ -70,7 +82,11 @@ export class WebhookEndpointsController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('webhooks:write')
-  @ApiOperation({ operationId: 'deleteWebhookEndpoint', summary: 'Remove the endpoint and its deliveries', description: 'Scope `webhooks:write`.' })
+  @ApiOperation({
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Remove the endpoint and its deliveries',
+    description: 'Scope `webhooks:write`.',
+  })
   @ApiNoContent()
   async remove(@Param('id') id: string): Promise<void> {
     await this.endpoints.remove(id);
@@ -93,7 +109,8 @@ export class WebhookEndpointsController {
   @Scopes('webhooks:write')
   @ApiOperation({
     operationId: 'listWebhookDeliveries',
-    summary: 'Deliveries to this endpoint, newest first: status, every attempt (status code, latency, response snippet, error), next attempt time',
+    summary:
+      'Deliveries to this endpoint, newest first: status, every attempt (status code, latency, response snippet, error), next attempt time',
     description: 'Scope `webhooks:write`.',
   })
   @ApiOk('DeliveryList')
@@ -104,7 +121,11 @@ export class WebhookEndpointsController {
   @Post(':id/replay')
   @HttpCode(202)
   @Scopes('webhooks:write')
-  @ApiOperation({ operationId: 'replayWebhookEndpoint', summary: 'Deliver again every subscribed event with a sequence above after_sequence', description: 'Scope `webhooks:write`. 409 while the endpoint is disabled.' })
+  @ApiOperation({
+    operationId: 'replayWebhookEndpoint',
+    summary: 'Deliver again every subscribed event with a sequence above after_sequence',
+    description: 'Scope `webhooks:write`. 409 while the endpoint is disabled.',
+  })
   @ApiBody({ type: ReplayDto, examples: REPLAY_EXAMPLES })
   @ApiOk('Replay', { status: 202, description: 'Accepted: the new deliveries are queued' })
   @ApiErrors('conflict')

@@ -31,7 +31,10 @@ export class WebhookEndpointsRepository {
 
   /** A success ends the endpoint's failing run; written only when there was one. */
   async noteSuccess(id: string): Promise<void> {
-    await this.rows.query('UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [id]);
+    await this.rows.query(
+      'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL',
+      [id],
+    );
   }
 
   /**

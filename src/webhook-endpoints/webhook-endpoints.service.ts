@@ -9,7 +9,13 @@ import { newSigningSecret } from '../delivery/signature-headers';
 import { WebhookUrlGuard } from '../delivery/webhook-url-guard.service';
 import { EventLogRepository } from '../events/event-log.repository';
 import { EVENT_TYPES, expandEventTypes } from '../events/event-types';
-import { CreateWebhookEndpointDto, ListDeliveriesDto, RedeliverDto, ReplayDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto';
+import {
+  CreateWebhookEndpointDto,
+  ListDeliveriesDto,
+  RedeliverDto,
+  ReplayDto,
+  UpdateWebhookEndpointDto,
+} from './dto/webhook-endpoint.dto';
 import { toWebhookEndpointResponse, WebhookEndpointResponse } from './webhook-endpoint-response';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
@@ -54,7 +60,11 @@ export class WebhookEndpointsService {
 
   async list(query: ListQueryDto): Promise<Page<WebhookEndpointResponse>> {
     const page = await this.endpoints.page(query);
-    return { data: page.rows.map((e) => toWebhookEndpointResponse(e)), has_more: page.has_more, next_cursor: page.next_cursor };
+    return {
+      data: page.rows.map((e) => toWebhookEndpointResponse(e)),
+      has_more: page.has_more,
+      next_cursor: page.next_cursor,
+    };
   }
 
   async get(id: string): Promise<WebhookEndpointResponse> {
@@ -80,7 +90,8 @@ export class WebhookEndpointsService {
   }
 
   async remove(id: string): Promise<void> {
-    if (!isIdOf('webhookEndpoint', id) || !(await this.endpoints.delete(id))) throw new NotFoundError('webhook endpoint', id);
+    if (!isIdOf('webhookEndpoint', id) || !(await this.endpoints.delete(id)))
+      throw new NotFoundError('webhook endpoint', id);
   }
 
   /** A new secret, shown once; the old one keeps signing (beside it) for 24 h, so consumers can switch without a gap. */
@@ -102,9 +113,13 @@ export class WebhookEndpointsService {
     return this.deliveries.pageForEndpoint(id, query.limit ?? 50, query.cursor, query.status);
   }
 
-  async replay(id: string, dto: ReplayDto): Promise<{ object: 'replay'; endpoint_id: string; after_sequence: number; deliveries_created: number }> {
+  async replay(
+    id: string,
+    dto: ReplayDto,
+  ): Promise<{ object: 'replay'; endpoint_id: string; after_sequence: number; deliveries_created: number }> {
     const endpoint = await this.find(id);
-    if (!endpoint.enabled) throw new ConflictError('The endpoint is disabled; enable it before replaying events to it.');
+    if (!endpoint.enabled)
+      throw new ConflictError('The endpoint is disabled; enable it before replaying events to it.');
     const created = await this.deliveries.replay(id, dto.after_sequence);
     this.worker.wake();
     return { object: 'replay', endpoint_id: id, after_sequence: dto.after_sequence, deliveries_created: created };
@@ -138,7 +153,10 @@ export class WebhookEndpointsService {
     }
     (eventTypes ?? []).forEach((pattern, i) => {
       if (!expandEventTypes([pattern]).some((t) => (EVENT_TYPES as readonly string[]).includes(t)))
-        problems.push({ field: `event_types[${i}]`, message: `matches no event type (known: ${EVENT_TYPES.join(', ')})` });
+        problems.push({
+          field: `event_types[${i}]`,
+          message: `matches no event type (known: ${EVENT_TYPES.join(', ')})`,
+        });
     });
     if (problems.length) throw new ValidationFailedError(problems);
   }

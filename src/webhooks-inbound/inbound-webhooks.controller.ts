@@ -17,7 +17,11 @@ export class InboundWebhooksController {
   @Post(':provider/:connection_id')
   @Public()
   @HttpCode(200)
-  receive(@Param('provider') provider: string, @Param('connection_id') connectionId: string, @Req() request: FastifyRequest) {
+  receive(
+    @Param('provider') provider: string,
+    @Param('connection_id') connectionId: string,
+    @Req() request: FastifyRequest,
+  ) {
     return this.webhooks.receive(provider, connectionId, toInbound(request, null));
   }
 
@@ -25,14 +29,20 @@ export class InboundWebhooksController {
   @Post(':provider/:connection_id/:token')
   @Public()
   @HttpCode(200)
-  receiveWithToken(@Param('provider') provider: string, @Param('connection_id') connectionId: string, @Param('token') token: string, @Req() request: FastifyRequest) {
+  receiveWithToken(
+    @Param('provider') provider: string,
+    @Param('connection_id') connectionId: string,
+    @Param('token') token: string,
+    @Req() request: FastifyRequest,
+  ) {
     return this.webhooks.receive(provider, connectionId, toInbound(request, token));
   }
 }
 
 function toInbound(request: FastifyRequest, token: string | null) {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(request.headers))
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   const body = request.body;
   return { headers, rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0), pathToken: token };
 }

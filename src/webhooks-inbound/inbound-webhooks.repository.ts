@@ -68,7 +68,11 @@ export class InboundWebhooksRepository {
   }
 
   async settle(tx: EntityManager, id: string, state: 'applied' | 'ignored', callId: string | null): Promise<void> {
-    await tx.query(`UPDATE inbound_webhooks SET state = $2, call_id = $3, applied_at = now() WHERE id = $1`, [id, state, callId]);
+    await tx.query(`UPDATE inbound_webhooks SET state = $2, call_id = $3, applied_at = now() WHERE id = $1`, [
+      id,
+      state,
+      callId,
+    ]);
   }
 
   /**
@@ -83,7 +87,8 @@ export class InboundWebhooksRepository {
       cte: `pending AS (
          SELECT id, connection_id, provider, received_at, occurred_at, observation FROM inbound_webhooks
          WHERE state = 'pending' AND provider_call_id = $${params.push(providerCallId)} AND connection_id = $${params.push(connectionId)} FOR UPDATE)`,
-      select: '(SELECT jsonb_agg(to_jsonb(p) ORDER BY p.occurred_at ASC NULLS LAST, p.received_at ASC) FROM pending p) AS pending',
+      select:
+        '(SELECT jsonb_agg(to_jsonb(p) ORDER BY p.occurred_at ASC NULLS LAST, p.received_at ASC) FROM pending p) AS pending',
     };
   }
 

@@ -42,16 +42,20 @@ export class InboundWebhooksService {
 
   async receive(provider: string, connectionId: string, request: InboundWebhookRequest): Promise<WebhookReceipt> {
     const connection = isIdOf('connection', connectionId) ? await this.connections.find(connectionId) : null;
-    if (!connection || connection.provider !== provider) throw new NotFoundError(`${provider} connection`, connectionId);
+    if (!connection || connection.provider !== provider)
+      throw new NotFoundError(`${provider} connection`, connectionId);
     const adapter = this.adapters.adapterFor(connection);
     const secret = this.targets.secretOf(connection);
-    const verdict = secret ? adapter.verifyWebhook(request, secret, new Date()) : ({ ok: false, reason: 'missing_signature' } as const);
+    const verdict = secret
+      ? adapter.verifyWebhook(request, secret, new Date())
+      : ({ ok: false, reason: 'missing_signature' } as const);
     if (!verdict.ok) {
       this.logger.warn({ connection_id: connection.id, provider, reason: verdict.reason }, 'Refused a vendor webhook');
       throw new GatewayError('unauthorized', WHY_REFUSED[verdict.reason]);
     }
     const parsed = adapter.parseWebhook(request);
-    if (parsed.kind === 'invalid') throw new GatewayError('invalid_json', `Not a ${provider} webhook this gateway understands: ${parsed.message}`);
+    if (parsed.kind === 'invalid')
+      throw new GatewayError('invalid_json', `Not a ${provider} webhook this gateway understands: ${parsed.message}`);
     const observation = parsed.kind === 'call' ? parsed.observation : null;
     const eventType = parsed.kind === 'call' ? parsed.observation.eventType : parsed.eventType;
     const receivedAt = new Date();
@@ -77,24 +81,43 @@ export class InboundWebhooksService {
     });
   }
 
-  private async apply(tx: EntityManager, webhookId: string, connection: ProviderConnectionEntity, observation: WebhookObservation, receivedAt: Date): Promise<WebhookReceipt['state']> {
+  private async apply(
+    tx: EntityManager,
+    webhookId: string,
+    connection: ProviderConnectionEntity,
+    observation: WebhookObservation,
+    receivedAt: Date,
+  ): Promise<WebhookReceipt['state']> {
     // Same lock as the create that learns this vendor id: either it committed first and the
     // call is found here, or this webhook is committed as pending before it looks.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(observation.providerCallId)]);
-    const callId = (await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId)) ?? (await this.byReference(tx, connection, observation));
+    const callId =
+      (await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId)) ??
+      (await this.byReference(tx, connection, observation));
     if (!callId) {
       // A call the gateway did not place. Inbound calls are news at once; an outbound one may
       // be a create whose response is still on its way, so it waits (the reconciler decides).
       if (observation.call.direction !== 'inbound') return 'pending';
       const call = externalCall(connection, observation, receivedAt);
-      await this.ledger.open(tx, call, { source: 'webhook', vendorEventType: observation.eventType, occurredAt: null, receivedAt });
+      await this.ledger.open(tx, call, {
+        source: 'webhook',
+        vendorEventType: observation.eventType,
+        occurredAt: null,
+        receivedAt,
+      });
       await this.applyTo(tx, webhookId, call.id, observation, receivedAt);
       return 'applied';
     }
     return this.applyTo(tx, webhookId, callId, observation, receivedAt);
   }
 
-  private async applyTo(tx: EntityManager, webhookId: string, callId: string, observation: WebhookObservation, receivedAt: Date): Promise<'applied' | 'ignored'> {
+  private async applyTo(
+    tx: EntityManager,
+    webhookId: string,
+    callId: string,
+    observation: WebhookObservation,
+    receivedAt: Date,
+  ): Promise<'applied' | 'ignored'> {
     const call = await this.ledger.apply(tx, callId, fromWebhook(observation, receivedAt), {
       providerCallLockHeld: true,
       beforeEvents: () => this.webhooks.settle(tx, webhookId, 'applied', callId),
@@ -106,7 +129,11 @@ export class InboundWebhooksService {
   }
 
   /** The vendor echoed the gateway's call id: a call whose create has not returned its vendor id yet. */
-  private async byReference(tx: EntityManager, connection: ProviderConnectionEntity, observation: WebhookObservation): Promise<string | null> {
+  private async byReference(
+    tx: EntityManager,
+    connection: ProviderConnectionEntity,
+    observation: WebhookObservation,
+  ): Promise<string | null> {
     if (!observation.reference || !isIdOf('call', observation.reference)) return null;
     const call: CallEntity | null = await this.calls.lock(tx, observation.reference);
     return call && call.connectionId === connection.id && !call.providerCallId ? call.id : null;

@@ -1,4 +1,4 @@
-import { WebhookObservation } from '@switchboard/core';
+import type { WebhookObservation } from '@switchboard/core';
 import { createHash } from 'node:crypto';
 
 /**
@@ -7,9 +7,21 @@ import { createHash } from 'node:crypto';
  * carries the same facts and so the same key. Without a vendor time the exact body stands
  * in for it (only a byte-identical resend then counts as a duplicate).
  */
-export function dedupKey(provider: string, observation: WebhookObservation | null, eventType: string, rawBody: Buffer): string {
+export function dedupKey(
+  provider: string,
+  observation: WebhookObservation | null,
+  eventType: string,
+  rawBody: Buffer,
+): string {
   const facts = observation
-    ? [provider, observation.providerCallId, eventType, observation.call.status ?? '', observation.call.providerStatus ?? '', observation.occurredAt ?? sha256(rawBody)]
+    ? [
+        provider,
+        observation.providerCallId,
+        eventType,
+        observation.call.status ?? '',
+        observation.call.providerStatus ?? '',
+        observation.occurredAt ?? sha256(rawBody),
+      ]
     : [provider, eventType, sha256(rawBody)];
   return sha256(Buffer.from(JSON.stringify(facts)));
 }
@@ -21,7 +33,9 @@ export function storableHeaders(headers: Record<string, string | undefined>): Re
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = /secret|signature|authorization|token|api[-_]?key|cookie/i.test(name) ? '[redacted]' : value.slice(0, 1_000);
+    out[name] = /secret|signature|authorization|token|api[-_]?key|cookie/i.test(name)
+      ? '[redacted]'
+      : value.slice(0, 1_000);
   }
   return out;
 }

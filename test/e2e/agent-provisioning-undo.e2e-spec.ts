@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { sandboxSetup, sim } from '../support/calls';
 
@@ -31,11 +32,16 @@ describe('agent provisioning that fails midway', () => {
     assert.equal(res.status, 200, res.text);
     return res.body.data.map((a: any) => a.name);
   };
-  const logicalAgentNames = async (): Promise<string[]> => (await api.get('/v1/agents?limit=200')).body.data.map((a: any) => a.name);
+  const logicalAgentNames = async (): Promise<string[]> =>
+    (await api.get('/v1/agents?limit=200')).body.data.map((a: any) => a.name);
 
   it('deletes the HMS Sovereign assistant again when KaiCalls then fails', async () => {
     await sim(simOrigin('kaicalls'), 'faults', { mode: 'error', status: 500 });
-    const res = await api.post('/v1/agents', { name: 'Undo at HMS', system_prompt: 'x', provision: [byVendor.hmsovereign.id, byVendor.kaicalls.id] });
+    const res = await api.post('/v1/agents', {
+      name: 'Undo at HMS',
+      system_prompt: 'x',
+      provision: [byVendor.hmsovereign.id, byVendor.kaicalls.id],
+    });
     await sim(simOrigin('kaicalls'), 'faults', { mode: 'none' });
 
     assert.equal(res.status, 502, res.text);
@@ -48,7 +54,11 @@ describe('agent provisioning that fails midway', () => {
 
   it('names the KaiCalls agent it cannot delete in the error when HMS Sovereign then fails', async () => {
     await sim(simOrigin('hmsovereign'), 'faults', { mode: 'error', status: 500 });
-    const res = await api.post('/v1/agents', { name: 'Left at KaiCalls', system_prompt: 'x', provision: [byVendor.kaicalls.id, byVendor.hmsovereign.id] });
+    const res = await api.post('/v1/agents', {
+      name: 'Left at KaiCalls',
+      system_prompt: 'x',
+      provision: [byVendor.kaicalls.id, byVendor.hmsovereign.id],
+    });
     await sim(simOrigin('hmsovereign'), 'faults', { mode: 'none' });
 
     assert.equal(res.status, 502, res.text);

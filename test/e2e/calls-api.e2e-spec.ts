@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { sandboxSetup, sim, simCalls, waitForTerminal } from '../support/calls';
@@ -41,7 +42,11 @@ describe('/v1/calls', () => {
 
   describe('validation', () => {
     it('reports a bad number in a batch as to[i], one details entry', async () => {
-      const res = await api.post('/v1/calls', { to: ['+14155550100', 'not a number', '+14155550101'], agent_id: agent.id, provider: 'kaicalls' });
+      const res = await api.post('/v1/calls', {
+        to: ['+14155550100', 'not a number', '+14155550101'],
+        agent_id: agent.id,
+        provider: 'kaicalls',
+      });
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'validation_failed');
       assert.equal(res.body.error.details.length, 1, res.text);
@@ -53,53 +58,99 @@ describe('/v1/calls', () => {
       const res = await api.post('/v1/calls', { to: '+1 23', agent_id: agent.id, provider: 'kaicalls' });
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: any) => d.field), ['to']);
+      assert.deepEqual(
+        res.body.error.details.map((d: any) => d.field),
+        ['to'],
+      );
     });
 
     it('refuses an unknown agent_id with field agent_id', async () => {
       const res = await api.post('/v1/calls', { to: '+14155550100', agent_id: 'agt_01h455vb4pex5vsknk084sn02q' });
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: any) => d.field), ['agent_id']);
+      assert.deepEqual(
+        res.body.error.details.map((d: any) => d.field),
+        ['agent_id'],
+      );
     });
 
     it('refuses an unknown connection in provider with field provider', async () => {
-      const res = await api.post('/v1/calls', { to: '+14155550100', agent_id: agent.id, provider: 'con_01h455vb4pex5vsknk084sn02q' });
+      const res = await api.post('/v1/calls', {
+        to: '+14155550100',
+        agent_id: agent.id,
+        provider: 'con_01h455vb4pex5vsknk084sn02q',
+      });
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: any) => d.field), ['provider']);
+      assert.deepEqual(
+        res.body.error.details.map((d: any) => d.field),
+        ['provider'],
+      );
       const name = await api.post('/v1/calls', { to: '+14155550100', agent_id: agent.id, provider: 'twilio' });
       assert.equal(name.status, 422, name.text);
-      assert.deepEqual(name.body.error.details.map((d: any) => d.field), ['provider']);
+      assert.deepEqual(
+        name.body.error.details.map((d: any) => d.field),
+        ['provider'],
+      );
     });
 
     it('refuses metadata with 51 keys and metadata with a 501-character value', async () => {
       const dialedBefore = (await simCalls(simOrigin('kaicalls'))).length;
       const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
-      const tooMany = await api.post('/v1/calls', { to: '+14155550100', agent_id: agent.id, provider: 'kaicalls', metadata: many });
+      const tooMany = await api.post('/v1/calls', {
+        to: '+14155550100',
+        agent_id: agent.id,
+        provider: 'kaicalls',
+        metadata: many,
+      });
       assert.equal(tooMany.status, 422, tooMany.text);
       assert.equal(tooMany.body.error.code, 'validation_failed');
-      assert.deepEqual(tooMany.body.error.details.map((d: any) => d.field), ['metadata']);
+      assert.deepEqual(
+        tooMany.body.error.details.map((d: any) => d.field),
+        ['metadata'],
+      );
 
-      const long = await api.post('/v1/calls', { to: '+14155550100', agent_id: agent.id, provider: 'kaicalls', metadata: { note: 'x'.repeat(501) } });
+      const long = await api.post('/v1/calls', {
+        to: '+14155550100',
+        agent_id: agent.id,
+        provider: 'kaicalls',
+        metadata: { note: 'x'.repeat(501) },
+      });
       assert.equal(long.status, 422, long.text);
       assert.equal(long.body.error.details.length, 1);
       assert.match(long.body.error.details[0].field, /^metadata/);
 
       const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(500)]));
-      assert.equal((await simCalls(simOrigin('kaicalls'))).length, dialedBefore, 'nothing was dialed for refused requests');
-      const ok = await api.post('/v1/calls', { to: '+14155550100', agent_id: agent.id, provider: 'kaicalls', metadata: fifty });
+      assert.equal(
+        (await simCalls(simOrigin('kaicalls'))).length,
+        dialedBefore,
+        'nothing was dialed for refused requests',
+      );
+      const ok = await api.post('/v1/calls', {
+        to: '+14155550100',
+        agent_id: agent.id,
+        provider: 'kaicalls',
+        metadata: fifty,
+      });
       assert.equal(ok.status, 201, `50 keys of 500 characters are within the limits: ${ok.text.slice(0, 300)}`);
     });
   });
 
   it('creates a batch: to as an array of 3 gives 201 { data: [3 calls] }', async () => {
     const to = ['+1 (415) 555-0110', '+14155550111', '+14155550112'];
-    const res = await api.post('/v1/calls', { to, agent_id: agent.id, provider: 'kaicalls', metadata: { suite: 'batch' } });
+    const res = await api.post('/v1/calls', {
+      to,
+      agent_id: agent.id,
+      provider: 'kaicalls',
+      metadata: { suite: 'batch' },
+    });
     assert.equal(res.status, 201, res.text);
     assert.ok(Array.isArray(res.body.data));
     assert.equal(res.body.data.length, 3);
-    assert.deepEqual(res.body.data.map((c: any) => c.to), ['+14155550110', '+14155550111', '+14155550112']);
+    assert.deepEqual(
+      res.body.data.map((c: any) => c.to),
+      ['+14155550110', '+14155550111', '+14155550112'],
+    );
     for (const call of res.body.data) {
       assert.match(call.id, /^call_[0-9a-z]{26}$/);
       assert.equal(call.provider, 'kaicalls');
@@ -121,7 +172,12 @@ describe('/v1/calls', () => {
     before(async () => {
       const linked = await api.post('/v1/agents', {
         name: 'Filter agent',
-        bindings: [{ connection_id: byVendor.kaicalls.id, provider_agent_id: agent.bindings.find((x: any) => x.provider === 'kaicalls').provider_agent_id }],
+        bindings: [
+          {
+            connection_id: byVendor.kaicalls.id,
+            provider_agent_id: agent.bindings.find((x: any) => x.provider === 'kaicalls').provider_agent_id,
+          },
+        ],
       });
       assert.equal(linked.status, 201, linked.text);
       otherAgent = linked.body;
@@ -184,7 +240,10 @@ describe('/v1/calls', () => {
     it('filters by created_after and created_before', async () => {
       // +1 ms: the API shows created_at in whole milliseconds, the database keeps microseconds.
       const afterA = await listIds(`created_after=${shift(a.created_at, 1)}&metadata%5Bsuite%5D=filters`);
-      assert.ok(!afterA.includes(a.id) && afterA.includes(b.id) && afterA.includes(c.id), JSON.stringify({ afterA, a: a.created_at }));
+      assert.ok(
+        !afterA.includes(a.id) && afterA.includes(b.id) && afterA.includes(c.id),
+        JSON.stringify({ afterA, a: a.created_at }),
+      );
       const beforeC = await listIds(`created_before=${shift(c.created_at, 0)}&metadata%5Bsuite%5D=filters`);
       assert.ok(beforeC.includes(a.id) && beforeC.includes(b.id) && !beforeC.includes(c.id));
       const window = await listIds(`created_after=${shift(a.created_at, 1)}&created_before=${shift(c.created_at, 0)}`);
@@ -208,16 +267,20 @@ describe('/v1/calls', () => {
 
   it('pages over more than one page with inserts between pages: newest first, none twice, none missed', async () => {
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await place({ to: `+1415555014${i}`, metadata: { suite: 'paging' } })).id);
+    for (let i = 0; i < 5; i++)
+      created.push((await place({ to: `+1415555014${i}`, metadata: { suite: 'paging' } })).id);
     const seen: any[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: any = await api.get(`/v1/calls?limit=2&metadata%5Bsuite%5D=paging${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: any = await api.get(
+        `/v1/calls?limit=2&metadata%5Bsuite%5D=paging${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       assert.equal(res.status, 200, res.text);
       assert.ok(res.body.data.length <= 2);
       seen.push(...res.body.data);
-      if (pages === 0) created.push('inserted:' + (await place({ to: '+14155550149', metadata: { suite: 'paging' } })).id);
+      if (pages === 0)
+        created.push('inserted:' + (await place({ to: '+14155550149', metadata: { suite: 'paging' } })).id);
       cursor = res.body.next_cursor;
       assert.equal(res.body.has_more, cursor !== null);
       pages++;
@@ -225,16 +288,29 @@ describe('/v1/calls', () => {
     const ids = seen.map((c) => c.id);
     assert.equal(pages, 3);
     assert.equal(new Set(ids).size, ids.length, 'no call appears twice');
-    assert.deepEqual([...ids].sort(), created.filter((id) => !id.startsWith('inserted:')).sort(), 'every earlier call is seen once');
+    assert.deepEqual(
+      [...ids].sort(),
+      created.filter((id) => !id.startsWith('inserted:')).sort(),
+      'every earlier call is seen once',
+    );
     assert.deepEqual(ids, [...ids].sort().reverse(), 'newest first by id');
     const times = seen.map((c) => Date.parse(c.created_at));
-    assert.deepEqual(times, [...times].sort((x, y) => y - x), 'newest first by created_at');
+    assert.deepEqual(
+      times,
+      [...times].sort((x, y) => y - x),
+      'newest first by created_at',
+    );
     assert.equal((await api.get('/v1/calls?cursor=garbage')).status, 422);
   });
 
   describe('cancel and delete', () => {
     it('refuses DELETE while active, deletes after it ends, refuses cancel of an ended call', async () => {
-      await sim(simOrigin('kaicalls'), 'scenario', { to: '+14155550160', outcome: 'completed', ring_ms: 300, talk_ms: 60_000 });
+      await sim(simOrigin('kaicalls'), 'scenario', {
+        to: '+14155550160',
+        outcome: 'completed',
+        ring_ms: 300,
+        talk_ms: 60_000,
+      });
       const call = await place({ to: '+14155550160' });
       const active = await api.delete(`/v1/calls/${call.id}`);
       assert.equal(active.status, 409, active.text);
@@ -255,9 +331,18 @@ describe('/v1/calls', () => {
     });
 
     it('cancels a live HMS Sovereign call (the vendor that can end calls)', async () => {
-      await sim(simOrigin('hmsovereign'), 'scenario', { to: '+14155550161', outcome: 'completed', ring_ms: 300, talk_ms: 600_000 });
+      await sim(simOrigin('hmsovereign'), 'scenario', {
+        to: '+14155550161',
+        outcome: 'completed',
+        ring_ms: 300,
+        talk_ms: 600_000,
+      });
       const call = await place({ to: '+14155550161', provider: 'hmsovereign' });
-      await pollUntil(() => api.get(`/v1/calls/${call.id}`), (r) => r.body.status === 'in_progress', { timeoutMs: 10_000, intervalMs: 50, what: 'the call to be answered' });
+      await pollUntil(
+        () => api.get(`/v1/calls/${call.id}`),
+        (r) => r.body.status === 'in_progress',
+        { timeoutMs: 10_000, intervalMs: 50, what: 'the call to be answered' },
+      );
       const res = await api.post(`/v1/calls/${call.id}/cancel`);
       assert.equal(res.status, 200, res.text);
       assert.ok(['canceled', 'completed'].includes(res.body.status), res.body.status);
@@ -269,7 +354,12 @@ describe('/v1/calls', () => {
   // HMS Sovereign accepts end-call only on in-progress calls: the vendor's refusal is a 409 the
   // client can retry, never a 502 and never a cancellation the vendor did not carry out.
   it('answers 409 conflict when asked to cancel a still-ringing HMS Sovereign call', async () => {
-    await sim(simOrigin('hmsovereign'), 'scenario', { to: '+14155550162', outcome: 'completed', ring_ms: 400_000, talk_ms: 1000 });
+    await sim(simOrigin('hmsovereign'), 'scenario', {
+      to: '+14155550162',
+      outcome: 'completed',
+      ring_ms: 400_000,
+      talk_ms: 1000,
+    });
     const call = await place({ to: '+14155550162', provider: 'hmsovereign' });
     const res = await api.post(`/v1/calls/${call.id}/cancel`);
     assert.equal(res.status, 409, res.text);
@@ -280,7 +370,12 @@ describe('/v1/calls', () => {
 
   describe('capability_unsupported', () => {
     it('refuses to cancel a Klen call, naming the provider', async () => {
-      await sim(simOrigin('klen'), 'scenario', { to: '+14155550170', outcome: 'completed', ring_ms: 300, talk_ms: 60_000 });
+      await sim(simOrigin('klen'), 'scenario', {
+        to: '+14155550170',
+        outcome: 'completed',
+        ring_ms: 300,
+        talk_ms: 60_000,
+      });
       const call = await place({ to: '+14155550170', provider: 'klen' });
       const res = await api.post(`/v1/calls/${call.id}/cancel`);
       assert.equal(res.status, 422, res.text);
@@ -316,7 +411,12 @@ describe('/v1/calls', () => {
 
   describe('reads while a vendor is down or hanging', () => {
     it('serves the cached call instead of failing or waiting out the vendor timeout', async () => {
-      await sim(simOrigin('kaicalls'), 'scenario', { to: '+14155550190', outcome: 'completed', ring_ms: 300, talk_ms: 600_000 });
+      await sim(simOrigin('kaicalls'), 'scenario', {
+        to: '+14155550190',
+        outcome: 'completed',
+        ring_ms: 300,
+        talk_ms: 600_000,
+      });
       const call = await place({ to: '+14155550190' });
       // From now on every KaiCalls request hangs for a minute (the gateway's vendor timeout is 10 s).
       await sim(simOrigin('kaicalls'), 'faults', { mode: 'timeout', delay_ms: 60_000 });

@@ -1,8 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { Api, configureSimulators, dialedBy, ISO_Z, Sandbox, sandboxOf, SandboxVendor, TERMINAL_STATUSES, Vendor, VENDORS, waitForCall, waitForTerminal } from '../support/calls';
+import type { Api, Sandbox, SandboxVendor, Vendor } from '../support/calls';
+import {
+  configureSimulators,
+  dialedBy,
+  ISO_Z,
+  sandboxOf,
+  TERMINAL_STATUSES,
+  VENDORS,
+  waitForCall,
+  waitForTerminal,
+} from '../support/calls';
 
 /**
  * One outbound call per vendor, through the gateway, against that vendor's simulator over
@@ -97,7 +108,12 @@ const SPECS: Record<Vendor, VendorSpec> = {
   },
 };
 
-function assertCreatedCall(res: { status: number; body: any; text: string }, vendor: Vendor, sb: Sandbox, e164: string): any {
+function assertCreatedCall(
+  res: { status: number; body: any; text: string },
+  vendor: Vendor,
+  sb: Sandbox,
+  e164: string,
+): any {
   assert.equal(res.status, 201, res.text);
   const call = res.body;
   assert.match(call.id, /^call_[0-9a-z]{26}$/);
@@ -131,7 +147,11 @@ async function timeline(api: Api, id: string): Promise<any[]> {
     assert.match(e.created_at, ISO_Z);
   }
   const sequences = events.map((e) => Number(e.sequence));
-  assert.deepEqual([...sequences].sort((a, b) => a - b), sequences, 'oldest first, in sequence order');
+  assert.deepEqual(
+    [...sequences].sort((a, b) => a - b),
+    sequences,
+    'oldest first, in sequence order',
+  );
   assert.equal(new Set(sequences).size, sequences.length, 'sequences are unique');
   return events;
 }
@@ -157,7 +177,13 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         const res = await api.post('/v1/calls', { to: HUMAN[vendor], agent_id: sb.agentId, provider: vendor });
         const created = assertCreatedCall(res, vendor, sb, E164);
 
-        const dialed = await dialedBy(sb.vendors[vendor], (d) => JSON.stringify(d).includes(created.id) || d.call_id === created.provider_call_id || d.id === created.provider_call_id);
+        const dialed = await dialedBy(
+          sb.vendors[vendor],
+          (d) =>
+            JSON.stringify(d).includes(created.id) ||
+            d.call_id === created.provider_call_id ||
+            d.id === created.provider_call_id,
+        );
         assert.equal(dialed.length, 1, `${vendor} simulator saw exactly one create for this call`);
         spec.checkDialed(dialed[0], created, sb.vendors[vendor]);
 
@@ -210,7 +236,8 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         const types = events.map((e) => e.type);
         assert.equal(types[0], 'call.created');
         // Every event carries a whole call object: the same keys as GET /v1/calls/:id.
-        for (const event of events) assert.deepEqual(Object.keys(event.data.call).sort(), Object.keys(done).sort(), event.type);
+        for (const event of events)
+          assert.deepEqual(Object.keys(event.data.call).sort(), Object.keys(done).sort(), event.type);
         assert.equal(events[0].data.call.status, 'queued');
         assert.equal(events[0].data.call.duration_seconds, null);
         assert.equal(types.filter((t) => t === 'call.completed').length, 1, 'one call.completed');
@@ -220,7 +247,8 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
         if (spec.supplies.transcript) assert.ok(types.includes('call.transcript_ready'));
         if (spec.supplies.summary) assert.ok(types.includes('call.summary_ready'));
         // Status events only move forward: nothing non-terminal after call.completed.
-        for (const t of types.slice(completedAt + 1)) assert.ok(!['call.queued', 'call.ringing', 'call.in_progress'].includes(t), `${t} after completed`);
+        for (const t of types.slice(completedAt + 1))
+          assert.ok(!['call.queued', 'call.ringing', 'call.in_progress'].includes(t), `${t} after completed`);
         const last = events[completedAt];
         assert.equal(last.data.call.status, 'completed');
         assert.equal(last.data.call.id, created.id);
@@ -237,16 +265,27 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
           const { human, e164 } = OUTCOME_NUMBERS[outcome];
           const set = await sb.vendors[vendor].sim.post('/__sim/scenario', { to: e164, outcome });
           assert.equal(set.status, 200, set.text);
-          const created = assertCreatedCall(await api.post('/v1/calls', { to: human, agent_id: sb.agentId, provider: vendor }), vendor, sb, e164);
+          const created = assertCreatedCall(
+            await api.post('/v1/calls', { to: human, agent_id: sb.agentId, provider: vendor }),
+            vendor,
+            sb,
+            e164,
+          );
 
           // The reason of a failure may come in a later webhook than the end itself.
-          const done = await waitForCall(api, created.id, (c) => TERMINAL_STATUSES.includes(c.status) && (expected !== 'failed' || c.error !== null), `call ${created.id} to end`);
+          const done = await waitForCall(
+            api,
+            created.id,
+            (c) => TERMINAL_STATUSES.includes(c.status) && (expected !== 'failed' || c.error !== null),
+            `call ${created.id} to end`,
+          );
           assert.equal(done.status, expected);
           assert.equal(done.answered_at, null, 'never answered');
           assert.ok(!done.transcript?.length);
           assert.ok(!done.duration_seconds, 'no talk time');
           if (spec.supplies.times) assert.match(done.ended_at, ISO_Z);
-          if (expected === 'failed') assert.ok(done.error && typeof done.error.code === 'string', 'a failed call says why');
+          if (expected === 'failed')
+            assert.ok(done.error && typeof done.error.code === 'string', 'a failed call says why');
           if (outcome === 'failed') assert.equal(done.status, 'failed');
 
           const types = (await timeline(api, created.id)).map((e) => e.type);
@@ -268,7 +307,12 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
       assert.equal((await sb.vendors[vendor].sim.post('/__sim/scenario', { to: e164, ...LONG })).status, 200);
       const res = await api.post('/v1/calls', { to: e164, agent_id: sb.agentId, provider: vendor });
       assert.equal(res.status, 201, res.text);
-      return waitForCall(api, res.body.id, (c) => c.status === 'in_progress' || (TERMINAL_STATUSES as readonly string[]).includes(c.status), `${vendor} call to be answered`);
+      return waitForCall(
+        api,
+        res.body.id,
+        (c) => c.status === 'in_progress' || (TERMINAL_STATUSES as readonly string[]).includes(c.status),
+        `${vendor} call to be answered`,
+      );
     }
 
     it('HMS Sovereign: say on a live call is 200 and reaches the vendor; cancel ends it; both are 409 afterwards', async () => {
@@ -287,17 +331,26 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
       const missing = await api.post(`/v1/calls/${call.id}/control`, { action: 'say' });
       assert.equal(missing.status, 422);
       assert.equal(missing.body.error.code, 'validation_failed');
-      assert.deepEqual(missing.body.error.details.map((d: any) => d.field), ['text']);
+      assert.deepEqual(
+        missing.body.error.details.map((d: any) => d.field),
+        ['text'],
+      );
 
       const cancel = await api.post(`/v1/calls/${call.id}/cancel`);
       assert.equal(cancel.status, 200, cancel.text);
       const ended = (TERMINAL_STATUSES as readonly string[]).includes(cancel.body.status)
         ? cancel.body
         : await waitForTerminal(api, call.id);
-      assert.ok((TERMINAL_STATUSES as readonly string[]).includes(ended.status), `terminal after cancel: ${ended.status}`);
+      assert.ok(
+        (TERMINAL_STATUSES as readonly string[]).includes(ended.status),
+        `terminal after cancel: ${ended.status}`,
+      );
       assert.match(ended.ended_at, ISO_Z);
       const [after] = await dialedBy(sb.vendors.hmsovereign, (d) => d.call_id === call.provider_call_id);
-      assert.ok(after.commands.some((c: any) => c.type === 'end-call'), 'the vendor was told to end the call');
+      assert.ok(
+        after.commands.some((c: any) => c.type === 'end-call'),
+        'the vendor was told to end the call',
+      );
       assert.ok(['ended', 'failed'].includes(after.status), `vendor status ${after.status}`);
 
       const again = await api.post(`/v1/calls/${call.id}/cancel`);
@@ -339,7 +392,16 @@ describe('calls through each vendor (sandbox simulators over HTTP)', () => {
     it('HMS Sovereign: cancel while the call is still ringing is a 409 the client can retry, and ends nothing by pretence', async () => {
       // HMS accepts end-call only once a call is in progress; the gateway must not report a
       // cancellation the vendor did not carry out (the phone would go on ringing).
-      assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to: '+15550104042', ring_ms: 600_000, talk_ms: 600_000 })).status, 200);
+      assert.equal(
+        (
+          await sb.vendors.hmsovereign.sim.post('/__sim/scenario', {
+            to: '+15550104042',
+            ring_ms: 600_000,
+            talk_ms: 600_000,
+          })
+        ).status,
+        200,
+      );
       const res = await api.post('/v1/calls', { to: '+15550104042', agent_id: sb.agentId, provider: 'hmsovereign' });
       assert.equal(res.status, 201, res.text);
       assert.ok(['queued', 'ringing'].includes(res.body.status));

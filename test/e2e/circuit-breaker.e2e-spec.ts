@@ -2,10 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { KAICALLS_DEFAULT_API_KEY } from '@switchboard/simulators/kaicalls';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { ISO_Z, sandboxSetup, sim, TERMINAL_STATUSES, waitForTerminal } from '../support/calls';
-import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
+import type { CountingProxy } from '../support/counting-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 
 /**
  * Connection health as routing will see it: the circuit breaker (what a vendor's API
@@ -28,7 +30,8 @@ describe('connection health: circuit breaker and call outcomes', () => {
     });
     api = client(gw.url, gw.adminKey);
     setup = await sandboxSetup(api);
-    for (const vendor of ['kaicalls', 'hmsovereign']) await sim(setup.simOrigin(vendor), 'config', { rate_limits: false });
+    for (const vendor of ['kaicalls', 'hmsovereign'])
+      await sim(setup.simOrigin(vendor), 'config', { rate_limits: false });
   });
   after(() => gw.close());
 
@@ -95,7 +98,11 @@ describe('connection health: circuit breaker and call outcomes', () => {
       assert.equal(proxy.count, 1 + FAILURES_TO_OPEN, 'nothing reached the vendor while the circuit was open');
 
       await sim(setup.simOrigin('kaicalls'), 'faults', { mode: 'none' });
-      const due = await pollUntil(health, (h) => h.circuit === 'half_open', { timeoutMs: 10_000, intervalMs: 100, what: 'the circuit to be due for its probe' });
+      const due = await pollUntil(health, (h) => h.circuit === 'half_open', {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: 'the circuit to be due for its probe',
+      });
       assert.ok(Date.parse(due.circuit_next_probe_at) <= Date.now(), 'the probe time has come');
       assert.equal(proxy.count, 1 + FAILURES_TO_OPEN, 'reading health sends nothing');
 
@@ -114,7 +121,11 @@ describe('connection health: circuit breaker and call outcomes', () => {
       await sim(setup.simOrigin('kaicalls'), 'faults', { mode: 'reset' });
       for (let i = 0; i < FAILURES_TO_OPEN; i++) assert.equal((await listAgents()).status, 502);
       assert.equal((await health()).circuit, 'open');
-      await pollUntil(health, (h) => h.circuit === 'half_open', { timeoutMs: 10_000, intervalMs: 100, what: 'the probe to be due' });
+      await pollUntil(health, (h) => h.circuit === 'half_open', {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: 'the probe to be due',
+      });
       const before = proxy.count;
       assert.equal((await listAgents()).status, 502, 'the probe meets the reset');
       assert.equal(proxy.count, before + 1);
@@ -123,7 +134,9 @@ describe('connection health: circuit breaker and call outcomes', () => {
       assert.match(reopened.circuit_next_probe_at, ISO_Z);
 
       // Changing what the connection talks to (here its key) is a fresh start.
-      const patched = await api.patch(`/v1/providers/${connectionId}`, { credentials: { api_key: 'kc_live_WrongKeyForTheBreakerTest_0123456789abcdef' } });
+      const patched = await api.patch(`/v1/providers/${connectionId}`, {
+        credentials: { api_key: 'kc_live_WrongKeyForTheBreakerTest_0123456789abcdef' },
+      });
       assert.equal(patched.status, 200, patched.text);
       assert.equal(patched.body.health.circuit, 'closed');
 
@@ -163,7 +176,14 @@ describe('connection health: circuit breaker and call outcomes', () => {
 
     it('dials the vendor accepts but that end failed raise the dial-failure rate and demote the connection, while its circuit stays closed', async () => {
       const quiet = await health(connectionId);
-      assert.deepEqual(quiet.outcomes, { window_seconds: 900, finished: 0, answer_rate: null, dial_failure_rate: null, setup_latency_ms_p50: null, demoted: false });
+      assert.deepEqual(quiet.outcomes, {
+        window_seconds: 900,
+        finished: 0,
+        answer_rate: null,
+        dial_failure_rate: null,
+        setup_latency_ms_p50: null,
+        demoted: false,
+      });
 
       for (const to of FAILED_NUMBERS) {
         const done = await waitForTerminal(api, (await place(to)).id);
@@ -184,7 +204,10 @@ describe('connection health: circuit breaker and call outcomes', () => {
       assert.equal(judged.outcomes.dial_failure_rate, 0.75);
       assert.equal(judged.outcomes.answer_rate, 0.25);
       const setupMs = Date.parse(answered.answered_at) - Date.parse(answered.created_at);
-      assert.ok(Math.abs(judged.outcomes.setup_latency_ms_p50 - setupMs) <= 1, `p50 of one answered call is its setup time: ${JSON.stringify(judged.outcomes)} vs ${setupMs}`);
+      assert.ok(
+        Math.abs(judged.outcomes.setup_latency_ms_p50 - setupMs) <= 1,
+        `p50 of one answered call is its setup time: ${JSON.stringify(judged.outcomes)} vs ${setupMs}`,
+      );
       assert.equal(judged.outcomes.demoted, true);
       assert.equal(judged.circuit, 'closed', 'every request got a 2xx: the API is fine, the dials are not');
       assert.equal(judged.last_error, null);
@@ -192,7 +215,10 @@ describe('connection health: circuit breaker and call outcomes', () => {
 
     it('no_answer and busy are not held against the vendor, and other connections are judged on their own calls', async () => {
       const origin = setup.simOrigin('hmsovereign');
-      for (const [to, outcome] of [['+15550104011', 'no_answer'], ['+15550104012', 'busy']] as const) {
+      for (const [to, outcome] of [
+        ['+15550104011', 'no_answer'],
+        ['+15550104012', 'busy'],
+      ] as const) {
         await sim(origin, 'scenario', { to, outcome, ring_ms: 200 });
         const done = await waitForTerminal(api, (await place(to)).id);
         assert.ok((TERMINAL_STATUSES as readonly string[]).includes(done.status));

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
+import type { SimulatedAccount } from '@switchboard/simulators';
+import { startSimulators, stopSimulators } from '@switchboard/simulators';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
 import { freePort, GatewayProcess } from '../support/gateway-process';
 import { client } from '../support/http';
 
@@ -25,10 +27,16 @@ describe('a create interrupted by a crash', () => {
   const configFile = join(mkdtempSync(join(tmpdir(), 'sb-crash-')), 'switchboard.json');
 
   const sim = async (path: string, body?: unknown) => {
-    const res = await fetch(`${new URL(kalem.baseUrl).origin}/__sim/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${new URL(kalem.baseUrl).origin}/__sim/${path}`,
+      body === undefined
+        ? {}
+        : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     return res.json() as Promise<any>;
   };
-  const dialsTo = async (to: string) => ((await sim('calls')).calls as unknown[]).filter((c) => JSON.stringify(c).includes(to)).length;
+  const dialsTo = async (to: string) =>
+    ((await sim('calls')).calls as unknown[]).filter((c) => JSON.stringify(c).includes(to)).length;
 
   const launch = async (db: TestDatabase, env: Record<string, string>) => {
     const proc = new GatewayProcess({
@@ -55,12 +63,19 @@ describe('a create interrupted by a crash', () => {
     const first = await launch(db, env);
     const api = client(first.url, ADMIN_KEY);
     const connection = (await api.get('/v1/providers')).body.data[0];
-    const agent = await api.post('/v1/agents', { name: `crash ${to}`, bindings: [{ connection_id: connection.id, provider_agent_id: kalem.sampleAgentId }] });
+    const agent = await api.post('/v1/agents', {
+      name: `crash ${to}`,
+      bindings: [{ connection_id: connection.id, provider_agent_id: kalem.sampleAgentId }],
+    });
     assert.equal(agent.status, 201, agent.text);
     await sim('faults', { mode: 'timeout', after_create: true, delay_ms: 60_000, count: 1 });
     const body = { to, agent_id: agent.body.id };
     const inFlight = api.post('/v1/calls', body, { headers: { 'idempotency-key': `crash-${to}` } }).catch(() => null);
-    await pollUntil(() => dialsTo(to), (n) => n === 1, { timeoutMs: 10_000, what: 'the vendor to place the call' });
+    await pollUntil(
+      () => dialsTo(to),
+      (n) => n === 1,
+      { timeoutMs: 10_000, what: 'the vendor to place the call' },
+    );
     first.signal('SIGKILL');
     await first.wait();
     await inFlight;
@@ -75,7 +90,17 @@ describe('a create interrupted by a crash', () => {
     await sim('scenario', { ring_ms: 200, talk_ms: 1000 });
     writeFileSync(
       configFile,
-      JSON.stringify({ providers: [{ provider: 'kalem', name: 'Kalem', credentials: { api_key: kalem.apiKey }, base_url: kalem.baseUrl, defaults: kalem.defaults }] }),
+      JSON.stringify({
+        providers: [
+          {
+            provider: 'kalem',
+            name: 'Kalem',
+            credentials: { api_key: kalem.apiKey },
+            base_url: kalem.baseUrl,
+            defaults: kalem.defaults,
+          },
+        ],
+      }),
     );
   });
   after(async () => {
@@ -100,7 +125,10 @@ describe('a create interrupted by a crash', () => {
     );
     assert.equal(retry.status, 201, retry.text);
     assert.ok(retry.body.provider_call_id, 'matched to the vendor call');
-    assert.deepEqual(retry.body.attempts.map((a: any) => [a.outcome, a.error_code]), [['created', 'answer_lost']]);
+    assert.deepEqual(
+      retry.body.attempts.map((a: any) => [a.outcome, a.error_code]),
+      [['created', 'answer_lost']],
+    );
     assert.equal(await dialsTo(to), 1, 'exactly one dial in all');
     const listed = await api.get(`/v1/calls?to=${encodeURIComponent(to)}`);
     assert.equal(listed.body.data.length, 1, 'one call row, the resumed one');
@@ -123,7 +151,11 @@ describe('a create interrupted by a crash', () => {
       (calls: any[]) => calls.length === 1 && !!calls[0].provider_call_id && calls[0].attempts.length > 0,
       { timeoutMs: 20_000, intervalMs: 200, what: 'the reconciler to settle the call' },
     );
-    assert.deepEqual(settled[0].attempts.map((a: any) => [a.outcome, a.error_code]), [['created', 'answer_lost']], 'the attempt the create never got to record');
+    assert.deepEqual(
+      settled[0].attempts.map((a: any) => [a.outcome, a.error_code]),
+      [['created', 'answer_lost']],
+      'the attempt the create never got to record',
+    );
     assert.equal(await dialsTo(to), 1);
   });
 });

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KAICALLS_DEFAULT_API_KEY, startKaiCallsSimulator } from '@switchboard/simulators/kaicalls';
 import type { RunningSimulator } from '@switchboard/simulators';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
 import { client } from '../support/http';
 
 /** Connections declared in the config file, as a deployment would run the gateway. */
@@ -16,11 +18,20 @@ describe('provider connections from the config file', () => {
   let gw: TestGateway | undefined;
   const configFile = join(mkdtempSync(join(tmpdir(), 'sb-declared-')), 'switchboard.json');
   const declare = (connections: unknown[]) => writeFileSync(configFile, JSON.stringify({ providers: connections }));
-  const kaicalls = () => ({ provider: 'kaicalls', name: 'KaiCalls main', credentials: { api_key: '${KC_KEY}' }, base_url: `${vendor.url}/api/v1`, priority: 5 });
+  const kaicalls = () => ({
+    provider: 'kaicalls',
+    name: 'KaiCalls main',
+    credentials: { api_key: '${KC_KEY}' },
+    base_url: `${vendor.url}/api/v1`,
+    priority: 5,
+  });
   const start = async (env: Record<string, string>) => {
     // The declared vendor is a loopback simulator, which only an allow-list admits outside sandbox
     // mode; being on loopback it does not end sandbox mode under `auto`, so sandbox is off by hand.
-    gw = await startTestGateway({ SWITCHBOARD_CONFIG_FILE: configFile, PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SANDBOX: 'off', ...env }, db);
+    gw = await startTestGateway(
+      { SWITCHBOARD_CONFIG_FILE: configFile, PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SANDBOX: 'off', ...env },
+      db,
+    );
     return client(gw.url, gw.adminKey);
   };
 
@@ -37,7 +48,10 @@ describe('provider connections from the config file', () => {
     declare([kaicalls()]);
     const api = await start({ KC_KEY: KAICALLS_DEFAULT_API_KEY });
     const listed = (await api.get('/v1/providers')).body.data;
-    assert.deepEqual(listed.map((c: { origin: string; name: string }) => [c.origin, c.name]), [['config', 'KaiCalls main']]);
+    assert.deepEqual(
+      listed.map((c: { origin: string; name: string }) => [c.origin, c.name]),
+      [['config', 'KaiCalls main']],
+    );
     assert.equal(listed[0].priority, 5);
     assert.ok(!JSON.stringify(listed).includes(KAICALLS_DEFAULT_API_KEY));
     assert.equal((await api.get(`/v1/providers/${listed[0].id}/agents`)).status, 200, 'the declared key works');

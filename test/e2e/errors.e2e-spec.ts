@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 
 /** Every error row of the contract that the foundation owns, over real HTTP. */
@@ -29,19 +30,38 @@ describe('error envelope', () => {
   });
 
   it('answers malformed JSON with 400 invalid_json', async () => {
-    assertEnvelope(await api.post('/v1/keys', undefined, { rawBody: '{"name": ', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
+    assertEnvelope(
+      await api.post('/v1/keys', undefined, { rawBody: '{"name": ', headers: { 'content-type': 'application/json' } }),
+      400,
+      'invalid_json',
+    );
   });
 
   it('answers a non-JSON content type with 400 invalid_json', async () => {
-    assertEnvelope(await api.post('/v1/keys', undefined, { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'invalid_json');
-    assertEnvelope(await api.post('/v1/keys', undefined, { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 400, 'invalid_json');
+    assertEnvelope(
+      await api.post('/v1/keys', undefined, {
+        rawBody: 'name=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      400,
+      'invalid_json',
+    );
+    assertEnvelope(
+      await api.post('/v1/keys', undefined, { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }),
+      400,
+      'invalid_json',
+    );
   });
 
   it('answers an oversized body with 413 payload_too_large, at the configured limit', async () => {
     const ok = await api.post('/v1/keys', { name: 'x'.repeat(50), scopes: ['calls:read'] });
     assert.equal(ok.status, 201);
     const big = JSON.stringify({ name: 'x'.repeat(5000), scopes: ['calls:read'] });
-    assertEnvelope(await api.post('/v1/keys', undefined, { rawBody: big, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large');
+    assertEnvelope(
+      await api.post('/v1/keys', undefined, { rawBody: big, headers: { 'content-type': 'application/json' } }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('answers validation problems with 422 and one details entry per bad field', async () => {
@@ -53,14 +73,21 @@ describe('error envelope', () => {
   });
 
   it('refuses a JSON body that is not an object', async () => {
-    const res = await api.post('/v1/keys', undefined, { rawBody: '[1,2]', headers: { 'content-type': 'application/json' } });
+    const res = await api.post('/v1/keys', undefined, {
+      rawBody: '[1,2]',
+      headers: { 'content-type': 'application/json' },
+    });
     assertEnvelope(res, 422, 'validation_failed');
     assert.deepEqual(res.body.error.details, [{ field: 'body', message: 'must be a JSON object' }]);
   });
 
   it('answers a missing, malformed or unknown key with 401', async () => {
     assertEnvelope(await api.get('/v1/keys', { key: null }), 401, 'unauthorized');
-    assertEnvelope(await api.get('/v1/keys', { key: null, headers: { authorization: 'Basic abc' } }), 401, 'unauthorized');
+    assertEnvelope(
+      await api.get('/v1/keys', { key: null, headers: { authorization: 'Basic abc' } }),
+      401,
+      'unauthorized',
+    );
     assertEnvelope(await api.get('/v1/keys', { key: 'sk_test_notarealkeynotarealkey00' }), 401, 'unauthorized');
     assertEnvelope(await api.get('/v1/keys', { key: 'garbage' }), 401, 'unauthorized');
   });

@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, waitForCall } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** GET /v1/events: the unified log, ascending by sequence, resumable with after= or the cursor. */
 describe('GET /v1/events', () => {
@@ -22,7 +24,13 @@ describe('GET /v1/events', () => {
       assert.equal(res.status, 201, res.text);
       callIds.push(res.body.id);
     }
-    for (const id of callIds) await waitForCall(api, id, (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null, `call ${id} and its report`);
+    for (const id of callIds)
+      await waitForCall(
+        api,
+        id,
+        (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null,
+        `call ${id} and its report`,
+      );
   });
   after(() => gw.close());
 
@@ -30,7 +38,10 @@ describe('GET /v1/events', () => {
     const all = (await api.get('/v1/events?limit=200')).body;
     assert.equal(all.has_more, false);
     const sequences = all.data.map((e: any) => e.sequence);
-    assert.deepEqual([...sequences].sort((a, b) => a - b), sequences);
+    assert.deepEqual(
+      [...sequences].sort((a, b) => a - b),
+      sequences,
+    );
     assert.ok(all.data.length >= 6, `${all.data.length} events`);
 
     // Post-call webhooks may still be arriving: compare up to the last event of the first read.
@@ -46,7 +57,10 @@ describe('GET /v1/events', () => {
       after = page.data.at(-1).sequence;
       assert.equal(page.next_cursor, String(after));
     }
-    assert.deepEqual(upToLast(byAfter), all.data.map((e: any) => e.id));
+    assert.deepEqual(
+      upToLast(byAfter),
+      all.data.map((e: any) => e.id),
+    );
 
     const byCursor: any[] = [];
     let cursor: string | null = null;

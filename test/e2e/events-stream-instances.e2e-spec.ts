@@ -32,10 +32,20 @@ describe('event stream across instances', () => {
         SSE_POLL_INTERVAL_MS: '600000',
       };
       // B first and without sandbox: an instance starting with sandbox off disables sandbox connections it finds.
-      const b = new GatewayProcess({ ...shared, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/b`, PORT: String(await freePort()), SWITCHBOARD_SANDBOX: 'off' }).start();
+      const b = new GatewayProcess({
+        ...shared,
+        SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/b`,
+        PORT: String(await freePort()),
+        SWITCHBOARD_SANDBOX: 'off',
+      }).start();
       procs.push(b);
       await b.ready();
-      const a = new GatewayProcess({ ...shared, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/a`, PORT: String(await freePort()), SWITCHBOARD_SANDBOX: 'on' }).start();
+      const a = new GatewayProcess({
+        ...shared,
+        SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/a`,
+        PORT: String(await freePort()),
+        SWITCHBOARD_SANDBOX: 'on',
+      }).start();
       procs.push(a);
       await a.ready();
 
@@ -46,7 +56,11 @@ describe('event stream across instances', () => {
       const first = await SseClient.open(`${b.url}/v1/events/stream`, { key: adminKey });
       streams.push(first);
       assert.equal(first.status, 200, first.text);
-      const start = await pollUntil(() => first.comments.map((c) => /after sequence (\d+)$/.exec(c)).find(Boolean), Boolean, { what: "B's stream to open" }).then((m) => Number(m![1]));
+      const start = await pollUntil(
+        () => first.comments.map((c) => /after sequence (\d+)$/.exec(c)).find(Boolean),
+        Boolean,
+        { what: "B's stream to open" },
+      ).then((m) => Number(m![1]));
 
       const calls: string[] = [];
       for (const to of ['+15550160001', '+15550160002']) {
@@ -59,24 +73,47 @@ describe('event stream across instances', () => {
       first.close();
       const seen = first.events;
 
-      for (const id of calls) await waitForCall(apiA, id, (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null, `call ${id} and its report`);
+      for (const id of calls)
+        await waitForCall(
+          apiA,
+          id,
+          (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null,
+          `call ${id} and its report`,
+        );
       const truth = (await apiA.get(`/v1/events?after=${start}&limit=200`)).body.data;
       assert.deepEqual(new Set(truth.map((e: any) => e.call_id)), new Set(calls));
       assert.ok(truth.length > seen.length, `${truth.length} events, ${seen.length} seen before the disconnect`);
       assert.deepEqual(seen, truth.slice(0, seen.length), 'B streamed what A wrote, in sequence order');
 
-      const resumed = await SseClient.open(`${b.url}/v1/events/stream`, { key: adminKey, lastEventId: first.parser.lastEventId });
+      const resumed = await SseClient.open(`${b.url}/v1/events/stream`, {
+        key: adminKey,
+        lastEventId: first.parser.lastEventId,
+      });
       streams.push(resumed);
       const last = truth.at(-1).sequence;
       await resumed.waitForSequence(last);
-      assert.deepEqual([...seen, ...resumed.events.filter((e) => e.sequence <= last)], truth, 'no gaps, no duplicates across the reconnect');
+      assert.deepEqual(
+        [...seen, ...resumed.events.filter((e) => e.sequence <= last)],
+        truth,
+        'no gaps, no duplicates across the reconnect',
+      );
 
       // And live again: a new call through A reaches the resumed stream on B.
-      const res = await apiA.post('/v1/calls', { to: '+15550160003', agent_id: sandbox.agentId, provider: 'hmsovereign' });
+      const res = await apiA.post('/v1/calls', {
+        to: '+15550160003',
+        agent_id: sandbox.agentId,
+        provider: 'hmsovereign',
+      });
       assert.equal(res.status, 201, res.text);
-      await resumed.waitFor((events) => events.some((e) => e.call_id === res.body.id && e.type === 'call.completed'), 'the third call to complete on B');
+      await resumed.waitFor(
+        (events) => events.some((e) => e.call_id === res.body.id && e.type === 'call.completed'),
+        'the third call to complete on B',
+      );
       const sequences = resumed.events.map((e) => e.sequence);
-      assert.deepEqual([...sequences].sort((x, y) => x - y), sequences);
+      assert.deepEqual(
+        [...sequences].sort((x, y) => x - y),
+        sequences,
+      );
     } finally {
       streams.forEach((s) => s.close());
       await Promise.all(procs.map((p) => p.stop()));

@@ -3,15 +3,23 @@ import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { EventLogRepository, EventResponse } from '../../src/events/event-log.repository';
+import type { EventResponse } from '../../src/events/event-log.repository';
+import { EventLogRepository } from '../../src/events/event-log.repository';
 import { LISTENER_APPLICATION_NAME } from '../../src/events/notifier/postgres-event-notifier';
-import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, waitForCall } from '../support/calls';
 import { client } from '../support/http';
 import { metric, openUnreadStream, SseClient, SseParser } from '../support/sse';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** Where a stream opened without a position starts, from its first comment. */
-const startOf = (stream: SseClient) => pollUntil(() => stream.comments.map((c) => /^connected; events after sequence (\d+)$/.exec(c)).find(Boolean), Boolean, { what: 'the connected comment' }).then((m) => Number(m![1]));
+const startOf = (stream: SseClient) =>
+  pollUntil(
+    () => stream.comments.map((c) => /^connected; events after sequence (\d+)$/.exec(c)).find(Boolean),
+    Boolean,
+    { what: 'the connected comment' },
+  ).then((m) => Number(m![1]));
 
 /** Every event after `after`, through GET /v1/events (the truth a stream is compared with). */
 async function logAfter(api: Api, after: number, query = ''): Promise<any[]> {
@@ -36,7 +44,8 @@ describe('GET /v1/events/stream', () => {
   let sb: Sandbox;
   let n = 0;
   const streamUrl = (query = '') => `${gw.url}/v1/events/stream${query}`;
-  const open = (query = '', options: { lastEventId?: string; key?: string | null } = {}) => SseClient.open(streamUrl(query), { key: gw.adminKey, ...options });
+  const open = (query = '', options: { lastEventId?: string; key?: string | null } = {}) =>
+    SseClient.open(streamUrl(query), { key: gw.adminKey, ...options });
   const streams: SseClient[] = [];
   const tracked = async (stream: Promise<SseClient>) => {
     const s = await stream;
@@ -46,13 +55,27 @@ describe('GET /v1/events/stream', () => {
 
   /** Places a call and waits for its last report, after which nothing more happens to it. */
   const completedCall = async () => {
-    const res = await api.post('/v1/calls', { to: `+1555015${String(++n).padStart(4, '0')}`, agent_id: sb.agentId, provider: 'hmsovereign' });
+    const res = await api.post('/v1/calls', {
+      to: `+1555015${String(++n).padStart(4, '0')}`,
+      agent_id: sb.agentId,
+      provider: 'hmsovereign',
+    });
     assert.equal(res.status, 201, res.text);
-    return waitForCall(api, res.body.id, (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null, `call ${res.body.id} and its report`);
+    return waitForCall(
+      api,
+      res.body.id,
+      (c) => c.status === 'completed' && c.summary !== null && c.recording_url !== null,
+      `call ${res.body.id} and its report`,
+    );
   };
 
   before(async () => {
-    gw = await startTestGateway({ RECONCILE_FINAL_READ_SECONDS: '3600', SSE_POLL_INTERVAL_MS: '600000', SSE_HEARTBEAT_MS: '150', SSE_MAX_STREAMS_PER_KEY: '6' });
+    gw = await startTestGateway({
+      RECONCILE_FINAL_READ_SECONDS: '3600',
+      SSE_POLL_INTERVAL_MS: '600000',
+      SSE_HEARTBEAT_MS: '150',
+      SSE_MAX_STREAMS_PER_KEY: '6',
+    });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 300 });
@@ -114,7 +137,10 @@ describe('GET /v1/events/stream', () => {
     const middle = truth[Math.floor(truth.length / 2)].sequence;
     const byQuery = await tracked(open(`?after=${middle}`));
     await byQuery.waitForSequence(truth.at(-1).sequence);
-    assert.deepEqual(upTo(byQuery.events, truth.at(-1).sequence), truth.filter((e) => e.sequence > middle));
+    assert.deepEqual(
+      upTo(byQuery.events, truth.at(-1).sequence),
+      truth.filter((e) => e.sequence > middle),
+    );
     byQuery.close();
 
     const both = await tracked(open('?after=0', { lastEventId: String(middle) }));
@@ -133,7 +159,10 @@ describe('GET /v1/events/stream', () => {
     const last = truth.at(-1).sequence;
 
     const typed = truth.filter((e) => ['call.created', 'call.completed'].includes(e.type));
-    assert.ok(typed.some((e) => e.sequence > past.at(-1).sequence), 'some arrived live');
+    assert.ok(
+      typed.some((e) => e.sequence > past.at(-1).sequence),
+      'some arrived live',
+    );
     await byType.waitForSequence(typed.at(-1).sequence);
     assert.deepEqual(upTo(byType.events, last), typed);
     assert.deepEqual(upTo(byType.events, last), await logAfter(api, 0, '&type=call.created,call.completed'));
@@ -150,7 +179,11 @@ describe('GET /v1/events/stream', () => {
   it('sends a heartbeat comment at the configured interval while nothing happens', async () => {
     const stream = await tracked(open());
     await startOf(stream);
-    await pollUntil(() => stream.comments.filter((c) => c === 'heartbeat').length, (count) => count >= 3, { what: 'three heartbeats' });
+    await pollUntil(
+      () => stream.comments.filter((c) => c === 'heartbeat').length,
+      (count) => count >= 3,
+      { what: 'three heartbeats' },
+    );
     assert.deepEqual(stream.messages, [], 'comments dispatch no event');
     stream.close();
   });
@@ -161,12 +194,20 @@ describe('GET /v1/events/stream', () => {
     assert.match(badHeader.headers.get('content-type') ?? '', /^application\/json/);
     const envelope = JSON.parse(badHeader.text);
     assert.equal(envelope.error.code, 'validation_failed');
-    assert.deepEqual(envelope.error.details.map((d: any) => d.field), ['Last-Event-ID']);
+    assert.deepEqual(
+      envelope.error.details.map((d: any) => d.field),
+      ['Last-Event-ID'],
+    );
     assert.ok(envelope.error.request_id);
 
     const badQuery = await open('?after=x&type=CALL%20X&limit=5');
     assert.equal(badQuery.status, 422, badQuery.text);
-    assert.deepEqual(JSON.parse(badQuery.text).error.details.map((d: any) => d.field).sort(), ['after', 'limit', 'type']);
+    assert.deepEqual(
+      JSON.parse(badQuery.text)
+        .error.details.map((d: any) => d.field)
+        .sort(),
+      ['after', 'limit', 'type'],
+    );
 
     assert.equal((await open('', { key: null })).status, 401);
     const key = await api.post('/v1/keys', { name: 'calls only', scopes: ['calls:read'] });
@@ -176,14 +217,21 @@ describe('GET /v1/events/stream', () => {
   it('holds at most SSE_MAX_STREAMS_PER_KEY streams per key (429 rate_limited beyond), and frees a slot when one closes', async () => {
     const key = (await api.post('/v1/keys', { name: 'streams', scopes: ['events:read'] })).body.key;
     const held = await Promise.all([0, 1, 2, 3, 4, 5].map(() => tracked(open('', { key }))));
-    assert.deepEqual(held.map((s) => s.status), [200, 200, 200, 200, 200, 200]);
+    assert.deepEqual(
+      held.map((s) => s.status),
+      [200, 200, 200, 200, 200, 200],
+    );
     const refused = await open('', { key });
     assert.equal(refused.status, 429);
     assert.equal(JSON.parse(refused.text).error.code, 'rate_limited');
     assert.ok(refused.headers.get('retry-after'));
     assert.equal((await tracked(open(''))).status, 200, 'another key is not affected');
     held[0].close();
-    const again = await pollUntil(() => open('', { key }), (s) => s.status === 200, { what: 'a slot to free up' });
+    const again = await pollUntil(
+      () => open('', { key }),
+      (s) => s.status === 200,
+      { what: 'a slot to free up' },
+    );
     streams.push(again);
   });
 
@@ -196,7 +244,12 @@ describe('GET /v1/events/stream', () => {
     await admin.connect();
     try {
       const listener = async () =>
-        (await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid);
+        (
+          await admin.query(
+            'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+            [LISTENER_APPLICATION_NAME],
+          )
+        ).rows.map((r) => r.pid);
       const [before] = await listener();
       assert.ok(before, 'one listening session');
       const stream = await tracked(open());
@@ -207,11 +260,16 @@ describe('GET /v1/events/stream', () => {
       // Most likely committed before the new session listens, so its NOTIFY reaches no one:
       // the wake-up every new session sends is what delivers it.
       const dataSource = gw.gateway.app.get(DataSource);
-      const [meanwhile] = await dataSource.transaction((tx) => gw.gateway.app.get(EventLogRepository).append(tx, [{ type: 'call.updated', callId: null, data: {} }]));
+      const [meanwhile] = await dataSource.transaction((tx) =>
+        gw.gateway.app.get(EventLogRepository).append(tx, [{ type: 'call.updated', callId: null, data: {} }]),
+      );
       await pollUntil(listener, (pids) => pids.length === 1 && pids[0] !== before, { what: 'a new listening session' });
       await stream.waitForSequence(meanwhile.sequence, 5_000);
       const afterwards = await completedCall();
-      await stream.waitFor((events) => events.some((e) => e.call_id === afterwards.id && e.type === 'call.completed'), 'the next call to complete on the stream');
+      await stream.waitFor(
+        (events) => events.some((e) => e.call_id === afterwards.id && e.type === 'call.completed'),
+        'the next call to complete on the stream',
+      );
       const truth = await logAfter(api, start);
       assert.deepEqual(upTo(stream.events, truth.at(-1).sequence), truth);
     } finally {
@@ -227,33 +285,61 @@ describe('event streams under stress', () => {
   let dataSource: DataSource;
 
   before(async () => {
-    gw = await startTestGateway({ SSE_POLL_INTERVAL_MS: '200', SSE_SLOW_CLIENT_TIMEOUT_MS: '400', SWITCHBOARD_SANDBOX: 'off' });
+    gw = await startTestGateway({
+      SSE_POLL_INTERVAL_MS: '200',
+      SSE_SLOW_CLIENT_TIMEOUT_MS: '400',
+      SWITCHBOARD_SANDBOX: 'off',
+    });
     log = gw.gateway.app.get(EventLogRepository);
     dataSource = gw.gateway.app.get(DataSource);
   });
   after(() => gw.close());
 
   const append = (count: number, bytes: number): Promise<EventResponse[]> =>
-    dataSource.transaction((tx) => log.append(tx, Array.from({ length: count }, () => ({ type: 'call.updated', callId: null, data: { padding: 'x'.repeat(bytes) } }))));
+    dataSource.transaction((tx) =>
+      log.append(
+        tx,
+        Array.from({ length: count }, () => ({
+          type: 'call.updated',
+          callId: null,
+          data: { padding: 'x'.repeat(bytes) },
+        })),
+      ),
+    );
 
   it('an event whose notification never came still arrives, through the fallback poll', async () => {
     const stream = await SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey });
     try {
       await startOf(stream);
       // Written beside the log's append, so no NOTIFY is sent: as if it had been lost.
-      const [row] = await dataSource.query(`INSERT INTO events (id, type, call_id, data) VALUES ('evt_01jz00000000000000000000aa', 'call.updated', NULL, '{}') RETURNING sequence`);
+      const [row] = await dataSource.query(
+        `INSERT INTO events (id, type, call_id, data) VALUES ('evt_01jz00000000000000000000aa', 'call.updated', NULL, '{}') RETURNING sequence`,
+      );
       const events = await stream.waitForSequence(Number(row.sequence), 5_000);
-      assert.deepEqual(events.map((e) => e.id), ['evt_01jz00000000000000000000aa']);
+      assert.deepEqual(
+        events.map((e) => e.id),
+        ['evt_01jz00000000000000000000aa'],
+      );
     } finally {
       stream.close();
     }
   });
 
   it('disconnects a client that never reads instead of buffering for it; it resumes with Last-Event-ID', async (t) => {
-    const slowBefore = await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' });
+    const slowBefore = await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', {
+      reason: 'slow_client',
+    });
     const start = await log.lastSequence();
-    const unread = await openUnreadStream(Number(new URL(gw.url).port), `/v1/events/stream?after=${start}`, gw.adminKey);
-    await pollUntil(() => metric(gw.url, gw.adminKey, 'switchboard_event_streams_open'), (open) => open === 1, { what: 'the stream to open' });
+    const unread = await openUnreadStream(
+      Number(new URL(gw.url).port),
+      `/v1/events/stream?after=${start}`,
+      gw.adminKey,
+    );
+    await pollUntil(
+      () => metric(gw.url, gw.adminKey, 'switchboard_event_streams_open'),
+      (open) => open === 1,
+      { what: 'the stream to open' },
+    );
 
     // Far more than socket buffers hold, in batches until the gateway gives up on the client.
     const written: EventResponse[] = [];
@@ -265,7 +351,11 @@ describe('event streams under stress', () => {
       (slow) => slow === slowBefore + 1 || written.length >= 400,
       { timeoutMs: 60_000, intervalMs: 20, what: 'the slow client to be disconnected' },
     );
-    assert.equal(await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' }), slowBefore + 1, `disconnected after ${written.length} events`);
+    assert.equal(
+      await metric(gw.url, gw.adminKey, 'switchboard_event_streams_ended_total', { reason: 'slow_client' }),
+      slowBefore + 1,
+      `disconnected after ${written.length} events`,
+    );
     assert.equal(await metric(gw.url, gw.adminKey, 'switchboard_event_streams_open'), 0);
 
     const raw = await unread.drain();
@@ -274,11 +364,19 @@ describe('event streams under stress', () => {
     parser.feed(raw.slice(raw.indexOf('\r\n\r\n') + 4));
     const got = parser.events.map((e) => e.sequence);
     const sequences = written.map((e) => e.sequence);
-    assert.ok(got.length < sequences.length, `the client got ${got.length} of ${sequences.length} events: the rest was never buffered for it`);
+    assert.ok(
+      got.length < sequences.length,
+      `the client got ${got.length} of ${sequences.length} events: the rest was never buffered for it`,
+    );
     assert.deepEqual(got, sequences.slice(0, got.length), 'what it got is a gapless prefix');
-    t.diagnostic(`disconnected after ${written.length} events of 256 KB were written; the client had received ${got.length}`);
+    t.diagnostic(
+      `disconnected after ${written.length} events of 256 KB were written; the client had received ${got.length}`,
+    );
 
-    const resumed = await SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey, lastEventId: parser.lastEventId ?? String(start) });
+    const resumed = await SseClient.open(`${gw.url}/v1/events/stream`, {
+      key: gw.adminKey,
+      lastEventId: parser.lastEventId ?? String(start),
+    });
     try {
       await resumed.waitForSequence(sequences.at(-1)!, 30_000);
       assert.deepEqual([...got, ...resumed.events.map((e) => e.sequence)], sequences);
@@ -288,7 +386,9 @@ describe('event streams under stress', () => {
   });
 
   it('shutdown ends open streams and does not wait on them', async () => {
-    const streams = await Promise.all([0, 1].map(() => SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey })));
+    const streams = await Promise.all(
+      [0, 1].map(() => SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey })),
+    );
     await Promise.all(streams.map(startOf));
     const began = Date.now();
     await gw.gateway.close();

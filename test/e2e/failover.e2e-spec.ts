@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { configureSimulators, Sandbox, sandboxOf, VENDORS, waitForTerminal } from '../support/calls';
-import { CountingProxy, startCountingProxy } from '../support/counting-proxy';
+import type { Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, VENDORS, waitForTerminal } from '../support/calls';
+import type { CountingProxy } from '../support/counting-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 
 /**
  * Routing and failover through the simulators' faults (README "Routing and failover"):
@@ -95,7 +98,10 @@ describe('routing and failover', () => {
     const call = await api.get(`/v1/calls/${stored.call_id}`);
     assert.equal(call.body.status, 'failed');
     assert.equal(call.body.end_reason, 'provider_rejected');
-    assert.deepEqual(call.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[A, 'failed']]);
+    assert.deepEqual(
+      call.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [[A, 'failed']],
+    );
     assert.deepEqual(await dialsTo(to), [], 'B was never asked');
   });
 
@@ -121,7 +127,10 @@ describe('routing and failover', () => {
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.connection_id, A);
     assert.ok(res.body.provider_call_id);
-    assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    assert.deepEqual(
+      res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]),
+      [[A, 'created', 'answer_lost']],
+    );
     assert.deepEqual(await dialsTo(to), [{ vendor: 'kalem' }]);
   });
 
@@ -133,7 +142,10 @@ describe('routing and failover', () => {
     const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.connection_id, A);
-    assert.deepEqual(res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]), [[A, 'created', 'answer_lost']]);
+    assert.deepEqual(
+      res.body.attempts.map((a: any) => [a.connection_id, a.outcome, a.error_code]),
+      [[A, 'created', 'answer_lost']],
+    );
     const retry = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'timeout-after-create' } });
     assert.equal(retry.status, 201);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
@@ -152,7 +164,11 @@ describe('routing and failover', () => {
     const kalem = await kalemFirstThenKlen(api, sb, 'kalem behind a proxy', `${proxy.origin}/api/v1`, 1);
     const to = number();
     // No webhook may tell the gateway either: only the vendor's call list could, and it fails.
-    assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 300, talk_ms: 1000 })).status, 200);
+    assert.equal(
+      (await sb.vendors.kalem.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 300, talk_ms: 1000 }))
+        .status,
+      200,
+    );
     await fault('kalem', { mode: 'reset', after_create: true, count: 1 });
     const body = { to, agent_id: kalem.agentId };
     const res = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
@@ -160,7 +176,10 @@ describe('routing and failover', () => {
     assert.equal(res.body.error.code, 'provider_timeout');
     const stored = res.body.error.details.find((d: any) => d.call);
     assert.equal(stored.call.status, 'queued');
-    assert.deepEqual(stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]), [[kalem.connectionId, 'ambiguous']]);
+    assert.deepEqual(
+      stored.call.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [[kalem.connectionId, 'ambiguous']],
+    );
     const again = await api.post('/v1/calls', body, { headers: { 'idempotency-key': 'ambiguous-unknown' } });
     assert.equal(again.status, 504);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -198,7 +217,11 @@ describe('routing and failover', () => {
   it('failover: false → one attempt only', async () => {
     await fault('kalem', { mode: 'error', status: 500 });
     const to = number();
-    const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, routing: { connections: [A, B], failover: false } });
+    const res = await api.post('/v1/calls', {
+      to,
+      agent_id: sb.agentId,
+      routing: { connections: [A, B], failover: false },
+    });
     assert.equal(res.status, 503, res.text);
     assert.equal(res.body.error.details.filter((d: any) => d.outcome).length, 1);
     assert.deepEqual(await dialsTo(to), []);
@@ -251,15 +274,23 @@ describe('routing and failover', () => {
       (res) => res.body.connection_id === A,
       { timeoutMs: 15_000, intervalMs: 500, what: 'A to be used again after its reset time' },
     );
-    assert.deepEqual(again.body.attempts.map((a: any) => a.outcome), ['created']);
+    assert.deepEqual(
+      again.body.attempts.map((a: any) => a.outcome),
+      ['created'],
+    );
   });
 
   it('50 concurrent requests with one Idempotency-Key → exactly one dial', async () => {
     const to = number();
     const body = { to, agent_id: sb.agentId, ...both() };
-    const results = await Promise.all(Array.from({ length: 50 }, () => api.post('/v1/calls', body, { headers: { 'idempotency-key': 'fifty' } })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => api.post('/v1/calls', body, { headers: { 'idempotency-key': 'fifty' } })),
+    );
     const statuses = results.map((r) => r.status);
-    assert.ok(statuses.every((s) => s === 201 || s === 409), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 201 || s === 409),
+      statuses.join(','),
+    );
     assert.ok(statuses.includes(201));
     const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.body.id));
     assert.equal(ids.size, 1, 'every 201 is the same call');
@@ -287,13 +318,26 @@ describe('routing and failover', () => {
   it('least_cost picks the cheapest connection; pinned uses exactly the one given', async () => {
     assert.equal((await api.patch(`/v1/providers/${A}`, { cost_per_minute: 0.2 })).status, 200);
     assert.equal((await api.patch(`/v1/providers/${B}`, { cost_per_minute: 0.05 })).status, 200);
-    const cheap = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, routing: { strategy: 'least_cost', connections: [A, B] } });
+    const cheap = await api.post('/v1/calls', {
+      to: number(),
+      agent_id: sb.agentId,
+      routing: { strategy: 'least_cost', connections: [A, B] },
+    });
     assert.equal(cheap.status, 201, cheap.text);
     assert.equal(cheap.body.connection_id, B);
 
-    const pinned = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, provider: A, routing: { strategy: 'pinned' } });
+    const pinned = await api.post('/v1/calls', {
+      to: number(),
+      agent_id: sb.agentId,
+      provider: A,
+      routing: { strategy: 'pinned' },
+    });
     assert.equal(pinned.body.connection_id, A);
-    const ambiguousPin = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, routing: { strategy: 'pinned', connections: [A, B] } });
+    const ambiguousPin = await api.post('/v1/calls', {
+      to: number(),
+      agent_id: sb.agentId,
+      routing: { strategy: 'pinned', connections: [A, B] },
+    });
     assert.equal(ambiguousPin.status, 422);
     assert.equal(ambiguousPin.body.error.details[0].field, 'routing.strategy');
   });
@@ -316,7 +360,11 @@ describe('routing and failover', () => {
       assert.equal(res.body.connection_id, B, 'weight 0 is only a last resort');
     }
     // The request's own strategy wins over the agent's default.
-    const byPriority = await api.post('/v1/calls', { to: number(), agent_id: agent.body.id, routing: { strategy: 'priority' } });
+    const byPriority = await api.post('/v1/calls', {
+      to: number(),
+      agent_id: agent.body.id,
+      routing: { strategy: 'priority' },
+    });
     assert.equal(byPriority.body.connection_id, A);
     assert.equal((await api.patch(`/v1/providers/${A}`, { weight: 1 })).status, 200);
     assert.equal((await api.patch(`/v1/providers/${B}`, { weight: 1 })).status, 200);
@@ -357,7 +405,10 @@ describe('routing around an open circuit', () => {
     for (let i = 0; i < FAILURES_TO_OPEN; i++) {
       const res = await api.post('/v1/calls', { to: number(), agent_id: agentId });
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(res.body.attempts.map((a: any) => a.outcome), ['failed', 'created']);
+      assert.deepEqual(
+        res.body.attempts.map((a: any) => a.outcome),
+        ['failed', 'created'],
+      );
     }
     const open = await api.get(`/v1/providers/${A}`);
     assert.equal(open.body.health.circuit, 'open');
@@ -374,7 +425,11 @@ describe('routing around an open circuit', () => {
     assert.equal(proxy.count, sent, 'A was not called while its circuit was open');
 
     assert.equal((await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'none' })).status, 200);
-    await pollUntil(async () => (await api.get(`/v1/providers/${A}`)).body.health.circuit, (c) => c === 'half_open', { timeoutMs: 10_000, intervalMs: 100, what: 'the probe to be due' });
+    await pollUntil(
+      async () => (await api.get(`/v1/providers/${A}`)).body.health.circuit,
+      (c) => c === 'half_open',
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the probe to be due' },
+    );
     const probe = await api.post('/v1/calls', { to: number(), agent_id: agentId });
     assert.equal(probe.status, 201, probe.text);
     assert.equal(probe.body.connection_id, A, 'the probe call went to A and succeeded');
@@ -385,7 +440,12 @@ describe('routing around an open circuit', () => {
     assert.equal((await sb.vendors.kalem.sim.post('/__sim/scenario', { outcome: 'failed', ring_ms: 200 })).status, 200);
     try {
       for (let i = 0; i < 3; i++) {
-        const res = await api.post('/v1/calls', { to: number(), agent_id: agentId, provider: A, routing: { strategy: 'pinned' } });
+        const res = await api.post('/v1/calls', {
+          to: number(),
+          agent_id: agentId,
+          provider: A,
+          routing: { strategy: 'pinned' },
+        });
         assert.equal(res.status, 201, res.text);
         await waitForTerminal(api, res.body.id);
       }
@@ -397,7 +457,10 @@ describe('routing around an open circuit', () => {
     assert.equal(health.outcomes.demoted, true, JSON.stringify(health.outcomes));
     const routed = await api.post('/v1/calls', { to: number(), agent_id: agentId });
     assert.equal(routed.status, 201, routed.text);
-    assert.deepEqual(routed.body.attempts.map((a: any) => [a.connection_id, a.outcome]), [[sb.vendors.klen.connectionId, 'created']]);
+    assert.deepEqual(
+      routed.body.attempts.map((a: any) => [a.connection_id, a.outcome]),
+      [[sb.vendors.klen.connectionId, 'created']],
+    );
   });
 });
 
@@ -405,7 +468,13 @@ describe('routing around an open circuit', () => {
  * A Kalem connection at `baseUrl` (a proxy, or a port nothing listens on) first in line, and
  * an agent bound to it and to the sandbox Klen connection after it.
  */
-async function kalemFirstThenKlen(api: ReturnType<typeof client>, sb: Sandbox, name: string, baseUrl: string, priority: number) {
+async function kalemFirstThenKlen(
+  api: ReturnType<typeof client>,
+  sb: Sandbox,
+  name: string,
+  baseUrl: string,
+  priority: number,
+) {
   const conn = await api.post('/v1/providers', {
     provider: 'kalem',
     name,

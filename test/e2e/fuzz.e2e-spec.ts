@@ -2,10 +2,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import { client } from '../support/http';
-import { Api, configureSimulators, sandboxOf, Sandbox } from '../support/calls';
-import { bodyVariant, BodyVariant, HOSTILE_IDS, hostileQuery, mutate, Rng, sampleOf } from '../support/hostile-input';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf } from '../support/calls';
+import type { BodyVariant } from '../support/hostile-input';
+import { bodyVariant, HOSTILE_IDS, hostileQuery, mutate, Rng, sampleOf } from '../support/hostile-input';
 import { rawExchange } from '../support/raw-http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { WebhookConsumer } from '../support/webhook-consumer';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -42,7 +45,8 @@ interface Problem {
 }
 
 /** Stack frames, source paths and framework internals: none of them may reach a client. */
-const LEAK = /\n\s+at |\bat [\w.<>]+ \(|\.(ts|js):\d+|node_modules|\/work\/|\/home\/|\/src\/|FST_ERR|QueryFailedError|TypeORM|stack/i;
+const LEAK =
+  /\n\s+at |\bat [\w.<>]+ \(|\.(ts|js):\d+|node_modules|\/work\/|\/home\/|\/src\/|FST_ERR|QueryFailedError|TypeORM|stack/i;
 
 /**
  * Walks /openapi.json (and the vendor webhook receiver, which it leaves out) and throws
@@ -80,9 +84,20 @@ describe('fuzz: hostile input at every operation', () => {
 
     const kalem = sandbox.vendors.kalem;
     // A connection no agent routes through, so whatever a PATCH does to it harms no call.
-    const spare = await api.post('/v1/providers', { provider: 'kalem', name: 'fuzz spare', credentials: { api_key: 'fuzz-spare-key' }, base_url: kalem.baseUrl, defaults: kalem.defaults, verify: false });
+    const spare = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'fuzz spare',
+      credentials: { api_key: 'fuzz-spare-key' },
+      base_url: kalem.baseUrl,
+      defaults: kalem.defaults,
+      verify: false,
+    });
     assert.equal(spare.status, 201, spare.text);
-    const call = await api.post('/v1/calls', { to: '+15550160001', agent_id: sandbox.agentId, provider: 'hmsovereign' });
+    const call = await api.post('/v1/calls', {
+      to: '+15550160001',
+      agent_id: sandbox.agentId,
+      provider: 'hmsovereign',
+    });
     assert.equal(call.status, 201, call.text);
     const endpoint = await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/fuzz` });
     assert.equal(endpoint.status, 201, endpoint.text);
@@ -118,7 +133,10 @@ describe('fuzz: hostile input at every operation', () => {
       after_sequence: 0,
     });
 
-    const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+    const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, any>>;
+      components: { schemas: Record<string, any> };
+    };
     schemas = doc.components.schemas;
     operations = [];
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths))
@@ -134,8 +152,20 @@ describe('fuzz: hostile input at every operation', () => {
       }
     // The vendor webhook receiver is left out of the document (vendors, not clients, call it).
     for (const provider of ['kalem', 'klen', 'kaicalls', 'hmsovereign'])
-      operations.push({ method: 'POST', path: `/webhooks/${provider}/{connection_id}`, pathParams: ['connection_id'], query: [], body: { type: 'object', properties: { event: { type: 'string' }, call_id: { type: 'string' } } } });
-    operations.push({ method: 'POST', path: '/webhooks/kaicalls/{connection_id}/{token}', pathParams: ['connection_id', 'token'], query: [], body: { type: 'object', properties: { status: { type: 'string' } } } });
+      operations.push({
+        method: 'POST',
+        path: `/webhooks/${provider}/{connection_id}`,
+        pathParams: ['connection_id'],
+        query: [],
+        body: { type: 'object', properties: { event: { type: 'string' }, call_id: { type: 'string' } } },
+      });
+    operations.push({
+      method: 'POST',
+      path: '/webhooks/kaicalls/{connection_id}/{token}',
+      pathParams: ['connection_id', 'token'],
+      query: [],
+      body: { type: 'object', properties: { status: { type: 'string' } } },
+    });
     realIds['/webhooks/{connection_id}'] = Object.values(sandbox.vendors).map((v) => v.connectionId);
   });
   after(async () => {
@@ -158,7 +188,9 @@ describe('fuzz: hostile input at every operation', () => {
   function pathFor(op: Operation, rng: Rng): string {
     let path = op.path;
     for (const name of op.pathParams) {
-      const pool = op.path.startsWith('/webhooks/') ? realIds['/webhooks/{connection_id}'] : (realIds[op.path.replace(/\/(cancel|control|events|deliveries|rotate-secret|replay|redeliver)$/, '')] ?? []);
+      const pool = op.path.startsWith('/webhooks/')
+        ? realIds['/webhooks/{connection_id}']
+        : (realIds[op.path.replace(/\/(cancel|control|events|deliveries|rotate-secret|replay|redeliver)$/, '')] ?? []);
       // History sync runs on in the background, so it only ever gets ids that exist nowhere.
       const real = pool.length && name !== 'token' && !op.path.endsWith('/sync') && rng.chance(0.4);
       path = path.replace(`{${name}}`, real ? rng.pick(pool) : rng.pick(HOSTILE_IDS));
@@ -166,15 +198,30 @@ describe('fuzz: hostile input at every operation', () => {
     return path;
   }
 
-  function requestFor(op: Operation, rng: Rng): { path: string; headers: Record<string, string>; payload?: BodyVariant } {
+  function requestFor(
+    op: Operation,
+    rng: Rng,
+  ): { path: string; headers: Record<string, string>; payload?: BodyVariant } {
     let path = pathFor(op, rng);
     if (op.query.length ? rng.chance(0.7) : rng.chance(0.15)) path += `?${hostileQuery(rng, op.query)}`;
     const headers: Record<string, string> = {};
-    if (op.method === 'POST' && rng.chance(0.2)) headers['idempotency-key'] = rng.pick(['fuzz-1', 'a'.repeat(300), ' ', '😀', `fuzz-${rng.int(5)}`]);
+    if (op.method === 'POST' && rng.chance(0.2))
+      headers['idempotency-key'] = rng.pick(['fuzz-1', 'a'.repeat(300), ' ', '😀', `fuzz-${rng.int(5)}`]);
     if (rng.chance(0.1)) headers['x-request-id'] = rng.pick(['a'.repeat(300), 'spaces are not ok', '../x', 'ok-id-1']);
-    if (rng.chance(0.05)) headers.authorization = rng.pick(['Bearer ', 'Bearer sk_test_', `Bearer ${gw.adminKey}x`, 'Basic Zm9vOmJhcg==', `bearer ${gw.adminKey}`]);
+    if (rng.chance(0.05))
+      headers.authorization = rng.pick([
+        'Bearer ',
+        'Bearer sk_test_',
+        `Bearer ${gw.adminKey}x`,
+        'Basic Zm9vOmJhcg==',
+        `bearer ${gw.adminKey}`,
+      ]);
     let payload: BodyVariant | undefined;
-    if (op.body && rng.chance(0.9)) payload = bodyVariant(rng.chance(0.15) ? sampleOf(op.body, rng, resolve, known) : mutate(sampleOf(op.body, rng, resolve, known), rng), rng);
+    if (op.body && rng.chance(0.9))
+      payload = bodyVariant(
+        rng.chance(0.15) ? sampleOf(op.body, rng, resolve, known) : mutate(sampleOf(op.body, rng, resolve, known), rng),
+        rng,
+      );
     else if (!op.body && rng.chance(0.2)) payload = bodyVariant({ unexpected: rng.pick(HOSTILE_IDS) }, rng);
     return { path, headers, payload };
   }
@@ -192,16 +239,35 @@ describe('fuzz: hostile input at every operation', () => {
       .slice(0, 6)
       .map(async (op) => {
         // A real or plausible path: the body, not the URL, must be what gets refused.
-        const path = op.path.replace(/\{(\w+)\}/g, (_, name) => realIds[op.path.replace(/\/(cancel|control|replay|redeliver|sync)$/, '')]?.[0] ?? `x${name}`);
-        const res = await rawExchange(gw.url, (s) => {
-          s.write(`${op.method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
-          const tick = setInterval(() => (s.writable ? s.write(' ') : clearInterval(tick)), 400);
-          s.on('close', () => clearInterval(tick));
-        }, REQUEST_TIMEOUT_MS * 4);
+        const path = op.path.replace(
+          /\{(\w+)\}/g,
+          (_, name) => realIds[op.path.replace(/\/(cancel|control|replay|redeliver|sync)$/, '')]?.[0] ?? `x${name}`,
+        );
+        const res = await rawExchange(
+          gw.url,
+          (s) => {
+            s.write(
+              `${op.method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+            );
+            const tick = setInterval(() => (s.writable ? s.write(' ') : clearInterval(tick)), 400);
+            s.on('close', () => clearInterval(tick));
+          },
+          REQUEST_TIMEOUT_MS * 4,
+        );
         histogram[res.status] = (histogram[res.status] ?? 0) + 1;
         sent++;
-        if (res.status !== 408 || res.body?.error?.code !== 'request_timeout' || !res.closed || res.body.error.request_id !== res.headers['x-request-id'])
-          problems.push({ request: `slow ${op.method} ${path.slice(0, 200)}`, status: res.status, why: 'a slow body must get 408 request_timeout and a closed connection', body: res.text.slice(0, 300) });
+        if (
+          res.status !== 408 ||
+          res.body?.error?.code !== 'request_timeout' ||
+          !res.closed ||
+          res.body.error.request_id !== res.headers['x-request-id']
+        )
+          problems.push({
+            request: `slow ${op.method} ${path.slice(0, 200)}`,
+            status: res.status,
+            why: 'a slow body must get 408 request_timeout and a closed connection',
+            body: res.text.slice(0, 300),
+          });
       });
 
     let before = await fingerprint();
@@ -210,13 +276,22 @@ describe('fuzz: hostile input at every operation', () => {
       for (let i = 0; i < REQUESTS_PER_OPERATION; i++) {
         const { path, headers, payload } = requestFor(op, rng);
         const label = `${op.method} ${path.slice(0, 200)}${payload ? ` [${payload.contentType ?? 'no content-type'}] ${String(payload.body).slice(0, 200)}` : ''}`;
-        const init: RequestInit = { method: op.method, headers: { authorization: `Bearer ${gw.adminKey}`, ...headers, ...(payload?.contentType ? { 'content-type': payload.contentType } : {}) }, body: payload?.body };
+        const init: RequestInit = {
+          method: op.method,
+          headers: {
+            authorization: `Bearer ${gw.adminKey}`,
+            ...headers,
+            ...(payload?.contentType ? { 'content-type': payload.contentType } : {}),
+          },
+          body: payload?.body,
+        };
         let response: Response;
         try {
           response = await fetch(gw.url + path, { ...init, signal: AbortSignal.timeout(10_000) });
         } catch (e) {
           // fetch refuses some header values itself (control characters): nothing was sent.
-          if (e instanceof TypeError && !String((e as { cause?: unknown }).cause ?? '').includes('other side closed')) continue;
+          if (e instanceof TypeError && !String((e as { cause?: unknown }).cause ?? '').includes('other side closed'))
+            continue;
           problems.push({ request: label, status: 0, why: `no answer: ${(e as Error).message}`, body: '' });
           continue;
         }
@@ -225,7 +300,8 @@ describe('fuzz: hostile input at every operation', () => {
         const text = stream ? '' : await response.text();
         if (stream) await response.body?.cancel();
         histogram[response.status] = (histogram[response.status] ?? 0) + 1;
-        const problem = (why: string) => problems.push({ request: label, status: response.status, why, body: text.slice(0, 300) });
+        const problem = (why: string) =>
+          problems.push({ request: label, status: response.status, why, body: text.slice(0, 300) });
         const requestId = response.headers.get('x-request-id');
         if (!requestId) problem('no X-Request-Id');
         if (response.status >= 500) problem('a 5xx');
@@ -238,7 +314,14 @@ describe('fuzz: hostile input at every operation', () => {
             /* checked below */
           }
           const e = envelope?.error;
-          if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || !Array.isArray(e.details) || e.request_id !== requestId) problem('not the envelope with the request id');
+          if (
+            !e ||
+            typeof e.code !== 'string' ||
+            typeof e.message !== 'string' ||
+            !Array.isArray(e.details) ||
+            e.request_id !== requestId
+          )
+            problem('not the envelope with the request id');
           if (text.length > 20_000) problem(`a ${text.length}-byte refusal`);
           const after = await fingerprint();
           const changed = Object.keys(TABLES).filter((table) => after[table] !== before[table]);
@@ -256,6 +339,9 @@ describe('fuzz: hostile input at every operation', () => {
     t.diagnostic(`requests: ${sent}; statuses: ${JSON.stringify(histogram)}`);
     assert.ok(sent >= 1_000, `at least 1,000 requests, sent ${sent}`);
     assert.deepEqual(problems, [], `FUZZ_SEED=${SEED} reproduces these`);
-    assert.ok(Object.keys(histogram).some((s) => Number(s) < 300), 'some requests got through, so the bases are sound');
+    assert.ok(
+      Object.keys(histogram).some((s) => Number(s) < 300),
+      'some requests got through, so the bases are sound',
+    );
   });
 });

@@ -2,9 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { Api, configureSimulators, Sandbox, sandboxOf } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** POST /v1/providers/:id/sync imports calls placed outside the gateway, twice without duplicates. */
 describe('provider history sync', () => {
@@ -33,7 +35,8 @@ describe('provider history sync', () => {
     assert.equal(connection.sync.status, 'succeeded', JSON.stringify(connection.sync));
     return connection.sync;
   };
-  const callsOnConnection = async () => (await api.get(`/v1/calls?connection_id=${hms().connectionId}&limit=200`)).body.data;
+  const callsOnConnection = async () =>
+    (await api.get(`/v1/calls?connection_id=${hms().connectionId}&limit=200`)).body.data;
 
   it('imports what it does not know, matches what it does, and a second sync duplicates nothing', async () => {
     const placed = await api.post('/v1/calls', { to: '+15550130001', agent_id: sb.agentId, provider: 'hmsovereign' });
@@ -44,7 +47,11 @@ describe('provider history sync', () => {
       const res = await fetch(`${hms().baseUrl}/calls/outbound`, {
         method: 'POST',
         headers: { authorization: `Bearer ${HMSOVEREIGN_DEFAULT_API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ destination: to, assistant_id: hms().providerAgentId, number_id: hms().defaults.number_id }),
+        body: JSON.stringify({
+          destination: to,
+          assistant_id: hms().providerAgentId,
+          number_id: hms().defaults.number_id,
+        }),
       });
       assert.equal(res.status, 200, await res.clone().text());
       outside.add(((await res.json()) as { call_id: string }).call_id);

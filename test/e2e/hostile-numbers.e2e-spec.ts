@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client } from '../support/http';
-import { Api } from '../support/calls';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { Api } from '../support/calls';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** Numbers no column holds are 422 naming the field, not a database error (found by the fuzz suite). */
 describe('numbers past what is stored', () => {
@@ -18,7 +19,10 @@ describe('numbers past what is stored', () => {
   const expect422 = (res: { status: number; body: any; text: string }, field: string) => {
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.error.code, 'validation_failed');
-    assert.deepEqual(res.body.error.details.map((d: any) => d.field), [field]);
+    assert.deepEqual(
+      res.body.error.details.map((d: any) => d.field),
+      [field],
+    );
   };
 
   it('refuses an event position past 2^53 (no bigint holds 1e23)', async () => {
@@ -30,11 +34,24 @@ describe('numbers past what is stored', () => {
   it('refuses a replay position past 2^53', async () => {
     const endpoint = await api.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hook' });
     assert.equal(endpoint.status, 201, endpoint.text);
-    expect422(await api.post(`/v1/webhook-endpoints/${endpoint.body.id}/replay`, undefined, { rawBody: '{"after_sequence": 99999999999999999999999}', headers: { 'content-type': 'application/json' } }), 'after_sequence');
+    expect422(
+      await api.post(`/v1/webhook-endpoints/${endpoint.body.id}/replay`, undefined, {
+        rawBody: '{"after_sequence": 99999999999999999999999}',
+        headers: { 'content-type': 'application/json' },
+      }),
+      'after_sequence',
+    );
   });
 
   it('refuses a cost per minute its numeric(10,4) column cannot hold', async () => {
-    const created = await api.post('/v1/providers', { provider: 'kalem', name: 'costly', credentials: { api_key: 'k' }, base_url: 'http://127.0.0.1:9/api/v1', cost_per_minute: 1e7, verify: false });
+    const created = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'costly',
+      credentials: { api_key: 'k' },
+      base_url: 'http://127.0.0.1:9/api/v1',
+      cost_per_minute: 1e7,
+      verify: false,
+    });
     expect422(created, 'cost_per_minute');
     const providers = (await api.get('/v1/providers?limit=200')).body.data;
     assert.equal(providers.filter((p: any) => p.name === 'costly').length, 0, 'nothing stored');

@@ -1,12 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { client } from '../support/http';
-import { Api } from '../support/calls';
-import { rawExchange, RawResponse } from '../support/raw-http';
+import type { Api } from '../support/calls';
+import type { RawResponse } from '../support/raw-http';
+import { rawExchange } from '../support/raw-http';
 import { SseClient } from '../support/sse';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 const REQUEST_TIMEOUT_MS = 2_000;
 const HEADERS_TIMEOUT_MS = 1_000;
@@ -30,7 +32,12 @@ describe('refusals at the HTTP edge', () => {
   });
   after(() => gw.close());
 
-  const assertEnvelope = (res: { status: number; body: any; text: string }, status: number, code: string, requestId: string | null | undefined) => {
+  const assertEnvelope = (
+    res: { status: number; body: any; text: string },
+    status: number,
+    code: string,
+    requestId: string | null | undefined,
+  ) => {
     assert.equal(res.status, status, res.text.slice(0, 500));
     assert.equal(res.body?.error?.code, code, res.text.slice(0, 500));
     assert.deepEqual(Object.keys(res.body.error).sort(), ['code', 'details', 'message', 'request_id']);
@@ -44,7 +51,8 @@ describe('refusals at the HTTP edge', () => {
     assert.ok(res.closed, 'the connection is closed');
   };
   const agentCount = async () => (await api.get('/v1/agents?limit=200')).body.data.length;
-  const deep = (levels: number) => `{"name":"deep","metadata":{"a":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}}}`;
+  const deep = (levels: number) =>
+    `{"name":"deep","metadata":{"a":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}}}`;
 
   it('bounds JSON nesting at 64 levels, before parsing: deeper is 400 invalid_json and stores nothing', async () => {
     const before = await agentCount();
@@ -61,7 +69,11 @@ describe('refusals at the HTTP edge', () => {
 
   it('bounds the nesting of vendor webhook bodies too, whatever their content type', async () => {
     for (const type of ['application/json', 'text/plain']) {
-      const res = await api.post('/webhooks/kalem/con_01h455vb4pex5vsknk084sn02q', undefined, { key: null, rawBody: '['.repeat(3_000), headers: { 'content-type': type } });
+      const res = await api.post('/webhooks/kalem/con_01h455vb4pex5vsknk084sn02q', undefined, {
+        key: null,
+        rawBody: '['.repeat(3_000),
+        headers: { 'content-type': type },
+      });
       assertEnvelope(res, 400, 'invalid_json', res.headers.get('x-request-id'));
     }
   });
@@ -77,21 +89,33 @@ describe('refusals at the HTTP edge', () => {
   });
 
   it('answers oversized headers with 431 headers_too_large and closes the connection', async () => {
-    const res = await rawExchange(gw.url, (s) => s.write(`GET /v1/agents HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const res = await rawExchange(gw.url, (s) =>
+      s.write(`GET /v1/agents HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    );
     assertRawRefusal(res, 431, 'headers_too_large');
   });
 
-  it('answers 2,000 headers with 431 headers_too_large, instead of dropping those past Node\'s count', async () => {
+  it("answers 2,000 headers with 431 headers_too_large, instead of dropping those past Node's count", async () => {
     const headers = Array.from({ length: 2_000 }, (_, i) => `X-H${i}: v\r\n`).join('');
-    const res = await rawExchange(gw.url, (s) => s.write(`GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\n${headers}\r\n`));
+    const res = await rawExchange(gw.url, (s) =>
+      s.write(`GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\n${headers}\r\n`),
+    );
     assertRawRefusal(res, 431, 'headers_too_large');
     assert.match(res.body.error.message, /more than 100 header lines/);
   });
 
   it('answers what is not HTTP, or a URL that does not decode, with 400 invalid_request', async () => {
     assertRawRefusal(await rawExchange(gw.url, (s) => s.write('HELLO THERE\r\n\r\n')), 400, 'invalid_request');
-    assertRawRefusal(await rawExchange(gw.url, (s) => s.write('POST /v1/agents HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n')), 400, 'invalid_request');
-    const res = await rawExchange(gw.url, (s) => s.write('GET /v1/agents/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    assertRawRefusal(
+      await rawExchange(gw.url, (s) =>
+        s.write('POST /v1/agents HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n'),
+      ),
+      400,
+      'invalid_request',
+    );
+    const res = await rawExchange(gw.url, (s) =>
+      s.write('GET /v1/agents/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    );
     assertEnvelope(res, 400, 'invalid_request', res.headers['x-request-id']);
   });
 
@@ -105,7 +129,9 @@ describe('refusals at the HTTP edge', () => {
     let ticker: NodeJS.Timeout | undefined;
     const body = '{"name":"slow"}'.padEnd(100, ' ');
     const res = await rawExchange(gw.url, (s: Socket) => {
-      s.write(`POST /v1/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nX-Request-Id: slow-body-1\r\n\r\n`);
+      s.write(
+        `POST /v1/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nX-Request-Id: slow-body-1\r\n\r\n`,
+      );
       let sent = 0;
       ticker = setInterval(() => (s.writable ? s.write(body[sent++]) : clearInterval(ticker)), 1_000);
       s.on('close', () => clearInterval(ticker));
@@ -113,13 +139,18 @@ describe('refusals at the HTTP edge', () => {
     clearInterval(ticker);
     assertRawRefusal(res, 408, 'request_timeout');
     assert.equal(res.body.error.request_id, 'slow-body-1', 'the id of the request it cut off');
-    assert.ok(res.elapsedMs >= REQUEST_TIMEOUT_MS - 100 && res.elapsedMs < REQUEST_TIMEOUT_MS + 1_000, `closed after ${res.elapsedMs} ms`);
+    assert.ok(
+      res.elapsedMs >= REQUEST_TIMEOUT_MS - 100 && res.elapsedMs < REQUEST_TIMEOUT_MS + 1_000,
+      `closed after ${res.elapsedMs} ms`,
+    );
   });
 
   it('lets a body that arrives in pieces within the bound through', async () => {
     const body = JSON.stringify({ name: 'in pieces' });
     const res = await rawExchange(gw.url, (s) => {
-      s.write(`POST /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`);
+      s.write(
+        `POST /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+      );
       setTimeout(() => s.write(body.slice(5)), 200);
     });
     assert.equal(res.status, 201, res.text);

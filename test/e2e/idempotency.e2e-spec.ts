@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { configureSimulators, dialedBy, Sandbox, sandboxOf } from '../support/calls';
+import type { Sandbox } from '../support/calls';
+import { configureSimulators, dialedBy, sandboxOf } from '../support/calls';
 
 describe('Idempotency-Key on POST', () => {
   let gw: TestGateway;
@@ -31,7 +33,9 @@ describe('Idempotency-Key on POST', () => {
     const listed = await api.get('/v1/keys?limit=200');
     assert.equal(listed.body.data.filter((k: { name: string }) => k.name === 'idempotent').length, 1);
     // The stored first response holds the new key: it is kept encrypted, never in the clear.
-    const stored = await gw.gateway.app.get(DataSource).query(`SELECT response_body::text AS body FROM idempotency_keys WHERE key = 'keys-1'`);
+    const stored = await gw.gateway.app
+      .get(DataSource)
+      .query(`SELECT response_body::text AS body FROM idempotency_keys WHERE key = 'keys-1'`);
     assert.equal(stored.length, 1);
     assert.ok(!stored[0].body.includes(first.body.key), 'the shown-once key is not stored in the clear');
   });
@@ -54,7 +58,11 @@ describe('Idempotency-Key on POST', () => {
   it('keeps keys per gateway key', async () => {
     const other = (await api.post('/v1/keys', { name: 'other writer', scopes: ['keys:write'] })).body.key;
     const mine = await api.post('/v1/keys', { name: 'mine', scopes: ['calls:read'] }, withKey('shared-name'));
-    const theirs = await client(gw.url, other).post('/v1/keys', { name: 'theirs', scopes: ['keys:write'] }, withKey('shared-name'));
+    const theirs = await client(gw.url, other).post(
+      '/v1/keys',
+      { name: 'theirs', scopes: ['keys:write'] },
+      withKey('shared-name'),
+    );
     assert.equal(mine.status, 201);
     assert.equal(theirs.status, 201);
     assert.notEqual(theirs.body.id, mine.body.id);
@@ -79,7 +87,10 @@ describe('Idempotency-Key on POST', () => {
 
   it('answers a concurrent duplicate with 409 idempotency_in_progress while the first is still running', async () => {
     // The vendor takes 1.5 s to answer the first create.
-    assert.equal((await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'slow', delay_ms: 1500, count: 1 })).status, 200);
+    assert.equal(
+      (await sb.vendors.kalem.sim.post('/__sim/faults', { mode: 'slow', delay_ms: 1500, count: 1 })).status,
+      200,
+    );
     const body = { to: '+15550107002', agent_id: sb.agentId, provider: 'kalem' };
     const [a, b] = await Promise.all([
       api.post('/v1/calls', body, withKey('call-2')),
@@ -95,7 +106,10 @@ describe('Idempotency-Key on POST', () => {
 
   it('settles an ambiguous create at its vendor before answering: found there, it is the call; the retry replays it and does not dial', async () => {
     // The vendor creates the call, then the connection is reset: the outcome is unknown until looked up.
-    assert.equal((await sb.vendors.klen.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
+    assert.equal(
+      (await sb.vendors.klen.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status,
+      200,
+    );
     const body = { to: '+15550107003', agent_id: sb.agentId, provider: 'klen' };
     const first = await api.post('/v1/calls', body, withKey('call-3'));
     assert.equal(first.status, 201, first.text);
@@ -108,7 +122,15 @@ describe('Idempotency-Key on POST', () => {
     assert.equal(retry.status, 201);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(retry.body, first.body);
-    assert.equal((await dialedBy(sb.vendors.klen, (d) => d.request?.phone_number === '+15550107003' || d.phone_number === '+15550107003')).length, 1);
+    assert.equal(
+      (
+        await dialedBy(
+          sb.vendors.klen,
+          (d) => d.request?.phone_number === '+15550107003' || d.phone_number === '+15550107003',
+        )
+      ).length,
+      1,
+    );
   });
 
   it('applies to the POSTs of every controller (it is attached per POST route, not globally) and to nothing else', async () => {
@@ -122,7 +144,10 @@ describe('Idempotency-Key on POST', () => {
     const endpoint = { url: 'http://127.0.0.1:9/switchboard' };
     const made = await api.post('/v1/webhook-endpoints', endpoint, withKey('endpoints-1'));
     assert.equal(made.status, 201, made.text);
-    assert.equal((await api.post('/v1/webhook-endpoints', endpoint, withKey('endpoints-1'))).headers.get('idempotent-replayed'), 'true');
+    assert.equal(
+      (await api.post('/v1/webhook-endpoints', endpoint, withKey('endpoints-1'))).headers.get('idempotent-replayed'),
+      'true',
+    );
     // A GET with the header is not an idempotent request: answered as usual, never replayed.
     const read = await api.get(`/v1/agents/${first.body.id}`, withKey('agents-1'));
     assert.equal(read.status, 200);

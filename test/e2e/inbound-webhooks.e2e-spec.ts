@@ -4,9 +4,11 @@ import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ConnectionsRepository } from '../../src/providers/connections.repository';
 import { WebhookTargets } from '../../src/providers/webhook-targets.service';
-import { Api, configureSimulators, ISO_Z, Sandbox, sandboxOf, waitForCall, waitForTerminal } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, ISO_Z, sandboxOf, waitForCall, waitForTerminal } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * POST /webhooks/:provider/:connection_id as a vendor would call it: verified, stored raw,
@@ -29,8 +31,20 @@ describe('inbound vendor webhooks', () => {
     'x-webhook-signature': `sha256=${createHmac('sha256', key).update(`${ts}.${body}`).digest('hex')}`,
   });
   const statusUpdate = (callId: string, status: string, at: Date, type = 'outbound_phone_call') =>
-    JSON.stringify({ message: { type: 'status-update', timestamp: at.toISOString(), call: { id: callId, type, status }, phone_number: { number: '+31201234567' }, customer: { number: '+15550107777' } } });
-  const post = (body: string | Buffer, headers: Record<string, string>, url = hmsUrl) => fetch(url, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    JSON.stringify({
+      message: {
+        type: 'status-update',
+        timestamp: at.toISOString(),
+        call: { id: callId, type, status },
+        phone_number: { number: '+31201234567' },
+        customer: { number: '+15550107777' },
+      },
+    });
+  const post = (body: string | Buffer, headers: Record<string, string>, url = hmsUrl) =>
+    fetch(url, { method: 'POST', headers, body }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as any,
+    }));
   /** What one call has in the log and among stored webhooks (other calls' background reads don't count). */
   const counts = async (call: { id: string; provider_call_id: string }) =>
     (
@@ -44,7 +58,10 @@ describe('inbound vendor webhooks', () => {
   /** A HMS call whose simulator sends nothing and never ends by itself: only forged webhooks move it. */
   async function quietCall(): Promise<any> {
     const to = `+1555011${String(++number).padStart(4, '0')}`;
-    assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 })).status, 200);
+    assert.equal(
+      (await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to, webhooks: 'drop', ring_ms: 3_600_000 })).status,
+      200,
+    );
     const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: 'hmsovereign' });
     assert.equal(res.status, 201, res.text);
     return res.body;
@@ -93,7 +110,10 @@ describe('inbound vendor webhooks', () => {
   it('a stale report after the end changes no status and emits no status event', async () => {
     const call = await quietCall();
     const t0 = Date.now() - 10_000;
-    for (const [status, dt] of [['ended', 5_000], ['in-progress', 2_000]] as const) {
+    for (const [status, dt] of [
+      ['ended', 5_000],
+      ['in-progress', 2_000],
+    ] as const) {
       const body = statusUpdate(call.provider_call_id, status, new Date(t0 + dt));
       assert.equal((await post(body, sign(body))).status, 200);
     }
@@ -107,7 +127,13 @@ describe('inbound vendor webhooks', () => {
     const created = await quietCall();
     // The reconciler reads a live call a second after the create (RECONCILE_AFTER_SECONDS=1 here);
     // let that read land first, so only the refused webhooks below could change anything.
-    const call = await waitForCall(api, created.id, (c) => c.status === 'ringing' && c.updated_at !== created.updated_at, 'the reconciler to read the call once', 15_000);
+    const call = await waitForCall(
+      api,
+      created.id,
+      (c) => c.status === 'ringing' && c.updated_at !== created.updated_at,
+      'the reconciler to read the call once',
+      15_000,
+    );
     const body = statusUpdate(call.provider_call_id, 'in-progress', new Date());
     const before = await counts(call);
     const expectError = async (res: { status: number; body: any }, status: number, code: string) => {
@@ -119,24 +145,48 @@ describe('inbound vendor webhooks', () => {
     await expectError(await post(body.replace('in-progress', 'ended'), sign(body)), 401, 'unauthorized');
     await expectError(await post(body, sign(body, Math.floor(Date.now() / 1000) - 600)), 401, 'unauthorized');
     await expectError(await post(body, { 'content-type': 'application/json' }), 401, 'unauthorized');
-    await expectError(await post(body, sign(body), `${gw.url}/webhooks/hmsovereign/con_01jz0000000000000000000000`), 404, 'not_found');
+    await expectError(
+      await post(body, sign(body), `${gw.url}/webhooks/hmsovereign/con_01jz0000000000000000000000`),
+      404,
+      'not_found',
+    );
     await expectError(await post(body, sign(body), `${gw.url}/webhooks/hmsovereign/nonsense`), 404, 'not_found');
-    await expectError(await post(body, sign(body), `${gw.url}/webhooks/klen/${sb.vendors.hmsovereign.connectionId}`), 404, 'not_found');
-    for (const garbage of ['not json', '[]', '{}', 'null', '{"message":{"type":"status-update"}}']) await expectError(await post(garbage, sign(garbage)), 400, 'invalid_json');
+    await expectError(
+      await post(body, sign(body), `${gw.url}/webhooks/klen/${sb.vendors.hmsovereign.connectionId}`),
+      404,
+      'not_found',
+    );
+    for (const garbage of ['not json', '[]', '{}', 'null', '{"message":{"type":"status-update"}}'])
+      await expectError(await post(garbage, sign(garbage)), 400, 'invalid_json');
     const huge = JSON.stringify({ message: { type: 'status-update', pad: 'x'.repeat(1_100_000) } });
     await expectError(await post(huge, sign(huge)), 413, 'payload_too_large');
     const text = 'plain text body';
     await expectError(await post(text, { ...sign(text), 'content-type': 'text/plain' }), 400, 'invalid_json');
     assert.deepEqual(await counts(call), before);
-    assert.equal((await db.query('SELECT count(*)::int AS n FROM inbound_webhooks WHERE received_at > now() - interval \'1 minute\' AND provider_call_id IS NULL'))[0].n, 0);
+    assert.equal(
+      (
+        await db.query(
+          "SELECT count(*)::int AS n FROM inbound_webhooks WHERE received_at > now() - interval '1 minute' AND provider_call_id IS NULL",
+        )
+      )[0].n,
+      0,
+    );
     assert.equal((await api.get(`/v1/calls/${call.id}`)).body.status, call.status);
     assert.equal((await fetch(`${gw.url}/health/live`)).status, 200, 'still serving');
   });
 
   it('each vendor’s proof is required: Kalem’s header, KaiCalls’ path secret, Klen’s signature', async () => {
-    const body = JSON.stringify({ call_id: 'x', status: 'completed', event: 'call.completed', event_type: 'call.ended', call: { klen_call_id: 'x' }, timestamp: new Date().toISOString() });
+    const body = JSON.stringify({
+      call_id: 'x',
+      status: 'completed',
+      event: 'call.completed',
+      event_type: 'call.ended',
+      call: { klen_call_id: 'x' },
+      timestamp: new Date().toISOString(),
+    });
     const json = { 'content-type': 'application/json' };
-    const at = (vendor: keyof Sandbox['vendors'], suffix = '') => `${gw.url}/webhooks/${vendor}/${sb.vendors[vendor].connectionId}${suffix}`;
+    const at = (vendor: keyof Sandbox['vendors'], suffix = '') =>
+      `${gw.url}/webhooks/${vendor}/${sb.vendors[vendor].connectionId}${suffix}`;
     const refused = [
       await post(body, json, at('kalem')),
       await post(body, { ...json, 'x-switchboard-webhook-secret': 'guess' }, at('kalem')),
@@ -149,7 +199,11 @@ describe('inbound vendor webhooks', () => {
       assert.equal(res.status, 401, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'unauthorized');
     }
-    assert.equal((await db.query(`SELECT count(*)::int AS n FROM inbound_webhooks WHERE provider <> 'hmsovereign'`))[0].n, 0, 'nothing stored');
+    assert.equal(
+      (await db.query(`SELECT count(*)::int AS n FROM inbound_webhooks WHERE provider <> 'hmsovereign'`))[0].n,
+      0,
+      'nothing stored',
+    );
   });
 
   it('a call the gateway did not place arrives as an inbound call', async () => {
@@ -170,30 +224,69 @@ describe('inbound vendor webhooks', () => {
     const eventsBefore = (await api.get(`/v1/events?call_id=${call.id}`)).body.data;
     assert.equal((await api.delete(`/v1/calls/${call.id}`)).status, 204);
     assert.equal((await api.get(`/v1/calls/${call.id}`)).status, 404);
-    const late = JSON.stringify({ message: { type: 'end-of-call-report', timestamp: new Date().toISOString(), call: { id: call.provider_call_id, type: 'outbound_phone_call', status: 'ended' }, summary: 'late', duration_seconds: 3, messages: [] } });
+    const late = JSON.stringify({
+      message: {
+        type: 'end-of-call-report',
+        timestamp: new Date().toISOString(),
+        call: { id: call.provider_call_id, type: 'outbound_phone_call', status: 'ended' },
+        summary: 'late',
+        duration_seconds: 3,
+        messages: [],
+      },
+    });
     assert.deepEqual((await post(late, sign(late))).body, { received: true, duplicate: false, state: 'ignored' });
     const events = (await api.get(`/v1/events?call_id=${call.id}`)).body.data;
-    assert.deepEqual(events.slice(0, eventsBefore.length).map((e: any) => e.id), eventsBefore.map((e: any) => e.id), 'earlier events are kept');
+    assert.deepEqual(
+      events.slice(0, eventsBefore.length).map((e: any) => e.id),
+      eventsBefore.map((e: any) => e.id),
+      'earlier events are kept',
+    );
     assert.equal(events.at(-1).type, 'call.deleted');
     assert.equal(events.at(-1).data.call.to, '', 'the deleted snapshot carries no phone number');
     assert.equal((await api.get('/v1/calls?q=' + encodeURIComponent(call.provider_call_id))).body.data.length, 0);
   });
 
   it('an ambiguous create is found at the vendor before the create answers; webhooks that came first are applied to it', async () => {
-    await sb.vendors.hmsovereign.sim.post('/__sim/scenario', { to: '+15550119999', webhooks: 'normal', ring_ms: 300, talk_ms: 1_000 });
-    assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status, 200);
+    await sb.vendors.hmsovereign.sim.post('/__sim/scenario', {
+      to: '+15550119999',
+      webhooks: 'normal',
+      ring_ms: 300,
+      talk_ms: 1_000,
+    });
+    assert.equal(
+      (await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', after_create: true, count: 1 })).status,
+      200,
+    );
     const res = await api.post('/v1/calls', { to: '+15550119999', agent_id: sb.agentId, provider: 'hmsovereign' });
     // The dispatcher looks the call up by number and time, learns the id and applies whatever waited.
     assert.equal(res.status, 201, res.text);
     const callId = res.body.id;
-    const done = await waitForCall(api, callId, (c) => c.status === 'completed' && c.summary !== null, 'the ambiguous call to complete', 20_000);
-    assert.deepEqual(done.attempts.map((a: any) => [a.outcome, a.error_code]), [['created', 'answer_lost']]);
+    const done = await waitForCall(
+      api,
+      callId,
+      (c) => c.status === 'completed' && c.summary !== null,
+      'the ambiguous call to complete',
+      20_000,
+    );
+    assert.deepEqual(
+      done.attempts.map((a: any) => [a.outcome, a.error_code]),
+      [['created', 'answer_lost']],
+    );
     assert.equal(typeof done.provider_call_id, 'string');
     const completed = (await api.get(`/v1/events?call_id=${callId}&type=call.completed`)).body.data;
     assert.equal(completed.length, 1, 'ended once, whichever report said it first');
-    const kept = await db.query(`SELECT state, count(*)::int AS n FROM inbound_webhooks WHERE provider_call_id = $1 GROUP BY state`, [done.provider_call_id]);
-    assert.deepEqual(kept.map((r: any) => r.state), ['applied'], 'every early webhook was applied to the call, none left pending');
-    const applied = await db.query(`SELECT DISTINCT call_id FROM inbound_webhooks WHERE provider_call_id = $1`, [done.provider_call_id]);
+    const kept = await db.query(
+      `SELECT state, count(*)::int AS n FROM inbound_webhooks WHERE provider_call_id = $1 GROUP BY state`,
+      [done.provider_call_id],
+    );
+    assert.deepEqual(
+      kept.map((r: any) => r.state),
+      ['applied'],
+      'every early webhook was applied to the call, none left pending',
+    );
+    const applied = await db.query(`SELECT DISTINCT call_id FROM inbound_webhooks WHERE provider_call_id = $1`, [
+      done.provider_call_id,
+    ]);
     assert.deepEqual(applied, [{ call_id: callId }]);
   });
 });

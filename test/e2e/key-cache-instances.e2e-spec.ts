@@ -24,9 +24,19 @@ describe('key cache across instances', () => {
       }
       await pg.connect();
       const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
-      const shared = { ...db.env, SWITCHBOARD_ADMIN_KEY: adminKey, SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', SWITCHBOARD_SANDBOX: 'off' };
+      const shared = {
+        ...db.env,
+        SWITCHBOARD_ADMIN_KEY: adminKey,
+        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+        SWITCHBOARD_SANDBOX: 'off',
+      };
       for (const name of ['a', 'b']) {
-        const proc = new GatewayProcess({ ...shared, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${name}`, PORT: String(await freePort()) }).start();
+        const proc = new GatewayProcess({
+          ...shared,
+          SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${name}`,
+          PORT: String(await freePort()),
+        }).start();
         procs.push(proc);
         await proc.ready();
       }
@@ -39,7 +49,10 @@ describe('key cache across instances', () => {
       };
       const revoked = await newKey('to revoke');
       const bystander = await newKey('revoked behind the gateway');
-      const onB = (key: string) => client(b.url, key).get('/v1/keys?limit=1').then((r) => r.status);
+      const onB = (key: string) =>
+        client(b.url, key)
+          .get('/v1/keys?limit=1')
+          .then((r) => r.status);
       assert.equal(await onB(revoked.key), 200);
       assert.equal(await onB(bystander.key), 200);
 
@@ -50,12 +63,22 @@ describe('key cache across instances', () => {
 
       const started = Date.now();
       assert.equal((await apiA.delete(`/v1/keys/${revoked.id}`)).status, 204);
-      await pollUntil(() => onB(revoked.key), (status) => status === 401, { timeoutMs: 3_000, intervalMs: 10, what: 'B to refuse the revoked key' });
+      await pollUntil(
+        () => onB(revoked.key),
+        (status) => status === 401,
+        { timeoutMs: 3_000, intervalMs: 10, what: 'B to refuse the revoked key' },
+      );
       const took = Date.now() - started;
       // The TTL backstop is 10 s (KEY_CACHE_TTL_MS): well inside it, only the notice explains the refusal.
       assert.ok(took < 3_000, `refused after ${took} ms`);
       assert.equal(await onB(bystander.key), 401, 'the notice cleared B’s whole cache');
-      assert.equal(await client(a.url, revoked.key).get('/v1/keys?limit=1').then((r) => r.status), 401, 'A refuses it at once');
+      assert.equal(
+        await client(a.url, revoked.key)
+          .get('/v1/keys?limit=1')
+          .then((r) => r.status),
+        401,
+        'A refuses it at once',
+      );
       assert.equal(await onB(adminKey), 200, 'keys still valid are looked up again and accepted');
     } finally {
       await Promise.all(procs.map((p) => p.stop()));

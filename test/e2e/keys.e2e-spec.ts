@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { freePort, GatewayProcess } from '../support/gateway-process';
 import { generateKey } from '../../src/auth/key-material';
@@ -75,7 +76,8 @@ describe('/v1/keys', () => {
   });
 
   it('pages with keyset cursors that stay stable when keys are added between pages', async () => {
-    for (let i = 0; i < 5; i++) assert.equal((await api.post('/v1/keys', { name: `page-${i}`, scopes: ['events:read'] })).status, 201);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await api.post('/v1/keys', { name: `page-${i}`, scopes: ['events:read'] })).status, 201);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -117,7 +119,9 @@ describe('a revoked SWITCHBOARD_ADMIN_KEY at restart', () => {
     gw = await startTestGateway({ SWITCHBOARD_ADMIN_KEY: adminKey });
     const api = client(gw.url, adminKey);
     const spare = await api.post('/v1/keys', { name: 'spare admin', scopes: ['*'] });
-    const bootstrap = (await api.get('/v1/keys?limit=200')).body.data.find((k: { name: string }) => k.name === 'admin (SWITCHBOARD_ADMIN_KEY)');
+    const bootstrap = (await api.get('/v1/keys?limit=200')).body.data.find(
+      (k: { name: string }) => k.name === 'admin (SWITCHBOARD_ADMIN_KEY)',
+    );
     assert.equal((await client(gw.url, spare.body.key).delete(`/v1/keys/${bootstrap.id}`)).status, 204);
     await gw.close({ keepData: true });
 
@@ -126,9 +130,14 @@ describe('a revoked SWITCHBOARD_ADMIN_KEY at restart', () => {
     await proc.ready();
     assert.equal((await client(proc.url, adminKey).get('/v1/keys')).status, 401, 'the revoked key did not come back');
     assert.equal((await client(proc.url, spare.body.key).get('/v1/keys')).status, 200);
-    const warning = proc.logLines().find((l) => typeof l.msg === 'string' && l.msg.includes('SWITCHBOARD_ADMIN_KEY names key'));
+    const warning = proc
+      .logLines()
+      .find((l) => typeof l.msg === 'string' && l.msg.includes('SWITCHBOARD_ADMIN_KEY names key'));
     assert.ok(warning, proc.stdout.join('\n').slice(0, 2000));
-    assert.match(String(warning.msg), new RegExp(`${bootstrap.id}.*stays revoked.*set SWITCHBOARD_ADMIN_KEY to a new key`));
+    assert.match(
+      String(warning.msg),
+      new RegExp(`${bootstrap.id}.*stays revoked.*set SWITCHBOARD_ADMIN_KEY to a new key`),
+    );
     assert.ok(!JSON.stringify(warning).includes(adminKey), 'the key itself is never logged');
     await proc.stop();
 

@@ -1,10 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAGIC_NUMBERS, MAGIC_OUTCOMES, magicNumber, MagicNumber, playedOutcome } from '@switchboard/simulators';
+import type { MagicNumber } from '@switchboard/simulators';
+import { MAGIC_NUMBERS, MAGIC_OUTCOMES, magicNumber, playedOutcome } from '@switchboard/simulators';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { Api, dialedBy, Sandbox, sandboxOf, TERMINAL_STATUSES, Vendor, VENDORS } from '../support/calls';
+import type { Api, Sandbox, Vendor } from '../support/calls';
+import { dialedBy, sandboxOf, TERMINAL_STATUSES, VENDORS } from '../support/calls';
 
 /** The gateway status each magic number ends in, whichever vendor placed it. */
 const FINAL_STATUS: Record<MagicNumber['behavior'], string> = {
@@ -16,7 +19,10 @@ const FINAL_STATUS: Record<MagicNumber['behavior'], string> = {
 };
 
 const TALK_SECONDS = 7;
-const NUMBERS: MagicNumber[] = [...MAGIC_NUMBERS, magicNumber(`+1 (555) 019-1${String(TALK_SECONDS).padStart(3, '0')}`)!];
+const NUMBERS: MagicNumber[] = [
+  ...MAGIC_NUMBERS,
+  magicNumber(`+1 (555) 019-1${String(TALK_SECONDS).padStart(3, '0')}`)!,
+];
 
 /**
  * The documented test numbers (docs/sandbox.md) on a sandbox as `npm start` runs it, with no
@@ -42,13 +48,26 @@ describe('sandbox magic numbers', () => {
         // KaiCalls lists calls without their numbers: a lost answer cannot be found there (below).
         if (vendor === 'kaicalls' && magic.behavior === 'answer_lost') continue;
         it(`${magic.number} (${magic.behavior}) ends ${FINAL_STATUS[magic.behavior]}`, async () => {
-          const created = await api.post('/v1/calls', { to: magic.number, agent_id: sandbox.agentId, provider: vendor }, { signal: AbortSignal.timeout(30_000) });
+          const created = await api.post(
+            '/v1/calls',
+            { to: magic.number, agent_id: sandbox.agentId, provider: vendor },
+            { signal: AbortSignal.timeout(30_000) },
+          );
           assert.equal(created.status, 201, created.text);
           if (magic.behavior === 'answer_lost')
-            assert.deepEqual(created.body.attempts.map((a: { outcome: string; error_code: string }) => [a.outcome, a.error_code]), [['created', 'answer_lost']], 'found at the vendor after the timeout');
+            assert.deepEqual(
+              created.body.attempts.map((a: { outcome: string; error_code: string }) => [a.outcome, a.error_code]),
+              [['created', 'answer_lost']],
+              'found at the vendor after the timeout',
+            );
 
           // A duration may come after the status (HMS Sovereign's report follows its `ended`).
-          const call = await settled(api, created.body.id, `${vendor} ${magic.number}`, (c) => magic.behavior !== 'completed' || c.duration_seconds !== null);
+          const call = await settled(
+            api,
+            created.body.id,
+            `${vendor} ${magic.number}`,
+            (c) => magic.behavior !== 'completed' || c.duration_seconds !== null,
+          );
           assert.equal(call.status, FINAL_STATUS[magic.behavior], JSON.stringify(call));
           assert.equal(call.to, magic.number);
           if (magic.behavior === 'completed') assert.equal(call.duration_seconds, TALK_SECONDS);
@@ -69,7 +88,12 @@ describe('sandbox magic numbers: a lost answer at KaiCalls', () => {
   let api: Api;
   let sandbox: Sandbox;
   before(async () => {
-    gw = await startTestGateway({ VENDOR_TIMEOUT_MS: '1500', ROUTING_ABSENT_CONFIRM_MS: '200', RECONCILE_AFTER_SECONDS: '1', RECONCILE_GIVE_UP_AFTER_SECONDS: '4' });
+    gw = await startTestGateway({
+      VENDOR_TIMEOUT_MS: '1500',
+      ROUTING_ABSENT_CONFIRM_MS: '200',
+      RECONCILE_AFTER_SECONDS: '1',
+      RECONCILE_GIVE_UP_AFTER_SECONDS: '4',
+    });
     api = client(gw.url, gw.adminKey);
     sandbox = await sandboxOf(api);
   });
@@ -77,7 +101,11 @@ describe('sandbox magic numbers: a lost answer at KaiCalls', () => {
 
   it('+15550190004 answers 504, is never dialed twice, and ends failed (lost)', async () => {
     const magic = magicNumber('+15550190004')!;
-    const created = await api.post('/v1/calls', { to: magic.number, agent_id: sandbox.agentId, provider: 'kaicalls' }, { signal: AbortSignal.timeout(30_000) });
+    const created = await api.post(
+      '/v1/calls',
+      { to: magic.number, agent_id: sandbox.agentId, provider: 'kaicalls' },
+      { signal: AbortSignal.timeout(30_000) },
+    );
     assert.equal(created.status, 504, created.text);
     const id = created.body.error.details.find((d: { call_id?: string }) => d.call_id)?.call_id;
     assert.ok(id, created.text);
@@ -92,7 +120,10 @@ function settled(api: Api, id: string, what: string, also: (call: any) => boolea
   return pollUntil(
     async () => (await api.get(`/v1/calls/${id}`)).body,
     // end_reason's vocabulary is being closed elsewhere; here it only has to be said for calls that did not complete.
-    (c) => (TERMINAL_STATUSES as readonly string[]).includes(c.status) && (c.status === 'completed' || !!c.end_reason) && also(c),
+    (c) =>
+      (TERMINAL_STATUSES as readonly string[]).includes(c.status) &&
+      (c.status === 'completed' || !!c.end_reason) &&
+      also(c),
     { timeoutMs: 30_000, intervalMs: 250, what: `${what} to end` },
   );
 }

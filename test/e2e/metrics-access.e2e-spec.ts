@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api } from '../support/calls';
+import type { Api } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** METRICS_ACCESS: who may read /metrics. The default asks for a key with metrics:read. */
 describe('/metrics access', () => {
@@ -34,11 +35,18 @@ describe('/metrics access', () => {
       assert.equal(res.status, 200);
       assert.match(res.text, /switchboard_http_requests_total/);
       assert.equal((await api.get('/metrics')).status, 200);
-      assert.equal((await api.get('/v1/keys', { key: scraper.body.key })).status, 403, 'metrics:read opens nothing else');
+      assert.equal(
+        (await api.get('/v1/keys', { key: scraper.body.key })).status,
+        403,
+        'metrics:read opens nothing else',
+      );
     });
   });
 
-  for (const [access, status] of [['public', 200], ['off', 404]] as const) {
+  for (const [access, status] of [
+    ['public', 200],
+    ['off', 404],
+  ] as const) {
     describe(`METRICS_ACCESS=${access}`, () => {
       let gw: TestGateway;
       before(async () => {

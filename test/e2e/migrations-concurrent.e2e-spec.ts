@@ -16,12 +16,24 @@ describe('migrations at start', () => {
         return;
       }
       for (let i = 0; i < 3; i++) {
-        const env = { ...db.env, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${i}`, PORT: String(await freePort()), SWITCHBOARD_SANDBOX: 'off', LOG_LEVEL: 'warn' };
+        const env = {
+          ...db.env,
+          SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${i}`,
+          PORT: String(await freePort()),
+          SWITCHBOARD_SANDBOX: 'off',
+          LOG_LEVEL: 'warn',
+        };
         procs.push(new GatewayProcess(env));
       }
       procs.forEach((p) => p.start());
       const started = await Promise.allSettled(procs.map((p) => p.ready()));
-      assert.deepEqual(started.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason).slice(0, 300)), [], 'every instance started');
+      assert.deepEqual(
+        started
+          .filter((s) => s.status === 'rejected')
+          .map((s) => String((s as PromiseRejectedResult).reason).slice(0, 300)),
+        [],
+        'every instance started',
+      );
       const client = new Client({ connectionString: db.env.DATABASE_URL });
       await client.connect();
       try {

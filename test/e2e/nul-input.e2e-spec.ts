@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client } from '../support/http';
-import { Api, sandboxOf } from '../support/calls';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { Api } from '../support/calls';
+import { sandboxOf } from '../support/calls';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** A NUL character (or an unpaired surrogate) anywhere in a body or query is a 422 naming the field; nothing is stored. */
 describe('NUL characters in input', () => {
@@ -20,14 +22,19 @@ describe('NUL characters in input', () => {
   const expect422 = (res: { status: number; body: any; text: string }, fields: string[]) => {
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.error.code, 'validation_failed');
-    assert.deepEqual(res.body.error.details.map((d: any) => d.field), fields);
+    assert.deepEqual(
+      res.body.error.details.map((d: any) => d.field),
+      fields,
+    );
   };
 
   it('in bodies and queries of every kind of request', async () => {
     const agents = (await api.get('/v1/agents?limit=200')).body.data.length;
     expect422(await api.post('/v1/agents', { name: 'a\u0000b' }), ['name']);
     expect422(await api.post('/v1/agents', { name: 'ok', metadata: { plan: 'x\u0000' } }), ['metadata.plan']);
-    expect422(await api.post('/v1/calls', { to: ['+15550150001', '+1555\u00000150002'], agent_id: agentId }), ['to[1]']);
+    expect422(await api.post('/v1/calls', { to: ['+15550150001', '+1555\u00000150002'], agent_id: agentId }), [
+      'to[1]',
+    ]);
     expect422(await api.post('/v1/keys', { name: '\u0000', scopes: ['calls:read'] }), ['name']);
     expect422(await api.patch(`/v1/agents/${agentId}`, { first_message: 'hi\u0000' }), ['first_message']);
     expect422(await api.get('/v1/calls?q=%00'), ['q']);
@@ -39,9 +46,12 @@ describe('NUL characters in input', () => {
   it('an unpaired surrogate, which JSON can carry but jsonb cannot store, is refused the same way', async () => {
     const calls = (await api.get('/v1/calls?limit=200')).body.data.length;
     // Sent as the JSON escape: the client's own encoder would replace a lone surrogate.
-    const raw = (body: string) => api.post('/v1/calls', undefined, { rawBody: body, headers: { 'content-type': 'application/json' } });
+    const raw = (body: string) =>
+      api.post('/v1/calls', undefined, { rawBody: body, headers: { 'content-type': 'application/json' } });
     expect422(await raw(`{"to":"+15550150003","agent_id":"${agentId}","first_message":"\\ud800"}`), ['first_message']);
-    expect422(await raw(`{"to":"+15550150003","agent_id":"${agentId}","metadata":{"plan":"\\udc00x"}}`), ['metadata.plan']);
+    expect422(await raw(`{"to":"+15550150003","agent_id":"${agentId}","metadata":{"plan":"\\udc00x"}}`), [
+      'metadata.plan',
+    ]);
     const paired = await raw(`{"to":"+15550150003","agent_id":"${agentId}","first_message":"\\ud83d\\udcde"}`);
     assert.equal(paired.status, 201, paired.text);
     assert.equal((await api.get('/v1/calls?limit=200')).body.data.length, calls + 1, 'only the paired one was placed');

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 
 describe('request ids, health, metrics and OpenAPI', () => {
@@ -31,7 +32,10 @@ describe('request ids, health, metrics and OpenAPI', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
     assert.match(res.text, /switchboard_http_requests_total\{method="DELETE",route="\/v1\/keys\/:id",status="404"\} 1/);
-    assert.match(res.text, /switchboard_http_request_duration_seconds_bucket\{le="0.005",method="DELETE",route="\/v1\/keys\/:id",status="404"\}/);
+    assert.match(
+      res.text,
+      /switchboard_http_request_duration_seconds_bucket\{le="0.005",method="DELETE",route="\/v1\/keys\/:id",status="404"\}/,
+    );
     assert.doesNotMatch(res.text, /key_01h455/, 'raw ids never become labels');
   });
 
@@ -43,7 +47,10 @@ describe('request ids, health, metrics and OpenAPI', () => {
     assert.ok(spec.body.paths['/v1/keys/{id}'].delete);
     assert.ok(spec.body.components.schemas.CreateKeyDto.properties.scopes);
     assert.ok(spec.body.components.schemas.Error.properties.error);
-    assert.equal(spec.body.paths['/v1/keys'].post.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/Error');
+    assert.equal(
+      spec.body.paths['/v1/keys'].post.responses['422'].content['application/json'].schema.$ref,
+      '#/components/schemas/Error',
+    );
     assert.ok(spec.body.paths['/v1/keys'].post.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'));
     const docs = await api.get('/docs', { key: null });
     assert.equal(docs.status, 200);

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import ts from 'typescript';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /** A client of the generated types: what a user of the document would write. */
 const CLIENT = `
@@ -46,9 +47,23 @@ export const notAStatus = (call: Call): 'exploded' => call.status;
 /** Compiles `files` (name → source) with `strict`, returning the messages it reports. */
 function compile(dir: string, files: Record<string, string>): { file: string; code: number; text: string }[] {
   for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
-  const roots = Object.keys(files).filter((name) => !name.startsWith('api.')).map((name) => join(dir, name));
-  const program = ts.createProgram(roots, { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [], skipLibCheck: false });
-  return ts.getPreEmitDiagnostics(program).map((d) => ({ file: d.file?.fileName ?? '', code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, ' ') }));
+  const roots = Object.keys(files)
+    .filter((name) => !name.startsWith('api.'))
+    .map((name) => join(dir, name));
+  const program = ts.createProgram(roots, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+    skipLibCheck: false,
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ({
+    file: d.file?.fileName ?? '',
+    code: d.code,
+    text: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+  }));
 }
 
 describe('the served OpenAPI document, as tools read it', () => {
@@ -87,11 +102,22 @@ describe('the served OpenAPI document, as tools read it', () => {
       const good = diagnostics.filter((d) => !d.file.endsWith('wrong.ts'));
       assert.deepEqual(good, [], 'the generated types and the client compile');
       const wrong = diagnostics.filter((d) => d.file.endsWith('wrong.ts'));
-      t.diagnostic(`generated ${types.split('\n').length} lines of types; the client compiles with ${good.length} diagnostics, the wrong one with ${wrong.length}`);
+      t.diagnostic(
+        `generated ${types.split('\n').length} lines of types; the client compiles with ${good.length} diagnostics, the wrong one with ${wrong.length}`,
+      );
       const found = wrong.map((d) => `${d.code} ${d.text}`);
-      assert.ok(found.some((m) => /agnet_id/.test(m)), `an unknown request field is an error:\n${found.join('\n')}`);
-      assert.ok(found.some((m) => /^(2339|2551) .*statuz/.test(m)), `an unknown response field is an error:\n${found.join('\n')}`);
-      assert.ok(found.some((m) => /^2322 .*exploded/.test(m)), `status is the enum, not any string:\n${found.join('\n')}`);
+      assert.ok(
+        found.some((m) => /agnet_id/.test(m)),
+        `an unknown request field is an error:\n${found.join('\n')}`,
+      );
+      assert.ok(
+        found.some((m) => /^(2339|2551) .*statuz/.test(m)),
+        `an unknown response field is an error:\n${found.join('\n')}`,
+      );
+      assert.ok(
+        found.some((m) => /^2322 .*exploded/.test(m)),
+        `status is the enum, not any string:\n${found.join('\n')}`,
+      );
       assert.equal(wrong.length, 3, found.join('\n'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -6,12 +6,22 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { REFERENCE_CSP } from '../../src/common/api-reference';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve('.test-output', 'reference.png');
 // Nothing the page does may need the network: no updates, no sync, no QUIC probing.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const isLoopback = (url: string) => {
   const { protocol, hostname } = new URL(url);
@@ -50,7 +60,12 @@ describe('the API reference page', () => {
     // Absent Chromium is a broken test machine, not a reason to pass: .ci/run installs it.
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian package chromium)`);
     const profile = mkdtempSync(join(tmpdir(), 'sb-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     const requested: string[] = [];
     const problems: string[] = [];
     try {
@@ -70,7 +85,10 @@ describe('the API reference page', () => {
       assert.equal(new URL(page.url()).pathname, '/docs/');
 
       await page.getByText('Place a call', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 });
-      await page.getByText('List calls, newest first', { exact: false }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page
+        .getByText('List calls, newest first', { exact: false })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 });
       const body = await page.locator('body').innerText();
       assert.match(body, /calls/i);
       assert.match(body, /Switchboard/);
@@ -82,16 +100,31 @@ describe('the API reference page', () => {
 
       // "Try it" sends straight to the gateway, not through a request proxy elsewhere.
       await page.getByText('Place a call', { exact: false }).first().click();
-      await page.getByRole('button', { name: /Test Request/i }).first().click({ timeout: 30_000 });
-      const sent = page.waitForResponse((r) => r.url() === `${gw.url}/v1/calls` && r.request().method() === 'POST', { timeout: 30_000 });
+      await page
+        .getByRole('button', { name: /Test Request/i })
+        .first()
+        .click({ timeout: 30_000 });
+      const sent = page.waitForResponse((r) => r.url() === `${gw.url}/v1/calls` && r.request().method() === 'POST', {
+        timeout: 30_000,
+      });
       await page.getByRole('button', { name: /^Send/ }).first().click();
       assert.equal((await sent).status(), 401, 'sent without a key, answered by the gateway itself');
 
       const away = requested.filter((url) => !isLoopback(url));
       assert.deepEqual(away, [], `requests that left loopback: ${away.join(', ')}`);
-      assert.ok(requested.some((url) => url.endsWith('/docs/js/scalar.js')), 'the script came from the gateway');
-      assert.ok(requested.some((url) => url.endsWith('/openapi.json')), 'the document came from the gateway');
-      assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused to/i.test(p)), [], 'nothing was refused by the page policy');
+      assert.ok(
+        requested.some((url) => url.endsWith('/docs/js/scalar.js')),
+        'the script came from the gateway',
+      );
+      assert.ok(
+        requested.some((url) => url.endsWith('/openapi.json')),
+        'the document came from the gateway',
+      );
+      assert.deepEqual(
+        problems.filter((p) => /Content Security Policy|Refused to/i.test(p)),
+        [],
+        'nothing was refused by the page policy',
+      );
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -7,9 +7,19 @@ import { EVENT_TYPES } from '../../src/events/event-types';
 import { configureSimulators, sandboxOf } from '../support/calls';
 import { client } from '../support/http';
 import { schemaProblems, unresolvedRefs } from '../support/openapi-check';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
-type Operation = { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: any[]; requestBody?: any; responses: Record<string, any>; 'x-error-codes'?: string[] };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: any[];
+  requestBody?: any;
+  responses: Record<string, any>;
+  'x-error-codes'?: string[];
+};
 const METHODS = ['get', 'post', 'patch', 'delete'] as const;
 
 /** The resource a path's `{id}` names, by the id prefix the gateway gives it. */
@@ -38,21 +48,28 @@ describe('the OpenAPI document', () => {
   const withRealIds = (value: unknown): unknown => {
     if (typeof value === 'string') return EXAMPLE_ID.test(value) ? ids[value.split('_')[0]] : value;
     if (Array.isArray(value)) return value.map(withRealIds);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRealIds(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRealIds(v)]));
     return value;
   };
   const realPath = (path: string, method = 'get') =>
     // A PATCH example may replace credentials: aim it at a connection of its own, not the one calls use.
     method === 'patch' && path === '/v1/providers/{id}'
       ? `/v1/providers/${ids.scratchConnection}`
-      : path.replace(/\/v1\/([a-z-]+)\/\{id\}/, (_, collection: string) => `/v1/${collection}/${ids[ID_PREFIX_BY_COLLECTION[collection]]}`);
+      : path.replace(
+          /\/v1\/([a-z-]+)\/\{id\}/,
+          (_, collection: string) => `/v1/${collection}/${ids[ID_PREFIX_BY_COLLECTION[collection]]}`,
+        );
 
   /** A 2xx must match the documented schema; an error must be one the operation documents. */
   const assertDocumented = (where: string, op: Operation, response: { status: number; body: any; text: string }) => {
     const documented = op.responses[String(response.status)];
     assert.ok(documented, `${where}: answered ${response.status}, which is not documented: ${response.text}`);
     if (response.status >= 400) {
-      assert.ok(op['x-error-codes']?.includes(response.body?.error?.code), `${where}: ${response.body?.error?.code} is not among its documented codes`);
+      assert.ok(
+        op['x-error-codes']?.includes(response.body?.error?.code),
+        `${where}: ${response.body?.error?.code} is not among its documented codes`,
+      );
       return;
     }
     const schema = documented.content?.['application/json']?.schema;
@@ -72,13 +89,22 @@ describe('the OpenAPI document', () => {
 
     ids.agt = sandbox.agentId;
     ids.con = sandbox.vendors.hmsovereign.connectionId;
-    const call = await api.post('/v1/calls', { to: '+15550102030', agent_id: sandbox.agentId, provider: 'hmsovereign' });
+    const call = await api.post('/v1/calls', {
+      to: '+15550102030',
+      agent_id: sandbox.agentId,
+      provider: 'hmsovereign',
+    });
     assert.equal(call.status, 201, call.text);
     ids.call = call.body.id;
     const endpoint = await api.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' });
     assert.equal(endpoint.status, 201, endpoint.text);
     ids.whe = endpoint.body.id;
-    const scratch = await api.post('/v1/providers', { provider: 'kalem', name: 'scratch', credentials: { api_key: 'k' }, verify: false });
+    const scratch = await api.post('/v1/providers', {
+      provider: 'kalem',
+      name: 'scratch',
+      credentials: { api_key: 'k' },
+      verify: false,
+    });
     assert.equal(scratch.status, 201, scratch.text);
     ids.scratchConnection = scratch.body.id;
     const key = await api.post('/v1/keys', { name: 'to revoke', scopes: ['calls:read'] });
@@ -105,7 +131,10 @@ describe('the OpenAPI document', () => {
       for (const status of success) {
         if (status === '204') continue;
         const content = op.responses[status].content ?? {};
-        assert.ok(Object.values(content).some((c: any) => c.schema), `${where} ${status}: a schema`);
+        assert.ok(
+          Object.values(content).some((c: any) => c.schema),
+          `${where} ${status}: a schema`,
+        );
       }
       if (path.startsWith('/v1/')) assert.ok(op.description?.includes('Scope `'), `${where}: names its scope`);
     }
@@ -113,9 +142,33 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the resources a client needs, limit and cursor on lists, and gateway keys as bearer tokens that are not JWTs', () => {
-    for (const name of ['Call', 'CallList', 'CallBatch', 'Agent', 'Connection', 'ConnectionHealth', 'Capabilities', 'Event', 'EventList', 'Key', 'KeyCreated', 'WebhookEndpoint', 'WebhookEndpointWithSecret', 'Delivery', 'DeliveryList', 'Error'])
+    for (const name of [
+      'Call',
+      'CallList',
+      'CallBatch',
+      'Agent',
+      'Connection',
+      'ConnectionHealth',
+      'Capabilities',
+      'Event',
+      'EventList',
+      'Key',
+      'KeyCreated',
+      'WebhookEndpoint',
+      'WebhookEndpointWithSecret',
+      'Delivery',
+      'DeliveryList',
+      'Error',
+    ])
       assert.ok(doc.components.schemas[name], `schema ${name}`);
-    for (const path of ['/v1/calls', '/v1/agents', '/v1/providers', '/v1/keys', '/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}/deliveries']) {
+    for (const path of [
+      '/v1/calls',
+      '/v1/agents',
+      '/v1/providers',
+      '/v1/keys',
+      '/v1/webhook-endpoints',
+      '/v1/webhook-endpoints/{id}/deliveries',
+    ]) {
       const names = doc.paths[path].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
       assert.ok(names.includes('limit') && names.includes('cursor'), `${path}: limit and cursor (${names})`);
     }
@@ -133,7 +186,10 @@ describe('the OpenAPI document', () => {
     assert.ok(doc.paths['/v1/calls/{id}/cancel'].post['x-error-codes'].includes('conflict'));
     for (const { path, method, op } of operations())
       for (const code of op['x-error-codes'] ?? []) {
-        const example = op.responses[String(HTTP_STATUS[code as keyof typeof HTTP_STATUS])]?.content['application/json'].examples[code];
+        const example =
+          op.responses[String(HTTP_STATUS[code as keyof typeof HTTP_STATUS])]?.content['application/json'].examples[
+            code
+          ];
         assert.equal(example?.value.error.code, code, `${method} ${path}: an example of ${code}`);
       }
   });
@@ -142,13 +198,15 @@ describe('the OpenAPI document', () => {
     assert.deepEqual([...ERROR_CODES].sort(), Object.keys(HTTP_STATUS).sort());
     assert.deepEqual(doc.components.schemas.ErrorCode.enum, [...ERROR_CODES]);
     assert.equal(doc.components.schemas.Error.properties.error.properties.code.$ref, '#/components/schemas/ErrorCode');
-    for (const code of ERROR_CODES) assert.match(doc.info.description, new RegExp(`\\| ${HTTP_STATUS[code]} \\| \`${code}\` \\|`), code);
+    for (const code of ERROR_CODES)
+      assert.match(doc.info.description, new RegExp(`\\| ${HTTP_STATUS[code]} \\| \`${code}\` \\|`), code);
   });
 
   it('publishes every event type, and only those', () => {
     assert.deepEqual(doc.components.schemas.EventType.enum, [...EVENT_TYPES]);
     assert.equal(doc.components.schemas.Event.properties.type.$ref, '#/components/schemas/EventType');
-    for (const type of EVENT_TYPES) assert.ok(doc.components.schemas.EventType.description.includes(`\`${type}\``), type);
+    for (const type of EVENT_TYPES)
+      assert.ok(doc.components.schemas.EventType.description.includes(`\`${type}\``), type);
   });
 
   it('has request examples that the gateway accepts, answered as documented', async () => {
@@ -156,7 +214,10 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       const content = op.requestBody?.content?.['application/json'];
       if (!content) continue;
-      const examples = [...(content.example !== undefined ? [content.example] : []), ...Object.values(content.examples ?? {}).map((e: any) => e.value)];
+      const examples = [
+        ...(content.example !== undefined ? [content.example] : []),
+        ...Object.values(content.examples ?? {}).map((e: any) => e.value),
+      ];
       assert.ok(examples.length >= 1, `${method} ${path}: an example body`);
       for (const example of examples) {
         const where = `${method.toUpperCase()} ${path} ${JSON.stringify(example)}`;

@@ -1,13 +1,17 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { Api, configureSimulators, sandboxOf, waitForTerminal } from '../support/calls';
+import type { Api } from '../support/calls';
+import { configureSimulators, sandboxOf, waitForTerminal } from '../support/calls';
 import { freePort, GatewayProcess } from '../support/gateway-process';
-import { ApiResponse, client } from '../support/http';
+import type { ApiResponse } from '../support/http';
+import { client } from '../support/http';
 import { SseClient } from '../support/sse';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { WebhookConsumer } from '../support/webhook-consumer';
 
 // The database outage needs a server to take away (a TCP proxy in front of it); the embedded
@@ -68,7 +72,8 @@ describe('outages answered honestly', () => {
     const sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 200 });
     assert.equal((await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/hook` })).status, 201);
-    const before = (await api.post('/v1/calls', { to: '+15550170001', agent_id: sb.agentId, provider: 'hmsovereign' })).body;
+    const before = (await api.post('/v1/calls', { to: '+15550170001', agent_id: sb.agentId, provider: 'hmsovereign' }))
+      .body;
     await waitForTerminal(api, before.id);
     const logBefore = (await api.get(`/v1/events?call_id=${before.id}`)).body.data;
     const stream = await SseClient.open(`${gateway.url}/v1/events/stream`, { key: adminKey });
@@ -80,10 +85,16 @@ describe('outages answered honestly', () => {
     const webhookPath = `/webhooks/hmsovereign/${sb.vendors.hmsovereign.connectionId}`;
     const kinds: Record<string, () => Promise<ApiResponse>> = {
       'GET /v1/calls': () => api.get('/v1/calls'),
-      'POST /v1/calls': () => api.post('/v1/calls', { to: '+15550170002', agent_id: sb.agentId }, { headers: { 'idempotency-key': `outage-${Math.random()}` } }),
+      'POST /v1/calls': () =>
+        api.post(
+          '/v1/calls',
+          { to: '+15550170002', agent_id: sb.agentId },
+          { headers: { 'idempotency-key': `outage-${Math.random()}` } },
+        ),
       'POST /v1/keys': () => api.post('/v1/keys', { name: 'during the outage', scopes: ['calls:read'] }),
       // A vendor retries a 5xx: 503 with Retry-After is what tells it to come back.
-      'POST /webhooks/hmsovereign/:id': () => api.post(webhookPath, { type: 'call.completed', call: { id: 'x' } }, { key: null }),
+      'POST /webhooks/hmsovereign/:id': () =>
+        api.post(webhookPath, { type: 'call.completed', call: { id: 'x' } }, { key: null }),
     };
     // Several seconds of traffic, so the workers' ticks (every 50-200 ms) fail many times too.
     const outageStarted = Date.now();
@@ -110,14 +121,27 @@ describe('outages answered honestly', () => {
     assert.equal(gateway.exitCode, null, 'the gateway is still running');
     assert.equal(stream.ended, false, 'the open event stream survived the outage');
     const outageLines = gateway.stdout.slice(linesAtCut);
-    const total = Object.values(tally).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
-    t.diagnostic(`statuses during the database outage (${total} requests, slowest ${slowest} ms): ${JSON.stringify(tally)}`);
+    const total = Object.values(tally).reduce(
+      (n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0),
+      0,
+    );
+    t.diagnostic(
+      `statuses during the database outage (${total} requests, slowest ${slowest} ms): ${JSON.stringify(tally)}`,
+    );
     t.diagnostic(`log lines during it: ${outageLines.length}`);
 
     // Back: the same process serves again, without a restart.
     await proxy.restore();
-    await pollUntil(() => api.get('/health/ready', { key: null }).then((r) => r.status), (s) => s === 200, { what: 'ready again', timeoutMs: 20_000 });
-    const afterCall = await api.post('/v1/calls', { to: '+15550170003', agent_id: sb.agentId, provider: 'hmsovereign' });
+    await pollUntil(
+      () => api.get('/health/ready', { key: null }).then((r) => r.status),
+      (s) => s === 200,
+      { what: 'ready again', timeoutMs: 20_000 },
+    );
+    const afterCall = await api.post('/v1/calls', {
+      to: '+15550170003',
+      agent_id: sb.agentId,
+      provider: 'hmsovereign',
+    });
     assert.equal(afterCall.status, 201, afterCall.text);
     await waitForTerminal(api, afterCall.body.id);
     assert.equal((await api.post('/v1/keys', { name: 'after the outage', scopes: ['calls:read'] })).status, 201);
@@ -130,10 +154,19 @@ describe('outages answered honestly', () => {
     const listed = (await api.get('/v1/calls?limit=200')).body.data.map((c: { id: string }) => c.id);
     assert.ok(listed.includes(before.id) && listed.includes(afterCall.body.id));
     const newEvents = (await api.get(`/v1/events?call_id=${afterCall.body.id}`)).body.data;
-    await stream.waitFor((events) => newEvents.every((e: { id: string }) => events.some((s) => s.id === e.id)), 'the new call on the surviving stream');
+    await stream.waitFor(
+      (events) => newEvents.every((e: { id: string }) => events.some((s) => s.id === e.id)),
+      'the new call on the surviving stream',
+    );
     const wanted = [...logAfter, ...newEvents].map((e: { id: string }) => e.id);
     await pollUntil(
-      () => new Set(consumer.on('/hook').filter((r) => r.status === 200).map((r) => String(r.headers['webhook-id']))),
+      () =>
+        new Set(
+          consumer
+            .on('/hook')
+            .filter((r) => r.status === 200)
+            .map((r) => String(r.headers['webhook-id'])),
+        ),
       (ids) => wanted.every((id) => ids.has(id)),
       { what: 'every event delivered', timeoutMs: 20_000 },
     );
@@ -147,7 +180,11 @@ describe('outages answered honestly', () => {
     );
     const lines = gateway.logLines().slice(0);
     const outage = lines.filter((l) => l.dependency === 'database');
-    assert.deepEqual(outage.map((l) => l.outage), ['started', 'ended'], JSON.stringify(outage));
+    assert.deepEqual(
+      outage.map((l) => l.outage),
+      ['started', 'ended'],
+      JSON.stringify(outage),
+    );
     const warnings = gateway.stdout.slice(linesAtCut).flatMap((line) => {
       try {
         const parsed = JSON.parse(line);
@@ -160,15 +197,24 @@ describe('outages answered honestly', () => {
     assert.ok(warnings.length <= 3, `warnings during the outage: ${JSON.stringify(warnings)}`);
     const stacks = gateway.stdout.slice(linesAtCut).filter((l) => /"stack"|^\s+at /.test(l));
     assert.deepEqual(stacks, [], 'no stack traces');
-    assert.ok(!lines.some((l) => l.res && (l.res as { statusCode?: number }).statusCode === 500), 'no 500 was answered');
-    t.diagnostic(`outage log lines: ${JSON.stringify(outage.map(({ msg, outage: o, failures }) => ({ msg, outage: o, failures })))}`);
+    assert.ok(
+      !lines.some((l) => l.res && (l.res as { statusCode?: number }).statusCode === 500),
+      'no 500 was answered',
+    );
+    t.diagnostic(
+      `outage log lines: ${JSON.stringify(outage.map(({ msg, outage: o, failures }) => ({ msg, outage: o, failures })))}`,
+    );
     t.diagnostic(`warn+ lines from the cut on: ${warnings.length}`);
   });
 
   it('keeps serving keyed requests per instance while Redis is gone, refuses vendor requests fast with 503, and says degraded', async (t) => {
     const proxy = await TcpProxy.to(REDIS);
     proxies.push(proxy);
-    const gw = await startTestGateway({ REDIS_URL: proxy.in(REDIS), RATE_LIMIT_PER_KEY: '40', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    const gw = await startTestGateway({
+      REDIS_URL: proxy.in(REDIS),
+      RATE_LIMIT_PER_KEY: '40',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
     gateways.push(gw);
     const api: Api = client(gw.url, gw.adminKey);
     const sb = await sandboxOf(api);
@@ -199,28 +245,48 @@ describe('outages answered honestly', () => {
 
     const fresh = client(gw.url, other.key);
     // Every vendor request needs the shared budget, which cannot be checked: nothing is sent.
-    const create = await timed('POST /v1/calls', () => fresh.post('/v1/calls', { to: '+15550170010', agent_id: sb.agentId }));
+    const create = await timed('POST /v1/calls', () =>
+      fresh.post('/v1/calls', { to: '+15550170010', agent_id: sb.agentId }),
+    );
     assert.equal(create.status, 503, create.text);
     assert.equal(create.body.error.code, 'providers_unavailable');
-    assert.ok(create.body.error.details.filter((d: { error_code?: string }) => d.error_code).every((d: { error_code: string }) => d.error_code === 'rate_budget_unavailable'), create.text);
+    assert.ok(
+      create.body.error.details
+        .filter((d: { error_code?: string }) => d.error_code)
+        .every((d: { error_code: string }) => d.error_code === 'rate_budget_unavailable'),
+      create.text,
+    );
     assert.ok(Number(create.headers.get('retry-after')) >= 1, 'Retry-After on the create');
-    const vendorAgents = await timed('GET /v1/providers/:id/agents', () => fresh.get(`/v1/providers/${sb.vendors.hmsovereign.connectionId}/agents`));
+    const vendorAgents = await timed('GET /v1/providers/:id/agents', () =>
+      fresh.get(`/v1/providers/${sb.vendors.hmsovereign.connectionId}/agents`),
+    );
     assertUnavailable('GET /v1/providers/:id/agents', vendorAgents);
-    const health = await timed('GET /v1/providers/:id', () => fresh.get(`/v1/providers/${sb.vendors.kalem.connectionId}`));
+    const health = await timed('GET /v1/providers/:id', () =>
+      fresh.get(`/v1/providers/${sb.vendors.kalem.connectionId}`),
+    );
     assertUnavailable('GET /v1/providers/:id', health);
     const degraded = await timed('GET /health/ready', () => api.get('/health/ready', { key: null }));
-    assert.deepEqual([degraded.status, degraded.body], [200, { status: 'degraded', checks: { database: 'ok', redis: 'unreachable' } }]);
+    assert.deepEqual(
+      [degraded.status, degraded.body],
+      [200, { status: 'degraded', checks: { database: 'ok', redis: 'unreachable' } }],
+    );
     // Not a performance assertion, a bound on a hang: the old client held each keyed request
     // up to 1.5 s. The median, so that a loaded machine's odd slow request does not count.
     const reads = [...durations['GET /v1/calls']].sort((a, b) => a - b);
     const median = reads[Math.floor(reads.length / 2)];
     assert.ok(median < 500, `median keyed read while Redis was gone: ${median} ms`);
     const slowest = Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, Math.max(...v)]));
-    t.diagnostic(`statuses while Redis was gone: ${JSON.stringify(tally)}; median read ${median} ms, slowest per kind (ms): ${JSON.stringify(slowest)}`);
+    t.diagnostic(
+      `statuses while Redis was gone: ${JSON.stringify(tally)}; median read ${median} ms, slowest per kind (ms): ${JSON.stringify(slowest)}`,
+    );
 
     // Back: the shared budget and counts are used again.
     await proxy.restore();
-    await pollUntil(() => api.get('/health/ready', { key: null }).then((r) => r.body.status), (s) => s === 'ok', { what: 'Redis reported back', timeoutMs: 15_000 });
+    await pollUntil(
+      () => api.get('/health/ready', { key: null }).then((r) => r.body.status),
+      (s) => s === 'ok',
+      { what: 'Redis reported back', timeoutMs: 15_000 },
+    );
     await configureSimulators(sb);
     const placed = await fresh.post('/v1/calls', { to: '+15550170011', agent_id: sb.agentId, provider: 'hmsovereign' });
     assert.equal(placed.status, 201, placed.text);
@@ -236,6 +302,9 @@ describe('outages answered honestly', () => {
     assert.ok(list.headers.get('x-ratelimit-remaining'), 'still limited, per instance');
     assert.ok(Date.now() - started < 1_000, 'no wait on the dead Redis');
     const ready = await api.get('/health/ready', { key: null });
-    assert.deepEqual([ready.status, ready.body], [200, { status: 'degraded', checks: { database: 'ok', redis: 'unreachable' } }]);
+    assert.deepEqual(
+      [ready.status, ready.body],
+      [200, { status: 'degraded', checks: { database: 'ok', redis: 'unreachable' } }],
+    );
   });
 });

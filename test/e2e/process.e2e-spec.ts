@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
 import { freePort, GatewayProcess, startSlowRequest } from '../support/gateway-process';
 import { client } from '../support/http';
 import { pollUntil } from '@switchboard/simulators/testing';
@@ -10,7 +11,12 @@ import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
 
 /** The keys the sandbox connections hold: never in a log line. */
-const VENDOR_KEYS = [HMSOVEREIGN_DEFAULT_API_KEY, KAICALLS_DEFAULT_API_KEY, KALEM_DEFAULT_API_KEY, KLEN_DEFAULT_API_KEY];
+const VENDOR_KEYS = [
+  HMSOVEREIGN_DEFAULT_API_KEY,
+  KAICALLS_DEFAULT_API_KEY,
+  KALEM_DEFAULT_API_KEY,
+  KLEN_DEFAULT_API_KEY,
+];
 
 /** The gateway as a user runs it: its own process, console output, signals. */
 describe('gateway process', () => {
@@ -38,19 +44,27 @@ describe('gateway process', () => {
     assert.equal(summary[0].docs, `${proc.url}/docs`);
     assert.match(String(summary[0].sandbox), /^on \(auto: no enabled connection to a real vendor\)$/);
     assert.equal(summary[0].declared_connections, 0);
-    assert.equal(summary[0].database, db.env.DATABASE_URL ? new URL(db.env.DATABASE_URL).toString() : `embedded (${db.env.SWITCHBOARD_DATA_DIR})`);
+    assert.equal(
+      summary[0].database,
+      db.env.DATABASE_URL ? new URL(db.env.DATABASE_URL).toString() : `embedded (${db.env.SWITCHBOARD_DATA_DIR})`,
+    );
   });
 
   it('stops within seconds with one clear line when DATABASE_URL points at nothing', async () => {
     const closed = await freePort();
     const started = Date.now();
-    const proc = new GatewayProcess({ PORT: String(await freePort()), DATABASE_URL: `postgres://switchboard:hunter2@127.0.0.1:${closed}/gateway` }).start();
+    const proc = new GatewayProcess({
+      PORT: String(await freePort()),
+      DATABASE_URL: `postgres://switchboard:hunter2@127.0.0.1:${closed}/gateway`,
+    }).start();
     processes.push(proc);
     const code = await proc.wait();
     assert.equal(code, 1);
     // Loading the app takes a few seconds on a busy machine; the retries this replaces took 28 s more.
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
-    assert.deepEqual(proc.stderr, [`Switchboard failed to start: cannot reach the database at postgres://switchboard:***@127.0.0.1:${closed}/gateway (ECONNREFUSED); check DATABASE_URL`]);
+    assert.deepEqual(proc.stderr, [
+      `Switchboard failed to start: cannot reach the database at postgres://switchboard:***@127.0.0.1:${closed}/gateway (ECONNREFUSED); check DATABASE_URL`,
+    ]);
     assert.doesNotMatch([...proc.stdout, ...proc.stderr].join('\n'), /hunter2|\n\s+at /);
   });
 
@@ -60,7 +74,9 @@ describe('gateway process', () => {
     const proc = await launch(db);
     const key = proc.stdout.join('\n').match(/sk_test_[A-Za-z0-9_-]{32}/)![0];
     const api = client(proc.url, key);
-    const connection = (await api.get('/v1/providers?limit=200')).body.data.find((c: any) => c.capabilities.list_agents);
+    const connection = (await api.get('/v1/providers?limit=200')).body.data.find(
+      (c: any) => c.capabilities.list_agents,
+    );
     const sim = client(new URL(connection.base_url).origin);
     assert.equal((await sim.post('/__sim/faults', { mode: 'error', status: 500 })).status, 200);
     const answer = await api.get(`/v1/providers/${connection.id}/agents`);
@@ -81,7 +97,8 @@ describe('gateway process', () => {
     assert.equal(completed.level, 40, 'a vendor 502 is a warning, not a gateway error');
     assert.equal(completed.err, undefined, 'no made-up error with a stack');
     assert.doesNotMatch(JSON.stringify(lines), new RegExp(`${key}|"stack"`));
-    for (const vendorKey of VENDOR_KEYS) assert.ok(!JSON.stringify(proc.logLines()).includes(vendorKey), 'no vendor key anywhere in the log');
+    for (const vendorKey of VENDOR_KEYS)
+      assert.ok(!JSON.stringify(proc.logLines()).includes(vendorKey), 'no vendor key anywhere in the log');
   });
 
   it('prints a generated admin key once on first start; the data, keys included, survive a restart', async () => {
@@ -108,7 +125,11 @@ describe('gateway process', () => {
     const adminKey = 'sk_test_logcheckadminkey0123456789';
     const proc = await launch(db, { SWITCHBOARD_ADMIN_KEY: adminKey });
     const api = client(proc.url, adminKey);
-    const created = await api.post('/v1/keys', { name: 'logged', scopes: ['calls:read'] }, { headers: { 'x-request-id': 'trace-log-1' } });
+    const created = await api.post(
+      '/v1/keys',
+      { name: 'logged', scopes: ['calls:read'] },
+      { headers: { 'x-request-id': 'trace-log-1' } },
+    );
     await api.get('/v1/keys?api_key=leaky', { headers: { 'x-request-id': 'trace-log-2' } });
     assert.equal(await proc.stop(), 0);
 
@@ -133,12 +154,24 @@ describe('gateway process', () => {
     const secret = 'kc_live_never-log-this-0123456789abcdef';
     const rotated = 'kc_live_rotated-never-log-this-987654321';
     // A wrong key, so the vendor answers 401 and the error path runs too.
-    const created = await api.post('/v1/providers', { provider: 'kaicalls', name: 'secret holder', credentials: { api_key: secret }, base_url: kaicalls.base_url, verify: false });
+    const created = await api.post('/v1/providers', {
+      provider: 'kaicalls',
+      name: 'secret holder',
+      credentials: { api_key: secret },
+      base_url: kaicalls.base_url,
+      verify: false,
+    });
     assert.equal(created.status, 201);
     assert.equal((await api.get(`/v1/providers/${created.body.id}/agents`)).status, 502);
-    assert.equal((await api.patch(`/v1/providers/${created.body.id}`, { credentials: { api_key: rotated } })).status, 200);
+    assert.equal(
+      (await api.patch(`/v1/providers/${created.body.id}`, { credentials: { api_key: rotated } })).status,
+      200,
+    );
     assert.equal((await api.get(`/v1/providers/${created.body.id}/numbers`)).status, 502);
-    assert.equal((await api.post('/v1/providers', { provider: 'nope', name: 'x', credentials: { api_key: secret } })).status, 422);
+    assert.equal(
+      (await api.post('/v1/providers', { provider: 'nope', name: 'x', credentials: { api_key: secret } })).status,
+      422,
+    );
     assert.equal(await proc.stop(), 0);
 
     const all = proc.stdout.join('\n') + proc.stderr.join('\n');
@@ -164,7 +197,15 @@ describe('gateway process', () => {
     assert.equal((await fetch(`${proc.url}/health/live`)).status, 200);
     proc.signal('SIGTERM');
     // The new connection is refused once the server stops accepting...
-    await pollUntil(() => fetch(`${proc.url}/health/live`).then(() => 'open', () => 'refused'), (s) => s === 'refused', { what: 'the listener to close' });
+    await pollUntil(
+      () =>
+        fetch(`${proc.url}/health/live`).then(
+          () => 'open',
+          () => 'refused',
+        ),
+      (s) => s === 'refused',
+      { what: 'the listener to close' },
+    );
     // ...while the request already in flight still completes.
     const response = await request.finish(body.slice(half));
     assert.match(response, /^HTTP\/1\.1 201/);
@@ -172,7 +213,11 @@ describe('gateway process', () => {
   });
 
   it('refuses a bad configuration with a clear message and exit code 1', async () => {
-    const proc = new GatewayProcess({ PORT: 'eighty', SWITCHBOARD_SANDBOX: 'sometimes', DATABASE_URL: 'mysql://nope' }).start();
+    const proc = new GatewayProcess({
+      PORT: 'eighty',
+      SWITCHBOARD_SANDBOX: 'sometimes',
+      DATABASE_URL: 'mysql://nope',
+    }).start();
     processes.push(proc);
     assert.equal(await proc.wait(), 1);
     const err = proc.stderr.join('\n');

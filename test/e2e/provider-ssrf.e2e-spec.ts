@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { KAICALLS_DEFAULT_API_KEY, startKaiCallsSimulator } from '@switchboard/simulators/kaicalls';
 import type { RunningSimulator } from '@switchboard/simulators';
-import { Api } from '../support/calls';
+import type { Api } from '../support/calls';
 import { client } from '../support/http';
 import { createTestDatabase } from '../support/test-database';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { WebhookConsumer } from '../support/webhook-consumer';
 import { VendorAddressGuard } from '../../src/providers/vendor-address-guard.service';
 
@@ -46,12 +47,24 @@ describe('provider base_url outside sandbox mode', () => {
   });
 
   it('refuses loopback, unspecified, private, link-local and loopback-resolving hosts with 422 on base_url', async () => {
-    const refused = ['http://127.0.0.1/v1', 'http://0.0.0.0:8080/v1', 'http://10.0.0.1/v1', 'http://192.168.1.1/v1', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/v1', 'http://localhost/v1', `${listener.url}/v1`];
+    const refused = [
+      'http://127.0.0.1/v1',
+      'http://0.0.0.0:8080/v1',
+      'http://10.0.0.1/v1',
+      'http://192.168.1.1/v1',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/v1',
+      'http://localhost/v1',
+      `${listener.url}/v1`,
+    ];
     for (const baseUrl of refused) {
       const res = await api.post('/v1/providers', connection(baseUrl));
       assert.equal(res.status, 422, `${baseUrl}: ${res.text}`);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: { field: string }) => d.field), ['base_url']);
+      assert.deepEqual(
+        res.body.error.details.map((d: { field: string }) => d.field),
+        ['base_url'],
+      );
       assert.match(res.body.error.details[0].message, /refused outside sandbox mode/);
     }
     assert.deepEqual((await api.get('/v1/providers')).body.data, [], 'nothing was stored');
@@ -90,7 +103,9 @@ describe('provider base_url outside sandbox mode', () => {
   it('refuses at connect time a loopback address stored before the rule (or before the allow-list shrank)', async () => {
     const created = await api.post('/v1/providers', connection(undefined));
     assert.equal(created.status, 201, created.text);
-    await gw.gateway.app.get(DataSource).query('UPDATE provider_connections SET base_url = $1 WHERE id = $2', [`${listener.url}/v1`, created.body.id]);
+    await gw.gateway.app
+      .get(DataSource)
+      .query('UPDATE provider_connections SET base_url = $1 WHERE id = $2', [`${listener.url}/v1`, created.body.id]);
     const agents = await api.get(`/v1/providers/${created.body.id}/agents`);
     assert.equal(agents.status, 502, agents.text);
     assert.deepEqual(authorizations(listener), [], 'the credential was never sent to the refused host');
@@ -102,7 +117,10 @@ describe('provider base_url outside sandbox mode', () => {
     writeFileSync(file, JSON.stringify({ providers: [connection(`${listener.url}/v1`)] }));
     const db = await createTestDatabase();
     try {
-      await assert.rejects(startTestGateway({ SWITCHBOARD_CONFIG_FILE: file }, db), /providers\[0\]\.base_url: resolves to a loopback address/);
+      await assert.rejects(
+        startTestGateway({ SWITCHBOARD_CONFIG_FILE: file }, db),
+        /providers\[0\]\.base_url: resolves to a loopback address/,
+      );
     } finally {
       await db.dispose();
     }
@@ -130,7 +148,12 @@ describe('provider base_url with PROVIDER_ALLOWED_HOSTS naming 127.0.0.1', () =>
   });
 
   it('accepts a loopback simulator and works against it', async () => {
-    const created = await api.post('/v1/providers', { provider: 'kaicalls', name: 'KaiCalls local', credentials: { api_key: KAICALLS_DEFAULT_API_KEY }, base_url: `${vendor.url}/api/v1` });
+    const created = await api.post('/v1/providers', {
+      provider: 'kaicalls',
+      name: 'KaiCalls local',
+      credentials: { api_key: KAICALLS_DEFAULT_API_KEY },
+      base_url: `${vendor.url}/api/v1`,
+    });
     assert.equal(created.status, 201, created.text);
     const agents = await api.get(`/v1/providers/${created.body.id}/agents`);
     assert.equal(agents.status, 200, agents.text);
@@ -139,14 +162,23 @@ describe('provider base_url with PROVIDER_ALLOWED_HOSTS naming 127.0.0.1', () =>
 
   it('still refuses what the allow-list does not name', async () => {
     // An address entry admits that address under any name (`localhost` too, where it resolves to 127.0.0.1 only).
-    for (const baseUrl of ['http://10.0.0.1/v1', 'http://[::1]/v1', 'http://127.0.0.2/v1', 'http://169.254.169.254/latest']) {
+    for (const baseUrl of [
+      'http://10.0.0.1/v1',
+      'http://[::1]/v1',
+      'http://127.0.0.2/v1',
+      'http://169.254.169.254/latest',
+    ]) {
       const res = await api.post('/v1/providers', connection(baseUrl));
       assert.equal(res.status, 422, `${baseUrl}: ${res.text}`);
     }
   });
 
   it('does not follow a vendor redirect: a 302 is a provider error and its target receives nothing', async () => {
-    redirector.answer('/v1/assistants', () => ({ status: 302, headers: { location: `${elsewhere.url}/v1/assistants` }, body: '' }));
+    redirector.answer('/v1/assistants', () => ({
+      status: 302,
+      headers: { location: `${elsewhere.url}/v1/assistants` },
+      body: '',
+    }));
     const created = await api.post('/v1/providers', connection(`${redirector.url}/v1`));
     assert.equal(created.status, 201, created.text);
     const agents = await api.get(`/v1/providers/${created.body.id}/agents`);
@@ -160,13 +192,21 @@ describe('provider base_url with PROVIDER_ALLOWED_HOSTS naming 127.0.0.1', () =>
     const foreign = 'sk_live_0123456789abcdefghijklmn';
     const text = `upstream said: your key ${CREDENTIAL} is wrong, use ${foreign} ${'padding text '.repeat(800)}`;
     assert.ok(text.length > 10_000);
-    chatty.answer('/v1/assistants', () => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'bad_request', message: text }) }));
+    chatty.answer('/v1/assistants', () => ({
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: 'bad_request', message: text }),
+    }));
     chatty.answer('/v2/assistants', () => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: text }));
     for (const path of ['/v1', '/v2']) {
       const created = await api.post('/v1/providers', connection(`${chatty.url}${path}`));
       const agents = await api.get(`/v1/providers/${created.body.id}/agents`);
       assert.equal(agents.status, 502, agents.text);
-      assert.equal(chatty.on(`${path}/assistants`)[0].headers.authorization, `Bearer ${CREDENTIAL}`, 'this listener is the vendor: it got the credential');
+      assert.equal(
+        chatty.on(`${path}/assistants`)[0].headers.authorization,
+        `Bearer ${CREDENTIAL}`,
+        'this listener is the vendor: it got the credential',
+      );
       assert.ok(!agents.text.includes(CREDENTIAL), `${path}: the credential came back: ${agents.text.slice(0, 400)}`);
       assert.ok(!agents.text.includes(foreign), `${path}: a key came back`);
       assert.ok(agents.body.error.message.length <= 300, `${path}: ${agents.body.error.message.length} characters`);

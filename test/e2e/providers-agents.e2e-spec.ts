@@ -5,8 +5,10 @@ import { HMSOVEREIGN_DEFAULT_API_KEY, SEEDED_ASSISTANT_IDS } from '@switchboard/
 import { KAICALLS_DEFAULT_API_KEY } from '@switchboard/simulators/kaicalls';
 import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
-import { ApiResponse, client } from '../support/http';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
+import type { ApiResponse } from '../support/http';
+import { client } from '../support/http';
 import { sandboxSetup, sim, waitForTerminal } from '../support/calls';
 
 const SECRETS = [HMSOVEREIGN_DEFAULT_API_KEY, KAICALLS_DEFAULT_API_KEY, KALEM_DEFAULT_API_KEY, KLEN_DEFAULT_API_KEY];
@@ -34,7 +36,13 @@ describe('/v1/providers and /v1/agents', () => {
         bodies.push(res.text);
         return res;
       };
-    api = { ...raw, get: record(raw.get), post: record(raw.post), patch: record(raw.patch), delete: record(raw.delete) } as typeof raw;
+    api = {
+      ...raw,
+      get: record(raw.get),
+      post: record(raw.post),
+      patch: record(raw.patch),
+      delete: record(raw.delete),
+    } as typeof raw;
     ({ byVendor, agent: sandboxAgent, simOrigin } = await sandboxSetup(api));
     for (const vendor of ['kalem', 'klen', 'kaicalls', 'hmsovereign']) {
       await sim(simOrigin(vendor), 'config', { rate_limits: false });
@@ -69,7 +77,10 @@ describe('/v1/providers and /v1/agents', () => {
       assert.equal(typeof created.capabilities, 'object');
       assert.equal(created.capabilities.list_agents, true);
       assert.ok(['closed', 'open', 'half_open'].includes(created.health.circuit), JSON.stringify(created.health));
-      assert.ok('rate_budget' in created.health && 'last_error' in created.health && 'latency_ms_p50' in created.health, JSON.stringify(created.health));
+      assert.ok(
+        'rate_budget' in created.health && 'last_error' in created.health && 'latency_ms_p50' in created.health,
+        JSON.stringify(created.health),
+      );
       assert.ok(!('credentials' in created));
       assert.ok(!res.text.includes('api_key'), 'no api_key field anywhere');
       assert.ok(!res.text.includes(KAICALLS_DEFAULT_API_KEY), 'the key itself is never echoed');
@@ -113,7 +124,9 @@ describe('/v1/providers and /v1/agents', () => {
       assert.notEqual(refused.status, 200, 'the rotated (wrong) key is used at once');
       assert.ok(refused.body.error, refused.text);
       assert.ok(!refused.text.includes(WRONG_KEY), 'the error does not leak the key');
-      const right = await api.patch(`/v1/providers/${created.id}`, { credentials: { api_key: KAICALLS_DEFAULT_API_KEY } });
+      const right = await api.patch(`/v1/providers/${created.id}`, {
+        credentials: { api_key: KAICALLS_DEFAULT_API_KEY },
+      });
       assert.equal(right.status, 200);
       const works = await api.get(`/v1/providers/${created.id}/agents`);
       assert.equal(works.status, 200, works.text);
@@ -124,11 +137,17 @@ describe('/v1/providers and /v1/agents', () => {
       const unknown = await api.post('/v1/providers', { provider: 'twilio', name: 'x', credentials: { api_key: 'k' } });
       assert.equal(unknown.status, 422, unknown.text);
       assert.equal(unknown.body.error.code, 'validation_failed');
-      assert.deepEqual(unknown.body.error.details.map((d: any) => d.field), ['provider']);
+      assert.deepEqual(
+        unknown.body.error.details.map((d: any) => d.field),
+        ['provider'],
+      );
       const noKey = await api.post('/v1/providers', { provider: 'klen', name: 'x', credentials: {} });
       assert.equal(noKey.status, 422, noKey.text);
       assert.equal(noKey.body.error.code, 'validation_failed');
-      assert.ok(noKey.body.error.details.some((d: any) => /api_key/.test(d.field)), noKey.text);
+      assert.ok(
+        noKey.body.error.details.some((d: any) => /api_key/.test(d.field)),
+        noKey.text,
+      );
       const noCreds = await api.post('/v1/providers', { provider: 'klen', name: 'x' });
       assert.equal(noCreds.status, 422, noCreds.text);
     });
@@ -142,9 +161,17 @@ describe('/v1/providers and /v1/agents', () => {
         defaults: byVendor.hmsovereign.defaults,
       });
       assert.equal(con.status, 201, con.text);
-      const agent = await api.post('/v1/agents', { name: 'Deletion agent', bindings: [{ connection_id: con.body.id, provider_agent_id: SEEDED_ASSISTANT_IDS.appointments }] });
+      const agent = await api.post('/v1/agents', {
+        name: 'Deletion agent',
+        bindings: [{ connection_id: con.body.id, provider_agent_id: SEEDED_ASSISTANT_IDS.appointments }],
+      });
       assert.equal(agent.status, 201, agent.text);
-      await sim(simOrigin('hmsovereign'), 'scenario', { to: '+14155550180', outcome: 'completed', ring_ms: 300, talk_ms: 60_000 });
+      await sim(simOrigin('hmsovereign'), 'scenario', {
+        to: '+14155550180',
+        outcome: 'completed',
+        ring_ms: 300,
+        talk_ms: 60_000,
+      });
       const call = await api.post('/v1/calls', { to: '+14155550180', agent_id: agent.body.id, provider: con.body.id });
       assert.equal(call.status, 201, call.text);
       assert.equal(call.body.connection_id, con.body.id);
@@ -161,11 +188,19 @@ describe('/v1/providers and /v1/agents', () => {
       // The agent that was bound to it no longer offers the deleted connection.
       const after = await api.get(`/v1/agents/${agent.body.id}`);
       assert.equal(after.status, 200);
-      assert.ok(!after.body.bindings.some((b: any) => b.connection_id === con.body.id), JSON.stringify(after.body.bindings));
+      assert.ok(
+        !after.body.bindings.some((b: any) => b.connection_id === con.body.id),
+        JSON.stringify(after.body.bindings),
+      );
     });
 
     it('deletes an idle connection with 204', async () => {
-      const con = await api.post('/v1/providers', { provider: 'klen', name: 'Idle', credentials: { api_key: KLEN_DEFAULT_API_KEY }, base_url: byVendor.klen.base_url });
+      const con = await api.post('/v1/providers', {
+        provider: 'klen',
+        name: 'Idle',
+        credentials: { api_key: KLEN_DEFAULT_API_KEY },
+        base_url: byVendor.klen.base_url,
+      });
       assert.equal(con.status, 201);
       assert.equal((await api.delete(`/v1/providers/${con.body.id}`)).status, 204);
       assert.equal((await api.delete(`/v1/providers/${con.body.id}`)).status, 404);
@@ -184,7 +219,10 @@ describe('/v1/providers and /v1/agents', () => {
           assert.equal(typeof a.details, 'object');
         }
         const bound = sandboxAgent.bindings.find((b: any) => b.provider === vendor).provider_agent_id;
-        assert.ok(agents.body.data.some((a: any) => vendorAgentId(a) === bound), `${vendor} lists the sandbox agent's vendor agent`);
+        assert.ok(
+          agents.body.data.some((a: any) => vendorAgentId(a) === bound),
+          `${vendor} lists the sandbox agent's vendor agent`,
+        );
 
         const numbers = await api.get(`/v1/providers/${byVendor[vendor].id}/numbers`);
         assert.equal(numbers.status, 200, `${vendor}: ${numbers.text}`);
@@ -221,15 +259,26 @@ describe('/v1/providers and /v1/agents', () => {
       assert.equal(res.body.bindings.length, 2);
       for (const b of res.body.bindings) assert.equal(b.origin, 'linked');
       const klen = res.body.bindings.find((b: any) => b.connection_id === byVendor.klen.id);
-      assert.deepEqual(klen, { connection_id: byVendor.klen.id, provider: 'klen', provider_agent_id: '12', origin: 'linked' });
+      assert.deepEqual(klen, {
+        connection_id: byVendor.klen.id,
+        provider: 'klen',
+        provider_agent_id: '12',
+        origin: 'linked',
+      });
       const got = await api.get(`/v1/agents/${res.body.id}`);
       assert.deepEqual(got.body, res.body);
       const list = await api.get('/v1/agents?limit=200');
       assert.ok(list.body.data.some((a: any) => a.id === res.body.id));
 
-      const bad = await api.post('/v1/agents', { name: 'Bad', bindings: [{ connection_id: 'con_01h455vb4pex5vsknk084sn02q', provider_agent_id: 'x' }] });
+      const bad = await api.post('/v1/agents', {
+        name: 'Bad',
+        bindings: [{ connection_id: 'con_01h455vb4pex5vsknk084sn02q', provider_agent_id: 'x' }],
+      });
       assert.equal(bad.status, 422);
-      assert.deepEqual(bad.body.error.details.map((d: any) => d.field), ['bindings[0].connection_id']);
+      assert.deepEqual(
+        bad.body.error.details.map((d: any) => d.field),
+        ['bindings[0].connection_id'],
+      );
     });
 
     it('provisions on HMS Sovereign and KaiCalls; PATCH renames, merges metadata and syncs; DELETE removes', async () => {
@@ -258,7 +307,10 @@ describe('/v1/providers and /v1/agents', () => {
         assert.equal(found.name, 'Provisioned');
       }
 
-      const patched = await api.patch(`/v1/agents/${res.body.id}`, { name: 'Provisioned v2', metadata: { tier: 'platinum', region: 'eu' } });
+      const patched = await api.patch(`/v1/agents/${res.body.id}`, {
+        name: 'Provisioned v2',
+        metadata: { tier: 'platinum', region: 'eu' },
+      });
       assert.equal(patched.status, 200, patched.text);
       assert.equal(patched.body.name, 'Provisioned v2');
       assert.deepEqual(patched.body.metadata, { team: 'ops', tier: 'platinum', region: 'eu' });
@@ -269,10 +321,17 @@ describe('/v1/providers and /v1/agents', () => {
         assert.equal(found?.name, 'Provisioned v2', `the rename reached ${vendor}`);
       }
       // Metadata is not in the normalized view; read the HMS assistant at the simulator.
-      const assistant = await fetch(`${byVendor.hmsovereign.base_url}/assistants/${binding('hmsovereign').provider_agent_id}`, {
-        headers: { authorization: `Bearer ${HMSOVEREIGN_DEFAULT_API_KEY}` },
-      }).then((r) => r.json() as Promise<any>);
-      assert.deepEqual(assistant.assistant?.metadata, { team: 'ops', tier: 'platinum', region: 'eu' }, JSON.stringify(assistant));
+      const assistant = await fetch(
+        `${byVendor.hmsovereign.base_url}/assistants/${binding('hmsovereign').provider_agent_id}`,
+        {
+          headers: { authorization: `Bearer ${HMSOVEREIGN_DEFAULT_API_KEY}` },
+        },
+      ).then((r) => r.json() as Promise<any>);
+      assert.deepEqual(
+        assistant.assistant?.metadata,
+        { team: 'ops', tier: 'platinum', region: 'eu' },
+        JSON.stringify(assistant),
+      );
 
       assert.equal((await api.delete(`/v1/agents/${res.body.id}`)).status, 204);
       assert.equal((await api.get(`/v1/agents/${res.body.id}`)).status, 404);
@@ -281,7 +340,11 @@ describe('/v1/providers and /v1/agents', () => {
 
     it('refuses provisioning on Kalem with 422 capability_unsupported and creates nothing', async () => {
       const before = (await api.get('/v1/agents?limit=200')).body.data.length;
-      const res = await api.post('/v1/agents', { name: 'Nope', system_prompt: 'x', provision: [byVendor.hmsovereign.id, byVendor.kalem.id] });
+      const res = await api.post('/v1/agents', {
+        name: 'Nope',
+        system_prompt: 'x',
+        provision: [byVendor.hmsovereign.id, byVendor.kalem.id],
+      });
       assert.equal(res.status, 422, res.text);
       assert.equal(res.body.error.code, 'capability_unsupported');
       assert.match(res.body.error.message, /kalem/i);
@@ -301,7 +364,11 @@ describe('/v1/providers and /v1/agents', () => {
 
   describe('credential secrecy', () => {
     it('no response body of providers, agents or calls endpoints contains a stored api_key', async () => {
-      const call = await api.post('/v1/calls', { to: '+14155550190', agent_id: sandboxAgent.id, provider: 'hmsovereign' });
+      const call = await api.post('/v1/calls', {
+        to: '+14155550190',
+        agent_id: sandboxAgent.id,
+        provider: 'hmsovereign',
+      });
       assert.equal(call.status, 201, call.text);
       await api.get(`/v1/calls/${call.body.id}`);
       await api.get('/v1/calls?limit=200');
@@ -310,17 +377,24 @@ describe('/v1/providers and /v1/agents', () => {
       await api.get('/v1/agents?limit=200');
       assert.ok(bodies.length > 40);
       for (const secret of [...SECRETS, WRONG_KEY])
-        for (const body of bodies) assert.ok(!body.includes(secret), `a response leaked ${secret.slice(0, 8)}…: ${body.slice(0, 200)}`);
+        for (const body of bodies)
+          assert.ok(!body.includes(secret), `a response leaked ${secret.slice(0, 8)}…: ${body.slice(0, 200)}`);
     });
 
     it('stores credentials only encrypted', async () => {
-      const rows: { id: string; credentials_encrypted: string }[] = await gw.gateway.app.get(DataSource).query('SELECT id, credentials_encrypted FROM provider_connections');
+      const rows: { id: string; credentials_encrypted: string }[] = await gw.gateway.app
+        .get(DataSource)
+        .query('SELECT id, credentials_encrypted FROM provider_connections');
       assert.ok(rows.length >= 5);
       for (const row of rows) {
         assert.ok(row.credentials_encrypted.length > 0);
-        for (const secret of [...SECRETS, WRONG_KEY]) assert.ok(!row.credentials_encrypted.includes(secret), `${row.id} stores a key in clear`);
+        for (const secret of [...SECRETS, WRONG_KEY])
+          assert.ok(!row.credentials_encrypted.includes(secret), `${row.id} stores a key in clear`);
         assert.ok(!row.credentials_encrypted.includes('api_key'), `${row.id} stores readable JSON`);
-        assert.ok(!Buffer.from(row.credentials_encrypted, 'base64').toString('utf8').includes('api_key'), `${row.id} is only base64-encoded`);
+        assert.ok(
+          !Buffer.from(row.credentials_encrypted, 'base64').toString('utf8').includes('api_key'),
+          `${row.id} is only base64-encoded`,
+        );
       }
     });
   });

@@ -1,13 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
+import type { SimulatedAccount } from '@switchboard/simulators';
+import { startSimulators, stopSimulators } from '@switchboard/simulators';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { configureSimulators, dialedBy, Sandbox, sandboxOf } from '../support/calls';
+import type { Sandbox } from '../support/calls';
+import { configureSimulators, dialedBy, sandboxOf } from '../support/calls';
 import { freePort, GatewayProcess } from '../support/gateway-process';
-import { ApiResponse, client } from '../support/http';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { ApiResponse } from '../support/http';
+import { client } from '../support/http';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * A create the gateway refused for budget: whatever status the router maps it to (today 502
@@ -19,7 +24,10 @@ function assertRefusedForBudget(res: ApiResponse, maxSeconds: number): number {
   assert.equal(res.status, 503, res.text);
   assert.equal(res.body.error.code, 'providers_unavailable');
   const retryAfter = Number(res.headers.get('retry-after'));
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds, `Retry-After ${res.headers.get('retry-after')}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds,
+    `Retry-After ${res.headers.get('retry-after')}`,
+  );
   return retryAfter;
 }
 
@@ -40,9 +48,10 @@ describe('vendor rate budgets', () => {
   });
   after(() => gw.close());
 
-  const create = (connectionId: string) => api.post('/v1/calls', { to: nextNumber(), agent_id: sandbox.agentId, provider: connectionId });
+  const create = (connectionId: string) =>
+    api.post('/v1/calls', { to: nextNumber(), agent_id: sandbox.agentId, provider: connectionId });
 
-  it("refuses rate_limits the gateway does not know, naming the field", async () => {
+  it('refuses rate_limits the gateway does not know, naming the field', async () => {
     const id = sandbox.vendors.kalem.connectionId;
     for (const [rateLimits, field] of [
       [{ calls_per_week: 3 }, 'rate_limits.calls_per_week'],
@@ -84,17 +93,23 @@ describe('vendor rate budgets', () => {
     assert.equal((await create(sandbox.vendors.kalem.connectionId)).status, 201);
   });
 
-  it("a vendor 429 with a reset time: the connection is skipped until then (the vendor hears nothing), then used again", async () => {
+  it('a vendor 429 with a reset time: the connection is skipped until then (the vendor hears nothing), then used again', async () => {
     // No other test here touches this vendor: no background read (the reconciler's) can take the one fault.
     const v = sandbox.vendors.hmsovereign;
     const dialedBefore = (await dialedBy(v, () => true)).length;
     assert.equal(dialedBefore, 0);
     // One 429 (Retry-After: 3, X-RateLimit-Reset three seconds ahead: room for a loaded machine); any later request would be dialed.
-    assert.equal((await v.sim.post('/__sim/faults', { mode: 'rate_limit', count: 1, retry_after_seconds: 3 })).status, 200);
+    assert.equal(
+      (await v.sim.post('/__sim/faults', { mode: 'rate_limit', count: 1, retry_after_seconds: 3 })).status,
+      200,
+    );
     const sentAt = Date.now();
     const limited = await create(v.connectionId);
     assert.ok(limited.status >= 400, limited.text);
-    assert.ok(Number(limited.headers.get('retry-after')) >= 1, `the vendor's wait is passed on: ${limited.headers.get('retry-after')}`);
+    assert.ok(
+      Number(limited.headers.get('retry-after')) >= 1,
+      `the vendor's wait is passed on: ${limited.headers.get('retry-after')}`,
+    );
 
     const refused = await create(v.connectionId);
     assertRefusedForBudget(refused, 4);
@@ -104,10 +119,21 @@ describe('vendor rate budgets', () => {
     assert.equal(health.remaining, 0);
     assert.ok(Date.parse(health.reset_at) <= Date.now() + 4_000, `blocked until ${health.reset_at}`);
 
-    const placed = await pollUntil(() => create(v.connectionId), (res) => res.status === 201, { timeoutMs: 10_000, intervalMs: 100, what: 'the block to end' });
-    assert.ok(Date.now() - sentAt >= 2_000, `used again after ${Date.now() - sentAt} ms, not before the vendor's reset`);
+    const placed = await pollUntil(
+      () => create(v.connectionId),
+      (res) => res.status === 201,
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the block to end' },
+    );
+    assert.ok(
+      Date.now() - sentAt >= 2_000,
+      `used again after ${Date.now() - sentAt} ms, not before the vendor's reset`,
+    );
     assert.equal(placed.body.connection_id, v.connectionId);
-    assert.equal((await dialedBy(v, () => true)).length, dialedBefore + 1, 'only the call placed after the block reached the vendor');
+    assert.equal(
+      (await dialedBy(v, () => true)).length,
+      dialedBefore + 1,
+      'only the call placed after the block reached the vendor',
+    );
   });
 });
 
@@ -126,9 +152,16 @@ describe('vendor rate budgets switched off (VENDOR_RATE_BUDGETS=off)', () => {
 
   it("sends past a connection's rate_limits, leaving the vendor to refuse", async () => {
     const v = sandbox.vendors.kaicalls;
-    assert.equal((await api.patch(`/v1/providers/${v.connectionId}`, { rate_limits: { calls_per_minute: 1 } })).status, 200);
+    assert.equal(
+      (await api.patch(`/v1/providers/${v.connectionId}`, { rate_limits: { calls_per_minute: 1 } })).status,
+      200,
+    );
     for (let i = 0; i < 2; i++) {
-      const res = await api.post('/v1/calls', { to: nextNumber(), agent_id: sandbox.agentId, provider: v.connectionId });
+      const res = await api.post('/v1/calls', {
+        to: nextNumber(),
+        agent_id: sandbox.agentId,
+        provider: v.connectionId,
+      });
       assert.equal(res.status, 201, res.text);
     }
     assert.equal((await dialedBy(v, () => true)).length, 2);
@@ -159,7 +192,8 @@ for (const store of ['Redis', 'Postgres'] as const) {
         // Budget keys are connection ids, new in every run, so earlier runs' entries never count.
         ...(store === 'Redis' ? { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
       };
-      for (let i = 0; i < 2; i++) processes.push(new GatewayProcess({ ...env, PORT: String(await freePort()) }).start());
+      for (let i = 0; i < 2; i++)
+        processes.push(new GatewayProcess({ ...env, PORT: String(await freePort()) }).start());
       await Promise.all(processes.map((p) => p.ready()));
     });
     after(async () => {
@@ -182,11 +216,20 @@ for (const store of ['Redis', 'Postgres'] as const) {
         rate_limits: { calls_per_minute: 10 },
       });
       assert.equal(connection.status, 201, connection.text);
-      const agent = await b.post('/v1/agents', { name: 'budgeted', bindings: [{ connection_id: connection.body.id, provider_agent_id: hms.sampleAgentId }] });
+      const agent = await b.post('/v1/agents', {
+        name: 'budgeted',
+        bindings: [{ connection_id: connection.body.id, provider_agent_id: hms.sampleAgentId }],
+      });
       assert.equal(agent.status, 201, agent.text);
 
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).post('/v1/calls', { to: nextNumber(), agent_id: agent.body.id, provider: connection.body.id })),
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? a : b).post('/v1/calls', {
+            to: nextNumber(),
+            agent_id: agent.body.id,
+            provider: connection.body.id,
+          }),
+        ),
       );
       const placed = results.filter((r) => r.status === 201);
       assert.equal(placed.length, 10, results.map((r) => r.status).join(','));

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { createTestDatabase } from '../support/test-database';
 import { randomBytes } from 'node:crypto';

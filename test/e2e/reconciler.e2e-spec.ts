@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
 import { KLEN_DEFAULT_API_KEY } from '@switchboard/simulators/klen';
-import { Api, configureSimulators, Sandbox, sandboxOf, waitForCall } from '../support/calls';
-import { CountingProxy, ProxiedRequest, startCountingProxy } from '../support/counting-proxy';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, waitForCall } from '../support/calls';
+import type { CountingProxy, ProxiedRequest } from '../support/counting-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * No call stays unknown or non-terminal forever: with webhooks lost, a vendor that forgot a
@@ -56,7 +59,10 @@ describe('reconciler', () => {
       verify: false,
     });
     assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', { name: `proxied ${vendor} ${n}`, bindings: [{ connection_id: conn.body.id, provider_agent_id: sb.vendors[vendor].providerAgentId }] });
+    const agent = await api.post('/v1/agents', {
+      name: `proxied ${vendor} ${n}`,
+      bindings: [{ connection_id: conn.body.id, provider_agent_id: sb.vendors[vendor].providerAgentId }],
+    });
     assert.equal(agent.status, 201, agent.text);
     return { proxy, agentId: agent.body.id as string };
   };
@@ -77,7 +83,13 @@ describe('reconciler', () => {
       const to = number();
       await sb.vendors[vendor].sim.post('/__sim/scenario', { to, webhooks: 'drop', outcome: 'busy', ring_ms: 200 });
       const call = await place(vendor, to);
-      const done = await waitForCall(api, call.id, (c) => c.status !== 'queued' && c.status !== 'ringing' && c.status !== 'in_progress', 'the call to be reconciled', 20_000);
+      const done = await waitForCall(
+        api,
+        call.id,
+        (c) => c.status !== 'queued' && c.status !== 'ringing' && c.status !== 'in_progress',
+        'the call to be reconciled',
+        20_000,
+      );
       // Klen's and KaiCalls' REST views say only `failed`; the reason was in the lost webhook.
       assert.equal(done.status, ['klen', 'kaicalls'].includes(vendor) ? 'failed' : 'busy');
       const ended = (await api.get(`/v1/events?call_id=${call.id}&type=call.${done.status}`)).body.data;
@@ -92,7 +104,13 @@ describe('reconciler', () => {
     const call = await place('kalem', to);
     assert.equal((await sb.vendors.kalem.sim.post('/__sim/reset')).status, 200); // the vendor forgets every call
     await sb.vendors.kalem.sim.post('/__sim/config', { rate_limits: false });
-    const done = await waitForCall(api, call.id, (c) => c.status === 'failed', 'the forgotten call to be settled', 20_000);
+    const done = await waitForCall(
+      api,
+      call.id,
+      (c) => c.status === 'failed',
+      'the forgotten call to be settled',
+      20_000,
+    );
     assert.equal(done.end_reason, 'lost');
     assert.equal(done.error.code, 'lost');
     const last = await lastEvent(call.id);
@@ -108,11 +126,22 @@ describe('reconciler', () => {
     assert.equal((await sb.vendors.hmsovereign.sim.post('/__sim/faults', { mode: 'reset', count: 1 })).status, 200);
     const callId = await placeUnsettled(agentId, to);
     listsFail = false;
-    const done = await waitForCall(api, callId, (c) => c.status === 'failed', 'the unplaced call to be settled', 20_000);
+    const done = await waitForCall(
+      api,
+      callId,
+      (c) => c.status === 'failed',
+      'the unplaced call to be settled',
+      20_000,
+    );
     assert.equal(done.end_reason, 'not_placed');
     assert.equal(done.provider_call_id, null);
-    assert.deepEqual(done.attempts.map((a: any) => a.outcome), ['ambiguous']);
-    const dialed = (await sb.vendors.hmsovereign.sim.get('/__sim/calls')).body.calls.filter((c: any) => c.destination === to);
+    assert.deepEqual(
+      done.attempts.map((a: any) => a.outcome),
+      ['ambiguous'],
+    );
+    const dialed = (await sb.vendors.hmsovereign.sim.get('/__sim/calls')).body.calls.filter(
+      (c: any) => c.destination === to,
+    );
     assert.equal(dialed.length, 0, 'nothing was dialed');
   });
 
@@ -127,7 +156,13 @@ describe('reconciler', () => {
     // From now on every request to the vendor fails: nothing can be learned.
     assert.equal((await sim.post('/__sim/faults', { mode: 'error', status: 503 })).status, 200);
     try {
-      const done = await waitForCall(api, callId, (c) => c.status === 'failed', 'the unknown call to be given up', 20_000);
+      const done = await waitForCall(
+        api,
+        callId,
+        (c) => c.status === 'failed',
+        'the unknown call to be given up',
+        20_000,
+      );
       assert.equal(done.end_reason, 'lost');
       assert.ok(Date.now() - Date.parse(done.created_at) >= 4_000, 'not before the bound');
     } finally {

@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
-import { Api, sandboxOf, Sandbox, TERMINAL_STATUSES } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { sandboxOf, TERMINAL_STATUSES } from '../support/calls';
 
 const run = promisify(execFile);
 const README = join(__dirname, '..', '..', '..', 'README.md');
@@ -27,9 +29,15 @@ function readmeBlocks(heading: string): string[] {
  */
 async function runAsWritten(gw: TestGateway, script: string): Promise<string[]> {
   const port = new URL(gw.url).port;
-  const filled = script.replace('KEY=sk_test_...', `KEY=${gw.adminKey}`).replaceAll('localhost:3000', `127.0.0.1:${port}`);
+  const filled = script
+    .replace('KEY=sk_test_...', `KEY=${gw.adminKey}`)
+    .replaceAll('localhost:3000', `127.0.0.1:${port}`);
   // Each curl answer on its own line, so the test can read them one by one.
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', `curl() { command curl --fail-with-body "$@"; echo; }\n${filled}`], { timeout: 60_000 });
+  const { stdout } = await run(
+    'bash',
+    ['-euo', 'pipefail', '-c', `curl() { command curl --fail-with-body "$@"; echo; }\n${filled}`],
+    { timeout: 60_000 },
+  );
   return stdout.split('\n').filter(Boolean);
 }
 
@@ -63,9 +71,19 @@ describe('the sandbox as the README tells it', () => {
     const blocks = readmeBlocks('### Sandbox mode');
     const [first] = readmeBlocks('### Your first call (sandbox)');
     // The control block uses KEY and H from the first block; only their two lines are replayed.
-    const setup = first.split('\n').filter((line) => /^(KEY|H)=/.test(line)).join('\n');
-    const [listed, scenario, dialed, reset] = (await runAsWritten(gw, `${setup}\n${blocks[0]}`)).map((line) => JSON.parse(line));
-    assert.deepEqual(listed.data.map((s: { provider: string }) => s.provider).sort(), ['hmsovereign', 'kaicalls', 'kalem', 'klen']);
+    const setup = first
+      .split('\n')
+      .filter((line) => /^(KEY|H)=/.test(line))
+      .join('\n');
+    const [listed, scenario, dialed, reset] = (await runAsWritten(gw, `${setup}\n${blocks[0]}`)).map((line) =>
+      JSON.parse(line),
+    );
+    assert.deepEqual(listed.data.map((s: { provider: string }) => s.provider).sort(), [
+      'hmsovereign',
+      'kaicalls',
+      'kalem',
+      'klen',
+    ]);
     assert.equal(listed.data.find((s: { provider: string }) => s.provider === 'kalem').control, '/sandbox/kalem');
     assert.equal(scenario.to, '+1 (555) 010-2031');
     assert.equal(scenario.scenario.outcome, 'no_answer');
@@ -77,7 +95,11 @@ describe('the sandbox as the README tells it', () => {
   it('a scenario set through the gateway decides the next call', async () => {
     const set = await api.post('/sandbox/hmsovereign/scenario', { to: '+1 (555) 010-2032', outcome: 'busy' });
     assert.equal(set.status, 200, set.text);
-    const created = await api.post('/v1/calls', { to: '+1 (555) 010-2032', agent_id: sandbox.agentId, provider: 'hmsovereign' });
+    const created = await api.post('/v1/calls', {
+      to: '+1 (555) 010-2032',
+      agent_id: sandbox.agentId,
+      provider: 'hmsovereign',
+    });
     assert.equal(created.status, 201, created.text);
     const ended = await pollUntil(
       async () => (await api.get(`/v1/calls/${created.body.id}`)).body,
@@ -87,7 +109,9 @@ describe('the sandbox as the README tells it', () => {
     assert.equal(ended.status, 'busy');
     const calls = await api.get('/sandbox/hmsovereign/calls?ignored=1');
     assert.equal(calls.status, 200);
-    assert.ok(calls.body.calls.some((c: { destination: string }) => c.destination.replace(/\D/g, '') === '15550102032'));
+    assert.ok(
+      calls.body.calls.some((c: { destination: string }) => c.destination.replace(/\D/g, '') === '15550102032'),
+    );
   });
 
   it('needs an admin key, answers in the error envelope, and changes nothing on bad input', async () => {
@@ -104,7 +128,11 @@ describe('the sandbox as the README tells it', () => {
     assert.equal(bad.status, 400, bad.text);
     assert.equal(bad.body.error.code, 'invalid_request');
     assert.match(bad.body.error.message, /mode: one of none, error/);
-    assert.deepEqual((await api.get('/sandbox/kalem/state')).body.faults, before.faults, 'the refused fault was not set');
+    assert.deepEqual(
+      (await api.get('/sandbox/kalem/state')).body.faults,
+      before.faults,
+      'the refused fault was not set',
+    );
 
     const unknownRoute = await api.get('/sandbox/kalem/nothing-here');
     assert.equal(unknownRoute.status, 404);

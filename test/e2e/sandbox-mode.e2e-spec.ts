@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
 import { freePort, GatewayProcess } from '../support/gateway-process';
 import { client } from '../support/http';
 import { waitForTerminal } from '../support/calls';
@@ -22,7 +23,13 @@ describe('SWITCHBOARD_SANDBOX=auto', () => {
   let running: GatewayProcess | undefined;
   const configFile = join(mkdtempSync(join(tmpdir(), 'sb-mode-')), 'switchboard.json');
   const declare = (providers: unknown[]) => writeFileSync(configFile, JSON.stringify({ providers }));
-  const realKalem = (enabled: boolean) => ({ provider: 'kalem', name: 'Kalem live', credentials: { api_key: 'kalem-live-key-never-sent' }, base_url: REAL_VENDOR, enabled });
+  const realKalem = (enabled: boolean) => ({
+    provider: 'kalem',
+    name: 'Kalem live',
+    credentials: { api_key: 'kalem-live-key-never-sent' },
+    base_url: REAL_VENDOR,
+    enabled,
+  });
 
   /** Starts the gateway and hands back its API client and the summary's sandbox line. */
   const start = async () => {
@@ -45,7 +52,11 @@ describe('SWITCHBOARD_SANDBOX=auto', () => {
   /** The README's first call: the first agent, to hmsovereign, completed at the simulator. */
   const firstCallCompletes = async (api: ReturnType<typeof client>) => {
     const agent = (await api.get('/v1/agents')).body.data[0];
-    const created = await api.post('/v1/calls', { to: '+1 (555) 010-2030', agent_id: agent.id, provider: 'hmsovereign' });
+    const created = await api.post('/v1/calls', {
+      to: '+1 (555) 010-2030',
+      agent_id: agent.id,
+      provider: 'hmsovereign',
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal((await waitForTerminal(api, created.body.id, 30_000)).status, 'completed');
   };
@@ -66,14 +77,21 @@ describe('SWITCHBOARD_SANDBOX=auto', () => {
   });
 
   it('a connection to a simulator on loopback keeps the sandbox on', async () => {
-    let { api } = await start();
-    const kaicalls = (await api.get('/v1/providers')).body.data.find((c: { provider: string; origin: string }) => c.provider === 'kaicalls' && c.origin === 'sandbox');
-    const local = await api.post('/v1/providers', { provider: 'kaicalls', name: 'Local KaiCalls', credentials: { api_key: 'kc_test_local' }, base_url: kaicalls.base_url, verify: false });
+    const { api } = await start();
+    const kaicalls = (await api.get('/v1/providers')).body.data.find(
+      (c: { provider: string; origin: string }) => c.provider === 'kaicalls' && c.origin === 'sandbox',
+    );
+    const local = await api.post('/v1/providers', {
+      provider: 'kaicalls',
+      name: 'Local KaiCalls',
+      credentials: { api_key: 'kc_test_local' },
+      base_url: kaicalls.base_url,
+      verify: false,
+    });
     assert.equal(local.status, 201, local.text);
-    let sandbox: string;
-    ({ api, sandbox } = await start());
-    assert.equal(sandbox, 'on (auto: no enabled connection to a real vendor; ignored 1 on this machine)');
-    await firstCallCompletes(api);
+    const restarted = await start();
+    assert.equal(restarted.sandbox, 'on (auto: no enabled connection to a real vendor; ignored 1 on this machine)');
+    await firstCallCompletes(restarted.api);
   });
 
   it('a disabled connection to a real vendor keeps the sandbox on', async () => {
@@ -88,7 +106,11 @@ describe('SWITCHBOARD_SANDBOX=auto', () => {
     const { api, sandbox } = await start();
     assert.equal(sandbox, 'off (auto: 1 enabled real connection: Kalem live (kalem))');
     const providers = (await api.get('/v1/providers')).body.data as { origin: string; enabled: boolean }[];
-    assert.deepEqual(providers.filter((c) => c.origin === 'sandbox').map((c) => c.enabled), [false, false, false, false], 'the simulators are not running');
+    assert.deepEqual(
+      providers.filter((c) => c.origin === 'sandbox').map((c) => c.enabled),
+      [false, false, false, false],
+      'the simulators are not running',
+    );
   });
 
   it('removing it from the config file disables it, and the sandbox is back on the next start', async () => {

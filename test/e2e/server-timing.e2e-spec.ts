@@ -1,10 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { startSlowRequest } from '../support/gateway-process';
-import { ApiResponse, client } from '../support/http';
-import { Api, configureSimulators, Sandbox, sandboxOf, Vendor } from '../support/calls';
+import type { ApiResponse } from '../support/http';
+import { client } from '../support/http';
+import type { Api, Sandbox, Vendor } from '../support/calls';
+import { configureSimulators, sandboxOf } from '../support/calls';
 
 /**
  * Server-Timing on responses that reached a vendor (contract, Conventions): the gateway's
@@ -27,7 +30,8 @@ describe('Server-Timing', () => {
   let sb: Sandbox;
   const fault = async (vendor: Vendor, body: Record<string, unknown>) =>
     assert.equal((await sb.vendors[vendor].sim.post('/__sim/faults', body)).status, 200);
-  const createCall = (provider: Vendor) => api.post('/v1/calls', { to: '+1 (555) 010-2030', agent_id: sb.agentId, provider });
+  const createCall = (provider: Vendor) =>
+    api.post('/v1/calls', { to: '+1 (555) 010-2030', agent_id: sb.agentId, provider });
 
   before(async () => {
     gw = await startTestGateway();
@@ -46,7 +50,10 @@ describe('Server-Timing', () => {
     assert.ok(timing.vendor > 0, `vendor time: ${timing.vendor}`);
     assert.ok(timing.db > 0, `database time: ${timing.db}`);
     assert.ok(timing.gateway >= 0);
-    assert.ok(timing.vendor <= elapsed, `the vendor wait (${timing.vendor}) lies within the round trip (${elapsed.toFixed(1)})`);
+    assert.ok(
+      timing.vendor <= elapsed,
+      `the vendor wait (${timing.vendor}) lies within the round trip (${elapsed.toFixed(1)})`,
+    );
   });
 
   it('keeps a request its timing when the body arrives in several socket events', async () => {
@@ -131,10 +138,16 @@ describe('Server-Timing', () => {
     assert.equal(slowRes.status, 201, slowRes.text);
     const fastTiming = serverTiming(fast);
     const slowTiming = serverTiming(slowRes);
-    assert.ok(slowTiming.vendor >= 1000, `the slow request's vendor time ${slowTiming.vendor} includes its injected 1000 ms`);
+    assert.ok(
+      slowTiming.vendor >= 1000,
+      `the slow request's vendor time ${slowTiming.vendor} includes its injected 1000 ms`,
+    );
     assert.ok(slowTiming.vendor <= slowElapsed);
     // Had the slow request's wait leaked in, the fast one would count vendor time from before it started.
-    assert.ok(fastTiming.vendor <= fastElapsed, `the fast request's vendor time ${fastTiming.vendor} lies within its own round trip (${fastElapsed.toFixed(1)})`);
+    assert.ok(
+      fastTiming.vendor <= fastElapsed,
+      `the fast request's vendor time ${fastTiming.vendor} lies within its own round trip (${fastElapsed.toFixed(1)})`,
+    );
     assert.ok(fastTiming.vendor < slowTiming.vendor);
   });
 
@@ -142,7 +155,12 @@ describe('Server-Timing', () => {
     const res = await api.get('/metrics');
     assert.equal(res.status, 200);
     for (const phase of ['gateway', 'db', 'vendor'])
-      assert.match(res.text, new RegExp(`switchboard_http_request_phase_seconds_count\\{method="POST",route="/v1/calls",phase="${phase}"\\} [1-9]`));
+      assert.match(
+        res.text,
+        new RegExp(
+          `switchboard_http_request_phase_seconds_count\\{method="POST",route="/v1/calls",phase="${phase}"\\} [1-9]`,
+        ),
+      );
     assert.doesNotMatch(res.text, /switchboard_http_request_phase_seconds_count\{method="GET",route="\/health\/live"/);
   });
 });

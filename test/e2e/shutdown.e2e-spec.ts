@@ -18,7 +18,9 @@ function parseResponses(raw: string): ParsedResponse[] {
     const end = rest.indexOf('\r\n\r\n');
     assert.ok(end > 0, `a complete response head in ${rest.toString('utf8').slice(0, 300)}`);
     const [statusLine, ...lines] = rest.subarray(0, end).toString('utf8').split('\r\n');
-    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
     const length = Number(headers['content-length']);
     assert.ok(Number.isInteger(length), `a Content-Length in ${statusLine}`);
     const body = rest.subarray(end + 4, end + 4 + length).toString('utf8');
@@ -44,10 +46,20 @@ describe('graceful shutdown', () => {
       // A round trip on another connection: the first request's head has been read by then.
       assert.equal((await fetch(`${gw.url}/health/live`)).status, 200);
       closing = gw.close();
-      await pollUntil(() => fetch(`${gw.url}/health/live`).then(() => 'open', () => 'refused'), (s) => s === 'refused', { what: 'the listener to close' });
+      await pollUntil(
+        () =>
+          fetch(`${gw.url}/health/live`).then(
+            () => 'open',
+            () => 'refused',
+          ),
+        (s) => s === 'refused',
+        { what: 'the listener to close' },
+      );
 
       // The rest of the first body, and a second request on the same connection after it.
-      const raw = await connection.finish(`${body.slice(half)}GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\n\r\n`);
+      const raw = await connection.finish(
+        `${body.slice(half)}GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${gw.adminKey}\r\n\r\n`,
+      );
       const [inFlight, late, ...more] = parseResponses(raw);
       assert.equal(more.length, 0);
       assert.equal(inFlight.status, 201, 'the request in flight when the close began completes');

@@ -4,10 +4,13 @@ import type { ServerResponse } from 'node:http';
 import { HMSOVEREIGN_DEFAULT_API_KEY } from '@switchboard/simulators/hmsovereign';
 import { KALEM_DEFAULT_API_KEY } from '@switchboard/simulators/kalem';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { Api, configureSimulators, Sandbox, sandboxOf, TERMINAL_STATUSES, waitForCall } from '../support/calls';
-import { CountingProxy, ProxiedRequest, startCountingProxy } from '../support/counting-proxy';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, TERMINAL_STATUSES, waitForCall } from '../support/calls';
+import type { CountingProxy, ProxiedRequest } from '../support/counting-proxy';
+import { startCountingProxy } from '../support/counting-proxy';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * A call must always have a way to end. Each case here starts from a call the gateway
@@ -58,7 +61,10 @@ describe('stranded calls: cancel, delete and provider deletion settle what the v
       defaults: sb.vendors[vendor].defaults,
     });
     assert.equal(conn.status, 201, conn.text);
-    const agent = await api.post('/v1/agents', { name: `stranded ${vendor} ${n}`, bindings: [{ connection_id: conn.body.id, provider_agent_id: sb.vendors[vendor].providerAgentId }] });
+    const agent = await api.post('/v1/agents', {
+      name: `stranded ${vendor} ${n}`,
+      bindings: [{ connection_id: conn.body.id, provider_agent_id: sb.vendors[vendor].providerAgentId }],
+    });
     assert.equal(agent.status, 201, agent.text);
     return { proxy, connectionId: conn.body.id as string, agentId: agent.body.id as string };
   };
@@ -71,7 +77,10 @@ describe('stranded calls: cancel, delete and provider deletion settle what the v
     const call = (await api.get(`/v1/calls/${callId}`)).body;
     assert.equal(call.status, 'queued');
     assert.equal(call.provider_call_id, null);
-    assert.deepEqual(call.attempts.map((a: any) => a.outcome), ['ambiguous']);
+    assert.deepEqual(
+      call.attempts.map((a: any) => a.outcome),
+      ['ambiguous'],
+    );
     return callId;
   };
   const events = async (callId: string) => (await api.get(`/v1/calls/${callId}/events`)).body.data as any[];
@@ -127,11 +136,16 @@ describe('stranded calls: cancel, delete and provider deletion settle what the v
     // The vendor takes commands only once the call is answered; before that it answers 409.
     const cancel = await waitForCancel(api, callId);
     assert.equal(cancel.body.provider_call_id, placed.call_id ?? placed.id);
-    const ended = isTerminal(cancel.body.status) ? cancel.body : await waitForCall(api, `${callId}?refresh=true`, (c) => isTerminal(c.status), 'the canceled call to end');
+    const ended = isTerminal(cancel.body.status)
+      ? cancel.body
+      : await waitForCall(api, `${callId}?refresh=true`, (c) => isTerminal(c.status), 'the canceled call to end');
     assert.ok(isTerminal(ended.status), ended.status);
     assert.ok(ended.end_reason, 'an ended call has an end reason');
     // The attempt the create never recorded is added: placed, its answer lost.
-    assert.deepEqual(ended.attempts.map((a: any) => a.outcome), ['ambiguous', 'created']);
+    assert.deepEqual(
+      ended.attempts.map((a: any) => a.outcome),
+      ['ambiguous', 'created'],
+    );
     assert.equal(ended.attempts.at(-1).error_code, 'answer_lost');
   });
 
@@ -196,9 +210,18 @@ describe('stranded calls: sandbox calls live when the gateway restarts', () => {
     const place = async (provider: 'kalem' | 'hmsovereign' | 'klen') => {
       const res = await api.post('/v1/calls', { to: number(), agent_id: sb.agentId, provider });
       assert.equal(res.status, 201, res.text);
-      return waitForCall(api, `${res.body.id}?refresh=true`, (c) => c.status === 'in_progress', `${provider} call to be answered`);
+      return waitForCall(
+        api,
+        `${res.body.id}?refresh=true`,
+        (c) => c.status === 'in_progress',
+        `${provider} call to be answered`,
+      );
     };
-    const [viaRefresh, viaCancel, viaReconciler] = [await place('kalem'), await place('hmsovereign'), await place('klen')];
+    const [viaRefresh, viaCancel, viaReconciler] = [
+      await place('kalem'),
+      await place('hmsovereign'),
+      await place('klen'),
+    ];
 
     // Restart on the same database; the reconciler does not tick yet, so each ending below is the request's own.
     const database = gw.database;
@@ -206,11 +229,20 @@ describe('stranded calls: sandbox calls live when the gateway restarts', () => {
     gw = await startTestGateway(NO_TICKS, database);
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
-    for (const call of [viaRefresh, viaCancel, viaReconciler]) assert.equal((await api.get(`/v1/calls/${call.id}`)).body.status, 'in_progress', 'still live in the gateway');
+    for (const call of [viaRefresh, viaCancel, viaReconciler])
+      assert.equal((await api.get(`/v1/calls/${call.id}`)).body.status, 'in_progress', 'still live in the gateway');
 
     const refreshed = await api.get(`/v1/calls/${viaRefresh.id}?refresh=true`);
     assert.equal(refreshed.status, 200, refreshed.text);
-    assert.deepEqual([refreshed.body.status, refreshed.body.end_reason, refreshed.body.provider_end_reason, refreshed.body.error?.code], ['failed', 'lost', null, 'lost']);
+    assert.deepEqual(
+      [
+        refreshed.body.status,
+        refreshed.body.end_reason,
+        refreshed.body.provider_end_reason,
+        refreshed.body.error?.code,
+      ],
+      ['failed', 'lost', null, 'lost'],
+    );
     assert.ok(refreshed.body.ended_at);
 
     const canceled = await api.post(`/v1/calls/${viaCancel.id}/cancel`);

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 type Problem = { field: string; message: string };
 type Case = { name: string; method: 'GET' | 'POST'; path: string; body?: unknown; details: Problem[] };
@@ -27,7 +28,15 @@ const CASES: Case[] = [
     name: 'a call of wrong types is told the type of each field, not its range',
     method: 'POST',
     path: '/v1/calls',
-    body: { to: 5, agent_id: 5, record: 'yes', max_duration_seconds: '600', customer: 'Ada', metadata: 'x', routing: { strategy: 5, failover: 'no' } },
+    body: {
+      to: 5,
+      agent_id: 5,
+      record: 'yes',
+      max_duration_seconds: '600',
+      customer: 'Ada',
+      metadata: 'x',
+      routing: { strategy: 5, failover: 'no' },
+    },
     details: [
       { field: 'agent_id', message: 'must be a string' },
       { field: 'customer', message: 'must be an object' },
@@ -35,7 +44,10 @@ const CASES: Case[] = [
       { field: 'metadata', message: 'must be an object' },
       { field: 'record', message: 'must be a boolean value' },
       { field: 'routing.failover', message: 'must be a boolean value' },
-      { field: 'routing.strategy', message: 'must be one of the following values: priority, weighted, least_cost, pinned' },
+      {
+        field: 'routing.strategy',
+        message: 'must be one of the following values: priority, weighted, least_cost, pinned',
+      },
       { field: 'to', message: PHONE },
     ],
   },
@@ -43,7 +55,14 @@ const CASES: Case[] = [
     name: 'a call of out-of-range values is told each range, with the bad destination of a batch',
     method: 'POST',
     path: '/v1/calls',
-    body: { to: ['+15550102030', 'tomorrow'], agent_id: 'a'.repeat(65), max_duration_seconds: 5, first_message: 'x'.repeat(2001), customer: { email: 'ada-at-example' }, metadata: { plan: 'x'.repeat(501) } },
+    body: {
+      to: ['+15550102030', 'tomorrow'],
+      agent_id: 'a'.repeat(65),
+      max_duration_seconds: 5,
+      first_message: 'x'.repeat(2001),
+      customer: { email: 'ada-at-example' },
+      metadata: { plan: 'x'.repeat(501) },
+    },
     details: [
       { field: 'agent_id', message: 'must be shorter than or equal to 64 characters' },
       { field: 'customer.email', message: 'must be an email' },
@@ -63,9 +82,24 @@ const CASES: Case[] = [
       { field: 'to', message: 'is required' },
     ],
   },
-  { name: '?limit=x is not an integer', method: 'GET', path: '/v1/calls?limit=x', details: [{ field: 'limit', message: 'must be an integer number' }] },
-  { name: '?limit=9999 is above the maximum', method: 'GET', path: '/v1/calls?limit=9999', details: [{ field: 'limit', message: 'must not be greater than 200' }] },
-  { name: '?limit=0 is below the minimum', method: 'GET', path: '/v1/agents?limit=0', details: [{ field: 'limit', message: 'must not be less than 1' }] },
+  {
+    name: '?limit=x is not an integer',
+    method: 'GET',
+    path: '/v1/calls?limit=x',
+    details: [{ field: 'limit', message: 'must be an integer number' }],
+  },
+  {
+    name: '?limit=9999 is above the maximum',
+    method: 'GET',
+    path: '/v1/calls?limit=9999',
+    details: [{ field: 'limit', message: 'must not be greater than 200' }],
+  },
+  {
+    name: '?limit=0 is below the minimum',
+    method: 'GET',
+    path: '/v1/agents?limit=0',
+    details: [{ field: 'limit', message: 'must not be less than 1' }],
+  },
   {
     name: 'every bad query parameter at once',
     method: 'GET',
@@ -75,7 +109,13 @@ const CASES: Case[] = [
       { field: 'limit', message: 'must be an integer number' },
     ],
   },
-  { name: 'an empty agent', method: 'POST', path: '/v1/agents', body: {}, details: [{ field: 'name', message: 'is required' }] },
+  {
+    name: 'an empty agent',
+    method: 'POST',
+    path: '/v1/agents',
+    body: {},
+    details: [{ field: 'name', message: 'is required' }],
+  },
   {
     name: 'an agent of wrong types, with nested bindings',
     method: 'POST',
@@ -86,7 +126,10 @@ const CASES: Case[] = [
       { field: 'bindings[0].provider_agent_id', message: 'is required' },
       { field: 'name', message: 'must be a string' },
       { field: 'provision', message: 'each value in provision must be a string' },
-      { field: 'routing.strategy', message: 'must be one of the following values: priority, weighted, least_cost, pinned' },
+      {
+        field: 'routing.strategy',
+        message: 'must be one of the following values: priority, weighted, least_cost, pinned',
+      },
     ],
   },
   {
@@ -104,7 +147,15 @@ const CASES: Case[] = [
     name: 'a connection of wrong types and ranges',
     method: 'POST',
     path: '/v1/providers',
-    body: { provider: 'kalem', name: '', credentials: { api_key: 7 }, priority: 'high', weight: -1, cost_per_minute: 'cheap', rate_limits: { calls_per_minute: 'ten' } },
+    body: {
+      provider: 'kalem',
+      name: '',
+      credentials: { api_key: 7 },
+      priority: 'high',
+      weight: -1,
+      cost_per_minute: 'cheap',
+      rate_limits: { calls_per_minute: 'ten' },
+    },
     details: [
       { field: 'cost_per_minute', message: 'must be a number conforming to the specified constraints' },
       { field: 'credentials.api_key', message: 'must be a string' },
@@ -120,7 +171,14 @@ describe('validation messages', () => {
   let gw: TestGateway;
   let api: ReturnType<typeof client>;
   const counts = async () =>
-    Object.fromEntries(await Promise.all(['/v1/calls', '/v1/agents', '/v1/providers'].map(async (path) => [path, (await api.get(`${path}?limit=200`)).body.data.length])));
+    Object.fromEntries(
+      await Promise.all(
+        ['/v1/calls', '/v1/agents', '/v1/providers'].map(async (path) => [
+          path,
+          (await api.get(`${path}?limit=200`)).body.data.length,
+        ]),
+      ),
+    );
   let before_: Record<string, number>;
 
   before(async () => {
@@ -137,7 +195,10 @@ describe('validation messages', () => {
       assert.equal(res.body.error.code, 'validation_failed');
       const details = [...(res.body.error.details as Problem[])].sort((a, b) => a.field.localeCompare(b.field));
       assert.deepEqual(details, c.details);
-      const message = c.details.length === 1 ? `Invalid value for '${c.details[0].field}': ${c.details[0].message}` : `${c.details.length} fields are invalid.`;
+      const message =
+        c.details.length === 1
+          ? `Invalid value for '${c.details[0].field}': ${c.details[0].message}`
+          : `${c.details.length} fields are invalid.`;
       assert.equal(res.body.error.message, message);
     });
 

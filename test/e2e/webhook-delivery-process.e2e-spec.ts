@@ -2,10 +2,13 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { freePort, GatewayProcess } from '../support/gateway-process';
-import { Api, configureSimulators, sandboxOf } from '../support/calls';
+import type { Api } from '../support/calls';
+import { configureSimulators, sandboxOf } from '../support/calls';
 import { client } from '../support/http';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { ConsumerRequest, verifyDelivery, WebhookConsumer } from '../support/webhook-consumer';
+import type { TestDatabase } from '../support/test-database';
+import { createTestDatabase } from '../support/test-database';
+import type { ConsumerRequest } from '../support/webhook-consumer';
+import { verifyDelivery, WebhookConsumer } from '../support/webhook-consumer';
 
 const DELIVERY_ENV = {
   DELIVERY_INTERVAL_MS: '50',
@@ -71,8 +74,16 @@ describe('webhook delivery across processes', () => {
     const endpoint = (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/crash` })).body;
     const sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 300 });
-    for (let i = 0; i < 5; i++) assert.equal((await api.post('/v1/calls', { to: `+1555015000${i}`, agent_id: sb.agentId, provider: 'hmsovereign' })).status, 201);
-    await pollUntil(() => consumer.on('/crash').length, (n) => n >= 10, { what: 'deliveries under way', timeoutMs: 15_000 });
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (await api.post('/v1/calls', { to: `+1555015000${i}`, agent_id: sb.agentId, provider: 'hmsovereign' })).status,
+        201,
+      );
+    await pollUntil(
+      () => consumer.on('/crash').length,
+      (n) => n >= 10,
+      { what: 'deliveries under way', timeoutMs: 15_000 },
+    );
     const before = await allEventIds(api);
     first.signal('SIGKILL');
     await first.wait();
@@ -86,9 +97,14 @@ describe('webhook delivery across processes', () => {
       ({ events, got }) => events.every((id) => got.has(id)),
       { what: 'every event accepted by the consumer after the restart', timeoutMs: 30_000 },
     );
-    assert.ok(before.every((id) => received.got.has(id)), 'every event from before the crash arrived');
+    assert.ok(
+      before.every((id) => received.got.has(id)),
+      'every event from before the crash arrived',
+    );
     const duplicates = [...received.got.values()].reduce((sum, n) => sum + n - 1, 0);
-    t.diagnostic(`${received.events.length} events (${before.length} before the kill), ${inFlightAtKill} requests in flight at the kill, ${duplicates} accepted more than once`);
+    t.diagnostic(
+      `${received.events.length} events (${before.length} before the kill), ${inFlightAtKill} requests in flight at the kill, ${duplicates} accepted more than once`,
+    );
     assert.equal(await second.stop(), 0);
   });
 
@@ -101,17 +117,38 @@ describe('webhook delivery across processes', () => {
       return;
     }
     const adminKey = 'sk_test_deliverypairadminkey01234567';
-    const shared = { ...db.env, SWITCHBOARD_ADMIN_KEY: adminKey, SWITCHBOARD_SECRET_KEY: 'a'.repeat(64), DELIVERY_CONCURRENCY: '4' };
+    const shared = {
+      ...db.env,
+      SWITCHBOARD_ADMIN_KEY: adminKey,
+      SWITCHBOARD_SECRET_KEY: 'a'.repeat(64),
+      DELIVERY_CONCURRENCY: '4',
+    };
     // One instance runs the simulated vendors (sandbox is per instance); the other only shares the work, allowed to reach the loopback consumer.
-    const worker = await launch({ ...shared, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/b`, SWITCHBOARD_SANDBOX: 'off', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
-    const main = await launch({ ...shared, SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/a`, SWITCHBOARD_SANDBOX: 'on' });
+    const worker = await launch({
+      ...shared,
+      SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/b`,
+      SWITCHBOARD_SANDBOX: 'off',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    });
+    const main = await launch({
+      ...shared,
+      SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/a`,
+      SWITCHBOARD_SANDBOX: 'on',
+    });
     const api = client(main.url, adminKey);
     consumer.answer('/pair-1', () => ({ status: 200, delayMs: 20 }));
     consumer.answer('/pair-2', () => ({ status: 200, delayMs: 20 }));
-    const endpoints = [(await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/pair-1` })).body, (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/pair-2` })).body];
+    const endpoints = [
+      (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/pair-1` })).body,
+      (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/pair-2` })).body,
+    ];
     const sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 300 });
-    for (let i = 0; i < 10; i++) assert.equal((await api.post('/v1/calls', { to: `+1555016000${i}`, agent_id: sb.agentId, provider: 'hmsovereign' })).status, 201);
+    for (let i = 0; i < 10; i++)
+      assert.equal(
+        (await api.post('/v1/calls', { to: `+1555016000${i}`, agent_id: sb.agentId, provider: 'hmsovereign' })).status,
+        201,
+      );
     await pollUntil(
       async () => (await api.get('/v1/calls?status=completed&limit=200')).body.data.length,
       (n) => n === 10,
@@ -127,7 +164,9 @@ describe('webhook delivery across processes', () => {
       const twice = [...got.entries()].filter(([, n]) => n > 1);
       assert.deepEqual(twice, [], `endpoint ${i + 1}: no event delivered twice`);
     }
-    t.diagnostic(`${events.length} events × 2 endpoints, each delivered once; worker process ${worker.exitCode === null ? 'alive' : 'exited'}`);
+    t.diagnostic(
+      `${events.length} events × 2 endpoints, each delivered once; worker process ${worker.exitCode === null ? 'alive' : 'exited'}`,
+    );
     assert.equal(worker.exitCode, null);
   });
 });

@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { Api, configureSimulators, Sandbox, sandboxOf, waitForTerminal } from '../support/calls';
+import type { Api, Sandbox } from '../support/calls';
+import { configureSimulators, sandboxOf, waitForTerminal } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { verifyDelivery, WebhookConsumer } from '../support/webhook-consumer';
 import { newSigningSecret } from '../../src/delivery/signature-headers';
 
@@ -39,7 +41,12 @@ describe('webhook delivery', () => {
     return res.body;
   };
   const placeCall = async (extra: Record<string, unknown> = {}) => {
-    const res = await api.post('/v1/calls', { to: `+1555014${String(1000 + n++).slice(-4)}`, agent_id: sb.agentId, provider: 'hmsovereign', ...extra });
+    const res = await api.post('/v1/calls', {
+      to: `+1555014${String(1000 + n++).slice(-4)}`,
+      agent_id: sb.agentId,
+      provider: 'hmsovereign',
+      ...extra,
+    });
     assert.equal(res.status, 201, res.text);
     return res.body;
   };
@@ -74,7 +81,10 @@ describe('webhook delivery', () => {
       assert.deepEqual(verifyDelivery(endpoint.secret, request), (await api.get(`/v1/events/${event.id}`)).body);
       assert.equal(JSON.parse(request.raw).sequence, event.sequence);
       assert.throws(() => verifyDelivery(newSigningSecret(), request), /signature/i, 'another secret does not verify');
-      assert.throws(() => verifyDelivery(endpoint.secret, { ...request, raw: request.raw.replace('"call.', '"calL.') }), 'a tampered body does not verify');
+      assert.throws(
+        () => verifyDelivery(endpoint.secret, { ...request, raw: request.raw.replace('"call.', '"calL.') }),
+        'a tampered body does not verify',
+      );
     }
     assert.deepEqual(new Set(events.map((e) => e.type)).has('call.completed'), true);
 
@@ -94,7 +104,10 @@ describe('webhook delivery', () => {
     const firstPage = await deliveriesOf(endpoint.id, '?limit=2');
     assert.equal(firstPage.has_more, true);
     const secondPage = await deliveriesOf(endpoint.id, `?limit=2&cursor=${firstPage.next_cursor}`);
-    assert.ok(secondPage.data.every((d: any) => !firstPage.data.some((f: any) => f.id === d.id) && d.id < firstPage.data[1].id), 'the cursor moves on');
+    assert.ok(
+      secondPage.data.every((d: any) => !firstPage.data.some((f: any) => f.id === d.id) && d.id < firstPage.data[1].id),
+      'the cursor moves on',
+    );
   });
 
   it("sends a call's events to its own webhook_url, signed with the gateway-wide default secret", async () => {
@@ -109,12 +122,21 @@ describe('webhook delivery', () => {
       (got) => got.length >= events.length,
       { what: "the call's events at its webhook_url" },
     );
-    assert.deepEqual(received.map((r) => verifyDelivery(secret, r).call_id), events.map(() => call.id));
+    assert.deepEqual(
+      received.map((r) => verifyDelivery(secret, r).call_id),
+      events.map(() => call.id),
+    );
     assert.deepEqual(new Set(received.map((r) => r.headers['webhook-id'])), new Set(events.map((e) => e.id)));
   });
 
   it('retries a consumer that answers 503 (Retry-After: 2) then 500, and records the third, successful attempt', async () => {
-    consumer.answer('/flaky', (nth) => (nth === 0 ? { status: 503, headers: { 'retry-after': '2' }, body: 'busy' } : nth === 1 ? { status: 500, body: 'x'.repeat(600) } : { status: 200 }));
+    consumer.answer('/flaky', (nth) =>
+      nth === 0
+        ? { status: 503, headers: { 'retry-after': '2' }, body: 'busy' }
+        : nth === 1
+          ? { status: 500, body: 'x'.repeat(600) }
+          : { status: 200 },
+    );
     const endpoint = await createEndpoint('/flaky', { event_types: ['call.created'] });
     const call = await placeCall();
     const [delivery] = (
@@ -128,7 +150,10 @@ describe('webhook delivery', () => {
     assert.equal(requests.length, 3);
     assert.ok(requests.every((r) => verifyDelivery(endpoint.secret, r).call_id === call.id));
     assert.ok(requests[1].at - requests[0].at >= 1900, `Retry-After honoured (${requests[1].at - requests[0].at} ms)`);
-    assert.deepEqual(delivery.attempts.map((a: any) => a.status_code), [503, 500, 200]);
+    assert.deepEqual(
+      delivery.attempts.map((a: any) => a.status_code),
+      [503, 500, 200],
+    );
     assert.equal(delivery.attempts[0].response_snippet, 'busy');
     assert.equal(delivery.attempts[1].response_snippet.length, 500);
     assert.match(delivery.attempts[1].error, /500/);
@@ -175,7 +200,11 @@ describe('webhook delivery', () => {
     assert.notEqual(rotated.body.secret, endpoint.secret);
     assert.ok(Date.parse(rotated.body.previous_secret_expires_at) > Date.now() + 23.9 * 3600_000);
     await placeCall();
-    const [request] = await pollUntil(() => consumer.on('/rotating'), (got) => got.length === 1, { what: 'a delivery after rotation' });
+    const [request] = await pollUntil(
+      () => consumer.on('/rotating'),
+      (got) => got.length === 1,
+      { what: 'a delivery after rotation' },
+    );
     assert.equal(String(request.headers['webhook-signature']).split(' ').length, 2);
     verifyDelivery(rotated.body.secret, request);
     verifyDelivery(endpoint.secret, request);
@@ -189,20 +218,37 @@ describe('webhook delivery', () => {
     await placeCall();
     const created = (await api.get(`/v1/events?type=call.created&after=${before}`)).body.data;
     assert.equal(created.length, 2);
-    assert.equal((await api.post(`/v1/webhook-endpoints/${endpoint.id}/replay`, { after_sequence: before })).status, 409);
+    assert.equal(
+      (await api.post(`/v1/webhook-endpoints/${endpoint.id}/replay`, { after_sequence: before })).status,
+      409,
+    );
     const enabled = await api.patch(`/v1/webhook-endpoints/${endpoint.id}`, { enabled: true });
     assert.equal(enabled.body.enabled, true);
     const replay = await api.post(`/v1/webhook-endpoints/${endpoint.id}/replay`, { after_sequence: before });
     assert.equal(replay.status, 202, replay.text);
     assert.equal(replay.body.deliveries_created, 2);
-    const got = await pollUntil(() => consumer.on('/replay'), (r) => r.length === 2, { what: 'the replayed events' });
-    assert.deepEqual(new Set(got.map((r) => verifyDelivery(endpoint.secret, r).id)), new Set(created.map((e: any) => e.id)));
+    const got = await pollUntil(
+      () => consumer.on('/replay'),
+      (r) => r.length === 2,
+      { what: 'the replayed events' },
+    );
+    assert.deepEqual(
+      new Set(got.map((r) => verifyDelivery(endpoint.secret, r).id)),
+      new Set(created.map((e: any) => e.id)),
+    );
   });
 
   it('manages endpoints: validation, list with a cursor, update, delete, scopes', async () => {
-    const bad = await api.post('/v1/webhook-endpoints', { url: 'ftp://example.com/x', event_types: ['call.nope', 'call.*', 'sms.*'] });
+    const bad = await api.post('/v1/webhook-endpoints', {
+      url: 'ftp://example.com/x',
+      event_types: ['call.nope', 'call.*', 'sms.*'],
+    });
     assert.equal(bad.status, 422);
-    assert.deepEqual(bad.body.error.details.map((d: any) => d.field).sort(), ['event_types[0]', 'event_types[2]', 'url']);
+    assert.deepEqual(bad.body.error.details.map((d: any) => d.field).sort(), [
+      'event_types[0]',
+      'event_types[2]',
+      'url',
+    ]);
     const a = await createEndpoint('/m1');
     const b = await createEndpoint('/m2');
     const page = (await api.get('/v1/webhook-endpoints?limit=1')).body;
@@ -211,8 +257,14 @@ describe('webhook delivery', () => {
     const next = (await api.get(`/v1/webhook-endpoints?limit=1&cursor=${page.next_cursor}`)).body;
     assert.equal(next.data[0].id, a.id);
     assert.ok(!JSON.stringify(page).includes('whsec_'));
-    const patched = await api.patch(`/v1/webhook-endpoints/${a.id}`, { event_types: ['call.completed'], description: 'done only' });
-    assert.deepEqual([patched.status, patched.body.event_types, patched.body.description], [200, ['call.completed'], 'done only']);
+    const patched = await api.patch(`/v1/webhook-endpoints/${a.id}`, {
+      event_types: ['call.completed'],
+      description: 'done only',
+    });
+    assert.deepEqual(
+      [patched.status, patched.body.event_types, patched.body.description],
+      [200, ['call.completed'], 'done only'],
+    );
     assert.equal((await api.delete(`/v1/webhook-endpoints/${a.id}`)).status, 204);
     assert.equal((await api.get(`/v1/webhook-endpoints/${a.id}`)).status, 404);
     assert.equal((await api.get('/v1/webhook-endpoints/call_01jz0000000000000000000000')).status, 404);

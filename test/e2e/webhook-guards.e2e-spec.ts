@@ -2,9 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { Api, configureSimulators, sandboxOf } from '../support/calls';
+import type { Api } from '../support/calls';
+import { configureSimulators, sandboxOf } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 import { WebhookConsumer } from '../support/webhook-consumer';
 import { WebhookUrlGuard } from '../../src/delivery/webhook-url-guard.service';
 import { EventLogRepository } from '../../src/events/event-log.repository';
@@ -26,7 +28,13 @@ describe('webhook URLs outside sandbox mode', () => {
   });
 
   it('refuses loopback, private, link-local and IPv6 loopback URLs with 422 on url, on create and on update', async () => {
-    for (const url of ['http://127.0.0.1/hook', 'http://10.0.0.1/hook', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/hook', `${consumer.url}/hook`]) {
+    for (const url of [
+      'http://127.0.0.1/hook',
+      'http://10.0.0.1/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/hook',
+      `${consumer.url}/hook`,
+    ]) {
       const res = await api.post('/v1/webhook-endpoints', { url });
       assert.equal(res.status, 422, `${url}: ${res.text}`);
       assert.equal(res.body.error.code, 'validation_failed');
@@ -38,8 +46,17 @@ describe('webhook URLs outside sandbox mode', () => {
   });
 
   it("refuses the same addresses as a call's own webhook_url, storing no call", async () => {
-    for (const url of ['http://127.0.0.1/hook', 'http://192.168.1.10/hook', 'http://169.254.169.254/latest/meta-data/', `${consumer.url}/hook`]) {
-      const res = await api.post('/v1/calls', { to: '+15550109999', agent_id: 'agt_01m8rrz8yfeh69fktf44wg4s6k', webhook_url: url });
+    for (const url of [
+      'http://127.0.0.1/hook',
+      'http://192.168.1.10/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      `${consumer.url}/hook`,
+    ]) {
+      const res = await api.post('/v1/calls', {
+        to: '+15550109999',
+        agent_id: 'agt_01m8rrz8yfeh69fktf44wg4s6k',
+        webhook_url: url,
+      });
       assert.equal(res.status, 422, `${url}: ${res.text}`);
       const problem = res.body.error.details.find((d: { field: string }) => d.field === 'webhook_url');
       assert.ok(problem, res.text);
@@ -58,12 +75,18 @@ describe('webhook URLs outside sandbox mode', () => {
       const created = await api.post('/v1/webhook-endpoints', { url: `http://rebind.test:${port}/hook` });
       assert.equal(created.status, 201, created.text);
       answer = '127.0.0.1';
-      const patched = await api.patch(`/v1/webhook-endpoints/${created.body.id}`, { url: `http://rebind.test:${port}/other` });
+      const patched = await api.patch(`/v1/webhook-endpoints/${created.body.id}`, {
+        url: `http://rebind.test:${port}/other`,
+      });
       assert.equal(patched.status, 422, 'an update is checked as well');
 
       // An event through the real outbox: the append that every producer uses.
       const app = gw.gateway.app;
-      await app.get(DataSource).transaction((tx) => app.get(EventLogRepository).append(tx, [{ type: 'call.updated', callId: null, data: { probe: true } }]));
+      await app
+        .get(DataSource)
+        .transaction((tx) =>
+          app.get(EventLogRepository).append(tx, [{ type: 'call.updated', callId: null, data: { probe: true } }]),
+        );
       const page = await pollUntil(
         async () => (await api.get(`/v1/webhook-endpoints/${created.body.id}/deliveries`)).body,
         (p) => p.data[0]?.attempt_count >= 1,
@@ -86,7 +109,12 @@ describe('an endpoint that keeps failing', () => {
 
   before(async () => {
     await consumer.start();
-    gw = await startTestGateway({ DELIVERY_INTERVAL_MS: '50', DELIVERY_RETRY_SCHEDULE_SECONDS: '0,1,1,1,1,1,1,1', WEBHOOK_DISABLE_AFTER_SECONDS: '2', RATE_LIMIT_PER_KEY: '100000' });
+    gw = await startTestGateway({
+      DELIVERY_INTERVAL_MS: '50',
+      DELIVERY_RETRY_SCHEDULE_SECONDS: '0,1,1,1,1,1,1,1',
+      WEBHOOK_DISABLE_AFTER_SECONDS: '2',
+      RATE_LIMIT_PER_KEY: '100000',
+    });
     api = client(gw.url, gw.adminKey);
   });
   after(async () => {
@@ -98,8 +126,13 @@ describe('an endpoint that keeps failing', () => {
     consumer.answer('/down', () => ({ status: 502 }));
     const sb = await sandboxOf(api);
     await configureSimulators(sb, { ring_ms: 100, talk_ms: 300 });
-    const endpoint = (await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/down`, event_types: ['call.created'] })).body;
-    assert.equal((await api.post('/v1/calls', { to: '+15550149001', agent_id: sb.agentId, provider: 'hmsovereign' })).status, 201);
+    const endpoint = (
+      await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/down`, event_types: ['call.created'] })
+    ).body;
+    assert.equal(
+      (await api.post('/v1/calls', { to: '+15550149001', agent_id: sb.agentId, provider: 'hmsovereign' })).status,
+      201,
+    );
     const disabled = await pollUntil(
       async () => (await api.get(`/v1/webhook-endpoints/${endpoint.id}`)).body,
       (e) => e.enabled === false,

@@ -3,21 +3,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConnectionsRepository } from '../../src/providers/connections.repository';
 import { WebhookTargets } from '../../src/providers/webhook-targets.service';
-import { Api, Sandbox, sandboxOf, configureSimulators, Vendor, VENDORS } from '../support/calls';
+import type { Api, Sandbox, Vendor } from '../support/calls';
+import { sandboxOf, configureSimulators, VENDORS } from '../support/calls';
 import { client } from '../support/http';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
-import {
-  cleanSequence,
-  deliver,
-  FACT_FIELDS,
-  Facts,
-  KnownCall,
-  Scenario,
-  SCENARIOS,
-  Status,
-  VendorWebhook,
-  WebhookEndpoint,
-} from '../support/vendor-webhooks';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
+import type { Facts, KnownCall, Scenario, Status, VendorWebhook, WebhookEndpoint } from '../support/vendor-webhooks';
+import { cleanSequence, deliver, FACT_FIELDS, SCENARIOS } from '../support/vendor-webhooks';
 
 /**
  * Property-based tests over generated vendor webhook sequences, through HTTP: for each
@@ -40,11 +32,28 @@ const TO = '+15550104242';
 const RUNS_NO_DROPS = 20;
 const RUNS_WITH_DROPS = 15;
 
-const RANK: Record<Status, number> = { queued: 0, ringing: 1, in_progress: 2, completed: 3, failed: 3, no_answer: 3, busy: 3, canceled: 3 };
+const RANK: Record<Status, number> = {
+  queued: 0,
+  ringing: 1,
+  in_progress: 2,
+  completed: 3,
+  failed: 3,
+  no_answer: 3,
+  busy: 3,
+  canceled: 3,
+};
 const isTerminal = (s: Status) => RANK[s] === 3;
 /** What a bare `failed` may still become (libs/core/src/calls/call-status.ts REFINES_FAILED). */
 const REFINES_FAILED: readonly Status[] = ['no_answer', 'busy', 'canceled'];
-const STATUS_EVENTS = new Set(['call.ringing', 'call.in_progress', 'call.completed', 'call.failed', 'call.no_answer', 'call.busy', 'call.canceled']);
+const STATUS_EVENTS = new Set([
+  'call.ringing',
+  'call.in_progress',
+  'call.completed',
+  'call.failed',
+  'call.no_answer',
+  'call.busy',
+  'call.canceled',
+]);
 const READY: [string, 'recording_url' | 'transcript' | 'summary'][] = [
   ['call.recording_ready', 'recording_url'],
   ['call.transcript_ready', 'transcript'],
@@ -68,7 +77,11 @@ function impliedStatus(created: Status, reports: Status[]): Status {
 function checkTimeline(events: any[], final: any, what: string): void {
   const types = events.map((e) => e.type as string);
   const sequences = events.map((e) => Number(e.sequence));
-  assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b), `${what}: events in sequence order`);
+  assert.deepEqual(
+    sequences,
+    [...sequences].sort((a, b) => a - b),
+    `${what}: events in sequence order`,
+  );
   assert.equal(types.filter((t) => t === 'call.created').length, 1, `${what}: one call.created (${types.join(', ')})`);
   const statuses = events.map((e) => e.data.call.status as Status);
   for (let i = 1; i < statuses.length; i++) {
@@ -81,14 +94,19 @@ function checkTimeline(events: any[], final: any, what: string): void {
       assert.equal(types.filter((t) => t === type).length, 1, `${what}: ${type} more than once (${types.join(', ')})`);
   }
   for (const e of events) {
-    if (STATUS_EVENTS.has(e.type)) assert.equal(`call.${e.data.call.status}`, e.type, `${what}: ${e.type} carries the call as it became`);
+    if (STATUS_EVENTS.has(e.type))
+      assert.equal(`call.${e.data.call.status}`, e.type, `${what}: ${e.type} carries the call as it became`);
   }
   for (const [type, field] of READY) {
     const present = final[field] !== null && !(Array.isArray(final[field]) && final[field].length === 0);
     assert.equal(types.includes(type), present, `${what}: ${type} iff ${field} is known (${types.join(', ')})`);
   }
   assert.equal(statuses.at(-1), final.status, `${what}: the last event shows the final status`);
-  if (final.status !== 'queued') assert.ok(types.includes(`call.${final.status}`), `${what}: call.${final.status} was emitted (${types.join(', ')})`);
+  if (final.status !== 'queued')
+    assert.ok(
+      types.includes(`call.${final.status}`),
+      `${what}: call.${final.status} was emitted (${types.join(', ')})`,
+    );
 }
 
 /** Any permutation of 0..n-1 (or of a subset of it, with drops), with up to 4 extra copies inserted anywhere. */
@@ -97,7 +115,8 @@ function deliveryOrder(n: number, drops: boolean): fc.Arbitrary<number[]> {
   const kept = drops ? fc.shuffledSubarray(indices) : fc.shuffledSubarray(indices, { minLength: n, maxLength: n });
   return fc.tuple(kept, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 })).map(([order, copies]) => {
     const out = [...order];
-    if (order.length) for (const [which, where] of copies) out.splice(where % (out.length + 1), 0, order[which % order.length]);
+    if (order.length)
+      for (const [which, where] of copies) out.splice(where % (out.length + 1), 0, order[which % order.length]);
     return out;
   });
 }
@@ -137,7 +156,13 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
     assert.equal(typeof created.provider_call_id, 'string', `the ${vendor} create returned the vendor's call id`);
     return {
       created,
-      known: { id: created.id, providerCallId: created.provider_call_id, to: created.to, from: created.from, providerAgentId: sb.vendors[vendor].providerAgentId },
+      known: {
+        id: created.id,
+        providerCallId: created.provider_call_id,
+        to: created.to,
+        from: created.from,
+        providerAgentId: sb.vendors[vendor].providerAgentId,
+      },
     };
   }
 
@@ -149,7 +174,11 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
       assert.equal(res.status, 200, `${w.label}: ${res.status} ${res.text}`);
       const duplicate = seen.has(w.body);
       seen.add(w.body);
-      assert.deepEqual(res.body, { received: true, duplicate, state: duplicate ? 'ignored' : 'applied' }, `${w.label} (duplicate: ${duplicate})`);
+      assert.deepEqual(
+        res.body,
+        { received: true, duplicate, state: duplicate ? 'ignored' : 'applied' },
+        `${w.label} (duplicate: ${duplicate})`,
+      );
     }
   }
 
@@ -181,7 +210,10 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
             endpoint = { gatewayUrl: gw.url, vendor, connectionId: connection!.id, secret };
           }
           const clean = cleanSequence(vendor, scenario, known, t0);
-          labels.set(scenario, clean.webhooks.map((w) => w.label));
+          labels.set(
+            scenario,
+            clean.webhooks.map((w) => w.label),
+          );
           await deliverAll(endpoint, clean.webhooks);
           reference.set(scenario, { created, ...(await read(created.id)), expected: clean.facts });
         }
@@ -199,7 +231,10 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
         const { created, known } = await placeCall(vendor);
         const clean = cleanSequence(vendor, scenario, known, t0);
         const byLabel = new Map(clean.webhooks.map((w) => [w.label, w]));
-        await deliverAll(endpoint, delivery.map((label) => byLabel.get(label)!));
+        await deliverAll(
+          endpoint,
+          delivery.map((label) => byLabel.get(label)!),
+        );
         const { call, events } = await read(created.id);
         const what = `${vendor} ${scenario} [${delivery.join(', ')}]`;
         checkTimeline(events, call, what);
@@ -211,12 +246,18 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
         }
         assert.ok(drops, `${what}: nothing may be dropped here`);
         const reports = clean.webhooks.filter((w) => kept.has(w.label) && w.reports).map((w) => w.reports!);
-        assert.equal(call.status, impliedStatus(created.status, reports), `${what}: the status the delivered webhooks imply`);
+        assert.equal(
+          call.status,
+          impliedStatus(created.status, reports),
+          `${what}: the status the delivered webhooks imply`,
+        );
         assert.equal(call.ended_at !== null, isTerminal(call.status), `${what}: ended_at is known iff the call ended`);
         assert.equal(call.end_reason !== null, isTerminal(call.status), `${what}: an end reason iff the call ended`);
         // Why it ended follows what arrived: a bare `failed` whose refinement (or whose vendor
         // reason) was dropped has what the status implies, not the clean call's `no_answer`.
-        const reasonDropped = call.status !== ref.call.status || (call.provider_end_reason === null && ref.call.provider_end_reason !== null);
+        const reasonDropped =
+          call.status !== ref.call.status ||
+          (call.provider_end_reason === null && ref.call.provider_end_reason !== null);
         const followStatus = new Set(reasonDropped ? ['end_reason', 'error'] : []);
         if (call.status === 'failed') assert.ok(call.error?.code, `${what}: a failure says what kind it was`);
         // Whatever else is known is the vendor's (the clean call's) fact; a dropped one stays unknown.
@@ -228,7 +269,10 @@ describe('vendor webhook sequences with duplicates, reorderings and drops (fast-
 
       const plans = (drops: boolean) =>
         fc.constantFrom(...SCENARIOS[vendor]).chain((scenario) =>
-          deliveryOrder(labels.get(scenario)!.length, drops).map((order) => ({ scenario, delivery: order.map((i) => labels.get(scenario)![i]) })),
+          deliveryOrder(labels.get(scenario)!.length, drops).map((order) => ({
+            scenario,
+            delivery: order.map((i) => labels.get(scenario)![i]),
+          })),
         );
 
       it('duplicates and reorderings: every webhook answers 200, the call ends as with the clean sequence, the timeline only moves forward', async () => {

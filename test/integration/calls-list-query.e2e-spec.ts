@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@switchboard/core';
-import { DataSource, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CallEntity } from '../../src/calls/call.entity';
 import { filterCalls, listCalls } from '../../src/calls/calls-list.query';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * created_after / created_before compare the millisecond the API shows, while the column keeps
@@ -31,11 +33,10 @@ describe('calls list: created_after / created_before', () => {
     calls = dataSource.getRepository(CallEntity);
     for (const [name, createdAt] of Object.entries(rows)) {
       ids[name] = newId('call');
-      await dataSource.query(`INSERT INTO calls (id, status, "to", metadata, created_at) VALUES ($1, 'queued', '+14155550100', $2, $3)`, [
-        ids[name],
-        JSON.stringify({ suite }),
-        createdAt,
-      ]);
+      await dataSource.query(
+        `INSERT INTO calls (id, status, "to", metadata, created_at) VALUES ($1, 'queued', '+14155550100', $2, $3)`,
+        [ids[name], JSON.stringify({ suite }), createdAt],
+      );
     }
   });
   after(() => gw.close());
@@ -55,7 +56,11 @@ describe('calls list: created_after / created_before', () => {
   });
 
   it('created_before=T+1ms takes all of T (the millisecond the API shows as T)', async () => {
-    assert.deepEqual(await names({ created_before: '2026-03-04T05:06:07.124Z' }), ['insideT', 'lastBeforeT', 'startOfT']);
+    assert.deepEqual(await names({ created_before: '2026-03-04T05:06:07.124Z' }), [
+      'insideT',
+      'lastBeforeT',
+      'startOfT',
+    ]);
   });
 
   it('sub-millisecond digits in a filter are dropped as the API drops them on output', async () => {
@@ -63,12 +68,20 @@ describe('calls list: created_after / created_before', () => {
   });
 
   it('a date-only filter is midnight UTC; the two together are an open window', async () => {
-    assert.deepEqual(await names({ created_after: '2026-03-03', created_before: '2026-03-05' }), Object.keys(rows).sort());
-    assert.deepEqual(await names({ created_after: '2026-03-04T05:06:07.122Z', created_before: '2026-03-04T05:06:07.124Z' }), ['insideT', 'startOfT']);
+    assert.deepEqual(
+      await names({ created_after: '2026-03-03', created_before: '2026-03-05' }),
+      Object.keys(rows).sort(),
+    );
+    assert.deepEqual(
+      await names({ created_after: '2026-03-04T05:06:07.122Z', created_before: '2026-03-04T05:06:07.124Z' }),
+      ['insideT', 'startOfT'],
+    );
   });
 
   it('the created_at index serves both bounds (EXPLAIN)', async () => {
-    const qb = filterCalls(calls, { created_after: '2026-03-01', created_before: '2026-03-02' }).orderBy('c.id', 'DESC').limit(51);
+    const qb = filterCalls(calls, { created_after: '2026-03-01', created_before: '2026-03-02' })
+      .orderBy('c.id', 'DESC')
+      .limit(51);
     const [sql, params] = qb.getQueryAndParameters();
     const plan = await dataSource.transaction(async (tx) => {
       // With a table this small a sequential scan is cheapest; forbidding it shows whether the

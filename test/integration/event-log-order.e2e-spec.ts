@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@switchboard/core';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EventLogRepository } from '../../src/events/event-log.repository';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 /**
  * A reader resuming with `after=<last sequence seen>` must never skip an event that commits
@@ -12,7 +14,10 @@ import { startTestGateway, TestGateway } from '../support/test-gateway';
  * to show the check catches exactly that defect.
  */
 async function appendLikeBefore(tx: EntityManager, type: string): Promise<void> {
-  await tx.query(`INSERT INTO events (id, type, call_id, data) VALUES ($1, $2, NULL, '{}'::jsonb)`, [newId('event'), type]);
+  await tx.query(`INSERT INTO events (id, type, call_id, data) VALUES ($1, $2, NULL, '{}'::jsonb)`, [
+    newId('event'),
+    type,
+  ]);
 }
 
 /** A transaction that appends, then stays open until `release` is called. */
@@ -74,7 +79,9 @@ describe('event log: sequences become visible in commit order', () => {
     );
     writing = false;
     await reader;
-    const all = (await dataSource.query(`SELECT id FROM events WHERE type = 'test.concurrent'`)).map((r: { id: string }) => r.id);
+    const all = (await dataSource.query(`SELECT id FROM events WHERE type = 'test.concurrent'`)).map(
+      (r: { id: string }) => r.id,
+    );
     assert.equal(all.length, writers * perWriter);
     assert.equal(new Set(seen).size, seen.length, 'no event read twice');
     assert.deepEqual([...seen].sort(), [...all].sort(), 'every committed event read');
@@ -88,7 +95,9 @@ describe('event log: sequences become visible in commit order', () => {
     }
     for (const scheme of ['locked', 'old'] as const) {
       const append = (type: string) => (tx: EntityManager) =>
-        scheme === 'locked' ? log.append(tx, [{ type, callId: null, data: {} }]).then(() => undefined) : appendLikeBefore(tx, type);
+        scheme === 'locked'
+          ? log.append(tx, [{ type, callId: null, data: {} }]).then(() => undefined)
+          : appendLikeBefore(tx, type);
       const start = Number((await dataSource.query('SELECT coalesce(max(sequence), 0) AS s FROM events'))[0].s);
       const slow = heldOpen(dataSource, append(`test.${scheme}.slow`));
       await slow.didAppend;
@@ -97,7 +106,12 @@ describe('event log: sequences become visible in commit order', () => {
       if (scheme === 'locked') {
         // It must wait on the append lock until the slow one commits.
         await pollUntil(
-          async () => Number((await dataSource.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`))[0].n),
+          async () =>
+            Number(
+              (
+                await dataSource.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)
+              )[0].n,
+            ),
           (waiting) => waiting === 1,
           { timeoutMs: 5_000, intervalMs: 10, what: 'the second writer to wait for the append lock' },
         );
@@ -108,7 +122,10 @@ describe('event log: sequences become visible in commit order', () => {
       await slow.done;
       await fast;
       cursor = await drain(cursor, seen);
-      const written = (await dataSource.query('SELECT id, type FROM events WHERE sequence > $1', [start])) as { id: string; type: string }[];
+      const written = (await dataSource.query('SELECT id, type FROM events WHERE sequence > $1', [start])) as {
+        id: string;
+        type: string;
+      }[];
       const missed = written.filter((e) => !seen.includes(e.id)).map((e) => e.type);
       if (scheme === 'locked') assert.deepEqual(missed, [], 'nothing skipped');
       else assert.deepEqual(missed, ['test.old.slow'], 'the old scheme skips the late commit forever');

@@ -6,9 +6,10 @@ import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { PostgresRateBudgetStore } from '../../src/routing/rate-budget/postgres-rate-budget.store';
 import { RedisRateBudgetStore } from '../../src/routing/rate-budget/redis-rate-budget.store';
-import { RateBudgetStore } from '../../src/routing/rate-budget/rate-budget.store';
-import { BudgetWindow } from '../../src/routing/rate-budget/rate-budget-windows';
-import { startTestGateway, TestGateway } from '../support/test-gateway';
+import type { RateBudgetStore } from '../../src/routing/rate-budget/rate-budget.store';
+import type { BudgetWindow } from '../../src/routing/rate-budget/rate-budget-windows';
+import type { TestGateway } from '../support/test-gateway';
+import { startTestGateway } from '../support/test-gateway';
 
 const key = () => `con_test_${randomBytes(8).toString('hex')}`;
 const requests = (limit: number, windowMs: number): BudgetWindow => ({ scope: 'requests', limit, windowMs });
@@ -43,7 +44,11 @@ function storeContract(name: string, open: () => Promise<{ store: RateBudgetStor
       for (let i = 0; i < 3; i++) assert.equal((await store.take(k, [window], ['requests'])).granted, true);
       const refused = await store.take(k, [window], ['requests']);
       assert.equal(refused.granted, false);
-      await pollUntil(() => store.take(k, [window], ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the window to free' });
+      await pollUntil(
+        () => store.take(k, [window], ['requests']),
+        (r) => r.granted,
+        { timeoutMs: 5_000, intervalMs: 20, what: 'the window to free' },
+      );
       assert.ok(Date.now() - started >= 1_000, `freed after ${Date.now() - started} ms`);
     });
 
@@ -52,13 +57,22 @@ function storeContract(name: string, open: () => Promise<{ store: RateBudgetStor
       const window = requests(2, 1_500);
       const first = Date.now();
       assert.equal((await store.take(k, [window], ['requests'])).granted, true);
-      await pollUntil(() => Date.now(), (t) => t >= first + 700, { intervalMs: 20, what: '700 ms to pass' });
+      await pollUntil(
+        () => Date.now(),
+        (t) => t >= first + 700,
+        { intervalMs: 20, what: '700 ms to pass' },
+      );
       assert.equal((await store.take(k, [window], ['requests'])).granted, true);
       // Only the first entry leaves at first + 1.5 s; the second keeps its place until ~2.2 s.
-      await pollUntil(() => store.take(k, [window], ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the first entry to leave' });
+      await pollUntil(
+        () => store.take(k, [window], ['requests']),
+        (r) => r.granted,
+        { timeoutMs: 5_000, intervalMs: 20, what: 'the first entry to leave' },
+      );
       const next = await store.take(k, [window], ['requests']);
       assert.equal(next.granted, false);
-      if (!next.granted) assert.ok(next.retryAfterMs > 300, `the second entry still holds its place (${next.retryAfterMs} ms left)`);
+      if (!next.granted)
+        assert.ok(next.retryAfterMs > 300, `the second entry still holds its place (${next.retryAfterMs} ms left)`);
     });
 
     it('needs room in every window, and reports the one that frees last', async () => {
@@ -68,7 +82,11 @@ function storeContract(name: string, open: () => Promise<{ store: RateBudgetStor
       assert.equal((await store.take(k, windows, ['requests'])).granted, true);
       const short = await store.take(k, windows, ['requests']);
       assert.deepEqual(short.granted ? null : short.window, 0);
-      await pollUntil(() => store.take(k, windows, ['requests']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the short window to free' });
+      await pollUntil(
+        () => store.take(k, windows, ['requests']),
+        (r) => r.granted,
+        { timeoutMs: 5_000, intervalMs: 20, what: 'the short window to free' },
+      );
       const long = await store.take(k, windows, ['requests']);
       assert.equal(long.granted, false);
       if (!long.granted) {
@@ -100,7 +118,11 @@ function storeContract(name: string, open: () => Promise<{ store: RateBudgetStor
       assert.equal((await store.take(k, [window], ['requests', 'reads'])).granted, true);
       assert.equal((await store.usage(k, [window], ['requests', 'calls'])).windows[0].used, 1);
       assert.ok((await store.usage(k, [window], ['requests', 'calls'])).blockedForMs > 0);
-      await pollUntil(() => store.take(k, [window], ['requests', 'calls']), (r) => r.granted, { timeoutMs: 5_000, intervalMs: 20, what: 'the block to end' });
+      await pollUntil(
+        () => store.take(k, [window], ['requests', 'calls']),
+        (r) => r.granted,
+        { timeoutMs: 5_000, intervalMs: 20, what: 'the block to end' },
+      );
       assert.equal((await store.usage(k, [window], ['requests', 'calls'])).blockedForMs, 0);
     });
 

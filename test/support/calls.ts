@@ -1,5 +1,6 @@
 import { pollUntil } from '@switchboard/simulators/testing';
-import { ApiResponse, client } from './http';
+import type { ApiResponse } from './http';
+import { client } from './http';
 
 export type Api = ReturnType<typeof client>;
 export const VENDORS = ['kalem', 'klen', 'kaicalls', 'hmsovereign'] as const;
@@ -35,7 +36,9 @@ export async function sandboxOf(api: Api): Promise<Sandbox> {
   if (!agent) throw new Error(`no sandbox agent: ${agents.text}`);
   const vendors = {} as Record<Vendor, SandboxVendor>;
   for (const vendor of VENDORS) {
-    const connection = providers.body.data.find((c: { provider: string; origin: string }) => c.provider === vendor && c.origin === 'sandbox');
+    const connection = providers.body.data.find(
+      (c: { provider: string; origin: string }) => c.provider === vendor && c.origin === 'sandbox',
+    );
     if (!connection) throw new Error(`no sandbox connection for ${vendor}`);
     const binding = agent.bindings.find((b: { connection_id: string }) => b.connection_id === connection.id);
     vendors[vendor] = {
@@ -51,7 +54,10 @@ export async function sandboxOf(api: Api): Promise<Sandbox> {
 }
 
 /** Fast, quiet simulators: no vendor rate limits (polling is chatty), a short default call. */
-export async function configureSimulators(sandbox: Sandbox, scenario: Record<string, unknown> = { ring_ms: 300, talk_ms: 2000 }): Promise<void> {
+export async function configureSimulators(
+  sandbox: Sandbox,
+  scenario: Record<string, unknown> = { ring_ms: 300, talk_ms: 2000 },
+): Promise<void> {
   for (const v of Object.values(sandbox.vendors)) {
     const reset = await v.sim.post('/__sim/reset');
     if (reset.status !== 200) throw new Error(`${v.vendor} /__sim/reset: ${reset.status}`);
@@ -63,7 +69,13 @@ export async function configureSimulators(sandbox: Sandbox, scenario: Record<str
 }
 
 /** Polls GET /v1/calls/:id (which refreshes from the vendor) until `accept` holds. */
-export function waitForCall(api: Api, id: string, accept: (call: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
+export function waitForCall(
+  api: Api,
+  id: string,
+  accept: (call: any) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<any> {
   return pollUntil(
     async () => {
       const res: ApiResponse = await api.get(`/v1/calls/${id}`);
@@ -76,7 +88,13 @@ export function waitForCall(api: Api, id: string, accept: (call: any) => boolean
 }
 
 export const waitForTerminal = (api: Api, id: string, timeoutMs?: number) =>
-  waitForCall(api, id, (c) => (TERMINAL_STATUSES as readonly string[]).includes(c.status), `call ${id} to end`, timeoutMs);
+  waitForCall(
+    api,
+    id,
+    (c) => (TERMINAL_STATUSES as readonly string[]).includes(c.status),
+    `call ${id} to end`,
+    timeoutMs,
+  );
 
 /** The vendor-native record of what the simulator was asked to dial, found by a predicate. */
 export async function dialedBy(v: SandboxVendor, match: (call: any) => boolean): Promise<any[]> {
@@ -100,7 +118,11 @@ export async function sandboxSetup(api: Api) {
 }
 
 export async function sim(origin: string, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${origin}/__sim/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${origin}/__sim/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (res.status !== 200) throw new Error(`/__sim/${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;

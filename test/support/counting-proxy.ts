@@ -1,4 +1,5 @@
-import { createServer, request as httpRequest, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 
 export interface ProxiedRequest {
   method: string;
@@ -34,7 +35,13 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       return;
     }
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pollUntil } from '@switchboard/simulators/testing';
@@ -19,7 +20,8 @@ export class GatewayProcess {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const collect = (into: string[]) => (chunk: Buffer) => into.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    const collect = (into: string[]) => (chunk: Buffer) =>
+      into.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     this.child.stdout!.on('data', collect(this.stdout));
     this.child.stderr!.on('data', collect(this.stderr));
     this.exited = new Promise((resolve) => this.child!.on('exit', (code) => resolve((this.exitCode = code))));
@@ -32,7 +34,13 @@ export class GatewayProcess {
 
   async ready(): Promise<void> {
     await pollUntil(
-      async () => (this.exitCode !== null ? 'exited' : fetch(`${this.url}/health/ready`).then((r) => r.status, () => 0)),
+      async () =>
+        this.exitCode !== null
+          ? 'exited'
+          : fetch(`${this.url}/health/ready`).then(
+              (r) => r.status,
+              () => 0,
+            ),
       (status) => status === 200 || status === 'exited',
       { timeoutMs: 60_000, what: 'the gateway process to be ready' },
     );

@@ -37,14 +37,18 @@ export class RawToken {
 export function toJsonText(value: unknown): string {
   if (value instanceof RawToken) return value.text;
   if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
-  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
 }
 
 /** An object literal whose keys may include `__proto__` as data, not as the prototype. */
 export function ownKeys(entries: [string, unknown][]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -104,7 +108,10 @@ export const nested = (levels: number): unknown => {
 export const PROTOTYPE_KEYS: readonly Record<string, unknown>[] = [
   ownKeys([['__proto__', { polluted: true, admin: true }]]),
   ownKeys([['constructor', { prototype: { polluted: true } }]]),
-  ownKeys([['__proto__', { scopes: ['*'] }], ['name', 'x']]),
+  ownKeys([
+    ['__proto__', { scopes: ['*'] }],
+    ['name', 'x'],
+  ]),
   ownKeys([['prototype', { polluted: true }]]),
 ];
 
@@ -202,7 +209,17 @@ export function hostileQuery(rng: Rng, names: readonly string[]): string {
     parts.push(`${name}=${rng.pick(QUERY_VALUES)}`, `${name}=${rng.pick(QUERY_VALUES)}`);
   }
   if (rng.chance(0.25))
-    parts.push(rng.pick(['__proto__[polluted]=1', 'constructor[prototype][polluted]=1', '__proto__=1', 'metadata[__proto__]=x', 'metadata[a][b]=c', `${rng.pick(['unknown', 'a'.repeat(500), '%00'])}=1`, 'limit[]=1']));
+    parts.push(
+      rng.pick([
+        '__proto__[polluted]=1',
+        'constructor[prototype][polluted]=1',
+        '__proto__=1',
+        'metadata[__proto__]=x',
+        'metadata[a][b]=c',
+        `${rng.pick(['unknown', 'a'.repeat(500), '%00'])}=1`,
+        'limit[]=1',
+      ]),
+    );
   if (!parts.length) parts.push(`${names.length ? rng.pick(names) : 'x'}=${rng.pick(QUERY_VALUES)}`);
   return parts.join('&');
 }
@@ -213,7 +230,14 @@ type Schema = Record<string, any>;
  * A plausible value for a schema, using `known` for fields that must name real things
  * (an agent id, a phone number) so that the mutations, not the base, decide the outcome.
  */
-export function sampleOf(schema: Schema | undefined, rng: Rng, resolve: (ref: string) => Schema, known: Record<string, unknown>, name = '', depth = 0): unknown {
+export function sampleOf(
+  schema: Schema | undefined,
+  rng: Rng,
+  resolve: (ref: string) => Schema,
+  known: Record<string, unknown>,
+  name = '',
+  depth = 0,
+): unknown {
   if (!schema || depth > 6) return null;
   if (schema.$ref) return sampleOf(resolve(schema.$ref), rng, resolve, known, name, depth);
   if (name in known) return copyOf(known[name]);
@@ -252,7 +276,11 @@ export function mutate(body: unknown, rng: Rng): unknown {
     const slots = slotsOf(copy);
     if (!slots.length || rng.chance(0.15)) {
       if (copy && typeof copy === 'object' && !Array.isArray(copy))
-        Object.defineProperty(copy, rng.pick(['__proto__', 'constructor', 'unknown_field', 'a'.repeat(300), 'x\u0000y', '\ud800']), { value: hostileValue(rng), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(
+          copy,
+          rng.pick(['__proto__', 'constructor', 'unknown_field', 'a'.repeat(300), 'x\u0000y', '\ud800']),
+          { value: hostileValue(rng), enumerable: true, writable: true, configurable: true },
+        );
       continue;
     }
     const [parent, key] = rng.pick(slots);
@@ -285,19 +313,56 @@ export function bodyVariant(value: unknown, rng: Rng): BodyVariant {
   const json = toJsonText(value);
   switch (rng.int(14)) {
     case 0:
-      return { contentType: rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json-patch+json']), body: json };
+      return {
+        contentType: rng.pick([
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'application/json-patch+json',
+        ]),
+        body: json,
+      };
     case 1:
       return { body: json };
     case 2:
-      return { contentType: 'application/json', body: rng.pick(['{', '{"a":}', '{"a":1,}', "{'a':1}", 'nul', '\u0000', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '{"a": 1} trailing', '']) };
+      return {
+        contentType: 'application/json',
+        body: rng.pick([
+          '{',
+          '{"a":}',
+          '{"a":1,}',
+          "{'a':1}",
+          'nul',
+          '\u0000',
+          '{"a":"\\ud800"}',
+          '{"a":"\\u0000"}',
+          '{"a": 1} trailing',
+          '',
+        ]),
+      };
     case 3:
-      return { contentType: 'application/json', body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]) };
+      return {
+        contentType: 'application/json',
+        body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+      };
     case 4:
-      return { contentType: 'application/json', body: toJsonText(rng.pick(['str', 1, null, true, [1, 2], new RawToken('1e309')])) };
+      return {
+        contentType: 'application/json',
+        body: toJsonText(rng.pick(['str', 1, null, true, [1, 2], new RawToken('1e309')])),
+      };
     case 5:
       return { contentType: 'application/json', body: `{"a":${'['.repeat(3000)}${']'.repeat(3000)}}` };
     case 6:
-      return { contentType: rng.pick(['application/json; charset=utf-16', 'APPLICATION/JSON', 'application/json;;', 'application/json\u0001']), body: json };
+      return {
+        contentType: rng.pick([
+          'application/json; charset=utf-16',
+          'APPLICATION/JSON',
+          'application/json;;',
+          'application/json\u0001',
+        ]),
+        body: json,
+      };
     case 7:
       return { contentType: 'application/json', body: `\ufeff${json}` };
     default:

@@ -16,7 +16,12 @@ export interface RequestOptions {
 
 /** A small fetch wrapper for e2e tests: JSON in and out, the gateway key as Bearer. */
 export function client(baseUrl: string, defaultKey?: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const key = options.key === undefined ? defaultKey : options.key;
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (key) headers.authorization = `Bearer ${key}`;

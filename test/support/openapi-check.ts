@@ -12,7 +12,8 @@ export function unresolvedRefs(document: any): string[] {
     if (Array.isArray(node)) node.forEach((n, i) => visit(n, `${at}[${i}]`));
     else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && (typeof value !== 'string' || resolve(document, value) === undefined)) missing.push(`${at}: ${String(value)}`);
+        if (key === '$ref' && (typeof value !== 'string' || resolve(document, value) === undefined))
+          missing.push(`${at}: ${String(value)}`);
         else visit(value, `${at}.${key}`);
       }
     }
@@ -23,7 +24,10 @@ export function unresolvedRefs(document: any): string[] {
 
 function propertiesOf(document: any, schema: Schema): Record<string, Schema> {
   if (schema.$ref) return propertiesOf(document, resolve(document, schema.$ref) ?? {});
-  return { ...(schema.properties ?? {}), ...Object.assign({}, ...((schema.allOf ?? []) as Schema[]).map((part) => propertiesOf(document, part))) };
+  return {
+    ...(schema.properties ?? {}),
+    ...Object.assign({}, ...((schema.allOf ?? []) as Schema[]).map((part) => propertiesOf(document, part))),
+  };
 }
 
 function resolve(document: any, ref: string): Schema | undefined {
@@ -31,13 +35,19 @@ function resolve(document: any, ref: string): Schema | undefined {
   return ref
     .slice(2)
     .split('/')
-    .reduce<any>((node, part) => (node === undefined ? undefined : node[part.replace(/~1/g, '/').replace(/~0/g, '~')]), document);
+    .reduce<any>(
+      (node, part) => (node === undefined ? undefined : node[part.replace(/~1/g, '/').replace(/~0/g, '~')]),
+      document,
+    );
 }
 
 /** Problems with `value` against `schema`, each as `path: what`; empty when it matches. */
 export function schemaProblems(document: any, schema: Schema, value: unknown, path = '$', open = false): string[] {
   if (schema.$ref) return schemaProblems(document, resolve(document, schema.$ref) ?? {}, value, path, open);
-  if (value === null) return schema.nullable || (schema.type === undefined && !schema.allOf && !schema.oneOf && !schema.enum) ? [] : [`${path}: null but not nullable`];
+  if (value === null)
+    return schema.nullable || (schema.type === undefined && !schema.allOf && !schema.oneOf && !schema.enum)
+      ? []
+      : [`${path}: null but not nullable`];
   if (schema.allOf) {
     // Each part sees only its own properties; together they must cover every key.
     const problems = (schema.allOf as Schema[]).flatMap((part) => schemaProblems(document, part, value, path, true));
@@ -49,10 +59,13 @@ export function schemaProblems(document: any, schema: Schema, value: unknown, pa
     }
   }
   if (schema.oneOf) {
-    const matching = (schema.oneOf as Schema[]).filter((option) => schemaProblems(document, option, value, path).length === 0);
+    const matching = (schema.oneOf as Schema[]).filter(
+      (option) => schemaProblems(document, option, value, path).length === 0,
+    );
     if (matching.length !== 1) return [`${path}: matches ${matching.length} of the oneOf options`];
   }
-  if (schema.enum && !schema.enum.includes(value)) return [`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`];
+  if (schema.enum && !schema.enum.includes(value))
+    return [`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`];
   switch (schema.type) {
     case undefined:
       return [];
@@ -70,12 +83,16 @@ export function schemaProblems(document: any, schema: Schema, value: unknown, pa
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object`];
       const record = value as Record<string, unknown>;
-      const problems = ((schema.required ?? []) as string[]).filter((key) => !(key in record)).map((key) => `${path}.${key}: required but absent`);
+      const problems = ((schema.required ?? []) as string[])
+        .filter((key) => !(key in record))
+        .map((key) => `${path}.${key}: required but absent`);
       for (const [key, item] of Object.entries(record)) {
         const property = schema.properties?.[key];
         if (property) problems.push(...schemaProblems(document, property, item, `${path}.${key}`));
-        else if (schema.properties && schema.additionalProperties === undefined && !open) problems.push(`${path}.${key}: not in the schema`);
-        else if (typeof schema.additionalProperties === 'object') problems.push(...schemaProblems(document, schema.additionalProperties, item, `${path}.${key}`));
+        else if (schema.properties && schema.additionalProperties === undefined && !open)
+          problems.push(`${path}.${key}: not in the schema`);
+        else if (typeof schema.additionalProperties === 'object')
+          problems.push(...schemaProblems(document, schema.additionalProperties, item, `${path}.${key}`));
       }
       return problems;
     }

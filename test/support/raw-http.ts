@@ -1,4 +1,5 @@
-import { connect, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -30,7 +31,9 @@ export function rawExchange(origin: string, write: (socket: Socket) => void, tim
     const timer = setTimeout(() => finish(false), timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('close', () => finish(true));
-    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? undefined : reject(e)));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'ECONNRESET' || e.code === 'EPIPE' ? undefined : reject(e),
+    );
   });
 }
 
@@ -50,5 +53,12 @@ function parse(text: string, closed: boolean, elapsedMs: number): RawResponse {
   } catch {
     body = null;
   }
-  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headers, body, text, closed, elapsedMs };
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0),
+    headers,
+    body,
+    text,
+    closed,
+    elapsedMs,
+  };
 }

@@ -1,5 +1,7 @@
-import { ClientRequest, get as httpGet } from 'node:http';
-import { connect, Socket } from 'node:net';
+import type { ClientRequest } from 'node:http';
+import { get as httpGet } from 'node:http';
+import type { Socket } from 'node:net';
+import { connect } from 'node:net';
 import { pollUntil } from '@switchboard/simulators/testing';
 
 /** One dispatched Server-Sent Event. */
@@ -35,7 +37,11 @@ export class SseParser {
       if (line === '') {
         if (this.pending.id !== undefined) this.lastEventId = this.pending.id;
         if (this.pending.data.length) {
-          const message = { id: this.pending.id ?? this.lastEventId, event: this.pending.event ?? 'message', data: this.pending.data.join('\n') };
+          const message = {
+            id: this.pending.id ?? this.lastEventId,
+            event: this.pending.event ?? 'message',
+            data: this.pending.data.join('\n'),
+          };
           this.messages.push(message);
           dispatched.push(message);
         }
@@ -89,7 +95,8 @@ export class SseClient {
       let client: SseClient | undefined;
       const request = httpGet(url, { headers, agent: false }, (response) => {
         const received = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) received.set(name, Array.isArray(value) ? value.join(', ') : value);
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) received.set(name, Array.isArray(value) ? value.join(', ') : value);
         response.setEncoding('utf8');
         if (response.statusCode !== 200) {
           let text = '';
@@ -126,7 +133,8 @@ export class SseClient {
   waitFor(accept: (events: any[]) => boolean, what: string, timeoutMs = 15_000): Promise<any[]> {
     return pollUntil(
       () => {
-        if (this.ended && !accept(this.events)) throw new Error(`the stream ended before ${what}; ${this.events.length} events`);
+        if (this.ended && !accept(this.events))
+          throw new Error(`the stream ended before ${what}; ${this.events.length} events`);
         return this.events;
       },
       accept,
@@ -136,11 +144,19 @@ export class SseClient {
 
   /** Waits for the first event with this sequence or a later one. */
   waitForSequence(sequence: number, timeoutMs?: number): Promise<any[]> {
-    return this.waitFor((events) => events.some((e) => e.sequence >= sequence), `an event with sequence >= ${sequence}`, timeoutMs);
+    return this.waitFor(
+      (events) => events.some((e) => e.sequence >= sequence),
+      `an event with sequence >= ${sequence}`,
+      timeoutMs,
+    );
   }
 
   waitForEnd(timeoutMs = 10_000): Promise<boolean> {
-    return pollUntil(() => this.ended, (ended) => ended, { timeoutMs, intervalMs: 20, what: 'the stream to end' });
+    return pollUntil(
+      () => this.ended,
+      (ended) => ended,
+      { timeoutMs, intervalMs: 20, what: 'the stream to end' },
+    );
   }
 
   close(): void {
@@ -153,10 +169,16 @@ export class SseClient {
  * buffers and then the server's. `drain()` reads what did arrive, until the server closes.
  * HTTP/1.0, so the body comes unchunked and ends when the connection does.
  */
-export function openUnreadStream(port: number, path: string, key: string): Promise<{ socket: Socket; drain(): Promise<string> }> {
+export function openUnreadStream(
+  port: number,
+  path: string,
+  key: string,
+): Promise<{ socket: Socket; drain(): Promise<string> }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       resolve({
         socket,
         drain: () =>
@@ -174,7 +196,12 @@ export function openUnreadStream(port: number, path: string, key: string): Promi
 }
 
 /** One sample of the gateway's Prometheus text, 0 when absent (`key`: one with metrics:read, the default METRICS_ACCESS). */
-export async function metric(baseUrl: string, key: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metric(
+  baseUrl: string,
+  key: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${key}` } });
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();

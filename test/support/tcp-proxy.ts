@@ -1,4 +1,5 @@
-import { connect, createServer, Server, Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * A loopback TCP proxy in front of a real server (PostgreSQL, Redis), so a test can take

@@ -19,7 +19,8 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-export const serverUrl = (): string | undefined => process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+export const serverUrl = (): string | undefined =>
+  process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 
 /** `server`: a PostgreSQL server to use even when the suite runs on the embedded default. */
 export async function createTestDatabase(server: string | undefined = serverUrl()): Promise<TestDatabase> {

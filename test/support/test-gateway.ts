@@ -1,7 +1,9 @@
-import { startGateway, Gateway } from '../../src/bootstrap';
+import type { Gateway } from '../../src/bootstrap';
+import { startGateway } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/load-config';
 import { generateKey } from '../../src/auth/key-material';
-import { createTestDatabase, TestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
+import { createTestDatabase } from './test-database';
 
 export interface TestGateway {
   gateway: Gateway;

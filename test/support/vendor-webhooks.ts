@@ -82,7 +82,9 @@ const ANSWER = 6;
 const TALK = 30;
 const HANGUP = ANSWER + TALK;
 
-const base = (s: Scenario) => (s.startsWith('no_answer') ? 'no_answer' : s.startsWith('busy') ? 'busy' : s) as 'completed' | 'no_answer' | 'busy' | 'failed';
+const base = (s: Scenario) =>
+  (s.startsWith('no_answer') ? 'no_answer' : s.startsWith('busy') ? 'busy' : s) as
+    'completed' | 'no_answer' | 'busy' | 'failed';
 
 /** The gateway's end reason for an outcome the vendor gave no more precise word for. */
 const endReasonOf = (status: Status) => (status === 'failed' ? 'provider_error' : status);
@@ -186,7 +188,11 @@ function kalem(scenario: Scenario, call: KnownCall, at: (s: number) => number): 
       },
     };
   }
-  const cause = { no_answer: asFailed ? 'NO_USER_RESPONSE' : 'NO_ANSWER', busy: 'USER_BUSY', failed: 'NORMAL_TEMPORARY_FAILURE' }[outcome];
+  const cause = {
+    no_answer: asFailed ? 'NO_USER_RESPONSE' : 'NO_ANSWER',
+    busy: 'USER_BUSY',
+    failed: 'NORMAL_TEMPORARY_FAILURE',
+  }[outcome];
   // The status webhook spells the end `no-answer` / `busy` / `failed`; as_failed: a bare `failed`.
   const spoken = asFailed ? 'failed' : outcome.replace('_', '-');
   const postCall = {
@@ -209,10 +215,15 @@ function kalem(scenario: Scenario, call: KnownCall, at: (s: number) => number): 
     metadata,
   };
   return {
-    webhooks: [...ringing, status(spoken, ANSWER, asFailed ? 'failed' : outcome), { label: 'post_call', reports: outcome, body: JSON.stringify(postCall) }],
+    webhooks: [
+      ...ringing,
+      status(spoken, ANSWER, asFailed ? 'failed' : outcome),
+      { label: 'post_call', reports: outcome, body: JSON.stringify(postCall) },
+    ],
     facts: unanswered(outcome, {
       provider_end_reason: cause,
-      error: outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null,
+      error:
+        outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null,
       ended_at: iso(at(ANSWER)),
     }),
   };
@@ -240,7 +251,12 @@ function klen(scenario: Scenario, call: KnownCall, at: (s: number) => number): C
     summary: null,
     duration: null,
   };
-  const event = (type: string, seconds: number, reports: Status, extra: Record<string, unknown> = {}): VendorWebhook => ({
+  const event = (
+    type: string,
+    seconds: number,
+    reports: Status,
+    extra: Record<string, unknown> = {},
+  ): VendorWebhook => ({
     label: type,
     reports,
     body: JSON.stringify({ event_type: type, call: { ...state, ...extra }, timestamp: klenTime(at(seconds)) }),
@@ -298,18 +314,41 @@ function kaicalls(scenario: Scenario, call: KnownCall, at: (s: number) => number
   if (outcome === 'completed') {
     const recordingUrl = 'https://storage.vapi.ai/sandbox-call-recording.wav';
     const summary = `Spoke with ${call.to}; conversation completed.`;
-    const body = { event: 'call.completed', call_id: call.providerCallId, status: 'completed', duration: TALK, recording_url: recordingUrl, summary, timestamp: iso(at(HANGUP)) };
+    const body = {
+      event: 'call.completed',
+      call_id: call.providerCallId,
+      status: 'completed',
+      duration: TALK,
+      recording_url: recordingUrl,
+      summary,
+      timestamp: iso(at(HANGUP)),
+    };
     return {
       webhooks: [{ label: 'call.completed', reports: 'completed', body: JSON.stringify(body) }],
-      facts: { ...unanswered('completed'), duration_seconds: TALK, ended_at: iso(at(HANGUP)), recording_url: recordingUrl, summary },
+      facts: {
+        ...unanswered('completed'),
+        duration_seconds: TALK,
+        ended_at: iso(at(HANGUP)),
+        recording_url: recordingUrl,
+        summary,
+      },
     };
   }
-  const body = { event: 'call.failed', call_id: call.providerCallId, status: 'failed', error: outcome, timestamp: iso(at(ANSWER)) };
+  const body = {
+    event: 'call.failed',
+    call_id: call.providerCallId,
+    status: 'failed',
+    error: outcome,
+    timestamp: iso(at(ANSWER)),
+  };
   return {
     webhooks: [{ label: 'call.failed', reports: outcome, body: JSON.stringify(body) }],
     facts: unanswered(outcome, {
       provider_end_reason: outcome,
-      error: outcome === 'failed' ? { code: 'provider_error', message: 'KaiCalls reported the call as failed (failed).' } : null,
+      error:
+        outcome === 'failed'
+          ? { code: 'provider_error', message: 'KaiCalls reported the call as failed (failed).' }
+          : null,
       ended_at: iso(at(ANSWER)),
     }),
   };
@@ -329,7 +368,9 @@ function hmsovereign(scenario: Scenario, call: KnownCall, at: (s: number) => num
     customer: { number: call.to },
   });
   if (outcome !== 'completed') {
-    const error = { no_answer: 'SIP 480 no answer', busy: 'SIP 486 busy', failed: 'SIP 503 service unavailable' }[outcome];
+    const error = { no_answer: 'SIP 480 no answer', busy: 'SIP 486 busy', failed: 'SIP 503 service unavailable' }[
+      outcome
+    ];
     const body = { message: { ...envelope('status-update', ANSWER, 'ended-with-error'), error } };
     return {
       webhooks: [{ label: 'status-update:ended-with-error', reports: outcome, body: JSON.stringify(body) }],
@@ -346,11 +387,27 @@ function hmsovereign(scenario: Scenario, call: KnownCall, at: (s: number) => num
     { role: 'assistant', content: 'Goedemiddag, u spreekt met de assistent.' },
     { role: 'user', content: 'Ja, dat komt goed uit. Dank u wel.' },
   ];
-  const report = { message: { ...envelope('end-of-call-report', HANGUP + 2, 'ended'), duration_seconds: TALK, summary, messages, recording_url: recordingUrl } };
+  const report = {
+    message: {
+      ...envelope('end-of-call-report', HANGUP + 2, 'ended'),
+      duration_seconds: TALK,
+      summary,
+      messages,
+      recording_url: recordingUrl,
+    },
+  };
   return {
     webhooks: [
-      { label: 'status-update:in-progress', reports: 'in_progress', body: JSON.stringify({ message: envelope('status-update', ANSWER, 'in-progress') }) },
-      { label: 'status-update:ended', reports: 'completed', body: JSON.stringify({ message: envelope('status-update', HANGUP, 'ended') }) },
+      {
+        label: 'status-update:in-progress',
+        reports: 'in_progress',
+        body: JSON.stringify({ message: envelope('status-update', ANSWER, 'in-progress') }),
+      },
+      {
+        label: 'status-update:ended',
+        reports: 'completed',
+        body: JSON.stringify({ message: envelope('status-update', HANGUP, 'ended') }),
+      },
       { label: 'end-of-call-report', reports: 'completed', body: JSON.stringify(report) },
     ],
     facts: {
@@ -382,21 +439,40 @@ export interface WebhookEndpoint {
 }
 
 /** The URL and headers the vendor would use for this body, signed now. */
-export function signedRequest(endpoint: WebhookEndpoint, body: string, now = new Date()): { url: string; headers: Record<string, string> } {
+export function signedRequest(
+  endpoint: WebhookEndpoint,
+  body: string,
+  now = new Date(),
+): { url: string; headers: Record<string, string> } {
   const { gatewayUrl, vendor, connectionId, secret } = endpoint;
   const url = `${gatewayUrl}/webhooks/${vendor}/${connectionId}`;
   switch (vendor) {
     case 'kalem':
       // Kalem signs nothing: it echoes the header the gateway set on create.
-      return { url, headers: { 'content-type': 'application/json', 'user-agent': 'GuzzleHttp/7', accept: 'application/json', 'X-Switchboard-Webhook-Secret': secret } };
+      return {
+        url,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'GuzzleHttp/7',
+          accept: 'application/json',
+          'X-Switchboard-Webhook-Secret': secret,
+        },
+      };
     case 'klen':
       return {
         url,
-        headers: { 'content-type': 'application/json', 'user-agent': 'Klen-Webhooks/1.0', 'X-Klen-Signature': createHmac('sha256', secret).update(body).digest('hex') },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Klen-Webhooks/1.0',
+          'X-Klen-Signature': createHmac('sha256', secret).update(body).digest('hex'),
+        },
       };
     case 'kaicalls':
       // Unsigned; the secret is the URL's last path segment.
-      return { url: `${url}/${secret}`, headers: { 'content-type': 'application/json', 'user-agent': 'KaiCalls-Webhooks/1.0' } };
+      return {
+        url: `${url}/${secret}`,
+        headers: { 'content-type': 'application/json', 'user-agent': 'KaiCalls-Webhooks/1.0' },
+      };
     case 'hmsovereign': {
       // Every delivery (a retry too) is signed with the time it is sent.
       const timestamp = String(Math.floor(now.getTime() / 1000));
@@ -415,7 +491,10 @@ export function signedRequest(endpoint: WebhookEndpoint, body: string, now = new
 }
 
 /** POSTs one webhook as the vendor would; the status and parsed body of the gateway's answer. */
-export async function deliver(endpoint: WebhookEndpoint, body: string): Promise<{ status: number; body: any; text: string }> {
+export async function deliver(
+  endpoint: WebhookEndpoint,
+  body: string,
+): Promise<{ status: number; body: any; text: string }> {
   const { url, headers } = signedRequest(endpoint, body);
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();

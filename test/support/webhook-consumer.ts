@@ -1,4 +1,5 @@
-import { ReceivedWebhook, WebhookAnswer, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { ReceivedWebhook, WebhookAnswer } from '@switchboard/simulators/testing';
+import { WebhookReceiver } from '@switchboard/simulators/testing';
 import { Webhook } from 'standardwebhooks';
 
 export type ConsumerRequest = ReceivedWebhook;

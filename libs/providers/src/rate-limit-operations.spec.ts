@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import { HttpRequest, HttpTransport, ProviderAdapter } from '@switchboard/core';
-import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
+import type { HttpRequest, HttpTransport, ProviderAdapter } from '@switchboard/core';
+import type { SimulatedAccount } from '@switchboard/simulators';
+import { startSimulators, stopSimulators } from '@switchboard/simulators';
 import { createAxiosTransport } from './common';
-import { PROVIDERS, RegisteredProviderName } from './registry';
+import type { RegisteredProviderName } from './registry';
+import { PROVIDERS } from './registry';
 
 /**
  * Vendors meter call creates, agent writes and live control apart from other requests; the
@@ -28,13 +30,25 @@ describe('vendor requests say what they do, for rate budgets', () => {
         },
       };
       await axios.post(`${account.simulator.url}/__sim/config`, { rate_limits: false });
-      adapters.set(vendor, PROVIDERS[vendor].create({ baseUrl: account.baseUrl, credentials: { api_key: account.apiKey }, defaults: account.defaults, http: recording, now: () => new Date() }));
+      adapters.set(
+        vendor,
+        PROVIDERS[vendor].create({
+          baseUrl: account.baseUrl,
+          credentials: { api_key: account.apiKey },
+          defaults: account.defaults,
+          http: recording,
+          now: () => new Date(),
+        }),
+      );
     }
   });
   after(() => stopSimulators(accounts));
 
   /** Runs `act` and returns the operations of the requests it sent (outcomes do not matter here). */
-  async function operationsOf(vendor: RegisteredProviderName, act: (adapter: ProviderAdapter) => Promise<unknown>): Promise<string[]> {
+  async function operationsOf(
+    vendor: RegisteredProviderName,
+    act: (adapter: ProviderAdapter) => Promise<unknown>,
+  ): Promise<string[]> {
     sent.set(vendor, []);
     await act(adapters.get(vendor)!).catch(() => undefined);
     return (sent.get(vendor) ?? []).map((r) => `${r.method} ${r.operation ?? '-'}`);
@@ -44,7 +58,14 @@ describe('vendor requests say what they do, for rate budgets', () => {
     it(`${vendor}: a call create is a create_call; reads carry no operation`, async () => {
       const account = accounts.find((a) => a.vendor === vendor)!;
       const ops = await operationsOf(vendor, (a) =>
-        a.createCall({ to: '+14155550123', providerAgentId: account.sampleAgentId, record: true, metadata: {}, reference: 'call_ops', webhook: { url: 'http://127.0.0.1:9/hook', secret: 's' } }),
+        a.createCall({
+          to: '+14155550123',
+          providerAgentId: account.sampleAgentId,
+          record: true,
+          metadata: {},
+          reference: 'call_ops',
+          webhook: { url: 'http://127.0.0.1:9/hook', secret: 's' },
+        }),
       );
       assert.ok(ops.includes('POST create_call'), ops.join(', '));
       assert.deepEqual(await operationsOf(vendor, (a) => a.listCalls({ limit: 1 })), ['GET -']);
@@ -53,19 +74,34 @@ describe('vendor requests say what they do, for rate budgets', () => {
     it(`${vendor}: its documented limits are whole positive numbers`, () => {
       const windows = PROVIDERS[vendor].capabilities.rateLimits;
       assert.ok(windows.length > 0);
-      for (const w of windows) assert.ok(Number.isInteger(w.limit) && w.limit > 0 && Number.isInteger(w.windowSeconds) && w.windowSeconds > 0, JSON.stringify(w));
+      for (const w of windows)
+        assert.ok(
+          Number.isInteger(w.limit) && w.limit > 0 && Number.isInteger(w.windowSeconds) && w.windowSeconds > 0,
+          JSON.stringify(w),
+        );
     });
   }
 
   for (const vendor of ['kaicalls', 'hmsovereign'] as const) {
     it(`${vendor}: agent creates and updates are labelled`, async () => {
-      assert.ok((await operationsOf(vendor, (a) => a.createAgent({ name: 'Budget', systemPrompt: 'Be brief.' }))).includes('POST create_agent'));
+      assert.ok(
+        (await operationsOf(vendor, (a) => a.createAgent({ name: 'Budget', systemPrompt: 'Be brief.' }))).includes(
+          'POST create_agent',
+        ),
+      );
       const account = accounts.find((a) => a.vendor === vendor)!;
-      assert.ok((await operationsOf(vendor, (a) => a.updateAgent(account.sampleAgentId, { name: 'Budget 2' }))).includes('PATCH update_agent'));
+      assert.ok(
+        (await operationsOf(vendor, (a) => a.updateAgent(account.sampleAgentId, { name: 'Budget 2' }))).includes(
+          'PATCH update_agent',
+        ),
+      );
     });
   }
 
   it('hmsovereign: live control is labelled', async () => {
-    assert.deepEqual(await operationsOf('hmsovereign', (a) => a.controlCall('call-unknown', { action: 'say', text: 'hi' })), ['POST control']);
+    assert.deepEqual(
+      await operationsOf('hmsovereign', (a) => a.controlCall('call-unknown', { action: 'say', text: 'hi' })),
+      ['POST control'],
+    );
   });
 });

@@ -22,6 +22,7 @@ describe('provider registry', () => {
 
   it('knows registered names only, not inherited keys', () => {
     for (const name of PROVIDER_NAMES) assert.ok(isRegisteredProvider(name));
-    for (const name of ['toString', 'constructor', '__proto__', 'nobody', '']) assert.equal(isRegisteredProvider(name), false, name);
+    for (const name of ['toString', 'constructor', '__proto__', 'nobody', ''])
+      assert.equal(isRegisteredProvider(name), false, name);
   });
 });

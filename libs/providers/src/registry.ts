@@ -1,4 +1,4 @@
-import { AdapterFactory, ProviderCapabilities } from '@switchboard/core';
+import type { AdapterFactory, ProviderCapabilities } from '@switchboard/core';
 import { createHmsSovereignAdapter, HmsSovereignCapabilities } from './hmsovereign';
 import { createKaiCallsAdapter, KaiCallsCapabilities } from './kaicalls';
 import { createKalemAdapter, KalemCapabilities } from './kalem';
@@ -19,9 +19,27 @@ const registry = <T extends Registry<T>>(registrations: T): Readonly<T> => Objec
 
 /** The only list of vendors in the codebase. Adding one = one folder + one line here. */
 export const PROVIDERS = registry({
-  kalem: { name: 'kalem', displayName: 'Kalem', defaultBaseUrl: 'https://kalem.me/api/v1', create: createKalemAdapter, capabilities: KalemCapabilities },
-  klen: { name: 'klen', displayName: 'Klen AI', defaultBaseUrl: 'https://api.klen.ai/api/v1', create: createKlenAdapter, capabilities: KlenCapabilities },
-  kaicalls: { name: 'kaicalls', displayName: 'KaiCalls', defaultBaseUrl: 'https://www.kaicalls.com/api/v1', create: createKaiCallsAdapter, capabilities: KaiCallsCapabilities },
+  kalem: {
+    name: 'kalem',
+    displayName: 'Kalem',
+    defaultBaseUrl: 'https://kalem.me/api/v1',
+    create: createKalemAdapter,
+    capabilities: KalemCapabilities,
+  },
+  klen: {
+    name: 'klen',
+    displayName: 'Klen AI',
+    defaultBaseUrl: 'https://api.klen.ai/api/v1',
+    create: createKlenAdapter,
+    capabilities: KlenCapabilities,
+  },
+  kaicalls: {
+    name: 'kaicalls',
+    displayName: 'KaiCalls',
+    defaultBaseUrl: 'https://www.kaicalls.com/api/v1',
+    create: createKaiCallsAdapter,
+    capabilities: KaiCallsCapabilities,
+  },
   hmsovereign: {
     name: 'hmsovereign',
     displayName: 'HMS Sovereign',
@@ -34,7 +52,9 @@ export const PROVIDERS = registry({
 /** A vendor this build knows: a key of PROVIDERS. */
 export type RegisteredProviderName = keyof typeof PROVIDERS;
 
-export const PROVIDER_NAMES: readonly RegisteredProviderName[] = Object.freeze(Object.keys(PROVIDERS) as RegisteredProviderName[]);
+export const PROVIDER_NAMES: readonly RegisteredProviderName[] = Object.freeze(
+  Object.keys(PROVIDERS) as RegisteredProviderName[],
+);
 
 export function isRegisteredProvider(name: string): name is RegisteredProviderName {
   return Object.prototype.hasOwnProperty.call(PROVIDERS, name);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpResponse, ProviderError } from '@switchboard/core';
+import type { HttpResponse, ProviderError } from '@switchboard/core';
 import { mapHmsSovereignError } from './hmsovereign';
 import { mapKaiCallsError } from './kaicalls';
 import { mapKalemError } from './kalem';
@@ -39,12 +39,21 @@ describe('vendor error bodies in messages', () => {
       for (const body of hostileBodies(text)) {
         for (const status of [400, 401, 422, 500]) {
           const error = map({ status, headers: {}, body }, new Date('2026-01-01T00:00:00Z'), [credential]);
-          const visible = JSON.stringify({ message: error.message, details: error.details, fieldErrors: error.fieldErrors, code: error.vendorCode });
-          assert.ok(!visible.includes(credential), `${vendor} ${status} leaks the credential: ${visible.slice(0, 300)}`);
+          const visible = JSON.stringify({
+            message: error.message,
+            details: error.details,
+            fieldErrors: error.fieldErrors,
+            code: error.vendorCode,
+          });
+          assert.ok(
+            !visible.includes(credential),
+            `${vendor} ${status} leaks the credential: ${visible.slice(0, 300)}`,
+          );
           assert.ok(!visible.includes(foreign), `${vendor} ${status} leaks a key: ${visible.slice(0, 300)}`);
           assert.ok(!visible.includes('\u0000'), `${vendor} ${status} keeps a control character`);
           assert.ok(error.message.length <= 300, `${vendor} ${status} message is ${error.message.length} characters`);
-          for (const f of error.fieldErrors) assert.ok(f.message.length <= 200, `${vendor} field message is ${f.message.length} characters`);
+          for (const f of error.fieldErrors)
+            assert.ok(f.message.length <= 200, `${vendor} field message is ${f.message.length} characters`);
         }
       }
     });
@@ -68,8 +77,21 @@ const DOCUMENTED: [string, Mapper, Row[]][] = [
       [401, { message: 'Unauthenticated.' }, 'auth'],
       [403, { message: 'This action is unauthorized.' }, 'auth'],
       [404, { message: 'Not found.' }, 'not_found'],
-      [422, { message: 'A trunk is required.', errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] } }, 'invalid_request', 'defaults.trunk_id'],
-      [422, { message: 'Invalid number.', errors: { 'to_number.0': ['The to number.0 field format is invalid.'] } }, 'invalid_request', 'to'],
+      [
+        422,
+        {
+          message: 'A trunk is required.',
+          errors: { trunk_id: ['A trunk is required when calling E.164 phone numbers.'] },
+        },
+        'invalid_request',
+        'defaults.trunk_id',
+      ],
+      [
+        422,
+        { message: 'Invalid number.', errors: { 'to_number.0': ['The to number.0 field format is invalid.'] } },
+        'invalid_request',
+        'to',
+      ],
       [422, { message: 'Cannot delete an active call.' }, 'conflict'],
       [429, { message: 'Too Many Attempts.' }, 'rate_limited'],
       [500, { message: 'Server Error' }, 'retryable'],
@@ -119,14 +141,23 @@ const DOCUMENTED: [string, Mapper, Row[]][] = [
     'hmsovereign',
     mapHmsSovereignError,
     [
-      [400, { error: 'Bad Request', message: 'destination is not valid', param: 'destination' }, 'invalid_request', 'to'],
+      [
+        400,
+        { error: 'Bad Request', message: 'destination is not valid', param: 'destination' },
+        'invalid_request',
+        'to',
+      ],
       [400, { error: 'Bad Request', message: 'The agent is inactive' }, 'invalid_request'],
       [400, { error: 'Bad Request', message: 'Call is not active' }, 'conflict'],
       [401, { error: 'Unauthorized', message: 'Invalid or missing API key' }, 'auth'],
       [402, { error: 'Payment Required', message: 'Insufficient credits.' }, 'auth'],
       [403, { error: 'Forbidden', message: 'No access' }, 'auth'],
       [404, { error: 'Not Found', message: 'Call not found' }, 'not_found'],
-      [429, { error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' } }, 'rate_limited'],
+      [
+        429,
+        { error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please retry after 45 seconds.' } },
+        'rate_limited',
+      ],
       [500, { error: 'Internal Server Error' }, 'retryable'],
     ],
   ],
@@ -152,11 +183,20 @@ describe('every documented vendor error, through the shared mapper', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     for (const [, map, rows] of DOCUMENTED) {
       const [status, body] = rows.find((r) => r[2] === 'rate_limited')!;
-      assert.equal(map({ status, headers: { 'retry-after': '30' }, body }, now).resetAt?.toISOString(), '2026-01-01T00:00:30.000Z');
+      assert.equal(
+        map({ status, headers: { 'retry-after': '30' }, body }, now).resetAt?.toISOString(),
+        '2026-01-01T00:00:30.000Z',
+      );
     }
     // Without headers: KaiCalls' fixed minute, HMS Sovereign's "retry after 45 seconds" text.
-    assert.equal(mapKaiCallsError({ status: 429, headers: {}, body: kai('rate_limited') }, now).resetAt?.toISOString(), '2026-01-01T00:01:00.000Z');
+    assert.equal(
+      mapKaiCallsError({ status: 429, headers: {}, body: kai('rate_limited') }, now).resetAt?.toISOString(),
+      '2026-01-01T00:01:00.000Z',
+    );
     const hms = DOCUMENTED[3][2].find((r) => r[2] === 'rate_limited')!;
-    assert.equal(mapHmsSovereignError({ status: 429, headers: {}, body: hms[1] }, now).resetAt?.toISOString(), '2026-01-01T00:00:45.000Z');
+    assert.equal(
+      mapHmsSovereignError({ status: 429, headers: {}, body: hms[1] }, now).resetAt?.toISOString(),
+      '2026-01-01T00:00:45.000Z',
+    );
   });
 });

@@ -6,7 +6,10 @@ describe('simulator harness', () => {
   it('starts all four vendors on ephemeral loopback ports, each answering with its own auth, and stops them', async () => {
     const accounts = await startSimulators();
     try {
-      assert.deepEqual(accounts.map((a) => a.vendor), [...SIMULATED_VENDORS]);
+      assert.deepEqual(
+        accounts.map((a) => a.vendor),
+        [...SIMULATED_VENDORS],
+      );
       assert.equal(new Set(accounts.map((a) => a.simulator.port)).size, 4);
       for (const account of accounts) {
         const denied = await fetch(`${account.baseUrl}/calls`);

@@ -1,5 +1,10 @@
-import { RunningSimulator, SimulatorOptions } from './common';
-import { HMSOVEREIGN_DEFAULT_API_KEY, SEEDED_ASSISTANT_IDS, SEEDED_NUMBER_IDS, startHmsSovereignSimulator } from './hmsovereign';
+import type { RunningSimulator, SimulatorOptions } from './common';
+import {
+  HMSOVEREIGN_DEFAULT_API_KEY,
+  SEEDED_ASSISTANT_IDS,
+  SEEDED_NUMBER_IDS,
+  startHmsSovereignSimulator,
+} from './hmsovereign';
 import { KAICALLS_DEFAULT_API_KEY, KAICALLS_SEED, startKaiCallsSimulator } from './kaicalls';
 import { KALEM_DEFAULT_API_KEY, KALEM_SEED, startKalemSimulator } from './kalem';
 import { KLEN_DEFAULT_API_KEY, startKlenSimulator } from './klen';
@@ -23,16 +28,30 @@ export const SIMULATED_VENDORS = ['kalem', 'klen', 'kaicalls', 'hmsovereign'] as
 export type SimulatedVendor = (typeof SIMULATED_VENDORS)[number];
 
 /** Fixed ports for `npm run simulators`, so a standalone setup has stable URLs. */
-export const STANDALONE_PORTS: Record<SimulatedVendor, number> = { kalem: 4101, klen: 4102, kaicalls: 4103, hmsovereign: 4104 };
+export const STANDALONE_PORTS: Record<SimulatedVendor, number> = {
+  kalem: 4101,
+  klen: 4102,
+  kaicalls: 4103,
+  hmsovereign: 4104,
+};
 
 const VENDORS: Record<
   SimulatedVendor,
-  { start: (o: SimulatorOptions & { port?: number; host?: string }) => Promise<RunningSimulator>; apiKey: string; defaults: Record<string, string>; sampleAgentId: string }
+  {
+    start: (o: SimulatorOptions & { port?: number; host?: string }) => Promise<RunningSimulator>;
+    apiKey: string;
+    defaults: Record<string, string>;
+    sampleAgentId: string;
+  }
 > = {
   kalem: {
     start: startKalemSimulator,
     apiKey: KALEM_DEFAULT_API_KEY,
-    defaults: { number_id: String(KALEM_SEED.numbers[0].id), trunk_id: String(KALEM_SEED.trunks[0].id), from: KALEM_SEED.numbers[0].phone_number },
+    defaults: {
+      number_id: String(KALEM_SEED.numbers[0].id),
+      trunk_id: String(KALEM_SEED.trunks[0].id),
+      from: KALEM_SEED.numbers[0].phone_number,
+    },
     sampleAgentId: String(KALEM_SEED.agents[0].id),
   },
   klen: { start: startKlenSimulator, apiKey: KLEN_DEFAULT_API_KEY, defaults: {}, sampleAgentId: '12' },
@@ -65,7 +84,14 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     for (const vendor of vendors) {
       const spec = VENDORS[vendor];
       const simulator = await spec.start({ ...simOptions, port: ports[vendor] ?? 0, host });
-      started.push({ vendor, baseUrl: `${simulator.url}/api/v1`, apiKey: spec.apiKey, defaults: spec.defaults, sampleAgentId: spec.sampleAgentId, simulator });
+      started.push({
+        vendor,
+        baseUrl: `${simulator.url}/api/v1`,
+        apiKey: spec.apiKey,
+        defaults: spec.defaults,
+        sampleAgentId: spec.sampleAgentId,
+        simulator,
+      });
     }
   } catch (e) {
     await stopSimulators(started);

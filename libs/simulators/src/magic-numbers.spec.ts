@@ -16,6 +16,7 @@ describe('docs/sandbox.md', () => {
   });
 
   it('every vendor renders every outcome', () => {
-    for (const table of Object.values(MAGIC_OUTCOMES)) assert.deepEqual(Object.keys(table).sort(), ['busy', 'completed', 'failed', 'no_answer']);
+    for (const table of Object.values(MAGIC_OUTCOMES))
+      assert.deepEqual(Object.keys(table).sort(), ['busy', 'completed', 'failed', 'no_answer']);
   });
 });

@@ -26,10 +26,19 @@ export const listCallsResponse = {
 };
 
 /** docs/vendors/hmsovereign.md § Endpoints › POST /calls/outbound — start an outbound call, response. */
-export const outboundCallResponse = { success: true, call_id: 'call-outbound-k2m4p6', room_name: 'outbound-k2m4p6aa', status: 'dialing' };
+export const outboundCallResponse = {
+  success: true,
+  call_id: 'call-outbound-k2m4p6',
+  room_name: 'outbound-k2m4p6aa',
+  status: 'dialing',
+};
 
 /** docs/vendors/hmsovereign.md § Endpoints › POST /calls/{id}/control — the transfer command example. */
-export const transferCommand = { type: 'transfer', destination: '+31201112233', message: 'Ik verbind u door met een collega.' };
+export const transferCommand = {
+  type: 'transfer',
+  destination: '+31201112233',
+  message: 'Ik verbind u door met een collega.',
+};
 
 /** docs/vendors/hmsovereign.md § Endpoints › POST /calls/{id}/control — the documented 200 answer. */
 export const controlResponse = { success: true, message: 'Command sent successfully' };

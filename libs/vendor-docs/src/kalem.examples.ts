@@ -51,8 +51,20 @@ export const createCallResponse = {
 export const createBatchResponse = {
   message: '2 calls initiated successfully',
   data: [
-    { call_id: '…-0001', status: 'pending', to_number: '+15550001111', from_number: '+15550002222', agent: 'Billing Assistant' },
-    { call_id: '…-0002', status: 'pending', to_number: '+15550003333', from_number: '+15550002222', agent: 'Billing Assistant' },
+    {
+      call_id: '…-0001',
+      status: 'pending',
+      to_number: '+15550001111',
+      from_number: '+15550002222',
+      agent: 'Billing Assistant',
+    },
+    {
+      call_id: '…-0002',
+      status: 'pending',
+      to_number: '+15550003333',
+      from_number: '+15550002222',
+      agent: 'Billing Assistant',
+    },
   ],
 };
 
@@ -60,13 +72,28 @@ export const createBatchResponse = {
 export const deleteCallResponse = { message: 'Call deleted successfully.' };
 
 /** docs/vendors/kalem.md § Endpoints › DELETE /api/v1/calls/{callId}, the body for an active call. */
-export const deleteActiveCallError = { message: 'Cannot delete an active call. Wait for the call to complete or fail.' };
+export const deleteActiveCallError = {
+  message: 'Cannot delete an active call. Wait for the call to complete or fail.',
+};
 
 /** docs/vendors/kalem.md § Pagination — the assumed Laravel paginator body; `data` ("Call objects") is filled by each test. */
 export const listCallsPage = {
   data: [] as unknown[],
-  links: { first: 'https://kalem.me/api/v1/calls?page=1', last: 'https://kalem.me/api/v1/calls?page=4', prev: null, next: 'https://kalem.me/api/v1/calls?page=2' },
-  meta: { current_page: 1, from: 1, last_page: 4, path: 'https://kalem.me/api/v1/calls', per_page: 15, to: 15, total: 52 },
+  links: {
+    first: 'https://kalem.me/api/v1/calls?page=1',
+    last: 'https://kalem.me/api/v1/calls?page=4',
+    prev: null,
+    next: 'https://kalem.me/api/v1/calls?page=2',
+  },
+  meta: {
+    current_page: 1,
+    from: 1,
+    last_page: 4,
+    path: 'https://kalem.me/api/v1/calls',
+    per_page: 15,
+    to: 15,
+    total: 52,
+  },
 };
 
 /** docs/vendors/kalem.md § Errors — the 422 example (E.164 destination without a trunk). */

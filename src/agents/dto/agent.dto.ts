@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { RoutingDto } from '../../routing/routing.dto';
 
 export class BindingDto {
@@ -26,7 +35,10 @@ export class CreateAgentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) voice?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: RoutingDto, description: "Routing defaults for this agent's calls; a create's own routing wins field by field" })
+  @ApiPropertyOptional({
+    type: RoutingDto,
+    description: "Routing defaults for this agent's calls; a create's own routing wins field by field",
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -41,7 +53,10 @@ export class CreateAgentDto {
   @Type(() => BindingDto)
   bindings?: BindingDto[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Connections on which to create the agent (vendors that support it)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Connections on which to create the agent (vendors that support it)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -65,10 +80,17 @@ export const CREATE_AGENT_EXAMPLES = {
   },
   provisioned: {
     summary: 'Create the agent at a vendor too',
-    value: { name: 'Survey', system_prompt: 'You ask three short questions.', provision: ['con_01jgz5z9c8b7a6s5d4f3g2h1j0'] },
+    value: {
+      name: 'Survey',
+      system_prompt: 'You ask three short questions.',
+      provision: ['con_01jgz5z9c8b7a6s5d4f3g2h1j0'],
+    },
   },
 };
 
 export const UPDATE_AGENT_EXAMPLES = {
-  prompt: { summary: 'Change the prompt (provisioned vendor agents follow)', value: { system_prompt: 'You remind patients and offer to reschedule.', metadata: { reviewed: 'yes' } } },
+  prompt: {
+    summary: 'Change the prompt (provisioned vendor agents follow)',
+    value: { system_prompt: 'You remind patients and offer to reschedule.', metadata: { reviewed: 'yes' } },
+  },
 };

@@ -19,6 +19,9 @@ export class CreateKeyDto {
 
 /** Request examples for the reference; the e2e suite posts each one and expects no validation error. */
 export const CREATE_KEY_EXAMPLES = {
-  service: { summary: 'A service that places and reads calls', value: { name: 'billing-service', scopes: ['calls:read', 'calls:write'] } },
+  service: {
+    summary: 'A service that places and reads calls',
+    value: { name: 'billing-service', scopes: ['calls:read', 'calls:write'] },
+  },
   consumer: { summary: 'A read-only event consumer', value: { name: 'analytics', scopes: ['events:read'] } },
 };

@@ -71,16 +71,29 @@ export class OutageLogger implements OnApplicationShutdown {
     const label = LABEL[dependency];
     switch (note.kind) {
       case 'started':
-        this.logger.warn({ dependency, outage: 'started', error: note.message }, `${label} unreachable: ${CONSEQUENCE[dependency]}`);
+        this.logger.warn(
+          { dependency, outage: 'started', error: note.message },
+          `${label} unreachable: ${CONSEQUENCE[dependency]}`,
+        );
         return;
       case 'ongoing':
         this.logger.warn(
-          { dependency, outage: 'ongoing', error: note.message, failures: note.failures, failures_since_last_report: note.failuresSinceReport, for_seconds: Math.round(note.forMs / 1000) },
+          {
+            dependency,
+            outage: 'ongoing',
+            error: note.message,
+            failures: note.failures,
+            failures_since_last_report: note.failuresSinceReport,
+            for_seconds: Math.round(note.forMs / 1000),
+          },
           `${label} still unreachable`,
         );
         return;
       case 'ended':
-        this.logger.log({ dependency, outage: 'ended', failures: note.failures, lasted_seconds: Math.round(note.lastedMs / 1000) }, `${label} reachable again`);
+        this.logger.log(
+          { dependency, outage: 'ended', failures: note.failures, lasted_seconds: Math.round(note.lastedMs / 1000) },
+          `${label} reachable again`,
+        );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { onFailure, onQuietCheck, onSuccess, OutageState } from './outage-state';
+import type { OutageState } from './outage-state';
+import { onFailure, onQuietCheck, onSuccess } from './outage-state';
 
 const rules = { summaryEveryMs: 30_000, quietMs: 10_000 };
 
@@ -21,7 +22,13 @@ describe('outage state', () => {
     let state = onFailure(undefined, 0, 'a', rules).state;
     state = onFailure(state, 10_000, 'a', rules).state;
     const summary = onFailure(state, 30_000, 'b', rules);
-    assert.deepEqual(summary.note, { kind: 'ongoing', message: 'b', failures: 3, forMs: 30_000, failuresSinceReport: 2 });
+    assert.deepEqual(summary.note, {
+      kind: 'ongoing',
+      message: 'b',
+      failures: 3,
+      forMs: 30_000,
+      failuresSinceReport: 2,
+    });
     assert.equal(onFailure(summary.state, 59_999, 'b', rules).note, undefined);
     assert.equal(onFailure(summary.state, 60_000, 'b', rules).note?.kind, 'ongoing');
   });

@@ -23,13 +23,40 @@ export interface OutageRules {
   quietMs: number;
 }
 
-export function onFailure(state: OutageState | undefined, now: number, message: string, rules: OutageRules): { state: OutageState; note?: OutageNote } {
+export function onFailure(
+  state: OutageState | undefined,
+  now: number,
+  message: string,
+  rules: OutageRules,
+): { state: OutageState; note?: OutageNote } {
   if (!state) {
-    return { state: { startedAt: now, lastFailureAt: now, lastReportAt: now, failuresSinceReport: 0, failures: 1, lastMessage: message }, note: { kind: 'started', message } };
+    return {
+      state: {
+        startedAt: now,
+        lastFailureAt: now,
+        lastReportAt: now,
+        failuresSinceReport: 0,
+        failures: 1,
+        lastMessage: message,
+      },
+      note: { kind: 'started', message },
+    };
   }
-  const next = { ...state, lastFailureAt: now, failures: state.failures + 1, failuresSinceReport: state.failuresSinceReport + 1, lastMessage: message };
+  const next = {
+    ...state,
+    lastFailureAt: now,
+    failures: state.failures + 1,
+    failuresSinceReport: state.failuresSinceReport + 1,
+    lastMessage: message,
+  };
   if (now - state.lastReportAt < rules.summaryEveryMs) return { state: next };
-  const note: OutageNote = { kind: 'ongoing', message, failures: next.failures, forMs: now - state.startedAt, failuresSinceReport: next.failuresSinceReport };
+  const note: OutageNote = {
+    kind: 'ongoing',
+    message,
+    failures: next.failures,
+    forMs: now - state.startedAt,
+    failuresSinceReport: next.failuresSinceReport,
+  };
   return { state: { ...next, lastReportAt: now, failuresSinceReport: 0 }, note };
 }
 
@@ -39,8 +66,13 @@ export function onSuccess(state: OutageState | undefined, now: number): OutageNo
 }
 
 /** The quiet check: over when nothing failed for `quietMs`, else how long until asking again. */
-export function onQuietCheck(state: OutageState, now: number, rules: OutageRules): { ended: OutageNote } | { checkAgainInMs: number } {
+export function onQuietCheck(
+  state: OutageState,
+  now: number,
+  rules: OutageRules,
+): { ended: OutageNote } | { checkAgainInMs: number } {
   const quietFor = now - state.lastFailureAt;
-  if (quietFor >= rules.quietMs) return { ended: { kind: 'ended', failures: state.failures, lastedMs: state.lastFailureAt - state.startedAt } };
+  if (quietFor >= rules.quietMs)
+    return { ended: { kind: 'ended', failures: state.failures, lastedMs: state.lastFailureAt - state.startedAt } };
   return { checkAgainInMs: rules.quietMs - quietFor };
 }

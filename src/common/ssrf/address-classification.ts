@@ -75,7 +75,8 @@ export function classifyAddress(address: string): AddressClass {
   // :: and ::1 sit inside the IPv4-compatible prefix; they are IPv6's own.
   if (value === 0n) return 'unspecified';
   if (value === 1n) return 'loopback';
-  for (const prefix of EMBEDDED_V4) if (inRange(value, prefix.base, prefix.bits, 128)) return classifyV4(value & 0xffffffffn);
+  for (const prefix of EMBEDDED_V4)
+    if (inRange(value, prefix.base, prefix.bits, 128)) return classifyV4(value & 0xffffffffn);
   return match(value, v6Ranges, 128) ?? 'public';
 }
 

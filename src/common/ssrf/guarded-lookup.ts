@@ -1,7 +1,8 @@
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { ADDRESS_REFUSED_CODE } from '@switchboard/providers';
-import { OutboundPolicy, refusalFor, ResolvedAddress, systemResolver } from './outbound-target';
+import type { OutboundPolicy, ResolvedAddress } from './outbound-target';
+import { refusalFor, systemResolver } from './outbound-target';
 
 type AllCallback = (err: NodeJS.ErrnoException | null, addresses: ResolvedAddress[]) => void;
 
@@ -19,9 +20,11 @@ export function guardedLookup(policyOf: () => OutboundPolicy): LookupFunction {
     (policy.resolve ?? systemResolver)(hostname).then(
       (resolved) => {
         const addresses = family === 4 || family === 6 ? resolved.filter((a) => a.family === family) : resolved;
-        if (!addresses.length) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+        if (!addresses.length)
+          return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
         const refusal = refusalFor(hostname, addresses, policy);
-        if (refusal) return callback(Object.assign(new Error(`${hostname} ${refusal}`), { code: ADDRESS_REFUSED_CODE }), '', 0);
+        if (refusal)
+          return callback(Object.assign(new Error(`${hostname} ${refusal}`), { code: ADDRESS_REFUSED_CODE }), '', 0);
         if (wantAll) (callback as unknown as AllCallback)(null, addresses);
         else callback(null, addresses[0].address, addresses[0].family);
       },

@@ -25,11 +25,17 @@ export interface OutboundPolicy {
 export type OutboundTarget = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: string };
 
 export const systemResolver: Resolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }));
 
 /** `WEBHOOK_ALLOWED_HOSTS` / `PROVIDER_ALLOWED_HOSTS`: comma-separated entries. */
 export function parseAllowList(text: string): string[] {
-  return text.split(',').map((h) => h.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -46,7 +52,10 @@ export async function resolveTarget(url: URL, policy: OutboundPolicy): Promise<O
     try {
       addresses = await (policy.resolve ?? systemResolver)(host);
     } catch (e) {
-      return { ok: false, reason: `host ${host} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'lookup failed'})` };
+      return {
+        ok: false,
+        reason: `host ${host} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'lookup failed'})`,
+      };
     }
     if (!addresses.length) return { ok: false, reason: `host ${host} does not resolve` };
   }

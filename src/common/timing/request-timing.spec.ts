@@ -1,7 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BusyTime } from './busy-time';
-import { formatServerTiming, outsideRequest, RequestTiming, requestTimings, serverTimingPhases, timed } from './request-timing';
+import {
+  formatServerTiming,
+  outsideRequest,
+  RequestTiming,
+  requestTimings,
+  serverTimingPhases,
+  timed,
+} from './request-timing';
 
 /** A clock the test moves by hand, and work that ends when the test says so. */
 function manualClock(start = 1000) {
@@ -44,12 +51,20 @@ describe(BusyTime.name, () => {
 
 describe(serverTimingPhases.name, () => {
   it('gives the gateway what is left of the total once waiting on the database or a vendor is taken out', () => {
-    assert.deepEqual(serverTimingPhases({ totalMs: 100, dbMs: 30, vendorMs: 50, waitingMs: 80 }), { gatewayMs: 20, dbMs: 30, vendorMs: 50 });
+    assert.deepEqual(serverTimingPhases({ totalMs: 100, dbMs: 30, vendorMs: 50, waitingMs: 80 }), {
+      gatewayMs: 20,
+      dbMs: 30,
+      vendorMs: 50,
+    });
   });
 
   it('never counts overlapping database and vendor time twice against the gateway', () => {
     // db and vendor overlapped by 20 ms: waiting covered 60 ms, not 80.
-    assert.deepEqual(serverTimingPhases({ totalMs: 100, dbMs: 30, vendorMs: 50, waitingMs: 60 }), { gatewayMs: 40, dbMs: 30, vendorMs: 50 });
+    assert.deepEqual(serverTimingPhases({ totalMs: 100, dbMs: 30, vendorMs: 50, waitingMs: 60 }), {
+      gatewayMs: 40,
+      dbMs: 30,
+      vendorMs: 50,
+    });
   });
 
   it('never goes negative', () => {
@@ -59,7 +74,10 @@ describe(serverTimingPhases.name, () => {
 
 describe(formatServerTiming.name, () => {
   it('writes the three phases in milliseconds with one decimal', () => {
-    assert.equal(formatServerTiming({ gatewayMs: 1.26, dbMs: 0.04, vendorMs: 312 }), 'gateway;dur=1.3, db;dur=0.0, vendor;dur=312.0');
+    assert.equal(
+      formatServerTiming({ gatewayMs: 1.26, dbMs: 0.04, vendorMs: 312 }),
+      'gateway;dur=1.3, db;dur=0.0, vendor;dur=312.0',
+    );
   });
 });
 

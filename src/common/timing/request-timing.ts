@@ -67,7 +67,12 @@ export class RequestTiming {
 }
 
 /** `waitingMs`: time during which the database or a vendor (or both) were busy. */
-export function serverTimingPhases(input: { totalMs: number; dbMs: number; vendorMs: number; waitingMs: number }): ServerTimingPhases {
+export function serverTimingPhases(input: {
+  totalMs: number;
+  dbMs: number;
+  vendorMs: number;
+  waitingMs: number;
+}): ServerTimingPhases {
   return { gatewayMs: Math.max(0, input.totalMs - input.waitingMs), dbMs: input.dbMs, vendorMs: input.vendorMs };
 }
 

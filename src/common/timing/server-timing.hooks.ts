@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { formatServerTiming, RequestTiming, requestTimings, ServerTimingPhases } from './request-timing';
+import type { ServerTimingPhases } from './request-timing';
+import { formatServerTiming, RequestTiming, requestTimings } from './request-timing';
 
 export type PhaseObserver = (request: FastifyRequest, phases: ServerTimingPhases) => void;
 

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateApiKeys1763900000000 implements MigrationInterface {
   name = 'CreateApiKeys1763900000000';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Provider connections, logical agents with per-connection bindings, the call cache and the
@@ -26,7 +26,9 @@ export class CreateProvidersAgentsCalls1763900100000 implements MigrationInterfa
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX provider_connections_sandbox_provider ON provider_connections (provider) WHERE origin = 'sandbox'`);
+    await q.query(
+      `CREATE UNIQUE INDEX provider_connections_sandbox_provider ON provider_connections (provider) WHERE origin = 'sandbox'`,
+    );
 
     await q.query(`
       CREATE TABLE agents (
@@ -90,7 +92,9 @@ export class CreateProvidersAgentsCalls1763900100000 implements MigrationInterfa
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX calls_connection_provider_call ON calls (connection_id, provider_call_id) WHERE provider_call_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX calls_connection_provider_call ON calls (connection_id, provider_call_id) WHERE provider_call_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX calls_status ON calls (status, id)`);
     await q.query(`CREATE INDEX calls_agent ON calls (agent_id, id)`);
     await q.query(`CREATE INDEX calls_connection ON calls (connection_id, id)`);

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Stored first responses of POSTs that carried an Idempotency-Key, per gateway key, for 24 h. */
 export class CreateIdempotencyKeys1763900200000 implements MigrationInterface {

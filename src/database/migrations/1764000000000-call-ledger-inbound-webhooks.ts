@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * What the call ledger and inbound webhooks need:
@@ -15,7 +15,9 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
   name = 'CallLedgerInboundWebhooks1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE provider_connections ADD COLUMN webhook_secret_encrypted text, ADD COLUMN webhook_registration jsonb, ADD COLUMN sync_state jsonb`);
+    await q.query(
+      `ALTER TABLE provider_connections ADD COLUMN webhook_secret_encrypted text, ADD COLUMN webhook_registration jsonb, ADD COLUMN sync_state jsonb`,
+    );
     await q.query(`
       ALTER TABLE calls
         ADD COLUMN provider_observed_at timestamptz,
@@ -42,14 +44,20 @@ export class CallLedgerInboundWebhooks1764000000000 implements MigrationInterfac
         applied_at timestamptz
       )`);
     await q.query(`CREATE UNIQUE INDEX inbound_webhooks_dedup ON inbound_webhooks (connection_id, dedup_key)`);
-    await q.query(`CREATE INDEX inbound_webhooks_pending ON inbound_webhooks (provider_call_id, received_at) WHERE state = 'pending'`);
+    await q.query(
+      `CREATE INDEX inbound_webhooks_pending ON inbound_webhooks (provider_call_id, received_at) WHERE state = 'pending'`,
+    );
     await q.query(`CREATE INDEX inbound_webhooks_call ON inbound_webhooks (call_id) WHERE call_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE inbound_webhooks');
     await q.query('DROP INDEX calls_reconcile');
-    await q.query('ALTER TABLE calls DROP COLUMN provider_observed_at, DROP COLUMN ended_at_estimated, DROP COLUMN reconcile_at, DROP COLUMN reconcile_checks, DROP COLUMN deleted_at');
-    await q.query('ALTER TABLE provider_connections DROP COLUMN webhook_secret_encrypted, DROP COLUMN webhook_registration, DROP COLUMN sync_state');
+    await q.query(
+      'ALTER TABLE calls DROP COLUMN provider_observed_at, DROP COLUMN ended_at_estimated, DROP COLUMN reconcile_at, DROP COLUMN reconcile_checks, DROP COLUMN deleted_at',
+    );
+    await q.query(
+      'ALTER TABLE provider_connections DROP COLUMN webhook_secret_encrypted, DROP COLUMN webhook_registration, DROP COLUMN sync_state',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Idempotency keys get a lease (a request that died stops renewing it, and a retry may then
@@ -10,7 +10,9 @@ export class IdempotencyLeasesAndRouting1764100000000 implements MigrationInterf
   name = 'IdempotencyLeasesAndRouting1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE idempotency_keys ADD COLUMN lease_until timestamptz, ADD COLUMN call_ids jsonb NOT NULL DEFAULT '{}'`);
+    await q.query(
+      `ALTER TABLE idempotency_keys ADD COLUMN lease_until timestamptz, ADD COLUMN call_ids jsonb NOT NULL DEFAULT '{}'`,
+    );
     await q.query(`ALTER TABLE agents ADD COLUMN routing jsonb`);
   }
 

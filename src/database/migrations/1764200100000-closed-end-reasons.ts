@@ -1,10 +1,24 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // The closed lists as they were when this migration was written (libs/core end-reason.ts);
 // a migration must not change meaning when the code's lists grow later.
 const END_REASONS = [
-  'completed', 'customer_hangup', 'agent_hangup', 'no_answer', 'busy', 'rejected', 'invalid_number', 'max_duration', 'voicemail',
-  'canceled', 'provider_error', 'provider_rejected', 'providers_unavailable', 'not_placed', 'lost', 'unknown',
+  'completed',
+  'customer_hangup',
+  'agent_hangup',
+  'no_answer',
+  'busy',
+  'rejected',
+  'invalid_number',
+  'max_duration',
+  'voicemail',
+  'canceled',
+  'provider_error',
+  'provider_rejected',
+  'providers_unavailable',
+  'not_placed',
+  'lost',
+  'unknown',
 ];
 const ERROR_CODES = ['provider_error', 'invalid_number', 'providers_unavailable', 'not_placed', 'lost', 'unknown'];
 

@@ -1,7 +1,9 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
-import { DataSource } from 'typeorm';
-import { EventNotifier, NOTIFY_CHANNELS, NotifierListeners, NotifyChannel } from './event-notifier';
+import type { DataSource } from 'typeorm';
+import type { EventNotifier, NotifyChannel } from './event-notifier';
+import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /**
  * Notifications on the embedded engine. PGlite is one session shared by the pool's only

@@ -1,9 +1,9 @@
-import { Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ConfigVariables } from '../../config/config.variables';
 import { EMBEDDED_POSTGRES } from '../../database/database.module';
-import { EmbeddedPostgres } from '../../database/embedded-postgres';
+import type { EmbeddedPostgres } from '../../database/embedded-postgres';
 import { EmbeddedEventNotifier } from './embedded-event-notifier';
 import { EVENT_NOTIFIER } from './event-notifier';
 import { PostgresEventNotifier } from './postgres-event-notifier';

@@ -11,6 +11,9 @@ describe(reconnectDelayMs.name, () => {
   });
 
   it('stays finite for any number of failures', () => {
-    assert.equal(reconnectDelayMs(10_000, () => 1), 5000);
+    assert.equal(
+      reconnectDelayMs(10_000, () => 1),
+      5000,
+    );
   });
 });

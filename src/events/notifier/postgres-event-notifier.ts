@@ -1,6 +1,8 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { EventNotifier, NOTIFY_CHANNELS, NotifierListeners, NotifyChannel } from './event-notifier';
+import type { EventNotifier, NotifyChannel } from './event-notifier';
+import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /** How the listening session shows in pg_stat_activity (and how tests find it). */
 export const LISTENER_APPLICATION_NAME = 'switchboard-event-listener';
@@ -69,7 +71,11 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
       const delay = reconnectDelayMs(this.failures++);
       // The message only: the error object can carry connection parameters. Once per loss,
       // not per attempt: during an outage the retries would add a line every few seconds.
-      if (this.failures === 1) this.logger.warn({ error: error?.message ?? 'connection ended', retry_in_ms: delay }, 'Event notification session lost; reconnecting until it is back');
+      if (this.failures === 1)
+        this.logger.warn(
+          { error: error?.message ?? 'connection ended', retry_in_ms: delay },
+          'Event notification session lost; reconnecting until it is back',
+        );
       this.retry = setTimeout(() => void this.connect(), delay);
       this.retry.unref();
     };

@@ -59,7 +59,10 @@ export class EventStreamsService implements OnModuleInit, OnModuleDestroy {
     const held = this.perKey.get(keyId) ?? 0;
     if (held >= this.config.SSE_MAX_STREAMS_PER_KEY) {
       reply.header('Retry-After', Math.ceil(this.config.SSE_HEARTBEAT_MS / 1000));
-      throw new GatewayError('rate_limited', `This key already holds ${held} open event streams on this instance; close one before opening another.`);
+      throw new GatewayError(
+        'rate_limited',
+        `This key already holds ${held} open event streams on this instance; close one before opening another.`,
+      );
     }
     this.perKey.set(keyId, held + 1);
     let stream: EventStream | undefined;
@@ -83,7 +86,8 @@ export class EventStreamsService implements OnModuleInit, OnModuleDestroy {
       stream = new EventStream(
         response,
         after,
-        (position) => this.log.streamPage({ after: position, types: selection.types, callId: selection.callId, limit: PAGE_SIZE }),
+        (position) =>
+          this.log.streamPage({ after: position, types: selection.types, callId: selection.callId, limit: PAGE_SIZE }),
         {
           heartbeatMs: this.config.SSE_HEARTBEAT_MS,
           slowClientTimeoutMs: this.config.SSE_SLOW_CLIENT_TIMEOUT_MS,
@@ -116,8 +120,13 @@ export class EventStreamsService implements OnModuleInit, OnModuleDestroy {
     this.streams.delete(stream);
     this.release(keyId);
     this.metrics.closed(reason);
-    if (reason === 'read_failed') this.logger.warn({ request_id: requestId, error: (error as Error)?.message }, 'Event stream ended: reading the log failed');
-    else if (reason === 'slow_client') this.logger.log({ request_id: requestId }, 'Event stream ended: the client left its buffer full too long');
+    if (reason === 'read_failed')
+      this.logger.warn(
+        { request_id: requestId, error: (error as Error)?.message },
+        'Event stream ended: reading the log failed',
+      );
+    else if (reason === 'slow_client')
+      this.logger.log({ request_id: requestId }, 'Event stream ended: the client left its buffer full too long');
   }
 
   private release(keyId: string): void {

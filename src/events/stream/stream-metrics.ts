@@ -10,7 +10,11 @@ export class StreamMetrics {
   private readonly ended: Counter<'reason'>;
 
   constructor(metrics: HttpMetrics) {
-    this.open = new Gauge({ name: 'switchboard_event_streams_open', help: 'Event streams (GET /v1/events/stream) open on this instance', registers: [metrics.registry] });
+    this.open = new Gauge({
+      name: 'switchboard_event_streams_open',
+      help: 'Event streams (GET /v1/events/stream) open on this instance',
+      registers: [metrics.registry],
+    });
     this.ended = new Counter({
       name: 'switchboard_event_streams_ended_total',
       help: 'Event streams ended, by reason: client_closed, slow_client, shutdown, read_failed',

@@ -16,7 +16,11 @@ describe(streamSelection.name, () => {
 
   it('refuses a Last-Event-ID that is not a sequence, naming the header', () => {
     for (const bad of ['abc', '-1', '1.5', '12abc', 'evt_01jz0000000000000000000000', '1234567890123456789']) {
-      assert.deepEqual(streamSelection({}, bad), [{ field: 'Last-Event-ID', message: 'must be the id of an event this stream sent (a sequence number)' }], bad);
+      assert.deepEqual(
+        streamSelection({}, bad),
+        [{ field: 'Last-Event-ID', message: 'must be the id of an event this stream sent (a sequence number)' }],
+        bad,
+      );
     }
   });
 

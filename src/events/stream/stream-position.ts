@@ -1,4 +1,4 @@
-import { FieldProblem } from '@switchboard/core';
+import type { FieldProblem } from '@switchboard/core';
 import { expandEventTypes } from '../event-types';
 
 export interface StreamQuery {
@@ -23,12 +23,16 @@ const SEQUENCE = /^\d{1,18}$/;
  * header counts as absent (EventSource never sends one). Returns problems instead of
  * throwing, so the caller answers 422 before the stream starts.
  */
-export function streamSelection(query: StreamQuery, lastEventId: string | string[] | undefined): StreamSelection | FieldProblem[] {
+export function streamSelection(
+  query: StreamQuery,
+  lastEventId: string | string[] | undefined,
+): StreamSelection | FieldProblem[] {
   const header = Array.isArray(lastEventId) ? lastEventId.join(',') : lastEventId;
   let after = query.after;
   if (header !== undefined && header.trim() !== '') {
     const value = header.trim();
-    if (!SEQUENCE.test(value)) return [{ field: 'Last-Event-ID', message: 'must be the id of an event this stream sent (a sequence number)' }];
+    if (!SEQUENCE.test(value))
+      return [{ field: 'Last-Event-ID', message: 'must be the id of an event this stream sent (a sequence number)' }];
     after = Number(value);
   }
   return {

@@ -23,7 +23,6 @@ export class CredentialsDto {
   @IsString()
   @Length(1, 500)
   api_key: string;
-
 }
 
 export class ConnectionDefaultsDto {
@@ -116,7 +115,7 @@ export class CreateProviderDto {
   @ApiPropertyOptional({
     type: RateLimitsDto,
     description:
-      'Rate budgets the gateway keeps for this account, shared by all instances, replacing the vendor\'s documented limit of the same scope and window (0 removes it). ' +
+      "Rate budgets the gateway keeps for this account, shared by all instances, replacing the vendor's documented limit of the same scope and window (0 removes it). " +
       'Keys: <scope>_per_<second|minute|hour|day>, scope one of requests, reads, calls, agent_creates, agent_updates, control; e.g. { "calls_per_minute": 10 }',
   })
   @IsOptional()
@@ -163,7 +162,14 @@ export const CREATE_PROVIDER_EXAMPLES = {
   },
   budget: {
     summary: 'A backup account kept to a trickle, stored without asking the vendor first (verify: false)',
-    value: { provider: 'hmsovereign', name: 'HMS backup', credentials: { api_key: 'hms_9c1d…' }, priority: 2, rate_limits: { calls_per_minute: 10, calls_per_day: 0 }, verify: false },
+    value: {
+      provider: 'hmsovereign',
+      name: 'HMS backup',
+      credentials: { api_key: 'hms_9c1d…' },
+      priority: 2,
+      rate_limits: { calls_per_minute: 10, calls_per_day: 0 },
+      verify: false,
+    },
   },
 };
 

@@ -13,16 +13,21 @@ export class PostgresRateBudgetStore implements RateBudgetStore {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async take(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<TakeResult> {
-    const [row] = (await this.dataSource.query('SELECT * FROM switchboard_take_rate_budget($1, $2::text[], $3::integer[], $4::bigint[], $5::text[])', [
-      key,
-      windows.map((w) => w.scope),
-      windows.map((w) => w.limit),
-      windows.map((w) => w.windowMs),
-      [...blockScopes],
-    ])) as { granted: boolean; retry_after_ms: string | number; window_index: number }[];
+  async take(
+    key: string,
+    windows: readonly BudgetWindow[],
+    blockScopes: readonly RateLimitScope[],
+  ): Promise<TakeResult> {
+    const [row] = (await this.dataSource.query(
+      'SELECT * FROM switchboard_take_rate_budget($1, $2::text[], $3::integer[], $4::bigint[], $5::text[])',
+      [key, windows.map((w) => w.scope), windows.map((w) => w.limit), windows.map((w) => w.windowMs), [...blockScopes]],
+    )) as { granted: boolean; retry_after_ms: string | number; window_index: number }[];
     if (row.granted) return { granted: true };
-    return { granted: false, retryAfterMs: Number(row.retry_after_ms), window: row.window_index > 0 ? row.window_index - 1 : null };
+    return {
+      granted: false,
+      retryAfterMs: Number(row.retry_after_ms),
+      window: row.window_index > 0 ? row.window_index - 1 : null,
+    };
   }
 
   async block(key: string, scope: RateLimitScope, forMs: number): Promise<void> {
@@ -51,8 +56,13 @@ export class PostgresRateBudgetStore implements RateBudgetStore {
        ORDER BY w.i`,
       [key, windows.map((w) => w.scope), windows.map((w) => w.limit), windows.map((w) => w.windowMs), [...blockScopes]],
     )) as { used: number; frees_in_ms: string | null; blocked_ms: string }[];
-    const blockedForMs = rows.length ? Math.max(0, Number(rows[0].blocked_ms)) : await this.blockedFor(key, blockScopes);
-    const usage: WindowUsage[] = rows.map((r) => ({ used: r.used, freesInMs: r.frees_in_ms === null ? null : Math.max(0, Number(r.frees_in_ms)) }));
+    const blockedForMs = rows.length
+      ? Math.max(0, Number(rows[0].blocked_ms))
+      : await this.blockedFor(key, blockScopes);
+    const usage: WindowUsage[] = rows.map((r) => ({
+      used: r.used,
+      freesInMs: r.frees_in_ms === null ? null : Math.max(0, Number(r.frees_in_ms)),
+    }));
     return { windows: usage, blockedForMs };
   }
 

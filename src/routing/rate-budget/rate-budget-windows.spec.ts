@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimitWindow } from '@switchboard/core';
+import type { RateLimitWindow } from '@switchboard/core';
 import {
   blockDurationMs,
   blockedScopeFor,
@@ -40,7 +40,10 @@ describe('effectiveWindows', () => {
   });
 
   it('ignores entries that are not valid overrides', () => {
-    assert.deepEqual(effectiveWindows(KALEM, { calls_per_week: 5, requests_per_minute: -1, reads_per_minute: 2.5 }), effectiveWindows(KALEM, {}));
+    assert.deepEqual(
+      effectiveWindows(KALEM, { calls_per_week: 5, requests_per_minute: -1, reads_per_minute: 2.5 }),
+      effectiveWindows(KALEM, {}),
+    );
   });
 });
 
@@ -84,23 +87,64 @@ describe('which windows and blocks a request meets', () => {
 describe('budgetView', () => {
   const kalem = effectiveWindows(KALEM, {});
   it('reports the window with the least left, and when it next frees', () => {
-    const view = budgetView(kalem, [{ used: 10, freesInMs: 20_000 }, { used: 995, freesInMs: 1_800_000 }], 0, now);
+    const view = budgetView(
+      kalem,
+      [
+        { used: 10, freesInMs: 20_000 },
+        { used: 995, freesInMs: 1_800_000 },
+      ],
+      0,
+      now,
+    );
     assert.deepEqual(view, { remaining: 5, reset_at: '2026-03-01T12:30:00.000Z' });
   });
 
   it('shows a spent window as 0 left until it frees, and an untouched budget as full with no reset', () => {
-    assert.deepEqual(budgetView(kalem, [{ used: 60, freesInMs: 1_500 }, { used: 60, freesInMs: 1_500 }], 0, now), {
-      remaining: 0,
-      reset_at: '2026-03-01T12:00:01.500Z',
-    });
-    assert.deepEqual(budgetView(kalem, [{ used: 0, freesInMs: null }, { used: 0, freesInMs: null }], 0, now), { remaining: 60, reset_at: null });
+    assert.deepEqual(
+      budgetView(
+        kalem,
+        [
+          { used: 60, freesInMs: 1_500 },
+          { used: 60, freesInMs: 1_500 },
+        ],
+        0,
+        now,
+      ),
+      {
+        remaining: 0,
+        reset_at: '2026-03-01T12:00:01.500Z',
+      },
+    );
+    assert.deepEqual(
+      budgetView(
+        kalem,
+        [
+          { used: 0, freesInMs: null },
+          { used: 0, freesInMs: null },
+        ],
+        0,
+        now,
+      ),
+      { remaining: 60, reset_at: null },
+    );
   });
 
   it('shows a vendor block as nothing left until it ends', () => {
-    assert.deepEqual(budgetView(kalem, [{ used: 1, freesInMs: 10 }, { used: 1, freesInMs: 10 }], 4_000, now), {
-      remaining: 0,
-      reset_at: '2026-03-01T12:00:04.000Z',
-    });
+    assert.deepEqual(
+      budgetView(
+        kalem,
+        [
+          { used: 1, freesInMs: 10 },
+          { used: 1, freesInMs: 10 },
+        ],
+        4_000,
+        now,
+      ),
+      {
+        remaining: 0,
+        reset_at: '2026-03-01T12:00:04.000Z',
+      },
+    );
   });
 
   it('has nothing to say without windows', () => {

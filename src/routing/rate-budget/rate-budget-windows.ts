@@ -1,4 +1,5 @@
-import { RATE_LIMIT_SCOPES, RateLimitScope, RateLimitWindow } from '@switchboard/core';
+import type { RateLimitScope, RateLimitWindow } from '@switchboard/core';
+import { RATE_LIMIT_SCOPES } from '@switchboard/core';
 
 /** A connection's `rate_limits` keys: `<scope>_per_<period>`, e.g. `calls_per_day`. */
 export const RATE_LIMIT_PERIODS = { second: 1, minute: 60, hour: 3_600, day: 86_400 } as const;
@@ -26,7 +27,8 @@ function parseKey(key: string): { scope: RateLimitScope; windowSeconds: number }
 
 /** What is wrong with one `rate_limits` entry, or null. */
 export function rateLimitOverrideProblem(key: string, value: unknown): string | null {
-  if (!parseKey(key)) return `unknown rate limit; use <scope>_per_<second|minute|hour|day> with scope one of ${RATE_LIMIT_SCOPES.join(', ')}`;
+  if (!parseKey(key))
+    return `unknown rate limit; use <scope>_per_<second|minute|hour|day> with scope one of ${RATE_LIMIT_SCOPES.join(', ')}`;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_RATE_LIMIT)
     return `must be an integer from 0 (no limit) to ${MAX_RATE_LIMIT}`;
   return null;
@@ -37,7 +39,10 @@ export function rateLimitOverrideProblem(key: string, value: unknown): string | 
  * `rate_limits` entry replacing the vendor's window of that scope and length (or adding one);
  * 0 removes it. Entries that do not parse are ignored (the DTO refuses them on the way in).
  */
-export function effectiveWindows(vendor: readonly RateLimitWindow[], overrides: Record<string, unknown> | null | undefined): BudgetWindow[] {
+export function effectiveWindows(
+  vendor: readonly RateLimitWindow[],
+  overrides: Record<string, unknown> | null | undefined,
+): BudgetWindow[] {
   const byKey = new Map<string, RateLimitWindow>();
   for (const w of vendor) byKey.set(`${w.scope}/${w.windowSeconds}`, w);
   for (const [key, value] of Object.entries(overrides ?? {})) {
@@ -48,7 +53,10 @@ export function effectiveWindows(vendor: readonly RateLimitWindow[], overrides: 
     else byKey.set(id, { ...parsed, limit: value as number });
   }
   return [...byKey.values()]
-    .sort((a, b) => RATE_LIMIT_SCOPES.indexOf(a.scope) - RATE_LIMIT_SCOPES.indexOf(b.scope) || a.windowSeconds - b.windowSeconds)
+    .sort(
+      (a, b) =>
+        RATE_LIMIT_SCOPES.indexOf(a.scope) - RATE_LIMIT_SCOPES.indexOf(b.scope) || a.windowSeconds - b.windowSeconds,
+    )
     .map((w) => ({ scope: w.scope, limit: w.limit, windowMs: w.windowSeconds * 1000 }));
 }
 
@@ -96,7 +104,12 @@ export interface BudgetView {
  * The health view of a budget: the window with the least left among `windows` (ties: the one
  * freeing last); a block shows as nothing left until it ends.
  */
-export function budgetView(windows: readonly BudgetWindow[], usage: readonly WindowUsage[], blockedForMs: number, now: Date): BudgetView {
+export function budgetView(
+  windows: readonly BudgetWindow[],
+  usage: readonly WindowUsage[],
+  blockedForMs: number,
+  now: Date,
+): BudgetView {
   const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
   if (blockedForMs > 0) return { remaining: 0, reset_at: at(blockedForMs) };
   if (!windows.length) return { remaining: null, reset_at: null };

@@ -22,7 +22,8 @@ const BUDGET_REDIS = Symbol('BUDGET_REDIS');
     {
       provide: RATE_BUDGET_STORE,
       inject: [BUDGET_REDIS, DataSource],
-      useFactory: (redis: Redis | null, dataSource: DataSource) => (redis ? new RedisRateBudgetStore(redis) : new PostgresRateBudgetStore(dataSource)),
+      useFactory: (redis: Redis | null, dataSource: DataSource) =>
+        redis ? new RedisRateBudgetStore(redis) : new PostgresRateBudgetStore(dataSource),
     },
     RateBudgets,
   ],

@@ -23,7 +23,11 @@ export interface RateBudgetStore {
   /** Refuses every take of `scope` on `key` for `forMs` (a longer block already there stays). */
   block(key: string, scope: RateLimitScope, forMs: number): Promise<void>;
   /** What each window holds now, and how long the longest block of `blockScopes` still runs (0: none). */
-  usage(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<{ windows: WindowUsage[]; blockedForMs: number }>;
+  usage(
+    key: string,
+    windows: readonly BudgetWindow[],
+    blockScopes: readonly RateLimitScope[],
+  ): Promise<{ windows: WindowUsage[]; blockedForMs: number }>;
 }
 
 export const RATE_BUDGET_STORE = Symbol('RATE_BUDGET_STORE');

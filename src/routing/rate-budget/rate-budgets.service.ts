@@ -51,7 +51,11 @@ export class RateBudgets {
   }
 
   /** Wraps a connection's transport. The windows are fixed here: a changed `rate_limits` builds a new adapter. */
-  guard(connection: ProviderConnectionEntity, capabilities: ProviderCapabilities, transport: HttpTransport): HttpTransport {
+  guard(
+    connection: ProviderConnectionEntity,
+    capabilities: ProviderCapabilities,
+    transport: HttpTransport,
+  ): HttpTransport {
     if (!this.enabled) return transport;
     const windows = effectiveWindows(capabilities.rateLimits, connection.rateLimits);
     const { id, provider } = connection;
@@ -66,7 +70,11 @@ export class RateBudgets {
           const now = new Date();
           const scope = blockedScopeFor(windows, scopes);
           const forMs = blockDurationMs(resetAtFromHeaders(response.headers, now), now, applying);
-          await this.store.block(id, scope, forMs).catch((e: Error) => this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`));
+          await this.store
+            .block(id, scope, forMs)
+            .catch((e: Error) =>
+              this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`),
+            );
         }
         return response;
       },
@@ -83,12 +91,19 @@ export class RateBudgets {
       usage = await this.store.usage(connection.id, windows, CREATE_SCOPES);
     } catch (e) {
       this.outages.failed(this.store.dependency, e);
-      throw new UnavailableError('The vendor rate budgets cannot be read right now; retry after the Retry-After delay.', DATABASE_RETRY_AFTER_SECONDS);
+      throw new UnavailableError(
+        'The vendor rate budgets cannot be read right now; retry after the Retry-After delay.',
+        DATABASE_RETRY_AFTER_SECONDS,
+      );
     }
     return budgetView(windows, usage.windows, usage.blockedForMs, new Date());
   }
 
-  private async take(connection: ProviderConnectionEntity, windows: BudgetWindow[], scopes: RateLimitScope[]): Promise<void> {
+  private async take(
+    connection: ProviderConnectionEntity,
+    windows: BudgetWindow[],
+    scopes: RateLimitScope[],
+  ): Promise<void> {
     const { id, provider } = connection;
     let result: TakeResult;
     try {
@@ -109,7 +124,10 @@ export class RateBudgets {
     }
     if (result.granted) return;
     const resetAt = new Date(Date.now() + result.retryAfterMs);
-    const spent = result.window === null ? 'the vendor rate-limited it (429); such requests wait' : `its budget of ${describeWindow(windows[result.window])} is spent`;
+    const spent =
+      result.window === null
+        ? 'the vendor rate-limited it (429); such requests wait'
+        : `its budget of ${describeWindow(windows[result.window])} is spent`;
     throw new ProviderError({
       provider,
       kind: 'rate_limited',

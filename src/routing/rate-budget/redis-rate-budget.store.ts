@@ -92,8 +92,14 @@ export class RedisRateBudgetStore implements RateBudgetStore {
     this.redis = redis as Scripted;
   }
 
-  async take(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]): Promise<TakeResult> {
-    const [granted, waitMs, index] = await this.redis.switchboardBudgetTake(...this.args(key, windows, blockScopes, randomBytes(9).toString('base64url')));
+  async take(
+    key: string,
+    windows: readonly BudgetWindow[],
+    blockScopes: readonly RateLimitScope[],
+  ): Promise<TakeResult> {
+    const [granted, waitMs, index] = await this.redis.switchboardBudgetTake(
+      ...this.args(key, windows, blockScopes, randomBytes(9).toString('base64url')),
+    );
     if (granted === 1) return { granted: true };
     return { granted: false, retryAfterMs: Number(waitMs), window: index > 0 ? index - 1 : null };
   }
@@ -104,13 +110,31 @@ export class RedisRateBudgetStore implements RateBudgetStore {
 
   async usage(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]) {
     const [blocked, ...rest] = await this.redis.switchboardBudgetUsage(...this.args(key, windows, blockScopes, ''));
-    const usage: WindowUsage[] = windows.map((_, i) => ({ used: Number(rest[2 * i]), freesInMs: rest[2 * i + 1] < 0 ? null : Number(rest[2 * i + 1]) }));
+    const usage: WindowUsage[] = windows.map((_, i) => ({
+      used: Number(rest[2 * i]),
+      freesInMs: rest[2 * i + 1] < 0 ? null : Number(rest[2 * i + 1]),
+    }));
     return { windows: usage, blockedForMs: Math.max(0, Number(blocked)) };
   }
 
-  private args(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[], nonce: string): (string | number)[] {
-    const keys = [...blockScopes.map((s) => this.blockKey(key, s)), ...windows.map((w) => `${this.base(key)}:${w.scope}`)];
-    return [keys.length, ...keys, blockScopes.length, windows.length, nonce, ...windows.flatMap((w) => [w.limit, w.windowMs])];
+  private args(
+    key: string,
+    windows: readonly BudgetWindow[],
+    blockScopes: readonly RateLimitScope[],
+    nonce: string,
+  ): (string | number)[] {
+    const keys = [
+      ...blockScopes.map((s) => this.blockKey(key, s)),
+      ...windows.map((w) => `${this.base(key)}:${w.scope}`),
+    ];
+    return [
+      keys.length,
+      ...keys,
+      blockScopes.length,
+      windows.length,
+      nonce,
+      ...windows.flatMap((w) => [w.limit, w.windowMs]),
+    ];
   }
 
   private base(key: string): string {

@@ -1,23 +1,42 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ListQueryDto } from '../../common/pagination';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
     example: 'https://example.com/switchboard/webhooks',
-    description: 'http(s). Outside sandbox mode, URLs resolving to loopback, private, link-local, unique-local, CGNAT, multicast or unspecified addresses are refused.',
+    description:
+      'http(s). Outside sandbox mode, URLs resolving to loopback, private, link-local, unique-local, CGNAT, multicast or unspecified addresses are refused.',
   })
   @IsString()
   @MaxLength(2048)
   url: string;
 
-  @ApiPropertyOptional({ example: ['call.*'], description: 'Event types, exact or `call.*`; empty or absent = every event' })
+  @ApiPropertyOptional({
+    example: ['call.*'],
+    description: 'Event types, exact or `call.*`; empty or absent = every event',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
-  @Matches(/^[a-z_]+(\.[a-z_]+|\.\*)?$|^\*$/, { each: true, message: 'each value must be an event type or a pattern such as call.*' })
+  @Matches(/^[a-z_]+(\.[a-z_]+|\.\*)?$|^\*$/, {
+    each: true,
+    message: 'each value must be an event type or a pattern such as call.*',
+  })
   event_types?: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
@@ -37,7 +56,10 @@ export class ReplayDto {
 }
 
 export class RedeliverDto {
-  @ApiPropertyOptional({ description: 'Only to this endpoint; absent = every endpoint subscribed to the event now, and its call’s webhook_url' })
+  @ApiPropertyOptional({
+    description:
+      'Only to this endpoint; absent = every endpoint subscribed to the event now, and its call’s webhook_url',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -53,16 +75,30 @@ export class ListDeliveriesDto extends ListQueryDto {
 
 /** Request examples for the reference; the e2e suite posts each one (with real ids) and expects no validation error. */
 export const CREATE_WEBHOOK_ENDPOINT_EXAMPLES = {
-  all: { summary: 'Every call event', value: { url: 'https://example.com/switchboard/webhooks', event_types: ['call.*'], description: 'CRM sync' } },
-  outcomes: { summary: 'Only how calls ended', value: { url: 'https://example.com/switchboard/outcomes', event_types: ['call.completed', 'call.failed', 'call.no_answer', 'call.busy'] } },
+  all: {
+    summary: 'Every call event',
+    value: { url: 'https://example.com/switchboard/webhooks', event_types: ['call.*'], description: 'CRM sync' },
+  },
+  outcomes: {
+    summary: 'Only how calls ended',
+    value: {
+      url: 'https://example.com/switchboard/outcomes',
+      event_types: ['call.completed', 'call.failed', 'call.no_answer', 'call.busy'],
+    },
+  },
 };
 
 export const UPDATE_WEBHOOK_ENDPOINT_EXAMPLES = {
   enable: { summary: 'Enable again after the gateway disabled it', value: { enabled: true } },
-  types: { summary: 'Change the subscription', value: { event_types: ['call.completed'], description: 'Completed calls only' } },
+  types: {
+    summary: 'Change the subscription',
+    value: { event_types: ['call.completed'], description: 'Completed calls only' },
+  },
 };
 
-export const REPLAY_EXAMPLES = { since: { summary: 'Everything after sequence 1200', value: { after_sequence: 1200 } } };
+export const REPLAY_EXAMPLES = {
+  since: { summary: 'Everything after sequence 1200', value: { after_sequence: 1200 } },
+};
 
 export const REDELIVER_EXAMPLES = {
   everyone: { summary: 'To every endpoint subscribed now, and the call’s webhook_url', value: {} },

@@ -1,4 +1,4 @@
-import {
+import type {
   AgentSpec,
   ControlAction,
   ControlInput,
@@ -10,7 +10,7 @@ import {
   VendorAgent,
   VendorNumber,
 } from '../calls/call.types';
-import {
+import type {
   InboundWebhookRequest,
   ParsedWebhook,
   WebhookCapabilities,

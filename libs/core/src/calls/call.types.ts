@@ -1,5 +1,5 @@
-import { CallStatus } from './call-status';
-import { CallErrorCode, EndReason } from './end-reason';
+import type { CallStatus } from './call-status';
+import type { CallErrorCode, EndReason } from './end-reason';
 
 /**
  * A vendor's id, as a key of the provider registry in libs/providers. That registry is the

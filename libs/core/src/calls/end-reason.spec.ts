@@ -33,33 +33,77 @@ describe('mergeEndReason', () => {
   const live = { status: 'in_progress' as const, endReason: null, providerEndReason: null };
 
   it('takes reason and raw value from the report that ends the call', () => {
-    assert.deepEqual(mergeEndReason(live, 'busy', { status: 'busy', endReason: 'busy', providerEndReason: 'USER_BUSY' }), { endReason: 'busy', providerEndReason: 'USER_BUSY' });
+    assert.deepEqual(
+      mergeEndReason(live, 'busy', { status: 'busy', endReason: 'busy', providerEndReason: 'USER_BUSY' }),
+      { endReason: 'busy', providerEndReason: 'USER_BUSY' },
+    );
   });
 
   it('says what the status says when the ending report gives no reason', () => {
-    assert.deepEqual(mergeEndReason(live, 'completed', { status: 'completed' }), { endReason: 'completed', providerEndReason: null });
+    assert.deepEqual(mergeEndReason(live, 'completed', { status: 'completed' }), {
+      endReason: 'completed',
+      providerEndReason: null,
+    });
   });
 
   it('lets a refinement (failed → no_answer) replace the bare failure reason', () => {
     const bare = { status: 'failed' as const, endReason: 'provider_error' as const, providerEndReason: null };
-    assert.deepEqual(mergeEndReason(bare, 'no_answer', { status: 'no_answer', endReason: 'no_answer', providerEndReason: 'no-answer' }), { endReason: 'no_answer', providerEndReason: 'no-answer' });
+    assert.deepEqual(
+      mergeEndReason(bare, 'no_answer', {
+        status: 'no_answer',
+        endReason: 'no_answer',
+        providerEndReason: 'no-answer',
+      }),
+      { endReason: 'no_answer', providerEndReason: 'no-answer' },
+    );
   });
 
   it("adds the vendor's reason to a call it ended without one, at the same status", () => {
     const ended = { status: 'failed' as const, endReason: 'provider_error' as const, providerEndReason: null };
-    assert.deepEqual(mergeEndReason(ended, 'failed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'disconnected' }), { endReason: 'provider_error', providerEndReason: 'disconnected' });
+    assert.deepEqual(
+      mergeEndReason(ended, 'failed', {
+        status: 'failed',
+        endReason: 'provider_error',
+        providerEndReason: 'disconnected',
+      }),
+      { endReason: 'provider_error', providerEndReason: 'disconnected' },
+    );
   });
 
   it('never replaces a vendor reason already kept, nor a gateway verdict, at the same status', () => {
-    const ended = { status: 'failed' as const, endReason: 'invalid_number' as const, providerEndReason: 'invalid-number' };
-    assert.deepEqual(mergeEndReason(ended, 'failed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'failed' }), { endReason: 'invalid_number', providerEndReason: 'invalid-number' });
+    const ended = {
+      status: 'failed' as const,
+      endReason: 'invalid_number' as const,
+      providerEndReason: 'invalid-number',
+    };
+    assert.deepEqual(
+      mergeEndReason(ended, 'failed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'failed' }),
+      { endReason: 'invalid_number', providerEndReason: 'invalid-number' },
+    );
     const lost = { status: 'failed' as const, endReason: 'lost' as const, providerEndReason: null };
-    assert.deepEqual(mergeEndReason(lost, 'failed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'disconnected' }), { endReason: 'lost', providerEndReason: null });
+    assert.deepEqual(
+      mergeEndReason(lost, 'failed', {
+        status: 'failed',
+        endReason: 'provider_error',
+        providerEndReason: 'disconnected',
+      }),
+      { endReason: 'lost', providerEndReason: null },
+    );
   });
 
   it('ignores a report whose status lost to the one the call keeps (a terminal call never goes back)', () => {
-    const done = { status: 'completed' as const, endReason: 'customer_hangup' as const, providerEndReason: 'customer-ended-call' };
-    assert.deepEqual(mergeEndReason(done, 'completed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'oops' }), { endReason: 'customer_hangup', providerEndReason: 'customer-ended-call' });
-    assert.deepEqual(mergeEndReason(done, 'completed', {}), { endReason: 'customer_hangup', providerEndReason: 'customer-ended-call' });
+    const done = {
+      status: 'completed' as const,
+      endReason: 'customer_hangup' as const,
+      providerEndReason: 'customer-ended-call',
+    };
+    assert.deepEqual(
+      mergeEndReason(done, 'completed', { status: 'failed', endReason: 'provider_error', providerEndReason: 'oops' }),
+      { endReason: 'customer_hangup', providerEndReason: 'customer-ended-call' },
+    );
+    assert.deepEqual(mergeEndReason(done, 'completed', {}), {
+      endReason: 'customer_hangup',
+      providerEndReason: 'customer-ended-call',
+    });
   });
 });

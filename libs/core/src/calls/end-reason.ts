@@ -1,4 +1,5 @@
-import { CallStatus, isTerminal } from './call-status';
+import type { CallStatus } from './call-status';
+import { isTerminal } from './call-status';
 
 /**
  * Why a call ended, in the gateway's own words: every vendor's raw value (a Q.850 cause, a
@@ -22,14 +23,20 @@ export const END_REASON_DESCRIPTIONS = {
   providers_unavailable: 'No provider connection could place the call.',
   not_placed: 'The create never reached the vendor: the vendor provably has no such call.',
   lost: 'The vendor no longer knows the call (it forgot it, or never said how it ended); the gateway settled it.',
-  unknown: 'The call ended for a reason the gateway cannot name: the vendor sent a value it does not know, or the outcome stayed unknown past the reconcile bound.',
+  unknown:
+    'The call ended for a reason the gateway cannot name: the vendor sent a value it does not know, or the outcome stayed unknown past the reconcile bound.',
 } as const;
 
 export type EndReason = keyof typeof END_REASON_DESCRIPTIONS;
 export const END_REASONS = Object.keys(END_REASON_DESCRIPTIONS) as EndReason[];
 
 /** Reasons only the gateway gives (a verdict, not a vendor report): a vendor's later word does not replace them. */
-export const GATEWAY_END_REASONS: readonly EndReason[] = ['provider_rejected', 'providers_unavailable', 'not_placed', 'lost'];
+export const GATEWAY_END_REASONS: readonly EndReason[] = [
+  'provider_rejected',
+  'providers_unavailable',
+  'not_placed',
+  'lost',
+];
 
 /**
  * `call.error.code`: set only on `failed` calls, naming the kind of failure. Also closed;
@@ -123,9 +130,20 @@ export function mergeEndReason(
 ): { endReason: EndReason | null; providerEndReason: string | null } {
   if (!isTerminal(status)) return { endReason: null, providerEndReason: null };
   const reported = incoming.status === status;
-  const fromReport = () => ({ endReason: endReasonFor(status, incoming.endReason), providerEndReason: incoming.providerEndReason ?? null });
-  if (status !== current.status) return reported ? fromReport() : { endReason: endReasonFor(status, null), providerEndReason: null };
-  if (!current.endReason) return reported ? fromReport() : { endReason: endReasonFor(status, null), providerEndReason: current.providerEndReason };
-  const adds = reported && !current.providerEndReason && !!incoming.providerEndReason && !GATEWAY_END_REASONS.includes(current.endReason);
+  const fromReport = () => ({
+    endReason: endReasonFor(status, incoming.endReason),
+    providerEndReason: incoming.providerEndReason ?? null,
+  });
+  if (status !== current.status)
+    return reported ? fromReport() : { endReason: endReasonFor(status, null), providerEndReason: null };
+  if (!current.endReason)
+    return reported
+      ? fromReport()
+      : { endReason: endReasonFor(status, null), providerEndReason: current.providerEndReason };
+  const adds =
+    reported &&
+    !current.providerEndReason &&
+    !!incoming.providerEndReason &&
+    !GATEWAY_END_REASONS.includes(current.endReason);
   return adds ? fromReport() : { endReason: current.endReason, providerEndReason: current.providerEndReason };
 }

@@ -87,7 +87,9 @@ export class CapabilityUnsupportedError extends GatewayError {
   ) {
     // The wire speaks snake_case like the capability table in provider responses.
     const name = capability.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    super('capability_unsupported', `Provider '${provider}' does not support '${name}'.`, [{ provider, capability: name }]);
+    super('capability_unsupported', `Provider '${provider}' does not support '${name}'.`, [
+      { provider, capability: name },
+    ]);
   }
 }
 

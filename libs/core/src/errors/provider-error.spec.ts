@@ -33,9 +33,15 @@ describe('ProviderError', () => {
       resetAtFromHeaders({ 'retry-after': 'Thu, 01 Jan 2026 00:01:00 GMT' }, now)?.toISOString(),
       '2026-01-01T00:01:00.000Z',
     );
-    assert.equal(resetAtFromHeaders({ 'x-ratelimit-reset': '1767225660' }, now)?.toISOString(), '2026-01-01T00:01:00.000Z');
+    assert.equal(
+      resetAtFromHeaders({ 'x-ratelimit-reset': '1767225660' }, now)?.toISOString(),
+      '2026-01-01T00:01:00.000Z',
+    );
     assert.equal(resetAtFromHeaders({}, now), undefined);
-    assert.equal(resetAtFromHeaders({ 'x-ratelimit-reset': '1767225660' }, now, { includeRateLimitReset: false }), undefined);
+    assert.equal(
+      resetAtFromHeaders({ 'x-ratelimit-reset': '1767225660' }, now, { includeRateLimitReset: false }),
+      undefined,
+    );
     assert.ok(resetAtFromHeaders({ 'retry-after': '5' }, now, { includeRateLimitReset: false }));
   });
 });

@@ -73,7 +73,8 @@ export class ProviderError extends GatewayError {
     if (this.connectionId) return this;
     this.connectionId = connectionId;
     const [first, ...rest] = this.details;
-    if (first && typeof first === 'object') this.details.splice(0, this.details.length, { connection_id: connectionId, ...first }, ...rest);
+    if (first && typeof first === 'object')
+      this.details.splice(0, this.details.length, { connection_id: connectionId, ...first }, ...rest);
     if (this.refusedCredentials) {
       const code = this.vendorCode ? ` ${this.vendorCode}` : '';
       this.message = `${this.provider} refused the credentials of connection ${connectionId} (HTTP ${this.status}${code}); update them with PATCH /v1/providers/${connectionId}. ${this.message}`;

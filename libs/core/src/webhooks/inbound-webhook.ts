@@ -1,4 +1,4 @@
-import { ProviderCall } from '../calls/call.types';
+import type { ProviderCall } from '../calls/call.types';
 
 /**
  * How a vendor proves a webhook is its own. None of these is "trust the sender": vendors
@@ -49,8 +49,7 @@ export interface InboundWebhookRequest {
 }
 
 export type WebhookVerification =
-  | { ok: true }
-  | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale_timestamp' };
+  { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale_timestamp' };
 
 /** One vendor report about one call. */
 export interface WebhookObservation {

@@ -1,4 +1,5 @@
-import { HttpRequest, HttpResponse, HttpTransport, TransportError } from '@switchboard/core';
+import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
+import { TransportError } from '@switchboard/core';
 import type { AxiosError, AxiosInstance } from 'axios';
 import type { LookupFunction } from 'node:net';
 
@@ -20,7 +21,11 @@ export interface AddressGuard {
  * HttpTransport over an axios instance (in the app: @nestjs/axios's HttpService.axiosRef,
  * with keep-alive agents). Every status resolves; only a missing response rejects.
  */
-export function createAxiosTransport(axios: AxiosInstance, defaultTimeoutMs = 10_000, guard?: AddressGuard): HttpTransport {
+export function createAxiosTransport(
+  axios: AxiosInstance,
+  defaultTimeoutMs = 10_000,
+  guard?: AddressGuard,
+): HttpTransport {
   return {
     async request(request: HttpRequest): Promise<HttpResponse> {
       const refusal = guard?.refuse(new URL(request.url));
@@ -71,8 +76,11 @@ function normalizeHeaders(headers: unknown): Record<string, string | string[] | 
 export function toTransportError(error: AxiosError): TransportError {
   const code = error.code ?? '';
   if (code === ADDRESS_REFUSED_CODE) return new TransportError(error.message, false, 'refused');
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError(error.message, false, 'refused');
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message)) return new TransportError(error.message, true, 'timeout');
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message)) return new TransportError(error.message, true, 'reset');
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new TransportError(error.message, false, 'refused');
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(error.message))
+    return new TransportError(error.message, true, 'timeout');
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message))
+    return new TransportError(error.message, true, 'reset');
   return new TransportError(error.message, true, 'other');
 }

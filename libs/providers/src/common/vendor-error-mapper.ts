@@ -1,5 +1,7 @@
-import { HttpResponse, ProviderError, ProviderErrorKind, ProviderName, resetAtFromHeaders } from '@switchboard/core';
-import { FieldError, fieldErrorsFromMap, kindFromCode, scrubSecrets, SecretPattern } from './vendor-errors';
+import type { HttpResponse, ProviderErrorKind, ProviderName } from '@switchboard/core';
+import { ProviderError, resetAtFromHeaders } from '@switchboard/core';
+import type { FieldError, SecretPattern } from './vendor-errors';
+import { fieldErrorsFromMap, kindFromCode, scrubSecrets } from './vendor-errors';
 import { sanitizeVendorText } from './vendor-text';
 
 /**
@@ -44,7 +46,10 @@ export interface VendorErrorTables {
   /** A vendor field name → the gateway's (the API reference's names). */
   gatewayField?(vendorField: string): string;
   /** What the status and code cannot tell: a documented message, the kind of request. */
-  refineKind?(kind: ProviderErrorKind, context: { status: number; said: VendorSaid; text: string; request: VendorRequestKind }): ProviderErrorKind;
+  refineKind?(
+    kind: ProviderErrorKind,
+    context: { status: number; said: VendorSaid; text: string; request: VendorRequestKind },
+  ): ProviderErrorKind;
   /** Field errors the vendor puts only in prose; `text` is already redacted. */
   fieldsFromText?(context: { kind: ProviderErrorKind; said: VendorSaid; text: string }): FieldError[];
   /** The vendor's key formats, scrubbed from everything a client sees. */
@@ -59,7 +64,10 @@ export interface VendorErrorTables {
   codeInMessage?: boolean;
 }
 
-const own = <T>(table: Readonly<Record<string | number, T>> | undefined, key: string | number | undefined): T | undefined =>
+const own = <T>(
+  table: Readonly<Record<string | number, T>> | undefined,
+  key: string | number | undefined,
+): T | undefined =>
   table && key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
 /**
@@ -74,7 +82,8 @@ export function mapVendorError(
   request: VendorRequestKind = {},
 ): ProviderError {
   const { status, body } = response;
-  const redact = (text: string, max?: number) => sanitizeVendorText(scrubSecrets(text, secrets), secrets, max, tables.keyPatterns);
+  const redact = (text: string, max?: number) =>
+    sanitizeVendorText(scrubSecrets(text, secrets), secrets, max, tables.keyPatterns);
   const said = tables.envelope(body);
   const rawText = said.message?.trim() || tables.fallbackText(status, body, said, secrets);
   const base = kindFromCode(status, said.code, tables.kindByCode ?? {});
@@ -107,7 +116,13 @@ export function mapVendorError(
  * When to come back: `Retry-After` on a rate limit or a retryable failure; the window reset
  * (`X-RateLimit-Reset`) only on a rate limit, since it says nothing about a 5xx.
  */
-function resetAt(tables: VendorErrorTables, kind: ProviderErrorKind, response: HttpResponse, text: string, now: Date): Date | undefined {
+function resetAt(
+  tables: VendorErrorTables,
+  kind: ProviderErrorKind,
+  response: HttpResponse,
+  text: string,
+  now: Date,
+): Date | undefined {
   if (kind !== 'rate_limited' && kind !== 'retryable') return undefined;
   const fromHeaders = resetAtFromHeaders(response.headers, now, { includeRateLimitReset: kind === 'rate_limited' });
   if (fromHeaders || kind !== 'rate_limited') return fromHeaders;

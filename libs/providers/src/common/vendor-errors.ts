@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { kindFromStatus, ProviderErrorKind } from '@switchboard/core';
+import type { ProviderErrorKind } from '@switchboard/core';
+import { kindFromStatus } from '@switchboard/core';
 
 /**
  * The plumbing every vendor's error mapper shares. Each `<vendor>.errors.ts` keeps only its
@@ -41,7 +42,11 @@ export function stringField(value: unknown, { nonEmpty = true }: { nonEmpty?: bo
 }
 
 /** The kind a vendor code names in the vendor's table, else the default for the status. */
-export function kindFromCode(status: number, code: string | undefined, kindByCode: Readonly<Record<string, ProviderErrorKind>>): ProviderErrorKind {
+export function kindFromCode(
+  status: number,
+  code: string | undefined,
+  kindByCode: Readonly<Record<string, ProviderErrorKind>>,
+): ProviderErrorKind {
   // Own keys only: a vendor code such as `constructor` must not find Object's prototype.
   const named = code && Object.prototype.hasOwnProperty.call(kindByCode, code) ? kindByCode[code] : undefined;
   return named || kindFromStatus(status);
@@ -65,7 +70,10 @@ export function scrubPatterns(text: string, patterns: readonly SecretPattern[]):
 }
 
 /** `{ field: message | [messages] }` (Laravel-style) → field errors under the gateway's names. */
-export function fieldErrorsFromMap(errors: Record<string, unknown>, gatewayField: (vendorField: string) => string): FieldError[] {
+export function fieldErrorsFromMap(
+  errors: Record<string, unknown>,
+  gatewayField: (vendorField: string) => string,
+): FieldError[] {
   const out: FieldError[] = [];
   for (const [field, messages] of Object.entries(errors)) {
     const list = Array.isArray(messages) ? messages : [messages];

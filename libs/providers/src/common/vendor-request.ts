@@ -1,11 +1,5 @@
-import {
-  AdapterContext,
-  HttpRequest,
-  HttpResponse,
-  ProviderError,
-  ProviderName,
-  TransportError,
-} from '@switchboard/core';
+import type { AdapterContext, HttpRequest, HttpResponse, ProviderName } from '@switchboard/core';
+import { ProviderError, TransportError } from '@switchboard/core';
 
 /** Turns a vendor's non-2xx response into a ProviderError (each vendor has its own envelope). */
 export type VendorErrorMapper = (response: HttpResponse, now: Date) => ProviderError;
@@ -54,7 +48,8 @@ export function joinUrl(base: string, path: string): string {
 export function toIsoUtc(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   // `2025-03-01T09:00:00` has no zone: JavaScript would read local time; vendors mean UTC.
-  const text = typeof value === 'string' && /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim()) ? `${value.trim()}Z` : value;
+  const text =
+    typeof value === 'string' && /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim()) ? `${value.trim()}Z` : value;
   const date = new Date(typeof text === 'number' && text < 1e12 ? text * 1000 : text);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

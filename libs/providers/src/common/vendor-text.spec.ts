@@ -4,7 +4,10 @@ import { describeBody, sanitizeVendorText, VENDOR_SNIPPET_CHARS } from './vendor
 
 describe('sanitizeVendorText', () => {
   it("redacts the connection's own credential wherever it appears", () => {
-    assert.equal(sanitizeVendorText('key abc123secretvalue is invalid', ['abc123secretvalue']), 'key [redacted] is invalid');
+    assert.equal(
+      sanitizeVendorText('key abc123secretvalue is invalid', ['abc123secretvalue']),
+      'key [redacted] is invalid',
+    );
   });
 
   it('redacts values that look like keys, tokens or secrets, whoever they belong to', () => {
@@ -12,7 +15,16 @@ describe('sanitizeVendorText', () => {
       'Authorization: Bearer eyJhbGciOi.payload12345.sig token=tok_9f8e7d "api_key": "hunter2" sk_live_abcdefghijklmnop kc_test_zzz 12|abcdefghijklmnopqrstuvwxyz0123 ' +
         'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6 whsec_QUJDREVG',
     );
-    for (const leaked of ['eyJhbGciOi', 'tok_9f8e7d', 'hunter2', 'sk_live_abcdefghijklmnop', 'kc_test_zzz', 'abcdefghijklmnopqrstuvwxyz0123', 'a1b2c3d4e5f6a1b2c3d4e5f6', 'QUJDREVG'])
+    for (const leaked of [
+      'eyJhbGciOi',
+      'tok_9f8e7d',
+      'hunter2',
+      'sk_live_abcdefghijklmnop',
+      'kc_test_zzz',
+      'abcdefghijklmnopqrstuvwxyz0123',
+      'a1b2c3d4e5f6a1b2c3d4e5f6',
+      'QUJDREVG',
+    ])
       assert.ok(!text.includes(leaked), `${leaked} in ${text}`);
     assert.match(text, /token=\[redacted\]/);
   });

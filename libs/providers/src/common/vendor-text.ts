@@ -4,7 +4,8 @@ import type { SecretPattern } from './vendor-errors';
 export const VENDOR_SNIPPET_CHARS = 200;
 
 // Values after a name that says secret: `"api_key": "…"`, `token=…`, `Authorization: Basic …`.
-const NAMED_SECRET = /\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|token|secret|client[_-]?secret|password|passwd|authorization|x-api-key|signature)\b["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token)\s+)?[^\s"',;}&]+/gi;
+const NAMED_SECRET =
+  /\b((?:api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|token|secret|client[_-]?secret|password|passwd|authorization|x-api-key|signature)\b["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token)\s+)?[^\s"',;}&]+/gi;
 const TOKEN_PATTERNS: RegExp[] = [
   /\bBearer\s+[^\s"',;]+/gi,
   // Keys the gateway and its vendors issue: sk_live_…, whsec_…, kc_test_…, klen_…, fl_live_…
@@ -32,11 +33,19 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\
  * (its `SecretPattern` table), scrubbed after the generic redaction. Redaction runs before the
  * cut, so a secret cannot survive half-shown.
  */
-export function sanitizeVendorText(text: string, secrets: readonly string[] = [], max = VENDOR_SNIPPET_CHARS, patterns: readonly SecretPattern[] = []): string {
+export function sanitizeVendorText(
+  text: string,
+  secrets: readonly string[] = [],
+  max = VENDOR_SNIPPET_CHARS,
+  patterns: readonly SecretPattern[] = [],
+): string {
   let out = text;
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
   out = out.replace(NAMED_SECRET, '$1[redacted]');
-  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (match) => (UUID.test(match) ? match : match.startsWith('Bearer') ? 'Bearer [redacted]' : '[redacted]'));
+  for (const pattern of TOKEN_PATTERNS)
+    out = out.replace(pattern, (match) =>
+      UUID.test(match) ? match : match.startsWith('Bearer') ? 'Bearer [redacted]' : '[redacted]',
+    );
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
   out = out.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;

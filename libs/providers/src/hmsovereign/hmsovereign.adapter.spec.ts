@@ -1,15 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import {
-  AdapterContext,
-  CapabilityUnsupportedError,
-  CreateCallInput,
-  ProviderAdapter,
-  ProviderCall,
-  ProviderError,
-  isTerminal,
-} from '@switchboard/core';
+import type { AdapterContext, CreateCallInput, ProviderAdapter, ProviderCall } from '@switchboard/core';
+import { CapabilityUnsupportedError, ProviderError, isTerminal } from '@switchboard/core';
 import { createAxiosTransport } from '../common';
 import {
   HMSOVEREIGN_BASE_PATH,
@@ -42,7 +35,14 @@ function adapterWith(overrides: Partial<AdapterContext> = {}, timeoutMs?: number
 }
 
 function callInput(to: string, extra: Partial<CreateCallInput> = {}): CreateCallInput {
-  return { to, providerAgentId: AGENT, record: true, metadata: { crm_id: 'c-42' }, reference: `call_${to.slice(-4)}`, ...extra };
+  return {
+    to,
+    providerAgentId: AGENT,
+    record: true,
+    metadata: { crm_id: 'c-42' },
+    reference: `call_${to.slice(-4)}`,
+    ...extra,
+  };
 }
 
 async function rejectsWith(promise: Promise<unknown>, check: (e: ProviderError) => void): Promise<void> {
@@ -54,7 +54,11 @@ async function rejectsWith(promise: Promise<unknown>, check: (e: ProviderError) 
 }
 
 const untilTerminal = (adapter: ProviderAdapter, id: string) =>
-  pollUntil(() => adapter.getCall(id), (c) => isTerminal(c.status), { timeoutMs: 10_000, intervalMs: 30, what: `call ${id} terminal` });
+  pollUntil(
+    () => adapter.getCall(id),
+    (c) => isTerminal(c.status),
+    { timeoutMs: 10_000, intervalMs: 30, what: `call ${id} terminal` },
+  );
 
 describe('HMS Sovereign adapter against the simulator', () => {
   let adapter: ProviderAdapter;
@@ -138,10 +142,16 @@ describe('HMS Sovereign adapter against the simulator', () => {
     await simPost('scenario', { to, outcome: 'completed', ring_ms: 1_000, talk_ms: 1_000 });
     const { call } = await adapter.createCall(callInput(to, { from: '+31201234568' }));
     assert.equal(call.from, '+31201234568');
-    assert.equal((await dialed()).find((d) => d.call_id === call.providerCallId).request.number_id, SEEDED_NUMBER_IDS.reminders);
+    assert.equal(
+      (await dialed()).find((d) => d.call_id === call.providerCallId).request.number_id,
+      SEEDED_NUMBER_IDS.reminders,
+    );
     await rejectsWith(adapter.createCall(callInput(to, { from: '+31209999999' })), (e) => {
       assert.equal(e.kind, 'invalid_request');
-      assert.deepEqual(e.fieldErrors.map((f) => f.field), ['from']);
+      assert.deepEqual(
+        e.fieldErrors.map((f) => f.field),
+        ['from'],
+      );
     });
   });
 
@@ -149,7 +159,10 @@ describe('HMS Sovereign adapter against the simulator', () => {
     const calls = await adapter.listCalls({ createdAfter: new Date(Date.now() - 60_000), limit: 3 });
     assert.equal(calls.length, 3);
     const times = calls.map((c) => Date.parse(c.createdAt ?? ''));
-    assert.deepEqual([...times].sort((a, b) => b - a), times);
+    assert.deepEqual(
+      [...times].sort((a, b) => b - a),
+      times,
+    );
   });
 
   it('lists agents and numbers, creates and updates an agent', async () => {
@@ -160,7 +173,13 @@ describe('HMS Sovereign adapter against the simulator', () => {
     assert.equal(first?.number, DEFAULT_FROM);
     assert.equal(first?.providerAgentId, AGENT);
 
-    const created = await adapter.createAgent({ name: 'Switchboard test', systemPrompt: 'Wees kort.', firstMessage: 'Hallo!', voice: 'nl-1', model: 'gpt-4o-mini' });
+    const created = await adapter.createAgent({
+      name: 'Switchboard test',
+      systemPrompt: 'Wees kort.',
+      firstMessage: 'Hallo!',
+      voice: 'nl-1',
+      model: 'gpt-4o-mini',
+    });
     assert.ok(created.providerAgentId);
     assert.equal(created.name, 'Switchboard test');
     assert.equal(created.details.first_message, 'Hallo!');
@@ -175,7 +194,11 @@ describe('HMS Sovereign adapter against the simulator', () => {
     const to = '+31610000301';
     await simPost('scenario', { to, outcome: 'completed', ring_ms: 1_000, talk_ms: 3_600_000 });
     const { call } = await adapter.createCall(callInput(to));
-    await pollUntil(() => adapter.getCall(call.providerCallId), (c) => c.status === 'in_progress', { what: 'in_progress' });
+    await pollUntil(
+      () => adapter.getCall(call.providerCallId),
+      (c) => c.status === 'in_progress',
+      { what: 'in_progress' },
+    );
     await adapter.controlCall(call.providerCallId, { action: 'say', text: 'Een moment alstublieft.' });
     await adapter.controlCall(call.providerCallId, { action: 'inject_context', text: 'Klant is VIP.' });
     await adapter.cancelCall(call.providerCallId);
@@ -196,11 +219,23 @@ describe('HMS Sovereign adapter against the simulator', () => {
     const to = '+31610000302';
     await simPost('scenario', { to, outcome: 'completed', ring_ms: 1_000, talk_ms: 3_600_000 });
     const { call } = await adapter.createCall(callInput(to));
-    await pollUntil(() => adapter.getCall(call.providerCallId), (c) => c.status === 'in_progress', { what: 'in_progress' });
-    await adapter.controlCall(call.providerCallId, { action: 'transfer', to: '+31201112233', text: 'Ik verbind u door.' });
+    await pollUntil(
+      () => adapter.getCall(call.providerCallId),
+      (c) => c.status === 'in_progress',
+      { what: 'in_progress' },
+    );
+    await adapter.controlCall(call.providerCallId, {
+      action: 'transfer',
+      to: '+31201112233',
+      text: 'Ik verbind u door.',
+    });
     assert.equal((await untilTerminal(adapter, call.providerCallId)).status, 'completed');
     const commands = (await dialed()).find((d) => d.call_id === call.providerCallId).commands;
-    assert.deepEqual(commands[0].body, { type: 'transfer', destination: '+31201112233', message: 'Ik verbind u door.' });
+    assert.deepEqual(commands[0].body, {
+      type: 'transfer',
+      destination: '+31201112233',
+      message: 'Ik verbind u door.',
+    });
   });
 
   it('cancel before the call is answered → conflict (the vendor only controls in-progress calls)', async () => {
@@ -215,8 +250,14 @@ describe('HMS Sovereign adapter against the simulator', () => {
 
   it('throws CapabilityUnsupportedError without any HTTP call where the vendor cannot', async () => {
     const before = (await dialed()).length;
-    await assert.rejects(adapter.deleteCall('x'), (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'deleteCall');
-    await assert.rejects(adapter.createCall(callInput('sip:jan@example.com')), (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'sipDestinations');
+    await assert.rejects(
+      adapter.deleteCall('x'),
+      (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'deleteCall',
+    );
+    await assert.rejects(
+      adapter.createCall(callInput('sip:jan@example.com')),
+      (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'sipDestinations',
+    );
     assert.equal((await dialed()).length, before);
   });
 

@@ -1,15 +1,13 @@
-import {
+import type {
   AdapterFactory,
   AgentSpec,
-  CapabilityUnsupportedError,
   ControlInput,
   CreateCallInput,
   ListProviderCallsQuery,
   ProviderAdapter,
   ProviderCall,
-  ProviderError,
-  ValidationFailedError,
 } from '@switchboard/core';
+import { CapabilityUnsupportedError, ProviderError, ValidationFailedError } from '@switchboard/core';
 import { HmsSovereignCapabilities } from './hmsovereign.capabilities';
 import { createHmsSovereignClient, HMS_MAX_PAGE_SIZE } from './hmsovereign.client';
 import {
@@ -21,7 +19,7 @@ import {
   toHmsSovereignControlBody,
   toHmsSovereignCreateBody,
 } from './hmsovereign.mappers';
-import { HmsSovereignCall } from './hmsovereign.types';
+import type { HmsSovereignCall } from './hmsovereign.types';
 import { parseHmsSovereignWebhook, verifyHmsSovereignWebhook } from './hmsovereign.webhooks';
 
 const PROVIDER = 'hmsovereign';
@@ -104,7 +102,10 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
           message: 'HMS Sovereign accepted the call but returned no call_id; the outcome is unknown.',
         });
       }
-      return { call: fromHmsSovereignCreateResponse(response, input, input.from ?? context.defaults.from ?? null), warnings };
+      return {
+        call: fromHmsSovereignCreateResponse(response, input, input.from ?? context.defaults.from ?? null),
+        warnings,
+      };
     },
 
     async getCall(providerCallId) {
@@ -175,7 +176,9 @@ export const createHmsSovereignAdapter: AdapterFactory = (context) => {
     },
 
     async updateAgent(providerAgentId, spec: AgentSpec) {
-      const agent = fromHmsSovereignAssistant(await client.updateAssistant(providerAgentId, toHmsSovereignAssistantBody(spec)));
+      const agent = fromHmsSovereignAssistant(
+        await client.updateAssistant(providerAgentId, toHmsSovereignAssistantBody(spec)),
+      );
       return agent.providerAgentId ? agent : { ...agent, providerAgentId };
     },
 

@@ -1,14 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import {
-  CallStatus,
-  CapabilityUnsupportedError,
-  InboundWebhookRequest,
-  nextStatus,
-  ProviderAdapter,
-  WebhookObservation,
-} from '@switchboard/core';
+import type { CallStatus, InboundWebhookRequest, ProviderAdapter, WebhookObservation } from '@switchboard/core';
+import { CapabilityUnsupportedError, nextStatus } from '@switchboard/core';
 import { createAxiosTransport } from '../common';
 import {
   HMSOVEREIGN_BASE_PATH,
@@ -16,7 +10,8 @@ import {
   SEEDED_NUMBER_IDS,
   startHmsSovereignSimulator,
 } from '@switchboard/simulators/hmsovereign';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { ReceivedWebhook } from '@switchboard/simulators/testing';
+import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import type { RunningSimulator } from '@switchboard/simulators/common';
 import { createHmsSovereignAdapter } from './hmsovereign.adapter';
 
@@ -35,7 +30,9 @@ const dialed = async (): Promise<any[]> => (await control.get(`${sim.url}/__sim/
 
 /** What the gateway would build from the HTTP request: lower-cased headers, the raw bytes. */
 function inbound(hook: ReceivedWebhook): InboundWebhookRequest {
-  const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
+  const headers = Object.fromEntries(
+    Object.entries(hook.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]),
+  );
   return { headers, rawBody: Buffer.from(hook.raw, 'utf8'), pathToken: null };
 }
 
@@ -63,7 +60,11 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
   });
 
   const scenarios = [
-    { outcome: 'completed', to: '+31610000501', events: ['status-update:in-progress', 'status-update:ended', 'end-of-call-report'] },
+    {
+      outcome: 'completed',
+      to: '+31610000501',
+      events: ['status-update:in-progress', 'status-update:ended', 'end-of-call-report'],
+    },
     { outcome: 'no_answer', to: '+31610000502', events: ['status-update:ended-with-error'] },
     { outcome: 'busy', to: '+31610000503', events: ['status-update:ended-with-error'] },
   ] as const;
@@ -88,7 +89,11 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
         webhook_events: ['status-update', 'end-of-call-report'],
       });
 
-      await pollUntil(() => hooksAt(path).length, (n) => n >= events.length, { what: `${events.length} webhooks at ${path}` });
+      await pollUntil(
+        () => hooksAt(path).length,
+        (n) => n >= events.length,
+        { what: `${events.length} webhooks at ${path}` },
+      );
       // Every event the call will send has been started once its last one arrived; wait for them all.
       await sim.context.webhooks.idle();
       const hooks = hooksAt(path);
@@ -96,14 +101,20 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
       for (const hook of hooks) {
         const request = inbound(hook);
         assert.deepEqual(adapter.verifyWebhook(request, SECRET, new Date()), { ok: true });
-        assert.deepEqual(adapter.verifyWebhook(request, 'whsec_wrong', new Date()), { ok: false, reason: 'bad_signature' });
+        assert.deepEqual(adapter.verifyWebhook(request, 'whsec_wrong', new Date()), {
+          ok: false,
+          reason: 'bad_signature',
+        });
         const later = new Date(Date.now() + 10 * 60_000);
         assert.deepEqual(adapter.verifyWebhook(request, SECRET, later), { ok: false, reason: 'stale_timestamp' });
         const parsed = adapter.parseWebhook(request);
         assert.equal(parsed.kind, 'call', JSON.stringify(parsed));
         if (parsed.kind === 'call') observations.push(parsed.observation);
       }
-      assert.deepEqual(observations.map((o) => o.eventType), events);
+      assert.deepEqual(
+        observations.map((o) => o.eventType),
+        events,
+      );
       for (const o of observations) {
         assert.equal(o.providerCallId, call.providerCallId);
         assert.match(o.occurredAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -112,7 +123,10 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
         assert.equal(o.call.from, DEFAULT_FROM);
       }
 
-      const final = observations.reduce<CallStatus>((status, o) => (o.call.status ? nextStatus(status, o.call.status) : status), call.status);
+      const final = observations.reduce<CallStatus>(
+        (status, o) => (o.call.status ? nextStatus(status, o.call.status) : status),
+        call.status,
+      );
       assert.equal(final, outcome);
       // The webhooks and the vendor's own record must agree.
       assert.equal((await adapter.getCall(call.providerCallId)).status, outcome);
@@ -133,10 +147,20 @@ describe('HMS Sovereign adapter webhooks against the simulator', () => {
   it('without input.webhook sends no webhook fields, and registerWebhooks is per-call only', async () => {
     const to = '+31610000504';
     await simPost('scenario', { to, outcome: 'busy', ring_ms: 1_000, talk_ms: 0 });
-    const { call } = await adapter.createCall({ to, providerAgentId: SEEDED_ASSISTANT_IDS.appointments, record: true, metadata: {}, reference: 'call_wh_none' });
+    const { call } = await adapter.createCall({
+      to,
+      providerAgentId: SEEDED_ASSISTANT_IDS.appointments,
+      record: true,
+      metadata: {},
+      reference: 'call_wh_none',
+    });
     const override = (await dialed()).find((d) => d.call_id === call.providerCallId).request.assistant_override;
     assert.deepEqual(Object.keys(override), ['metadata']);
-    assert.deepEqual(adapter.capabilities.webhooks, { authentication: 'hmac_timestamp', registration: 'per_call', secretHeaders: ['x-webhook-signature'] });
+    assert.deepEqual(adapter.capabilities.webhooks, {
+      authentication: 'hmac_timestamp',
+      registration: 'per_call',
+      secretHeaders: ['x-webhook-signature'],
+    });
     await assert.rejects(
       adapter.registerWebhooks({ url: `${receiver.url}/webhooks/hmsovereign`, secret: SECRET }),
       (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === 'registerWebhooks',

@@ -1,4 +1,4 @@
-import { ProviderCapabilities } from '@switchboard/core';
+import type { ProviderCapabilities } from '@switchboard/core';
 import { SIGNATURE_HEADER } from './hmsovereign.webhooks';
 
 /**

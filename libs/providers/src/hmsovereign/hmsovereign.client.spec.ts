@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpRequest, HttpResponse, HttpTransport, ProviderError, TransportError } from '@switchboard/core';
+import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
+import { ProviderError, TransportError } from '@switchboard/core';
 import { createHmsSovereignAdapter } from './hmsovereign.adapter';
 import { listCallsResponse } from './__fixtures__/calls.fixtures';
 
@@ -49,8 +50,17 @@ describe('HMS Sovereign client seam', () => {
   it('a timeout after sending is ambiguous for create and control, retryable for reads', async () => {
     const { http } = fakeTransport(() => new TransportError('timeout', true, 'timeout'));
     const adapter = adapterOn(http);
-    const kind = (p: Promise<unknown>) => p.then(() => 'resolved', (e: ProviderError) => e.kind);
-    assert.equal(await kind(adapter.createCall({ to: '+31687654321', providerAgentId: 'a', record: true, metadata: {}, reference: 'r' })), 'ambiguous');
+    const kind = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: ProviderError) => e.kind,
+      );
+    assert.equal(
+      await kind(
+        adapter.createCall({ to: '+31687654321', providerAgentId: 'a', record: true, metadata: {}, reference: 'r' }),
+      ),
+      'ambiguous',
+    );
     assert.equal(await kind(adapter.controlCall('c1', { action: 'end' })), 'ambiguous');
     assert.equal(await kind(adapter.getCall('c1')), 'retryable');
   });
@@ -58,7 +68,13 @@ describe('HMS Sovereign client seam', () => {
   it('a 2xx create without call_id is ambiguous, never a fake success', async () => {
     const { http } = fakeTransport(() => ok({ success: true }));
     await assert.rejects(
-      adapterOn(http).createCall({ to: '+31687654321', providerAgentId: 'a', record: true, metadata: {}, reference: 'r' }),
+      adapterOn(http).createCall({
+        to: '+31687654321',
+        providerAgentId: 'a',
+        record: true,
+        metadata: {},
+        reference: 'r',
+      }),
       (e: unknown) => e instanceof ProviderError && e.kind === 'ambiguous',
     );
   });
@@ -66,23 +82,34 @@ describe('HMS Sovereign client seam', () => {
   it('listCalls reads the tail when the vendor lists oldest first, and returns newest first', async () => {
     const all = rows(0, 250);
     const { http, seen } = fakeTransport((req) => {
-      const offset = Number(req.query?.offset), limit = Number(req.query?.limit);
+      const offset = Number(req.query?.offset),
+        limit = Number(req.query?.limit);
       return ok({ calls: all.slice(offset, offset + limit), pagination: { total: all.length, limit, offset } });
     });
     const calls = await adapterOn(http).listCalls({ limit: 5, createdAfter: new Date('2026-01-10T07:00:00Z') });
-    assert.deepEqual(calls.map((c) => c.providerCallId), ['c249', 'c248', 'c247', 'c246', 'c245']);
-    assert.deepEqual(seen.map((r) => r.query?.offset), [0, 245]);
+    assert.deepEqual(
+      calls.map((c) => c.providerCallId),
+      ['c249', 'c248', 'c247', 'c246', 'c245'],
+    );
+    assert.deepEqual(
+      seen.map((r) => r.query?.offset),
+      [0, 245],
+    );
     assert.equal(seen[0].query?.start_date, '2026-01-10T07:00:00.000Z');
   });
 
   it('listCalls stops paging once it has enough rows when the vendor lists newest first', async () => {
     const all = rows(0, 250).reverse();
     const { http, seen } = fakeTransport((req) => {
-      const offset = Number(req.query?.offset), limit = Number(req.query?.limit);
+      const offset = Number(req.query?.offset),
+        limit = Number(req.query?.limit);
       return ok({ calls: all.slice(offset, offset + limit), pagination: { total: all.length, limit, offset } });
     });
     const calls = await adapterOn(http).listCalls({ limit: 3 });
-    assert.deepEqual(calls.map((c) => c.providerCallId), ['c249', 'c248', 'c247']);
+    assert.deepEqual(
+      calls.map((c) => c.providerCallId),
+      ['c249', 'c248', 'c247'],
+    );
     assert.equal(seen.length, 1);
   });
 });

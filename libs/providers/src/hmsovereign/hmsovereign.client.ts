@@ -1,7 +1,7 @@
-import { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
+import type { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
 import { vendorRequest } from '../common';
 import { mapHmsSovereignError } from './hmsovereign.errors';
-import {
+import type {
   HmsSovereignAssistant,
   HmsSovereignAssistantBody,
   HmsSovereignCall,
@@ -38,7 +38,8 @@ export function createHmsSovereignClient(context: AdapterContext) {
       'hmsovereign',
       { ...request, headers },
       // A 400 to a control command naming no field means the call is not in a state that accepts it.
-      (response, now) => mapHmsSovereignError(response, now, [apiKey], { controlRequest: /\/control$/.test(request.url) }),
+      (response, now) =>
+        mapHmsSovereignError(response, now, [apiKey], { controlRequest: /\/control$/.test(request.url) }),
       { idempotent },
     );
   };
@@ -46,7 +47,9 @@ export function createHmsSovereignClient(context: AdapterContext) {
   return {
     async createCall(body: HmsSovereignCreateCallBody): Promise<HmsSovereignCreateCallResponse> {
       // Not idempotent: no idempotency key exists, and a repeated POST is a second phone call.
-      return asRecord((await send({ method: 'POST', url: '/calls/outbound', operation: 'create_call', body }, false)).body);
+      return asRecord(
+        (await send({ method: 'POST', url: '/calls/outbound', operation: 'create_call', body }, false)).body,
+      );
     },
 
     async getCall(id: string): Promise<HmsSovereignCall> {
@@ -70,12 +73,18 @@ export function createHmsSovereignClient(context: AdapterContext) {
 
     async createAssistant(assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
       // Not idempotent: a retried create would leave an orphaned duplicate assistant at the vendor.
-      const response = await send({ method: 'POST', url: '/assistants', operation: 'create_agent', body: assistant }, false);
+      const response = await send(
+        { method: 'POST', url: '/assistants', operation: 'create_agent', body: assistant },
+        false,
+      );
       return unwrap(response.body, 'assistant');
     },
 
     async updateAssistant(id: string, assistant: HmsSovereignAssistantBody): Promise<HmsSovereignAssistant> {
-      const response = await send({ method: 'PATCH', url: `/assistants/${encodeURIComponent(id)}`, operation: 'update_agent', body: assistant }, true);
+      const response = await send(
+        { method: 'PATCH', url: `/assistants/${encodeURIComponent(id)}`, operation: 'update_agent', body: assistant },
+        true,
+      );
       return unwrap(response.body, 'assistant');
     },
 

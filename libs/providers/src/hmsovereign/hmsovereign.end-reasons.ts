@@ -1,4 +1,5 @@
-import { CallStatus, EndReason, endReasonFor } from '@switchboard/core';
+import type { CallStatus, EndReason } from '@switchboard/core';
+import { endReasonFor } from '@switchboard/core';
 
 /**
  * HMS Sovereign's `end_reason` (SDK types; values undocumented). The names below are the
@@ -45,7 +46,13 @@ export function hmsSovereignRawEndReason(endReason: unknown, error: unknown): st
  * text decides; an unknown `end_reason` with no error is `unknown`. Never throws.
  */
 export function mapHmsSovereignEndReason(endReason: unknown, error: unknown, status: CallStatus): EndReason | null {
-  const name = typeof endReason === 'string' ? endReason.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+  const name =
+    typeof endReason === 'string'
+      ? endReason
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : '';
   const text = typeof error === 'string' ? error.trim() : '';
   if (name && END_REASONS[name]) return endReasonFor(status, END_REASONS[name]);
   if (text) return endReasonFor(status, fromErrorText(text));

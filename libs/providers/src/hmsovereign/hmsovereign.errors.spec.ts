@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpResponse } from '@switchboard/core';
+import type { HttpResponse } from '@switchboard/core';
 import {
   callNotActive,
   callNotFound,
@@ -13,7 +13,11 @@ import {
 import { gatewayField, mapHmsSovereignError } from './hmsovereign.errors';
 
 const now = new Date('2026-01-10T08:00:00.000Z');
-const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({ status, body, headers });
+const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({
+  status,
+  body,
+  headers,
+});
 
 describe('mapHmsSovereignError', () => {
   it('401 flat envelope → auth', () => {
@@ -39,12 +43,21 @@ describe('mapHmsSovereignError', () => {
     const e = mapHmsSovereignError(response(400, invalidDestination), now);
     assert.equal(e.kind, 'invalid_request');
     assert.equal(e.vendorCode, 'invalid_request_error');
-    assert.deepEqual(e.fieldErrors, [{ field: 'to', message: 'Bad Request: destination must be a valid E.164 number' }]);
+    assert.deepEqual(e.fieldErrors, [
+      { field: 'to', message: 'Bad Request: destination must be a valid E.164 number' },
+    ]);
   });
 
   it('422 with a field-error map → invalid_request with renamed fields', () => {
     const e = mapHmsSovereignError(
-      response(422, { error: 'Unprocessable Entity', errors: { 'destination.0': ['invalid'], assistant_id: 'unknown', 'assistant_override.metadata.crm': ['too long'] } }),
+      response(422, {
+        error: 'Unprocessable Entity',
+        errors: {
+          'destination.0': ['invalid'],
+          assistant_id: 'unknown',
+          'assistant_override.metadata.crm': ['too long'],
+        },
+      }),
       now,
     );
     assert.equal(e.kind, 'invalid_request');
@@ -60,7 +73,10 @@ describe('mapHmsSovereignError', () => {
   });
 
   it('429 nested envelope → rate_limited with resetAt from Retry-After', () => {
-    const e = mapHmsSovereignError(response(429, rateLimited, { 'retry-after': '45', 'x-ratelimit-remaining': '0' }), now);
+    const e = mapHmsSovereignError(
+      response(429, rateLimited, { 'retry-after': '45', 'x-ratelimit-remaining': '0' }),
+      now,
+    );
     assert.equal(e.kind, 'rate_limited');
     assert.equal(e.vendorCode, 'rate_limit_exceeded');
     assert.equal(e.resetAt?.toISOString(), '2026-01-10T08:00:45.000Z');
@@ -93,9 +109,13 @@ describe('mapHmsSovereignError', () => {
 
   it('never puts the api key in the message', () => {
     const key = 'fl_live_abcdef123456';
-    const e = mapHmsSovereignError(response(401, { error: 'Unauthorized', message: `Key ${key} is revoked` }), now, [key]);
+    const e = mapHmsSovereignError(response(401, { error: 'Unauthorized', message: `Key ${key} is revoked` }), now, [
+      key,
+    ]);
     assert.doesNotMatch(e.message, /abcdef123456/);
-    const e2 = mapHmsSovereignError(response(401, 'Authorization: Bearer secret-key-xyz rejected'), now, ['secret-key-xyz']);
+    const e2 = mapHmsSovereignError(response(401, 'Authorization: Bearer secret-key-xyz rejected'), now, [
+      'secret-key-xyz',
+    ]);
     assert.doesNotMatch(e2.message, /secret-key-xyz/);
   });
 });
@@ -121,7 +141,10 @@ describe('mapHmsSovereignError on control commands', () => {
   });
 
   it('keeps prose out of the vendor code', () => {
-    const error = mapHmsSovereignError({ status: 400, headers: {}, body: { error: 'Destination is not a valid number' } }, new Date());
+    const error = mapHmsSovereignError(
+      { status: 400, headers: {}, body: { error: 'Destination is not a valid number' } },
+      new Date(),
+    );
     assert.equal(error.vendorCode, undefined);
   });
 });

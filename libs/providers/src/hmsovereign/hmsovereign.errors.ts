@@ -1,6 +1,7 @@
-import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
-import { describeBody, errorBodyObject, isRecord, mapVendorError, SecretPattern, statusText, stringField as str, VendorErrorTables, VendorRequestKind, VendorSaid } from '../common';
-import { HmsSovereignErrorBody } from './hmsovereign.types';
+import type { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import type { SecretPattern, VendorErrorTables, VendorRequestKind, VendorSaid } from '../common';
+import { describeBody, errorBodyObject, isRecord, mapVendorError, statusText, stringField as str } from '../common';
+import type { HmsSovereignErrorBody } from './hmsovereign.types';
 
 const PROVIDER = 'hmsovereign';
 
@@ -52,11 +53,19 @@ export const HMS_SOVEREIGN_ERROR_TABLES: VendorErrorTables = {
  * `{ error: { code, message } }` (rate limit). Anything else falls back to the status text.
  * `secrets` (the api key) are scrubbed from the message whatever the vendor echoed.
  */
-export function mapHmsSovereignError(response: HttpResponse, now: Date, secrets: readonly string[] = [], request: VendorRequestKind = {}): ProviderError {
+export function mapHmsSovereignError(
+  response: HttpResponse,
+  now: Date,
+  secrets: readonly string[] = [],
+  request: VendorRequestKind = {},
+): ProviderError {
   return mapVendorError(HMS_SOVEREIGN_ERROR_TABLES, response, now, secrets, request);
 }
 
-function refineKind(base: ProviderErrorKind, { status, said, request }: { status: number; said: VendorSaid; request: VendorRequestKind }): ProviderErrorKind {
+function refineKind(
+  base: ProviderErrorKind,
+  { status, said, request }: { status: number; said: VendorSaid; request: VendorRequestKind },
+): ProviderErrorKind {
   const code = (said.code ?? '').toLowerCase();
   if (code === 'rate_limit_exceeded') return 'rate_limited';
   // ⚖ 402 = out of credits (SDK InsufficientCreditsError): no retry on this connection helps

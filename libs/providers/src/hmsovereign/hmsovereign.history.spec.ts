@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import { HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
+import type { HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
 import { createAxiosTransport } from '../common';
 import {
   HMSOVEREIGN_BASE_PATH,
@@ -59,7 +59,13 @@ async function createCalls(count: number, firstTo: number): Promise<string[]> {
     const batch = Array.from({ length: Math.min(100, count - start) }, (_, i) => {
       const n = firstTo + start + i;
       const to = `+3161${String(n).padStart(7, '0')}`;
-      return adapter.createCall({ to, providerAgentId: SEEDED_ASSISTANT_IDS.appointments, record: false, metadata: {}, reference: `call_h${n}` });
+      return adapter.createCall({
+        to,
+        providerAgentId: SEEDED_ASSISTANT_IDS.appointments,
+        record: false,
+        metadata: {},
+        reference: `call_h${n}`,
+      });
     });
     ids.push(...(await Promise.all(batch)).map((r) => r.call.providerCallId));
   }
@@ -107,13 +113,20 @@ describe('HMS Sovereign listCallHistory against the simulator', () => {
     // Every old call is stamped at or before `last`; every later one strictly after it.
     const last = Date.now();
     boundary = new Date(last + 1);
-    await pollUntil(() => Date.now(), (t) => t > last, { intervalMs: 1, what: 'the clock to pass the boundary' });
+    await pollUntil(
+      () => Date.now(),
+      (t) => t > last,
+      { intervalMs: 1, what: 'the clock to pass the boundary' },
+    );
     newIds = await createCalls(NEW_CALLS, OLD_CALLS);
 
     const recorder: Recorder = { lists: [] };
     const pages = await readAll(adapterWith(recorder));
     assertEachOnce(pages, [...oldIds, ...newIds]);
-    assert.deepEqual(pages.map((p) => p.length), [HMS_MAX_PAGE_SIZE, NEW_CALLS]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [HMS_MAX_PAGE_SIZE, NEW_CALLS],
+    );
     // Two pages → two requests, by offset; `pagination.total` ends the read without a third.
     assert.deepEqual(recorder.lists, [
       { limit: HMS_MAX_PAGE_SIZE, offset: 0, start_date: undefined },
@@ -139,7 +152,10 @@ describe('HMS Sovereign listCallHistory against the simulator', () => {
     const pages = await readAll(adapterWith(recorder, ignoringOffset));
     assert.equal(recorder.lists.length, 2); // the second answer brought nothing new
     assert.equal(pages.length, 1);
-    assertEachOnce(pages, pages[0].map((c) => c.providerCallId));
+    assertEachOnce(
+      pages,
+      pages[0].map((c) => c.providerCallId),
+    );
     assert.equal(pages[0].length, HMS_MAX_PAGE_SIZE);
   });
 

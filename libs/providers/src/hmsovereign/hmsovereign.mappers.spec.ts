@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateCallInput } from '@switchboard/core';
+import type { CreateCallInput } from '@switchboard/core';
 import {
   createCallResponse,
   endedOutboundCall,
@@ -135,7 +135,10 @@ describe('fromHmsSovereignCall', () => {
     const { direction: _omit, ...noDirection } = endedOutboundCall;
     assert.equal(fromHmsSovereignCall(noDirection).direction, 'outbound');
     assert.equal(fromHmsSovereignCall({ id: 'x', status: 'ended', type: 'outbound_phone_call' }).direction, 'outbound');
-    const webhookCall = fromHmsSovereignCall({ ...statusUpdateWebhook.message.call, error: statusUpdateWebhook.message.error });
+    const webhookCall = fromHmsSovereignCall({
+      ...statusUpdateWebhook.message.call,
+      error: statusUpdateWebhook.message.error,
+    });
     assert.equal(webhookCall.direction, 'inbound');
     assert.equal(webhookCall.status, 'failed');
     assert.equal(webhookCall.providerStatus, 'ended-with-error');
@@ -154,19 +157,37 @@ describe('toHmsSovereignCreateBody', () => {
       first_message: 'Goedemorgen!',
       context: 'Patient wants to move an appointment.',
       number_id: '9b8a7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d',
-      assistant_override: { max_duration_seconds: 300, metadata: { crm_id: 'c-42', switchboard_call_id: 'call_01JH5Z' } },
+      assistant_override: {
+        max_duration_seconds: 300,
+        metadata: { crm_id: 'c-42', switchboard_call_id: 'call_01JH5Z' },
+      },
     });
     assert.deepEqual(warnings, []);
   });
 
   it('leaves optional fields out and warns about options the vendor cannot honour', () => {
     const { body, warnings } = toHmsSovereignCreateBody(
-      { to: '+31687654321', providerAgentId: 'a', record: false, metadata: {}, reference: 'r', variables: { x: '1' }, customer: { name: 'Jan' } },
+      {
+        to: '+31687654321',
+        providerAgentId: 'a',
+        record: false,
+        metadata: {},
+        reference: 'r',
+        variables: { x: '1' },
+        customer: { name: 'Jan' },
+      },
       undefined,
     );
-    assert.deepEqual(body, { destination: '+31687654321', assistant_id: 'a', assistant_override: { metadata: { switchboard_call_id: 'r' } } });
+    assert.deepEqual(body, {
+      destination: '+31687654321',
+      assistant_id: 'a',
+      assistant_override: { metadata: { switchboard_call_id: 'r' } },
+    });
     assert.equal(warnings.length, 3);
-    assert.deepEqual(warnings.map((w) => w.field), ['record', 'variables', 'customer']);
+    assert.deepEqual(
+      warnings.map((w) => w.field),
+      ['record', 'variables', 'customer'],
+    );
   });
 });
 
@@ -186,14 +207,21 @@ describe('fromHmsSovereignCreateResponse', () => {
 
 describe('toHmsSovereignControlBody', () => {
   it('builds each documented command', () => {
-    assert.deepEqual(toHmsSovereignControlBody({ action: 'say', text: 'Een moment.' }), { type: 'say', content: 'Een moment.', end_after: false });
+    assert.deepEqual(toHmsSovereignControlBody({ action: 'say', text: 'Een moment.' }), {
+      type: 'say',
+      content: 'Een moment.',
+      end_after: false,
+    });
     assert.deepEqual(toHmsSovereignControlBody({ action: 'inject_context', text: 'VIP' }), {
       type: 'inject-context',
       content: 'VIP',
       trigger_response: false,
     });
     assert.deepEqual(toHmsSovereignControlBody({ action: 'end' }), { type: 'end-call' });
-    assert.deepEqual(toHmsSovereignControlBody({ action: 'transfer', to: transferCommand.destination, text: transferCommand.message }), transferCommand);
+    assert.deepEqual(
+      toHmsSovereignControlBody({ action: 'transfer', to: transferCommand.destination, text: transferCommand.message }),
+      transferCommand,
+    );
   });
 
   it('returns null when a required field is missing', () => {
@@ -215,7 +243,13 @@ describe('assistants and numbers', () => {
 
   it('builds an assistant body from an AgentSpec, leaving unset fields out', () => {
     assert.deepEqual(
-      toHmsSovereignAssistantBody({ name: 'Receptie', systemPrompt: 'Wees vriendelijk.', firstMessage: 'Hallo!', voice: 'nl-female-1', model: 'gpt-4o-mini' }),
+      toHmsSovereignAssistantBody({
+        name: 'Receptie',
+        systemPrompt: 'Wees vriendelijk.',
+        firstMessage: 'Hallo!',
+        voice: 'nl-female-1',
+        model: 'gpt-4o-mini',
+      }),
       {
         name: 'Receptie',
         first_message: 'Hallo!',

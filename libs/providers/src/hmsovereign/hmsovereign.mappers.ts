@@ -1,4 +1,4 @@
-import {
+import type {
   AgentSpec,
   CallStatus,
   CallWarning,
@@ -8,12 +8,11 @@ import {
   TranscriptTurn,
   VendorAgent,
   VendorNumber,
-  errorCodeFor,
-  isTerminal,
 } from '@switchboard/core';
+import { errorCodeFor, isTerminal } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { hmsSovereignRawEndReason, mapHmsSovereignEndReason } from './hmsovereign.end-reasons';
-import {
+import type {
   HmsSovereignAssistant,
   HmsSovereignAssistantBody,
   HmsSovereignCall,
@@ -100,7 +99,10 @@ export function fromHmsSovereignCall(call: HmsSovereignCall): ProviderCall {
     // The vendor's error text explains no-answer and busy too; only a real failure is an `error`.
     endReason,
     providerEndReason: isTerminal(status) ? hmsSovereignRawEndReason(call.end_reason, call.error) : null,
-    error: status === 'failed' ? { code: errorCodeFor(endReason), message: errorText ?? 'HMS Sovereign reported the call failed.' } : null,
+    error:
+      status === 'failed'
+        ? { code: errorCodeFor(endReason), message: errorText ?? 'HMS Sovereign reported the call failed.' }
+        : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
     transcript: fromHmsSovereignMessages(call.messages),
@@ -156,13 +158,23 @@ export function toHmsSovereignCreateBody(
     metadata: { ...input.metadata, [REFERENCE_KEY]: input.reference },
     // Per-call webhook fields win over the assistant's and the account's for this call only.
     ...(input.webhook
-      ? { webhook_url: input.webhook.url, webhook_secret: input.webhook.secret, webhook_events: [...HMS_WEBHOOK_EVENTS] }
+      ? {
+          webhook_url: input.webhook.url,
+          webhook_secret: input.webhook.secret,
+          webhook_events: [...HMS_WEBHOOK_EVENTS],
+        }
       : {}),
   };
   const warnings: CallWarning[] = [];
-  if (!input.record) warnings.push({ field: 'record', message: 'HMS Sovereign has no per-call recording switch; the assistant settings decide.' });
-  if (input.variables && Object.keys(input.variables).length > 0) warnings.push({ field: 'variables', message: 'HMS Sovereign has no call variables; ignored.' });
-  if (input.customer && (input.customer.name || input.customer.email)) warnings.push({ field: 'customer', message: 'HMS Sovereign has no customer fields; ignored.' });
+  if (!input.record)
+    warnings.push({
+      field: 'record',
+      message: 'HMS Sovereign has no per-call recording switch; the assistant settings decide.',
+    });
+  if (input.variables && Object.keys(input.variables).length > 0)
+    warnings.push({ field: 'variables', message: 'HMS Sovereign has no call variables; ignored.' });
+  if (input.customer && (input.customer.name || input.customer.email))
+    warnings.push({ field: 'customer', message: 'HMS Sovereign has no customer fields; ignored.' });
   return { body, warnings };
 }
 
@@ -199,7 +211,9 @@ export function toHmsSovereignControlBody(input: ControlInput): HmsSovereignCont
     case 'inject_context':
       return input.text ? { type: 'inject-context', content: input.text, trigger_response: false } : null;
     case 'transfer':
-      return input.to ? { type: 'transfer', destination: input.to, ...(input.text ? { message: input.text } : {}) } : null;
+      return input.to
+        ? { type: 'transfer', destination: input.to, ...(input.text ? { message: input.text } : {}) }
+        : null;
     case 'end':
       return { type: 'end-call', ...(input.text ? { message: input.text } : {}) };
     default:

@@ -1,13 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
+import type {
   CallStatus,
-  errorCodeFor,
   InboundWebhookRequest,
-  isTerminal,
   ParsedWebhook,
   WebhookObservation,
   WebhookVerification,
 } from '@switchboard/core';
+import { errorCodeFor, isTerminal } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import {
   fromHmsSovereignMessages,
@@ -19,7 +18,7 @@ import {
   str,
 } from './hmsovereign.mappers';
 import { mapHmsSovereignEndReason } from './hmsovereign.end-reasons';
-import { HmsSovereignWebhookMessage } from './hmsovereign.types';
+import type { HmsSovereignWebhookMessage } from './hmsovereign.types';
 
 /** Header names as the gateway hands them over (lower-cased). */
 export const SIGNATURE_HEADER = 'x-webhook-signature';
@@ -41,7 +40,11 @@ const refuse = (reason: Refusal): WebhookVerification => ({ ok: false, reason })
  * signature is checked before the clock, so `stale_timestamp` only ever names an authentic
  * but replayed or delayed delivery.
  */
-export function verifyHmsSovereignWebhook(request: InboundWebhookRequest, secret: string, now: Date): WebhookVerification {
+export function verifyHmsSovereignWebhook(
+  request: InboundWebhookRequest,
+  secret: string,
+  now: Date,
+): WebhookVerification {
   try {
     const signature = headerOf(request, SIGNATURE_HEADER);
     const timestamp = headerOf(request, TIMESTAMP_HEADER);
@@ -127,7 +130,11 @@ function statusOf(raw: string | null, error: unknown, changedAt: string | null):
     facts.endReason = endReason;
     if (errorText) facts.providerEndReason = errorText;
     // As on records: the text explains busy and no-answer too; only a real failure is an error.
-    if (status === 'failed') facts.error = { code: errorCodeFor(endReason), message: errorText ?? 'HMS Sovereign reported the call ended with an error.' };
+    if (status === 'failed')
+      facts.error = {
+        code: errorCodeFor(endReason),
+        message: errorText ?? 'HMS Sovereign reported the call ended with an error.',
+      };
   }
   return facts;
 }
@@ -135,7 +142,8 @@ function statusOf(raw: string | null, error: unknown, changedAt: string | null):
 /** The report's results; fields it leaves out stay unknown rather than cleared. */
 function reportOf(msg: HmsSovereignWebhookMessage): CallFacts {
   const facts: CallFacts = {};
-  if (typeof msg.duration_seconds === 'number' && Number.isFinite(msg.duration_seconds)) facts.durationSeconds = msg.duration_seconds;
+  if (typeof msg.duration_seconds === 'number' && Number.isFinite(msg.duration_seconds))
+    facts.durationSeconds = msg.duration_seconds;
   const summary = str(msg.summary);
   if (summary) facts.summary = summary;
   const transcript = fromHmsSovereignMessages(msg.messages);

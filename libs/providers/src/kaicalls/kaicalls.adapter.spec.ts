@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import axios from 'axios';
-import { CapabilityUnsupportedError, HttpTransport, ParsedWebhook, ProviderAdapter } from '@switchboard/core';
+import type { HttpTransport, ParsedWebhook, ProviderAdapter } from '@switchboard/core';
+import { CapabilityUnsupportedError } from '@switchboard/core';
 import { KAICALLS_SEED } from '@switchboard/simulators/kaicalls';
 import type { RunningSimulator } from '@switchboard/simulators/common';
-import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { WebhookReceiver } from '@switchboard/simulators/testing';
+import { pollUntil } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
 import { inbound, ISO_Z, KAI, rejection, useKaiCallsSimulator } from './kaicalls.test-support';
@@ -40,7 +42,11 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.equal(call.providerAgentId, KAI);
     assert.match(call.createdAt ?? '', ISO_Z);
 
-    const live = await pollUntil(() => sut.getCall(call.providerCallId), (c) => c.status !== 'queued', { intervalMs: 10, what: 'answered' });
+    const live = await pollUntil(
+      () => sut.getCall(call.providerCallId),
+      (c) => c.status !== 'queued',
+      { intervalMs: 10, what: 'answered' },
+    );
     assert.equal(live.status, 'in_progress');
     assert.equal(live.providerStatus, 'in-progress');
 
@@ -52,7 +58,12 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.deepEqual(done.cost, { amount: 0.24, currency: 'USD' });
     assert.match(done.recordingUrl ?? '', /^https:\/\//);
     assert.match(done.summary ?? '', /Confirm Friday delivery window/);
-    assert.deepEqual(Object.keys((done.analysis?.quality_dimensions ?? {}) as object).sort(), ['empathy', 'information_gathering', 'professionalism', 'resolution']);
+    assert.deepEqual(Object.keys((done.analysis?.quality_dimensions ?? {}) as object).sort(), [
+      'empathy',
+      'information_gathering',
+      'professionalism',
+      'resolution',
+    ]);
     assert.equal(done.createdAt, call.createdAt);
     assert.equal(done.direction, 'outbound');
     assert.equal(done.error, null);
@@ -87,7 +98,11 @@ describe('KaiCalls adapter against the simulator', () => {
 
       const done = await untilTerminal(call.providerCallId);
       assert.equal(done.status, polled);
-      await pollUntil(() => hooks.received, (r) => r.length > 0, { what: `${event} webhook` });
+      await pollUntil(
+        () => hooks.received,
+        (r) => r.length > 0,
+        { what: `${event} webhook` },
+      );
       await sim.context.webhooks.idle();
       assert.equal(hooks.received.length, 1, 'one event per call, sent when it ends');
       const [hook] = hooks.received;
@@ -95,8 +110,14 @@ describe('KaiCalls adapter against the simulator', () => {
 
       const request = inbound(hook);
       assert.deepEqual(sut.verifyWebhook(request, target.secret, new Date()), { ok: true });
-      assert.deepEqual(sut.verifyWebhook(request, webhookTarget().secret, new Date()), { ok: false, reason: 'bad_signature' });
-      assert.deepEqual(sut.verifyWebhook({ ...request, pathToken: null }, target.secret, new Date()), { ok: false, reason: 'missing_signature' });
+      assert.deepEqual(sut.verifyWebhook(request, webhookTarget().secret, new Date()), {
+        ok: false,
+        reason: 'bad_signature',
+      });
+      assert.deepEqual(sut.verifyWebhook({ ...request, pathToken: null }, target.secret, new Date()), {
+        ok: false,
+        reason: 'missing_signature',
+      });
 
       const parsed = sut.parseWebhook(request);
       assert.equal(parsed.kind, 'call');
@@ -107,11 +128,17 @@ describe('KaiCalls adapter against the simulator', () => {
       assert.match(observation.occurredAt ?? '', ISO_Z);
       assert.equal(observation.call.endedAt, observation.occurredAt);
       if (outcome === 'completed') {
-        assert.deepEqual([observation.call.durationSeconds, observation.call.recordingUrl], [done.durationSeconds, done.recordingUrl]);
+        assert.deepEqual(
+          [observation.call.durationSeconds, observation.call.recordingUrl],
+          [done.durationSeconds, done.recordingUrl],
+        );
         assert.equal(observation.call.endReason, 'completed');
         assert.equal(observation.call.providerEndReason, undefined);
       } else {
-        assert.deepEqual([done.durationSeconds, done.recordingUrl, done.cost], [0, null, { amount: 0, currency: 'USD' }]);
+        assert.deepEqual(
+          [done.durationSeconds, done.recordingUrl, done.cost],
+          [0, null, { amount: 0, currency: 'USD' }],
+        );
         assert.equal(observation.call.endReason, outcome === 'failed' ? 'provider_error' : outcome);
         assert.equal(observation.call.providerEndReason, outcome);
         assert.equal(observation.call.error?.code, outcome === 'failed' ? 'provider_error' : undefined);
@@ -120,7 +147,9 @@ describe('KaiCalls adapter against the simulator', () => {
   });
 
   it('wrong key -> auth, without the key in the message', async () => {
-    const wrong = createKaiCallsAdapter(contextFor({ credentials: { api_key: 'kc_live_WrongKeyWrongKeyWrongKeyWrongKey0123456789' } }));
+    const wrong = createKaiCallsAdapter(
+      contextFor({ credentials: { api_key: 'kc_live_WrongKeyWrongKeyWrongKeyWrongKey0123456789' } }),
+    );
     const error = await rejection(wrong.listAgents());
     assert.equal(error.kind, 'auth');
     assert.equal(error.status, 401);
@@ -163,7 +192,11 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.match(candidates[0].createdAt ?? '', ISO_Z);
     assert.equal((await dialed(candidates[0].providerCallId)).to, to);
     // Once the call ends, its webhook comes to the connection's URL naming the listed call.
-    const [hook] = await pollUntil(() => hooks.received, (r) => r.length > 0, { what: 'webhook' });
+    const [hook] = await pollUntil(
+      () => hooks.received,
+      (r) => r.length > 0,
+      { what: 'webhook' },
+    );
     assert.deepEqual(impatient.verifyWebhook(inbound(hook), target.secret, new Date()), { ok: true });
     const parsed = impatient.parseWebhook(inbound(hook));
     assert.equal(parsed.kind === 'call' && parsed.observation.providerCallId, candidates[0].providerCallId);
@@ -172,9 +205,16 @@ describe('KaiCalls adapter against the simulator', () => {
   it('listCalls returns the newest first, down to createdAfter and up to limit', async () => {
     const createdAfter = new Date(Date.now() - 1_000);
     const ids: string[] = [];
-    for (const to of ['+15125550401', '+15125550402', '+15125550403']) ids.push((await sut.createCall(input(to))).call.providerCallId);
-    assert.deepEqual((await sut.listCalls({ createdAfter })).map((c) => c.providerCallId), [...ids].reverse());
-    assert.deepEqual((await sut.listCalls({ limit: 2 })).map((c) => c.providerCallId), [ids[2], ids[1]]);
+    for (const to of ['+15125550401', '+15125550402', '+15125550403'])
+      ids.push((await sut.createCall(input(to))).call.providerCallId);
+    assert.deepEqual(
+      (await sut.listCalls({ createdAfter })).map((c) => c.providerCallId),
+      [...ids].reverse(),
+    );
+    assert.deepEqual(
+      (await sut.listCalls({ limit: 2 })).map((c) => c.providerCallId),
+      [ids[2], ids[1]],
+    );
     assert.deepEqual(await sut.listCalls({ createdAfter: new Date(Date.now() + 60_000) }), []);
   });
 
@@ -183,7 +223,10 @@ describe('KaiCalls adapter against the simulator', () => {
     const dnc = await rejection(sut.createCall(input(KAICALLS_SEED.dncNumber)));
     assert.equal(dnc.kind, 'invalid_request');
     assert.equal(dnc.vendorCode, 'number_on_dnc');
-    assert.deepEqual(dnc.fieldErrors.map((f) => f.field), ['to']);
+    assert.deepEqual(
+      dnc.fieldErrors.map((f) => f.field),
+      ['to'],
+    );
     const bad = await rejection(sut.createCall(input('+1')));
     assert.equal(bad.kind, 'invalid_request');
     assert.deepEqual(bad.fieldErrors, [{ field: 'to', message: 'to must be an E.164 phone number' }]);
@@ -219,7 +262,9 @@ describe('KaiCalls adapter against the simulator', () => {
     assert.equal(updated.providerAgentId, created.providerAgentId);
     assert.equal(updated.name, 'Dispatch v2');
 
-    const response = await fetch(`${sim.url}/api/v1/agents?id=${created.providerAgentId}`, { headers: { Authorization: `Bearer ${sim.apiKey}` } });
+    const response = await fetch(`${sim.url}/api/v1/agents?id=${created.providerAgentId}`, {
+      headers: { Authorization: `Bearer ${sim.apiKey}` },
+    });
     const stored = (await response.json()) as any;
     assert.deepEqual(stored.voice, { provider: '11labs', voiceId: 'jessica' });
     assert.equal(stored.model.model, 'gpt-4.1');
@@ -229,7 +274,10 @@ describe('KaiCalls adapter against the simulator', () => {
   it('refuses an agent spec KaiCalls cannot take before any request', async () => {
     const error = await rejection(sut.createAgent({ name: 'No prompt', voice: 'burt' }));
     assert.equal(error.kind, 'invalid_request');
-    assert.deepEqual(error.fieldErrors.map((f) => f.field), ['voice', 'system_prompt']);
+    assert.deepEqual(
+      error.fieldErrors.map((f) => f.field),
+      ['voice', 'system_prompt'],
+    );
   });
 
   it('cancel, delete, control, sip: destinations and webhook registration are unsupported, without any HTTP call', async () => {
@@ -245,7 +293,10 @@ describe('KaiCalls adapter against the simulator', () => {
       [adapter.registerWebhooks(webhookTarget()), 'registerWebhooks'],
     ];
     for (const [promise, capability] of checks) {
-      await assert.rejects(promise, (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability);
+      await assert.rejects(
+        promise,
+        (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability,
+      );
     }
     assert.equal(requests, 0);
   });

@@ -1,13 +1,5 @@
-import {
-  AdapterFactory,
-  AgentSpec,
-  CapabilityUnsupportedError,
-  isTerminal,
-  ProviderAdapter,
-  ProviderCall,
-  ProviderError,
-  VendorAgent,
-} from '@switchboard/core';
+import type { AdapterFactory, AgentSpec, ProviderAdapter, ProviderCall, VendorAgent } from '@switchboard/core';
+import { CapabilityUnsupportedError, isTerminal, ProviderError } from '@switchboard/core';
 import { KaiCallsCapabilities } from './kaicalls.capabilities';
 import { createKaiCallsClient, KAICALLS_MAX_PAGE } from './kaicalls.client';
 import {
@@ -55,7 +47,9 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
     const configured = context.credentials.business_id;
     if (configured) return configured;
     const balance = (await client.getBalance()) as { businesses?: { business_id?: unknown }[] } | null;
-    const ids = (balance?.businesses ?? []).map((b) => b?.business_id).filter((id): id is string => typeof id === 'string');
+    const ids = (balance?.businesses ?? [])
+      .map((b) => b?.business_id)
+      .filter((id): id is string => typeof id === 'string');
     if (ids.length === 1) return ids[0];
     throw invalid(
       `KaiCalls needs a business to create an agent and this key sees ${ids.length}; set credentials.business_id on the connection.`,
@@ -74,7 +68,11 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
       const call = toProviderCall(await client.createCall(body));
       if (!call.providerCallId) {
         // 2xx without an id: the call may exist, so it must be looked up, not redialled.
-        throw new ProviderError({ provider: 'kaicalls', kind: 'ambiguous', message: 'KaiCalls accepted the call but returned no call id.' });
+        throw new ProviderError({
+          provider: 'kaicalls',
+          kind: 'ambiguous',
+          message: 'KaiCalls accepted the call but returned no call id.',
+        });
       }
       return {
         call: { ...call, to: call.to ?? input.to, providerAgentId: call.providerAgentId ?? input.providerAgentId },
@@ -84,7 +82,13 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
 
     async getCall(providerCallId) {
       const raw = callOfDetail(await client.getCall(providerCallId), providerCallId);
-      if (!raw) throw new ProviderError({ provider: 'kaicalls', kind: 'not_found', status: 404, message: `KaiCalls has no call '${providerCallId}'.` });
+      if (!raw)
+        throw new ProviderError({
+          provider: 'kaicalls',
+          kind: 'not_found',
+          status: 404,
+          message: `KaiCalls has no call '${providerCallId}'.`,
+        });
       const call = toProviderCall(raw);
       return withCost({ ...call, providerCallId: call.providerCallId || providerCallId });
     },
@@ -120,14 +124,19 @@ export const createKaiCallsAdapter: AdapterFactory = (context) => {
     async createAgent(spec: AgentSpec): Promise<VendorAgent> {
       // Checked before any request, so a bad spec never costs a /balance lookup.
       const draft = toKaiCallsCreateAgentBody(spec, '');
-      if (draft.problems.length) throw invalid(`KaiCalls cannot create this agent: ${draft.problems.map((p) => p.message).join(' ')}`, draft.problems);
+      if (draft.problems.length)
+        throw invalid(
+          `KaiCalls cannot create this agent: ${draft.problems.map((p) => p.message).join(' ')}`,
+          draft.problems,
+        );
       const agent = toVendorAgent(await client.createAgent({ ...draft.body, business_id: await businessId() }));
       return { ...agent, name: agent.name || spec.name };
     },
 
     async updateAgent(providerAgentId, spec) {
       const { body, problems } = toKaiCallsPatchAgentBody(providerAgentId, spec);
-      if (problems.length) throw invalid(`KaiCalls cannot apply this agent update: ${problems.map((p) => p.message).join(' ')}`, problems);
+      if (problems.length)
+        throw invalid(`KaiCalls cannot apply this agent update: ${problems.map((p) => p.message).join(' ')}`, problems);
       const agent = toVendorAgent(await client.updateAgent(body));
       return { ...agent, providerAgentId: agent.providerAgentId || providerAgentId, name: agent.name || spec.name };
     },

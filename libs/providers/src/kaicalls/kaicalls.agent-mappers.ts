@@ -1,6 +1,6 @@
-import { AgentSpec, VendorAgent, VendorNumber } from '@switchboard/core';
+import type { AgentSpec, VendorAgent, VendorNumber } from '@switchboard/core';
 import { toIsoUtc } from '../common';
-import {
+import type {
   KaiCallsAgent,
   KaiCallsAgentFields,
   KaiCallsCreateAgentBody,
@@ -30,7 +30,10 @@ function splitProvider(value: string): [string, string] | null {
  * string each. ⚖ The string must name the provider (`11labs/abc`, `openai/gpt-4.1`); a bare
  * name is refused rather than sent with a guessed provider Vapi might reject or misroute.
  */
-export function toKaiCallsAgentFields(spec: Partial<AgentSpec>): { fields: KaiCallsAgentFields; problems: AgentFieldProblem[] } {
+export function toKaiCallsAgentFields(spec: Partial<AgentSpec>): {
+  fields: KaiCallsAgentFields;
+  problems: AgentFieldProblem[];
+} {
   const fields: KaiCallsAgentFields = {};
   const problems: AgentFieldProblem[] = [];
   if (spec.name) fields.name = spec.name;
@@ -39,12 +42,17 @@ export function toKaiCallsAgentFields(spec: Partial<AgentSpec>): { fields: KaiCa
   if (spec.voice) {
     const parts = splitProvider(spec.voice);
     if (parts) fields.voice = { provider: parts[0], voiceId: parts[1] } satisfies KaiCallsVoice;
-    else problems.push({ field: 'voice', message: 'KaiCalls needs the voice as "provider/voiceId", e.g. "11labs/burt".' });
+    else
+      problems.push({ field: 'voice', message: 'KaiCalls needs the voice as "provider/voiceId", e.g. "11labs/burt".' });
   }
   if (spec.model) {
     const parts = splitProvider(spec.model);
     if (parts) fields.model = { provider: parts[0], model: parts[1] } satisfies KaiCallsModel;
-    else problems.push({ field: 'model', message: 'KaiCalls needs the model as "provider/model", e.g. "openai/gpt-4.1".' });
+    else
+      problems.push({
+        field: 'model',
+        message: 'KaiCalls needs the model as "provider/model", e.g. "openai/gpt-4.1".',
+      });
   }
   if (spec.metadata) fields.metadata = { ...spec.metadata };
   return { fields, problems };
@@ -56,8 +64,12 @@ export function toKaiCallsCreateAgentBody(
   businessId: string,
 ): { body: KaiCallsCreateAgentBody; problems: AgentFieldProblem[] } {
   const { fields, problems } = toKaiCallsAgentFields(spec);
-  if (!spec.systemPrompt) problems.push({ field: 'system_prompt', message: 'KaiCalls requires a system prompt to create an agent.' });
-  return { body: { ...fields, business_id: businessId, name: spec.name, system_prompt: spec.systemPrompt ?? '' }, problems };
+  if (!spec.systemPrompt)
+    problems.push({ field: 'system_prompt', message: 'KaiCalls requires a system prompt to create an agent.' });
+  return {
+    body: { ...fields, business_id: businessId, name: spec.name, system_prompt: spec.systemPrompt ?? '' },
+    problems,
+  };
 }
 
 /**
@@ -75,8 +87,14 @@ export function toKaiCallsPatchAgentBody(
 /** Agent list row, detail, create or update answer -> VendorAgent; details in snake_case. */
 export function toVendorAgent(raw: unknown): VendorAgent {
   const agent = (raw !== null && typeof raw === 'object' ? raw : {}) as KaiCallsAgent;
-  const voice = agent.voice && str(agent.voice.provider) && str(agent.voice.voiceId) ? `${agent.voice.provider}/${agent.voice.voiceId}` : null;
-  const model = agent.model && str(agent.model.provider) && str(agent.model.model) ? `${agent.model.provider}/${agent.model.model}` : null;
+  const voice =
+    agent.voice && str(agent.voice.provider) && str(agent.voice.voiceId)
+      ? `${agent.voice.provider}/${agent.voice.voiceId}`
+      : null;
+  const model =
+    agent.model && str(agent.model.provider) && str(agent.model.model)
+      ? `${agent.model.provider}/${agent.model.model}`
+      : null;
   return {
     providerAgentId: str(agent.id) ?? '',
     name: str(agent.name) ?? '',

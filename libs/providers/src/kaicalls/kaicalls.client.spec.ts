@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
+import type { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
 import { createKaiCallsClient } from './kaicalls.client';
 
 /** A transport that answers from a script and records what was asked. */
@@ -21,7 +21,11 @@ function scripted(answer: (request: HttpRequest) => HttpResponse) {
   return { seen, context };
 }
 
-const row = (n: number) => ({ id: `call-${n}`, status: 'completed', created_at: new Date(Date.UTC(2026, 1, 15, 14, n)).toISOString() });
+const row = (n: number) => ({
+  id: `call-${n}`,
+  status: 'completed',
+  created_at: new Date(Date.UTC(2026, 1, 15, 14, n)).toISOString(),
+});
 const ok = (body: unknown): HttpResponse => ({ status: 200, headers: {}, body });
 
 describe('createKaiCallsClient', () => {
@@ -29,7 +33,10 @@ describe('createKaiCallsClient', () => {
     const { seen, context } = scripted(() => ok({ agents: [] }));
     await createKaiCallsClient(context('https://www.kaicalls.com')).listAgents();
     await createKaiCallsClient(context('https://www.kaicalls.com/api/v1/')).listAgents();
-    assert.deepEqual(seen.map((r) => r.url), ['https://www.kaicalls.com/api/v1/agents', 'https://www.kaicalls.com/api/v1/agents']);
+    assert.deepEqual(
+      seen.map((r) => r.url),
+      ['https://www.kaicalls.com/api/v1/agents', 'https://www.kaicalls.com/api/v1/agents'],
+    );
     assert.equal(seen[0].headers?.Authorization, 'Bearer kc_live_test');
   });
 
@@ -50,7 +57,10 @@ describe('createKaiCallsClient', () => {
     });
     const client = createKaiCallsClient(context('http://sim/api/v1'));
     const rows = await client.listCallsSince({ createdAfter: new Date('2026-02-15T14:03:00Z'), limit: 50 });
-    assert.deepEqual(rows.map((r) => r.id), ['call-9', 'call-8', 'call-7', 'call-6', 'call-5', 'call-4', 'call-3']);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['call-9', 'call-8', 'call-7', 'call-6', 'call-5', 'call-4', 'call-3'],
+    );
     assert.deepEqual(
       seen.map((r) => r.query?.after),
       [undefined, '2026-02-15T14:07:00.000Z', '2026-02-15T14:04:00.000Z'],
@@ -64,7 +74,10 @@ describe('createKaiCallsClient', () => {
     assert.equal(seen[0].query?.limit, 1);
     seen.length = 0;
     // The server ignores `after` and keeps answering the same page: two requests, not a hundred, no repeats.
-    assert.deepEqual((await client.listCallsSince({ limit: 50 })).map((r) => r.id), ['call-5', 'call-4']);
+    assert.deepEqual(
+      (await client.listCallsSince({ limit: 50 })).map((r) => r.id),
+      ['call-5', 'call-4'],
+    );
     assert.equal(seen.length, 2);
   });
 
@@ -72,11 +85,15 @@ describe('createKaiCallsClient', () => {
     const pages = async (answer: (request: HttpRequest) => HttpResponse) => {
       const { seen, context } = scripted(answer);
       const got: string[][] = [];
-      for await (const page of createKaiCallsClient(context('http://sim/api/v1')).callPages({ pageSize: () => 100 })) got.push(page.map((r) => String(r.id)));
+      for await (const page of createKaiCallsClient(context('http://sim/api/v1')).callPages({ pageSize: () => 100 }))
+        got.push(page.map((r) => String(r.id)));
       return { got, requests: seen.length };
     };
     // The server ignores `after`: the second answer is the first again, so the walk ends there.
-    assert.deepEqual(await pages(() => ok({ calls: [row(5), row(4)], has_more: true })), { got: [['call-5', 'call-4']], requests: 2 });
+    assert.deepEqual(await pages(() => ok({ calls: [row(5), row(4)], has_more: true })), {
+      got: [['call-5', 'call-4']],
+      requests: 2,
+    });
     // `created_at <= after`: the boundary row comes back once and is dropped.
     const all = [row(5), row(4), row(3), row(2)];
     const inclusive = (request: HttpRequest) => {
@@ -94,6 +111,9 @@ describe('createKaiCallsClient', () => {
         : ok({ numbers: [] }),
     );
     assert.deepEqual(await createKaiCallsClient(context('http://sim/api/v1')).listNumbers(), { numbers: [] });
-    assert.deepEqual(seen.map((r) => r.url), ['http://sim/api/v1/phone-numbers', 'http://sim/api/v1/numbers']);
+    assert.deepEqual(
+      seen.map((r) => r.url),
+      ['http://sim/api/v1/phone-numbers', 'http://sim/api/v1/numbers'],
+    );
   });
 });

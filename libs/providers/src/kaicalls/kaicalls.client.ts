@@ -1,9 +1,15 @@
-import { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
-import { vendorRequest, VendorErrorMapper } from '../common';
+import type { AdapterContext, HttpRequest, HttpResponse } from '@switchboard/core';
+import type { VendorErrorMapper } from '../common';
+import { vendorRequest } from '../common';
 import { mapKaiCallsAgentError, mapKaiCallsError } from './kaicalls.errors';
 
 type KaiCallsErrorMapper = typeof mapKaiCallsError;
-import { KaiCallsCall, KaiCallsCreateAgentBody, KaiCallsCreateCallBody, KaiCallsPatchAgentBody } from './kaicalls.types';
+import type {
+  KaiCallsCall,
+  KaiCallsCreateAgentBody,
+  KaiCallsCreateCallBody,
+  KaiCallsPatchAgentBody,
+} from './kaicalls.types';
 
 /** The newer docs' and the SDK's host; the apex host may redirect, and a redirected POST can turn into a GET. */
 export const KAICALLS_DEFAULT_BASE_URL = 'https://www.kaicalls.com/api/v1';
@@ -41,10 +47,16 @@ export function createKaiCallsClient(context: AdapterContext) {
   const prefix = /\/api\/v1\/?$/.test(context.baseUrl) ? '' : '/api/v1';
   const headers = { Authorization: `Bearer ${context.credentials.api_key}` };
 
-  async function send(request: Omit<HttpRequest, 'headers'>, idempotent = true, mapError: KaiCallsErrorMapper = mapKaiCallsError): Promise<HttpResponse> {
+  async function send(
+    request: Omit<HttpRequest, 'headers'>,
+    idempotent = true,
+    mapError: KaiCallsErrorMapper = mapKaiCallsError,
+  ): Promise<HttpResponse> {
     // The connection's own key is scrubbed from error text whatever its format.
     const withSecrets: VendorErrorMapper = (response, now) => mapError(response, now, [context.credentials.api_key]);
-    return vendorRequest(context, 'kaicalls', { ...request, url: `${prefix}${request.url}`, headers }, withSecrets, { idempotent });
+    return vendorRequest(context, 'kaicalls', { ...request, url: `${prefix}${request.url}`, headers }, withSecrets, {
+      idempotent,
+    });
   }
 
   async function listCallsPage(query: { limit: number; after?: string }): Promise<unknown> {
@@ -59,14 +71,21 @@ export function createKaiCallsClient(context: AdapterContext) {
    * timestamp may be skipped or repeated by the vendor: repeats are dropped, and the walk
    * stops unless the cursor moves strictly back in time, so it can never spin on one page.
    */
-  async function* callPages({ createdAfter, pageSize, maxPages = Infinity }: CallPagesQuery): AsyncGenerator<KaiCallsCall[]> {
+  async function* callPages({
+    createdAfter,
+    pageSize,
+    maxPages = Infinity,
+  }: CallPagesQuery): AsyncGenerator<KaiCallsCall[]> {
     const floor = createdAfter?.getTime() ?? -Infinity;
     let after: string | undefined;
     let cursorMs = Infinity;
     // Ids of the previous page's rows stamped exactly at the cursor: the only rows it may repeat.
     let boundary = new Set<string>();
     for (let page = 0; page < maxPages; page++) {
-      const body = (await listCallsPage({ limit: pageSize(), after })) as { calls?: unknown; has_more?: unknown } | null;
+      const body = (await listCallsPage({ limit: pageSize(), after })) as {
+        calls?: unknown;
+        has_more?: unknown;
+      } | null;
       const calls = Array.isArray(body?.calls) ? (body.calls as KaiCallsCall[]) : [];
       const tooOld = calls.findIndex((call) => createdMs(call) < floor);
       const fresh = (tooOld === -1 ? calls : calls.slice(0, tooOld)).filter((call) => {
@@ -126,12 +145,16 @@ export function createKaiCallsClient(context: AdapterContext) {
 
     /** Not idempotent: a repeated POST creates a second agent (and Vapi assistant). */
     async createAgent(body: KaiCallsCreateAgentBody): Promise<unknown> {
-      return (await send({ method: 'POST', url: '/agents', operation: 'create_agent', body }, false, mapKaiCallsAgentError)).body;
+      return (
+        await send({ method: 'POST', url: '/agents', operation: 'create_agent', body }, false, mapKaiCallsAgentError)
+      ).body;
     },
 
     /** PATCH with `id` in the body; the same patch twice leaves the same agent. */
     async updateAgent(body: KaiCallsPatchAgentBody): Promise<unknown> {
-      return (await send({ method: 'PATCH', url: '/agents', operation: 'update_agent', body }, true, mapKaiCallsAgentError)).body;
+      return (
+        await send({ method: 'PATCH', url: '/agents', operation: 'update_agent', body }, true, mapKaiCallsAgentError)
+      ).body;
     },
 
     /**

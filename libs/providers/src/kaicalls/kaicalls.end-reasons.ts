@@ -1,4 +1,5 @@
-import { CallStatus, EndReason, endReasonFor } from '@switchboard/core';
+import type { CallStatus, EndReason } from '@switchboard/core';
+import { endReasonFor } from '@switchboard/core';
 
 /**
  * KaiCalls' `call.failed` `error` values. Only `no_answer` is documented; `busy`, `failed` and
@@ -25,7 +26,13 @@ const ERRORS: Record<string, EndReason> = {
  * counts as busy (as the status mapping reads it); anything else is `unknown`. Never throws.
  */
 export function mapKaiCallsEndReason(error: unknown, status: CallStatus): EndReason | null {
-  const token = typeof error === 'string' ? error.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+  const token =
+    typeof error === 'string'
+      ? error
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : '';
   if (!token) return endReasonFor(status, null);
   const mapped = ERRORS[token] ?? (token.includes('busy') ? 'busy' : 'unknown');
   return endReasonFor(status, mapped);

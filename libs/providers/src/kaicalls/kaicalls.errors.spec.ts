@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpResponse } from '@switchboard/core';
+import type { HttpResponse } from '@switchboard/core';
 import * as bodies from './__fixtures__/errors.fixtures';
-import { fieldErrorsFromMessage, KAICALLS_CALL_FIELDS, mapKaiCallsAgentError, mapKaiCallsError, redactSecrets } from './kaicalls.errors';
+import {
+  fieldErrorsFromMessage,
+  KAICALLS_CALL_FIELDS,
+  mapKaiCallsAgentError,
+  mapKaiCallsError,
+  redactSecrets,
+} from './kaicalls.errors';
 
 const now = new Date('2026-02-15T14:30:00Z');
-const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({ status, body, headers });
+const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({
+  status,
+  body,
+  headers,
+});
 
 describe('mapKaiCallsError', () => {
   it('401 unauthorized -> auth', () => {
@@ -41,12 +51,18 @@ describe('mapKaiCallsError', () => {
   it('422 with a "Missing required fields" list -> one field error per field', () => {
     const error = mapKaiCallsError(response(422, bodies.missingFields), now);
     assert.equal(error.kind, 'invalid_request');
-    assert.deepEqual(error.fieldErrors.map((f) => f.field), ['agent_id', 'to']);
+    assert.deepEqual(
+      error.fieldErrors.map((f) => f.field),
+      ['agent_id', 'to'],
+    );
   });
 
   it('agent routes use agent field names', () => {
     const error = mapKaiCallsAgentError(response(400, bodies.agentInvalid), now);
-    assert.deepEqual(error.fieldErrors.map((f) => f.field), ['credentials.business_id', 'system_prompt']);
+    assert.deepEqual(
+      error.fieldErrors.map((f) => f.field),
+      ['credentials.business_id', 'system_prompt'],
+    );
   });
 
   it('400 bad_request -> invalid_request without field errors', () => {
@@ -90,7 +106,10 @@ describe('mapKaiCallsError', () => {
       const error = mapKaiCallsError(response(400, body), now);
       assert.equal(error.kind, 'invalid_request');
       assert.equal(error.isRetryable, false);
-      assert.deepEqual(error.fieldErrors.map((f) => f.field), ['to']);
+      assert.deepEqual(
+        error.fieldErrors.map((f) => f.field),
+        ['to'],
+      );
     }
   });
 
@@ -114,7 +133,10 @@ describe('mapKaiCallsError', () => {
 
   it('never repeats an api key in the message', () => {
     const key = 'kc_live_SwBdSimDefaultKey_0123456789abcdefghijklmnop';
-    const error = mapKaiCallsError(response(401, { error: { code: 'unauthorized', message: `Key ${key} revoked (Bearer ${key})` } }), now);
+    const error = mapKaiCallsError(
+      response(401, { error: { code: 'unauthorized', message: `Key ${key} revoked (Bearer ${key})` } }),
+      now,
+    );
     assert.equal(error.message.includes(key), false);
     assert.equal(redactSecrets(`x ${key}`), 'x [redacted]');
   });
@@ -123,6 +145,8 @@ describe('mapKaiCallsError', () => {
 describe('fieldErrorsFromMessage', () => {
   it('ignores parts that name no known field', () => {
     assert.deepEqual(fieldErrorsFromMessage('Request body must be a JSON object', KAICALLS_CALL_FIELDS), []);
-    assert.deepEqual(fieldErrorsFromMessage('name must be a string', KAICALLS_CALL_FIELDS), [{ field: 'customer.name', message: 'name must be a string' }]);
+    assert.deepEqual(fieldErrorsFromMessage('name must be a string', KAICALLS_CALL_FIELDS), [
+      { field: 'customer.name', message: 'name must be a string' },
+    ]);
   });
 });

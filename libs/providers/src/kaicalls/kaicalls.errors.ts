@@ -1,6 +1,7 @@
-import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
-import { describeBody, mapVendorError, sanitizeVendorText, scrubSecrets, SecretPattern, stringField, VendorErrorTables, VendorSaid } from '../common';
-import { KaiCallsErrorBody } from './kaicalls.types';
+import type { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import type { SecretPattern, VendorErrorTables, VendorSaid } from '../common';
+import { describeBody, mapVendorError, sanitizeVendorText, scrubSecrets, stringField } from '../common';
+import type { KaiCallsErrorBody } from './kaicalls.types';
 
 /** Codes whose meaning beats the HTTP status they come with (errors page + seed). */
 const KIND_BY_CODE: Record<string, ProviderErrorKind> = {
@@ -62,14 +63,21 @@ export function redactSecrets(text: string, secrets: readonly string[] = [], max
  * E.164 phone number`, or `Missing required fields: agent_id, to`). Each `;` part that names
  * a known request field becomes a field error under the gateway's name for it.
  */
-export function fieldErrorsFromMessage(message: string, fields: Record<string, string>): { field: string; message: string }[] {
+export function fieldErrorsFromMessage(
+  message: string,
+  fields: Record<string, string>,
+): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
-  for (const part of message.split(/;\s*/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of message
+    .split(/;\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const missing = /^missing (?:required )?(?:fields?|parameters?)\s*:?\s*(.+)$/i.exec(part);
     const names = missing ? missing[1].split(/[,\s]+/) : [/^[`'"]?([A-Za-z_][\w.]*)[`'"]?\b/.exec(part)?.[1] ?? ''];
     for (const name of names) {
       const vendorField = name.split('.')[0];
-      if (Object.prototype.hasOwnProperty.call(fields, vendorField)) out.push({ field: fields[vendorField], message: part });
+      if (Object.prototype.hasOwnProperty.call(fields, vendorField))
+        out.push({ field: fields[vendorField], message: part });
     }
   }
   return out;
@@ -96,7 +104,9 @@ export function kaiCallsErrorTables(fields: Record<string, string>): VendorError
     kindByCode: KIND_BY_CODE,
     fieldByCode: FIELD_BY_CODE,
     fieldsFromText: ({ kind, said, text }) =>
-      kind === 'invalid_request' && said.message && !(said.code && Object.prototype.hasOwnProperty.call(FIELD_BY_CODE, said.code))
+      kind === 'invalid_request' &&
+      said.message &&
+      !(said.code && Object.prototype.hasOwnProperty.call(FIELD_BY_CODE, said.code))
         ? fieldErrorsFromMessage(text, fields)
         : [],
     keyPatterns: KEY_PATTERNS,
@@ -109,7 +119,8 @@ export function kaiCallsErrorTables(fields: Record<string, string>): VendorError
 /** Builds a mapper that names field errors with the given vendor -> gateway field table. */
 export function createKaiCallsErrorMapper(fields: Record<string, string>) {
   const tables = kaiCallsErrorTables(fields);
-  return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError => mapVendorError(tables, response, now, secrets);
+  return (response: HttpResponse, now: Date, secrets: readonly string[] = []): ProviderError =>
+    mapVendorError(tables, response, now, secrets);
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import axios from 'axios';
-import { HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
+import type { HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
 import { useKaiCallsSimulator } from './kaicalls.test-support';
@@ -38,7 +38,8 @@ describe('KaiCalls adapter: listCallHistory against the simulator', () => {
     return pages;
   }
 
-  const callRequests = (requests: HttpRequest[]) => requests.filter((r) => r.method === 'GET' && r.url.endsWith('/calls'));
+  const callRequests = (requests: HttpRequest[]) =>
+    requests.filter((r) => r.method === 'GET' && r.url.endsWith('/calls'));
 
   it('walks the whole history in pages of 100 along the created_at cursor, each call once', async () => {
     await control('/config', { rate_limits: false });
@@ -47,7 +48,10 @@ describe('KaiCalls adapter: listCallHistory against the simulator', () => {
 
     const pages = await drain(adapter);
 
-    assert.deepEqual(pages.map((p) => p.length), [100, 100, 30]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 100, 30],
+    );
     const yielded = pages.flat().map((c) => c.providerCallId);
     assert.equal(new Set(yielded).size, yielded.length, 'no call yielded twice');
     // Newest first, exactly the calls placed.
@@ -59,7 +63,10 @@ describe('KaiCalls adapter: listCallHistory against the simulator', () => {
 
     const pageRequests = callRequests(requests);
     assert.equal(pageRequests.length, 3, 'one request per page');
-    assert.deepEqual(pageRequests.map((r) => r.query?.limit), [KAICALLS_MAX_PAGE, KAICALLS_MAX_PAGE, KAICALLS_MAX_PAGE]);
+    assert.deepEqual(
+      pageRequests.map((r) => r.query?.limit),
+      [KAICALLS_MAX_PAGE, KAICALLS_MAX_PAGE, KAICALLS_MAX_PAGE],
+    );
     assert.deepEqual(
       pageRequests.map((r) => r.query?.after),
       [undefined, pages[0][99].createdAt, pages[1][99].createdAt],
@@ -73,7 +80,10 @@ describe('KaiCalls adapter: listCallHistory against the simulator', () => {
 
     const pages = await drain(adapter);
 
-    assert.deepEqual(pages.map((p) => p.length), [100, 100]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 100],
+    );
     assert.deepEqual(new Set(pages.flat().map((c) => c.providerCallId)), new Set(created.map((c) => c.providerCallId)));
     assert.equal(callRequests(requests).length, 2);
   });
@@ -87,7 +97,10 @@ describe('KaiCalls adapter: listCallHistory against the simulator', () => {
 
     const pages = await drain(adapter, { createdAfter });
 
-    assert.deepEqual(pages.flat().map((c) => c.providerCallId), newer.map((c) => c.providerCallId).reverse());
+    assert.deepEqual(
+      pages.flat().map((c) => c.providerCallId),
+      newer.map((c) => c.providerCallId).reverse(),
+    );
     assert.ok(pages.flat().every((c) => Date.parse(c.createdAt ?? '') >= createdAfter.getTime()));
     // KaiCalls has no creation filter: the first page already reaches older calls, so one request.
     assert.equal(callRequests(requests).length, 1);

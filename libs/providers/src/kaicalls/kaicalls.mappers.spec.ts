@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CreateCallInput } from '@switchboard/core';
-import { agentDetail, createAgentResponse, listAgentsResponse, listNumbersResponse, updateAgentResponse } from './__fixtures__/agents.fixtures';
+import type { CreateCallInput } from '@switchboard/core';
+import {
+  agentDetail,
+  createAgentResponse,
+  listAgentsResponse,
+  listNumbersResponse,
+  updateAgentResponse,
+} from './__fixtures__/agents.fixtures';
 import {
   callCompletedEvent,
   callDetail,
@@ -106,8 +112,20 @@ describe('toProviderCall', () => {
   it('maps the detail, keeping the quality scores as analysis', () => {
     const call = toProviderCall(callDetail);
     assert.deepEqual(
-      { status: call.status, duration: call.durationSeconds, recording: call.recordingUrl, summary: call.summary, createdAt: call.createdAt },
-      { status: 'completed', duration: 127, recording: 'https://…', summary: 'Delivery window confirmed.', createdAt: '2026-02-15T14:30:00.000Z' },
+      {
+        status: call.status,
+        duration: call.durationSeconds,
+        recording: call.recordingUrl,
+        summary: call.summary,
+        createdAt: call.createdAt,
+      },
+      {
+        status: 'completed',
+        duration: 127,
+        recording: 'https://…',
+        summary: 'Delivery window confirmed.',
+        createdAt: '2026-02-15T14:30:00.000Z',
+      },
     );
     assert.deepEqual(call.analysis, { quality_dimensions: callDetail.quality_dimensions });
     assert.equal(call.startedAt, null);
@@ -136,7 +154,10 @@ describe('toProviderCall', () => {
 
   it('carries an error for a plain failure, with or without a reason', () => {
     const voicemail = toProviderCall({ ...callFailedEvent, error: 'voicemail' });
-    assert.deepEqual([voicemail.endReason, voicemail.providerEndReason, voicemail.error?.code], ['voicemail', 'voicemail', 'provider_error']);
+    assert.deepEqual(
+      [voicemail.endReason, voicemail.providerEndReason, voicemail.error?.code],
+      ['voicemail', 'voicemail', 'provider_error'],
+    );
     const bare = toProviderCall({ id: 'x', status: 'failed' });
     assert.equal(bare.status, 'failed');
     assert.equal(bare.error?.code, 'provider_error');
@@ -180,7 +201,13 @@ describe('toKaiCallsCreateCall', () => {
   });
 
   it('leaves absent fields out and sends no webhook without a URL', () => {
-    const { body } = toKaiCallsCreateCall({ to: '+15125550100', providerAgentId: 'a', record: true, metadata: {}, reference: 'r' });
+    const { body } = toKaiCallsCreateCall({
+      to: '+15125550100',
+      providerAgentId: 'a',
+      record: true,
+      metadata: {},
+      reference: 'r',
+    });
     assert.deepEqual(body, { agent_id: 'a', to: '+15125550100' });
   });
 
@@ -196,7 +223,12 @@ describe('toKaiCallsCreateCall', () => {
   });
 
   it('warns about what KaiCalls cannot honour', () => {
-    const { warnings } = toKaiCallsCreateCall({ ...typicalInput, record: false, from: '+15125550142', customer: { name: 'D', email: 'd@x.io' } });
+    const { warnings } = toKaiCallsCreateCall({
+      ...typicalInput,
+      record: false,
+      from: '+15125550142',
+      customer: { name: 'D', email: 'd@x.io' },
+    });
     assert.deepEqual(
       warnings.map((w) => w.field),
       ['record', 'from', 'customer.email'],
@@ -237,7 +269,14 @@ describe('agent and number mappers', () => {
   });
 
   it('builds the create body (voice and model objects) and the patch body', () => {
-    const spec = { name: 'Dispatch', systemPrompt: 'You confirm deliveries.', firstMessage: 'Hi!', voice: '11labs:burt', model: 'openai/gpt-4.1', metadata: { team: 'ops' } };
+    const spec = {
+      name: 'Dispatch',
+      systemPrompt: 'You confirm deliveries.',
+      firstMessage: 'Hi!',
+      voice: '11labs:burt',
+      model: 'openai/gpt-4.1',
+      metadata: { team: 'ops' },
+    };
     assert.deepEqual(toKaiCallsCreateAgentBody(spec, 'uuid-business456'), {
       body: {
         business_id: 'uuid-business456',
@@ -250,12 +289,18 @@ describe('agent and number mappers', () => {
       },
       problems: [],
     });
-    assert.deepEqual(toKaiCallsPatchAgentBody('uuid-agent-new', { name: 'Dispatch v2' }).body, { id: 'uuid-agent-new', name: 'Dispatch v2' });
+    assert.deepEqual(toKaiCallsPatchAgentBody('uuid-agent-new', { name: 'Dispatch v2' }).body, {
+      id: 'uuid-agent-new',
+      name: 'Dispatch v2',
+    });
   });
 
   it('refuses a voice or model without a provider and a create without a system prompt', () => {
     const { problems } = toKaiCallsCreateAgentBody({ name: 'x', voice: 'burt', model: 'gpt-4.1' }, 'b');
-    assert.deepEqual(problems.map((p) => p.field), ['voice', 'model', 'system_prompt']);
+    assert.deepEqual(
+      problems.map((p) => p.field),
+      ['voice', 'model', 'system_prompt'],
+    );
   });
 
   it('maps numbers from either path', () => {

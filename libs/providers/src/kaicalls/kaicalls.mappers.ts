@@ -1,16 +1,28 @@
-import { CallStatus, CallWarning, CreateCallInput, errorCodeFor, isTerminal, Money, ProviderCall } from '@switchboard/core';
+import type { CallStatus, CallWarning, CreateCallInput, Money, ProviderCall } from '@switchboard/core';
+import { errorCodeFor, isTerminal } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { mapKaiCallsEndReason } from './kaicalls.end-reasons';
-import { KaiCallsCall, KaiCallsCreateCallBody, KaiCallsUsageRow } from './kaicalls.types';
+import type { KaiCallsCall, KaiCallsCreateCallBody, KaiCallsUsageRow } from './kaicalls.types';
 
-export { toKaiCallsAgentFields, toKaiCallsCreateAgentBody, toKaiCallsPatchAgentBody, toVendorAgent, toVendorNumber } from './kaicalls.agent-mappers';
+export {
+  toKaiCallsAgentFields,
+  toKaiCallsCreateAgentBody,
+  toKaiCallsPatchAgentBody,
+  toVendorAgent,
+  toVendorNumber,
+} from './kaicalls.agent-mappers';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** docs/vendors/README.md § Statuses: lower-case with `_` for `-`; spaces too, for free-text failure reasons. */
 function normalizeToken(value: unknown): string {
-  return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+  return typeof value === 'string'
+    ? value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    : '';
 }
 
 /**
@@ -81,7 +93,10 @@ export function toProviderCall(raw: unknown, previous: CallStatus = 'queued'): P
     providerEndReason: reason,
     error:
       status === 'failed'
-        ? { code: errorCodeFor(endReason), message: `KaiCalls reported the call as failed${reason ? ` (${reason})` : ''}.` }
+        ? {
+            code: errorCodeFor(endReason),
+            message: `KaiCalls reported the call as failed${reason ? ` (${reason})` : ''}.`,
+          }
         : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
@@ -150,9 +165,18 @@ export function toKaiCallsCreateCall(input: CreateCallInput): KaiCallsCreateCall
   if (input.webhook?.url) body.webhook_url = input.webhook.url;
   if (input.maxDurationSeconds !== undefined) body.max_duration = Math.max(1, Math.round(input.maxDurationSeconds));
 
-  if (!input.record) warnings.push({ field: 'record', message: 'KaiCalls has no recording switch; the call is recorded as the agent is configured.' });
-  if (input.from) warnings.push({ field: 'from', message: 'KaiCalls dials from the number assigned to the agent; `from` was ignored.' });
-  if (input.customer?.email) warnings.push({ field: 'customer.email', message: 'KaiCalls has no field for it; it was not sent.' });
+  if (!input.record)
+    warnings.push({
+      field: 'record',
+      message: 'KaiCalls has no recording switch; the call is recorded as the agent is configured.',
+    });
+  if (input.from)
+    warnings.push({
+      field: 'from',
+      message: 'KaiCalls dials from the number assigned to the agent; `from` was ignored.',
+    });
+  if (input.customer?.email)
+    warnings.push({ field: 'customer.email', message: 'KaiCalls has no field for it; it was not sent.' });
   return { body, warnings };
 }
 

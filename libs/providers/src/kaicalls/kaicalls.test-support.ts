@@ -7,10 +7,19 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach } from 'node:test';
 import axios from 'axios';
-import { AdapterContext, CreateCallInput, InboundWebhookRequest, isTerminal, ProviderAdapter, ProviderCall, ProviderError, WebhookTarget } from '@switchboard/core';
+import type {
+  AdapterContext,
+  CreateCallInput,
+  InboundWebhookRequest,
+  ProviderAdapter,
+  ProviderCall,
+  WebhookTarget,
+} from '@switchboard/core';
+import { isTerminal, ProviderError } from '@switchboard/core';
 import { KAICALLS_SEED, startKaiCallsSimulator } from '@switchboard/simulators/kaicalls';
 import type { RunningSimulator } from '@switchboard/simulators/common';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { ReceivedWebhook } from '@switchboard/simulators/testing';
+import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKaiCallsAdapter } from './kaicalls.adapter';
 
@@ -20,7 +29,9 @@ export const KAI = KAICALLS_SEED.agents.kai.id;
 /** What the gateway hands the adapter: lower-cased headers, raw bytes, the URL's last segment. */
 export function inbound(hook: ReceivedWebhook): InboundWebhookRequest {
   return {
-    headers: Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v])),
+    headers: Object.fromEntries(
+      Object.entries(hook.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]),
+    ),
     rawBody: Buffer.from(hook.raw, 'utf8'),
     pathToken: new URL(hook.path, 'http://gw').pathname.split('/').pop() || null,
   };
@@ -93,7 +104,11 @@ export function useKaiCallsSimulator() {
     },
 
     untilTerminal: (id: string) =>
-      pollUntil(() => sut.getCall(id), (c: ProviderCall) => isTerminal(c.status), { timeoutMs: 10_000, intervalMs: 20, what: `call ${id} terminal` }),
+      pollUntil(
+        () => sut.getCall(id),
+        (c: ProviderCall) => isTerminal(c.status),
+        { timeoutMs: 10_000, intervalMs: 20, what: `call ${id} terminal` },
+      ),
   };
 
   before(async () => {

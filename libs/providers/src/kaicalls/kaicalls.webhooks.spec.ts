@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParsedWebhook, WebhookObservation } from '@switchboard/core';
+import type { ParsedWebhook, WebhookObservation } from '@switchboard/core';
 import {
   callCompleted,
   callFailedBusy,
@@ -21,7 +21,14 @@ function observed(parsed: ParsedWebhook): WebhookObservation {
 const parse = (payload: unknown) => parseKaiCallsWebhook(delivery(payload));
 
 describe('verifyKaiCallsWebhook (secret as the last path segment)', () => {
-  const fixtures = { callCompleted, callFailedNoAnswer, callFailedBusy, callFailedOther, callFailedVoicemail, webhookTest };
+  const fixtures = {
+    callCompleted,
+    callFailedNoAnswer,
+    callFailedBusy,
+    callFailedOther,
+    callFailedVoicemail,
+    webhookTest,
+  };
 
   for (const [name, payload] of Object.entries(fixtures)) {
     it(`accepts ${name} delivered to the URL holding the secret`, () => {
@@ -43,8 +50,20 @@ describe('verifyKaiCallsWebhook (secret as the last path segment)', () => {
   });
 
   it('refuses garbage tokens of any length without throwing', () => {
-    for (const token of ['x', pathSecret.slice(0, 10), `${pathSecret}${pathSecret}`, 'é'.repeat(40), '\u0000', '%2F..%2F', 'a'.repeat(100_000)]) {
-      assert.deepEqual(verifyKaiCallsWebhook(delivery(callCompleted, token), pathSecret), { ok: false, reason: 'bad_signature' }, token.slice(0, 20));
+    for (const token of [
+      'x',
+      pathSecret.slice(0, 10),
+      `${pathSecret}${pathSecret}`,
+      'é'.repeat(40),
+      '\u0000',
+      '%2F..%2F',
+      'a'.repeat(100_000),
+    ]) {
+      assert.deepEqual(
+        verifyKaiCallsWebhook(delivery(callCompleted, token), pathSecret),
+        { ok: false, reason: 'bad_signature' },
+        token.slice(0, 20),
+      );
     }
   });
 
@@ -54,13 +73,19 @@ describe('verifyKaiCallsWebhook (secret as the last path segment)', () => {
   });
 
   it('ignores headers: a signature header (the account-subscription scheme) is no substitute for the token', () => {
-    const signed = { ...delivery(callCompleted, null), headers: { 'x-kaicalls-signature': 'sha256=00', authorization: `Bearer ${pathSecret}` } };
+    const signed = {
+      ...delivery(callCompleted, null),
+      headers: { 'x-kaicalls-signature': 'sha256=00', authorization: `Bearer ${pathSecret}` },
+    };
     assert.deepEqual(verifyKaiCallsWebhook(signed, pathSecret), { ok: false, reason: 'missing_signature' });
   });
 
   it('does not cover the body: the URL is the credential (KaiCalls signs nothing per call)', () => {
     // Documented limitation, asserted so a change to the scheme is a visible decision.
-    assert.deepEqual(verifyKaiCallsWebhook(delivery(null, pathSecret, '{"event":"call.completed","call_id":"tampered"}'), pathSecret), { ok: true });
+    assert.deepEqual(
+      verifyKaiCallsWebhook(delivery(null, pathSecret, '{"event":"call.completed","call_id":"tampered"}'), pathSecret),
+      { ok: true },
+    );
   });
 });
 
@@ -89,19 +114,34 @@ describe('parseKaiCallsWebhook', () => {
       occurredAt: '2026-02-15T14:31:00.000Z',
       providerCallId: 'c1a2…-call',
       reference: null,
-      call: { status: 'no_answer', providerStatus: 'failed', endedAt: '2026-02-15T14:31:00.000Z', endReason: 'no_answer', providerEndReason: 'no_answer' },
+      call: {
+        status: 'no_answer',
+        providerStatus: 'failed',
+        endedAt: '2026-02-15T14:31:00.000Z',
+        endReason: 'no_answer',
+        providerEndReason: 'no_answer',
+      },
     });
   });
 
   it('call.failed with a busy reason -> busy', () => {
     const { call, occurredAt } = observed(parse(callFailedBusy));
-    assert.deepEqual(call, { status: 'busy', providerStatus: 'failed', endedAt: '2026-02-15T14:30:41.000Z', endReason: 'busy', providerEndReason: 'busy' });
+    assert.deepEqual(call, {
+      status: 'busy',
+      providerStatus: 'failed',
+      endedAt: '2026-02-15T14:30:41.000Z',
+      endReason: 'busy',
+      providerEndReason: 'busy',
+    });
     assert.equal(occurredAt, '2026-02-15T14:30:41.000Z');
     assert.equal(observed(parse({ ...callFailedBusy, error: 'user-busy' })).call.status, 'busy');
   });
 
   it('call.failed with any other reason -> failed, with the reason as error code', () => {
-    for (const [payload, reason, endReason] of [[callFailedOther, 'failed', 'provider_error'], [callFailedVoicemail, 'voicemail', 'voicemail']] as const) {
+    for (const [payload, reason, endReason] of [
+      [callFailedOther, 'failed', 'provider_error'],
+      [callFailedVoicemail, 'voicemail', 'voicemail'],
+    ] as const) {
       const { call } = observed(parse(payload));
       assert.equal(call.status, 'failed');
       assert.equal(call.endReason, endReason);
@@ -109,7 +149,10 @@ describe('parseKaiCallsWebhook', () => {
       assert.equal(call.error?.code, 'provider_error');
     }
     const bare = observed(parse({ event: 'call.failed', call_id: 'c1', timestamp: '2026-02-15T14:31:00Z' }));
-    assert.deepEqual([bare.call.status, bare.call.error?.code, bare.call.endReason, bare.call.providerEndReason], ['failed', 'provider_error', 'provider_error', undefined]);
+    assert.deepEqual(
+      [bare.call.status, bare.call.error?.code, bare.call.endReason, bare.call.providerEndReason],
+      ['failed', 'provider_error', 'provider_error', undefined],
+    );
   });
 
   it('the event name decides the outcome, whatever the status field says', () => {
@@ -118,8 +161,14 @@ describe('parseKaiCallsWebhook', () => {
   });
 
   it('takes occurredAt from the payload, normalized to UTC Z, and null when absent or unreadable', () => {
-    assert.equal(observed(parse({ ...callCompleted, timestamp: '2026-02-15T16:32:12+02:00' })).occurredAt, '2026-02-15T14:32:12.000Z');
-    assert.equal(observed(parse({ ...callCompleted, timestamp: '2026-02-15T14:32:12' })).occurredAt, '2026-02-15T14:32:12.000Z');
+    assert.equal(
+      observed(parse({ ...callCompleted, timestamp: '2026-02-15T16:32:12+02:00' })).occurredAt,
+      '2026-02-15T14:32:12.000Z',
+    );
+    assert.equal(
+      observed(parse({ ...callCompleted, timestamp: '2026-02-15T14:32:12' })).occurredAt,
+      '2026-02-15T14:32:12.000Z',
+    );
     const undated = observed(parse({ ...callCompleted, timestamp: undefined }));
     assert.deepEqual([undated.occurredAt, 'endedAt' in undated.call], [null, false]);
     assert.equal(observed(parse({ ...callCompleted, timestamp: 'yesterday' })).occurredAt, null);
@@ -127,14 +176,27 @@ describe('parseKaiCallsWebhook', () => {
 
   it('says nothing it was not told (no direction, numbers, agent or cost)', () => {
     const { call } = observed(parse(callFailedNoAnswer));
-    for (const key of ['direction', 'to', 'from', 'providerAgentId', 'cost', 'durationSeconds', 'recordingUrl', 'transcript', 'metadata']) {
+    for (const key of [
+      'direction',
+      'to',
+      'from',
+      'providerAgentId',
+      'cost',
+      'durationSeconds',
+      'recordingUrl',
+      'transcript',
+      'metadata',
+    ]) {
       assert.equal(key in call, false, key);
     }
   });
 
   it('ignores authentic events about no call, with or without a call id', () => {
     assert.deepEqual(parse(webhookTest), { kind: 'ignored', eventType: 'webhook.test' });
-    assert.deepEqual(parse({ event: 'call.transcript', call_id: 'c1a2…-call' }), { kind: 'ignored', eventType: 'call.transcript' });
+    assert.deepEqual(parse({ event: 'call.transcript', call_id: 'c1a2…-call' }), {
+      kind: 'ignored',
+      eventType: 'call.transcript',
+    });
   });
 
   it('refuses call events without a call id', () => {
@@ -144,7 +206,20 @@ describe('parseKaiCallsWebhook', () => {
   });
 
   it('turns garbage into invalid and never throws', () => {
-    const raws = ['not json', '[]', '{}', 'null', '9'.repeat(400), '1e400', '"call.completed"', 'true', '', '{"event":', '[{"event":"call.completed","call_id":"c"}]', '{"event":42,"call_id":"c"}'];
+    const raws = [
+      'not json',
+      '[]',
+      '{}',
+      'null',
+      '9'.repeat(400),
+      '1e400',
+      '"call.completed"',
+      'true',
+      '',
+      '{"event":',
+      '[{"event":"call.completed","call_id":"c"}]',
+      '{"event":42,"call_id":"c"}',
+    ];
     for (const raw of raws) {
       const parsed = parseKaiCallsWebhook(delivery(null, pathSecret, raw));
       assert.equal(parsed.kind, 'invalid', raw.slice(0, 30));

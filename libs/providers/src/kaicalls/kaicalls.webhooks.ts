@@ -1,5 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { InboundWebhookRequest, ParsedWebhook, ProviderCall, WebhookObservation, WebhookVerification } from '@switchboard/core';
+import type {
+  InboundWebhookRequest,
+  ParsedWebhook,
+  ProviderCall,
+  WebhookObservation,
+  WebhookVerification,
+} from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { toProviderCall } from './kaicalls.mappers';
 
@@ -13,7 +19,18 @@ const CALL_EVENTS: Readonly<Record<string, 'completed' | 'failed'>> = {
  * What a KaiCalls event may say about a call. Everything else `toProviderCall` fills
  * (direction, numbers, agent, cost) is a default, not something the event said.
  */
-const REPORTED_FIELDS = ['status', 'providerStatus', 'durationSeconds', 'endedAt', 'endReason', 'providerEndReason', 'error', 'recordingUrl', 'summary', 'analysis'] as const;
+const REPORTED_FIELDS = [
+  'status',
+  'providerStatus',
+  'durationSeconds',
+  'endedAt',
+  'endReason',
+  'providerEndReason',
+  'error',
+  'recordingUrl',
+  'summary',
+  'analysis',
+] as const;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -62,7 +79,12 @@ export function parseKaiCallsWebhook(request: InboundWebhookRequest): ParsedWebh
   return { kind: 'call', observation: observationOf(eventType, providerCallId, body, implied) };
 }
 
-function observationOf(eventType: string, providerCallId: string, body: Record<string, unknown>, implied: 'completed' | 'failed'): WebhookObservation {
+function observationOf(
+  eventType: string,
+  providerCallId: string,
+  body: Record<string, unknown>,
+  implied: 'completed' | 'failed',
+): WebhookObservation {
   // The event name decides the outcome, so a missing or odd `status` cannot turn a
   // `call.failed` into anything but a failure; `error` then refines it (no_answer, busy).
   const mapped = toProviderCall({ ...body, id: providerCallId, status: implied });

@@ -1,20 +1,19 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import {
+import type {
   AdapterContext,
-  CapabilityUnsupportedError,
   CreateCallInput,
   HttpTransport,
   InboundWebhookRequest,
-  isTerminal,
   ProviderAdapter,
   ProviderCall,
-  ProviderError,
 } from '@switchboard/core';
-import { RunningSimulator } from '@switchboard/simulators/common';
+import { CapabilityUnsupportedError, isTerminal, ProviderError } from '@switchboard/core';
+import type { RunningSimulator } from '@switchboard/simulators/common';
 import { startKalemSimulator } from '@switchboard/simulators/kalem';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { ReceivedWebhook } from '@switchboard/simulators/testing';
+import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKalemAdapter } from './kalem.adapter';
 import { KALEM_REFERENCE_KEY } from './kalem.mappers';
@@ -56,7 +55,11 @@ describe('createKalemAdapter against the Kalem simulator', () => {
     ...extra,
   });
   const untilTerminal = (id: string) =>
-    pollUntil(() => sut.getCall(id), (c: ProviderCall) => isTerminal(c.status), { what: `call ${id} terminal`, intervalMs: 20 });
+    pollUntil(
+      () => sut.getCall(id),
+      (c: ProviderCall) => isTerminal(c.status),
+      { what: `call ${id} terminal`, intervalMs: 20 },
+    );
   const rejectsWith = (promise: Promise<unknown>, kind: string) =>
     assert.rejects(promise, (e: unknown) => e instanceof ProviderError && e.kind === kind && e.provider === 'kalem');
 
@@ -126,7 +129,10 @@ describe('createKalemAdapter against the Kalem simulator', () => {
       assert.equal(call.cost, null);
       assert.equal(call.answeredAt, null);
       assert.match(String(call.endedAt), ISO_Z);
-      assert.deepEqual(call.error, outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null);
+      assert.deepEqual(
+        call.error,
+        outcome === 'failed' ? { code: 'provider_error', message: `Kalem reported the call failed (${cause}).` } : null,
+      );
     });
   }
 
@@ -156,13 +162,21 @@ describe('createKalemAdapter against the Kalem simulator', () => {
 
   it('warns about options Kalem ignores', async () => {
     const { warnings } = await sut.createCall(input(nextNumber(), { firstMessage: 'Hello!' }));
-    assert.deepEqual(warnings.map((w) => w.field), ['first_message']);
+    assert.deepEqual(
+      warnings.map((w) => w.field),
+      ['first_message'],
+    );
   });
 
   it('wrong api key -> auth', async () => {
-    const wrong = createKalemAdapter(context({ credentials: { api_key: '1|wrongwrongwrongwrongwrongwrongwrongwrong' } }));
+    const wrong = createKalemAdapter(
+      context({ credentials: { api_key: '1|wrongwrongwrongwrongwrongwrongwrongwrong' } }),
+    );
     await rejectsWith(wrong.getCall('00000000-0000-4000-8000-000000000000'), 'auth');
-    await assert.rejects(wrong.listCalls({}), (e: unknown) => e instanceof ProviderError && !e.message.includes('wrongwrong'));
+    await assert.rejects(
+      wrong.listCalls({}),
+      (e: unknown) => e instanceof ProviderError && !e.message.includes('wrongwrong'),
+    );
   });
 
   it('unknown call id -> not_found', async () => {
@@ -258,29 +272,46 @@ describe('createKalemAdapter against the Kalem simulator', () => {
       ['createAgent', () => offline.createAgent(spec)],
       ['updateAgent', () => offline.updateAgent('1', spec)],
       ['listNumbers', () => offline.listNumbers()],
-      ['registerWebhooks', () => offline.registerWebhooks({ url: 'https://gw.example.com/webhooks/kalem', secret: 's' })],
+      [
+        'registerWebhooks',
+        () => offline.registerWebhooks({ url: 'https://gw.example.com/webhooks/kalem', secret: 's' }),
+      ],
     ];
     for (const [capability, call] of cases)
-      await assert.rejects(call(), (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability && e.provider === 'kalem');
+      await assert.rejects(
+        call(),
+        (e: unknown) =>
+          e instanceof CapabilityUnsupportedError && e.capability === capability && e.provider === 'kalem',
+      );
     assert.equal(requests, 0);
     assert.equal(offline.capabilities.cancelCall, false);
     assert.deepEqual(offline.capabilities.control, []);
-    assert.deepEqual(offline.capabilities.webhooks, { authentication: 'shared_header', registration: 'per_call', secretHeaders: ['x-switchboard-webhook-secret'] });
+    assert.deepEqual(offline.capabilities.webhooks, {
+      authentication: 'shared_header',
+      registration: 'per_call',
+      secretHeaders: ['x-switchboard-webhook-secret'],
+    });
   });
 
   describe('per-call webhooks, delivered by the simulator to a real receiver', () => {
     const SECRET = 'whsec_conn_kalem_7d1e0b';
     const webhook = (tag: string) => ({ url: `${receiver.url}/webhooks/kalem/${tag}`, secret: SECRET });
     const asRequest = (hook: ReceivedWebhook): InboundWebhookRequest => ({
-      headers: Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+      headers: Object.fromEntries(
+        Object.entries(hook.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
+      ),
       rawBody: Buffer.from(hook.raw, 'utf8'),
       pathToken: null,
     });
     const arrivals = (tag: string, count: number) =>
-      pollUntil(() => receiver.received.filter((h) => h.path === `/webhooks/kalem/${tag}`), (hooks) => hooks.length >= count, {
-        what: `${count} webhooks for ${tag}`,
-        intervalMs: 10,
-      });
+      pollUntil(
+        () => receiver.received.filter((h) => h.path === `/webhooks/kalem/${tag}`),
+        (hooks) => hooks.length >= count,
+        {
+          what: `${count} webhooks for ${tag}`,
+          intervalMs: 10,
+        },
+      );
 
     it('createCall hands Kalem the target: both URLs, POST, the secret header', async () => {
       const { call } = await sut.createCall(input(nextNumber(), { webhook: webhook('body') }));
@@ -288,7 +319,10 @@ describe('createKalemAdapter against the Kalem simulator', () => {
       const body = calls.find((c: any) => c.call_id === call.providerCallId).request.body;
       const headers = [{ key: KALEM_WEBHOOK_SECRET_HEADER, value: SECRET }];
       for (const kind of ['call_status', 'post_call'])
-        assert.deepEqual([body[`${kind}_webhook_url`], body[`${kind}_webhook_method`], body[`${kind}_webhook_headers`]], [webhook('body').url, 'POST', headers]);
+        assert.deepEqual(
+          [body[`${kind}_webhook_url`], body[`${kind}_webhook_method`], body[`${kind}_webhook_headers`]],
+          [webhook('body').url, 'POST', headers],
+        );
     });
 
     const lifecycles = [
@@ -309,13 +343,22 @@ describe('createKalemAdapter against the Kalem simulator', () => {
           const request = asRequest(hook);
           assert.equal(hook.method, 'POST');
           assert.deepEqual(sut.verifyWebhook(request, SECRET, new Date()), { ok: true });
-          assert.deepEqual(sut.verifyWebhook(request, 'whsec_some_other_connection', new Date()), { ok: false, reason: 'bad_signature' });
+          assert.deepEqual(sut.verifyWebhook(request, 'whsec_some_other_connection', new Date()), {
+            ok: false,
+            reason: 'bad_signature',
+          });
           const parsed = sut.parseWebhook(request);
           assert.equal(parsed.kind, 'call', JSON.stringify(parsed));
           return (parsed as Extract<typeof parsed, { kind: 'call' }>).observation;
         });
-        assert.deepEqual(observations.map((o) => o.eventType), [...statuses.slice(1).map(() => 'call_status'), 'post_call']);
-        assert.deepEqual(observations.map((o) => o.call.status), statuses);
+        assert.deepEqual(
+          observations.map((o) => o.eventType),
+          [...statuses.slice(1).map(() => 'call_status'), 'post_call'],
+        );
+        assert.deepEqual(
+          observations.map((o) => o.call.status),
+          statuses,
+        );
         for (const o of observations) {
           assert.equal(o.providerCallId, call.providerCallId);
           assert.equal(o.reference, `call_wh_${outcome}`);
@@ -324,7 +367,10 @@ describe('createKalemAdapter against the Kalem simulator', () => {
         const final = observations.at(-1)!;
         assert.equal(final.occurredAt, final.call.endedAt);
         assert.equal(final.call.endReason, outcome);
-        assert.equal(final.call.providerEndReason, outcome === 'completed' ? 'NORMAL_CLEARING' : outcome === 'busy' ? 'USER_BUSY' : 'NO_ANSWER');
+        assert.equal(
+          final.call.providerEndReason,
+          outcome === 'completed' ? 'NORMAL_CLEARING' : outcome === 'busy' ? 'USER_BUSY' : 'NO_ANSWER',
+        );
         assert.equal(final.call.durationSeconds, outcome === 'completed' ? 30 : undefined);
         assert.equal((final.call.transcript ?? []).length > 0, outcome === 'completed');
         // The webhook agrees with what getCall reports for the same id.

@@ -1,7 +1,6 @@
-import {
+import type {
   AdapterFactory,
   AgentSpec,
-  CapabilityUnsupportedError,
   ControlInput,
   CreateCallInput,
   CreateCallResult,
@@ -10,12 +9,12 @@ import {
   ParsedWebhook,
   ProviderAdapter,
   ProviderCall,
-  ProviderError,
   VendorAgent,
   VendorNumber,
   WebhookRegistration,
   WebhookVerification,
 } from '@switchboard/core';
+import { CapabilityUnsupportedError, ProviderError } from '@switchboard/core';
 import { KalemCapabilities } from './kalem.capabilities';
 import { createKalemClient, KALEM_MAX_PER_PAGE } from './kalem.client';
 import { mapKalemCall, toKalemCreateBody } from './kalem.mappers';
@@ -36,11 +35,17 @@ export const createKalemAdapter: AdapterFactory = (context) => {
     async createCall(input: CreateCallInput): Promise<CreateCallResult> {
       const { body, warnings } = toKalemCreateBody(input, context.defaults);
       // Kalem takes webhook targets only per call; without them it would use the agent's own.
-      const created = await client.createCall(input.webhook ? { ...body, ...toKalemWebhookFields(input.webhook) } : body);
+      const created = await client.createCall(
+        input.webhook ? { ...body, ...toKalemWebhookFields(input.webhook) } : body,
+      );
       if (!created || typeof created.call_id !== 'string') {
         // ⚖ A 2xx without a call id: Kalem most likely dialed, but the call cannot be
         // addressed, so it is treated like a lost answer and left to the reconciler.
-        throw new ProviderError({ provider: 'kalem', kind: 'ambiguous', message: 'Kalem accepted the call without returning a call_id.' });
+        throw new ProviderError({
+          provider: 'kalem',
+          kind: 'ambiguous',
+          message: 'Kalem accepted the call without returning a call_id.',
+        });
       }
       return { call: mapKalemCall(created, { providerAgentId: input.providerAgentId }), warnings };
     },
@@ -50,7 +55,10 @@ export const createKalemAdapter: AdapterFactory = (context) => {
     },
 
     async listCalls(query: ListProviderCallsQuery): Promise<ProviderCall[]> {
-      const calls = await client.listCalls({ date_from: dateFrom(query.createdAfter), limit: query.limit ?? DEFAULT_LIST_LIMIT });
+      const calls = await client.listCalls({
+        date_from: dateFrom(query.createdAfter),
+        limit: query.limit ?? DEFAULT_LIST_LIMIT,
+      });
       // ⚖ Kalem's call object has no creation time to sort on; the vendor's own order
       // (newest first, Laravel `latest()`) is kept as is.
       return calls.map((call) => mapKalemCall(call));

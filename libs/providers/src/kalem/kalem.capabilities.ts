@@ -1,4 +1,4 @@
-import { ProviderCapabilities } from '@switchboard/core';
+import type { ProviderCapabilities } from '@switchboard/core';
 import { KALEM_WEBHOOK_SECRET_HEADER } from './kalem.webhooks';
 
 /**

@@ -1,7 +1,7 @@
-import { AdapterContext, HttpRequest } from '@switchboard/core';
+import type { AdapterContext, HttpRequest } from '@switchboard/core';
 import { vendorRequest } from '../common';
 import { mapKalemError } from './kalem.errors';
-import { KalemCall, KalemCreateCallBody } from './kalem.mappers';
+import type { KalemCall, KalemCreateCallBody } from './kalem.mappers';
 
 /** Kalem's documented page-size cap for `GET /calls`. */
 export const KALEM_MAX_PER_PAGE = 100;
@@ -28,7 +28,9 @@ export function createKalemClient(context: AdapterContext) {
   };
   const mapError = (response: Parameters<typeof mapKalemError>[0], now: Date) => mapKalemError(response, now, [apiKey]);
   const send = (request: HttpRequest, idempotent: boolean) =>
-    vendorRequest(context, 'kalem', { ...request, headers: { ...headers, ...request.headers } }, mapError, { idempotent });
+    vendorRequest(context, 'kalem', { ...request, headers: { ...headers, ...request.headers } }, mapError, {
+      idempotent,
+    });
 
   async function listPage(query: KalemListQuery): Promise<KalemPage> {
     const res = await send({ method: 'GET', url: '/calls', query: { ...query } }, true);
@@ -60,7 +62,16 @@ export function createKalemClient(context: AdapterContext) {
   return Object.freeze({
     /** `POST /calls`. Not idempotent: a resend is a second phone call. */
     async createCall(body: KalemCreateCallBody): Promise<KalemCall> {
-      const res = await send({ method: 'POST', url: '/calls', operation: 'create_call', headers: { 'Content-Type': 'application/json' }, body }, false);
+      const res = await send(
+        {
+          method: 'POST',
+          url: '/calls',
+          operation: 'create_call',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        },
+        false,
+      );
       const data = (res.body as { data?: KalemCall | KalemCall[] } | null)?.data;
       // A string `to_number` yields an object; an array (never sent by us) would yield a list.
       return (Array.isArray(data) ? data[0] : data) as KalemCall;
@@ -84,7 +95,10 @@ export function createKalemClient(context: AdapterContext) {
       if (query.limit <= 0) return [];
       const calls: KalemCall[] = [];
       // Each page costs one request of a 60/min budget; never walk further than needed.
-      for await (const page of pages({ date_from: query.date_from, per_page: Math.min(query.limit, KALEM_MAX_PER_PAGE) })) {
+      for await (const page of pages({
+        date_from: query.date_from,
+        per_page: Math.min(query.limit, KALEM_MAX_PER_PAGE),
+      })) {
         calls.push(...page);
         if (calls.length >= query.limit) break;
       }

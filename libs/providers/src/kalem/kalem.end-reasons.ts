@@ -1,4 +1,5 @@
-import { CallStatus, EndReason, endReasonFor } from '@switchboard/core';
+import type { CallStatus, EndReason } from '@switchboard/core';
+import { endReasonFor } from '@switchboard/core';
 
 /**
  * Kalem's `hangup_cause` is a SIP/Q.850 cause name. Only NORMAL_CLEARING is documented; the

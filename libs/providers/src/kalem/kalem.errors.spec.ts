@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpResponse } from '@switchboard/core';
+import type { HttpResponse } from '@switchboard/core';
 import {
   badToNumber,
   deleteActiveCall,
@@ -13,7 +13,11 @@ import {
 import { gatewayField, mapKalemError } from './kalem.errors';
 
 const now = new Date('2025-03-01T09:00:00Z');
-const res = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({ status, body, headers });
+const res = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({
+  status,
+  body,
+  headers,
+});
 
 describe('mapKalemError', () => {
   it('401 -> auth, with Kalem message', () => {
@@ -43,7 +47,10 @@ describe('mapKalemError', () => {
 
   it('422 -> index-suffixed to_number keys become `to`', () => {
     const e = mapKalemError(res(422, badToNumber), now);
-    assert.deepEqual(e.fieldErrors.map((f) => f.field), ['to', 'agent_id']);
+    assert.deepEqual(
+      e.fieldErrors.map((f) => f.field),
+      ['to', 'agent_id'],
+    );
   });
 
   it('422 for deleting a live call -> conflict', () => {
@@ -53,7 +60,10 @@ describe('mapKalemError', () => {
   });
 
   it('400 -> invalid_request', () => {
-    assert.equal(mapKalemError(res(400, { message: 'The request body is not valid JSON.' }), now).kind, 'invalid_request');
+    assert.equal(
+      mapKalemError(res(400, { message: 'The request body is not valid JSON.' }), now).kind,
+      'invalid_request',
+    );
   });
 
   it('429 -> rate_limited with resetAt from Retry-After', () => {

@@ -1,6 +1,7 @@
-import { HttpResponse, ProviderError } from '@switchboard/core';
-import { errorBodyObject, isRecord, mapVendorError, SecretPattern, statusText, stringField, VendorErrorTables } from '../common';
-import { KalemErrorBody } from './kalem.types';
+import type { HttpResponse, ProviderError } from '@switchboard/core';
+import type { SecretPattern, VendorErrorTables } from '../common';
+import { errorBodyObject, isRecord, mapVendorError, statusText, stringField } from '../common';
+import type { KalemErrorBody } from './kalem.types';
 
 /**
  * Kalem's tables for the shared mapper. Its envelope (Laravel) has no machine-readable code,

@@ -1,8 +1,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import { AdapterContext, HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
-import { RunningSimulator } from '@switchboard/simulators/common';
+import type { AdapterContext, HttpRequest, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
+import type { RunningSimulator } from '@switchboard/simulators/common';
 import { startKalemSimulator } from '@switchboard/simulators/kalem';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
@@ -78,13 +78,19 @@ describe('Kalem listCallHistory against the Kalem simulator', () => {
     listRequests = [];
     const pages = await collect(sut.listCallHistory({}));
 
-    assert.deepEqual(pages.map((p) => p.length), [100, 100, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 100, 50],
+    );
     assert.equal(listRequests.length, 3);
-    assert.deepEqual(listRequests.map((r) => [r.query?.page, r.query?.per_page, r.query?.date_from]), [
-      [1, KALEM_MAX_PER_PAGE, undefined],
-      [2, KALEM_MAX_PER_PAGE, undefined],
-      [3, KALEM_MAX_PER_PAGE, undefined],
-    ]);
+    assert.deepEqual(
+      listRequests.map((r) => [r.query?.page, r.query?.per_page, r.query?.date_from]),
+      [
+        [1, KALEM_MAX_PER_PAGE, undefined],
+        [2, KALEM_MAX_PER_PAGE, undefined],
+        [3, KALEM_MAX_PER_PAGE, undefined],
+      ],
+    );
     const yielded = ids(pages);
     assert.equal(new Set(yielded).size, 250);
     assert.deepEqual([...yielded].sort(), [...created].sort());
@@ -98,7 +104,11 @@ describe('Kalem listCallHistory against the Kalem simulator', () => {
     const { calls } = await control('calls');
     const lastOld = Math.max(...calls.map((c: any) => Date.parse(c.created_at)));
     // Kalem keeps whole seconds, so the bound must fall in a later second than the old calls.
-    await pollUntil(() => Date.now(), (now) => now >= lastOld + 1_000, { what: 'the next wall-clock second', intervalMs: 10 });
+    await pollUntil(
+      () => Date.now(),
+      (now) => now >= lastOld + 1_000,
+      { what: 'the next wall-clock second', intervalMs: 10 },
+    );
     const cutoff = new Date();
     const newer = await create(2);
     listRequests = [];
@@ -125,7 +135,10 @@ describe('Kalem listCallHistory against the Kalem simulator', () => {
       if (pages.length === 1) await create(1);
     }
     assert.equal(listRequests.length, 2);
-    assert.deepEqual(pages.map((p) => p.length), [100, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 50],
+    );
     assert.deepEqual([...ids(pages)].sort(), [...created].sort());
   });
 });
@@ -151,7 +164,10 @@ describe('Kalem listCallHistory against a misbehaving vendor', () => {
   };
 
   it('stops when the vendor repeats a page while claiming there is a next one', async () => {
-    const { adapter, seen } = fake({ data: [call('a'), call('b')], links: { next: 'https://kalem.invalid/api/v1/calls?page=2' } });
+    const { adapter, seen } = fake({
+      data: [call('a'), call('b')],
+      links: { next: 'https://kalem.invalid/api/v1/calls?page=2' },
+    });
     const pages: string[][] = [];
     for await (const page of adapter.listCallHistory({})) pages.push(page.map((c) => c.providerCallId));
     assert.deepEqual(pages, [['a', 'b']]);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallStatus, CreateCallInput } from '@switchboard/core';
+import type { CallStatus, CreateCallInput } from '@switchboard/core';
 import {
   callCompleted,
   createBatchResponse,
@@ -140,15 +140,21 @@ describe('mapKalemCall', () => {
 
   it('maps each call of a batch create response', () => {
     const calls = createBatchResponse.data.map((c) => mapKalemCall(c));
-    assert.deepEqual(calls.map((c) => [c.providerCallId, c.to, c.status]), [
-      ['…-0001', '+15550001111', 'queued'],
-      ['…-0002', '+15550003333', 'queued'],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.providerCallId, c.to, c.status]),
+      [
+        ['…-0001', '+15550001111', 'queued'],
+        ['…-0002', '+15550003333', 'queued'],
+      ],
+    );
   });
 
   it('maps every item of a list page', () => {
     const calls = listCallsPage1.data.map((c) => mapKalemCall(c));
-    assert.deepEqual(calls.map((c) => c.status), ['completed', 'queued']);
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      ['completed', 'queued'],
+    );
   });
 
   it('maps the (inferred) status webhook, with its metadata', () => {

@@ -1,4 +1,12 @@
-import { AdapterContext, CallStatus, CallWarning, CreateCallInput, errorCodeFor, ProviderCall, TranscriptTurn } from '@switchboard/core';
+import type {
+  AdapterContext,
+  CallStatus,
+  CallWarning,
+  CreateCallInput,
+  ProviderCall,
+  TranscriptTurn,
+} from '@switchboard/core';
+import { errorCodeFor } from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { mapKalemEndReason } from './kalem.end-reasons';
 
@@ -129,7 +137,9 @@ export function mapKalemCall(call: KalemCall, known: { providerAgentId?: string 
       status === 'failed'
         ? {
             code: errorCodeFor(endReason),
-            message: hangupCause ? `Kalem reported the call failed (${hangupCause}).` : 'Kalem reported the call failed.',
+            message: hangupCause
+              ? `Kalem reported the call failed (${hangupCause}).`
+              : 'Kalem reported the call failed.',
           }
         : null,
     recordingUrl: str(call.recording_url),
@@ -151,7 +161,11 @@ function transcript(turns: KalemCall['transcriptions']): TranscriptTurn[] | null
   if (!Array.isArray(turns)) return null;
   return turns
     .filter((t) => isObject(t) && typeof t.text === 'string')
-    .map((t) => ({ role: typeof t.role === 'string' ? t.role : 'unknown', text: t.text as string, ...(t.at ? { at: t.at } : {}) }));
+    .map((t) => ({
+      role: typeof t.role === 'string' ? t.role : 'unknown',
+      text: t.text as string,
+      ...(t.at ? { at: t.at } : {}),
+    }));
 }
 
 /**
@@ -182,7 +196,9 @@ function createWarnings(input: CreateCallInput, defaults: AdapterContext['defaul
   if (input.from && input.from !== defaults.from)
     warnings.push({
       field: 'from',
-      message: `Kalem selects the caller number by the connection's number_id; '${input.from}' was not applied` + (defaults.from ? ` (the call uses ${defaults.from}).` : '.'),
+      message:
+        `Kalem selects the caller number by the connection's number_id; '${input.from}' was not applied` +
+        (defaults.from ? ` (the call uses ${defaults.from}).` : '.'),
     });
   const unsupported: [string, unknown][] = [
     ['first_message', input.firstMessage],
@@ -193,7 +209,10 @@ function createWarnings(input: CreateCallInput, defaults: AdapterContext['defaul
   ];
   for (const [field, value] of unsupported)
     if (value !== undefined && value !== null && value !== '')
-      warnings.push({ field, message: `Kalem has no per-call ${field.replace(/_/g, ' ')}; the agent's own configuration applies.` });
+      warnings.push({
+        field,
+        message: `Kalem has no per-call ${field.replace(/_/g, ' ')}; the agent's own configuration applies.`,
+      });
   return warnings;
 }
 

@@ -1,8 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallStatus, WebhookObservation } from '@switchboard/core';
+import type { CallStatus, WebhookObservation } from '@switchboard/core';
 import * as fx from './__fixtures__/webhooks.fixtures';
-import { KALEM_WEBHOOK_SECRET_HEADER, parseKalemWebhook, toKalemWebhookFields, verifyKalemWebhook } from './kalem.webhooks';
+import {
+  KALEM_WEBHOOK_SECRET_HEADER,
+  parseKalemWebhook,
+  toKalemWebhookFields,
+  verifyKalemWebhook,
+} from './kalem.webhooks';
 
 const CALL_ID = '0d5c8f4e-8f7e-4a0c-9a55-1b2f3c4d5e6f';
 const parse = (body: unknown) => parseKalemWebhook(fx.kalemWebhookRequest(body));
@@ -101,7 +106,15 @@ describe('parseKalemWebhook: post-call payloads', () => {
       assert.equal(occurredAt, '2025-03-01T09:00:32.000Z');
       assert.equal(call.status, status);
       assert.equal(call.providerStatus, providerStatus);
-      for (const key of ['durationSeconds', 'cost', 'answeredAt', 'recordingUrl', 'summary', 'error', 'direction'] as const)
+      for (const key of [
+        'durationSeconds',
+        'cost',
+        'answeredAt',
+        'recordingUrl',
+        'summary',
+        'error',
+        'direction',
+      ] as const)
         assert.equal(key in call, false, key);
       assert.deepEqual(call.transcript, []);
     });
@@ -110,7 +123,10 @@ describe('parseKalemWebhook: post-call payloads', () => {
   it('failed with another cause stays failed and carries the error', () => {
     const { call } = observe(fx.postCallFailed);
     assert.equal(call.status, 'failed');
-    assert.deepEqual(call.error, { code: 'provider_error', message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).' });
+    assert.deepEqual(call.error, {
+      code: 'provider_error',
+      message: 'Kalem reported the call failed (NORMAL_TEMPORARY_FAILURE).',
+    });
   });
 
   it('the assumed post-call example as printed: no ended_at -> occurredAt null; no reference', () => {
@@ -125,7 +141,19 @@ describe('parseKalemWebhook: post-call payloads', () => {
 });
 
 describe('parseKalemWebhook: garbage never throws', () => {
-  for (const raw of ['not json', '[]', '{}', 'null', '1e400', '123456789012345678901234567890', '', '   ', '"completed"', 'true', '{"call_id":'])
+  for (const raw of [
+    'not json',
+    '[]',
+    '{}',
+    'null',
+    '1e400',
+    '123456789012345678901234567890',
+    '',
+    '   ',
+    '"completed"',
+    'true',
+    '{"call_id":',
+  ])
     it(`${JSON.stringify(raw)} -> invalid`, () => {
       const parsed = fromRaw(raw);
       assert.equal(parsed.kind, 'invalid');
@@ -133,12 +161,26 @@ describe('parseKalemWebhook: garbage never throws', () => {
     });
 
   it('wrong or missing call_id / status -> invalid', () => {
-    for (const body of [{ call_id: 42, status: 'ringing' }, { call_id: '', status: 'ringing' }, { call_id: CALL_ID }, { call_id: CALL_ID, status: 7 }, { status: 'ringing' }])
+    for (const body of [
+      { call_id: 42, status: 'ringing' },
+      { call_id: '', status: 'ringing' },
+      { call_id: CALL_ID },
+      { call_id: CALL_ID, status: 7 },
+      { status: 'ringing' },
+    ])
       assert.equal(parse(body).kind, 'invalid', JSON.stringify(body));
   });
 
   it('odd field types inside a Kalem-shaped body are tolerated, not thrown on', () => {
-    const body = { call_id: CALL_ID, status: 'ringing', transcriptions: 'x', metadata: [1], ended_at: { a: 1 }, cost: 'abc', to_number: 5 };
+    const body = {
+      call_id: CALL_ID,
+      status: 'ringing',
+      transcriptions: 'x',
+      metadata: [1],
+      ended_at: { a: 1 },
+      cost: 'abc',
+      to_number: 5,
+    };
     const { call, occurredAt, reference } = observe(body);
     assert.equal(occurredAt, null);
     assert.equal(reference, null);
@@ -159,26 +201,47 @@ describe('verifyKalemWebhook', () => {
     assert.ok(ALL_FIXTURES.length >= 10);
     for (const [name, body] of ALL_FIXTURES) {
       assert.deepEqual(verify(fx.WEBHOOK_SECRET, fx.WEBHOOK_SECRET, body), { ok: true }, name);
-      assert.deepEqual(verify(fx.WEBHOOK_SECRET, 'whsec_other_connection', body), { ok: false, reason: 'bad_signature' }, name);
+      assert.deepEqual(
+        verify(fx.WEBHOOK_SECRET, 'whsec_other_connection', body),
+        { ok: false, reason: 'bad_signature' },
+        name,
+      );
     }
   });
 
   it('missing or empty header -> missing_signature', () => {
     assert.deepEqual(verify(null), { ok: false, reason: 'missing_signature' });
     assert.deepEqual(verify(''), { ok: false, reason: 'missing_signature' });
-    assert.deepEqual(verifyKalemWebhook({ headers: {}, rawBody: Buffer.alloc(0), pathToken: null }, fx.WEBHOOK_SECRET), { ok: false, reason: 'missing_signature' });
-    assert.deepEqual(verifyKalemWebhook({ headers: undefined as never, rawBody: Buffer.alloc(0), pathToken: null }, fx.WEBHOOK_SECRET), { ok: false, reason: 'missing_signature' });
+    assert.deepEqual(
+      verifyKalemWebhook({ headers: {}, rawBody: Buffer.alloc(0), pathToken: null }, fx.WEBHOOK_SECRET),
+      { ok: false, reason: 'missing_signature' },
+    );
+    assert.deepEqual(
+      verifyKalemWebhook({ headers: undefined as never, rawBody: Buffer.alloc(0), pathToken: null }, fx.WEBHOOK_SECRET),
+      { ok: false, reason: 'missing_signature' },
+    );
   });
 
   it('garbage, prefixes, extensions and other lengths -> bad_signature, never a throw', () => {
     const s = fx.WEBHOOK_SECRET;
-    for (const value of ['x', s.slice(0, -1), `${s}0`, s.toUpperCase(), `Bearer ${s}`, '\u0000\u00ff\ud83d\ude00', 'a'.repeat(100_000)])
+    for (const value of [
+      'x',
+      s.slice(0, -1),
+      `${s}0`,
+      s.toUpperCase(),
+      `Bearer ${s}`,
+      '\u0000\u00ff\ud83d\ude00',
+      'a'.repeat(100_000),
+    ])
       assert.deepEqual(verify(value), { ok: false, reason: 'bad_signature' }, value.slice(0, 20));
   });
 
   it('a repeated header (array) is not what Kalem sends', () => {
     const request = fx.kalemWebhookRequest(fx.statusRinging);
-    (request.headers as Record<string, unknown>)['x-switchboard-webhook-secret'] = [fx.WEBHOOK_SECRET, fx.WEBHOOK_SECRET];
+    (request.headers as Record<string, unknown>)['x-switchboard-webhook-secret'] = [
+      fx.WEBHOOK_SECRET,
+      fx.WEBHOOK_SECRET,
+    ];
     assert.deepEqual(verifyKalemWebhook(request, fx.WEBHOOK_SECRET), { ok: false, reason: 'missing_signature' });
   });
 
@@ -188,7 +251,11 @@ describe('verifyKalemWebhook', () => {
 
   it('the header proves the sender, not the body: a tampered body with the right header still passes', () => {
     // Kalem offers no body signature; this pins the scheme's known limit so a change is noticed.
-    const tampered = fx.kalemWebhookRequest(null, fx.WEBHOOK_SECRET, Buffer.from(JSON.stringify({ ...fx.statusRinging, status: 'completed' })));
+    const tampered = fx.kalemWebhookRequest(
+      null,
+      fx.WEBHOOK_SECRET,
+      Buffer.from(JSON.stringify({ ...fx.statusRinging, status: 'completed' })),
+    );
     assert.deepEqual(verifyKalemWebhook(tampered, fx.WEBHOOK_SECRET), { ok: true });
     assert.deepEqual(verifyKalemWebhook(tampered, 'whsec_other_connection'), { ok: false, reason: 'bad_signature' });
   });

@@ -1,7 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { InboundWebhookRequest, ParsedWebhook, ProviderCall, WebhookObservation, WebhookVerification } from '@switchboard/core';
+import type {
+  InboundWebhookRequest,
+  ParsedWebhook,
+  ProviderCall,
+  WebhookObservation,
+  WebhookVerification,
+} from '@switchboard/core';
 import { toIsoUtc } from '../common';
-import { KALEM_REFERENCE_KEY, KalemCall, KalemCreateCallBody, mapKalemCall, mapKalemStatus } from './kalem.mappers';
+import type { KalemCall, KalemCreateCallBody } from './kalem.mappers';
+import { KALEM_REFERENCE_KEY, mapKalemCall, mapKalemStatus } from './kalem.mappers';
 
 /**
  * Kalem signs nothing; the only proof of origin it offers is echoing headers chosen at
@@ -57,7 +64,17 @@ function digest(value: string): Buffer {
 }
 
 // Keys of the full Call object that the lightweight status payload never carries.
-const POST_CALL_KEYS = ['summary', 'transcriptions', 'ended_at', 'hangup_cause', 'duration_seconds', 'answered_at', 'started_at', 'recording_url', 'cost'];
+const POST_CALL_KEYS = [
+  'summary',
+  'transcriptions',
+  'ended_at',
+  'hangup_cause',
+  'duration_seconds',
+  'answered_at',
+  'started_at',
+  'recording_url',
+  'cost',
+];
 
 /** A verified Kalem webhook body -> what it says about which call. Never throws. */
 export function parseKalemWebhook(request: InboundWebhookRequest): ParsedWebhook {
@@ -102,11 +119,18 @@ function postCall(payload: KalemCall): WebhookObservation {
   // an event reports only what it carries.
   delete mapped.providerCallId;
   if (payload.direction !== 'inbound' && payload.direction !== 'outbound') delete mapped.direction;
-  const call = Object.fromEntries(Object.entries(mapped).filter(([, value]) => value !== null)) as WebhookObservation['call'];
+  const call = Object.fromEntries(
+    Object.entries(mapped).filter(([, value]) => value !== null),
+  ) as WebhookObservation['call'];
   return observation(KALEM_EVENT_POST_CALL, toIsoUtc(payload.ended_at), payload, call);
 }
 
-function observation(eventType: string, occurredAt: string | null, payload: KalemCall, call: WebhookObservation['call']): WebhookObservation {
+function observation(
+  eventType: string,
+  occurredAt: string | null,
+  payload: KalemCall,
+  call: WebhookObservation['call'],
+): WebhookObservation {
   const reference = isObject(payload.metadata) ? payload.metadata[KALEM_REFERENCE_KEY] : undefined;
   return {
     eventType,

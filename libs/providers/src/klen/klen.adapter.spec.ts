@@ -1,25 +1,23 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import {
+import type {
   AdapterContext,
   CallStatus,
-  CapabilityUnsupportedError,
   CreateCallInput,
   HttpRequest,
   HttpTransport,
   InboundWebhookRequest,
   ProviderAdapter,
   ProviderCall,
-  ProviderError,
   WebhookObservation,
   WebhookRegistration,
-  isTerminal,
-  nextStatus,
 } from '@switchboard/core';
+import { CapabilityUnsupportedError, ProviderError, isTerminal, nextStatus } from '@switchboard/core';
 import type { RunningSimulator } from '@switchboard/simulators/common';
 import { KLEN_DEFAULT_API_KEY, startKlenSimulator } from '@switchboard/simulators/klen';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '@switchboard/simulators/testing';
+import type { ReceivedWebhook } from '@switchboard/simulators/testing';
+import { pollUntil, WebhookReceiver } from '@switchboard/simulators/testing';
 import { createAxiosTransport } from '../common';
 import { createKlenAdapter } from './klen.adapter';
 import { KlenCapabilities } from './klen.capabilities';
@@ -29,7 +27,11 @@ const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Records requests, to prove unsupported capabilities never reach the vendor. */
 function counting(inner: HttpTransport): HttpTransport & { count: number; sent: HttpRequest[] } {
-  const spy = { count: 0, sent: [] as HttpRequest[], request: (r: HttpRequest) => (spy.count++, spy.sent.push(r), inner.request(r)) };
+  const spy = {
+    count: 0,
+    sent: [] as HttpRequest[],
+    request: (r: HttpRequest) => (spy.count++, spy.sent.push(r), inner.request(r)),
+  };
   return spy;
 }
 
@@ -71,7 +73,11 @@ describe('Klen adapter against the Klen simulator', () => {
     ...extra,
   });
   const untilTerminal = (id: string) =>
-    pollUntil(() => sut.getCall(id), (call) => isTerminal(call.status), { timeoutMs: 10_000, intervalMs: 20, what: `terminal ${id}` });
+    pollUntil(
+      () => sut.getCall(id),
+      (call) => isTerminal(call.status),
+      { timeoutMs: 10_000, intervalMs: 20, what: `terminal ${id}` },
+    );
   const rejectsWith = (promise: Promise<unknown>, kind: ProviderError['kind']) =>
     assert.rejects(promise, (e: unknown) => e instanceof ProviderError && e.provider === 'klen' && e.kind === kind);
 
@@ -123,7 +129,11 @@ describe('Klen adapter against the Klen simulator', () => {
     assert.equal(create.method, 'POST');
     assert.equal(create.url, `${sim.url}/api/webhooks/create/`);
     assert.equal(create.headers?.Authorization, `Bearer ${KLEN_DEFAULT_API_KEY}`);
-    assert.deepEqual(create.body, { name: 'Switchboard gateway', url: `${hooks.url}/hooks/klen`, subscribed_events: [...KLEN_CALL_EVENTS] });
+    assert.deepEqual(create.body, {
+      name: 'Switchboard gateway',
+      url: `${hooks.url}/hooks/klen`,
+      subscribed_events: [...KLEN_CALL_EVENTS],
+    });
     assert.match(registration.secret, /^whsec_[0-9a-f]{48}$/);
     assert.match(registration.providerRegistrationId ?? '', /^\d+$/);
   });
@@ -140,10 +150,14 @@ describe('Klen adapter against the Klen simulator', () => {
 
     await untilTerminal(created.providerCallId);
     // Transcript, summary and recording arrive after the call ends.
-    const done = await pollUntil(() => sut.getCall(created.providerCallId), (c) => c.recordingUrl !== null && c.summary !== null && c.transcript !== null, {
-      intervalMs: 20,
-      what: 'post-call artifacts',
-    });
+    const done = await pollUntil(
+      () => sut.getCall(created.providerCallId),
+      (c) => c.recordingUrl !== null && c.summary !== null && c.transcript !== null,
+      {
+        intervalMs: 20,
+        what: 'post-call artifacts',
+      },
+    );
     assert.equal(done.status, 'completed');
     assert.equal(done.providerStatus, 'completed');
     assert.equal(done.durationSeconds, 90);
@@ -156,8 +170,14 @@ describe('Klen adapter against the Klen simulator', () => {
     assert.equal(done.error, null);
 
     const observed = await delivered('+15550001001', created.providerCallId, 5);
-    assert.deepEqual(observed.map((o) => o.eventType).sort(), [...KLEN_CALL_EVENTS].filter((e) => e !== 'call.failed').sort());
-    assert.deepEqual(observed.slice(0, 2).map((o) => o.eventType), ['call.started', 'call.ended']);
+    assert.deepEqual(
+      observed.map((o) => o.eventType).sort(),
+      [...KLEN_CALL_EVENTS].filter((e) => e !== 'call.failed').sort(),
+    );
+    assert.deepEqual(
+      observed.slice(0, 2).map((o) => o.eventType),
+      ['call.started', 'call.ended'],
+    );
     assert.equal(statusAfter('queued', observed), 'completed');
     const byEvent = new Map(observed.map((o) => [o.eventType, o.call]));
     assert.equal(byEvent.get('call.ended')?.durationSeconds, 90);
@@ -183,7 +203,10 @@ describe('Klen adapter against the Klen simulator', () => {
       assert.deepEqual(final.cost, { amount: 0, currency: 'USD' });
 
       const observed = await delivered(to, call.providerCallId, 1);
-      assert.deepEqual(observed.map((o) => o.eventType), ['call.failed']);
+      assert.deepEqual(
+        observed.map((o) => o.eventType),
+        ['call.failed'],
+      );
       assert.equal(observed[0].call.endReason, viaWebhook === 'failed' ? 'provider_error' : viaWebhook);
       assert.equal(observed[0].call.providerEndReason, reason);
       // Before or after the poll saw the bare `failed`, the gateway lands on the refined status.
@@ -195,7 +218,12 @@ describe('Klen adapter against the Klen simulator', () => {
   it('sends the vendor-native body: phone_number, agent_id and the reference in variables, Bearer auth', async () => {
     // Klen takes no per-call webhook: a `webhook` on the input must not reach the vendor.
     const webhook = { url: `${hooks.url}/per-call`, secret: 'per-call-secret' };
-    const request = input('+15550003001', { providerAgentId: '12', context: 'VIP', variables: { plan: 'gold' }, webhook });
+    const request = input('+15550003001', {
+      providerAgentId: '12',
+      context: 'VIP',
+      variables: { plan: 'gold' },
+      webhook,
+    });
     const { call } = await sut.createCall(request);
     const native = (await dialed()).find((c) => c.call_id === call.providerCallId);
     assert.equal(native.auth_style, 'bearer');
@@ -212,11 +240,17 @@ describe('Klen adapter against the Klen simulator', () => {
     const first = (await sut.createCall(input('+15550004001'))).call;
     const second = (await sut.createCall(input('+15550004002'))).call;
     const two = await sut.listCalls({ limit: 2 });
-    assert.deepEqual(two.map((c) => c.providerCallId), [second.providerCallId, first.providerCallId]);
+    assert.deepEqual(
+      two.map((c) => c.providerCallId),
+      [second.providerCallId, first.providerCallId],
+    );
     const recent = await sut.listCalls({ createdAfter: since, limit: 100 });
     assert.ok(recent.some((c) => c.providerCallId === first.providerCallId));
     const future = await sut.listCalls({ createdAfter: new Date(Date.now() + 3_600_000) });
-    assert.ok(future.every((c) => c.startedAt === null && c.endedAt === null), 'only still-queued calls lack a time');
+    assert.ok(
+      future.every((c) => c.startedAt === null && c.endedAt === null),
+      'only still-queued calls lack a time',
+    );
   });
 
   it('answers a wrong key with auth and keeps the key out of the message', async () => {
@@ -276,7 +310,10 @@ describe('Klen adapter against the Klen simulator', () => {
       [sut.createCall(input('sip:ana@example.com')), 'sipDestinations'],
     ];
     for (const [promise, capability] of unsupported)
-      await assert.rejects(promise, (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability && e.provider === 'klen');
+      await assert.rejects(
+        promise,
+        (e: unknown) => e instanceof CapabilityUnsupportedError && e.capability === capability && e.provider === 'klen',
+      );
     assert.equal(transport.count, sent);
   });
 });

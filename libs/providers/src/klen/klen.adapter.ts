@@ -1,17 +1,17 @@
-import {
+import type {
   AdapterFactory,
-  CapabilityUnsupportedError,
   CreateCallInput,
   CreateCallResult,
   ListProviderCallsQuery,
   ProviderAdapter,
   ProviderCall,
-  ProviderError,
   WebhookRegistration,
   WebhookTarget,
 } from '@switchboard/core';
+import { CapabilityUnsupportedError, ProviderError } from '@switchboard/core';
 import { KlenCapabilities } from './klen.capabilities';
-import { createKlenClient, KLEN_MAX_PAGE_SIZE, KlenClient } from './klen.client';
+import type { KlenClient } from './klen.client';
+import { createKlenClient, KLEN_MAX_PAGE_SIZE } from './klen.client';
 import { mapKlenCall, toKlenCreateBody } from './klen.mappers';
 import { KLEN_CALL_EVENTS, parseKlenWebhook, verifyKlenWebhook } from './klen.webhooks';
 
@@ -71,7 +71,11 @@ export const createKlenAdapter: AdapterFactory = (context) => {
       const call = mapKlenCall(await client.createCall(body));
       // A success without an id cannot be followed: treat it like a lost answer, never as placed.
       if (!call.providerCallId)
-        throw new ProviderError({ provider: 'klen', kind: 'ambiguous', message: 'Klen accepted the call but returned no call id; the outcome is unknown.' });
+        throw new ProviderError({
+          provider: 'klen',
+          kind: 'ambiguous',
+          message: 'Klen accepted the call but returned no call id; the outcome is unknown.',
+        });
       return { call, warnings };
     },
 
@@ -128,12 +132,20 @@ export const createKlenAdapter: AdapterFactory = (context) => {
      * target's secret is not sent; the one Klen answers with is what verifyWebhook needs.
      */
     async registerWebhooks(target: WebhookTarget): Promise<WebhookRegistration> {
-      const created = await client.createWebhook({ name: WEBHOOK_NAME, url: target.url, subscribed_events: KLEN_CALL_EVENTS });
+      const created = await client.createWebhook({
+        name: WEBHOOK_NAME,
+        url: target.url,
+        subscribed_events: KLEN_CALL_EVENTS,
+      });
       const body = (typeof created === 'object' && created !== null ? created : {}) as Record<string, unknown>;
       const secret = typeof body.secret === 'string' ? body.secret : '';
       // The endpoint may now exist and receive events nobody can verify: not a clean failure.
       if (!secret)
-        throw new ProviderError({ provider: 'klen', kind: 'unknown', message: 'Klen created the webhook endpoint but returned no signing secret.' });
+        throw new ProviderError({
+          provider: 'klen',
+          kind: 'unknown',
+          message: 'Klen created the webhook endpoint but returned no signing secret.',
+        });
       const id = body.id;
       return { secret, providerRegistrationId: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
     },

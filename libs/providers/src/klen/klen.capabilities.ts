@@ -25,7 +25,11 @@ export const KlenCapabilities = Object.freeze({
   // Klen has no per-call webhook field: endpoints are created once (`POST /api/webhooks/create/`)
   // and receive every subscribed event of the account, signed in `X-Klen-Signature` with a
   // secret Klen issues at creation (HMAC over the raw body, no timestamp).
-  webhooks: Object.freeze({ authentication: 'hmac_body', registration: 'per_connection', secretHeaders: Object.freeze([KLEN_SIGNATURE_HEADER]) } as const),
+  webhooks: Object.freeze({
+    authentication: 'hmac_body',
+    registration: 'per_connection',
+    secretHeaders: Object.freeze([KLEN_SIGNATURE_HEADER]),
+  } as const),
   // Per API key: 60 requests a minute and 100 initiated calls a day. The daily cap is kept as a
   // sliding 24 h window: Klen does not say when its day starts (00:00 UTC is the
   // simulator's guess), and no 24 h interval can then hold more than 100. The 50 calendar

@@ -58,8 +58,14 @@ export function createKlenClient(context: AdapterContext) {
     },
 
     async listCalls(page: number, limit: number): Promise<KlenListPage> {
-      const response = await send({ method: 'GET', url: '/calls', query: { page, limit: Math.min(limit, KLEN_MAX_PAGE_SIZE) } }, true);
-      const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
+      const response = await send(
+        { method: 'GET', url: '/calls', query: { page, limit: Math.min(limit, KLEN_MAX_PAGE_SIZE) } },
+        true,
+      );
+      const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
+        string,
+        unknown
+      >;
       return {
         calls: Array.isArray(body.calls) ? body.calls : [],
         page: typeof body.page === 'number' ? body.page : page,

@@ -1,4 +1,5 @@
-import { CallStatus, EndReason, endReasonFor } from '@switchboard/core';
+import type { CallStatus, EndReason } from '@switchboard/core';
+import { endReasonFor } from '@switchboard/core';
 
 /** Klen's documented `call.failed` reasons (Twilio names underneath), after lower-case and `-` → `_`. */
 const REASONS: Record<string, EndReason> = {

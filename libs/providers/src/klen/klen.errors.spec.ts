@@ -5,7 +5,11 @@ import { klenErrorBodies as bodies } from './__fixtures__/errors.fixtures';
 import { mapKlenError } from './klen.errors';
 
 const now = new Date('2025-05-02T10:00:00Z');
-const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({ status, body, headers });
+const response = (status: number, body: unknown, headers: HttpResponse['headers'] = {}): HttpResponse => ({
+  status,
+  body,
+  headers,
+});
 
 describe('mapKlenError', () => {
   it('reads the documented flat envelope', () => {
@@ -49,7 +53,10 @@ describe('mapKlenError', () => {
   });
 
   it('renames the vendor field a validation_error names in prose', () => {
-    const error = mapKlenError(response(422, { error: 'validation_error', message: 'phone_number must be E.164' }), now);
+    const error = mapKlenError(
+      response(422, { error: 'validation_error', message: 'phone_number must be E.164' }),
+      now,
+    );
     assert.equal(error.kind, 'invalid_request');
     assert.deepEqual(error.fieldErrors, [{ field: 'to', message: 'phone_number must be E.164' }]);
   });

@@ -1,6 +1,7 @@
-import { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
-import { errorBodyObject, mapVendorError, SecretPattern, statusText, stringField, VendorErrorTables } from '../common';
-import { KlenErrorBody } from './klen.types';
+import type { HttpResponse, ProviderError, ProviderErrorKind } from '@switchboard/core';
+import type { SecretPattern, VendorErrorTables } from '../common';
+import { errorBodyObject, mapVendorError, statusText, stringField } from '../common';
+import type { KlenErrorBody } from './klen.types';
 
 /**
  * Klen's tables for the shared mapper. Its envelope has no field-level errors, so field
@@ -54,7 +55,9 @@ export const KLEN_ERROR_TABLES: VendorErrorTables = {
   // ⚖ `validation_error` names its field only in prose ("variables must be an object").
   fieldsFromText({ said, text }) {
     if (said.code !== 'validation_error') return [];
-    const named = Object.keys(FIELD_BY_VENDOR_FIELD).find((vendorField) => new RegExp(`\\b${vendorField}\\b`).test(text));
+    const named = Object.keys(FIELD_BY_VENDOR_FIELD).find((vendorField) =>
+      new RegExp(`\\b${vendorField}\\b`).test(text),
+    );
     return named ? [{ field: FIELD_BY_VENDOR_FIELD[named], message: text }] : [];
   },
   keyPatterns: KEY_PATTERNS,

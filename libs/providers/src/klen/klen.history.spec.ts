@@ -1,7 +1,14 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axios from 'axios';
-import type { AdapterContext, HttpRequest, HttpResponse, HttpTransport, ProviderAdapter, ProviderCall } from '@switchboard/core';
+import type {
+  AdapterContext,
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  ProviderAdapter,
+  ProviderCall,
+} from '@switchboard/core';
 import type { RunningSimulator } from '@switchboard/simulators/common';
 import { KLEN_DEFAULT_API_KEY, startKlenSimulator } from '@switchboard/simulators/klen';
 import { pollUntil } from '@switchboard/simulators/testing';
@@ -39,7 +46,8 @@ describe('KlenAdapter.listCallHistory against the Klen simulator', () => {
     now: () => new Date(),
   });
   const control = async (path: string, body: unknown) => (await axios.post(`${sim.url}${path}`, body)).data;
-  const dialed = async (): Promise<Array<{ call_id: string; status: string }>> => (await axios.get(`${sim.url}/__sim/calls`)).data.calls;
+  const dialed = async (): Promise<Array<{ call_id: string; status: string }>> =>
+    (await axios.get(`${sim.url}/__sim/calls`)).data.calls;
 
   /** Creates `count` calls, a few at a time, and returns their ids in creation order. */
   async function place(count: number): Promise<string[]> {
@@ -48,7 +56,13 @@ describe('KlenAdapter.listCallHistory against the Klen simulator', () => {
       const batch = Array.from({ length: Math.min(25, count - done) }, () => {
         const n = ++seq;
         const to = `+1555${String(2_000_000 + n).padStart(7, '0')}`;
-        return creator.createCall({ to, providerAgentId: 'assistant_777', record: false, metadata: {}, reference: `call_hist${n}` });
+        return creator.createCall({
+          to,
+          providerAgentId: 'assistant_777',
+          record: false,
+          metadata: {},
+          reference: `call_hist${n}`,
+        });
       });
       ids.push(...(await Promise.all(batch)).map((r) => r.call.providerCallId));
     }
@@ -81,7 +95,10 @@ describe('KlenAdapter.listCallHistory against the Klen simulator', () => {
   it('walks every page of 100 until Klen has no more, each call once, one request per page', async () => {
     const created = await place(2 * KLEN_MAX_PAGE_SIZE + 50);
     const pages = await collect(sut.listCallHistory({}));
-    assert.deepEqual(pages.map((p) => p.length), [100, 100, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 100, 50],
+    );
     const ids = idsOf(pages);
     assert.equal(new Set(ids).size, ids.length, 'no call twice');
     assert.deepEqual([...ids].sort(), [...created].sort());
@@ -94,7 +111,11 @@ describe('KlenAdapter.listCallHistory against the Klen simulator', () => {
   it('keeps only calls after createdAfter and stops at the first page with none', async () => {
     await control('/__sim/scenario', { outcome: 'failed', ring_ms: 0 });
     const old = await place(2 * KLEN_MAX_PAGE_SIZE + 50);
-    await pollUntil(dialed, (calls) => calls.every((c) => c.status === 'failed'), { timeoutMs: 10_000, intervalMs: 20, what: 'old calls ended' });
+    await pollUntil(dialed, (calls) => calls.every((c) => c.status === 'failed'), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: 'old calls ended',
+    });
     // Klen lists no creation time and writes whole seconds: a bound one second past "now"
     // is the earliest that is provably after every old call's `ended_at`.
     const since = new Date(Date.now() + 1000);
@@ -106,7 +127,10 @@ describe('KlenAdapter.listCallHistory against the Klen simulator', () => {
     assert.deepEqual([...idsOf(pages)].sort(), [...recent].sort());
     assert.ok(idsOf(pages).every((id) => !old.includes(id)));
     // 280 calls make 3 pages; page 2 holds only old calls, so page 3 is never asked for.
-    assert.deepEqual(transport.sent.map((r) => r.query?.page), [1, 2]);
+    assert.deepEqual(
+      transport.sent.map((r) => r.query?.page),
+      [1, 2],
+    );
 
     transport.sent.length = 0;
     const everything = await collect(sut.listCallHistory({ createdAfter: new Date(0) }));
@@ -129,20 +153,32 @@ describe('KlenAdapter.listCallHistory against a misbehaving Klen', () => {
         return { status: 200, headers: {}, body: { count: 0, page, limit: 100, ...answer(page) } };
       },
     };
-    const sut = createKlenAdapter({ baseUrl: 'https://api.klen.ai/api/v1', credentials: { api_key: 'klen_test_123' }, defaults: {}, http, now: () => new Date() });
+    const sut = createKlenAdapter({
+      baseUrl: 'https://api.klen.ai/api/v1',
+      credentials: { api_key: 'klen_test_123' },
+      defaults: {},
+      http,
+      now: () => new Date(),
+    });
     return { sut, requests };
   }
 
   it('ends when Klen ignores `page` and sends the same page again', async () => {
     const { sut, requests } = stubKlen(() => ({ pages: 1_000_000, calls: [call('call_a'), call('call_b')] }));
-    assert.deepEqual((await collect(sut.listCallHistory({}))).map((p) => p.map((c) => c.providerCallId)), [['call_a', 'call_b']]);
+    assert.deepEqual(
+      (await collect(sut.listCallHistory({}))).map((p) => p.map((c) => c.providerCallId)),
+      [['call_a', 'call_b']],
+    );
     assert.equal(requests.length, 2);
   });
 
   it('drops a call pushed onto the next page by a newer one, and ends on an empty page', async () => {
     const pages: Record<number, string[]> = { 1: ['call_d', 'call_c'], 2: ['call_c', 'call_b'], 3: [] };
     const { sut, requests } = stubKlen((page) => ({ pages: 9, calls: (pages[page] ?? []).map(call) }));
-    assert.deepEqual((await collect(sut.listCallHistory({}))).map((p) => p.map((c) => c.providerCallId)), [['call_d', 'call_c'], ['call_b']]);
+    assert.deepEqual(
+      (await collect(sut.listCallHistory({}))).map((p) => p.map((c) => c.providerCallId)),
+      [['call_d', 'call_c'], ['call_b']],
+    );
     assert.equal(requests.length, 3);
   });
 });

@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateCallInput } from '@switchboard/core';
 import { callDetail, createResponse, listResponse } from './__fixtures__/calls.fixtures';
-import { callEnded, callFailed, callRecording, callStarted, KLEN_FAILURE_REASONS } from './__fixtures__/webhooks.fixtures';
+import {
+  callEnded,
+  callFailed,
+  callRecording,
+  callStarted,
+  KLEN_FAILURE_REASONS,
+} from './__fixtures__/webhooks.fixtures';
 import { mapKlenCall, mapKlenStatus, parseKlenTranscript, toKlenCreateBody } from './klen.mappers';
 import { mapKlenWebhook } from './klen.webhooks';
 
@@ -141,7 +147,14 @@ describe('mapKlenWebhook', () => {
   });
 
   it('maps call.failed by its failure reason and keeps the reason', () => {
-    const cases: Record<string, string> = { 'no-answer': 'no_answer', busy: 'busy', canceled: 'canceled', rejected: 'busy', disconnected: 'failed', 'invalid-number': 'failed' };
+    const cases: Record<string, string> = {
+      'no-answer': 'no_answer',
+      busy: 'busy',
+      canceled: 'canceled',
+      rejected: 'busy',
+      disconnected: 'failed',
+      'invalid-number': 'failed',
+    };
     for (const [reason, status] of Object.entries(cases)) {
       const { call } = mapKlenWebhook(callFailed(reason));
       assert.equal(call.status, status, reason);
@@ -149,7 +162,10 @@ describe('mapKlenWebhook', () => {
       assert.equal(call.providerEndReason, reason);
     }
     assert.equal(mapKlenWebhook(callFailed('rejected')).call.endReason, 'rejected');
-    assert.deepEqual(mapKlenWebhook(callFailed('disconnected')).call.error, { code: 'provider_error', message: 'The call ended prematurely.' });
+    assert.deepEqual(mapKlenWebhook(callFailed('disconnected')).call.error, {
+      code: 'provider_error',
+      message: 'The call ended prematurely.',
+    });
     assert.equal(mapKlenWebhook(callFailed('no-answer')).call.error, null);
   });
 
@@ -215,7 +231,13 @@ describe('toKlenCreateBody', () => {
     );
     assert.equal('from' in body, false);
     assert.equal(warnings.length, 4);
-    assert.deepEqual(warnings.map((w) => w.field), ['from', 'first_message', 'max_duration_seconds', 'record']);
-    assert.match(warnings.map((w) => w.message).join(' '), /'from'.*'first_message'.*'max_duration_seconds'.*'record: false'/);
+    assert.deepEqual(
+      warnings.map((w) => w.field),
+      ['from', 'first_message', 'max_duration_seconds', 'record'],
+    );
+    assert.match(
+      warnings.map((w) => w.message).join(' '),
+      /'from'.*'first_message'.*'max_duration_seconds'.*'record: false'/,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { errorCodeFor } from '@switchboard/core';
-import type { AdapterContext, CallStatus, CallWarning, CreateCallInput, Money, ProviderCall, TranscriptTurn } from '@switchboard/core';
+import type {
+  AdapterContext,
+  CallStatus,
+  CallWarning,
+  CreateCallInput,
+  Money,
+  ProviderCall,
+  TranscriptTurn,
+} from '@switchboard/core';
 import { toIsoUtc } from '../common';
 import { mapKlenEndReason } from './klen.end-reasons';
 
@@ -157,7 +165,10 @@ export function mapKlenCall(value: unknown, status?: CallStatus): ProviderCall {
     providerEndReason: reason,
     error:
       normalized === 'failed'
-        ? { code: errorCodeFor(endReason), message: FAILURE_MESSAGES[canonical(reason ?? 'failed')] ?? `The call failed (${reason}).` }
+        ? {
+            code: errorCodeFor(endReason),
+            message: FAILURE_MESSAGES[canonical(reason ?? 'failed')] ?? `The call failed (${reason}).`,
+          }
         : null,
     recordingUrl: str(call.recording_url),
     summary: str(call.summary),
@@ -194,10 +205,23 @@ export function toKlenCreateBody(
 ): { body: KlenCreateBody; warnings: CallWarning[] } {
   const warnings: CallWarning[] = [];
   // Connection defaults (from/number_id/trunk_id) mean nothing to Klen: the agent's assigned number dials.
-  if (input.from) warnings.push({ field: 'from', message: "Klen dials from the agent's assigned number; 'from' was ignored." });
-  if (input.firstMessage) warnings.push({ field: 'first_message', message: "Klen uses the agent's configured greeting; 'first_message' was ignored." });
-  if (input.maxDurationSeconds !== undefined) warnings.push({ field: 'max_duration_seconds', message: "Klen has no per-call duration limit; 'max_duration_seconds' was ignored." });
-  if (input.record === false) warnings.push({ field: 'record', message: "Klen cannot switch recording off per call; 'record: false' was ignored." });
+  if (input.from)
+    warnings.push({ field: 'from', message: "Klen dials from the agent's assigned number; 'from' was ignored." });
+  if (input.firstMessage)
+    warnings.push({
+      field: 'first_message',
+      message: "Klen uses the agent's configured greeting; 'first_message' was ignored.",
+    });
+  if (input.maxDurationSeconds !== undefined)
+    warnings.push({
+      field: 'max_duration_seconds',
+      message: "Klen has no per-call duration limit; 'max_duration_seconds' was ignored.",
+    });
+  if (input.record === false)
+    warnings.push({
+      field: 'record',
+      message: "Klen cannot switch recording off per call; 'record: false' was ignored.",
+    });
   const variables: Record<string, unknown> = { ...(input.variables ?? {}) };
   if (input.context) variables.context = input.context;
   if (input.customer?.name) variables.customer_name = input.customer.name;

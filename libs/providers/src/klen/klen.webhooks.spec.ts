@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { ProviderError, type HttpRequest, type InboundWebhookRequest, type ParsedWebhook, type WebhookObservation } from '@switchboard/core';
+import {
+  ProviderError,
+  type HttpRequest,
+  type InboundWebhookRequest,
+  type ParsedWebhook,
+  type WebhookObservation,
+} from '@switchboard/core';
 import {
   calendarCreated,
   callEnded,
@@ -32,7 +38,15 @@ function observation(parsed: ParsedWebhook): WebhookObservation {
   return (parsed as Extract<ParsedWebhook, { kind: 'call' }>).observation;
 }
 
-const ALL_FIXTURES = { callStarted, callEnded, callFailed: callFailed('no-answer'), callTranscript, callSummary, callRecording, calendarCreated };
+const ALL_FIXTURES = {
+  callStarted,
+  callEnded,
+  callFailed: callFailed('no-answer'),
+  callTranscript,
+  callSummary,
+  callRecording,
+  calendarCreated,
+};
 
 describe('verifyKlenWebhook (X-Klen-Signature, hex HMAC-SHA256 of the raw body)', () => {
   it('accepts the known-answer vector computed outside this code base', () => {
@@ -61,10 +75,27 @@ describe('verifyKlenWebhook (X-Klen-Signature, hex HMAC-SHA256 of the raw body)'
   it('rejects garbage headers without throwing', () => {
     const raw = JSON.stringify(callEnded);
     const good = sign(raw);
-    const garbage = ['zz', 'not-hex-at-all', good.slice(0, 63), `${good}0`, good.toUpperCase(), `sha256=${good}`, 'é'.repeat(64), 'x'.repeat(10_000)];
+    const garbage = [
+      'zz',
+      'not-hex-at-all',
+      good.slice(0, 63),
+      `${good}0`,
+      good.toUpperCase(),
+      `sha256=${good}`,
+      'é'.repeat(64),
+      'x'.repeat(10_000),
+    ];
     for (const signature of garbage)
-      assert.deepEqual(verifyKlenWebhook(request(callEnded, signature, raw), SECRET), { ok: false, reason: 'bad_signature' }, signature);
-    const odd = { headers: { 'x-klen-signature': ['a', 'b'] as unknown as string }, rawBody: Buffer.from(raw), pathToken: null };
+      assert.deepEqual(
+        verifyKlenWebhook(request(callEnded, signature, raw), SECRET),
+        { ok: false, reason: 'bad_signature' },
+        signature,
+      );
+    const odd = {
+      headers: { 'x-klen-signature': ['a', 'b'] as unknown as string },
+      rawBody: Buffer.from(raw),
+      pathToken: null,
+    };
     assert.deepEqual(verifyKlenWebhook(odd, SECRET), { ok: false, reason: 'missing_signature' });
   });
 
@@ -111,7 +142,16 @@ describe('parseKlenWebhook', () => {
     assert.equal(o.call.summary, 'Customer agreed to renew.');
     // Webhooks carry only the integer agent id.
     assert.equal(o.call.providerAgentId, '12');
-    for (const absent of ['providerCallId', 'cost', 'transcript', 'recordingUrl', 'error', 'metadata', 'createdAt', 'from'])
+    for (const absent of [
+      'providerCallId',
+      'cost',
+      'transcript',
+      'recordingUrl',
+      'error',
+      'metadata',
+      'createdAt',
+      'from',
+    ])
       assert.equal(absent in o.call, false, absent);
   });
 
@@ -136,7 +176,8 @@ describe('parseKlenWebhook', () => {
       assert.equal(o.call.providerStatus, 'failed');
       assert.equal(o.call.durationSeconds, 0);
       assert.equal('startedAt' in o.call, false, 'never answered');
-      const code = reason === 'invalid-number' ? 'invalid_number' : reason === 'something-new' ? 'unknown' : 'provider_error';
+      const code =
+        reason === 'invalid-number' ? 'invalid_number' : reason === 'something-new' ? 'unknown' : 'provider_error';
       if (status === 'failed') assert.equal(o.call.error?.code, code);
       else assert.equal('error' in o.call, false);
     }
@@ -180,8 +221,17 @@ describe('parseKlenWebhook', () => {
   });
 
   it('ignores calendar events', () => {
-    for (const event of ['calendar.created', 'calendar.updated', 'calendar.cancelled', 'calendar.completed', 'calendar.reminder'])
-      assert.deepEqual(parseKlenWebhook(signed({ ...calendarCreated, event_type: event })), { kind: 'ignored', eventType: event });
+    for (const event of [
+      'calendar.created',
+      'calendar.updated',
+      'calendar.cancelled',
+      'calendar.completed',
+      'calendar.reminder',
+    ])
+      assert.deepEqual(parseKlenWebhook(signed({ ...calendarCreated, event_type: event })), {
+        kind: 'ignored',
+        eventType: event,
+      });
   });
 
   it('parses every event the adapter subscribes to as a call event', () => {
@@ -190,7 +240,17 @@ describe('parseKlenWebhook', () => {
   });
 
   it('answers invalid, never throws, for bodies that are not Klen webhooks', () => {
-    const raws = ['not json', '[]', '{}', 'null', '1e400', '123456789012345678901234567890', '"call.ended"', '', '\u0000\u00ff'];
+    const raws = [
+      'not json',
+      '[]',
+      '{}',
+      'null',
+      '1e400',
+      '123456789012345678901234567890',
+      '"call.ended"',
+      '',
+      '\u0000\u00ff',
+    ];
     for (const raw of raws) assert.equal(parseKlenWebhook(request(null, undefined, raw)).kind, 'invalid', raw);
     const shapes = [
       { event_type: 42, call: callEnded.call },
@@ -206,7 +266,15 @@ describe('parseKlenWebhook', () => {
   });
 
   it('survives wrongly typed fields inside an otherwise valid call', () => {
-    const call = { klen_call_id: 'call_x9y8', status: 7, type: [], phone_number: {}, started_at: 'soon', transcript: 5, duration: 'long' };
+    const call = {
+      klen_call_id: 'call_x9y8',
+      status: 7,
+      type: [],
+      phone_number: {},
+      started_at: 'soon',
+      transcript: 5,
+      duration: 'long',
+    };
     const o = observation(parseKlenWebhook(signed({ event_type: 'call.summary', call, timestamp: 1e300 })));
     assert.equal(o.occurredAt, null);
     assert.deepEqual(o.call, {});
@@ -217,13 +285,26 @@ describe('KlenAdapter.registerWebhooks', () => {
   const adapterAnswering = (body: unknown) => {
     const sent: HttpRequest[] = [];
     const http = { request: async (r: HttpRequest) => (sent.push(r), { status: 201, headers: {}, body }) };
-    const sut = createKlenAdapter({ baseUrl: 'https://api.klen.ai/api/v1/', credentials: { api_key: 'klen_test_123' }, defaults: {}, http, now: () => NOW });
+    const sut = createKlenAdapter({
+      baseUrl: 'https://api.klen.ai/api/v1/',
+      credentials: { api_key: 'klen_test_123' },
+      defaults: {},
+      http,
+      now: () => NOW,
+    });
     return { sut, sent };
   };
   const target = { url: 'https://gateway.example.com/v1/webhooks/klen/conn_1', secret: 'ours' };
 
   it('posts to /api/webhooks/create/ (no /v1, trailing slash) and returns the issued secret', async () => {
-    const { sut, sent } = adapterAnswering({ id: 7, name: 'Switchboard gateway', url: target.url, subscribed_events: KLEN_CALL_EVENTS, secret: 'whsec_issued', is_active: true });
+    const { sut, sent } = adapterAnswering({
+      id: 7,
+      name: 'Switchboard gateway',
+      url: target.url,
+      subscribed_events: KLEN_CALL_EVENTS,
+      secret: 'whsec_issued',
+      is_active: true,
+    });
     assert.deepEqual(await sut.registerWebhooks(target), { secret: 'whsec_issued', providerRegistrationId: '7' });
     assert.equal(sent[0].url, 'https://api.klen.ai/api/webhooks/create/');
     assert.deepEqual((sent[0].body as { subscribed_events: string[] }).subscribed_events, [...KLEN_CALL_EVENTS]);
@@ -232,6 +313,9 @@ describe('KlenAdapter.registerWebhooks', () => {
 
   it('refuses an answer without a secret, since nothing it sends could be verified', async () => {
     for (const body of [{ id: 7 }, null, 'created'])
-      await assert.rejects(adapterAnswering(body).sut.registerWebhooks(target), (e: unknown) => e instanceof ProviderError && e.provider === 'klen');
+      await assert.rejects(
+        adapterAnswering(body).sut.registerWebhooks(target),
+        (e: unknown) => e instanceof ProviderError && e.provider === 'klen',
+      );
   });
 });

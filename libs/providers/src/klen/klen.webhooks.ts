@@ -21,7 +21,14 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** Every call event Klen documents; the gateway subscribes to all of them. */
-export const KLEN_CALL_EVENTS = ['call.started', 'call.ended', 'call.failed', 'call.transcript', 'call.recording', 'call.summary'] as const;
+export const KLEN_CALL_EVENTS = [
+  'call.started',
+  'call.ended',
+  'call.failed',
+  'call.transcript',
+  'call.recording',
+  'call.summary',
+] as const;
 
 /** Header names arrive lower-cased (InboundWebhookRequest). */
 export const KLEN_SIGNATURE_HEADER = 'x-klen-signature';
@@ -50,7 +57,8 @@ export function verifyKlenWebhook(
   const expected = Buffer.from(sign(secret, request.rawBody), 'utf8');
   const actual = Buffer.from(given, 'utf8');
   // The expected length is public (fixed by the algorithm), so checking it first leaks nothing.
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, reason: 'bad_signature' };
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    return { ok: false, reason: 'bad_signature' };
   return { ok: true };
 }
 
@@ -69,7 +77,8 @@ export function mapKlenEventStatus(eventType: unknown, call: Json): CallStatus |
     default: {
       // Post-call events repeat the call's status; an unknown value is no report at all
       // (mapKlenStatus would read it as `queued`).
-      const known = typeof call.status === 'string' && /^(queued|in[-_ ]progress|completed|failed)$/i.test(call.status.trim());
+      const known =
+        typeof call.status === 'string' && /^(queued|in[-_ ]progress|completed|failed)$/i.test(call.status.trim());
       return known ? mapKlenStatus(call.status, call.failure_reason) : null;
     }
   }
@@ -145,7 +154,8 @@ function parseBody(rawBody: Buffer): ParsedWebhook {
   const raw = body.call;
   // Only the string id matches what createCall returned; the integer `call.id` never would.
   const providerCallId = str(raw.klen_call_id);
-  if (providerCallId === null) return { kind: 'invalid', message: `Klen ${eventType} webhook has no call.klen_call_id.` };
+  if (providerCallId === null)
+    return { kind: 'invalid', message: `Klen ${eventType} webhook has no call.klen_call_id.` };
   return {
     kind: 'call',
     observation: {

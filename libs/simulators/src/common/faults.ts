@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ANSWER_LOST_HOLD_MS, losesCreateAnswer } from './magic-numbers';
-import { SimClock } from './sim-clock';
+import type { SimClock } from './sim-clock';
 
 export const FAULT_MODES = ['none', 'error', 'timeout', 'reset', 'rate_limit', 'slow'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
@@ -29,17 +29,20 @@ export interface VendorFaultResponses {
 
 export function faultProblems(input: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  if (!(FAULT_MODES as readonly unknown[]).includes(input.mode)) problems.push(`mode: one of ${FAULT_MODES.join(', ')}`);
+  if (!(FAULT_MODES as readonly unknown[]).includes(input.mode))
+    problems.push(`mode: one of ${FAULT_MODES.join(', ')}`);
   const num = (key: string, min: number, max: number) => {
     const v = input[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= min && v <= max)) problems.push(`${key}: a number from ${min} to ${max}`);
+    if (v !== undefined && !(typeof v === 'number' && v >= min && v <= max))
+      problems.push(`${key}: a number from ${min} to ${max}`);
   };
   num('status', 100, 599);
   num('probability', 0, 1);
   num('count', 1, 1_000_000);
   num('delay_ms', 0, 600_000);
   num('retry_after_seconds', 1, 3_600);
-  if (input.after_create !== undefined && typeof input.after_create !== 'boolean') problems.push('after_create: a boolean');
+  if (input.after_create !== undefined && typeof input.after_create !== 'boolean')
+    problems.push('after_create: a boolean');
   if (input.after_create === true && !['timeout', 'reset'].includes(String(input.mode)))
     problems.push('after_create: only with mode timeout or reset');
   return problems;

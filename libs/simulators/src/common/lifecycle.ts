@@ -1,5 +1,5 @@
-import { SimClock } from './sim-clock';
-import { Scenario } from './scenario';
+import type { SimClock } from './sim-clock';
+import type { Scenario } from './scenario';
 
 /** Fixed simulated delay between accepting a call and the phone starting to ring. */
 export const QUEUE_MS = 1_000;
@@ -31,7 +31,9 @@ export function runLifecycle(clock: SimClock, scenario: Scenario, hooks: Lifecyc
         return;
       }
       hooks.answered(clock.now());
-      step(scenario.talk_ms, () => hooks.ended(clock.now(), 'completed', Math.max(1, Math.round(scenario.talk_ms / 1000))));
+      step(scenario.talk_ms, () =>
+        hooks.ended(clock.now(), 'completed', Math.max(1, Math.round(scenario.talk_ms / 1000))),
+      );
     });
   });
 

@@ -29,12 +29,18 @@ const RING_MS = 6_000;
 export const MAGIC_NUMBERS: readonly MagicNumber[] = [
   { number: '+15550190001', behavior: 'no_answer', talk_seconds: null, description: 'rings for 30 s, nobody answers' },
   { number: '+15550190002', behavior: 'busy', talk_seconds: null, description: 'the line is busy' },
-  { number: '+15550190003', behavior: 'failed', talk_seconds: null, description: 'the vendor cannot connect the call (a carrier failure)' },
+  {
+    number: '+15550190003',
+    behavior: 'failed',
+    talk_seconds: null,
+    description: 'the vendor cannot connect the call (a carrier failure)',
+  },
   {
     number: '+15550190004',
     behavior: 'answer_lost',
     talk_seconds: 30,
-    description: 'the vendor places the call but its answer to the create never arrives (the socket is held 60 s, then closed): the create is ambiguous; the call itself completes after 30 s of talk',
+    description:
+      'the vendor places the call but its answer to the create never arrives (the socket is held 60 s, then closed): the create is ambiguous; the call itself completes after 30 s of talk',
   },
 ];
 
@@ -50,14 +56,23 @@ export function magicNumber(to: string): MagicNumber | null {
   const tail = digits.slice(PREFIX.length);
   const seconds = Number(tail.slice(1));
   if (tail[0] !== '1' || seconds < 1) return null;
-  return { number: `+${digits}`, behavior: 'completed', talk_seconds: seconds, description: `answered, then completed after ${seconds} s of talk` };
+  return {
+    number: `+${digits}`,
+    behavior: 'completed',
+    talk_seconds: seconds,
+    description: `answered, then completed after ${seconds} s of talk`,
+  };
 }
 
 /**
  * What a magic number changes in the default scenario (scenario.ts merges it), whatever the
  * simulator's own default scenario is set to.
  */
-export function magicScenario(magic: MagicNumber): { outcome: 'completed' | 'no_answer' | 'busy' | 'failed'; ring_ms: number; talk_ms?: number } {
+export function magicScenario(magic: MagicNumber): {
+  outcome: 'completed' | 'no_answer' | 'busy' | 'failed';
+  ring_ms: number;
+  talk_ms?: number;
+} {
   switch (magic.behavior) {
     case 'no_answer':
       return { outcome: 'no_answer', ring_ms: RING_OUT_MS };

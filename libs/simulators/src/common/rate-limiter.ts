@@ -40,7 +40,8 @@ export class FixedWindowLimiter {
     const blocked = this.enabled ? states.find(({ w, state }) => state.count >= w.limit) : undefined;
     // While limits are switched off nothing is counted, so switching them back on starts clean.
     if (!blocked && this.enabled) states.forEach(({ state }) => (state.count += 1));
-    const tightest = blocked ?? states.reduce((a, b) => (b.w.limit - b.state.count < a.w.limit - a.state.count ? b : a));
+    const tightest =
+      blocked ?? states.reduce((a, b) => (b.w.limit - b.state.count < a.w.limit - a.state.count ? b : a));
     const resetMs = tightest.state.start + tightest.w.windowMs;
     return {
       allowed: !blocked,

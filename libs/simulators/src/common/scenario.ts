@@ -25,7 +25,8 @@ export function scenarioProblems(input: Record<string, unknown>): string[] {
     problems.push(`webhooks: one of ${WEBHOOK_MODES.join(', ')}`);
   for (const key of ['ring_ms', 'talk_ms'] as const) {
     const v = input[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) problems.push(`${key}: a number >= 0`);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      problems.push(`${key}: a number >= 0`);
   }
   if (input.to !== undefined && typeof input.to !== 'string') problems.push('to: a string');
   return problems;

@@ -16,10 +16,13 @@ export class SimClock {
 
   /** Runs `fn` after `simMs` simulated milliseconds. Returns a cancel function. */
   after(simMs: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, simMs / this.speed));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, simMs / this.speed),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

@@ -1,9 +1,13 @@
-import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FaultConfig, FaultInjector, faultProblems, VendorFaultResponses } from './faults';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
+import type { FaultConfig, VendorFaultResponses } from './faults';
+import { FaultInjector, faultProblems } from './faults';
 import { FixedWindowLimiter } from './rate-limiter';
-import { Scenario, ScenarioBook, scenarioProblems } from './scenario';
+import type { Scenario } from './scenario';
+import { ScenarioBook, scenarioProblems } from './scenario';
 import { SimClock } from './sim-clock';
-import { DEFAULT_WEBHOOK_POLICY, WebhookPolicy, WebhookSender } from './webhook-sender';
+import type { WebhookPolicy } from './webhook-sender';
+import { DEFAULT_WEBHOOK_POLICY, WebhookSender } from './webhook-sender';
 
 export interface SimulatorOptions {
   /** The API key the simulated account accepts (each vendor has its own default format). */
@@ -130,10 +134,12 @@ function registerControlRoutes(app: FastifyInstance, vendor: VendorSimulator, co
   app.post('/__sim/config', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const problems: string[] = [];
-    const positive = (key: string) => body[key] === undefined || (typeof body[key] === 'number' && (body[key] as number) >= 0);
+    const positive = (key: string) =>
+      body[key] === undefined || (typeof body[key] === 'number' && (body[key] as number) >= 0);
     for (const key of ['speed', 'webhook_retries', 'webhook_retry_delay_ms', 'webhook_timeout_ms', 'webhook_late_ms'])
       if (!positive(key)) problems.push(`${key}: a number >= 0`);
-    if (body.rate_limits !== undefined && typeof body.rate_limits !== 'boolean') problems.push('rate_limits: a boolean');
+    if (body.rate_limits !== undefined && typeof body.rate_limits !== 'boolean')
+      problems.push('rate_limits: a boolean');
     if (body.speed === 0) problems.push('speed: > 0');
     if (problems.length) return bad(reply, problems);
     if (body.speed !== undefined) context.clock.speed = body.speed as number;

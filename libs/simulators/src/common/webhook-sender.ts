@@ -1,5 +1,5 @@
-import { SimClock } from './sim-clock';
-import { WebhookMode } from './scenario';
+import type { SimClock } from './sim-clock';
+import type { WebhookMode } from './scenario';
 
 export interface OutgoingWebhook {
   url: string;
@@ -31,7 +31,12 @@ export interface WebhookPolicy {
   lateMs: number;
 }
 
-export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { retries: 0, retryDelayMs: 1_000, timeoutMs: 10_000, lateMs: 60_000 };
+export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = {
+  retries: 0,
+  retryDelayMs: 1_000,
+  timeoutMs: 10_000,
+  lateMs: 60_000,
+};
 
 /**
  * Sends a vendor's webhooks. Each call gets a stream that applies the scenario's mode:
@@ -90,7 +95,14 @@ export class WebhookSender {
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    this.log.push({ url: redactUrl(hook.url), event: hook.event, attempt, status, error, at: this.clock.now().toISOString() });
+    this.log.push({
+      url: redactUrl(hook.url),
+      event: hook.event,
+      attempt,
+      status,
+      error,
+      at: this.clock.now().toISOString(),
+    });
     const ok = status !== null && status >= 200 && status < 300;
     if (!ok && attempt <= this.policy.retries) {
       // A reset or close during the wait ends the retries: they belong to a finished test.

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../common';
 import { badRequest, CONTROL_LIMIT, notFound, outOfCredits, sendRateLimited } from './hmsovereign.errors';
 import { hangUp, placeCall } from './hmsovereign.lifecycle';
-import { HmsStore, paginate, withinDates } from './hmsovereign.state';
+import type { HmsStore } from './hmsovereign.state';
+import { paginate, withinDates } from './hmsovereign.state';
 import type { HmsCall, NumberRecord } from './hmsovereign.types';
-import { checkControl, checkListQuery, checkOutbound, ControlCommand } from './hmsovereign.validation';
+import type { ControlCommand } from './hmsovereign.validation';
+import { checkControl, checkListQuery, checkOutbound } from './hmsovereign.validation';
 
 export interface HmsDeps {
   context: SimContext;
@@ -62,10 +64,15 @@ export function registerCallRoutes(app: FastifyInstance, { context, store }: Hms
     if (!call) return notFound(reply, 'Call');
     const checked = checkControl(request.body);
     if (!checked.ok) return badRequest(reply, checked.message, checked.param);
-    if (call.record.status !== 'in-progress') return badRequest(reply, `Call is not active (status: ${call.record.status})`);
+    if (call.record.status !== 'in-progress')
+      return badRequest(reply, `Call is not active (status: ${call.record.status})`);
     const decision = context.limiter.take(`control:${call.record.id}`, [CONTROL_LIMIT]);
     if (!decision.allowed) return sendRateLimited(reply, decision.retryAfterSeconds, 'commands for this call');
-    call.commands.push({ type: checked.value.type, body: request.body as Record<string, unknown>, at: new Date().toISOString() });
+    call.commands.push({
+      type: checked.value.type,
+      body: request.body as Record<string, unknown>,
+      at: new Date().toISOString(),
+    });
     execute(context, call, checked.value);
     return { success: true, message: 'Command sent successfully' };
   });
@@ -79,7 +86,8 @@ function execute(context: SimContext, call: HmsCall, command: ControlCommand): v
       // Silent context never shows in the transcript; only the agent's own reply would.
       return;
     case 'say':
-      if (command.end_after) return hangUp(context, call, command.content, 'Gesprek beëindigd door de assistent na een laatste bericht.');
+      if (command.end_after)
+        return hangUp(context, call, command.content, 'Gesprek beëindigd door de assistent na een laatste bericht.');
       messages.push({ role: 'assistant', content: command.content! });
       return;
     case 'end-call':

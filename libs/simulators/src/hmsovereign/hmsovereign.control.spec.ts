@@ -10,7 +10,12 @@ describe('HMS Sovereign simulator: POST /calls/{id}/control', () => {
   let api: HmsTestClient;
   const record = async (id: string) => (await api.get(`/calls/${id}`)).body;
   const control = (id: string, body: unknown) => api.post(`/calls/${id}/control`, body);
-  const until = (id: string, status: string) => pollUntil(() => record(id), (r) => r.status === status, { what: `${id} ${status}` });
+  const until = (id: string, status: string) =>
+    pollUntil(
+      () => record(id),
+      (r) => r.status === status,
+      { what: `${id} ${status}` },
+    );
 
   /** A call that stays in progress for the whole test (2 simulated hours = 36 real s at speed 200). */
   const liveCall = async (destination = '+31612345678') => {
@@ -35,7 +40,11 @@ describe('HMS Sovereign simulator: POST /calls/{id}/control', () => {
 
   it('accepts inject-context and say on a live call with the documented answer', async () => {
     const id = await liveCall();
-    const inject = await control(id, { type: 'inject-context', content: 'Klant heeft al betaald.', trigger_response: false });
+    const inject = await control(id, {
+      type: 'inject-context',
+      content: 'Klant heeft al betaald.',
+      trigger_response: false,
+    });
     assert.equal(inject.status, 200);
     assert.deepEqual(inject.body, DOCUMENTED.controlResponse);
     const say = await control(id, { type: 'say', content: 'Een moment alstublieft.', end_after: false });
@@ -43,7 +52,10 @@ describe('HMS Sovereign simulator: POST /calls/{id}/control', () => {
     const live = await record(id);
     assert.equal(live.status, 'in-progress');
     assert.deepEqual(live.messages.at(-1), { role: 'assistant', content: 'Een moment alstublieft.' });
-    assert.deepEqual((await api.control('calls')).calls[0].commands.map((c: any) => c.type), ['inject-context', 'say']);
+    assert.deepEqual(
+      (await api.control('calls')).calls[0].commands.map((c: any) => c.type),
+      ['inject-context', 'say'],
+    );
   });
 
   it('end-call on a live call ends it, after the last sentence', async () => {
@@ -64,7 +76,16 @@ describe('HMS Sovereign simulator: POST /calls/{id}/control', () => {
     const spoken = await liveCall('+31612345671');
     const transferred = await liveCall('+31612345672');
     assert.equal((await control(spoken, { type: 'say', content: 'Fijne dag!', end_after: true })).status, 200);
-    assert.equal((await control(transferred, { type: 'transfer', destination: 'sip:receptie@example.nl', message: 'Ik verbind u door.' })).status, 200);
+    assert.equal(
+      (
+        await control(transferred, {
+          type: 'transfer',
+          destination: 'sip:receptie@example.nl',
+          message: 'Ik verbind u door.',
+        })
+      ).status,
+      200,
+    );
     assert.equal((await until(spoken, 'ended')).messages.at(-1).content, 'Fijne dag!');
     assert.match((await until(transferred, 'ended')).summary, /sip:receptie@example\.nl/);
   });

@@ -15,7 +15,8 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
 
 export const unauthorized = (reply: FastifyReply) => sendError(reply, 401, 'Invalid or missing API key');
 export const notFound = (reply: FastifyReply, what: string) => sendError(reply, 404, `${what} not found`);
-export const badRequest = (reply: FastifyReply, message: string, param?: string) => sendError(reply, 400, message, param);
+export const badRequest = (reply: FastifyReply, message: string, param?: string) =>
+  sendError(reply, 400, message, param);
 
 /** The SDK maps 402 to `InsufficientCreditsError`; the docs never show the body. */
 export const outOfCredits = (reply: FastifyReply) =>
@@ -26,7 +27,10 @@ export function retryMessage(seconds: number, what = 'requests'): string {
 }
 
 /** The rate-limit headers ride on every authenticated response. */
-export function setRateHeaders(reply: FastifyReply, decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt'>): void {
+export function setRateHeaders(
+  reply: FastifyReply,
+  decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt'>,
+): void {
   reply
     .header('X-RateLimit-Limit', String(decision.limit))
     .header('X-RateLimit-Remaining', String(decision.remaining))
@@ -54,7 +58,11 @@ export const hmsFaultResponses: VendorFaultResponses = {
   },
   rateLimited(reply, retryAfterSeconds) {
     // An injected limit is short-lived (1 s unless the fault asks for more), so retrying clients recover fast.
-    setRateHeaders(reply, { limit: API_LIMIT.limit, remaining: 0, resetAt: new Date(Date.now() + retryAfterSeconds * 1_000) });
+    setRateHeaders(reply, {
+      limit: API_LIMIT.limit,
+      remaining: 0,
+      resetAt: new Date(Date.now() + retryAfterSeconds * 1_000),
+    });
     return sendRateLimited(reply, retryAfterSeconds);
   },
 };

@@ -1,8 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Outcome, runLifecycle, Scenario, SimContext } from '../common';
+import type { Outcome, Scenario, SimContext } from '../common';
+import { runLifecycle } from '../common';
 import type { HmsStore } from './hmsovereign.state';
-import type { AssistantRecord, CallConfig, CallRecord, HmsCall, NumberRecord, ToolDefinition, WebhookTarget } from './hmsovereign.types';
-import { isObject, OutboundInput } from './hmsovereign.validation';
+import type {
+  AssistantRecord,
+  CallConfig,
+  CallRecord,
+  HmsCall,
+  NumberRecord,
+  ToolDefinition,
+  WebhookTarget,
+} from './hmsovereign.types';
+import type { OutboundInput } from './hmsovereign.validation';
+import { isObject } from './hmsovereign.validation';
 import { emit, endOfCallReport, resolveTarget, statusUpdate, toolCalls } from './hmsovereign.webhooks';
 
 /** Simulated ms between hang-up and the end-of-call report ("once summary/analysis are done"). */
@@ -21,8 +31,14 @@ const pick = (source: Record<string, unknown>, keys: string[]) =>
   Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 
 /** Saved assistant with `assistant_override` on top, or the transient `assistant` as sent. */
-export function buildCallConfig(input: OutboundInput, saved: AssistantRecord | undefined, account: HmsStore['account']): CallConfig {
-  const base: Record<string, unknown> = saved ? { ...saved, ...(input.override ?? {}) } : { ...(input.transient ?? {}) };
+export function buildCallConfig(
+  input: OutboundInput,
+  saved: AssistantRecord | undefined,
+  account: HmsStore['account'],
+): CallConfig {
+  const base: Record<string, unknown> = saved
+    ? { ...saved, ...(input.override ?? {}) }
+    : { ...(input.transient ?? {}) };
   const llm = isObject(base.llm_config) ? base.llm_config : {};
   const firstMessage = input.firstMessage ?? (typeof base.first_message === 'string' ? base.first_message : null);
   return {
@@ -48,7 +64,11 @@ export interface PlaceCallInput {
 }
 
 /** Stores the call and starts its lifecycle: connecting → in-progress → ended, or failed. */
-export function placeCall(context: SimContext, store: HmsStore, { input, request, saved, number }: PlaceCallInput): HmsCall {
+export function placeCall(
+  context: SimContext,
+  store: HmsStore,
+  { input, request, saved, number }: PlaceCallInput,
+): HmsCall {
   const now = context.clock.now().toISOString();
   const config = buildCallConfig(input, saved, store.account);
   const view = store.numberView(number);
@@ -139,7 +159,14 @@ function scheduleToolCall(context: SimContext, call: HmsCall, later: Later): voi
   });
 }
 
-function finishAnswered(context: SimContext, call: HmsCall, at: Date, seconds: number, later: Later, summary?: string): void {
+function finishAnswered(
+  context: SimContext,
+  call: HmsCall,
+  at: Date,
+  seconds: number,
+  later: Later,
+  summary?: string,
+): void {
   const { record } = call;
   if (isTerminal(record)) return;
   call.stop();

@@ -25,7 +25,10 @@ describe('HMS Sovereign simulator: 100 requests per minute per key', () => {
       assert.equal(response.headers.get('x-ratelimit-remaining'), String(100 - i));
       const reset = Number(response.headers.get('x-ratelimit-reset'));
       const bounds = [Math.floor(startedAt / 1000) + 60, Math.ceil(Date.now() / 1000) + 60];
-      assert.ok(reset >= bounds[0] && reset <= bounds[1], `X-RateLimit-Reset ${reset} (Unix s) outside ${bounds.join('..')}`);
+      assert.ok(
+        reset >= bounds[0] && reset <= bounds[1],
+        `X-RateLimit-Reset ${reset} (Unix s) outside ${bounds.join('..')}`,
+      );
       await response.arrayBuffer();
     }
     const { status, body, headers } = await api.post('/calls/outbound', { destination: '+31612345678' });
@@ -34,7 +37,10 @@ describe('HMS Sovereign simulator: 100 requests per minute per key', () => {
     assert.equal(body.error.code, 'rate_limit_exceeded');
     const retryAfter = Number(headers.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60);
-    assert.equal(body.error.message, `Too many requests. Please retry after ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}.`);
+    assert.equal(
+      body.error.message,
+      `Too many requests. Please retry after ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}.`,
+    );
     assert.equal(headers.get('x-ratelimit-remaining'), '0');
     assert.equal((await api.control('calls')).calls.length, 0, 'a limited create places no call');
   });
@@ -55,7 +61,10 @@ describe('HMS Sovereign simulator: 100 requests per minute per key', () => {
     assert.equal(limited.headers.get('retry-after'), '1');
     await api.control('faults', { mode: 'error', status: 500, count: 1 });
     const failed = await api.get('/assistants');
-    assert.deepEqual([failed.status, failed.body], [500, { error: 'Internal Server Error', message: 'Internal server error' }]);
+    assert.deepEqual(
+      [failed.status, failed.body],
+      [500, { error: 'Internal Server Error', message: 'Internal server error' }],
+    );
     assert.equal((await api.get('/assistants')).status, 200);
   });
 });

@@ -97,7 +97,11 @@ export function registerUsageRoutes(app: FastifyInstance, { store }: HmsDeps): v
     return {
       logs: rows,
       pagination,
-      summary: { total_calls: logs.length, total_duration_seconds: totalSeconds, total_duration_minutes: Math.round((totalSeconds / 60) * 100) / 100 },
+      summary: {
+        total_calls: logs.length,
+        total_duration_seconds: totalSeconds,
+        total_duration_minutes: Math.round((totalSeconds / 60) * 100) / 100,
+      },
     };
   });
 }

@@ -26,7 +26,12 @@ export function defaultSttConfig(): Record<string, unknown> {
 }
 
 export function defaultLlmConfig(prompt = 'Je bent een vriendelijke assistent.'): Record<string, unknown> {
-  return { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.7, messages: [{ role: 'system', content: prompt }] };
+  return {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    temperature: 0.7,
+    messages: [{ role: 'system', content: prompt }],
+  };
 }
 
 export function defaultTtsConfig(): Record<string, unknown> {

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { faulted, SimContext, VendorSimulator } from '../common';
-import { HmsDeps, registerCallRoutes } from './hmsovereign.calls.routes';
+import type { SimContext, VendorSimulator } from '../common';
+import { faulted } from '../common';
+import type { HmsDeps } from './hmsovereign.calls.routes';
+import { registerCallRoutes } from './hmsovereign.calls.routes';
 import {
   API_LIMIT,
   hasValidKey,
@@ -77,7 +79,9 @@ export class HmsSovereignSimulator implements VendorSimulator {
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       return sendError(reply, status, status < 500 ? error.message : 'Internal server error');
     });
-    scope.setNotFoundHandler((request, reply) => notFound(reply, `Route ${request.method} ${request.url.split('?')[0]}`));
+    scope.setNotFoundHandler((request, reply) =>
+      notFound(reply, `Route ${request.method} ${request.url.split('?')[0]}`),
+    );
   }
 }
 
@@ -107,10 +111,12 @@ function registerAccountControl(app: FastifyInstance, store: HmsStore): void {
   app.post('/__sim/account', async (request, reply) => {
     const body = isObject(request.body) ? request.body : {};
     const problems: string[] = [];
-    const nullableString = (key: string) => body[key] === undefined || body[key] === null || typeof body[key] === 'string';
+    const nullableString = (key: string) =>
+      body[key] === undefined || body[key] === null || typeof body[key] === 'string';
     if (!nullableString('webhook_url')) problems.push('webhook_url: a string or null');
     if (!nullableString('webhook_secret')) problems.push('webhook_secret: a string or null');
-    if (body.credits_exhausted !== undefined && typeof body.credits_exhausted !== 'boolean') problems.push('credits_exhausted: a boolean');
+    if (body.credits_exhausted !== undefined && typeof body.credits_exhausted !== 'boolean')
+      problems.push('credits_exhausted: a boolean');
     if (problems.length) return reply.code(400).send({ error: 'invalid', problems });
     Object.assign(store.account, Object.fromEntries(Object.entries(body).filter(([k]) => k in store.account)));
     return { account: view() };

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { defaultAccount, defaultLlmConfig, defaultSttConfig, defaultTtsConfig, seedAssistants, seedNumbers } from './hmsovereign.seed';
+import {
+  defaultAccount,
+  defaultLlmConfig,
+  defaultSttConfig,
+  defaultTtsConfig,
+  seedAssistants,
+  seedNumbers,
+} from './hmsovereign.seed';
 import type { AccountSettings, AssistantRecord, HmsCall, NumberRecord } from './hmsovereign.types';
 import type { ListQuery } from './hmsovereign.validation';
 
 /** Fields a client may not set: the vendor owns them. */
 const OWNED = new Set(['id', 'created_at', 'updated_at']);
 
-const writable = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([k]) => !OWNED.has(k)));
+const writable = (input: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(input).filter(([k]) => !OWNED.has(k)));
 
 /** The simulated organisation: assistants, numbers, calls and dashboard settings. */
 export class HmsStore {

@@ -15,7 +15,15 @@ export const DOCUMENTED = {
 
 /** Optional call fields the official SDK types add to the seed's list item. */
 export const SDK_CALL_EXTRAS = [
-  'direction', 'end_reason', 'analysis_result', 'messages', 'room_name', 'recording_url', 'agent_id', 'number_id', 'phone_number',
+  'direction',
+  'end_reason',
+  'analysis_result',
+  'messages',
+  'room_name',
+  'recording_url',
+  'agent_id',
+  'number_id',
+  'phone_number',
 ];
 export const RECORD_STATUSES = ['connecting', 'in-progress', 'ended', 'failed'];
 export const WEBHOOK_CALL_STATUSES = ['in-progress', 'ended', 'ended-with-error'];

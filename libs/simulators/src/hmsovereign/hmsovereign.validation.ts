@@ -8,7 +8,8 @@ const fail = (message: string, param?: string): Failure => ({ ok: false, message
 
 export const isE164 = (v: unknown): v is string => typeof v === 'string' && /^\+[1-9]\d{7,14}$/.test(v);
 const isSipUri = (v: unknown): v is string => typeof v === 'string' && /^sips?:[^\s@]+@[^\s]+$/.test(v);
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isHttpUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\/[^\s]+$/.test(v);
 const present = (v: unknown) => v !== undefined && v !== null;
 
@@ -22,8 +23,11 @@ const ASSISTANT_RULES: Rule[] = [
   ['max_duration_seconds', (v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
   ['webhook_url', isHttpUrl, 'an http(s) URL'],
   ['webhook_secret', (v) => typeof v === 'string', 'a string'],
-  ['webhook_events', (v) => Array.isArray(v) && v.every((e) => (HMS_WEBHOOK_EVENTS as readonly unknown[]).includes(e)),
-    `an array of ${HMS_WEBHOOK_EVENTS.join(', ')}`],
+  [
+    'webhook_events',
+    (v) => Array.isArray(v) && v.every((e) => (HMS_WEBHOOK_EVENTS as readonly unknown[]).includes(e)),
+    `an array of ${HMS_WEBHOOK_EVENTS.join(', ')}`,
+  ],
   ['stt_config', isObject, 'an object'],
   ['llm_config', isObject, 'an object'],
   ['tts_config', isObject, 'an object'],
@@ -32,7 +36,8 @@ const ASSISTANT_RULES: Rule[] = [
 
 export function assistantFieldProblem(input: Record<string, unknown>, prefix = ''): Failure | null {
   for (const [field, test, expected] of ASSISTANT_RULES)
-    if (present(input[field]) && !test(input[field])) return fail(`${prefix}${field} must be ${expected}`, `${prefix}${field}`);
+    if (present(input[field]) && !test(input[field]))
+      return fail(`${prefix}${field} must be ${expected}`, `${prefix}${field}`);
   return null;
 }
 
@@ -48,7 +53,8 @@ export function checkNumberInput(input: unknown, creating: boolean): Checked<Rec
   if (creating && !isE164(input.phone_number)) return fail('phone_number must be a valid E.164 number', 'phone_number');
   for (const field of ['agent_id', 'transfer_trunk_id'])
     if (present(input[field]) && typeof input[field] !== 'string') return fail(`${field} must be a string`, field);
-  if (input.is_active !== undefined && typeof input.is_active !== 'boolean') return fail('is_active must be a boolean', 'is_active');
+  if (input.is_active !== undefined && typeof input.is_active !== 'boolean')
+    return fail('is_active must be a boolean', 'is_active');
   return { ok: true, value: input };
 }
 
@@ -69,17 +75,21 @@ export function checkOutbound(body: unknown): Checked<OutboundInput> {
   for (const field of ['assistant_id', 'agent_id', 'number_id', 'first_message', 'context'])
     if (present(body[field]) && typeof body[field] !== 'string') return fail(`${field} must be a string`, field);
   const { assistant_id: assistantId, agent_id: agentId } = body as Record<string, string | undefined>;
-  if (assistantId && agentId && assistantId !== agentId) return fail('assistant_id and agent_id differ', 'assistant_id');
+  if (assistantId && agentId && assistantId !== agentId)
+    return fail('assistant_id and agent_id differ', 'assistant_id');
   const id = assistantId || agentId || null;
   const transient = body.assistant ?? null;
   const override = body.assistant_override ?? null;
   if (transient !== null && !isObject(transient)) return fail('assistant must be an object', 'assistant');
-  if (override !== null && !isObject(override)) return fail('assistant_override must be an object', 'assistant_override');
+  if (override !== null && !isObject(override))
+    return fail('assistant_override must be an object', 'assistant_override');
   if (id && transient) return fail('Provide either assistant_id or assistant, not both', 'assistant');
   if (!id && !transient) return fail('assistant_id or assistant is required', 'assistant_id');
   if (override && !id) return fail('assistant_override requires assistant_id', 'assistant_override');
-  if (transient && !isObject(transient.llm_config)) return fail('assistant.llm_config is required', 'assistant.llm_config');
-  const problem = (transient && assistantFieldProblem(transient, 'assistant.')) ||
+  if (transient && !isObject(transient.llm_config))
+    return fail('assistant.llm_config is required', 'assistant.llm_config');
+  const problem =
+    (transient && assistantFieldProblem(transient, 'assistant.')) ||
     (override && assistantFieldProblem(override, 'assistant_override.'));
   if (problem) return problem;
   return {
@@ -108,10 +118,17 @@ export interface ControlCommand {
 
 export function checkControl(body: unknown): Checked<ControlCommand> {
   if (!isObject(body)) return fail('Request body must be a JSON object');
-  if (!(CONTROL_TYPES as readonly unknown[]).includes(body.type)) return fail(`type must be one of ${CONTROL_TYPES.join(', ')}`, 'type');
+  if (!(CONTROL_TYPES as readonly unknown[]).includes(body.type))
+    return fail(`type must be one of ${CONTROL_TYPES.join(', ')}`, 'type');
   const needs: Record<ControlType, Rule[]> = {
-    'inject-context': [['content', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'], ['trigger_response', (v) => typeof v === 'boolean', 'a boolean']],
-    say: [['content', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'], ['end_after', (v) => typeof v === 'boolean', 'a boolean']],
+    'inject-context': [
+      ['content', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'],
+      ['trigger_response', (v) => typeof v === 'boolean', 'a boolean'],
+    ],
+    say: [
+      ['content', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'],
+      ['end_after', (v) => typeof v === 'boolean', 'a boolean'],
+    ],
     'end-call': [],
     transfer: [['destination', (v) => isE164(v) || isSipUri(v), 'an E.164 number or a SIP URI']],
   };
@@ -131,7 +148,8 @@ export interface ListQuery {
 
 /** Offset pagination: `limit` 100 by default and capped at 1000, `offset` from 0. */
 export function checkListQuery(query: Record<string, string | undefined>, withStatus: boolean): Checked<ListQuery> {
-  const int = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : /^\d+$/.test(v) ? Number(v) : NaN);
+  const int = (v: string | undefined, fallback: number) =>
+    v === undefined || v === '' ? fallback : /^\d+$/.test(v) ? Number(v) : NaN;
   const limit = int(query.limit, 100);
   const offset = int(query.offset, 0);
   if (!(limit >= 1)) return fail('limit must be an integer between 1 and 1000', 'limit');

@@ -1,18 +1,28 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
+import type { ReceivedWebhook } from '../testing';
+import { pollUntil, WebhookReceiver } from '../testing';
 import type { RunningSimulator } from '../common';
 import { SEEDED_ASSISTANT_IDS, startHmsSovereignSimulator, verifyWebhook } from './index';
 import { assertShape, DOCUMENTED, HmsTestClient, WEBHOOK_CALL_STATUSES } from './hmsovereign.test-support';
 
 const A = SEEDED_ASSISTANT_IDS;
 const { error: _error, ...BASE_MESSAGE } = DOCUMENTED.statusUpdate.message;
-const REPORT_MESSAGE = { ...BASE_MESSAGE, type: 'end-of-call-report', duration_seconds: 0, summary: '', messages: [{ role: '', content: '' }], recording_url: '' };
+const REPORT_MESSAGE = {
+  ...BASE_MESSAGE,
+  type: 'end-of-call-report',
+  duration_seconds: 0,
+  summary: '',
+  messages: [{ role: '', content: '' }],
+  recording_url: '',
+};
 
 /** Computed here, independently of the simulator's own signing code. */
 const expectedSignature = (secret: string, hook: ReceivedWebhook) =>
-  `sha256=${createHmac('sha256', secret).update(`${String(hook.headers['x-webhook-timestamp'])}.${hook.raw}`).digest('hex')}`;
+  `sha256=${createHmac('sha256', secret)
+    .update(`${String(hook.headers['x-webhook-timestamp'])}.${hook.raw}`)
+    .digest('hex')}`;
 
 describe('HMS Sovereign simulator: webhooks', () => {
   let sim: RunningSimulator;
@@ -21,9 +31,14 @@ describe('HMS Sovereign simulator: webhooks', () => {
   const hooksFor = (callId: string, path?: string) =>
     receiver.received.filter((h) => h.json?.message?.call?.id === callId && (!path || h.path === path));
   const waitForHooks = (callId: string, count: number, path?: string) =>
-    pollUntil(() => hooksFor(callId, path), (hooks) => hooks.length >= count, { what: `${count} webhooks for ${callId}` });
+    pollUntil(
+      () => hooksFor(callId, path),
+      (hooks) => hooks.length >= count,
+      { what: `${count} webhooks for ${callId}` },
+    );
   const types = (hooks: ReceivedWebhook[]) => hooks.map((h) => `${h.json.message.type}:${h.json.message.call.status}`);
-  const setAssistantWebhook = (body: Record<string, unknown>) => api.json('PATCH', `/assistants/${A.appointments}`, body);
+  const setAssistantWebhook = (body: Record<string, unknown>) =>
+    api.json('PATCH', `/assistants/${A.appointments}`, body);
 
   before(async () => {
     await receiver.start();
@@ -55,11 +70,20 @@ describe('HMS Sovereign simulator: webhooks', () => {
       assert.ok(Number.isInteger(ts) && Math.abs(Date.now() / 1000 - ts) < 300, 'Unix seconds, within 5 minutes');
       assert.equal(headers['x-webhook-signature'], expectedSignature('whsec_assistant', hook));
       assert.ok(verifyWebhook('whsec_assistant', String(ts), hook.raw, String(headers['x-webhook-signature'])));
-      const tampered = hook.raw.replace(id, id.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')));
+      const tampered = hook.raw.replace(
+        id,
+        id.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+      );
       assert.notEqual(tampered, hook.raw);
       assert.notEqual(expectedSignature('whsec_assistant', { ...hook, raw: tampered }), headers['x-webhook-signature']);
-      assert.equal(verifyWebhook('whsec_assistant', String(ts), tampered, String(headers['x-webhook-signature'])), false);
-      assert.equal(verifyWebhook('whsec_assistant', String(ts + 1), hook.raw, String(headers['x-webhook-signature'])), false);
+      assert.equal(
+        verifyWebhook('whsec_assistant', String(ts), tampered, String(headers['x-webhook-signature'])),
+        false,
+      );
+      assert.equal(
+        verifyWebhook('whsec_assistant', String(ts + 1), hook.raw, String(headers['x-webhook-signature'])),
+        false,
+      );
       assert.ok(WEBHOOK_CALL_STATUSES.includes(json.message.call.status));
       assert.equal(json.message.call.type, 'outbound_phone_call');
       assert.deepEqual(json.message.customer, { number: '+31612345678' });
@@ -87,7 +111,11 @@ describe('HMS Sovereign simulator: webhooks', () => {
     const id = await api.dial({
       destination: '+31612345678',
       assistant_id: A.appointments,
-      assistant_override: { webhook_url: `${receiver.url}/hooks/call`, webhook_secret: 'per-call', webhook_events: ['end-of-call-report'] },
+      assistant_override: {
+        webhook_url: `${receiver.url}/hooks/call`,
+        webhook_secret: 'per-call',
+        webhook_events: ['end-of-call-report'],
+      },
     });
     const [report] = await waitForHooks(id, 1, '/hooks/call');
     assert.equal(report.json.message.type, 'end-of-call-report');
@@ -97,15 +125,27 @@ describe('HMS Sovereign simulator: webhooks', () => {
   });
 
   it('sends tool-calls to a tool server URL, and a transient assistant its own webhooks', async () => {
-    const tool = { type: 'function', function: { name: 'check_agenda' }, server: { url: `${receiver.url}/hooks/tools`, secret: 'tool-secret' } };
+    const tool = {
+      type: 'function',
+      function: { name: 'check_agenda' },
+      server: { url: `${receiver.url}/hooks/tools`, secret: 'tool-secret' },
+    };
     const id = await api.dial({
       destination: '+31612345678',
-      assistant: { llm_config: { provider: 'openai', model: 'gpt-4o', tools: [tool] }, webhook_url: `${receiver.url}/hooks/transient` },
+      assistant: {
+        llm_config: { provider: 'openai', model: 'gpt-4o', tools: [tool] },
+        webhook_url: `${receiver.url}/hooks/transient`,
+      },
     });
     const [call] = await waitForHooks(id, 1, '/hooks/tools');
     assert.equal(call.headers['x-webhook-signature'], expectedSignature('tool-secret', call));
     const { message } = call.json;
-    assertShape(message, { ...BASE_MESSAGE, type: 'tool-calls', tool_call_list: [{ id: '', type: 'function', function: { name: '', arguments: {} } }], assistant: {} });
+    assertShape(message, {
+      ...BASE_MESSAGE,
+      type: 'tool-calls',
+      tool_call_list: [{ id: '', type: 'function', function: { name: '', arguments: {} } }],
+      assistant: {},
+    });
     assert.equal(message.tool_call_list[0].function.name, 'check_agenda');
     const hooks = await waitForHooks(id, 3, '/hooks/transient');
     assert.deepEqual(types(hooks), ['status-update:in-progress', 'status-update:ended', 'end-of-call-report:ended']);
@@ -128,12 +168,20 @@ describe('HMS Sovereign simulator: webhooks', () => {
   it('does not retry a failed delivery by default; retries when the simulator is told to', async () => {
     await setAssistantWebhook({ webhook_url: `${receiver.url}/hooks/failing` });
     receiver.respondWith = 500;
-    const deliveries = () => api.control('webhooks').then((r) => r.deliveries as { event: string; attempt: number; status: number }[]);
+    const deliveries = () =>
+      api.control('webhooks').then((r) => r.deliveries as { event: string; attempt: number; status: number }[]);
     await api.dial({ destination: '+31612345678', assistant_id: A.appointments });
-    const log = await pollUntil(deliveries, (d) => d.some((x) => x.event === 'end-of-call-report'), { what: 'report attempt' });
-    assert.deepEqual(log.map((d) => [d.event, d.attempt, d.status]), [
-      ['status-update', 1, 500], ['status-update', 1, 500], ['end-of-call-report', 1, 500],
-    ]);
+    const log = await pollUntil(deliveries, (d) => d.some((x) => x.event === 'end-of-call-report'), {
+      what: 'report attempt',
+    });
+    assert.deepEqual(
+      log.map((d) => [d.event, d.attempt, d.status]),
+      [
+        ['status-update', 1, 500],
+        ['status-update', 1, 500],
+        ['end-of-call-report', 1, 500],
+      ],
+    );
 
     await api.control('reset', {});
     await api.control('scenario', { ring_ms: 1_000, talk_ms: 4_000 });
@@ -141,7 +189,10 @@ describe('HMS Sovereign simulator: webhooks', () => {
     await api.control('config', { webhook_retries: 2, webhook_retry_delay_ms: 5 });
     await api.dial({ destination: '+31612345678', assistant_id: A.appointments });
     const retried = await pollUntil(deliveries, (d) => d.length === 3, { what: 'three attempts' });
-    assert.deepEqual(retried.map((d) => d.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      retried.map((d) => d.attempt),
+      [1, 2, 3],
+    );
   });
 
   it('late mode delivers only after GET already shows the call terminal', async () => {
@@ -149,7 +200,11 @@ describe('HMS Sovereign simulator: webhooks', () => {
     await api.control('scenario', { webhooks: 'late' });
     await api.control('config', { webhook_late_ms: 300_000 });
     const id = await api.dial({ destination: '+31612345678', assistant_id: A.appointments });
-    await pollUntil(() => api.get(`/calls/${id}`), (r) => r.body.status === 'ended', { intervalMs: 5 });
+    await pollUntil(
+      () => api.get(`/calls/${id}`),
+      (r) => r.body.status === 'ended',
+      { intervalMs: 5 },
+    );
     const terminalSeenAt = Date.now();
     assert.equal(hooksFor(id).length, 0, 'nothing delivered before the call was terminal');
     const hooks = await waitForHooks(id, 3);

@@ -1,6 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OutgoingWebhook } from '../common';
-import type { AccountSettings, AssistantRecord, CallRecord, HmsCall, HmsWebhookCallStatus, WebhookTarget } from './hmsovereign.types';
+import type {
+  AccountSettings,
+  AssistantRecord,
+  CallRecord,
+  HmsCall,
+  HmsWebhookCallStatus,
+  WebhookTarget,
+} from './hmsovereign.types';
 
 /** `sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`, as the vendor documents it. */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
@@ -46,7 +53,12 @@ export function resolveTarget(config: Record<string, unknown>, account: AccountS
 const wants = (target: WebhookTarget, event: string) => target.events === null || target.events.includes(event);
 
 /** The `message` envelope every event shares. */
-function envelope(type: string, record: CallRecord, callStatus: HmsWebhookCallStatus, now: Date): Record<string, unknown> {
+function envelope(
+  type: string,
+  record: CallRecord,
+  callStatus: HmsWebhookCallStatus,
+  now: Date,
+): Record<string, unknown> {
   const name = record.business_name ?? record.agent_name;
   return {
     type,
@@ -91,6 +103,11 @@ export function toolCalls(call: HmsCall, toolName: string, toolCallId: string, n
 export function emit(call: HmsCall, event: string, payload: unknown, now: Date, target = call.config.target): void {
   if (!target || !wants(target, event)) return;
   const body = JSON.stringify(payload);
-  const hook: OutgoingWebhook = { url: target.url, headers: webhookHeaders(event, body, target.secret, now), body, event };
+  const hook: OutgoingWebhook = {
+    url: target.url,
+    headers: webhookHeaders(event, body, target.secret, now),
+    body,
+    event,
+  };
   call.stream.send(hook);
 }

@@ -1,14 +1,23 @@
-import { RunningSimulator, SimContext, SimulatorOptions, startSimulator } from '../common';
+import type { RunningSimulator, SimulatorOptions } from '../common';
+import { SimContext, startSimulator } from '../common';
 import { HMSOVEREIGN_DEFAULT_API_KEY } from './hmsovereign.seed';
 import { HmsSovereignSimulator } from './hmsovereign.simulator';
 
-export { HMSOVEREIGN_BASE_PATH, HMSOVEREIGN_DEFAULT_API_KEY, SEEDED_ASSISTANT_IDS, SEEDED_NUMBER_IDS } from './hmsovereign.seed';
+export {
+  HMSOVEREIGN_BASE_PATH,
+  HMSOVEREIGN_DEFAULT_API_KEY,
+  SEEDED_ASSISTANT_IDS,
+  SEEDED_NUMBER_IDS,
+} from './hmsovereign.seed';
 export { FAILURE_TEXT } from './hmsovereign.lifecycle';
 export { signWebhook, verifyWebhook } from './hmsovereign.webhooks';
 export { HmsSovereignSimulator } from './hmsovereign.simulator';
 export type { CallRecord as HmsCallRecord, HmsCallStatus } from './hmsovereign.types';
 
-export function createHmsSovereignSimulator(options: SimulatorOptions = {}): { vendor: HmsSovereignSimulator; context: SimContext } {
+export function createHmsSovereignSimulator(options: SimulatorOptions = {}): {
+  vendor: HmsSovereignSimulator;
+  context: SimContext;
+} {
   const context = new SimContext(options);
   return { vendor: new HmsSovereignSimulator(context, options.apiKey ?? HMSOVEREIGN_DEFAULT_API_KEY), context };
 }

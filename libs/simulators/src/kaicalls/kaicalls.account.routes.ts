@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './kaicalls.errors';
 import { authOf } from './kaicalls.guard';
-import { KcDeps } from './kaicalls.state';
+import type { KcDeps } from './kaicalls.state';
 import { asBody } from './kaicalls.validation';
 import { keyView } from './kaicalls.views';
 
@@ -25,7 +25,8 @@ export function registerAccountRoutes(api: FastifyInstance, { state }: KcDeps): 
     if (!Array.isArray(scopes) || !scopes.length || !scopes.every((s) => typeof s === 'string' && SCOPE.test(s)))
       problems.push('scopes must be a non-empty array like ["calls:read"]');
     const businessId = body.business_id ?? null;
-    if (businessId !== null && !state.businesses().includes(String(businessId))) problems.push('business_id is not one of your businesses');
+    if (businessId !== null && !state.businesses().includes(String(businessId)))
+      problems.push('business_id is not one of your businesses');
     if (problems.length) return sendError(reply, 400, 'invalid_request', problems.join('; '));
     const { record, key } = state.createKey({
       name: (body.name as string | undefined) || 'Untitled Key',
@@ -54,7 +55,9 @@ export function registerAccountRoutes(api: FastifyInstance, { state }: KcDeps): 
         .map((business_id) => ({
           business_id,
           // Whole minutes per call, rounded up, as telephony is usually billed.
-          minutes_used: calls.filter((c) => c.business_id === business_id).reduce((sum, c) => sum + Math.ceil(c.duration / 60), 0),
+          minutes_used: calls
+            .filter((c) => c.business_id === business_id)
+            .reduce((sum, c) => sum + Math.ceil(c.duration / 60), 0),
           phone_numbers: [...state.numbers.values()].filter((n) => n.business_id === business_id).length,
           subscription_status: 'active',
         })),
@@ -72,7 +75,10 @@ export function registerAccountRoutes(api: FastifyInstance, { state }: KcDeps): 
     if (!Number.isInteger(limit) || limit < 1) problems.push('limit must be a positive integer');
     if (problems.length) return sendError(reply, 400, 'invalid_request', problems.join('; '));
     const rows = state.usage
-      .filter((u) => (start === null || Date.parse(u.created_at) >= start) && (end === null || Date.parse(u.created_at) <= end))
+      .filter(
+        (u) =>
+          (start === null || Date.parse(u.created_at) >= start) && (end === null || Date.parse(u.created_at) <= end),
+      )
       .reverse();
     const take = Math.min(limit, USAGE_LIMIT.max);
     return { usage: rows.slice(0, take).map((u) => ({ ...u })), has_more: rows.length > take };

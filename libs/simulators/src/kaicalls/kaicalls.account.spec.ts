@@ -45,7 +45,10 @@ describe('KaiCalls simulator contract: keys, balance, usage, account webhooks', 
       assert.equal(created.json.prefix, created.json.key.slice(0, 12));
       const list = await kc(sim, 'GET', '/keys', { key: null, headers: session });
       assertShape(list.json, { keys: [DOC.key] }, ['business_id', 'last_used_at', 'expires_at']);
-      assert.ok(list.json.keys.every((k: any) => !('key' in k)), 'full key never listed');
+      assert.ok(
+        list.json.keys.every((k: any) => !('key' in k)),
+        'full key never listed',
+      );
       assert.equal((await kc(sim, 'GET', '/calls', { key: created.json.key })).status, 200);
 
       const revoked = await kc(sim, 'DELETE', `/keys?id=${created.json.id}`, { key: null, headers: session });
@@ -58,30 +61,55 @@ describe('KaiCalls simulator contract: keys, balance, usage, account webhooks', 
 
     it('gives new keys the seed default scopes and enforces them with 403 forbidden', async () => {
       const def = await createKey({});
-      assert.deepEqual([def.json.name, def.json.scopes], ['Untitled Key', ['agents:read', 'numbers:read', 'calls:read', 'calls:write']]);
+      assert.deepEqual(
+        [def.json.name, def.json.scopes],
+        ['Untitled Key', ['agents:read', 'numbers:read', 'calls:read', 'calls:write']],
+      );
       const readOnly = (await createKey({ scopes: ['calls:read'] })).json.key;
-      const res = await kc(sim, 'POST', '/calls', { key: readOnly, body: { agent_id: agents.kai.id, to: '+15125550100' } });
+      const res = await kc(sim, 'POST', '/calls', {
+        key: readOnly,
+        body: { agent_id: agents.kai.id, to: '+15125550100' },
+      });
       assert.equal(res.status, 403);
       assert.deepEqual(res.json, DOC.error);
       assert.equal((await kc(sim, 'GET', '/agents', { key: readOnly })).status, 403);
-      assert.equal((await kc(sim, 'PATCH', '/agents', { key: def.json.key, body: { id: agents.kai.id, name: 'x' } })).status, 403);
+      assert.equal(
+        (await kc(sim, 'PATCH', '/agents', { key: def.json.key, body: { id: agents.kai.id, name: 'x' } })).status,
+        403,
+      );
     });
   });
 
   describe('balance and usage', () => {
     it('reports per-business minutes and a request log with call ids and costs', async () => {
       const call = await kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100' } });
-      await pollUntil(() => kc(sim, 'GET', `/calls?id=${call.json.id}`), (r) => r.json.status === 'completed', { what: 'completed' });
+      await pollUntil(
+        () => kc(sim, 'GET', `/calls?id=${call.json.id}`),
+        (r) => r.json.status === 'completed',
+        { what: 'completed' },
+      );
 
       const balance = await kc(sim, 'GET', '/balance');
       assertShape(balance.json, DOC.balance);
-      assert.deepEqual(balance.json.businesses[0], { business_id: businessId, minutes_used: 2, phone_numbers: 2, subscription_status: 'active' });
+      assert.deepEqual(balance.json.businesses[0], {
+        business_id: businessId,
+        minutes_used: 2,
+        phone_numbers: 2,
+        subscription_status: 'active',
+      });
 
       const usage = await kc(sim, 'GET', '/usage');
       assertShape(usage.json, DOC.usage, ['call_id']);
       const post = usage.json.usage.find((u: any) => u.method === 'POST');
-      assert.deepEqual([post.endpoint, post.status_code, post.call_id, post.cost_cents], ['/v1/calls', 201, call.json.id, 24]);
-      assert.ok(usage.json.usage.some((u: any) => u.endpoint === '/v1/calls' && u.method === 'GET' && u.call_id === call.json.id));
+      assert.deepEqual(
+        [post.endpoint, post.status_code, post.call_id, post.cost_cents],
+        ['/v1/calls', 201, call.json.id, 24],
+      );
+      assert.ok(
+        usage.json.usage.some(
+          (u: any) => u.endpoint === '/v1/calls' && u.method === 'GET' && u.call_id === call.json.id,
+        ),
+      );
       assert.match(usage.json.usage[0].created_at, ISO);
 
       const page = await kc(sim, 'GET', '/usage?limit=1');
@@ -94,7 +122,9 @@ describe('KaiCalls simulator contract: keys, balance, usage, account webhooks', 
 
   describe('account webhook subscriptions (/api/v1/webhooks)', () => {
     it('creates (secret once), lists, updates, tests and deletes subscriptions', async () => {
-      const created = await kc(sim, 'POST', '/webhooks', { body: { webhook_url: `${receiver.url}/acct`, events: ['call.completed'], description: 'ops' } });
+      const created = await kc(sim, 'POST', '/webhooks', {
+        body: { webhook_url: `${receiver.url}/acct`, events: ['call.completed'], description: 'ops' },
+      });
       assert.equal(created.status, 201);
       assert.match(created.json.webhook_secret, /^whsec_/);
       const { webhook_secret: secret, ...view } = created.json;
@@ -105,16 +135,24 @@ describe('KaiCalls simulator contract: keys, balance, usage, account webhooks', 
       assertShape(list.json, DOC.webhookList);
       assert.deepEqual(list.json.events, ['call.completed', 'call.failed']);
 
-      const updated = await kc(sim, 'POST', '/webhooks', { body: { id: view.id, events: ['call.completed', 'call.failed'] } });
+      const updated = await kc(sim, 'POST', '/webhooks', {
+        body: { id: view.id, events: ['call.completed', 'call.failed'] },
+      });
       assert.deepEqual([updated.status, updated.json.events.length, 'webhook_secret' in updated.json], [200, 2, false]);
 
       const test = await kc(sim, 'POST', '/webhooks/test', { body: { id: view.id } });
       assert.equal(test.status, 200);
-      const [hook] = await pollUntil(() => receiver.received, (r) => r.length === 1, { what: 'webhook.test' });
+      const [hook] = await pollUntil(
+        () => receiver.received,
+        (r) => r.length === 1,
+        { what: 'webhook.test' },
+      );
       assert.equal(hook.json.event, 'webhook.test');
       assert.equal(hook.headers['x-kaicalls-signature'], signBody(secret, hook.raw));
 
-      const bad = await kc(sim, 'POST', '/webhooks', { body: { webhook_url: `${receiver.url}/x`, events: ['lead.created'] } });
+      const bad = await kc(sim, 'POST', '/webhooks', {
+        body: { webhook_url: `${receiver.url}/x`, events: ['lead.created'] },
+      });
       assert.deepEqual([bad.status, bad.json.error.code], [400, 'invalid_request']);
       assert.deepEqual((await kc(sim, 'DELETE', `/webhooks?id=${view.id}`)).json, { success: true });
       assert.deepEqual((await kc(sim, 'GET', '/webhooks')).json.webhooks, []);
@@ -124,12 +162,19 @@ describe('KaiCalls simulator contract: keys, balance, usage, account webhooks', 
     it('sends subscribed call events signed with the subscription secret', async () => {
       const sub = await kc(sim, 'POST', '/webhooks', { body: { webhook_url: `${receiver.url}/acct` } });
       const call = await kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100' } });
-      const [hook] = await pollUntil(() => receiver.received, (r) => r.length === 1, { what: 'subscription delivery' });
+      const [hook] = await pollUntil(
+        () => receiver.received,
+        (r) => r.length === 1,
+        { what: 'subscription delivery' },
+      );
       assert.deepEqual([hook.path, hook.json.event, hook.json.call_id], ['/acct', 'call.completed', call.json.id]);
       assertShape(hook.json, DOC.completed);
       assert.equal(hook.headers['x-kaicalls-event'], 'call.completed');
       assert.equal(hook.headers['x-kaicalls-signature'], signBody(sub.json.webhook_secret, hook.raw));
-      assert.notEqual(hook.headers['x-kaicalls-signature'], signBody(sub.json.webhook_secret, hook.raw.replace('completed', 'failed')));
+      assert.notEqual(
+        hook.headers['x-kaicalls-signature'],
+        signBody(sub.json.webhook_secret, hook.raw.replace('completed', 'failed')),
+      );
     });
   });
 });

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './kaicalls.errors';
 import { authOf } from './kaicalls.guard';
-import { DEFAULT_FIRST_MESSAGE, DEFAULT_MODEL, DEFAULT_VOICE, KcDeps } from './kaicalls.state';
-import { KcAgent } from './kaicalls.types';
-import { AgentFields, asBody, checkCreateAgent, checkPatchAgent } from './kaicalls.validation';
+import type { KcDeps } from './kaicalls.state';
+import { DEFAULT_FIRST_MESSAGE, DEFAULT_MODEL, DEFAULT_VOICE } from './kaicalls.state';
+import type { KcAgent } from './kaicalls.types';
+import type { AgentFields } from './kaicalls.validation';
+import { asBody, checkCreateAgent, checkPatchAgent } from './kaicalls.validation';
 import { agentCreated, agentDetail, agentRow, agentUpdated, numberRow } from './kaicalls.views';
 
 /** PATCH semantics: given fields replace, `model` and `metadata` are merged (metadata per the docs). */
@@ -24,7 +26,8 @@ export function registerAgentRoutes(api: FastifyInstance, { context, state }: Kc
     const key = authOf(request);
     if (query.id !== undefined) {
       const agent = state.agents.get(String(query.id));
-      if (!agent || !state.canAccess(key, agent.business_id)) return sendError(reply, 404, 'not_found', 'Agent not found');
+      if (!agent || !state.canAccess(key, agent.business_id))
+        return sendError(reply, 404, 'not_found', 'Agent not found');
       return agentDetail(agent);
     }
     return { agents: [...state.agents.values()].filter((a) => state.canAccess(key, a.business_id)).map(agentRow) };
@@ -62,7 +65,8 @@ export function registerAgentRoutes(api: FastifyInstance, { context, state }: Kc
     const checked = checkPatchAgent(body);
     if (!checked.ok) return sendError(reply, 400, 'invalid_request', checked.problems.join('; '));
     const agent = state.agents.get(checked.value.id);
-    if (!agent || !state.canAccess(authOf(request), agent.business_id)) return sendError(reply, 404, 'not_found', 'Agent not found');
+    if (!agent || !state.canAccess(authOf(request), agent.business_id))
+      return sendError(reply, 404, 'not_found', 'Agent not found');
     applyAgentPatch(agent, checked.value, checked.value.sdk);
     return agentUpdated(agent);
   });

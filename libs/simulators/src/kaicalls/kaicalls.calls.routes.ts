@@ -5,9 +5,10 @@ import { sendError } from './kaicalls.errors';
 import { authOf, noteCall } from './kaicalls.guard';
 import { driveCall } from './kaicalls.lifecycle';
 import { KAICALLS_SEED } from './kaicalls.seed';
-import { KaiCallsState, KcDeps } from './kaicalls.state';
-import { KcCall } from './kaicalls.types';
-import { asBody, checkCreateCall, checkListQuery, CreateCallInput } from './kaicalls.validation';
+import type { KaiCallsState, KcDeps } from './kaicalls.state';
+import type { KcCall } from './kaicalls.types';
+import type { CreateCallInput } from './kaicalls.validation';
+import { asBody, checkCreateCall, checkListQuery } from './kaicalls.validation';
 import { callCreated, callDetail, callRow } from './kaicalls.views';
 
 export const CALL_LIST_LIMIT = { limit: 50, max: 100 };
@@ -42,7 +43,10 @@ export function newCall(input: CreateCallInput, businessId: string, createdAt: s
 }
 
 /** Newest first, strictly older than the `after` cursor (created_at values are unique). */
-export function pageCalls(calls: KcCall[], query: { limit: number; after: number | null }): { page: KcCall[]; hasMore: boolean } {
+export function pageCalls(
+  calls: KcCall[],
+  query: { limit: number; after: number | null },
+): { page: KcCall[]; hasMore: boolean } {
   const older = calls
     .filter((c) => query.after === null || Date.parse(c.created_at) < query.after)
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
@@ -90,7 +94,10 @@ export function registerCallRoutes(api: FastifyInstance, { context, state }: KcD
     if (!checked.ok) return sendError(reply, 400, 'invalid_request', checked.problems.join('; '));
     const { agent_id, status } = checked.value;
     const visible = [...state.calls.values()].filter(
-      (c) => state.canAccess(key, c.business_id) && (!agent_id || c.agent_id === agent_id) && (!status || c.status === status),
+      (c) =>
+        state.canAccess(key, c.business_id) &&
+        (!agent_id || c.agent_id === agent_id) &&
+        (!status || c.status === status),
     );
     const { page, hasMore } = pageCalls(visible, checked.value);
     return { calls: page.map((c) => callRow(c, agentName(state, c.agent_id))), has_more: hasMore };

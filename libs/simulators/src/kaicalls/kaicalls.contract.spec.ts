@@ -47,7 +47,13 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
 
   describe('POST /api/v1/calls', () => {
     it('answers 201 with the documented create shape, status queued', async () => {
-      const body = { agent_id: agents.kai.id, to: '+15125550100', name: 'Dana', context: 'Confirm Friday delivery window', max_duration: 300 };
+      const body = {
+        agent_id: agents.kai.id,
+        to: '+15125550100',
+        name: 'Dana',
+        context: 'Confirm Friday delivery window',
+        max_duration: 300,
+      };
       const res = await kc(sim, 'POST', '/calls', { body });
       assert.equal(res.status, 201);
       assertShape(res.json, DOC.callCreated);
@@ -60,7 +66,13 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
 
     it('accepts both spellings of the aliases and records the exact body on /__sim/calls', async () => {
       const seedStyle = { agent_id: agents.kai.id, to: '+15125550101', customer_name: 'Lee', firstMessage: 'Hi Lee!' };
-      const sdkStyle = { agent_id: agents.support.id, to: '+15125550102', name: 'Ana', first_message: 'Hola', lead_id: 'lead-7' };
+      const sdkStyle = {
+        agent_id: agents.support.id,
+        to: '+15125550102',
+        name: 'Ana',
+        first_message: 'Hola',
+        lead_id: 'lead-7',
+      };
       const a = await kc(sim, 'POST', '/calls', { body: seedStyle });
       const b = await kc(sim, 'POST', '/calls', { body: sdkStyle });
       assert.equal(a.json.name, 'Lee');
@@ -68,15 +80,28 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       assert.equal(dialed.length, 2);
       assert.deepEqual(dialed[0].request, seedStyle);
       assert.deepEqual(dialed[1].request, sdkStyle);
-      assert.deepEqual([dialed[0].id, dialed[0].first_message, dialed[1].id, dialed[1].lead_id], [a.json.id, 'Hi Lee!', b.json.id, 'lead-7']);
+      assert.deepEqual(
+        [dialed[0].id, dialed[0].first_message, dialed[1].id, dialed[1].lead_id],
+        [a.json.id, 'Hi Lee!', b.json.id, 'lead-7'],
+      );
       assert.ok(STATUSES.includes(dialed[0].status));
     });
 
     const invalid: [string, unknown, number, string][] = [
       ['missing agent_id and to', {}, 400, 'invalid_request'],
       ['a non-E.164 number', { agent_id: agents.kai.id, to: '512-555-0100' }, 400, 'invalid_request'],
-      ['a bad webhook_url', { agent_id: agents.kai.id, to: '+15125550100', webhook_url: 'not a url' }, 400, 'invalid_request'],
-      ['a non-integer max_duration', { agent_id: agents.kai.id, to: '+15125550100', max_duration: 'long' }, 400, 'invalid_request'],
+      [
+        'a bad webhook_url',
+        { agent_id: agents.kai.id, to: '+15125550100', webhook_url: 'not a url' },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a non-integer max_duration',
+        { agent_id: agents.kai.id, to: '+15125550100', max_duration: 'long' },
+        400,
+        'invalid_request',
+      ],
       ['invalid JSON', '{"agent_id":', 400, 'invalid_request'],
       ['an unknown agent', { agent_id: '00000000-0000-4000-8000-000000000000', to: '+15125550100' }, 404, 'not_found'],
       ['a number on the DNC list', { agent_id: agents.kai.id, to: KAICALLS_SEED.dncNumber }, 400, 'number_on_dnc'],
@@ -94,7 +119,9 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
 
   describe('GET /api/v1/calls', () => {
     it('serves the detail as a bare object via ?id=, filled in once the call completed', async () => {
-      const created = await kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100', lead_id: 'lead-1' } });
+      const created = await kc(sim, 'POST', '/calls', {
+        body: { agent_id: agents.kai.id, to: '+15125550100', lead_id: 'lead-1' },
+      });
       const detail = await pollUntil(
         () => kc(sim, 'GET', `/calls?id=${created.json.id}`),
         (r) => r.json.status === 'completed',
@@ -106,7 +133,11 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       assert.equal(detail.json.direction, 'outbound');
       assert.equal(detail.json.business_id, businessId);
       assert.equal(detail.json.duration, 2);
-      assert.ok(Object.values(detail.json.quality_dimensions).every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100));
+      assert.ok(
+        Object.values(detail.json.quality_dimensions).every(
+          (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100,
+        ),
+      );
     });
 
     it('returns null summary/recording/quality while a call is not finished', async () => {
@@ -130,11 +161,21 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       const list = await kc(sim, 'GET', '/calls');
       assert.equal(list.status, 200);
       assertShape(list.json, DOC.callList, ['summary']);
-      assert.deepEqual(list.json.calls.map((c: any) => c.id), [...ids].reverse());
+      assert.deepEqual(
+        list.json.calls.map((c: any) => c.id),
+        [...ids].reverse(),
+      );
       assert.equal(list.json.has_more, false);
       const byAgent = await kc(sim, 'GET', `/calls?agent_id=${agents.support.id}`);
-      assert.deepEqual(byAgent.json.calls.map((c: any) => c.id), [ids[1]]);
-      await pollUntil(() => kc(sim, 'GET', '/calls?status=completed'), (r) => r.json.calls.length === 3, { what: 'three completed' });
+      assert.deepEqual(
+        byAgent.json.calls.map((c: any) => c.id),
+        [ids[1]],
+      );
+      await pollUntil(
+        () => kc(sim, 'GET', '/calls?status=completed'),
+        (r) => r.json.calls.length === 3,
+        { what: 'three completed' },
+      );
       assert.deepEqual((await kc(sim, 'GET', '/calls?status=queued')).json, { calls: [], has_more: false });
     });
 
@@ -151,15 +192,23 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
     it('lists the seeded agents and serves a detail via ?id=', async () => {
       const list = await kc(sim, 'GET', '/agents');
       assertShape(list.json, DOC.agentList);
-      assert.deepEqual(list.json.agents.map((a: any) => a.id), [agents.kai.id, agents.support.id]);
+      assert.deepEqual(
+        list.json.agents.map((a: any) => a.id),
+        [agents.kai.id, agents.support.id],
+      );
       const detail = await kc(sim, 'GET', `/agents?id=${agents.kai.id}`);
       assertShape(detail.json, DOC.agentDetail, ['inbound', 'outbound', 'sms']);
-      assert.deepEqual([detail.json.vapi_assistant_id, detail.json.phone_number], [agents.kai.vapiAssistantId, numbers.main.phoneNumber]);
+      assert.deepEqual(
+        [detail.json.vapi_assistant_id, detail.json.phone_number],
+        [agents.kai.vapiAssistantId, numbers.main.phoneNumber],
+      );
       assert.equal((await kc(sim, 'GET', '/agents?id=missing')).status, 404);
     });
 
     it('creates an agent (201) with the documented defaults', async () => {
-      const res = await kc(sim, 'POST', '/agents', { body: { business_id: businessId, name: 'Closer', system_prompt: 'Be brief.' } });
+      const res = await kc(sim, 'POST', '/agents', {
+        body: { business_id: businessId, name: 'Closer', system_prompt: 'Be brief.' },
+      });
       assert.equal(res.status, 201);
       assertShape(res.json, DOC.agentCreated);
       const detail = await kc(sim, 'GET', `/agents?id=${res.json.id}`);
@@ -172,13 +221,17 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       const missing = await kc(sim, 'POST', '/agents', { body: { name: 'x' } });
       assert.deepEqual([missing.status, missing.json.error.code], [400, 'invalid_request']);
       assert.match(missing.json.error.message, /business_id is required.*system_prompt is required/);
-      const foreign = await kc(sim, 'POST', '/agents', { body: { business_id: 'other', name: 'x', system_prompt: 'y' } });
+      const foreign = await kc(sim, 'POST', '/agents', {
+        body: { business_id: 'other', name: 'x', system_prompt: 'y' },
+      });
       assert.deepEqual([foreign.status, foreign.json.error.code], [403, 'forbidden']);
     });
 
     it('patches by body id, merging metadata and accepting the SDK-only fields', async () => {
       await kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, metadata: { a: 1 } } });
-      const res = await kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, name: 'Kai 2', metadata: { b: 2 }, inbound_prompt: 'In.' } });
+      const res = await kc(sim, 'PATCH', '/agents', {
+        body: { id: agents.kai.id, name: 'Kai 2', metadata: { b: 2 }, inbound_prompt: 'In.' },
+      });
       assert.equal(res.status, 200);
       assertShape(res.json, DOC.agentUpdated);
       assert.deepEqual([res.json.name, res.json.updated], ['Kai 2', true]);
@@ -186,7 +239,11 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       assert.equal(detail.json.prompts.inbound, 'In.');
       const dialed = await kc(sim, 'GET', '/agents');
       assert.equal(dialed.json.agents[0].name, 'Kai 2');
-      for (const [body, status] of [[{ name: 'x' }, 400], [{ id: agents.kai.id }, 400], [{ id: 'missing', name: 'x' }, 404]] as const)
+      for (const [body, status] of [
+        [{ name: 'x' }, 400],
+        [{ id: agents.kai.id }, 400],
+        [{ id: 'missing', name: 'x' }, 404],
+      ] as const)
         assert.equal((await kc(sim, 'PATCH', '/agents', { body })).status, status, JSON.stringify(body));
     });
   });
@@ -197,9 +254,19 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       const sdk = await kc(sim, 'GET', '/phone-numbers');
       assertShape(seed.json, DOC.numbers);
       assert.deepEqual(sdk.json, seed.json);
-      assert.deepEqual(seed.json.numbers.map((n: any) => n.id), [numbers.main.id, numbers.support.id]);
-      const one = await kc(sim, 'GET', `/phone-numbers?phone_number=${encodeURIComponent(numbers.support.phoneNumber)}`);
-      assert.deepEqual(one.json.numbers.map((n: any) => n.agent_id), [agents.support.id]);
+      assert.deepEqual(
+        seed.json.numbers.map((n: any) => n.id),
+        [numbers.main.id, numbers.support.id],
+      );
+      const one = await kc(
+        sim,
+        'GET',
+        `/phone-numbers?phone_number=${encodeURIComponent(numbers.support.phoneNumber)}`,
+      );
+      assert.deepEqual(
+        one.json.numbers.map((n: any) => n.agent_id),
+        [agents.support.id],
+      );
     });
   });
 
@@ -215,7 +282,10 @@ describe('KaiCalls simulator contract: auth, calls, agents, numbers, errors', ()
       assert.deepEqual([failed.status, failed.json.error.code], [500, 'call_failed']);
       await control(sim, '/faults', { mode: 'rate_limit', count: 1 });
       const limited = await kc(sim, 'GET', '/agents');
-      assert.deepEqual([limited.status, limited.json.error.code, limited.headers.get('retry-after')], [429, 'rate_limited', '1']);
+      assert.deepEqual(
+        [limited.status, limited.json.error.code, limited.headers.get('retry-after')],
+        [429, 'rate_limited', '1'],
+      );
       assert.equal((await kc(sim, 'GET', '/agents')).status, 200, 'fault cleared after count');
     });
 

@@ -34,7 +34,13 @@ export function sendRateLimited(reply: FastifyReply, retryAfterSeconds: number, 
  * `call_failed` (Vapi could not start the call); other 5xx on calls/agents writes are `vapi_error`.
  */
 export function codeForStatus(status: number, method: string, path: string): KcErrorCode {
-  const byStatus: Record<number, KcErrorCode> = { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limited' };
+  const byStatus: Record<number, KcErrorCode> = {
+    400: 'invalid_request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    429: 'rate_limited',
+  };
   if (byStatus[status]) return byStatus[status];
   if (status < 500) return 'invalid_request';
   const route = path.split('?')[0].replace(/\/+$/, '');

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { faulted, SimContext } from '../common';
+import type { SimContext } from '../common';
+import { faulted } from '../common';
 import { kaiCallsFaultResponses, sendError, sendRateLimited } from './kaicalls.errors';
 import { KAICALLS_SESSION_COOKIE } from './kaicalls.seed';
-import { hasScope, KaiCallsState } from './kaicalls.state';
-import { KcKey } from './kaicalls.types';
+import type { KaiCallsState } from './kaicalls.state';
+import { hasScope } from './kaicalls.state';
+import type { KcKey } from './kaicalls.types';
 
 /** Per-route options, set as Fastify route `config`. */
 export interface KcRouteMeta {
@@ -90,7 +92,8 @@ export function createGuard(context: SimContext, state: KaiCallsState, session: 
     }
     const meta = (request.routeOptions.config ?? {}) as KcRouteMeta;
     if (meta.session) {
-      if (sessionCookie(request) !== session) return sendError(reply, 401, 'unauthorized', 'Key management requires a dashboard session');
+      if (sessionCookie(request) !== session)
+        return sendError(reply, 401, 'unauthorized', 'Key management requires a dashboard session');
       return;
     }
     const plain = bearer(request);
@@ -107,10 +110,15 @@ export function createGuard(context: SimContext, state: KaiCallsState, session: 
       const decision = context.limiter.take(`${key.id}|${bucket}`, [{ limit, windowMs: WINDOW_MS }]);
       if (!decision.allowed) {
         const what = bucket === 'GET' ? 'GET requests' : bucket;
-        return sendRateLimited(reply, decision.retryAfterSeconds, `Rate limit exceeded: ${limit} per minute for ${what}`);
+        return sendRateLimited(
+          reply,
+          decision.retryAfterSeconds,
+          `Rate limit exceeded: ${limit} per minute for ${what}`,
+        );
       }
     }
-    if (meta.scope && !hasScope(key.scopes, meta.scope)) return sendError(reply, 403, 'forbidden', `API key lacks ${meta.scope} scope`);
+    if (meta.scope && !hasScope(key.scopes, meta.scope))
+      return sendError(reply, 403, 'forbidden', `API key lacks ${meta.scope} scope`);
   };
 }
 

@@ -26,7 +26,9 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
   });
 
   const dial = async (to: string, extra: Record<string, unknown> = {}) => {
-    const res = await kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to, webhook_url: `${receiver.url}/hooks/kc/tok`, ...extra } });
+    const res = await kc(sim, 'POST', '/calls', {
+      body: { agent_id: agents.kai.id, to, webhook_url: `${receiver.url}/hooks/kc/tok`, ...extra },
+    });
     assert.equal(res.status, 201);
     return res.json.id as string;
   };
@@ -37,7 +39,11 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
     await control(sim, '/scenario', { to: '+15125550111', ring_ms: 20_000, talk_ms: 120_000 });
     const id = await dial('+15125550111', { name: 'Dana', context: 'Confirm Friday delivery window' });
     // Ringing has no status of its own at KaiCalls: the call stays queued until answered.
-    const ringing = await pollUntil(() => control(sim, '/calls').then((r) => r.calls[0]), (c) => c.ringing_at !== null, { what: 'ringing' });
+    const ringing = await pollUntil(
+      () => control(sim, '/calls').then((r) => r.calls[0]),
+      (c) => c.ringing_at !== null,
+      { what: 'ringing' },
+    );
     assert.equal(ringing.status, 'queued');
     const seen = new Set<string>(['queued']);
     await pollUntil(
@@ -47,8 +53,15 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
     );
     assert.deepEqual([...seen], ['queued', 'in-progress', 'completed']);
 
-    const [hook] = await pollUntil(() => hooksFor(id), (h) => h.length === 1, { what: 'call.completed' });
-    assert.deepEqual([hook.method, hook.path, hook.headers['content-type']], ['POST', '/hooks/kc/tok', 'application/json']);
+    const [hook] = await pollUntil(
+      () => hooksFor(id),
+      (h) => h.length === 1,
+      { what: 'call.completed' },
+    );
+    assert.deepEqual(
+      [hook.method, hook.path, hook.headers['content-type']],
+      ['POST', '/hooks/kc/tok', 'application/json'],
+    );
     assertShape(hook.json, DOC.completed);
     assert.deepEqual([hook.json.event, hook.json.status, hook.json.duration], ['call.completed', 'completed', 120]);
     assert.match(hook.json.timestamp, ISO);
@@ -62,11 +75,18 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
     it(`${outcome}: status failed, call.failed with error "${outcome}"`, async () => {
       await control(sim, '/scenario', { outcome });
       const id = await dial('+15125550100');
-      const [hook] = await pollUntil(() => hooksFor(id), (h) => h.length === 1, { what: `call.failed ${outcome}` });
+      const [hook] = await pollUntil(
+        () => hooksFor(id),
+        (h) => h.length === 1,
+        { what: `call.failed ${outcome}` },
+      );
       assertShape(hook.json, DOC.failed);
       assert.deepEqual([hook.json.event, hook.json.status, hook.json.error], ['call.failed', 'failed', outcome]);
       const d = await detail(id);
-      assert.deepEqual([d.status, d.duration, d.summary, d.recording_url, d.quality_dimensions], ['failed', 0, null, null, null]);
+      assert.deepEqual(
+        [d.status, d.duration, d.summary, d.recording_url, d.quality_dimensions],
+        ['failed', 0, null, null, null],
+      );
       assert.ok(!('error' in d), 'the documented detail has no error field');
       const dialed = (await control(sim, '/calls')).calls[0];
       assert.deepEqual([dialed.status, dialed.error], ['failed', outcome]);
@@ -75,13 +95,21 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
 
   it('caps the conversation at max_duration', async () => {
     const id = await dial('+15125550100', { max_duration: 2 });
-    const [hook] = await pollUntil(() => hooksFor(id), (h) => h.length === 1, { what: 'capped call' });
+    const [hook] = await pollUntil(
+      () => hooksFor(id),
+      (h) => h.length === 1,
+      { what: 'capped call' },
+    );
     assert.equal(hook.json.duration, 2);
   });
 
   it('sends nothing without a webhook_url and no subscription', async () => {
     const res = await kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100' } });
-    await pollUntil(() => detail(res.json.id), (d) => d.status === 'completed', { what: 'completed' });
+    await pollUntil(
+      () => detail(res.json.id),
+      (d) => d.status === 'completed',
+      { what: 'completed' },
+    );
     await sim.context.webhooks.idle();
     assert.deepEqual([receiver.received.length, (await control(sim, '/webhooks')).deliveries.length], [0, 0]);
   });
@@ -91,9 +119,17 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
     await control(sim, '/scenario', { to: '+15125550122', webhooks: 'drop' });
     const dup = await dial('+15125550121');
     const dropped = await dial('+15125550122');
-    const twice = await pollUntil(() => hooksFor(dup), (h) => h.length === 2, { what: 'duplicate deliveries' });
+    const twice = await pollUntil(
+      () => hooksFor(dup),
+      (h) => h.length === 2,
+      { what: 'duplicate deliveries' },
+    );
     assert.equal(twice[0].raw, twice[1].raw, 'identical bodies: receivers must dedupe');
-    await pollUntil(() => detail(dropped), (d) => d.status === 'completed', { what: 'dropped call completed' });
+    await pollUntil(
+      () => detail(dropped),
+      (d) => d.status === 'completed',
+      { what: 'dropped call completed' },
+    );
     await sim.context.webhooks.idle();
     assert.equal(hooksFor(dropped).length, 0);
     assert.equal(hooksFor(dup).length, 2);
@@ -103,15 +139,30 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
     receiver.respondWith = 500;
     try {
       const once = await dial('+15125550100');
-      await pollUntil(() => detail(once), (d) => d.status === 'completed', { what: 'completed' });
+      await pollUntil(
+        () => detail(once),
+        (d) => d.status === 'completed',
+        { what: 'completed' },
+      );
       await sim.context.webhooks.idle();
       assert.equal(hooksFor(once).length, 1);
 
       await control(sim, '/config', { webhook_retries: 2, webhook_retry_delay_ms: 5 });
       const retried = await dial('+15125550100');
-      await pollUntil(() => hooksFor(retried), (h) => h.length === 3, { what: 'three attempts' });
+      await pollUntil(
+        () => hooksFor(retried),
+        (h) => h.length === 3,
+        { what: 'three attempts' },
+      );
       const log = (await control(sim, '/webhooks')).deliveries.filter((d: any) => d.event === 'call.completed');
-      assert.deepEqual(log.slice(-3).map((d: any) => [d.attempt, d.status]), [[1, 500], [2, 500], [3, 500]]);
+      assert.deepEqual(
+        log.slice(-3).map((d: any) => [d.attempt, d.status]),
+        [
+          [1, 500],
+          [2, 500],
+          [3, 500],
+        ],
+      );
     } finally {
       receiver.respondWith = 200;
     }
@@ -120,7 +171,9 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
   it('pages with after=<created_at>: unique timestamps even for calls created together', async () => {
     await control(sim, '/scenario', { ring_ms: 600_000 });
     const created = await Promise.all(
-      Array.from({ length: 5 }, () => kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100' } })),
+      Array.from({ length: 5 }, () =>
+        kc(sim, 'POST', '/calls', { body: { agent_id: agents.kai.id, to: '+15125550100' } }),
+      ),
     );
     assert.equal(new Set(created.map((r) => r.json.created_at)).size, 5);
     const pages: any[] = [];
@@ -131,11 +184,25 @@ describe('KaiCalls simulator lifecycle and per-call webhooks', () => {
       if (!page.has_more) break;
       cursor = page.calls[page.calls.length - 1].created_at;
     }
-    assert.deepEqual(pages.map((p) => [p.calls.length, p.has_more]), [[2, true], [2, true], [1, false]]);
+    assert.deepEqual(
+      pages.map((p) => [p.calls.length, p.has_more]),
+      [
+        [2, true],
+        [2, true],
+        [1, false],
+      ],
+    );
     const ids = pages.flatMap((p) => p.calls.map((c: any) => c.id));
     assert.deepEqual([...ids].sort(), created.map((r) => r.json.id).sort());
     const times = pages.flatMap((p) => p.calls.map((c: any) => Date.parse(c.created_at)));
-    assert.ok(times.every((t, i) => i === 0 || t < times[i - 1]), 'strictly newest first');
-    assert.equal((await kc(sim, 'GET', '/calls?limit=500')).json.calls.length, 5, 'limit above 100 is clamped, not refused');
+    assert.ok(
+      times.every((t, i) => i === 0 || t < times[i - 1]),
+      'strictly newest first',
+    );
+    assert.equal(
+      (await kc(sim, 'GET', '/calls?limit=500')).json.calls.length,
+      5,
+      'limit above 100 is clamped, not refused',
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Outcome, runLifecycle, SimContext } from '../common';
-import { KaiCallsState } from './kaicalls.state';
-import { KcCall, KcFailure, KcQuality } from './kaicalls.types';
+import type { Outcome, SimContext } from '../common';
+import { runLifecycle } from '../common';
+import type { KaiCallsState } from './kaicalls.state';
+import type { KcCall, KcFailure, KcQuality } from './kaicalls.types';
 import { endOfCallWebhooks } from './kaicalls.webhooks';
 
 /** Invented price: KaiCalls publishes none; cost shows only as usage `cost_cents`. */

@@ -5,7 +5,7 @@ import { codeForStatus } from './kaicalls.errors';
 import { rateBucket } from './kaicalls.guard';
 import { callCostCents, failureFor } from './kaicalls.lifecycle';
 import { generateApiKey, hasScope, KaiCallsState, keyPrefix } from './kaicalls.state';
-import { KcCall } from './kaicalls.types';
+import type { KcCall } from './kaicalls.types';
 import { checkCreateCall } from './kaicalls.validation';
 import { callEvent } from './kaicalls.webhooks';
 
@@ -13,15 +13,16 @@ describe('KaiCalls simulator pure helpers', () => {
   it('stamps strictly increasing created_at values within one millisecond', () => {
     const state = new KaiCallsState();
     const now = new Date('2026-02-15T14:30:00.000Z');
-    assert.deepEqual([state.stamp(now), state.stamp(now), state.stamp(now)], [
-      '2026-02-15T14:30:00.000Z',
-      '2026-02-15T14:30:00.001Z',
-      '2026-02-15T14:30:00.002Z',
-    ]);
+    assert.deepEqual(
+      [state.stamp(now), state.stamp(now), state.stamp(now)],
+      ['2026-02-15T14:30:00.000Z', '2026-02-15T14:30:00.001Z', '2026-02-15T14:30:00.002Z'],
+    );
   });
 
   it('pages newest first and strictly before the cursor', () => {
-    const calls = ['00.001', '00.003', '00.002'].map((t) => ({ id: t, created_at: `2026-02-15T14:30:${t}Z` }) as KcCall);
+    const calls = ['00.001', '00.003', '00.002'].map(
+      (t) => ({ id: t, created_at: `2026-02-15T14:30:${t}Z` }) as KcCall,
+    );
     const first = pageCalls(calls, { limit: 2, after: null });
     assert.deepEqual([first.page.map((c) => c.id), first.hasMore], [['00.003', '00.002'], true]);
     const next = pageCalls(calls, { limit: 2, after: Date.parse('2026-02-15T14:30:00.002Z') });
@@ -29,9 +30,20 @@ describe('KaiCalls simulator pure helpers', () => {
   });
 
   it('maps outcomes to the call.failed error values', () => {
-    assert.deepEqual((['completed', 'no_answer', 'busy', 'failed'] as const).map(failureFor), [null, 'no_answer', 'busy', 'failed']);
+    assert.deepEqual((['completed', 'no_answer', 'busy', 'failed'] as const).map(failureFor), [
+      null,
+      'no_answer',
+      'busy',
+      'failed',
+    ]);
     const failed = { id: 'c', status: 'failed', error: 'busy', ended_at: '2026-02-15T14:31:00.000Z' } as KcCall;
-    assert.deepEqual(callEvent(failed), { event: 'call.failed', call_id: 'c', status: 'failed', error: 'busy', timestamp: '2026-02-15T14:31:00.000Z' });
+    assert.deepEqual(callEvent(failed), {
+      event: 'call.failed',
+      call_id: 'c',
+      status: 'failed',
+      error: 'busy',
+      timestamp: '2026-02-15T14:31:00.000Z',
+    });
   });
 
   it('names error codes the KaiCalls way per route', () => {
@@ -44,7 +56,12 @@ describe('KaiCalls simulator pure helpers', () => {
 
   it('buckets requests by the documented limit table', () => {
     assert.deepEqual(
-      [rateBucket('POST', '/v1/calls'), rateBucket('GET', '/v1/usage'), rateBucket('PATCH', '/v1/agents'), rateBucket('DELETE', '/v1/webhooks')],
+      [
+        rateBucket('POST', '/v1/calls'),
+        rateBucket('GET', '/v1/usage'),
+        rateBucket('PATCH', '/v1/agents'),
+        rateBucket('DELETE', '/v1/webhooks'),
+      ],
       ['POST /v1/calls', 'GET', 'PATCH /v1/agents', null],
     );
   });

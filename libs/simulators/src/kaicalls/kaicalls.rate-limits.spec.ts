@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { RunningSimulator } from '../common';
 import { KAICALLS_DEFAULT_SESSION, KAICALLS_SEED, KAICALLS_SESSION_COOKIE, startKaiCallsSimulator } from './index';
-import { ApiResponse, assertShape, control, DOC, kc } from './kaicalls.test-support';
+import type { ApiResponse } from './kaicalls.test-support';
+import { assertShape, control, DOC, kc } from './kaicalls.test-support';
 
 const { agents, businessId } = KAICALLS_SEED;
 
 /** Sends `n` requests one after another and returns the statuses plus the last response. */
-async function burst(n: number, send: (i: number) => Promise<ApiResponse>): Promise<{ statuses: number[]; last: ApiResponse }> {
+async function burst(
+  n: number,
+  send: (i: number) => Promise<ApiResponse>,
+): Promise<{ statuses: number[]; last: ApiResponse }> {
   const statuses: number[] = [];
   let last: ApiResponse | undefined;
   for (let i = 0; i < n; i++) {
@@ -54,11 +58,17 @@ describe('KaiCalls simulator rate limits (per key, per minute)', () => {
     const { statuses, last } = await burst(31, () => kc(sim, 'POST', '/agents', { body }));
     assert.equal(statuses.filter((s) => s === 201).length, 30);
     assertLimited(last);
-    assert.equal((await kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, name: 'B' } })).status, 200, 'PATCH is separate');
+    assert.equal(
+      (await kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, name: 'B' } })).status,
+      200,
+      'PATCH is separate',
+    );
   });
 
   it('PATCH /agents: 60 per minute', async () => {
-    const { statuses, last } = await burst(61, (i) => kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, name: `Kai ${i}` } }));
+    const { statuses, last } = await burst(61, (i) =>
+      kc(sim, 'PATCH', '/agents', { body: { id: agents.kai.id, name: `Kai ${i}` } }),
+    );
     assert.equal(statuses.filter((s) => s === 200).length, 60);
     assertLimited(last);
   });
@@ -79,7 +89,11 @@ describe('KaiCalls simulator rate limits (per key, per minute)', () => {
       headers: { Cookie: `${KAICALLS_SESSION_COOKIE}=${KAICALLS_DEFAULT_SESSION}` },
       body: { scopes: ['*'] },
     });
-    assert.equal((await kc(sim, 'POST', '/calls', { key: other.json.key, body: { agent_id: agents.kai.id, to: '+15125550100' } })).status, 201);
+    assert.equal(
+      (await kc(sim, 'POST', '/calls', { key: other.json.key, body: { agent_id: agents.kai.id, to: '+15125550100' } }))
+        .status,
+      201,
+    );
 
     await control(sim, '/config', { rate_limits: false });
     assert.equal((await createCall()).status, 201);
@@ -87,6 +101,9 @@ describe('KaiCalls simulator rate limits (per key, per minute)', () => {
 
   it('does not count unauthenticated requests', async () => {
     await burst(30, () => kc(sim, 'POST', '/agents', { key: null, body: {} }));
-    assert.equal((await kc(sim, 'POST', '/agents', { body: { business_id: businessId, name: 'A', system_prompt: 'P' } })).status, 201);
+    assert.equal(
+      (await kc(sim, 'POST', '/agents', { body: { business_id: businessId, name: 'A', system_prompt: 'P' } })).status,
+      201,
+    );
   });
 });

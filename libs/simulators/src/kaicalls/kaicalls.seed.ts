@@ -19,9 +19,17 @@ export const KAICALLS_SEED = {
   defaultKeyId: 'a3e5c7d9-2f4b-4e6a-8c1d-3b5f7a9c0e01',
   agents: {
     /** Outbound agent, owns number 1. */
-    kai: { id: '5f0c8e2a-1d3b-4a7e-9c61-2b8d4f6a0a01', name: 'Kai', vapiAssistantId: 'c4d1e8f2-6a3b-4c5d-8e7f-9a0b1c2d3a01' },
+    kai: {
+      id: '5f0c8e2a-1d3b-4a7e-9c61-2b8d4f6a0a01',
+      name: 'Kai',
+      vapiAssistantId: 'c4d1e8f2-6a3b-4c5d-8e7f-9a0b1c2d3a01',
+    },
     /** Second agent, owns number 2. */
-    support: { id: '5f0c8e2a-1d3b-4a7e-9c61-2b8d4f6a0a02', name: 'Kai Support', vapiAssistantId: 'c4d1e8f2-6a3b-4c5d-8e7f-9a0b1c2d3a02' },
+    support: {
+      id: '5f0c8e2a-1d3b-4a7e-9c61-2b8d4f6a0a02',
+      name: 'Kai Support',
+      vapiAssistantId: 'c4d1e8f2-6a3b-4c5d-8e7f-9a0b1c2d3a02',
+    },
   },
   numbers: {
     main: { id: '9e4b7c1d-3f5a-4b2c-8d6e-1f3a5b7c9d01', phoneNumber: '+15125550142' },

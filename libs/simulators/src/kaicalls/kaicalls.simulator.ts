@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SimContext, VendorSimulator } from '../common';
+import type { SimContext, VendorSimulator } from '../common';
 import { registerAccountRoutes } from './kaicalls.account.routes';
 import { registerAgentRoutes } from './kaicalls.agents.routes';
 import { registerCallRoutes } from './kaicalls.calls.routes';
 import { kaiCallsFaultResponses, sendError } from './kaicalls.errors';
 import { createGuard, createUsageLogger } from './kaicalls.guard';
 import { KAICALLS_DEFAULT_API_KEY, KAICALLS_DEFAULT_SESSION } from './kaicalls.seed';
-import { KaiCallsState, KcDeps } from './kaicalls.state';
+import type { KcDeps } from './kaicalls.state';
+import { KaiCallsState } from './kaicalls.state';
 import { registerSubscriptionRoutes } from './kaicalls.subscriptions.routes';
 import { dialedCall } from './kaicalls.views';
 
@@ -16,7 +17,11 @@ export const KAICALLS_BASE_PATH = '/api/v1';
  * The official SDK sends `Content-Type: application/json` on every request, DELETE and
  * bodiless POSTs included; Fastify would refuse those empty bodies, KaiCalls does not.
  */
-function parseJson(_request: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void {
+function parseJson(
+  _request: FastifyRequest,
+  body: string | Buffer,
+  done: (err: Error | null, value?: unknown) => void,
+): void {
   const text = body.toString();
   if (!text.trim()) return done(null, undefined);
   try {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SimContext } from '../common';
 import { KAICALLS_DEFAULT_API_KEY, KAICALLS_SEED } from './kaicalls.seed';
-import { KcAgent, KcCall, KcKey, KcNumber, KcSubscription, KcUsageRow } from './kaicalls.types';
+import type { KcAgent, KcCall, KcKey, KcNumber, KcSubscription, KcUsageRow } from './kaicalls.types';
 
 export const DEFAULT_FIRST_MESSAGE = 'Hello! How can I help you today?';
 export const DEFAULT_MODEL = { provider: 'openai', model: 'gpt-4.1', temperature: 0.7 };
@@ -95,14 +95,27 @@ export class KaiCallsState {
   }
 
   private storeKey(plain: string, input: Pick<KcKey, 'id' | 'name' | 'scopes' | 'business_id' | 'created_at'>): KcKey {
-    const record: KcKey = { ...input, hash: hashKey(plain), prefix: keyPrefix(plain), last_used_at: null, expires_at: null, is_active: true };
+    const record: KcKey = {
+      ...input,
+      hash: hashKey(plain),
+      prefix: keyPrefix(plain),
+      last_used_at: null,
+      expires_at: null,
+      is_active: true,
+    };
     this.keys.set(record.hash, record);
     return record;
   }
 
   private seed(): void {
     const { businessId, createdAt, agents, numbers, defaultKeyId } = KAICALLS_SEED;
-    this.storeKey(this.defaultKey, { id: defaultKeyId, name: 'Switchboard sandbox', scopes: ['*'], business_id: null, created_at: createdAt });
+    this.storeKey(this.defaultKey, {
+      id: defaultKeyId,
+      name: 'Switchboard sandbox',
+      scopes: ['*'],
+      business_id: null,
+      created_at: createdAt,
+    });
     for (const [agent, number] of [
       [agents.kai, numbers.main],
       [agents.support, numbers.support],
@@ -121,7 +134,13 @@ export class KaiCallsState {
         sdk_fields: {},
         created_at: createdAt,
       });
-      this.numbers.set(number.id, { id: number.id, phone_number: number.phoneNumber, agent_id: agent.id, business_id: businessId, created_at: createdAt });
+      this.numbers.set(number.id, {
+        id: number.id,
+        phone_number: number.phoneNumber,
+        agent_id: agent.id,
+        business_id: businessId,
+        created_at: createdAt,
+      });
     }
   }
 }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './kaicalls.errors';
 import { authOf } from './kaicalls.guard';
-import { KcDeps } from './kaicalls.state';
-import { KC_EVENTS, KcSubscription } from './kaicalls.types';
-import { asBody, checkSubscription, SubscriptionInput } from './kaicalls.validation';
+import type { KcDeps } from './kaicalls.state';
+import type { KcSubscription } from './kaicalls.types';
+import { KC_EVENTS } from './kaicalls.types';
+import type { SubscriptionInput } from './kaicalls.validation';
+import { asBody, checkSubscription } from './kaicalls.validation';
 import { generateWebhookSecret, signedWebhook } from './kaicalls.webhooks';
 import { subscriptionView } from './kaicalls.views';
 
@@ -68,7 +70,10 @@ export function registerSubscriptionRoutes(api: FastifyInstance, { context, stat
   // A signed synthetic `webhook.test` to one subscription (`id`) or to every active one.
   api.post('/webhooks/test', write, async (request, reply) => {
     const body = asBody(request.body) ?? {};
-    const targets = typeof body.id === 'string' ? [state.subscriptions.get(body.id)] : [...state.subscriptions.values()].filter((s) => s.is_active);
+    const targets =
+      typeof body.id === 'string'
+        ? [state.subscriptions.get(body.id)]
+        : [...state.subscriptions.values()].filter((s) => s.is_active);
     if (targets.some((s) => !visible(request, s))) return sendError(reply, 404, 'not_found', 'Webhook not found');
     const timestamp = context.clock.now().toISOString();
     for (const sub of targets as KcSubscription[])

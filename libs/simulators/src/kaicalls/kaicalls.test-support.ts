@@ -20,11 +20,21 @@ export interface ApiOptions {
 }
 
 /** Calls the simulator like the official SDK does: Bearer key and JSON content type on every request. */
-export async function kc(sim: RunningSimulator, method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse> {
+export async function kc(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  options: ApiOptions = {},
+): Promise<ApiResponse> {
   const key = options.key === undefined ? sim.apiKey : options.key;
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
   if (key !== null) headers.Authorization = `Bearer ${key}`;
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const response = await fetch(`${sim.url}/api/v1${path}`, { method, headers, body });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
@@ -49,13 +59,15 @@ export function assertShape(actual: unknown, example: unknown, nullable: string[
   if (actual === null && (example === null || nullable.includes(key))) return;
   if (Array.isArray(example)) {
     assert.ok(Array.isArray(actual), `${path}: expected an array, got ${JSON.stringify(actual)}`);
-    if (example.length) (actual as unknown[]).forEach((item, i) => assertShape(item, example[0], nullable, `${path}[${i}]`));
+    if (example.length)
+      (actual as unknown[]).forEach((item, i) => assertShape(item, example[0], nullable, `${path}[${i}]`));
     return;
   }
   if (example !== null && typeof example === 'object') {
     assert.ok(actual !== null && typeof actual === 'object' && !Array.isArray(actual), `${path}: expected an object`);
     assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(example).sort(), `${path}: keys`);
-    for (const [k, v] of Object.entries(example)) assertShape((actual as Record<string, unknown>)[k], v, nullable, `${path}.${k}`);
+    for (const [k, v] of Object.entries(example))
+      assertShape((actual as Record<string, unknown>)[k], v, nullable, `${path}.${k}`);
     return;
   }
   assert.equal(typeof actual, typeof example, `${path}: type of ${JSON.stringify(actual)}`);
@@ -109,11 +121,38 @@ export const DOC = {
   agentCreated: { id: 'a', name: 'Kai', business_id: 'b', vapi_assistant_id: 'v', created_at: T },
   agentUpdated: { id: 'a', name: 'Kai', business_id: 'b', vapi_assistant_id: 'v', updated: true },
   numbers: { numbers: [{ id: 'n', phone_number: '+15125550142', agent_id: 'a', business_id: 'b', created_at: T }] },
-  key: { id: 'k', prefix: 'kc_live_abc1', name: 'n', scopes: ['calls:read'], business_id: 'b', created_at: T, last_used_at: T, expires_at: T, is_active: true },
+  key: {
+    id: 'k',
+    prefix: 'kc_live_abc1',
+    name: 'n',
+    scopes: ['calls:read'],
+    business_id: 'b',
+    created_at: T,
+    last_used_at: T,
+    expires_at: T,
+    is_active: true,
+  },
   balance: { businesses: [{ business_id: 'b', minutes_used: 3, phone_numbers: 2, subscription_status: 'active' }] },
-  usage: { usage: [{ id: 'u', endpoint: '/v1/calls', method: 'POST', status_code: 201, call_id: 'c', cost_cents: 12, created_at: T }], has_more: false },
+  usage: {
+    usage: [
+      { id: 'u', endpoint: '/v1/calls', method: 'POST', status_code: 201, call_id: 'c', cost_cents: 12, created_at: T },
+    ],
+    has_more: false,
+  },
   /** SDK (`/api/v1/webhooks`). */
-  webhookList: { webhooks: [{ id: 'w', url: 'https://x', events: ['call.completed'], description: 'd', is_active: true, webhook_secret_masked: 'whsec_****abcd' }], events: ['call.completed'] },
+  webhookList: {
+    webhooks: [
+      {
+        id: 'w',
+        url: 'https://x',
+        events: ['call.completed'],
+        description: 'd',
+        is_active: true,
+        webhook_secret_masked: 'whsec_****abcd',
+      },
+    ],
+    events: ['call.completed'],
+  },
   completed: kaicalls.callCompletedWebhook,
   failed: kaicalls.callFailedWebhook,
 };

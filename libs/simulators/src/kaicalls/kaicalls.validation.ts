@@ -2,7 +2,8 @@
  * Pure request checks. Each returns either the cleaned input or a list of problems, which the
  * routes join into one `invalid_request` message (KaiCalls sends a single message string).
  */
-import { KC_EVENTS, KcModel, KcVoice } from './kaicalls.types';
+import type { KcModel, KcVoice } from './kaicalls.types';
+import { KC_EVENTS } from './kaicalls.types';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 type Body = Record<string, unknown>;
@@ -56,7 +57,8 @@ export function checkCreateCall(body: Body): Checked<CreateCallInput> {
   const webhookUrl = optionalString(body, 'webhook_url', problems);
   if (webhookUrl !== null && !isHttpUrl(webhookUrl)) problems.push('webhook_url must be an http(s) URL');
   const maxDuration = body.max_duration ?? DEFAULT_MAX_DURATION;
-  if (!Number.isInteger(maxDuration) || (maxDuration as number) < 1) problems.push('max_duration must be a positive integer (seconds)');
+  if (!Number.isInteger(maxDuration) || (maxDuration as number) < 1)
+    problems.push('max_duration must be a positive integer (seconds)');
   const value: CreateCallInput = {
     agent_id: body.agent_id as string,
     to: body.to as string,
@@ -86,7 +88,8 @@ export function checkListQuery(query: Body, defaults: { limit: number; max: numb
     if (!Number.isInteger(limit) || limit < 1) problems.push('limit must be a positive integer');
   }
   const after = query.after === undefined ? null : Date.parse(String(query.after));
-  if (after !== null && Number.isNaN(after)) problems.push('after must be an ISO 8601 timestamp (created_at of the last row)');
+  if (after !== null && Number.isNaN(after))
+    problems.push('after must be an ISO 8601 timestamp (created_at of the last row)');
   const value = {
     limit: Math.min(limit, defaults.max),
     after,
@@ -98,12 +101,17 @@ export function checkListQuery(query: Body, defaults: { limit: number; max: numb
 
 function checkVoice(v: unknown, problems: string[]): void {
   if (v === undefined) return;
-  if (!isObject(v) || !isString(v.provider) || !isString(v.voiceId)) problems.push('voice must be { provider, voiceId }');
+  if (!isObject(v) || !isString(v.provider) || !isString(v.voiceId))
+    problems.push('voice must be { provider, voiceId }');
 }
 
 function checkModel(v: unknown, problems: string[]): void {
   if (v === undefined) return;
-  const ok = isObject(v) && isString(v.provider) && isString(v.model) && (v.temperature === undefined || typeof v.temperature === 'number');
+  const ok =
+    isObject(v) &&
+    isString(v.provider) &&
+    isString(v.model) &&
+    (v.temperature === undefined || typeof v.temperature === 'number');
   if (!ok) problems.push('model must be { provider, model, temperature }');
 }
 
@@ -118,7 +126,8 @@ export interface AgentFields {
 
 function checkAgentFields(body: Body, problems: string[]): AgentFields {
   for (const key of ['name', 'system_prompt', 'first_message'])
-    if (body[key] !== undefined && (!isString(body[key]) || !body[key])) problems.push(`${key} must be a non-empty string`);
+    if (body[key] !== undefined && (!isString(body[key]) || !body[key]))
+      problems.push(`${key} must be a non-empty string`);
   checkVoice(body.voice, problems);
   checkModel(body.model, problems);
   if (body.metadata !== undefined && !isObject(body.metadata)) problems.push('metadata must be an object');
@@ -126,12 +135,23 @@ function checkAgentFields(body: Body, problems: string[]): AgentFields {
   return { name, system_prompt, first_message, voice, model, metadata };
 }
 
-export function checkCreateAgent(body: Body): Checked<AgentFields & { business_id: string; name: string; system_prompt: string }> {
+export function checkCreateAgent(
+  body: Body,
+): Checked<AgentFields & { business_id: string; name: string; system_prompt: string }> {
   const problems: string[] = [];
-  for (const key of ['business_id', 'name', 'system_prompt']) if (!isString(body[key]) || !body[key]) problems.push(`${key} is required`);
+  for (const key of ['business_id', 'name', 'system_prompt'])
+    if (!isString(body[key]) || !body[key]) problems.push(`${key} is required`);
   const fields = checkAgentFields(body, problems);
   if (problems.length) return { ok: false, problems };
-  return { ok: true, value: { ...fields, business_id: body.business_id as string, name: fields.name!, system_prompt: fields.system_prompt! } };
+  return {
+    ok: true,
+    value: {
+      ...fields,
+      business_id: body.business_id as string,
+      name: fields.name!,
+      system_prompt: fields.system_prompt!,
+    },
+  };
 }
 
 /** Fields only the SDK's PATCH sends; stored as given. */
@@ -174,7 +194,10 @@ export function checkSubscription(body: Body): Checked<SubscriptionInput> {
   if (id === null && url === null) problems.push('webhook_url is required');
   if (url !== null && !isHttpUrl(url)) problems.push('webhook_url must be an http(s) URL');
   const events = body.events;
-  if (events !== undefined && (!Array.isArray(events) || !events.every((e) => (KC_EVENTS as readonly unknown[]).includes(e))))
+  if (
+    events !== undefined &&
+    (!Array.isArray(events) || !events.every((e) => (KC_EVENTS as readonly unknown[]).includes(e)))
+  )
     problems.push(`events must be an array of: ${KC_EVENTS.join(', ')}`);
   if (body.is_active !== undefined && typeof body.is_active !== 'boolean') problems.push('is_active must be a boolean');
   const value: SubscriptionInput = {

@@ -1,5 +1,5 @@
 /** Pure functions that turn stored records into KaiCalls' documented response shapes. */
-import { KcAgent, KcCall, KcKey, KcNumber, KcSubscription } from './kaicalls.types';
+import type { KcAgent, KcCall, KcKey, KcNumber, KcSubscription } from './kaicalls.types';
 
 /** 201 body of `POST /api/v1/calls`. */
 export function callCreated(call: KcCall) {
@@ -58,7 +58,12 @@ export function agentDetail(agent: KcAgent) {
     first_message,
     voice,
     model,
-    prompts: { system: agent.system_prompt, inbound: prompt('inbound_prompt'), outbound: prompt('outbound_prompt'), sms: prompt('sms_prompt') },
+    prompts: {
+      system: agent.system_prompt,
+      inbound: prompt('inbound_prompt'),
+      outbound: prompt('outbound_prompt'),
+      sms: prompt('sms_prompt'),
+    },
   };
 }
 

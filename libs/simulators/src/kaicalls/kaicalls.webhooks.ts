@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { OutgoingWebhook } from '../common';
-import { KcCall, KcSubscription } from './kaicalls.types';
+import type { KcCall, KcSubscription } from './kaicalls.types';
 
 /** Invented: KaiCalls documents no User-Agent for its webhooks. */
 export const WEBHOOK_USER_AGENT = 'KaiCalls-Webhooks/1.0';
@@ -63,12 +63,17 @@ export function signedWebhook(sub: KcSubscription, payload: Record<string, unkno
 
 /** Active subscriptions that want this event for this call's business. */
 export function subscribersFor(subs: Iterable<KcSubscription>, event: string, businessId: string): KcSubscription[] {
-  return [...subs].filter((s) => s.is_active && s.events.includes(event) && (s.business_id === null || s.business_id === businessId));
+  return [...subs].filter(
+    (s) => s.is_active && s.events.includes(event) && (s.business_id === null || s.business_id === businessId),
+  );
 }
 
 /** Everything KaiCalls sends when a call ends: per-call URL first, then account subscriptions. */
 export function endOfCallWebhooks(call: KcCall, subs: Iterable<KcSubscription>): OutgoingWebhook[] {
   const payload = callEvent(call);
   const hooks = call.webhook_url ? [perCallWebhook(call.webhook_url, payload)] : [];
-  return [...hooks, ...subscribersFor(subs, String(payload.event), call.business_id).map((s) => signedWebhook(s, payload))];
+  return [
+    ...hooks,
+    ...subscribersFor(subs, String(payload.event), call.business_id).map((s) => signedWebhook(s, payload)),
+  ];
 }

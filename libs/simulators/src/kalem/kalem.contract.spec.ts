@@ -2,8 +2,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../common';
 import { KALEM_DEFAULT_API_KEY, startKalemSimulator } from './index';
+import type { ApiResponse } from './kalem.test-support';
 import {
-  ApiResponse,
   assertShape,
   BASE_CREATE,
   CALL_STATUSES,
@@ -42,15 +42,27 @@ describe('Kalem simulator: calls API contract', () => {
   it('uses the documented key format by default and answers 401 Unauthenticated without a valid Bearer token', async () => {
     assert.equal(sim.apiKey, KALEM_DEFAULT_API_KEY);
     assert.match(sim.apiKey, /^\d+\|[A-Za-z0-9]{40}$/);
-    const routes: [string, string][] = [['POST', '/api/v1/calls'], ['GET', '/api/v1/calls'], ['GET', `/api/v1/calls/${DOC.created.data.call_id}`], ['DELETE', `/api/v1/calls/${DOC.created.data.call_id}`]];
+    const routes: [string, string][] = [
+      ['POST', '/api/v1/calls'],
+      ['GET', '/api/v1/calls'],
+      ['GET', `/api/v1/calls/${DOC.created.data.call_id}`],
+      ['DELETE', `/api/v1/calls/${DOC.created.data.call_id}`],
+    ];
     for (const [method, path] of routes) {
-      for (const headers of [{ Authorization: '' }, { Authorization: 'Bearer wrong' }, { Authorization: `Basic ${sim.apiKey}` }]) {
+      for (const headers of [
+        { Authorization: '' },
+        { Authorization: 'Bearer wrong' },
+        { Authorization: `Basic ${sim.apiKey}` },
+      ]) {
         const response = await api.request(method, path, method === 'POST' ? BASE_CREATE : undefined, headers);
         assert.equal(response.status, 401, `${method} ${path}`);
         assert.deepEqual(response.body, { message: 'Unauthenticated.' });
       }
     }
-    assert.equal((await api.request('GET', '/api/v1/calls', undefined, { Authorization: `bearer ${sim.apiKey}` })).status, 200);
+    assert.equal(
+      (await api.request('GET', '/api/v1/calls', undefined, { Authorization: `bearer ${sim.apiKey}` })).status,
+      200,
+    );
     assert.deepEqual((await api.control('GET', 'calls')).calls, []);
   });
 
@@ -61,11 +73,23 @@ describe('Kalem simulator: calls API contract', () => {
     assert.equal(response.body.message, DOC.created.message);
     const { data } = response.body;
     assert.match(data.call_id, UUID);
-    assert.deepEqual({ ...data, call_id: 'x' }, { call_id: 'x', status: 'pending', to_number: '+15550001111', from_number: '+15550002222', agent: 'Billing Assistant' });
+    assert.deepEqual(
+      { ...data, call_id: 'x' },
+      {
+        call_id: 'x',
+        status: 'pending',
+        to_number: '+15550001111',
+        from_number: '+15550002222',
+        agent: 'Billing Assistant',
+      },
+    );
   });
 
   it('creates a batch from an array: one call per entry, data is an array, message counts them', async () => {
-    const response = await api.create({ ...BASE_CREATE, to_number: ['+15550001111', '+15550003333', 'sip:1001@sip.kalem.me'] });
+    const response = await api.create({
+      ...BASE_CREATE,
+      to_number: ['+15550001111', '+15550003333', 'sip:1001@sip.kalem.me'],
+    });
     assert.equal(response.status, 201);
     assertShape(response.body, { message: '', data: [DOC.created.data] });
     assert.equal(response.body.message, '3 calls initiated successfully');
@@ -73,7 +97,10 @@ describe('Kalem simulator: calls API contract', () => {
     assert.equal(new Set(ids).size, 3);
     for (const id of ids) assert.equal((await api.get(id)).status, 200);
     const dialed = (await api.control('GET', 'calls')).calls;
-    assert.deepEqual(dialed.map((c: { batch_index: number }) => c.batch_index), [0, 1, 2]);
+    assert.deepEqual(
+      dialed.map((c: { batch_index: number }) => c.batch_index),
+      [0, 1, 2],
+    );
   });
 
   it('lets SIP URIs go without a trunk but demands one for E.164 numbers (documented 422)', async () => {
@@ -134,7 +161,8 @@ describe('Kalem simulator: calls API contract', () => {
     const ringing = await api.waitFor(await api.dial({ to_number: '+15550004444' }), ['ringing']);
     assertShape(ringing, DOC.callObject, NULLABLE_CALL_FIELDS);
     assert.match(ringing.started_at, ISO_WITH_OFFSET);
-    for (const key of ['answered_at', 'ended_at', 'duration_seconds', 'cost', 'recording_url', 'hangup_cause']) assert.equal(ringing[key], null, key);
+    for (const key of ['answered_at', 'ended_at', 'duration_seconds', 'cost', 'recording_url', 'hangup_cause'])
+      assert.equal(ringing[key], null, key);
     const talking = await api.waitFor(await api.dial({ to_number: '+15550005555' }), ['in_progress']);
     assert.match(talking.answered_at, ISO_WITH_OFFSET);
     for (const key of ['ended_at', 'cost', 'hangup_cause']) assert.equal(talking[key], null, key);
@@ -153,7 +181,15 @@ describe('Kalem simulator: calls API contract', () => {
       assert.equal(call.status, outcome);
       assert.ok(CALL_STATUSES.includes(call.status));
       assert.equal(call.hangup_cause, cause);
-      for (const key of ['answered_at', 'duration_seconds', 'duration_minutes', 'cost', 'realtime_cost', 'recording_url']) assert.equal(call[key], null, key);
+      for (const key of [
+        'answered_at',
+        'duration_seconds',
+        'duration_minutes',
+        'cost',
+        'realtime_cost',
+        'recording_url',
+      ])
+        assert.equal(call[key], null, key);
       assert.match(call.ended_at, ISO_WITH_OFFSET);
     }
   });
@@ -164,7 +200,10 @@ describe('Kalem simulator: calls API contract', () => {
   });
 
   it('answers an unknown call id with 404 {message: "Not found."} and unknown routes with Laravel route 404', async () => {
-    assert.deepEqual(await api.get(DOC.callObject.call_id).then((r) => [r.status, r.body]), [404, { message: 'Not found.' }]);
+    assert.deepEqual(await api.get(DOC.callObject.call_id).then((r) => [r.status, r.body]), [
+      404,
+      { message: 'Not found.' },
+    ]);
     const route = await api.request('GET', '/api/v1/call');
     assert.equal(route.status, 404);
     assertShape(route.body, { message: '' });
@@ -182,13 +221,20 @@ describe('Kalem simulator: calls API contract', () => {
     assert.equal((await api.get(done)).status, 404);
     assert.equal((await api.request('DELETE', `/api/v1/calls/${done}`)).status, 404);
     const listed = await api.request('GET', '/api/v1/calls');
-    assert.deepEqual(listed.body.data.map((c: { call_id: string }) => c.call_id), [live]);
+    assert.deepEqual(
+      listed.body.data.map((c: { call_id: string }) => c.call_id),
+      [live],
+    );
     const dialed = (await api.control('GET', 'calls')).calls;
     assert.equal(dialed.find((c: { call_id: string }) => c.call_id === done).deleted, true);
   });
 
   it('records every create in /__sim/calls with the exact body, the vendor id and the current status', async () => {
-    const body = { ...BASE_CREATE, to_number: '+1 555 000 1111', metadata: { crm_ticket: 'T-1009', nested: [1, { a: null }] } };
+    const body = {
+      ...BASE_CREATE,
+      to_number: '+1 555 000 1111',
+      metadata: { crm_ticket: 'T-1009', nested: [1, { a: null }] },
+    };
     const id = (await api.create(body)).body.data.call_id;
     const call = await api.waitFor(id, TERMINAL);
     const [entry] = (await api.control('GET', 'calls')).calls;

@@ -10,7 +10,9 @@ export const KALEM_RATE_WINDOWS: RateWindow[] = [
 
 /** Retry-After of an injected `rate_limit` fault, short so tests that honour it stay fast. */
 /** Sent on every authenticated response (documented names; Reset is Unix epoch seconds). */
-export function rateLimitHeaders(decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt'>): Record<string, string> {
+export function rateLimitHeaders(
+  decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt'>,
+): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(decision.limit),
     'X-RateLimit-Remaining': String(decision.remaining),
@@ -18,7 +20,10 @@ export function rateLimitHeaders(decision: Pick<RateDecision, 'limit' | 'remaini
   };
 }
 
-export function sendTooManyAttempts(reply: FastifyReply, decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt' | 'retryAfterSeconds'>) {
+export function sendTooManyAttempts(
+  reply: FastifyReply,
+  decision: Pick<RateDecision, 'limit' | 'remaining' | 'resetAt' | 'retryAfterSeconds'>,
+) {
   return reply
     .code(429)
     .headers(rateLimitHeaders(decision))

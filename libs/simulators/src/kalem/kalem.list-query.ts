@@ -121,19 +121,36 @@ export function filterCalls(calls: Iterable<KalemCallRecord>, q: ListQuery): Kal
 export interface LaravelPage<T> {
   data: T[];
   links: { first: string; last: string; prev: string | null; next: string | null };
-  meta: { current_page: number; from: number | null; last_page: number; path: string; per_page: number; to: number | null; total: number };
+  meta: {
+    current_page: number;
+    from: number | null;
+    last_page: number;
+    path: string;
+    per_page: number;
+    to: number | null;
+    total: number;
+  };
 }
 
 /**
  * Laravel's length-aware paginator as an API resource collection. Links keep the other
  * query parameters (`withQueryString()`), so following `next` keeps the filters.
  */
-export function paginate<T>(items: T[], page: number, perPage: number, path: string, query: Record<string, unknown>): LaravelPage<T> {
+export function paginate<T>(
+  items: T[],
+  page: number,
+  perPage: number,
+  path: string,
+  query: Record<string, unknown>,
+): LaravelPage<T> {
   const total = items.length;
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   const offset = (page - 1) * perPage;
   const data = items.slice(offset, offset + perPage);
-  const kept = Object.entries(query).filter(([key, value]) => key !== 'page' && typeof value === 'string') as [string, string][];
+  const kept = Object.entries(query).filter(([key, value]) => key !== 'page' && typeof value === 'string') as [
+    string,
+    string,
+  ][];
   const url = (p: number) => `${path}?${new URLSearchParams([...kept, ['page', String(p)]]).toString()}`;
   return {
     data,

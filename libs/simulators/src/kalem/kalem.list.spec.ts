@@ -29,20 +29,56 @@ describe('Kalem simulator: GET /api/v1/calls (Laravel paginator, filters)', () =
   it('returns the data/links/meta envelope, newest first, per_page 15 by default', async () => {
     const page = await list();
     assertShape({ ...page, data: [] }, DOC.listPage, ['prev', 'next', 'from', 'to']);
-    for (const call of page.data) assertShape(call, DOC.callObject, ['duration_seconds', 'duration_minutes', 'cost', 'realtime_cost', 'ended_at', 'recording_url', 'hangup_cause']);
-    assert.deepEqual(page.data.map((c: { call_id: string }) => c.call_id), [ids.live, ids.c, ids.b, ids.a]);
-    assert.deepEqual(page.meta, { current_page: 1, from: 1, last_page: 1, path: `${sim.url}/api/v1/calls`, per_page: 15, to: 4, total: 4 });
-    assert.deepEqual(page.links, { first: `${sim.url}/api/v1/calls?page=1`, last: `${sim.url}/api/v1/calls?page=1`, prev: null, next: null });
+    for (const call of page.data)
+      assertShape(call, DOC.callObject, [
+        'duration_seconds',
+        'duration_minutes',
+        'cost',
+        'realtime_cost',
+        'ended_at',
+        'recording_url',
+        'hangup_cause',
+      ]);
+    assert.deepEqual(
+      page.data.map((c: { call_id: string }) => c.call_id),
+      [ids.live, ids.c, ids.b, ids.a],
+    );
+    assert.deepEqual(page.meta, {
+      current_page: 1,
+      from: 1,
+      last_page: 1,
+      path: `${sim.url}/api/v1/calls`,
+      per_page: 15,
+      to: 4,
+      total: 4,
+    });
+    assert.deepEqual(page.links, {
+      first: `${sim.url}/api/v1/calls?page=1`,
+      last: `${sim.url}/api/v1/calls?page=1`,
+      prev: null,
+      next: null,
+    });
   });
 
   it('pages with page + per_page, and links keep the query string', async () => {
     const first = await list('?per_page=3');
     assert.equal(first.data.length, 3);
-    assert.deepEqual(first.meta, { current_page: 1, from: 1, last_page: 2, path: `${sim.url}/api/v1/calls`, per_page: 3, to: 3, total: 4 });
+    assert.deepEqual(first.meta, {
+      current_page: 1,
+      from: 1,
+      last_page: 2,
+      path: `${sim.url}/api/v1/calls`,
+      per_page: 3,
+      to: 3,
+      total: 4,
+    });
     assert.equal(first.links.next, `${sim.url}/api/v1/calls?per_page=3&page=2`);
     const next = await fetch(first.links.next, { headers: { Authorization: `Bearer ${sim.apiKey}` } });
     const second = (await next.json()) as { data: { call_id: string }[]; links: Record<string, string | null> };
-    assert.deepEqual(second.data.map((c: { call_id: string }) => c.call_id), [ids.a]);
+    assert.deepEqual(
+      second.data.map((c: { call_id: string }) => c.call_id),
+      [ids.a],
+    );
     assert.equal(second.links.prev, `${sim.url}/api/v1/calls?per_page=3&page=1`);
     assert.equal(second.links.next, null);
     const beyond = await list('?per_page=3&page=9');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../common';
 import { pollUntil, WebhookReceiver } from '../testing';
 import { startKalemSimulator } from './index';
-import { ApiResponse, BASE_CREATE, DOC, KalemApi, receivedFor, TERMINAL, webhookFields, webhookLabel } from './kalem.test-support';
+import type { ApiResponse } from './kalem.test-support';
+import { BASE_CREATE, DOC, KalemApi, receivedFor, TERMINAL, webhookFields, webhookLabel } from './kalem.test-support';
 
 type Outcome = { ok: true; response: ApiResponse; ms: number } | { ok: false; error: unknown; ms: number };
 
@@ -23,7 +24,8 @@ const status = (outcome: Outcome) => (outcome.ok ? outcome.response.status : 'no
 describe('Kalem simulator: fault modes', () => {
   let sim: RunningSimulator;
   let api: KalemApi;
-  const dialed = async () => (await api.control('GET', 'calls')).calls as { call_id: string; status: string; request: { body: unknown } }[];
+  const dialed = async () =>
+    (await api.control('GET', 'calls')).calls as { call_id: string; status: string; request: { body: unknown } }[];
 
   before(async () => {
     sim = await startKalemSimulator({ speed: 200 });
@@ -39,9 +41,18 @@ describe('Kalem simulator: fault modes', () => {
   it('error: every Kalem route answers the status in the {message} envelope; /__sim stays up', async () => {
     await api.control('POST', 'faults', { mode: 'error', status: 503 });
     const id = DOC.callObject.call_id;
-    for (const [method, path] of [['POST', '/api/v1/calls'], ['GET', '/api/v1/calls'], ['GET', `/api/v1/calls/${id}`], ['DELETE', `/api/v1/calls/${id}`]]) {
+    for (const [method, path] of [
+      ['POST', '/api/v1/calls'],
+      ['GET', '/api/v1/calls'],
+      ['GET', `/api/v1/calls/${id}`],
+      ['DELETE', `/api/v1/calls/${id}`],
+    ]) {
       const response = await api.request(method, path, method === 'POST' ? BASE_CREATE : undefined);
-      assert.deepEqual([response.status, response.body], [503, { message: 'Service Unavailable' }], `${method} ${path}`);
+      assert.deepEqual(
+        [response.status, response.body],
+        [503, { message: 'Service Unavailable' }],
+        `${method} ${path}`,
+      );
     }
     assert.deepEqual(await dialed(), []);
     await api.control('POST', 'faults', { mode: 'error' });
@@ -95,7 +106,10 @@ describe('Kalem simulator: fault modes', () => {
       assert.deepEqual(call.request.body, body);
       // The client never learnt the id; it can still find the call and see it finish.
       const listed = await api.request('GET', '/api/v1/calls?search=5550001111');
-      assert.deepEqual(listed.body.data.map((c: { call_id: string }) => c.call_id), [call.call_id]);
+      assert.deepEqual(
+        listed.body.data.map((c: { call_id: string }) => c.call_id),
+        [call.call_id],
+      );
       assert.equal((await api.waitFor(call.call_id, TERMINAL)).status, 'completed');
     });
   }
@@ -136,7 +150,11 @@ describe('Kalem simulator: webhook modes and delivery policy', () => {
   const LIFECYCLE = ['initiated', 'ringing', 'in-progress', 'completed', 'post-call'];
   const labels = (tag: string) => receivedFor(receiver, tag).map(webhookLabel);
   const arrivals = (tag: string, count: number) =>
-    pollUntil(() => labels(tag), (l) => l.length >= count, { what: `${count} webhooks for ${tag}`, intervalMs: 10 });
+    pollUntil(
+      () => labels(tag),
+      (l) => l.length >= count,
+      { what: `${count} webhooks for ${tag}`, intervalMs: 10 },
+    );
   const dialWith = async (webhooks: string, tag: string) => {
     await api.control('POST', 'scenario', { webhooks });
     return api.dial(webhookFields(receiver, tag));
@@ -212,7 +230,20 @@ describe('Kalem simulator: webhook modes and delivery policy', () => {
     await api.control('POST', 'scenario', { webhooks: 'normal' });
     await api.dial({ call_status_webhook_url: `${receiver.url}/status/retry` });
     const got = await arrivals('retry', 12);
-    assert.deepEqual(got, ['initiated', 'initiated', 'initiated', 'ringing', 'ringing', 'ringing', 'in-progress', 'in-progress', 'in-progress', 'completed', 'completed', 'completed']);
+    assert.deepEqual(got, [
+      'initiated',
+      'initiated',
+      'initiated',
+      'ringing',
+      'ringing',
+      'ringing',
+      'in-progress',
+      'in-progress',
+      'in-progress',
+      'completed',
+      'completed',
+      'completed',
+    ]);
     await sim.context.webhooks.idle();
     const attempts = ((await api.control('GET', 'webhooks')).deliveries as { attempt: number }[]).map((d) => d.attempt);
     assert.deepEqual(attempts, [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);

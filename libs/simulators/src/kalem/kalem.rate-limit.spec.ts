@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FixedWindowLimiter, RunningSimulator } from '../common';
+import type { RunningSimulator } from '../common';
+import { FixedWindowLimiter } from '../common';
 import { KALEM_RATE_WINDOWS, startKalemSimulator } from './index';
 import { BASE_CREATE, KalemApi } from './kalem.test-support';
 
@@ -29,7 +30,10 @@ describe('Kalem simulator: rate limits (60/min and 1,000/h per token)', () => {
       assert.equal(response.headers.get('x-ratelimit-remaining'), String(60 - i));
       assert.equal(Number(response.headers.get('x-ratelimit-reset')), reset);
     }
-    for (const [method, body] of [['GET', undefined], ['POST', BASE_CREATE]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['POST', BASE_CREATE],
+    ] as const) {
       const limited = await api.request(method, '/api/v1/calls', body);
       assert.equal(limited.status, 429);
       assert.deepEqual(limited.body, { message: 'Too Many Attempts.' });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { faulted, SimContext } from '../common';
+import type { SimContext } from '../common';
+import { faulted } from '../common';
 import { toCallObject, toCreatedCall } from './kalem.views';
 import { validateCreateCall } from './kalem.validation';
 import {
@@ -53,12 +54,20 @@ function calls(scope: FastifyInstance, deps: KalemRouteDeps): void {
 
   scope.post('/calls', async (request, reply) => {
     if (await guard(request, reply)) return reply;
-    if (request.body instanceof MalformedJson) return reply.code(400).send({ message: 'The request body is not valid JSON.' });
+    if (request.body instanceof MalformedJson)
+      return reply.code(400).send({ message: 'The request body is not valid JSON.' });
     const result = validateCreateCall(request.body, account);
     if (!result.ok) return reply.code(422).send(validationBody(result.errors));
     const created = store.create(result.value, request.body);
     // The ambiguous case: the calls exist and ring, but the client sees a timeout or reset.
-    if (await context.faults.afterCreate(request, reply, created.map((c) => c.to_number))) return reply;
+    if (
+      await context.faults.afterCreate(
+        request,
+        reply,
+        created.map((c) => c.to_number),
+      )
+    )
+      return reply;
     const data = created.map(toCreatedCall);
     if (!result.value.batch) return reply.code(201).send({ message: 'Call initiated successfully', data: data[0] });
     const noun = data.length === 1 ? 'call' : 'calls';
@@ -89,7 +98,9 @@ function calls(scope: FastifyInstance, deps: KalemRouteDeps): void {
         return reply.send({ message: 'Call deleted successfully.' });
       case 'active':
         // Status not documented; 422 is the default of docs/vendors/kalem.md § Gaps.
-        return reply.code(422).send({ message: 'Cannot delete an active call. Wait for the call to complete or fail.' });
+        return reply
+          .code(422)
+          .send({ message: 'Cannot delete an active call. Wait for the call to complete or fail.' });
       default:
         return notFound(reply);
     }

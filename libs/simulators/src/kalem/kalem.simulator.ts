@@ -1,4 +1,5 @@
-import { RunningSimulator, SimContext, SimulatorOptions, startSimulator, VendorSimulator } from '../common';
+import type { RunningSimulator, SimulatorOptions, VendorSimulator } from '../common';
+import { SimContext, startSimulator } from '../common';
 import { kalemFaultResponses } from './kalem.errors';
 import { registerKalemRoutes } from './kalem.routes';
 import { KALEM_DEFAULT_API_KEY, KALEM_SEED } from './kalem.seed';
@@ -26,7 +27,9 @@ export function createKalemSimulator(options: SimulatorOptions = {}): KalemSimul
 }
 
 /** Starts the Kalem simulator on loopback; port 0 (the default) picks a free port. */
-export async function startKalemSimulator(options: SimulatorOptions & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
+export async function startKalemSimulator(
+  options: SimulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
   const { vendor, context } = createKalemSimulator(options);
   return startSimulator(vendor, context, options.port ?? 0, options.host ?? '127.0.0.1');
 }

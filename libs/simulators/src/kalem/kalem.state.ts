@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { OutgoingWebhook, runLifecycle, SimContext } from '../common';
-import { ACTIVE_STATUSES, HANGUP_CAUSES, KalemCallRecord, kalemTime } from './kalem.views';
+import type { OutgoingWebhook, SimContext } from '../common';
+import { runLifecycle } from '../common';
+import type { KalemCallRecord } from './kalem.views';
+import { ACTIVE_STATUSES, HANGUP_CAUSES, kalemTime } from './kalem.views';
 import type { CreateCallInput } from './kalem.validation';
-import { ListQuery, filterCalls } from './kalem.list-query';
+import type { ListQuery } from './kalem.list-query';
+import { filterCalls } from './kalem.list-query';
 import { callStatusWebhook, postCallWebhook, webhookStatus } from './kalem.webhooks';
 
 export type DeleteResult = 'deleted' | 'active' | 'missing';

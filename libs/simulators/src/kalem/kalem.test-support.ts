@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import * as kalem from '@switchboard/vendor-docs/kalem.examples';
 import type { RunningSimulator } from '../common';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
+import type { ReceivedWebhook, WebhookReceiver } from '../testing';
+import { pollUntil } from '../testing';
 
 const { summary, transcriptions, metadata } = kalem.postCallWebhook;
 
@@ -79,10 +80,20 @@ export class KalemApi {
     readonly token = sim.apiKey,
   ) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> {
     const response = await fetch(`${this.sim.url}${path}`, {
       method,
-      headers: { Accept: 'application/json', Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json', ...headers },
+      headers: {
+        Accept: 'application/json',
+        Authorization: `Bearer ${this.token}`,
+        'Content-Type': 'application/json',
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -1,5 +1,6 @@
 import type { WebhookMethod, WebhookTarget } from './kalem.views';
-import { asBoolean, asInteger, display, ErrorBag, FieldErrors, isMissing, isPlainObject } from './kalem.laravel';
+import type { FieldErrors } from './kalem.laravel';
+import { asBoolean, asInteger, display, ErrorBag, isMissing, isPlainObject } from './kalem.laravel';
 import type { KalemAccount, KalemAgent, KalemNumber } from './kalem.seed';
 
 export interface CreateCallInput {
@@ -48,7 +49,8 @@ export function validateCreateCall(body: unknown, account: KalemAccount): Valida
   const trunkId = trunkField(input, destinations, account, bag);
   const record = input.record === undefined || input.record === null ? true : asBoolean(input.record);
   if (record === null) bag.add('record', 'The record field must be true or false.');
-  if (!isMissing(input.metadata) && !isPlainObject(input.metadata)) bag.add('metadata', 'The metadata field must be an array.');
+  if (!isMissing(input.metadata) && !isPlainObject(input.metadata))
+    bag.add('metadata', 'The metadata field must be an array.');
   const postCall = webhookTarget(input, 'post_call', POST_CALL_METHODS, bag);
   const callStatus = webhookTarget(input, 'call_status', CALL_STATUS_METHODS, bag);
 
@@ -93,7 +95,12 @@ function idField(input: Record<string, unknown>, field: string, bag: ErrorBag, r
   return id;
 }
 
-function trunkField(input: Record<string, unknown>, destinations: string[], account: KalemAccount, bag: ErrorBag): number | null {
+function trunkField(
+  input: Record<string, unknown>,
+  destinations: string[],
+  account: KalemAccount,
+  bag: ErrorBag,
+): number | null {
   if (isMissing(input.trunk_id)) {
     // Documented message; SIP URIs route without a trunk.
     if (destinations.some(isE164)) bag.add('trunk_id', 'A trunk is required when calling E.164 phone numbers.');
@@ -117,7 +124,8 @@ function webhookTarget(
   const url = input[urlField];
   let validUrl: string | null = null;
   if (!isMissing(url)) {
-    if (typeof url !== 'string' || !isHttpUrl(url)) bag.add(urlField, `The ${display(urlField)} field must be a valid URL.`);
+    if (typeof url !== 'string' || !isHttpUrl(url))
+      bag.add(urlField, `The ${display(urlField)} field must be a valid URL.`);
     else if (url.length > MAX_URL_LENGTH)
       bag.add(urlField, `The ${display(urlField)} field must not be greater than ${MAX_URL_LENGTH} characters.`);
     else validUrl = url;

@@ -1,7 +1,15 @@
 import type { Outcome, Scenario } from '../common';
 
 /** The call object's own spelling (underscores); list filters and webhooks spell some differently. */
-export const KALEM_CALL_STATUSES = ['pending', 'ringing', 'in_progress', 'completed', 'failed', 'no_answer', 'busy'] as const;
+export const KALEM_CALL_STATUSES = [
+  'pending',
+  'ringing',
+  'in_progress',
+  'completed',
+  'failed',
+  'no_answer',
+  'busy',
+] as const;
 export type KalemCallStatus = (typeof KALEM_CALL_STATUSES)[number];
 
 /** Only finished calls may be deleted; these are the ones Kalem calls "active". */
@@ -97,7 +105,8 @@ export function toCallObject(call: KalemCallRecord): KalemCallObject {
     started_at: kalemTime(call.started_at),
     answered_at: kalemTime(call.answered_at),
     ended_at: kalemTime(call.ended_at),
-    recording_url: call.record && call.status === 'completed' ? `https://storage.kalem.me/recordings/${call.call_id}.mp3` : null,
+    recording_url:
+      call.record && call.status === 'completed' ? `https://storage.kalem.me/recordings/${call.call_id}.mp3` : null,
     hangup_cause: call.hangup_cause,
   };
 }

@@ -3,14 +3,27 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../common';
 import { pollUntil, WebhookReceiver } from '../testing';
 import { startKalemSimulator } from './index';
-import { assertShape, DOC, ISO_WITH_OFFSET, KalemApi, receivedFor, TERMINAL, webhookFields, webhookLabel } from './kalem.test-support';
+import {
+  assertShape,
+  DOC,
+  ISO_WITH_OFFSET,
+  KalemApi,
+  receivedFor,
+  TERMINAL,
+  webhookFields,
+  webhookLabel,
+} from './kalem.test-support';
 
 describe('Kalem simulator: per-call webhooks (payloads, methods, custom headers)', () => {
   let sim: RunningSimulator;
   let api: KalemApi;
   let receiver: WebhookReceiver;
   const arrivals = (tag: string, count: number) =>
-    pollUntil(() => receivedFor(receiver, tag), (hooks) => hooks.length >= count, { what: `${count} webhooks for ${tag}`, intervalMs: 10 });
+    pollUntil(
+      () => receivedFor(receiver, tag),
+      (hooks) => hooks.length >= count,
+      { what: `${count} webhooks for ${tag}`, intervalMs: 10 },
+    );
 
   before(async () => {
     receiver = await new WebhookReceiver().start();
@@ -34,7 +47,10 @@ describe('Kalem simulator: per-call webhooks (payloads, methods, custom headers)
       call_status_webhook_method: 'PUT',
       call_status_webhook_headers: [{ key: 'X-Switchboard-Token', value: 's3cr3t' }],
       post_call_webhook_method: 'PATCH',
-      post_call_webhook_headers: [{ key: 'Authorization', value: 'Bearer tenant-token' }, { key: 'X-Tenant', value: 't_1' }],
+      post_call_webhook_headers: [
+        { key: 'Authorization', value: 'Bearer tenant-token' },
+        { key: 'X-Tenant', value: 't_1' },
+      ],
     });
     const hooks = await arrivals('full', 5);
     assert.deepEqual(hooks.map(webhookLabel), ['initiated', 'ringing', 'in-progress', 'completed', 'post-call']);
@@ -45,7 +61,17 @@ describe('Kalem simulator: per-call webhooks (payloads, methods, custom headers)
       assert.equal(hook.headers['x-switchboard-token'], 's3cr3t');
       assert.equal(hook.headers['content-type'], 'application/json');
       assertShape(hook.json, DOC.statusWebhook);
-      assert.deepEqual({ ...hook.json, status: 'x', timestamp: 'x' }, { call_id: id, status: 'x', to_number: call.to_number, from_number: call.from_number, timestamp: 'x', metadata: { crm_ticket: 'T-1009' } });
+      assert.deepEqual(
+        { ...hook.json, status: 'x', timestamp: 'x' },
+        {
+          call_id: id,
+          status: 'x',
+          to_number: call.to_number,
+          from_number: call.from_number,
+          timestamp: 'x',
+          metadata: { crm_ticket: 'T-1009' },
+        },
+      );
       assert.match(hook.json.timestamp, ISO_WITH_OFFSET);
       // Kalem signs nothing: the custom headers are the only proof of origin.
       assert.ok(!Object.keys(hook.headers).some((h) => /signature/i.test(h)));
@@ -66,17 +92,35 @@ describe('Kalem simulator: per-call webhooks (payloads, methods, custom headers)
   it('defaults both webhooks to POST and sends a GET post-call without a body', async () => {
     await api.dial({ ...webhookFields(receiver, 'get'), post_call_webhook_method: 'GET' });
     const hooks = await arrivals('get', 5);
-    assert.deepEqual(hooks.slice(0, 4).map((h) => h.method), ['POST', 'POST', 'POST', 'POST']);
+    assert.deepEqual(
+      hooks.slice(0, 4).map((h) => h.method),
+      ['POST', 'POST', 'POST', 'POST'],
+    );
     assert.deepEqual([hooks[4].method, hooks[4].raw, hooks[4].headers['content-type']], ['GET', '', undefined]);
   });
 
   it('reports unanswered calls with the hyphenated status and an empty post-call transcript', async () => {
     await api.control('POST', 'scenario', { to: '+15550006001', outcome: 'no_answer' });
-    const id = await api.dial({ ...webhookFields(receiver, 'noanswer'), to_number: '+15550006001', metadata: { crm_ticket: 'T-2' } });
+    const id = await api.dial({
+      ...webhookFields(receiver, 'noanswer'),
+      to_number: '+15550006001',
+      metadata: { crm_ticket: 'T-2' },
+    });
     const hooks = await arrivals('noanswer', 4);
     assert.deepEqual(hooks.map(webhookLabel), ['initiated', 'ringing', 'no-answer', 'post-call']);
-    assertShape(hooks[3].json, DOC.postCallWebhook, ['duration_seconds', 'duration_minutes', 'cost', 'realtime_cost', 'answered_at', 'recording_url', 'summary']);
-    assert.deepEqual([hooks[3].json.status, hooks[3].json.summary, hooks[3].json.transcriptions], ['no_answer', null, []]);
+    assertShape(hooks[3].json, DOC.postCallWebhook, [
+      'duration_seconds',
+      'duration_minutes',
+      'cost',
+      'realtime_cost',
+      'answered_at',
+      'recording_url',
+      'summary',
+    ]);
+    assert.deepEqual(
+      [hooks[3].json.status, hooks[3].json.summary, hooks[3].json.transcriptions],
+      ['no_answer', null, []],
+    );
     assert.equal((await api.get(id)).body.data.status, 'no_answer');
   });
 

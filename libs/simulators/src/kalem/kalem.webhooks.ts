@@ -1,11 +1,13 @@
 import type { OutgoingWebhook } from '../common';
-import { KalemCallRecord, KalemCallStatus, kalemTime, toCallObject, WebhookTarget } from './kalem.views';
+import type { KalemCallRecord, KalemCallStatus, WebhookTarget } from './kalem.views';
+import { kalemTime, toCallObject } from './kalem.views';
 
 /**
  * Status-webhook spelling. The documented prose is `initiated → ringing → in-progress →
  * completed`; the terminal failures follow the same hyphen style (`no-answer`).
  */
-export type KalemWebhookStatus = 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'failed' | 'no-answer' | 'busy';
+export type KalemWebhookStatus =
+  'initiated' | 'ringing' | 'in-progress' | 'completed' | 'failed' | 'no-answer' | 'busy';
 
 export function webhookStatus(status: KalemCallStatus): KalemWebhookStatus {
   if (status === 'pending') return 'initiated';

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningSimulator } from '../common';
+import type { RunningSimulator } from '../common';
 import { pollUntil } from '../testing';
 import { KLEN_INACTIVE_API_KEY, KLEN_READ_ONLY_API_KEY, startKlenSimulator } from './index';
 import {
@@ -12,7 +12,8 @@ import {
   shapeOf,
   WEBHOOK_CREATE_EXAMPLE,
 } from './klen.doc-examples';
-import { KlenResponse, klenClient } from './klen.test-support';
+import type { KlenResponse } from './klen.test-support';
+import { klenClient } from './klen.test-support';
 
 const STATUSES = ['queued', 'in-progress', 'completed', 'failed'];
 const ANA = '+15550004444';
@@ -52,15 +53,30 @@ describe('Klen simulator contract', () => {
       const inactive = await k.api('/api/v1/calls', { key: KLEN_INACTIVE_API_KEY });
       assertError(inactive, 401, 'invalid_key');
       assert.deepEqual(inactive.body, ERROR_EXAMPLE);
-      assertError(await k.api('/api/v1/calls', { key: null, headers: { authorization: `Basic ${sim.apiKey}` } }), 401, 'invalid_key');
-      assertError(await k.api('/api/webhooks/create/', { method: 'POST', key: null, body: {} }), 401, 'authentication_required');
+      assertError(
+        await k.api('/api/v1/calls', { key: null, headers: { authorization: `Basic ${sim.apiKey}` } }),
+        401,
+        'invalid_key',
+      );
+      assertError(
+        await k.api('/api/webhooks/create/', { method: 'POST', key: null, body: {} }),
+        401,
+        'authentication_required',
+      );
     });
 
     it('accepts the key as Bearer, X-API-Key or ?api_key= and records which one', async () => {
       const body = { phone_number: ANA, agent_id: 12 };
       assert.equal((await k.createCall(body)).status, 201);
-      assert.equal((await k.api('/api/v1/calls', { method: 'POST', key: null, body, headers: { 'x-api-key': sim.apiKey } })).status, 201);
-      assert.equal((await k.api(`/api/v1/calls?api_key=${sim.apiKey}`, { method: 'POST', key: null, body })).status, 201);
+      assert.equal(
+        (await k.api('/api/v1/calls', { method: 'POST', key: null, body, headers: { 'x-api-key': sim.apiKey } }))
+          .status,
+        201,
+      );
+      assert.equal(
+        (await k.api(`/api/v1/calls?api_key=${sim.apiKey}`, { method: 'POST', key: null, body })).status,
+        201,
+      );
       assert.deepEqual(
         (await k.dialed()).map((c) => c.auth_style),
         ['bearer', 'x-api-key', 'query'],
@@ -70,7 +86,11 @@ describe('Klen simulator contract', () => {
 
     it('answers 403 permission_denied when the key lacks can_initiate_calls', async () => {
       assert.equal((await k.api('/api/v1/calls', { key: KLEN_READ_ONLY_API_KEY })).status, 200);
-      assertError(await k.createCall({ phone_number: ANA, agent_id: 12 }, KLEN_READ_ONLY_API_KEY), 403, 'permission_denied');
+      assertError(
+        await k.createCall({ phone_number: ANA, agent_id: 12 }, KLEN_READ_ONLY_API_KEY),
+        403,
+        'permission_denied',
+      );
       assert.equal((await k.dialed()).length, 0);
     });
   });
@@ -92,14 +112,21 @@ describe('Klen simulator contract', () => {
     });
 
     it('records the exact request body, both vendor ids and the current status for /__sim/calls', async () => {
-      const request = { phone_number: ANA, agent_id: 'assistant_777', contact_id: 55, variables: { plan: { tier: 'gold', seats: 3 } } };
+      const request = {
+        phone_number: ANA,
+        agent_id: 'assistant_777',
+        contact_id: 55,
+        variables: { plan: { tier: 'gold', seats: 3 } },
+      };
       const created = await k.createCall(request);
       const [call] = await k.dialed();
       assert.deepEqual(call.request, request);
       assert.equal(call.id, created.body.id);
       assert.equal(call.call_id, created.body.call_id);
       assert.ok(STATUSES.includes(call.status));
-      await pollUntil(k.dialed, (calls) => calls[0].status === 'completed', { what: 'completed status in /__sim/calls' });
+      await pollUntil(k.dialed, (calls) => calls[0].status === 'completed', {
+        what: 'completed status in /__sim/calls',
+      });
     });
 
     it('answers each documented validation error in the flat envelope and stores nothing', async () => {
@@ -117,7 +144,8 @@ describe('Klen simulator contract', () => {
         [{ phone_number: ANA, agent_id: 12, contact_id: 4242 }, 404, 'not_found'],
         [{ phone_number: '+15550009999', agent_id: 12 }, 403, 'do_not_call'],
       ];
-      for (const [body, status, error] of cases) assertError(await k.api('/api/v1/calls', { method: 'POST', body }), status, error);
+      for (const [body, status, error] of cases)
+        assertError(await k.api('/api/v1/calls', { method: 'POST', body }), status, error);
       assertError(await k.api('/api/v1/calls', { method: 'POST', body: '' }), 400, 'invalid_json');
       assert.equal((await k.dialed()).length, 0);
     });
@@ -139,7 +167,12 @@ describe('Klen simulator contract', () => {
       assert.deepEqual(shapeOf(detail.body), shapeOf(DETAIL_EXAMPLE));
       assert.equal(detail.body.status, 'completed');
       assert.equal(detail.body.duration_seconds, 30);
-      assert.deepEqual(detail.body.billing, { status: 'billed', initial_charge: 0.5, final_charge: 0.15, total_charge: 0.15 });
+      assert.deepEqual(detail.body.billing, {
+        status: 'billed',
+        initial_charge: 0.5,
+        final_charge: 0.15,
+        total_charge: 0.15,
+      });
       assert.deepEqual(detail.body.team, DETAIL_EXAMPLE.team);
       assert.match(detail.body.recording_url, /^https:\/\/.+\.mp3$/);
       for (const key of ['started_at', 'ended_at']) assert.match(detail.body[key], ISO_SECONDS);
@@ -150,7 +183,10 @@ describe('Klen simulator contract', () => {
     it('shows in-progress once answered, then failed (reason not shown) for no answer, busy and failure', async () => {
       await k.control('/__sim/scenario', { to: '+15550001000', talk_ms: 600_000 });
       const live = await k.createCall({ phone_number: '+15550001000', agent_id: 456 });
-      const during = await pollUntil(() => k.api(`/api/v1/calls/${live.body.id}`), (r) => r.body.status === 'in-progress');
+      const during = await pollUntil(
+        () => k.api(`/api/v1/calls/${live.body.id}`),
+        (r) => r.body.status === 'in-progress',
+      );
       assert.match(during.body.started_at, ISO_SECONDS);
       assert.equal(during.body.ended_at, null);
       assert.equal(during.body.contact, null);
@@ -186,12 +222,21 @@ describe('Klen simulator contract', () => {
       const first = await k.api('/api/v1/calls?page=1&limit=2');
       // The newest call has no contact (null); the one before it has one, as in the example.
       assert.deepEqual(shapeOf({ ...first.body, calls: [first.body.calls[1]] }), shapeOf(LIST_EXAMPLE));
-      assert.deepEqual({ ...first.body, calls: undefined }, { count: 3, page: 1, limit: 2, pages: 2, calls: undefined });
-      assert.deepEqual(first.body.calls.map((x: any) => x.id), [c.body.call_id, b.body.call_id]);
+      assert.deepEqual(
+        { ...first.body, calls: undefined },
+        { count: 3, page: 1, limit: 2, pages: 2, calls: undefined },
+      );
+      assert.deepEqual(
+        first.body.calls.map((x: any) => x.id),
+        [c.body.call_id, b.body.call_id],
+      );
       assert.equal(first.body.calls[0].contact, null);
       assert.equal(first.body.calls[1].agent_id, 'assistant_777');
       const second = await k.api('/api/v1/calls?page=2&limit=2');
-      assert.deepEqual(second.body.calls.map((x: any) => x.id), [a.body.call_id]);
+      assert.deepEqual(
+        second.body.calls.map((x: any) => x.id),
+        [a.body.call_id],
+      );
 
       const count = async (query: string) => (await k.api(`/api/v1/calls?${query}`)).body.count;
       assert.equal(await count('agent_id=456'), 1);
@@ -215,7 +260,11 @@ describe('Klen simulator contract', () => {
 
   describe('POST /api/webhooks/create/', () => {
     it('answers 201 with the endpoint and its signing secret', async () => {
-      const body = { name: 'Gateway', url: 'https://gateway.example.com/hooks/klen', subscribed_events: ['call.ended', 'call.failed'] };
+      const body = {
+        name: 'Gateway',
+        url: 'https://gateway.example.com/hooks/klen',
+        subscribed_events: ['call.ended', 'call.failed'],
+      };
       const created = await k.api('/api/webhooks/create/', { method: 'POST', body });
       assert.equal(created.status, 201);
       assert.deepEqual(shapeOf(created.body), shapeOf(WEBHOOK_CREATE_EXAMPLE));
@@ -228,8 +277,14 @@ describe('Klen simulator contract', () => {
 
     it('rejects bad bodies and is only served at the documented path', async () => {
       const good = { name: 'Gateway', url: 'https://gateway.example.com/k', subscribed_events: ['call.ended'] };
-      const bad = [{ ...good, url: 'not a url' }, { ...good, subscribed_events: [] }, { ...good, subscribed_events: ['call.exploded'] }, { ...good, name: '' }];
-      for (const body of bad) assertError(await k.api('/api/webhooks/create/', { method: 'POST', body }), 400, 'validation_error');
+      const bad = [
+        { ...good, url: 'not a url' },
+        { ...good, subscribed_events: [] },
+        { ...good, subscribed_events: ['call.exploded'] },
+        { ...good, name: '' },
+      ];
+      for (const body of bad)
+        assertError(await k.api('/api/webhooks/create/', { method: 'POST', body }), 400, 'validation_error');
       assertError(await k.api('/api/webhooks/create/', { method: 'POST', body: '{' }), 400, 'invalid_json');
       assertError(await k.api('/api/webhooks/create', { method: 'POST', body: good }), 404, 'not_found');
       assertError(await k.api('/api/v1/webhooks/create/', { method: 'POST', body: good }), 404, 'not_found');

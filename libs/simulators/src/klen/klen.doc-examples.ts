@@ -37,7 +37,13 @@ export const WEBHOOK_CREATE_EXAMPLE = {
 export const WEBHOOK_EXAMPLE = callEndedWebhook;
 
 /** Contact object in webhooks (docs/vendors/klen.md § Gaps default). */
-export const WEBHOOK_CONTACT_EXAMPLE = { id: 55, name: 'Ana Ruiz', email: 'ana@example.com', phone: '+15550004444', company: 'Ruiz LLC' };
+export const WEBHOOK_CONTACT_EXAMPLE = {
+  id: 55,
+  name: 'Ana Ruiz',
+  email: 'ana@example.com',
+  phone: '+15550004444',
+  company: 'Ruiz LLC',
+};
 
 /** Documented additions to the common payload, per event (docs/vendors/klen.md § Gaps defaults where assumed). */
 export function webhookExampleFor(event: string, extra: Record<string, unknown> = {}) {

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { faulted, SimContext, VendorFaultResponses } from '../common';
-import { KlenApiKey, KlenPermission } from './klen.seed';
-import { AuthStyle } from './klen.state';
+import type { SimContext, VendorFaultResponses } from '../common';
+import { faulted } from '../common';
+import type { KlenApiKey, KlenPermission } from './klen.seed';
+import type { AuthStyle } from './klen.state';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -12,7 +13,12 @@ export function klenError(reply: FastifyReply, status: number, error: string, me
 }
 
 export function rateLimited(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return klenError(reply.header('Retry-After', String(retryAfterSeconds)), 429, 'rate_limit_exceeded', 'Rate limit exceeded');
+  return klenError(
+    reply.header('Retry-After', String(retryAfterSeconds)),
+    429,
+    'rate_limit_exceeded',
+    'Rate limit exceeded',
+  );
 }
 
 /** Injected errors answer with the documented code for their status. */
@@ -84,7 +90,9 @@ export function createGuard(context: SimContext, keys: () => Map<string, KlenApi
       klenError(reply, 401, 'invalid_key', 'Invalid or inactive API key');
       return null;
     }
-    const rate = context.limiter.take(`klen:${key.key}:requests`, [{ limit: key.requests_per_minute_limit, windowMs: MINUTE_MS }]);
+    const rate = context.limiter.take(`klen:${key.key}:requests`, [
+      { limit: key.requests_per_minute_limit, windowMs: MINUTE_MS },
+    ]);
     if (!rate.allowed) {
       rateLimited(reply, rate.retryAfterSeconds);
       return null;
@@ -101,5 +109,7 @@ export type KlenGuard = ReturnType<typeof createGuard>;
 
 /** Takes one call from the key's daily quota, which resets at 00:00 UTC. */
 export function takeDailyCall(context: SimContext, key: KlenApiKey) {
-  return context.limiter.take(`klen:${key.key}:calls`, [{ limit: key.calls_per_day_limit, windowMs: DAY_MS, aligned: true }]);
+  return context.limiter.take(`klen:${key.key}:calls`, [
+    { limit: key.calls_per_day_limit, windowMs: DAY_MS, aligned: true },
+  ]);
 }

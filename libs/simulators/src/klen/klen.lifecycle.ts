@@ -1,6 +1,7 @@
-import { Outcome, runLifecycle, Scenario, SimContext } from '../common';
+import type { Outcome, Scenario, SimContext } from '../common';
+import { runLifecycle } from '../common';
 import { PRICING } from './klen.seed';
-import { KlenCall, KlenCallEvent, KlenFailureReason, KlenState } from './klen.state';
+import type { KlenCall, KlenCallEvent, KlenFailureReason, KlenState } from './klen.state';
 import { conversationText, iso, recordingUrl } from './klen.views';
 import { emitCallEvent } from './klen.webhooks';
 
@@ -60,7 +61,12 @@ export function startKlenLifecycle(context: SimContext, state: KlenState, call: 
       }
       call.status = 'completed';
       const charge = chargeFor(durationSeconds);
-      call.billing = { status: 'billed', initial_charge: PRICING.initial_charge, final_charge: charge, total_charge: charge };
+      call.billing = {
+        status: 'billed',
+        initial_charge: PRICING.initial_charge,
+        final_charge: charge,
+        total_charge: charge,
+      };
       state.balance = Math.round((state.balance - charge) * 100) / 100;
       emit('call.ended');
       deliverPostCall(context, call, emit, () => stream.end());
@@ -69,7 +75,12 @@ export function startKlenLifecycle(context: SimContext, state: KlenState, call: 
 }
 
 /** The three post-call events are asynchronous at Klen; here they come in the documented typical order. */
-function deliverPostCall(context: SimContext, call: KlenCall, emit: (event: KlenCallEvent) => void, done: () => void): void {
+function deliverPostCall(
+  context: SimContext,
+  call: KlenCall,
+  emit: (event: KlenCallEvent) => void,
+  done: () => void,
+): void {
   const text = conversationText(call);
   context.clock.after(POST_CALL_MS.transcript, () => {
     call.transcript = text.transcript;

@@ -1,10 +1,11 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningSimulator } from '../common';
+import type { RunningSimulator } from '../common';
 import { pollUntil } from '../testing';
 import { KLEN_PARTNER_API_KEY, KLEN_READ_ONLY_API_KEY, startKlenSimulator } from './index';
 import { ERROR_EXAMPLE, RATE_LIMITED_EXAMPLE as RATE_LIMITED, shapeOf } from './klen.doc-examples';
-import { KlenResponse, klenClient } from './klen.test-support';
+import type { KlenResponse } from './klen.test-support';
+import { klenClient } from './klen.test-support';
 
 function assertRateLimited(response: KlenResponse): number {
   assert.equal(response.status, 429);
@@ -50,7 +51,8 @@ describe('Klen simulator rate limits and faults', () => {
     const call = { phone_number: '+15550004444', agent_id: 12 };
     // Rejected requests do not use up the quota.
     assert.equal((await k.createCall({ agent_id: 12 }, KLEN_PARTNER_API_KEY)).status, 400);
-    for (let i = 0; i < 100; i++) assert.equal((await k.createCall(call, KLEN_PARTNER_API_KEY)).status, 201, `call ${i + 1}`);
+    for (let i = 0; i < 100; i++)
+      assert.equal((await k.createCall(call, KLEN_PARTNER_API_KEY)).status, 201, `call ${i + 1}`);
     const limited = await k.createCall(call, KLEN_PARTNER_API_KEY);
     const retryAfter = assertRateLimited(limited);
     assert.ok(Math.abs(retryAfter - secondsToUtcMidnight()) <= 5, `Retry-After ${retryAfter}`);

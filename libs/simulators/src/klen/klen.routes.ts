@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { QUEUE_MS, SimContext } from '../common';
+import type { SimContext } from '../common';
+import { QUEUE_MS } from '../common';
 import { createGuard, klenError, rateLimited, takeDailyCall } from './klen.errors';
 import { startKlenLifecycle } from './klen.lifecycle';
-import { KlenApiKey, PRICING } from './klen.seed';
-import { KlenCall, KlenState, pageOfCalls } from './klen.state';
-import { KlenProblem, parseJsonObject, validateCreateCall, validateListQuery, validateWebhookCreate } from './klen.validation';
+import type { KlenApiKey } from './klen.seed';
+import { PRICING } from './klen.seed';
+import type { KlenCall, KlenState } from './klen.state';
+import { pageOfCalls } from './klen.state';
+import type { KlenProblem } from './klen.validation';
+import { parseJsonObject, validateCreateCall, validateListQuery, validateWebhookCreate } from './klen.validation';
 import { createdView, detailView, listItemView } from './klen.views';
 
 export interface KlenRouteDeps {
@@ -88,7 +92,12 @@ function registerCallRoutes(api: FastifyInstance, deps: KlenRouteDeps): void {
       transcript: null,
       summary: null,
       recording_url: null,
-      billing: { status: 'pending', initial_charge: PRICING.initial_charge, final_charge: 0, total_charge: PRICING.initial_charge },
+      billing: {
+        status: 'pending',
+        initial_charge: PRICING.initial_charge,
+        final_charge: 0,
+        total_charge: PRICING.initial_charge,
+      },
       request: body.value,
       auth_style: caller.style,
     };
@@ -109,7 +118,11 @@ function registerWebhookRoutes(api: FastifyInstance, deps: KlenRouteDeps): void 
     if (!body.ok) return reject(reply, body);
     const input = validateWebhookCreate(body.value);
     if (!input.ok) return reject(reply, input);
-    const endpoint = deps.state.addEndpoint({ name: input.name, url: input.url, subscribed_events: input.subscribed_events });
+    const endpoint = deps.state.addEndpoint({
+      name: input.name,
+      url: input.url,
+      subscribed_events: input.subscribed_events,
+    });
     return reply.code(201).send({ ...endpoint, subscribed_events: [...endpoint.subscribed_events] });
   });
 }

@@ -39,9 +39,20 @@ export const STANDARD_LIMITS = { requests_per_minute_limit: 60, calls_per_day_li
 export function seedKeys(defaultKey: string, extra: readonly KlenApiKey[] = []): Map<string, KlenApiKey> {
   const all: KlenApiKey[] = [
     { key: defaultKey, active: true, permissions: KLEN_PERMISSIONS, ...STANDARD_LIMITS },
-    { key: KLEN_READ_ONLY_API_KEY, active: true, permissions: ['can_read_calls', 'can_read_agents'], ...STANDARD_LIMITS },
+    {
+      key: KLEN_READ_ONLY_API_KEY,
+      active: true,
+      permissions: ['can_read_calls', 'can_read_agents'],
+      ...STANDARD_LIMITS,
+    },
     { key: KLEN_INACTIVE_API_KEY, active: false, permissions: KLEN_PERMISSIONS, ...STANDARD_LIMITS },
-    { key: KLEN_PARTNER_API_KEY, active: true, permissions: KLEN_PERMISSIONS, requests_per_minute_limit: 1_000, calls_per_day_limit: 100 },
+    {
+      key: KLEN_PARTNER_API_KEY,
+      active: true,
+      permissions: KLEN_PERMISSIONS,
+      requests_per_minute_limit: 1_000,
+      calls_per_day_limit: 100,
+    },
     ...extra,
   ];
   return new Map(all.map((k) => [k.key, k]));

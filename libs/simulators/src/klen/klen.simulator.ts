@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { RunningSimulator, SimContext, SimulatorOptions, startSimulator, VendorSimulator } from '../common';
+import type { RunningSimulator, SimulatorOptions, VendorSimulator } from '../common';
+import { SimContext, startSimulator } from '../common';
 import { klenFaultResponses } from './klen.errors';
 import { registerKlenRoutes } from './klen.routes';
-import { DEFAULT_BALANCE, KLEN_DEFAULT_API_KEY, KlenApiKey, seedKeys } from './klen.seed';
+import type { KlenApiKey } from './klen.seed';
+import { DEFAULT_BALANCE, KLEN_DEFAULT_API_KEY, seedKeys } from './klen.seed';
 import { KlenState } from './klen.state';
 import { iso } from './klen.views';
 
@@ -59,12 +61,17 @@ export class KlenSimulator implements VendorSimulator {
 /** docs/vendors/klen.md § Gaps: 3 retries on non-2xx/timeout, exponential 1 s, 4 s, 16 s. */
 export const KLEN_WEBHOOK_POLICY = { retries: 3, retryDelaysMs: [1_000, 4_000, 16_000] };
 
-export function createKlenSimulator(options: KlenSimulatorOptions = {}): { vendor: KlenSimulator; context: SimContext } {
+export function createKlenSimulator(options: KlenSimulatorOptions = {}): {
+  vendor: KlenSimulator;
+  context: SimContext;
+} {
   const context = new SimContext({ webhookPolicy: KLEN_WEBHOOK_POLICY, ...options });
   return { vendor: new KlenSimulator(context, options), context };
 }
 
-export function startKlenSimulator(options: KlenSimulatorOptions & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
+export function startKlenSimulator(
+  options: KlenSimulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
   const { vendor, context } = createKlenSimulator(options);
   return startSimulator(vendor, context, options.port ?? 0, options.host);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { failureReasons } from '@switchboard/vendor-docs/klen.examples';
-import { DEFAULT_BALANCE, KLEN_AGENTS, KlenAgent, KlenContact, seedContacts } from './klen.seed';
+import type { KlenAgent, KlenContact } from './klen.seed';
+import { DEFAULT_BALANCE, KLEN_AGENTS, seedContacts } from './klen.seed';
 
 export const KLEN_STATUSES = ['queued', 'in-progress', 'completed', 'failed'] as const;
 export type KlenStatus = (typeof KLEN_STATUSES)[number];
@@ -9,10 +10,23 @@ export type KlenStatus = (typeof KLEN_STATUSES)[number];
 export const KLEN_FAILURE_REASONS = failureReasons;
 export type KlenFailureReason = (typeof KLEN_FAILURE_REASONS)[number];
 
-export const KLEN_CALL_EVENTS = ['call.started', 'call.ended', 'call.failed', 'call.transcript', 'call.recording', 'call.summary'] as const;
+export const KLEN_CALL_EVENTS = [
+  'call.started',
+  'call.ended',
+  'call.failed',
+  'call.transcript',
+  'call.recording',
+  'call.summary',
+] as const;
 export type KlenCallEvent = (typeof KLEN_CALL_EVENTS)[number];
 /** Subscribable, but never sent: calendars are outside the simulator. */
-export const KLEN_CALENDAR_EVENTS = ['calendar.created', 'calendar.updated', 'calendar.cancelled', 'calendar.completed', 'calendar.reminder'] as const;
+export const KLEN_CALENDAR_EVENTS = [
+  'calendar.created',
+  'calendar.updated',
+  'calendar.cancelled',
+  'calendar.completed',
+  'calendar.reminder',
+] as const;
 
 export type AuthStyle = 'bearer' | 'x-api-key' | 'query';
 
@@ -98,7 +112,12 @@ export class KlenState {
   }
 
   addEndpoint(input: Omit<KlenWebhookEndpoint, 'id' | 'secret' | 'is_active'>): KlenWebhookEndpoint {
-    const endpoint = { id: this.nextEndpointId++, ...input, secret: `whsec_${randomBytes(24).toString('hex')}`, is_active: true };
+    const endpoint = {
+      id: this.nextEndpointId++,
+      ...input,
+      secret: `whsec_${randomBytes(24).toString('hex')}`,
+      is_active: true,
+    };
     this.endpoints.push(endpoint);
     return endpoint;
   }

@@ -1,4 +1,4 @@
-import { RunningSimulator } from '../common';
+import type { RunningSimulator } from '../common';
 
 /** Small HTTP helpers for the Klen specs: real requests against a running simulator. */
 export interface KlenRequest {
@@ -17,7 +17,10 @@ export interface KlenResponse {
 }
 
 export function klenClient(sim: RunningSimulator) {
-  const api = async (path: string, { method = 'GET', key = sim.apiKey, body, headers = {} }: KlenRequest = {}): Promise<KlenResponse> => {
+  const api = async (
+    path: string,
+    { method = 'GET', key = sim.apiKey, body, headers = {} }: KlenRequest = {},
+  ): Promise<KlenResponse> => {
     const all: Record<string, string> = { ...headers };
     if (key !== null) all.authorization = `Bearer ${key}`;
     if (body !== undefined) all['content-type'] ??= 'application/json';
@@ -40,7 +43,8 @@ export function klenClient(sim: RunningSimulator) {
   };
   /** GET a `/__sim/*` inspection route. */
   const inspect = async (path: string): Promise<any> => (await fetch(`${sim.url}${path}`)).json();
-  const createCall = (body: Record<string, unknown>, key?: string) => api('/api/v1/calls', { method: 'POST', body, key });
+  const createCall = (body: Record<string, unknown>, key?: string) =>
+    api('/api/v1/calls', { method: 'POST', body, key });
   const dialed = async (): Promise<any[]> => (await inspect('/__sim/calls')).calls;
   return { api, control, inspect, createCall, dialed };
 }

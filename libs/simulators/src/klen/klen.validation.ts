@@ -1,6 +1,8 @@
 import { normalizeNumber } from '../common';
-import { KLEN_DO_NOT_CALL, KlenAgent, KlenContact, PRICING } from './klen.seed';
-import { findAgent, KLEN_CALENDAR_EVENTS, KLEN_CALL_EVENTS, KLEN_STATUSES, KlenState, ListQuery } from './klen.state';
+import type { KlenAgent, KlenContact } from './klen.seed';
+import { KLEN_DO_NOT_CALL, PRICING } from './klen.seed';
+import type { KlenState, ListQuery } from './klen.state';
+import { findAgent, KLEN_CALENDAR_EVENTS, KLEN_CALL_EVENTS, KLEN_STATUSES } from './klen.state';
 
 /** A rejected request, in Klen's own status and error code. */
 export interface KlenProblem {
@@ -12,7 +14,12 @@ export interface KlenProblem {
 
 type Result<T> = ({ ok: true } & T) | KlenProblem;
 
-const problem = (status: number, error: string, message: string): KlenProblem => ({ ok: false, status, error, message });
+const problem = (status: number, error: string, message: string): KlenProblem => ({
+  ok: false,
+  status,
+  error,
+  message,
+});
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -21,7 +28,8 @@ export function parseJsonObject(raw: unknown): Result<{ value: Record<string, un
   if (typeof raw !== 'string' || !raw.trim()) return problem(400, 'invalid_json', 'Request body must be valid JSON');
   try {
     const value: unknown = JSON.parse(raw);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> };
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return { ok: true, value: value as Record<string, unknown> };
   } catch {
     // fall through
   }
@@ -43,7 +51,8 @@ export function validateCreateCall(body: Record<string, unknown>, state: KlenSta
   if (absent(body.phone_number)) return problem(400, 'missing_phone_number', 'phone_number is required');
   if (absent(body.agent_id)) return problem(400, 'missing_agent_id', 'agent_id is required');
   const phone = typeof body.phone_number === 'string' ? normalizeNumber(body.phone_number) : '';
-  if (!E164.test(phone)) return problem(400, 'invalid_phone_number', 'phone_number must be a valid E.164 number, e.g. +15550004444');
+  if (!E164.test(phone))
+    return problem(400, 'invalid_phone_number', 'phone_number must be a valid E.164 number, e.g. +15550004444');
   if (typeof body.agent_id !== 'string' && typeof body.agent_id !== 'number')
     return problem(400, 'validation_error', 'agent_id must be a string or an integer');
   if (body.contact_id !== undefined && body.contact_id !== null && !Number.isInteger(body.contact_id))
@@ -60,8 +69,15 @@ export function validateCreateCall(body: Record<string, unknown>, state: KlenSta
     if (!contact) return problem(404, 'not_found', 'Contact not found');
   }
   if (KLEN_DO_NOT_CALL.includes(phone)) return problem(403, 'do_not_call', 'This number is on your Do-Not-Call list');
-  if (state.balance < PRICING.initial_charge) return problem(402, 'insufficient_funds', 'Insufficient balance to place the call');
-  return { ok: true, phone_number: phone, agent, contact, variables: isPlainObject(body.variables) ? body.variables : null };
+  if (state.balance < PRICING.initial_charge)
+    return problem(402, 'insufficient_funds', 'Insufficient balance to place the call');
+  return {
+    ok: true,
+    phone_number: phone,
+    agent,
+    contact,
+    variables: isPlainObject(body.variables) ? body.variables : null,
+  };
 }
 
 /** A single query value; repeated parameters take the first, as most frameworks do. */
@@ -72,7 +88,8 @@ function one(value: unknown): string | undefined {
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number | KlenProblem {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) return problem(400, 'validation_error', `${name} must be a positive integer`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    return problem(400, 'validation_error', `${name} must be a positive integer`);
   return Number(value);
 }
 
@@ -106,9 +123,11 @@ const SUBSCRIBABLE: readonly string[] = [...KLEN_CALL_EVENTS, ...KLEN_CALENDAR_E
 /** POST /api/webhooks/create/ body: `name`, `url`, `subscribed_events`. */
 export function validateWebhookCreate(body: Record<string, unknown>): Result<WebhookCreateInput> {
   if (typeof body.name !== 'string' || !body.name.trim()) return problem(400, 'validation_error', 'name is required');
-  if (typeof body.url !== 'string' || !isHttpUrl(body.url)) return problem(400, 'validation_error', 'url must be a valid http(s) URL');
+  if (typeof body.url !== 'string' || !isHttpUrl(body.url))
+    return problem(400, 'validation_error', 'url must be a valid http(s) URL');
   const events = body.subscribed_events;
-  if (!Array.isArray(events) || events.length === 0) return problem(400, 'validation_error', 'subscribed_events must be a non-empty array');
+  if (!Array.isArray(events) || events.length === 0)
+    return problem(400, 'validation_error', 'subscribed_events must be a non-empty array');
   const unknown = events.filter((e) => typeof e !== 'string' || !SUBSCRIBABLE.includes(e));
   if (unknown.length) return problem(400, 'validation_error', `unknown events: ${unknown.map(String).join(', ')}`);
   return { ok: true, name: body.name, url: body.url, subscribed_events: [...new Set(events as string[])] };

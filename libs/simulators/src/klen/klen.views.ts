@@ -1,5 +1,5 @@
-import { KlenContact } from './klen.seed';
-import { KlenCall, KlenCallEvent } from './klen.state';
+import type { KlenContact } from './klen.seed';
+import type { KlenCall, KlenCallEvent } from './klen.state';
 
 /** Klen's examples show second precision with a `Z` suffix. */
 export function iso(date: Date | null): string | null {
@@ -60,7 +60,15 @@ export function detailView(call: KlenCall) {
     transcript: call.transcript,
     recording_url: call.recording_url,
     contact: c
-      ? { id: c.id, name: c.name, email: c.email, company: c.company, status: c.status, stage: c.stage, last_call_date: c.last_call_date }
+      ? {
+          id: c.id,
+          name: c.name,
+          email: c.email,
+          company: c.company,
+          status: c.status,
+          stage: c.stage,
+          last_call_date: c.last_call_date,
+        }
       : null,
     team: { ...call.agent.team },
     billing: { ...call.billing },

@@ -1,8 +1,9 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { RunningSimulator } from '../common';
-import { pollUntil, ReceivedWebhook, WebhookReceiver } from '../testing';
+import type { RunningSimulator } from '../common';
+import type { ReceivedWebhook } from '../testing';
+import { pollUntil, WebhookReceiver } from '../testing';
 import { KLEN_CALL_EVENTS, startKlenSimulator } from './index';
 import { ISO_SECONDS, shapeOf, WEBHOOK_CONTACT_EXAMPLE, webhookExampleFor } from './klen.doc-examples';
 import { klenClient } from './klen.test-support';
@@ -40,7 +41,10 @@ describe('Klen simulator webhooks', () => {
   /** Registers an endpoint on the receiver under `path`; returns its signing secret. */
   async function subscribe(path: string, events: readonly string[]): Promise<string> {
     const url = `${receiver.url}${path}`;
-    const created = await k.api('/api/webhooks/create/', { method: 'POST', body: { name: path, url, subscribed_events: events } });
+    const created = await k.api('/api/webhooks/create/', {
+      method: 'POST',
+      body: { name: path, url, subscribed_events: events },
+    });
     assert.equal(created.status, 201);
     return created.body.secret;
   }
@@ -48,7 +52,11 @@ describe('Klen simulator webhooks', () => {
   const at = (path: string) => receiver.received.filter((h) => h.path === path);
   const events = (path: string) => at(path).map((h) => h.json.event_type);
   const waitFor = (path: string, count: number) =>
-    pollUntil(() => at(path).length, (n) => n >= count, { what: `${count} webhooks at ${path}` });
+    pollUntil(
+      () => at(path).length,
+      (n) => n >= count,
+      { what: `${count} webhooks at ${path}` },
+    );
 
   it('sends every call event, signed with X-Klen-Signature, in the documented payload shape', async () => {
     const secret = await subscribe('/all', KLEN_CALL_EVENTS);
@@ -62,12 +70,25 @@ describe('Klen simulator webhooks', () => {
       assert.match(String(hook.headers['content-type']), /^application\/json/);
       assert.match(String(hook.headers['x-klen-signature']), /^[0-9a-f]{64}$/);
       assert.ok(validSignature(hook, secret), `${event} signature`);
-      assert.equal(validSignature({ ...hook, raw: hook.raw.replace('"outbound"', '"inbound"') }, secret), false, 'tampered body');
+      assert.equal(
+        validSignature({ ...hook, raw: hook.raw.replace('"outbound"', '"inbound"') }, secret),
+        false,
+        'tampered body',
+      );
       assert.equal(validSignature(hook, 'whsec_other'), false, 'other secret');
       const example = webhookExampleFor(event, { contact: WEBHOOK_CONTACT_EXAMPLE });
       // Before the call ends (and before the summary exists) those fields are null.
-      const nullable = new Set(event === 'call.started' ? ['ended_at', 'duration_seconds', 'duration', 'summary'] : event === 'call.summary' || event === 'call.recording' ? [] : ['summary']);
-      const expected = { ...example, call: Object.fromEntries(Object.entries(example.call).map(([key, v]) => [key, nullable.has(key) ? null : v])) };
+      const nullable = new Set(
+        event === 'call.started'
+          ? ['ended_at', 'duration_seconds', 'duration', 'summary']
+          : event === 'call.summary' || event === 'call.recording'
+            ? []
+            : ['summary'],
+      );
+      const expected = {
+        ...example,
+        call: Object.fromEntries(Object.entries(example.call).map(([key, v]) => [key, nullable.has(key) ? null : v])),
+      };
       assert.deepEqual(shapeOf(hook.json), shapeOf(expected), event);
       assert.equal(hook.json.call.id, created.body.id);
       assert.equal(hook.json.call.klen_call_id, created.body.call_id);
@@ -81,7 +102,10 @@ describe('Klen simulator webhooks', () => {
     assert.equal(typeof summary.summary, 'string');
     assert.match(recording.recording_url, /\.mp3$/);
     const detail = (await k.api(`/api/v1/calls/${created.body.call_id}`)).body;
-    assert.deepEqual([detail.transcript, detail.summary, detail.recording_url], [transcript.transcript, summary.summary, recording.recording_url]);
+    assert.deepEqual(
+      [detail.transcript, detail.summary, detail.recording_url],
+      [transcript.transcript, summary.summary, recording.recording_url],
+    );
   });
 
   it('sends call.failed with the failure reason for no answer, busy and failure', async () => {
@@ -103,7 +127,12 @@ describe('Klen simulator webhooks', () => {
       assert.ok(validSignature(hook, secret));
       assert.equal(hook.json.event_type, 'call.failed');
       assert.deepEqual([hook.json.call.status, hook.json.call.failure_reason], ['failed', reason]);
-      const expected = webhookExampleFor('call.failed', { started_at: null, duration_seconds: 0, duration: 0, summary: null });
+      const expected = webhookExampleFor('call.failed', {
+        started_at: null,
+        duration_seconds: 0,
+        duration: 0,
+        summary: null,
+      });
       assert.deepEqual(shapeOf(hook.json), shapeOf(expected));
     }
   });
@@ -117,7 +146,10 @@ describe('Klen simulator webhooks', () => {
     await waitFor('/all', COMPLETED_ORDER.length + 1);
     await sim.context.webhooks.idle();
     assert.deepEqual(events('/partial').sort(), ['call.ended', 'call.failed']);
-    assert.ok(at('/partial').every((h) => validSignature(h, partial)), 'signed with the endpoint’s own secret');
+    assert.ok(
+      at('/partial').every((h) => validSignature(h, partial)),
+      'signed with the endpoint’s own secret',
+    );
   });
 
   it('duplicates and shuffles deliveries in the duplicate and shuffle webhook modes', async () => {
@@ -125,7 +157,10 @@ describe('Klen simulator webhooks', () => {
     await k.control('/__sim/scenario', { webhooks: 'duplicate' });
     await k.createCall({ phone_number: '+15550004444', agent_id: 12 });
     await waitFor('/all', COMPLETED_ORDER.length * 2);
-    assert.deepEqual(events('/all'), COMPLETED_ORDER.flatMap((e) => [e, e]));
+    assert.deepEqual(
+      events('/all'),
+      COMPLETED_ORDER.flatMap((e) => [e, e]),
+    );
     assert.equal(at('/all')[0].raw, at('/all')[1].raw, 'a duplicate is byte-identical');
 
     receiver.clear();
@@ -136,7 +171,7 @@ describe('Klen simulator webhooks', () => {
     assert.notDeepEqual(events('/all'), COMPLETED_ORDER);
   });
 
-  it("retries a failed delivery the way docs/vendors/klen.md assumes (3 times: 1 s, 4 s, 16 s), and as configured", async () => {
+  it('retries a failed delivery the way docs/vendors/klen.md assumes (3 times: 1 s, 4 s, 16 s), and as configured', async () => {
     const state = (await k.inspect('/__sim/state')) as { webhook_policy: { retries: number; retryDelaysMs: number[] } };
     assert.equal(state.webhook_policy.retries, 3);
     assert.deepEqual(state.webhook_policy.retryDelaysMs, [1000, 4000, 16000]);
@@ -158,6 +193,13 @@ describe('Klen simulator webhooks', () => {
     await k.createCall({ phone_number: '+15550004444', agent_id: 12 });
     await waitFor('/all', 3);
     const log = (await k.inspect('/__sim/webhooks')) as { deliveries: { attempt: number; status: number }[] };
-    assert.deepEqual(log.deliveries.slice(-3).map((d) => [d.attempt, d.status]), [[1, 500], [2, 500], [3, 500]]);
+    assert.deepEqual(
+      log.deliveries.slice(-3).map((d) => [d.attempt, d.status]),
+      [
+        [1, 500],
+        [2, 500],
+        [3, 500],
+      ],
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { WebhookStream } from '../common';
-import { KlenCall, KlenCallEvent, KlenState } from './klen.state';
+import type { WebhookStream } from '../common';
+import type { KlenCall, KlenCallEvent, KlenState } from './klen.state';
 import { webhookPayload } from './klen.views';
 
 export const KLEN_SIGNATURE_HEADER = 'X-Klen-Signature';
@@ -15,7 +15,13 @@ export function signKlenBody(secret: string, rawBody: string): string {
  * gets its own copy signed with its own secret. Subscriptions are read at send time, so
  * an endpoint registered mid-call receives the rest of that call's events.
  */
-export function emitCallEvent(state: KlenState, stream: WebhookStream, call: KlenCall, event: KlenCallEvent, at: Date): void {
+export function emitCallEvent(
+  state: KlenState,
+  stream: WebhookStream,
+  call: KlenCall,
+  event: KlenCallEvent,
+  at: Date,
+): void {
   const subscribers = state.subscribers(event);
   if (!subscribers.length) return;
   const body = JSON.stringify(webhookPayload(call, event, at));

@@ -1,5 +1,6 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
   method: string;
@@ -46,7 +47,14 @@ export class WebhookReceiver {
         } catch {
           json = null;
         }
-        const request: ReceivedWebhook = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, at: Date.now() };
+        const request: ReceivedWebhook = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          raw,
+          json,
+          at: Date.now(),
+        };
         this.received.push(request);
         const answer = this.answerFor(request);
         const reply = () => {

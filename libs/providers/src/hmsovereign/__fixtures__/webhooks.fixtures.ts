@@ -31,7 +31,12 @@ export const ended = {
 
 /** Never answered: the only sign of busy / no answer is the free-text `error`. */
 export const endedBusy = {
-  message: { ...inProgress.message, timestamp: '2026-01-10T09:00:14.000Z', call: outboundCall('ended-with-error'), error: 'SIP 486 busy' },
+  message: {
+    ...inProgress.message,
+    timestamp: '2026-01-10T09:00:14.000Z',
+    call: outboundCall('ended-with-error'),
+    error: 'SIP 486 busy',
+  },
 };
 export const endedNoAnswer = {
   message: { ...endedBusy.message, timestamp: '2026-01-10T09:00:40.000Z', error: 'SIP 480 no answer' },
@@ -58,7 +63,13 @@ export const endOfCallReport = {
 
 /** The documented minimum: `duration_seconds` and `summary` always, nothing else promised. */
 export const minimalEndOfCallReport = {
-  message: { ...inProgress.message, type: 'end-of-call-report', call: outboundCall('ended'), duration_seconds: 0, summary: '' },
+  message: {
+    ...inProgress.message,
+    type: 'end-of-call-report',
+    call: outboundCall('ended'),
+    duration_seconds: 0,
+    summary: '',
+  },
 };
 
 /** The model called a custom tool; the assistant echoes the call's metadata. */
@@ -69,7 +80,13 @@ export const toolCalls = {
     call: outboundCall('in-progress'),
     phone_number: OWN,
     customer: CUSTOMER,
-    tool_call_list: [{ id: 'call_9f2c4e1a7b3d5f6e8a0b1c2d', type: 'function', function: { name: 'check_agenda', arguments: { day: 'dinsdag' } } }],
+    tool_call_list: [
+      {
+        id: 'call_9f2c4e1a7b3d5f6e8a0b1c2d',
+        type: 'function',
+        function: { name: 'check_agenda', arguments: { day: 'dinsdag' } },
+      },
+    ],
     assistant: { first_message: 'Goedemorgen!', metadata: { switchboard_call_id: 'call_01JH5Z' } },
   },
 };

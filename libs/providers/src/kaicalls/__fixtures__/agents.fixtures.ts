@@ -42,7 +42,13 @@ export const updateAgentResponse = {
 /** `GET /api/v1/numbers` (seed) / `GET /api/v1/phone-numbers` (SDK, may add capabilities/compliance). */
 export const listNumbersResponse = {
   numbers: [
-    { id: 'uuid-number1', phone_number: '+15125550142', agent_id: '5f0c…-agent', business_id: 'uuid-business456', created_at: '2026-02-01T09:00:00Z' },
+    {
+      id: 'uuid-number1',
+      phone_number: '+15125550142',
+      agent_id: '5f0c…-agent',
+      business_id: 'uuid-business456',
+      created_at: '2026-02-01T09:00:00Z',
+    },
     {
       id: 'uuid-number2',
       phone_number: '+15125550143',

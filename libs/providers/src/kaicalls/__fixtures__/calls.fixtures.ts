@@ -51,9 +51,33 @@ export const callFailedEvent = kaicalls.callFailedWebhook;
 /** `GET /api/v1/usage` row shape (seed field list; values: the usage-log example's create request). */
 export const usageResponse = {
   usage: [
-    { id: 'uuid-usage1', endpoint: '/v1/calls', method: 'POST', status_code: 201, call_id: 'c1a2…-call', cost_cents: 36, created_at: '2026-02-15T14:30:00Z' },
-    { id: 'uuid-usage2', endpoint: '/v1/calls', method: 'GET', status_code: 200, call_id: 'c1a2…-call', cost_cents: 0, created_at: '2026-02-15T14:33:00Z' },
-    { id: 'uuid-usage3', endpoint: '/v1/agents', method: 'GET', status_code: 200, call_id: null, cost_cents: 0, created_at: '2026-02-15T14:34:00Z' },
+    {
+      id: 'uuid-usage1',
+      endpoint: '/v1/calls',
+      method: 'POST',
+      status_code: 201,
+      call_id: 'c1a2…-call',
+      cost_cents: 36,
+      created_at: '2026-02-15T14:30:00Z',
+    },
+    {
+      id: 'uuid-usage2',
+      endpoint: '/v1/calls',
+      method: 'GET',
+      status_code: 200,
+      call_id: 'c1a2…-call',
+      cost_cents: 0,
+      created_at: '2026-02-15T14:33:00Z',
+    },
+    {
+      id: 'uuid-usage3',
+      endpoint: '/v1/agents',
+      method: 'GET',
+      status_code: 200,
+      call_id: null,
+      cost_cents: 0,
+      created_at: '2026-02-15T14:34:00Z',
+    },
   ],
   has_more: false,
 };

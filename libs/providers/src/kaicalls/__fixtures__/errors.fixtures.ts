@@ -12,7 +12,10 @@ export const forbidden = kaicalls.forbiddenError;
 export const unauthorized = envelope('unauthorized', 'Invalid API key');
 /** The 404 default (docs/vendors/kaicalls.md § Gaps). */
 export const notFound = kaicalls.notFoundError;
-export const invalidRequest = envelope('invalid_request', 'agent_id is required; to must be an E.164 phone number; max_duration must be a positive integer (seconds)');
+export const invalidRequest = envelope(
+  'invalid_request',
+  'agent_id is required; to must be an E.164 phone number; max_duration must be a positive integer (seconds)',
+);
 export const missingFields = envelope('invalid_request', 'Missing required fields: agent_id, to');
 export const badRequest = envelope('bad_request', 'Missing id parameter');
 export const rateLimited = envelope('rate_limited', 'Rate limit exceeded');

@@ -18,7 +18,11 @@ export const callFailedBusy = { ...kaicalls.callFailedWebhook, error: 'busy', ti
 
 export const callFailedOther = { ...kaicalls.callFailedWebhook, error: 'failed', timestamp: '2026-02-15T14:30:05Z' };
 
-export const callFailedVoicemail = { ...kaicalls.callFailedWebhook, error: 'voicemail', timestamp: '2026-02-15T14:31:30Z' };
+export const callFailedVoicemail = {
+  ...kaicalls.callFailedWebhook,
+  error: 'voicemail',
+  timestamp: '2026-02-15T14:31:30Z',
+};
 
 export const webhookTest = { event: 'webhook.test', webhook_id: 'uuid-webhook1', timestamp: '2026-02-15T14:00:00Z' };
 

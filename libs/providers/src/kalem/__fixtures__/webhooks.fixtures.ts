@@ -3,7 +3,7 @@
  * from the assumed shapes of docs/vendors/kalem.md in @switchboard/vendor-docs (call-status and post-call) and
  * the documented Call object; status spellings follow the documented prose (`in-progress`).
  */
-import { InboundWebhookRequest } from '@switchboard/core';
+import type { InboundWebhookRequest } from '@switchboard/core';
 import * as kalem from '@switchboard/vendor-docs/kalem.examples';
 
 export const WEBHOOK_SECRET = 'whsec_kalem_3c9f1a7e52d84b06';
@@ -13,14 +13,39 @@ const CALL_ID = kalem.statusWebhook.call_id;
 const metadata = { crm_ticket: 'T-1009', switchboard_call_id: 'call_01JNXYZ' };
 
 /** Call-status payloads, one per status the lifecycle can report. */
-export const statusInitiated = { ...kalem.statusWebhook, status: 'initiated', timestamp: '2025-03-01T09:00:00+00:00', metadata };
+export const statusInitiated = {
+  ...kalem.statusWebhook,
+  status: 'initiated',
+  timestamp: '2025-03-01T09:00:00+00:00',
+  metadata,
+};
 /** The documented call-status example as printed (its metadata has no gateway reference). */
 export const statusRinging = kalem.statusWebhook;
-export const statusInProgress = { ...kalem.statusWebhook, status: 'in-progress', timestamp: '2025-03-01T09:00:05+00:00', metadata };
-export const statusCompleted = { ...kalem.statusWebhook, status: 'completed', timestamp: '2025-03-01T09:01:37+00:00', metadata };
-export const statusNoAnswer = { ...kalem.statusWebhook, status: 'no-answer', timestamp: '2025-03-01T09:00:32+00:00', metadata };
+export const statusInProgress = {
+  ...kalem.statusWebhook,
+  status: 'in-progress',
+  timestamp: '2025-03-01T09:00:05+00:00',
+  metadata,
+};
+export const statusCompleted = {
+  ...kalem.statusWebhook,
+  status: 'completed',
+  timestamp: '2025-03-01T09:01:37+00:00',
+  metadata,
+};
+export const statusNoAnswer = {
+  ...kalem.statusWebhook,
+  status: 'no-answer',
+  timestamp: '2025-03-01T09:00:32+00:00',
+  metadata,
+};
 export const statusBusy = { ...kalem.statusWebhook, status: 'busy', timestamp: '2025-03-01T09:00:03+01:00', metadata };
-export const statusFailed = { ...kalem.statusWebhook, status: 'failed', timestamp: '2025-03-01T09:00:04+00:00', metadata };
+export const statusFailed = {
+  ...kalem.statusWebhook,
+  status: 'failed',
+  timestamp: '2025-03-01T09:00:04+00:00',
+  metadata,
+};
 
 /** Post-call: the documented Call object (for the created call) + summary, transcriptions, metadata. */
 export const postCallCompleted = {

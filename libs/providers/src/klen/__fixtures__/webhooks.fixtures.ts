@@ -84,7 +84,8 @@ export const calendarCreated = {
  */
 export const signedVector = {
   secret: 'whsec_3f1c9a7e5b2d4c6a8e0f1b3d5a7c9e1f',
-  rawBody: '{"event_type":"call.ended","call":{"id":901,"klen_call_id":"call_x9y8","status":"completed"},"timestamp":"2025-05-02T10:03:13Z"}',
+  rawBody:
+    '{"event_type":"call.ended","call":{"id":901,"klen_call_id":"call_x9y8","status":"completed"},"timestamp":"2025-05-02T10:03:13Z"}',
   signature: 'd740af4379253c5af94272c4bab020cb2b077231e592de1e8658ab665836079c',
 };
 
