@@ -77,7 +77,7 @@ module.exports = {
     {
       name: 'simulators-independent-of-adapters',
       comment:
-        'A simulator is written from the vendor notes alone so it cannot share an adapter mistake: no ' +
+        'A simulator is written from the vendor facts (docs/vendors/) alone so it cannot share an adapter mistake: no ' +
         'libs/providers, and no libs/core either (its vendor-neutral types would shape the wire format).',
       severity: 'error',
       from: { path: '^libs/simulators/' },

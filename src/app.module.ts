@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { loggerParams } from './common/logging';
+import { loggerParams, logStream } from './common/logging';
 import { ConfigModule } from './config/config.module';
 import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
@@ -44,7 +44,9 @@ export class AppModule {
       global: true,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(loggerParams(options.config.LOG_LEVEL)),
+        LoggerModule.forRoot(
+          loggerParams(options.config.LOG_LEVEL, logStream(options.config.LOG_FORMAT, process.stdout.isTTY === true)),
+        ),
         DatabaseModule.forRoot(options.database),
         MetricsModule,
         RedisModule,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PROVIDERS } from '@switchboard/providers';
-import { REDACT_PATHS, redactUrl, vendorWebhookSecretHeaders } from './logging';
+import { logStream, REDACT_PATHS, redactUrl, vendorWebhookSecretHeaders } from './logging';
 
 describe('redactUrl', () => {
   it('hides the secret path segment of webhook URLs and secret query keys', () => {
@@ -42,5 +42,35 @@ describe('log redaction of vendor webhook secrets', () => {
     const logged = JSON.parse(lines.join(''));
     for (const header of headers) assert.equal(logged.req.headers[header], '[redacted]', header);
     assert.equal(logged.req.headers['user-agent'], 'vendor', 'headers that carry no secret stay readable');
+  });
+});
+
+describe('logStream', () => {
+  it('JSON unless a person is at a terminal (or asked for pretty)', () => {
+    assert.equal(logStream('json', true), undefined);
+    assert.equal(logStream('auto', false), undefined);
+    assert.ok(logStream('auto', true, new Writable({ write: (_c, _e, done) => done() })));
+  });
+
+  it('pretty lines say what a request was and still redact', async () => {
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logStream('pretty', false, sink));
+    logger.info(
+      { req: { method: 'GET', url: '/v1/calls' }, res: { statusCode: 200 }, responseTime: 3 },
+      'request completed',
+    );
+    logger.warn({ connection_id: 'con_1', credentials: { api_key: 'sk_live_secret' } }, 'vendor refused');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const text = chunks.join('');
+    assert.match(text, /INFO: request completed GET \/v1\/calls → 200 in 3 ms/);
+    assert.match(text, /WARN: vendor refused .*"connection_id":"con_1"/);
+    assert.ok(!text.includes('sk_live_secret'));
+    assert.ok(!text.trimStart().startsWith('{'), 'not a JSON line');
   });
 });

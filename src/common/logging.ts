@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROVIDERS } from '@switchboard/providers';
 import { isOutageRefusal } from './outage/outage-refusal';
@@ -42,7 +43,39 @@ export function redactUrl(url: string | undefined): string | undefined {
     .replace(/([?&](api_key|key|token)=)[^&]*/gi, '$1[redacted]');
 }
 
-export function loggerParams(level: string): Params {
+/**
+ * Where log lines go: readable lines (pino-pretty) for a person at a terminal, JSON lines
+ * otherwise. pino-pretty is a devDependency, so an install without dev packages falls back
+ * to JSON rather than failing to start; `undefined` means pino's own JSON to stdout.
+ */
+export function logStream(
+  format: 'auto' | 'json' | 'pretty',
+  tty: boolean,
+  destination: NodeJS.WritableStream = process.stdout,
+): DestinationStream | undefined {
+  if (format === 'json' || (format === 'auto' && !tty)) return undefined;
+  let pretty: ((options: Record<string, unknown>) => DestinationStream) | undefined;
+  try {
+    pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  } catch {
+    return undefined;
+  }
+  return pretty({
+    destination,
+    colorize: tty,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,req,res,responseTime',
+    messageFormat: '{msg}{if req.method} {req.method} {req.url} → {res.statusCode} in {responseTime} ms{end}',
+  });
+}
+
+export function loggerParams(level: string, stream?: DestinationStream): Params {
+  const params = loggerOptions(level);
+  return stream ? { ...params, pinoHttp: [params.pinoHttp as object, stream] } : params;
+}
+
+function loggerOptions(level: string): Params & { pinoHttp: object } {
   return {
     // The library's default route pattern does not match under the Fastify adapter here.
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],

@@ -110,6 +110,10 @@ export class ConfigVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  @Variable({ description: 'Log lines: auto (readable at a terminal, JSON otherwise), json, pretty' })
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   @Variable({ description: 'Largest accepted request body, in bytes' })
   @Transform(toInt)
   @IsInt()
