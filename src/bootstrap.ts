@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { OutageLogger } from './common/outage/outage-logger';
+import { quietFramework } from './common/framework-log';
 import { httpEdgeOptions, refuseMalformedRequests, refuseWhileClosing } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
@@ -100,7 +101,7 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     // Fastify's own JSON parser only: Nest's default would also accept form bodies.
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietFramework(app.get(Logger)));
   app.flushLogs();
   // Migrations have run: apply declared connections, then decide on sandbox mode, which
   // depends on which enabled connections reach a real vendor.
