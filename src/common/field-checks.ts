@@ -18,3 +18,15 @@ export function fieldCheckOf(dto: object): ((dto: object) => FieldProblem[]) | u
   const check = CHECKS.get(Object.getPrototypeOf(dto)?.constructor);
   return check as ((dto: object) => FieldProblem[]) | undefined;
 }
+
+/**
+ * A PATCH body's `null` on a field whose column cannot be empty. Mapped partial types make
+ * every field optional, and class-validator's optional lets `null` through as "absent", so
+ * without this the null reached the database (a 500) or was stored where a value belongs.
+ */
+export function refuseNull<T>(...fields: (keyof T & string)[]): (dto: T) => FieldProblem[] {
+  return (dto) =>
+    fields
+      .filter((field) => (dto as Record<string, unknown>)[field] === null)
+      .map((field) => ({ field, message: 'must not be null (leave it out to keep the current value)' }));
+}

@@ -11,6 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RoutingDto } from '../../routing/routing.dto';
+import { ChecksFields, refuseNull } from '../../common/field-checks';
 
 export class BindingDto {
   @ApiProperty({ example: 'con_01h455vb4pex5vsknk084sn02q' })
@@ -64,6 +65,7 @@ export class CreateAgentDto {
   provision?: string[];
 }
 
+@ChecksFields(refuseNull<UpdateAgentDto>('name'))
 export class UpdateAgentDto extends PartialType(OmitType(CreateAgentDto, ['bindings', 'provision'] as const)) {}
 
 /** Request examples for the reference; the e2e suite posts each one (with real ids) and expects no validation error. */

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { PROVIDER_NAMES, RegisteredProviderName } from '@switchboard/providers';
 import { MAX_RATE_LIMIT, RATE_LIMIT_OVERRIDE_KEYS } from '../../routing/rate-budget/rate-budget-windows';
+import { ChecksFields, refuseNull } from '../../common/field-checks';
 
 export class CredentialsDto {
   @ApiProperty({ description: 'The vendor API key (write-only: never returned)', writeOnly: true })
@@ -140,6 +141,7 @@ export class CreateProviderDto {
   verify?: boolean;
 }
 
+@ChecksFields(refuseNull<UpdateProviderDto>('name', 'credentials', 'priority', 'weight', 'enabled', 'rate_limits'))
 export class UpdateProviderDto extends PartialType(OmitType(CreateProviderDto, ['provider', 'verify'] as const)) {}
 
 /**

@@ -14,6 +14,7 @@ import {
   Min,
 } from 'class-validator';
 import { ListQueryDto } from '../../common/pagination';
+import { ChecksFields, refuseNull } from '../../common/field-checks';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
@@ -44,6 +45,7 @@ export class CreateWebhookEndpointDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+@ChecksFields(refuseNull<UpdateWebhookEndpointDto>('url', 'enabled', 'event_types'))
 export class UpdateWebhookEndpointDto extends PartialType(CreateWebhookEndpointDto) {}
 
 export class ReplayDto {
