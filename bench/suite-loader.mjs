@@ -1,0 +1,64 @@
+// Child process of bench/suite.mjs and bench/soak.mjs: autocannon in its own process, so the
+// load generator never shares an event loop (or a /proc CPU reading) with a measured server.
+//   ← { type: 'run', id, url, method, paths, headers, body, varyTo, connections, duration | amount, overallRate }
+//     (`amount`: exactly that many requests, each answered before the run ends; `duration` stops
+//     at the deadline and drops what is in flight)
+//   → { type: 'done', id, result }   (latencies summarised here: only figures cross the channel)
+//   ← { type: 'stop' } → exits
+import autocannon from 'autocannon';
+import { percentile } from './lib/format.mjs';
+
+let nextNumber = 0;
+/** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
+const callee = () => `+1555${String(1_000_000 + (nextNumber++ % 9_000_000)).slice(-7)}`;
+
+function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, connections, duration, amount, overallRate }) {
+  const latencies = [];
+  const statuses = {};
+  const examples = {};
+  let next = 0;
+  const setupRequest = (req) => {
+    const path = paths[next++ % paths.length];
+    const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
+    return { ...req, method, path, headers, ...(payload === undefined ? {} : { body: payload }) };
+  };
+  const onResponse = (status, text) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if ((status < 200 || status > 299) && !examples[status]) examples[status] = String(text).slice(0, 400);
+  };
+  return new Promise((res, rej) => {
+    const instance = autocannon(
+      { url, connections, ...(amount ? { amount } : { duration }), ...(overallRate ? { overallRate } : {}), requests: [{ setupRequest, onResponse }] },
+      (err, result) => {
+        if (err) return rej(err);
+        latencies.sort((a, b) => a - b);
+        res({
+          requests: latencies.length,
+          seconds: result.duration,
+          rps: latencies.length / result.duration,
+          p50: percentile(latencies, 50),
+          p90: percentile(latencies, 90),
+          p99: percentile(latencies, 99),
+          max: latencies.at(-1) ?? NaN,
+          statuses,
+          examples,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+process.on('message', async (msg) => {
+  if (msg.type === 'stop') process.exit(0);
+  if (msg.type !== 'run') return;
+  try {
+    process.send({ type: 'done', id: msg.id, result: await run(msg) });
+  } catch (error) {
+    process.send({ type: 'done', id: msg.id, error: String(error?.stack ?? error) });
+  }
+});
+process.send({ type: 'ready', pid: process.pid });
