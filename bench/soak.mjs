@@ -10,16 +10,17 @@
 //   npm run bench:soak [-- --minutes 30 --warmup-minutes 5 --rate 20 --read-rate 20 --sample-seconds 60]
 //   BENCH_DIST=.scratch/soak-dist npm run bench:soak       (a copy of dist, so builds may go on meanwhile)
 //   --out <dir>   where samples.json goes (default bench/soak-results, gitignored)
+//   --report <samples.json>  render a finished run's chart and README section again
 //   --svg <file>  default bench/soak.svg; --no-readme leaves bench/README.md alone (the section is in <out>/section.md either way)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fmt, runHeading } from './lib/format.mjs';
-import { failures, startLoader } from './lib/loader.mjs';
+import { startLoader } from './lib/loader.mjs';
+import { soakReport } from './lib/soak-report.mjs';
 import { benchOptions, root } from './lib/options.mjs';
 import { processCpuMs } from './lib/proc-cpu.mjs';
 import { writeReadmeSection } from './lib/readme-section.mjs';
 import { metricSum, startStand } from './lib/stand.mjs';
-import { lineChartSvg } from './lib/svg-chart.mjs';
 import { cleanupOnce } from './lib/children.mjs';
 
 const { number, opt, flag, dist, pgServer } = benchOptions();
@@ -31,6 +32,19 @@ const sampleSeconds = number('sample-seconds', 60);
 const outDir = resolve(root, opt('out', 'bench/soak-results'));
 const svgFile = resolve(root, opt('svg', 'bench/soak.svg'));
 mkdirSync(outDir, { recursive: true });
+
+// --report <samples.json>: render a finished run's chart and section again, without running.
+const reportFrom = opt('report', null);
+if (reportFrom) {
+  const saved = JSON.parse(readFileSync(resolve(root, reportFrom), 'utf8'));
+  const heading = `${saved.date ?? new Date().toISOString().slice(0, 10)}, ${runHeading(saved.pgVersion ?? '?').split(', ').slice(1).join(', ')}`;
+  const { md, svg } = soakReport({ ...saved, heading, svgFile, benchDir: join(root, 'bench') });
+  writeFileSync(svgFile, svg);
+  writeFileSync(join(outDir, 'section.md'), `${md}\n`);
+  if (!flag('no-readme')) writeReadmeSection('soak', md);
+  console.log(md);
+  process.exit(0);
+}
 
 const rssMb = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -91,62 +105,9 @@ try {
   const [createResult, readResult] = await Promise.all([creates, reads]);
   clearInterval(timer);
 
-  const after = samples.filter((s) => s.minute >= warmupMinutes);
-  const first = after[0];
-  const last = after.at(-1);
-  const growth = (key) => (first && last ? (last[key] - first[key]) / first[key] : NaN);
-  /** Least-squares slope per hour, less sensitive to the last sample's GC timing than last-vs-first. */
-  const slopePerHour = (key) => {
-    if (after.length < 2) return NaN;
-    const mx = after.reduce((a, s) => a + s.minute, 0) / after.length;
-    const my = after.reduce((a, s) => a + s[key], 0) / after.length;
-    const num = after.reduce((a, s) => a + (s.minute - mx) * (s[key] - my), 0);
-    const den = after.reduce((a, s) => a + (s.minute - mx) ** 2, 0);
-    return (num / den) * 60;
-  };
-  const summary = {
-    rssGrowth: growth('rssMb'),
-    heapGrowth: growth('heapUsedMb'),
-    rssSlopeMbPerHour: slopePerHour('rssMb'),
-    heapSlopeMbPerHour: slopePerHour('heapUsedMb'),
-    loopP99Max: Math.max(...after.map((s) => s.loopP99Ms)),
-    createFailures: failures(createResult),
-    readFailures: failures(readResult),
-  };
-  writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ minutes, rate, readRate, warmupMinutes, samples, createResult, readResult, summary }, null, 1));
-
-  const points = (key) => samples.map((s) => [Number(s.minute.toFixed(2)), s[key]]);
-  writeFileSync(
-    svgFile,
-    lineChartSvg({
-      title: `Soak: ${minutes} min, ${rate} creates/s + ${readRate} reads/s, real PostgreSQL (${new Date().toISOString().slice(0, 10)})`,
-      xLabel: 'minutes since the load started',
-      marker: { x: warmupMinutes, label: 'end of warm-up' },
-      panels: [
-        { title: 'gateway memory', unit: 'MB', series: [{ name: 'RSS', color: '#1f77b4', points: points('rssMb') }, { name: 'V8 heap used', color: '#2ca02c', points: points('heapUsedMb') }] },
-        { title: 'event-loop delay per minute', unit: 'ms', series: [{ name: 'p99', color: '#d62728', points: points('loopP99Ms') }, { name: 'p50', color: '#ff7f0e', points: points('loopP50Ms') }] },
-      ],
-    }),
-  );
-
-  const pct = (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)} %` : '–');
-  const md = [
-    `### Soak figures (${runHeading(stand.scratch.version)})`,
-    '',
-    `\`npm run bench:soak -- --minutes ${minutes}\`: ${rate} creates/s and ${readRate} reads/s for ${minutes} min, sampled every ${sampleSeconds} s (event-loop delay: prom-client's figures minus its ${LOOP_RESOLUTION_MS} ms timer interval); growth is measured from the first sample at or after minute ${warmupMinutes} (end of warm-up) to the last. The machine was shared with other jobs during the run.`,
-    '',
-    `![soak chart](${relative(join(root, 'bench'), svgFile)})`,
-    '',
-    '| figure | value |',
-    '|---|---:|',
-    `| creates answered / not 2xx | ${createResult.requests} / ${summary.createFailures} (p50 ${fmt(createResult.p50)} ms, p99 ${fmt(createResult.p99)} ms) |`,
-    `| reads answered / not 2xx | ${readResult.requests} / ${summary.readFailures} (p50 ${fmt(readResult.p50)} ms, p99 ${fmt(readResult.p99)} ms) |`,
-    `| RSS after warm-up → end | ${fmt(first?.rssMb)} → ${fmt(last?.rssMb)} MB (${pct(summary.rssGrowth)}; slope ${fmt(summary.rssSlopeMbPerHour)} MB/h) |`,
-    `| V8 heap used after warm-up → end | ${fmt(first?.heapUsedMb)} → ${fmt(last?.heapUsedMb)} MB (${pct(summary.heapGrowth)}; slope ${fmt(summary.heapSlopeMbPerHour)} MB/h) |`,
-    `| event-loop delay p99, worst minute after warm-up | ${fmt(summary.loopP99Max, 2)} ms |`,
-    ...Object.entries({ ...createResult.examples, ...readResult.examples }).map(([status, text]) => `| a ${status} answer | \`${text.slice(0, 200).replace(/[|`]/g, ' ')}\` |`),
-    `| target: RSS growth after warm-up < 10 % | ${Math.abs(summary.rssGrowth) < 0.1 ? 'met' : 'not met'} |`,
-  ].join('\n');
+  const { md, svg, summary } = soakReport({ minutes, rate, readRate, warmupMinutes, sampleSeconds, loopResolutionMs: LOOP_RESOLUTION_MS, samples, createResult, readResult, heading: runHeading(stand.scratch.version), svgFile, benchDir: join(root, 'bench') });
+  writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ date: new Date().toISOString().slice(0, 10), minutes, rate, readRate, warmupMinutes, sampleSeconds, pgVersion: stand.scratch.version, samples, createResult, readResult, summary }, null, 1));
+  writeFileSync(svgFile, svg);
   console.log(`\n${md}\n\nsamples: ${relative(root, join(outDir, 'samples.json'))}, chart: ${relative(root, svgFile)}`);
   writeFileSync(join(outDir, 'section.md'), `${md}\n`);
   if (!flag('no-readme')) writeReadmeSection('soak', md);

@@ -174,7 +174,7 @@ try {
   const created201 = async () => metricSum(await stand.metrics(), 'switchboard_http_requests_total', { method: 'POST', route: '/v1/calls', status: '201' });
 
   async function measure(row, conns = connections, secs = seconds, warm = warmup) {
-    const load = (duration) => loader.run({ url: row.url, method: row.method, paths: row.paths, headers: row.headers, body: row.body, varyTo: row.varyTo, connections: conns, duration });
+    const load = (duration) => (conns === 1 ? loader.sequential : loader.run)({ url: row.url, method: row.method, paths: row.paths, headers: row.headers, body: row.body, varyTo: row.varyTo, connections: conns, duration });
     // A fresh simulator per vendor-bound row: thousands of live simulated calls would tax the next row.
     if (row.fresh) await stand.resetSimulator();
     const placedBefore = row.dialCheck ? await placedCalls() : 0;
@@ -225,7 +225,7 @@ try {
   const check = await dialCheck(Math.max(200, connections * 4));
   console.log(`dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`);
 
-  // Unloaded: one connection, the vendor alone, then the same create through the gateway.
+  // Unloaded: one request at a time, the vendor alone, then the same create through the gateway.
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
   const unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
   const unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);

@@ -18,13 +18,14 @@ export async function startLoader() {
     waiting.clear();
   });
   /** `opts` as bench/suite-loader.mjs takes them; resolves to its summary (requests, rps, p50/p99, statuses). */
-  const run = (opts) =>
+  const ask = (type, opts) =>
     new Promise((res, rej) => {
       const id = nextId++;
       waiting.set(id, { res, rej });
-      started.child.send({ type: 'run', id, ...opts });
+      started.child.send({ type, id, ...opts });
     });
-  return { pid, run, stop: started.stop };
+  /** `sequential` is one request at a time, timed without autocannon (the unloaded latency). */
+  return { pid, run: (opts) => ask('run', opts), sequential: (opts) => ask('sequential', opts), stop: started.stop };
 }
 
 /** Responses that were not 2xx, plus socket errors and timeouts. */
