@@ -94,6 +94,8 @@ try {
       loopMaxMs: loopMs(m, 'max'),
       cpuCores: (cpu - lastCpu) / (now - lastAt),
       created: metricSum(m, 'switchboard_http_requests_total', { method: 'POST', status: '201' }),
+      // The machine's 1-minute load average: on a shared machine, what else was running.
+      load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     };
     lastCpu = cpu;
     lastAt = now;

@@ -191,6 +191,7 @@ try {
       serverMs: cpu.pidMs[0] / result.requests,
       alsoMs: (row.also ?? []).map(([name], i) => [name, cpu.pidMs[i + 1] / result.requests]),
       pgMs: cpu.pgMs / result.requests,
+      pgAuxMs: cpu.pg.aux / result.requests,
       serverCores: cpu.pidMs[0] / windowMs,
       otherCores: (cpu.machineBusyMs - cpu.pidMs.reduce((a, b) => a + b, 0) - cpu.pgMs) / windowMs,
     };
@@ -274,12 +275,12 @@ try {
     '',
     `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up then ${seconds} s measured per row, one run, every server in its own process, autocannon in another. The machine was shared with other jobs (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end): read the ratios, not the absolute numbers.`,
     '',
-    '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req | p50 ms | p99 ms | not 2xx | other load, cores |',
+    '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req (of which WAL writer, checkpointer, bgwriter) | p50 ms | p99 ms | not 2xx | other load, cores |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...measured.map((r) =>
       r.unavailable
         ? `| ${r.title} | not available: ${r.unavailable} | | | | | | |`
-        : `| ${r.title} | ${Math.round(r.rps)} | ${cpuCell(r)} | ${r.db ? fmt(r.pgMs, 3) : '–'} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${fmt(r.otherCores, 2)} |`,
+        : `| ${r.title} | ${Math.round(r.rps)} | ${cpuCell(r)} | ${r.db ? `${fmt(r.pgMs, 3)} (writers ${fmt(r.pgAuxMs, 3)})` : '–'} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${fmt(r.otherCores, 2)} |`,
     ),
     '',
     '| check against the targets | this run | target |',

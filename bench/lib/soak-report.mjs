@@ -1,5 +1,6 @@
 // The soak's figures, chart and README section from its samples, so a finished run can be
 // rendered again (`bench:soak -- --report <samples.json>`) without running it again.
+import { cpus } from 'node:os';
 import { relative } from 'node:path';
 import { fmt } from './format.mjs';
 import { failures } from './loader.mjs';
@@ -61,10 +62,14 @@ export function soakReport({ minutes, rate, readRate, warmupMinutes, sampleSecon
   const pct = (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)} %` : '–');
   const spanOf = (g) => `median of the ${g.k} samples from minute ${fmt(g.from, 0)} → of the last ${g.k} (to minute ${fmt(g.to, 0)})`;
   const createdPerSecond = createResult.requests / createResult.seconds;
+  const loads = samples.map((s) => s.load1).filter(Number.isFinite);
+  const machine = loads.length
+    ? `The machine's 1-minute load average over the run: median ${fmt(median(loads), 1)}, range ${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)} (${cpus().length} cores).`
+    : 'The machine was shared with other jobs.';
   const md = [
     `### Soak figures (${heading})`,
     '',
-    `\`npm run bench:soak -- --minutes ${minutes}\`: creates offered at ${rate}/s (20 connections) and reads (GET /v1/calls/:id of 20 calls and a list page) at ${readRate}/s for ${minutes} min, every call completing at the simulator in about a second with its webhooks coming back, sampled every ${sampleSeconds} s. Event-loop delay: prom-client's figures for the minute minus its ${loopResolutionMs} ms timer interval. The machine was shared with other helpers' jobs (load average above 10 on 2 cores for much of the run), which is why fewer creates than offered were answered: the rates are what this machine gave, not the gateway's ceiling.`,
+    `\`npm run bench:soak -- --minutes ${minutes}\`: creates offered at ${rate}/s (20 connections) and reads (GET /v1/calls/:id of 20 calls and a list page) at ${readRate}/s for ${minutes} min, every call completing at the simulator in about a second with its webhooks coming back, sampled every ${sampleSeconds} s. Event-loop delay: prom-client's figures for the minute minus its ${loopResolutionMs} ms timer interval. ${machine} Where fewer creates were answered than offered, that is what this machine gave at the time, not the gateway's ceiling.`,
     '',
     `![soak chart](${relative(benchDir, svgFile)})`,
     '',
