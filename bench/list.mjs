@@ -156,7 +156,8 @@ try {
   await counter.close();
 
   for (const f of filters) {
-    const r = await loader.run({ url: gateway.url, paths: [f.path], headers, connections, amount: requests });
+    // One at a time is timed in the loader itself (autocannon's single-connection timings are not trusted: bench/suite-loader.mjs).
+    const r = await (connections === 1 ? loader.sequential : loader.run)({ url: gateway.url, paths: [f.path], headers, connections, amount: requests });
     Object.assign(f, { p50: r.p50, p99: r.p99, failed: failures(r), examples: r.examples });
     const plans = [];
     for (const s of f.statements) {

@@ -4,7 +4,7 @@
 //     (`amount`: exactly that many requests, each answered before the run ends; `duration` stops
 //     at the deadline and drops what is in flight)
 //   → { type: 'done', id, result }   (latencies summarised here: only figures cross the channel)
-//   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, duration }
+//   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, duration | amount }
 //     one request at a time over one keep-alive socket, each timed here with hrtime: the
 //     unloaded latency (autocannon's per-response times on a single connection came out
 //     implausibly low, tens of µs, after a loaded run)
@@ -57,14 +57,14 @@ function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = 
   });
 }
 
-async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, duration }) {
+async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, duration = Infinity, amount = Infinity }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies = [];
   const statuses = {};
   const examples = {};
   const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(duration * 1e9));
-  for (let i = 0; process.hrtime.bigint() < deadline; i++) {
+  const deadline = Number.isFinite(duration) ? started + BigInt(Math.round(duration * 1e9)) : null;
+  for (let i = 0; i < amount && (deadline === null || process.hrtime.bigint() < deadline); i++) {
     const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
     const t0 = process.hrtime.bigint();
     const { status, text } = await new Promise((res, rej) => {
