@@ -68,7 +68,11 @@ function ensurePeer() {
       console.log(`installing @portkey-ai/gateway ${PEER_VERSION} into bench/peer …`);
       execFileSync('npm', ['install', '--prefix', join(root, 'bench/peer'), '--no-audit', '--no-fund', '--ignore-scripts'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
     } catch (error) {
-      return { available: false, reason: `npm install --prefix bench/peer failed: ${String(error.stderr ?? error.message).trim().split('\n').at(-1)}` };
+      // npm's last lines point at its log file; the first error lines say what went wrong.
+      const lines = String(error.stderr ?? error.message).split('\n').filter((l) => l.trim() && !/complete log of this run/i.test(l));
+      const said = lines.filter((l) => /^npm (error|ERR!)/.test(l)).slice(0, 2).join(' ') || lines[0] || String(error.message);
+      // Addresses left out: the reason is written into bench/README.md, which names no registry.
+      return { available: false, reason: `npm install --prefix bench/peer failed: ${said.replace(/\b[a-z][\w+.-]*:\/\/\S+/gi, '<address>').replace(/\s+/g, ' ').trim()}` };
     }
   }
   return version() === PEER_VERSION ? { available: true, version: PEER_VERSION } : { available: false, reason: `bench/peer holds ${version() ?? 'nothing'}, not ${PEER_VERSION}` };
