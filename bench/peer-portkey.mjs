@@ -25,5 +25,6 @@ console.log = () => {};
 process.stdout.write = () => true;
 const peerRequire = createRequire(join(root, 'bench/peer/package.json'));
 await import(pathToFileURL(peerRequire.resolve('@portkey-ai/gateway/build/start-server.js')).href);
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', (msg) => msg.type === 'stop' && process.exit(0));
 process.send?.({ type: 'ready', pid: process.pid, url: `http://127.0.0.1:${port}` });

@@ -87,6 +87,7 @@ if (floor === 'fastify') {
     await made.close();
   };
 }
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {
   if (msg.type !== 'stop') return;
   await close();

@@ -86,6 +86,7 @@ async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, bo
   return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, statuses, examples, errors: 0, timeouts: 0, non2xx: 0 };
 }
 
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {
   if (msg.type === 'stop') process.exit(0);
   if (msg.type !== 'run' && msg.type !== 'sequential') return;

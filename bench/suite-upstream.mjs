@@ -20,4 +20,5 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', pid: process.pid, url: `http://127.0.0.1:${server.address().port}` }));
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', (msg) => msg.type === 'stop' && process.exit(0));
