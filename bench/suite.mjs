@@ -183,7 +183,8 @@ try {
     if (row.fresh) await stand.resetSimulator();
     const placedBefore = row.dialCheck ? await placedCalls() : 0;
     const warm1 = warm > 0 ? await load(warm) : null;
-    const pids = [row.server[1], ...(row.also ?? []).map(([, pid]) => pid)];
+    // The loader last: its CPU is neither the server's nor the rest of the machine's.
+    const pids = [row.server[1], ...(row.also ?? []).map(([, pid]) => pid), loader.pid];
     const close = await openCpuWindow({ admin: scratch.admin, dbName: scratch.name, pids });
     const result = await load(secs);
     const cpu = await close();
@@ -197,7 +198,9 @@ try {
       pgMs: cpu.pgMs / result.requests,
       pgAuxMs: cpu.pg.aux / result.requests,
       serverCores: cpu.pidMs[0] / windowMs,
-      otherCores: (cpu.machineBusyMs - cpu.pidMs.reduce((a, b) => a + b, 0) - cpu.pgMs) / windowMs,
+      loaderCores: cpu.pidMs.at(-1) / windowMs,
+      // What is left of the machine's busy time: other work on it (this script's own share is small).
+      otherCores: (cpu.machineBusyMs - cpu.pidMs.reduce((a, b) => a + b, 0) - cpu.pgMs - cpu.loaderMs) / windowMs,
     };
     if (row.dialCheck) {
       // Creates autocannon dropped at the window's end still complete in the gateway: once its
@@ -279,12 +282,12 @@ try {
     '',
     `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up then ${seconds} s measured per row, one run, every server in its own process, autocannon in another. The machine was shared with other jobs (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end): read the ratios, not the absolute numbers.`,
     '',
-    '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req (of which WAL writer, checkpointer, bgwriter) | p50 ms | p99 ms | not 2xx | other load, cores |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req (of which WAL writer, checkpointer, bgwriter) | p50 ms | p99 ms | not 2xx | autocannon, cores | other load, cores |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...measured.map((r) =>
       r.unavailable
-        ? `| ${r.title} | not available: ${r.unavailable} | | | | | | |`
-        : `| ${r.title} | ${Math.round(r.rps)} | ${cpuCell(r)} | ${r.db ? `${fmt(r.pgMs, 3)} (writers ${fmt(r.pgAuxMs, 3)})` : '–'} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${fmt(r.otherCores, 2)} |`,
+        ? `| ${r.title} | not available: ${r.unavailable} | | | | | | | |`
+        : `| ${r.title} | ${Math.round(r.rps)} | ${cpuCell(r)} | ${r.db ? `${fmt(r.pgMs, 3)} (writers ${fmt(r.pgAuxMs, 3)})` : '–'} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${fmt(r.loaderCores, 2)} | ${fmt(r.otherCores, 2)} |`,
     ),
     '',
     '| check against the targets | this run | target |',
