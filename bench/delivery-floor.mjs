@@ -20,6 +20,7 @@ function post(url, body, wh, id) {
   });
 }
 
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {
   if (msg.type === 'stop') process.exit(0);
   if (msg.type !== 'run') return;

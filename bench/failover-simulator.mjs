@@ -11,6 +11,7 @@ const { startSimulators, stopSimulators } = require(join(process.env.BENCH_DIST,
 
 const accounts = await startSimulators({ vendors: ['kalem'], host: '127.0.0.1' });
 const [kalem] = accounts;
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {
   if (msg.type !== 'stop') return;
   await stopSimulators(accounts);

@@ -183,7 +183,7 @@ const { KALEM_SEED } = require(join(dist, 'libs/simulators/src/kalem/index.js'))
 // Vendor rate budgets kept by the gateway would throttle the healthy connection mid-row; off when this build has them.
 const rateBudgetsVariable = variableMeta().has('VENDOR_RATE_BUDGETS');
 // One secret key for every gateway child: the credentials the first one encrypted must be readable by the next.
-const common = { SWITCHBOARD_SANDBOX: 'off', SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'), ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}), ...(rateBudgetsVariable ? { VENDOR_RATE_BUDGETS: 'off' } : {}) };
+const common = { SWITCHBOARD_SANDBOX: 'off', PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'), ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}), ...(rateBudgetsVariable ? { VENDOR_RATE_BUDGETS: 'off' } : {}) };
 const noCircuits = { CIRCUIT_CONSECUTIVE_FAILURES: '1000000000', CIRCUIT_SAMPLING_MIN_REQUESTS: '1000000000' };
 
 let gateway;

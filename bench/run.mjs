@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Gateway overhead, measured with autocannon against loopback, next to a bare Fastify
-// baseline measured in the same run. Usage: npm run bench [-- --seconds 5 --connections 10]
+// baseline measured in the same run. Usage: npm run bench:layers [-- --seconds 5 --connections 10]
 // Uses DATABASE_URL when set (point it at a scratch database: migrations run there), else the
 // embedded default in a temp dir.
 import autocannon from 'autocannon';

@@ -58,6 +58,7 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, pid: process.pid }));
 
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {
   if (msg.type !== 'stop') return;
   server.close();

@@ -38,6 +38,7 @@ export async function startBenchGateway(dataDirPrefix, env) {
  * and exits. Sends { type: 'ready', url, pid } once listening.
  */
 export function serveParent({ gateway, dataDir }, handlers) {
+  process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
   process.on('message', async (msg) => {
     if (msg.type === 'stop') {
       await gateway.close();

@@ -8,15 +8,18 @@ const require = createRequire(import.meta.url);
 const pg = require('pg');
 
 /** Creates the database; `admin` stays connected to the server's own database, so it is never one of the scratch database's backends. */
-export async function createScratchDatabase(pgServer) {
-  const name = `switchboard_bench_${randomBytes(4).toString('hex')}`;
+export async function createScratchDatabase(pgServer, existing) {
+  // An existing one (kept by an earlier run, e.g. bench:list --keep) must still look like one of ours.
+  if (existing && !/^switchboard_bench_[0-9a-f]{8}$/.test(existing)) throw new Error(`not a bench scratch database: ${existing}`);
+  const name = existing ?? `switchboard_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: pgServer, application_name: 'switchboard-bench-admin' });
   await admin.connect();
   const version = (await admin.query('SHOW server_version')).rows[0].server_version;
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!existing) await admin.query(`CREATE DATABASE ${name}`);
   const url = Object.assign(new URL(pgServer), { pathname: `/${name}` }).toString();
-  const drop = async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  /** `keep` leaves the database in place (only the admin connection closes). */
+  const drop = async ({ keep = false } = {}) => {
+    if (!keep) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   };
   return { name, url, version, admin, drop };

@@ -1,0 +1,99 @@
+// Child process of bench/suite.mjs and bench/soak.mjs: autocannon in its own process, so the
+// load generator never shares an event loop (or a /proc CPU reading) with a measured server.
+//   ← { type: 'run', id, url, method, paths, headers, body, varyTo, connections, duration | amount, overallRate }
+//     (`amount`: exactly that many requests, each answered before the run ends; `duration` stops
+//     at the deadline and drops what is in flight)
+//   → { type: 'done', id, result }   (latencies summarised here: only figures cross the channel)
+//   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, duration | amount }
+//     one request at a time over one keep-alive socket, each timed here with hrtime: the
+//     unloaded latency (autocannon's per-response times on a single connection came out
+//     implausibly low, tens of µs, after a loaded run)
+//   ← { type: 'stop' } → exits
+import autocannon from 'autocannon';
+import { Agent, request } from 'node:http';
+import { percentile } from './lib/format.mjs';
+
+let nextNumber = 0;
+/** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
+const callee = () => `+1555${String(1_000_000 + (nextNumber++ % 9_000_000)).slice(-7)}`;
+
+function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, connections, duration, amount, overallRate }) {
+  const latencies = [];
+  const statuses = {};
+  const examples = {};
+  let next = 0;
+  const setupRequest = (req) => {
+    const path = paths[next++ % paths.length];
+    const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
+    return { ...req, method, path, headers, ...(payload === undefined ? {} : { body: payload }) };
+  };
+  const onResponse = (status, text) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if ((status < 200 || status > 299) && !examples[status]) examples[status] = String(text).slice(0, 400);
+  };
+  return new Promise((res, rej) => {
+    const instance = autocannon(
+      { url, connections, ...(amount ? { amount } : { duration }), ...(overallRate ? { overallRate } : {}), requests: [{ setupRequest, onResponse }] },
+      (err, result) => {
+        if (err) return rej(err);
+        latencies.sort((a, b) => a - b);
+        res({
+          requests: latencies.length,
+          seconds: result.duration,
+          rps: latencies.length / result.duration,
+          p50: percentile(latencies, 50),
+          p90: percentile(latencies, 90),
+          p99: percentile(latencies, 99),
+          max: latencies.at(-1) ?? NaN,
+          statuses,
+          examples,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, duration = Infinity, amount = Infinity }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies = [];
+  const statuses = {};
+  const examples = {};
+  const started = process.hrtime.bigint();
+  const deadline = Number.isFinite(duration) ? started + BigInt(Math.round(duration * 1e9)) : null;
+  for (let i = 0; i < amount && (deadline === null || process.hrtime.bigint() < deadline); i++) {
+    const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
+    const t0 = process.hrtime.bigint();
+    const { status, text } = await new Promise((res, rej) => {
+      const req = request(new URL(paths[i % paths.length], url), { method, headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) }, agent }, (response) => {
+        const chunks = [];
+        response.on('data', (c) => chunks.push(c));
+        response.on('end', () => res({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', rej);
+      req.end(payload);
+    });
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if ((status < 200 || status > 299) && !examples[status]) examples[status] = text.slice(0, 400);
+  }
+  agent.destroy();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, statuses, examples, errors: 0, timeouts: 0, non2xx: 0 };
+}
+
+process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
+process.on('message', async (msg) => {
+  if (msg.type === 'stop') process.exit(0);
+  if (msg.type !== 'run' && msg.type !== 'sequential') return;
+  try {
+    process.send({ type: 'done', id: msg.id, result: await (msg.type === 'run' ? run(msg) : sequential(msg)) });
+  } catch (error) {
+    process.send({ type: 'done', id: msg.id, error: String(error?.stack ?? error) });
+  }
+});
+process.send({ type: 'ready', pid: process.pid });

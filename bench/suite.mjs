@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+// The measurement suite (`npm run bench`): every case of the performance table side by side
+// in one run, each server in its own process, on real PostgreSQL, with autocannon in a
+// process of its own. Writes its results into bench/README.md (the "suite" section).
+//
+// Rows, in order (each: warm-up, then the measured window; CPU from /proc/<pid>/stat):
+//   vendor simulator direct            POST /calls on the Kalem simulator (its own process)
+//   bare relay floor                   node:http + undici to that simulator + one pg INSERT
+//   Portkey gateway                    POST /v1/chat/completions relayed to a tiny local upstream
+//   Switchboard POST /v1/calls         pinned to the simulator's connection
+//   bare SELECT floor                  node:http + one pg SELECT by id of a calls row
+//   Switchboard GET /v1/calls/:id      that same finished call
+//   bare Fastify floor                 one route answering a small JSON object
+//   Switchboard GET /health/live
+// then the unloaded added latency (one connection: create through the gateway against the
+// vendor alone), and SQL statements per create / per read counted on the wire.
+//
+//   npm run bench [-- --seconds 10 --warmup 3 --connections 50 --unloaded-seconds 5 --counted 100]
+//   npm run bench -- --quick            (3 s windows after 1 s warm-up, 20 connections: a smoke run)
+//   --no-readme                         print only; BENCH_DIST / --dist another build; BENCH_PG_URL the server
+//
+// The run fails (exit 1) if the simulator's dial count differs from the gateway's 201s in the
+// create row, or if any row answered anything but 2xx.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { cleanupOnce, startChild } from './lib/children.mjs';
+import { openCpuWindow } from './lib/cpu-window.mjs';
+import { fmt, runHeading } from './lib/format.mjs';
+import { failures, startLoader } from './lib/loader.mjs';
+import { benchOptions, root } from './lib/options.mjs';
+import { writeReadmeSection } from './lib/readme-section.mjs';
+import { metricSum, simulatorDialCount, startStand } from './lib/stand.mjs';
+import { startWireCounter } from './lib/pg-wire-counter.mjs';
+
+const pg = createRequire(import.meta.url)('pg');
+const { number, flag, dist, pgServer } = benchOptions();
+const quick = flag('quick');
+const seconds = number('seconds', quick ? 3 : 10);
+const warmup = number('warmup', quick ? 1 : 3);
+const connections = number('connections', quick ? 20 : 50);
+const unloadedSeconds = number('unloaded-seconds', quick ? 2 : 5);
+const counted = number('counted', quick ? 30 : 100);
+
+const PEER_VERSION = JSON.parse(readFileSync(join(root, 'bench/peer/package.json'), 'utf8')).dependencies['@portkey-ai/gateway'];
+const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'canceled', 'cancelled'];
+
+/** A loopback port free right now (bound once, released), for a server that takes only a port. */
+function freePort() {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => res(port));
+    });
+  });
+}
+
+/** The peer gateway in bench/peer, installed there on first use; never a dependency of the project. */
+function ensurePeer() {
+  const installed = join(root, 'bench/peer/node_modules/@portkey-ai/gateway/package.json');
+  const version = () => (existsSync(installed) ? JSON.parse(readFileSync(installed, 'utf8')).version : null);
+  if (version() !== PEER_VERSION) {
+    try {
+      console.log(`installing @portkey-ai/gateway ${PEER_VERSION} into bench/peer …`);
+      execFileSync('npm', ['install', '--prefix', join(root, 'bench/peer'), '--no-audit', '--no-fund', '--ignore-scripts'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    } catch (error) {
+      // npm's last lines point at its log file; the first error lines say what went wrong.
+      const lines = String(error.stderr ?? error.message).split('\n').filter((l) => l.trim() && !/complete log of this run/i.test(l));
+      const said = lines.filter((l) => /^npm (error|ERR!)/.test(l)).slice(0, 2).join(' ') || lines[0] || String(error.message);
+      // Addresses left out: the reason is written into bench/README.md, which names no registry.
+      return { available: false, reason: `npm install --prefix bench/peer failed: ${said.replace(/\b[a-z][\w+.-]*:\/\/\S+/gi, '<address>').replace(/\s+/g, ' ').trim()}` };
+    }
+  }
+  return version() === PEER_VERSION ? { available: true, version: PEER_VERSION } : { available: false, reason: `bench/peer holds ${version() ?? 'nothing'}, not ${PEER_VERSION}` };
+}
+
+/** Polls (bench setup, not a test) until `check` returns a value, or fails after `ms`. */
+async function until(what, check, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const peer = ensurePeer();
+// Creates are left ringing with their webhooks dropped, so no webhook lands in a measured window.
+const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'drop', ring_ms: 3_600_000 } });
+const { scratch, gateway, headers, kalem, createBody } = stand;
+const children = [];
+const cleanup = cleanupOnce(async () => {
+  for (const c of children.reverse()) await c.stop();
+  await stand.stop();
+});
+
+try {
+  const loader = await startLoader();
+  children.push(loader);
+  const start = async (script, env) => {
+    const child = startChild(script, env, []);
+    children.push(child);
+    return child.next('ready');
+  };
+
+  // The finished call both read rows fetch: one number the simulator completes at once, its webhooks coming back.
+  const FINISHED_TO = '+15550009999';
+  await stand.sim('scenario', { to: FINISHED_TO, outcome: 'completed', ring_ms: 0, talk_ms: 0, webhooks: 'normal' });
+  const finished = await gateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: FINISHED_TO }) });
+  const finishedCall = await until('the read rows\' call to finish', async () => {
+    const call = await gateway.api(`/v1/calls/${finished.id}`);
+    return TERMINAL.includes(call.status) ? call : null;
+  });
+
+  const vendorBody = { to_number: '+15550001111', agent_id: Number(kalem.sampleAgentId), number_id: Number(kalem.defaults.number_id), trunk_id: Number(kalem.defaults.trunk_id) };
+  const vendorHeaders = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${kalem.apiKey}` };
+  const vendorUrl = new URL(`${kalem.baseUrl}/calls`);
+  const relay = await start('suite-floors.mjs', { BENCH_FLOOR: 'relay', DATABASE_URL: scratch.url, BENCH_VENDOR_URL: vendorUrl.href, BENCH_VENDOR_KEY: kalem.apiKey });
+  const select = await start('suite-floors.mjs', { BENCH_FLOOR: 'select', DATABASE_URL: scratch.url });
+  const fastify = await start('suite-floors.mjs', { BENCH_FLOOR: 'fastify' });
+  let portkey = null;
+  let upstream = null;
+  if (peer.available) {
+    try {
+      upstream = await start('suite-upstream.mjs', {});
+      portkey = await start('peer-portkey.mjs', { BENCH_PEER_PORT: String(await freePort()) });
+    } catch (error) {
+      Object.assign(peer, { available: false, reason: `did not start: ${error.message}` });
+    }
+  }
+
+  const rows = [
+    { key: 'vendor', title: 'vendor simulator direct (Kalem, POST /calls)', url: kalem.origin, method: 'POST', paths: [vendorUrl.pathname], headers: vendorHeaders, body: vendorBody, server: ['simulator', kalem.pid], fresh: true },
+    { key: 'relay', title: 'bare relay floor: node:http + undici + one pg INSERT', url: relay.url, method: 'POST', paths: ['/'], headers: vendorHeaders, body: vendorBody, server: ['floor', relay.pid], also: [['vendor', kalem.pid]], db: true, fresh: true },
+    peer.available
+      ? {
+          key: 'portkey',
+          title: `Portkey gateway ${PEER_VERSION}: chat completion to a local upstream`,
+          url: portkey.url,
+          method: 'POST',
+          paths: ['/v1/chat/completions'],
+          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream.url}/v1` },
+          body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello.' }] },
+          server: ['portkey', portkey.pid],
+          also: [['upstream', upstream.pid]],
+        }
+      : { key: 'portkey', title: `Portkey gateway ${PEER_VERSION}`, unavailable: peer.reason },
+    { key: 'create', title: 'Switchboard POST /v1/calls (pinned to the simulator)', url: gateway.url, method: 'POST', paths: ['/v1/calls'], headers, body: createBody, varyTo: true, server: ['gateway', gateway.pid], also: [['vendor', kalem.pid]], db: true, fresh: true, dialCheck: true },
+    { key: 'select', title: 'bare SELECT floor: node:http + one pg SELECT by id', url: select.url, paths: [`/${finishedCall.id}`], server: ['floor', select.pid], db: true },
+    { key: 'get', title: 'Switchboard GET /v1/calls/:id (finished call)', url: gateway.url, paths: [`/v1/calls/${finishedCall.id}`], headers, server: ['gateway', gateway.pid], db: true },
+    { key: 'fastify', title: 'bare Fastify route floor', url: fastify.url, paths: ['/'], server: ['floor', fastify.pid] },
+    { key: 'live', title: 'Switchboard GET /health/live', url: gateway.url, paths: ['/health/live'], server: ['gateway', gateway.pid] },
+  ];
+
+  /**
+   * The exact check: `amount` creates (every one answered, none dropped at a deadline) on a
+   * fresh simulator; its dial count must equal the 201s autocannon got and the 201s the
+   * gateway's /metrics counted.
+   */
+  async function dialCheck(amount) {
+    await stand.resetSimulator();
+    const before = await created201();
+    const result = await loader.run({ url: gateway.url, method: 'POST', paths: ['/v1/calls'], headers, body: createBody, varyTo: true, connections, amount });
+    return { amount, loader201: result.statuses[201] ?? 0, gateway201: (await created201()) - before, dialed: await simulatorDialCount(kalem.origin), failed: failures(result) };
+  }
+
+  const db = new pg.Client({ connectionString: scratch.url, application_name: 'switchboard-bench-counts' });
+  await db.connect();
+  children.push({ stop: () => db.end() });
+  /** Calls the gateway has placed at the vendor (it stores the vendor's call id once dialed). */
+  const placedCalls = async () => Number((await db.query('SELECT count(*) FROM calls WHERE provider_call_id IS NOT NULL')).rows[0].count);
+
+  const created201 = async () => metricSum(await stand.metrics(), 'switchboard_http_requests_total', { method: 'POST', route: '/v1/calls', status: '201' });
+
+  async function measure(row, conns = connections, secs = seconds, warm = warmup) {
+    const load = (duration) => (conns === 1 ? loader.sequential : loader.run)({ url: row.url, method: row.method, paths: row.paths, headers: row.headers, body: row.body, varyTo: row.varyTo, connections: conns, duration });
+    // A fresh simulator per vendor-bound row: thousands of live simulated calls would tax the next row.
+    if (row.fresh) await stand.resetSimulator();
+    const placedBefore = row.dialCheck ? await placedCalls() : 0;
+    const warm1 = warm > 0 ? await load(warm) : null;
+    // The loader last: its CPU is neither the server's nor the rest of the machine's.
+    const pids = [row.server[1], ...(row.also ?? []).map(([, pid]) => pid), loader.pid];
+    const close = await openCpuWindow({ admin: scratch.admin, dbName: scratch.name, pids });
+    const result = await load(secs);
+    const cpu = await close();
+    const windowMs = result.seconds * 1000;
+    const out = {
+      ...row,
+      ...result,
+      failed: failures(result) + (warm1 ? failures(warm1) : 0),
+      serverMs: cpu.pidMs[0] / result.requests,
+      alsoMs: (row.also ?? []).map(([name], i) => [name, cpu.pidMs[i + 1] / result.requests]),
+      pgMs: cpu.pgMs / result.requests,
+      pgAuxMs: cpu.pg.aux / result.requests,
+      serverCores: cpu.pidMs[0] / windowMs,
+      loaderCores: cpu.pidMs.at(-1) / windowMs,
+      // What is left of the machine's busy time: other work on it (this script's own share is small).
+      otherCores: (cpu.machineBusyMs - cpu.pidMs.reduce((a, b) => a + b, 0) - cpu.pgMs - cpu.loaderMs) / windowMs,
+    };
+    if (row.dialCheck) {
+      // Creates autocannon dropped at the window's end still complete in the gateway: once its
+      // count of placed calls stops moving, every dial it made has been made.
+      let last = -1;
+      out.placed = (await until('the last creates to settle', async () => {
+        const now = await placedCalls();
+        const settled = now === last;
+        last = now;
+        if (!settled) await new Promise((r) => setTimeout(r, 500));
+        return settled ? now : null;
+      })) - placedBefore;
+      out.dialed = await simulatorDialCount(kalem.origin);
+    }
+    return out;
+  }
+
+  const measured = [];
+  for (const row of rows) {
+    if (row.unavailable) {
+      measured.push(row);
+      console.log(`${row.title}: not available: ${row.unavailable}`);
+      continue;
+    }
+    const r = await measure(row);
+    measured.push(r);
+    console.log(`${r.title}: ${Math.round(r.rps)} req/s, ${fmt(r.serverMs, 3)} ms CPU/req${r.db ? ` + ${fmt(r.pgMs, 3)} ms Postgres` : ''}, p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, not 2xx ${r.failed}`);
+  }
+
+  const check = await dialCheck(Math.max(200, connections * 4));
+  console.log(`dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`);
+
+  // Unloaded: one request at a time, the vendor alone, then the same create through the gateway.
+  const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+  const unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
+  const unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);
+  console.log(`unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`);
+
+  // SQL statements per request, on the wire: a second gateway on the same database behind the
+  // counting proxy, requests one at a time; what it sends while idle is measured and taken off.
+  const target = new URL(scratch.url);
+  const counter = await startWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
+  const countedGateway = await stand.startGateway({ DELIVERY_INTERVAL_MS: '600000' }, Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString());
+  const countWindow = async (fn) => {
+    counter.reset();
+    const t0 = Date.now();
+    await fn();
+    return { total: counter.total(), ms: Date.now() - t0, byText: counter.snapshot() };
+  };
+  await stand.resetSimulator();
+  // One request of each first: caches and prepared statements warm, as in the loaded rows.
+  await countedGateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: '+15550002222' }) });
+  await countedGateway.api(`/v1/calls/${finishedCall.id}`);
+  const idle = await countWindow(() => new Promise((r) => setTimeout(r, 2000)));
+  const creates = await countWindow(async () => {
+    for (let i = 0; i < counted; i++) await countedGateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: `+1555400${String(1000 + i)}` }) });
+  });
+  const reads = await countWindow(async () => {
+    for (let i = 0; i < counted; i++) await countedGateway.api(`/v1/calls/${finishedCall.id}`);
+  });
+  const perRequest = (w) => (w.total - (idle.total * w.ms) / idle.ms) / counted;
+  const statements = { idlePerSecond: (idle.total * 1000) / idle.ms, create: perRequest(creates), get: perRequest(reads), createTexts: creates.byText, getTexts: reads.byText };
+  await countedGateway.stop();
+  await counter.close();
+
+  // ---------------------------------------------------------------------------------------
+  // Report
+  const dialsMatch = check.dialed === check.loader201 && check.dialed === check.gateway201 && check.failed === 0;
+  const m = Object.fromEntries(measured.map((r) => [r.key, r]));
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {}
+  const available = (r) => r && !r.unavailable;
+  const ratio = (a, b) => (available(a) && available(b) ? a / b : NaN);
+  const cpuCell = (r) => (r.unavailable ? '' : `${fmt(r.serverMs, 3)}${r.alsoMs?.length ? ` (${r.alsoMs.map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` : ''}`);
+  const lines = [
+    `### Suite figures (${runHeading(scratch.version, commit)}, Portkey ${peer.available ? PEER_VERSION : 'not available'})`,
+    '',
+    `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up then ${seconds} s measured per row, one run, every server in its own process, autocannon in another. The machine was shared with other jobs (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end): read the ratios, not the absolute numbers.`,
+    '',
+    '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req (of which WAL writer, checkpointer, bgwriter) | p50 ms | p99 ms | not 2xx | autocannon, cores | other load, cores |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...measured.map((r) =>
+      r.unavailable
+        ? `| ${r.title} | not available: ${r.unavailable} | | | | | | | |`
+        : `| ${r.title} | ${Math.round(r.rps)} | ${cpuCell(r)} | ${r.db ? `${fmt(r.pgMs, 3)} (writers ${fmt(r.pgAuxMs, 3)})` : '–'} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${fmt(r.loaderCores, 2)} | ${fmt(r.otherCores, 2)} |`,
+    ),
+    '',
+    '| check against the targets | this run | target |',
+    '|---|---:|---|',
+    `| create: gateway CPU per call | ${fmt(m.create.serverMs, 2)} ms | ≤ 0.6 ms |`,
+    `| create: Postgres CPU per call | ${fmt(m.create.pgMs, 2)} ms | ≤ 0.6 ms |`,
+    `| create: SQL statements per call (wire count, ${counted} sequential creates) | ${fmt(statements.create, 1)} | ≤ 4 |`,
+    `| create: throughput / Portkey's | ${fmt(ratio(m.create.rps, m.portkey?.rps), 2)}× | ≥ 1.5× |`,
+    `| create: gateway CPU / Portkey's | ${fmt(ratio(m.create.serverMs, m.portkey?.serverMs), 2)}× | |`,
+    `| create: gateway CPU / bare relay floor's | ${fmt(ratio(m.create.serverMs, m.relay.serverMs), 1)}× | |`,
+    `| GET /v1/calls/:id: req/s / bare SELECT floor's | ${fmt(100 * ratio(m.get.rps, m.select.rps), 0)} % | ≥ 50 % |`,
+    `| GET /v1/calls/:id: SQL statements per read | ${fmt(statements.get, 1)} | |`,
+    `| GET /health/live: req/s / bare Fastify's | ${fmt(100 * ratio(m.live.rps, m.fastify.rps), 0)} % | |`,
+    `| unloaded added latency (1 connection, p50 create − p50 vendor alone) | ${fmt(unloadedCreate.p50 - unloadedVendor.p50, 2)} ms (${fmt(unloadedCreate.p50, 2)} − ${fmt(unloadedVendor.p50, 2)}) | ≤ 1.5 ms |`,
+    `| dial check: ${check.amount} creates, every one answered: simulator dials = 201s autocannon got = 201s in the gateway's /metrics | ${check.dialed} = ${check.loader201} = ${check.gateway201} ${dialsMatch ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
+    `| create row: simulator dials = calls the gateway placed (provider_call_id set; includes the creates autocannon dropped at the window's end) | ${m.create.dialed} = ${m.create.placed} ${m.create.dialed === m.create.placed ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
+    '',
+    `SQL per create, by statement (${counted} creates; the idle gateway sent ${fmt(statements.idlePerSecond, 1)} statements/s, taken off the total):`,
+    '',
+    ...[...statements.createTexts].sort((a, b) => b[1] - a[1]).map(([text, n]) => `- ${fmt(n / counted, 2)}× \`${text.slice(0, 140).replace(/`/g, "'")}${text.length > 140 ? ' …' : ''}\``),
+  ];
+  const md = lines.join('\n');
+  console.log(`\n${md}\n`);
+  if (!flag('no-readme')) writeReadmeSection('suite', md);
+  const bad = measured.filter((r) => !r.unavailable && r.failed);
+  if (!dialsMatch || m.create.dialed !== m.create.placed) {
+    console.error(`FAILED: dial check: the simulator dialed ${check.dialed} for ${check.loader201} 201s (gateway counted ${check.gateway201}, ${check.failed} not 2xx); create row: ${m.create.dialed} dials for ${m.create.placed} placed calls`);
+    process.exitCode = 1;
+  }
+  if (bad.length) {
+    console.error(`FAILED: not 2xx in ${bad.map((r) => `${r.key} (${r.failed}: ${JSON.stringify(r.examples).slice(0, 300)})`).join('; ')}`);
+    process.exitCode = 1;
+  }
+  if (unloadedCreate.failed || unloadedVendor.failed) process.exitCode = 1;
+} finally {
+  await cleanup();
+}
