@@ -9,7 +9,12 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function post(url, body, wh, id) {
   const now = new Date();
-  const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now / 1000)), 'webhook-signature': wh.sign(id, now, body) };
+  const headers = {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now / 1000)),
+    'webhook-signature': wh.sign(id, now, body),
+  };
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers }, (res) => {
       res.resume();

@@ -19,7 +19,16 @@ const running = await startBenchGateway('switchboard-bench-delivery-', {
 const { gateway } = running;
 const dataSource = gateway.app.get(DataSource);
 const log = gateway.app.get(EventLogRepository);
-const data = { call: { id: 'call_bench', status: 'completed', to: '+15550100000', metadata: { order: 'A-1001' }, transcript: [{ role: 'assistant', text: 'Hello, this is a reminder of your appointment tomorrow at ten.' }] }, previous_status: 'in_progress' };
+const data = {
+  call: {
+    id: 'call_bench',
+    status: 'completed',
+    to: '+15550100000',
+    metadata: { order: 'A-1001' },
+    transcript: [{ role: 'assistant', text: 'Hello, this is a reminder of your appointment tomorrow at ten.' }],
+  },
+  previous_status: 'in_progress',
+};
 
 serveParent(running, {
   append: async (msg) => {

@@ -59,7 +59,8 @@ const consumerUrl = `http://127.0.0.1:${consumer.address().port}`;
 const waitFor = async (path, count, timeoutMs = 300_000) => {
   const deadline = Date.now() + timeoutMs;
   while ((arrivals.get(path)?.length ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${arrivals.get(path)?.length ?? 0} of ${count} deliveries at ${path}`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${arrivals.get(path)?.length ?? 0} of ${count} deliveries at ${path}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 };
@@ -70,7 +71,13 @@ const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
 let gateway;
 let floor;
 try {
-  gateway = startChild('delivery-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, DELIVERY_CONCURRENCY: String(concurrency), DELIVERY_INTERVAL_MS: String(interval) });
+  gateway = startChild('delivery-gateway.mjs', {
+    BENCH_DIST: dist,
+    DATABASE_URL: dbUrl,
+    BENCH_ADMIN_KEY: adminKey,
+    DELIVERY_CONCURRENCY: String(concurrency),
+    DELIVERY_INTERVAL_MS: String(interval),
+  });
   const { url, pid } = await gateway.next('ready');
   const call = gatewayApi(url, adminKey);
   const api = (method, path, body) => call(path, { method, body: body && JSON.stringify(body) });
@@ -113,27 +120,44 @@ try {
   await gateway.next('appended');
   await waitFor('/live', liveEvents);
   const liveCpu = processCpuMs(pid) - cpuBefore;
-  const liveLatencies = arrivals.get('/live').map((a) => a.at - Date.parse(JSON.parse(a.raw).created_at)).sort((a, b) => a - b);
+  const liveLatencies = arrivals
+    .get('/live')
+    .map((a) => a.at - Date.parse(JSON.parse(a.raw).created_at))
+    .sort((a, b) => a - b);
 
   const { rows: states } = await admin.query(`SELECT 1`).then(async () => {
     const c = new pg.Client({ connectionString: dbUrl });
     await c.connect();
     try {
-      return await c.query('SELECT status, count(*)::int AS n, sum(attempt_count)::int AS attempts FROM deliveries GROUP BY status');
+      return await c.query(
+        'SELECT status, count(*)::int AS n, sum(attempt_count)::int AS attempts FROM deliveries GROUP BY status',
+      );
     } finally {
       await c.end();
     }
   });
 
   console.log(`\n${runHeading(pgVersion)}`);
-  console.log(`${backlogEvents} backlog events, live ${liveRate}/s for ${liveSeconds} s, DELIVERY_CONCURRENCY ${concurrency}, DELIVERY_INTERVAL_MS ${interval}\n`);
+  console.log(
+    `${backlogEvents} backlog events, live ${liveRate}/s for ${liveSeconds} s, DELIVERY_CONCURRENCY ${concurrency}, DELIVERY_INTERVAL_MS ${interval}\n`,
+  );
   console.log('| row | deliveries/s | p50 ms | p99 ms | CPU ms/delivery (its process) |');
   console.log('|---|---:|---:|---:|---:|');
-  console.log(`| floor: standardwebhooks sign + keep-alive POST, ${concurrency} at a time | ${Math.round(bodies.length / floorSeconds)} | ${fmt(percentile(floorLatencies, 50))} | ${fmt(percentile(floorLatencies, 99))} | ${fmt(floorCpu / bodies.length, 3)} |`);
-  console.log(`| gateway: backlog of ${backlogEvents} (replay) | ${Math.round(backlogEvents / backlogSeconds)} | | | ${fmt(backlogCpu / backlogEvents, 3)} |`);
-  console.log(`| gateway: live, ${liveRate} events/s appended, event → consumer | ${Math.round(liveEvents / liveSeconds)} (offered) | ${fmt(percentile(liveLatencies, 50))} | ${fmt(percentile(liveLatencies, 99))} | ${fmt(liveCpu / liveEvents, 3)} (append included) |`);
-  console.log(`\nfloor p50/p99 is one POST's round trip; live p50/p99 is from the event's created_at (its transaction's start) to arrival at the consumer.`);
-  console.log(`deliveries by status: ${states.map((s) => `${s.status}=${s.n} (${s.attempts} attempts)`).join(', ')}; bad signatures at the consumer: ${badSignatures}`);
+  console.log(
+    `| floor: standardwebhooks sign + keep-alive POST, ${concurrency} at a time | ${Math.round(bodies.length / floorSeconds)} | ${fmt(percentile(floorLatencies, 50))} | ${fmt(percentile(floorLatencies, 99))} | ${fmt(floorCpu / bodies.length, 3)} |`,
+  );
+  console.log(
+    `| gateway: backlog of ${backlogEvents} (replay) | ${Math.round(backlogEvents / backlogSeconds)} | | | ${fmt(backlogCpu / backlogEvents, 3)} |`,
+  );
+  console.log(
+    `| gateway: live, ${liveRate} events/s appended, event → consumer | ${Math.round(liveEvents / liveSeconds)} (offered) | ${fmt(percentile(liveLatencies, 50))} | ${fmt(percentile(liveLatencies, 99))} | ${fmt(liveCpu / liveEvents, 3)} (append included) |`,
+  );
+  console.log(
+    `\nfloor p50/p99 is one POST's round trip; live p50/p99 is from the event's created_at (its transaction's start) to arrival at the consumer.`,
+  );
+  console.log(
+    `deliveries by status: ${states.map((s) => `${s.status}=${s.n} (${s.attempts} attempts)`).join(', ')}; bad signatures at the consumer: ${badSignatures}`,
+  );
   if (badSignatures) process.exitCode = 1;
 } finally {
   await floor?.stop();

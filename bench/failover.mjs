@@ -79,7 +79,13 @@ async function load(origin, headers, body, duration, names) {
     url: origin,
     connections,
     duration,
-    setupRequest: (req) => ({ ...req, method: 'POST', path: '/v1/calls', headers, body: JSON.stringify({ ...body, to: callee() }) }),
+    setupRequest: (req) => ({
+      ...req,
+      method: 'POST',
+      path: '/v1/calls',
+      headers,
+      body: JSON.stringify({ ...body, to: callee() }),
+    }),
     onResponse: (status, text) => {
       count(statuses, status);
       if (status !== 201) {
@@ -88,7 +94,12 @@ async function load(origin, headers, body, duration, names) {
       }
       // Every response, not a sample: parsing a few hundred bodies a second is the load generator's cost, not the gateway's.
       const call = JSON.parse(text);
-      const shape = (call.attempts ?? []).map((a) => `${names.get(a.connection_id) ?? a.connection_id} ${a.outcome}${a.error_code ? ` (${a.error_code})` : ''}`).join(' → ');
+      const shape = (call.attempts ?? [])
+        .map(
+          (a) =>
+            `${names.get(a.connection_id) ?? a.connection_id} ${a.outcome}${a.error_code ? ` (${a.error_code})` : ''}`,
+        )
+        .join(' → ');
       count(shapes, `${shape} ⇒ placed on ${names.get(call.connection_id) ?? call.connection_id}`);
     },
   });
@@ -113,7 +124,9 @@ async function measureRow(row, gatewayUrl, gatewayPid, simulatorPid, headers, na
   const eventsAfter = await eventCounts(db);
   // Per call.created, not per answered request: creates still in flight at the window's edges commit on either side of it.
   const created = (eventsAfter.get('call.created') ?? 0) - (eventsBefore.get('call.created') ?? 0);
-  const events = [...eventsAfter].map(([type, n]) => [type, (n - (eventsBefore.get(type) ?? 0)) / created]).filter(([, n]) => n > 0);
+  const events = [...eventsAfter]
+    .map(([type, n]) => [type, (n - (eventsBefore.get(type) ?? 0)) / created])
+    .filter(([, n]) => n > 0);
   const windowMs = result.duration * 1000;
   latencies.sort((a, b) => a - b);
   return {
@@ -149,7 +162,10 @@ function selfTimePerRequest(profileJson, requests) {
   for (const [id, us] of selfUs) {
     const { callFrame } = byId.get(id);
     if (callFrame.functionName === '(idle)') continue;
-    const file = callFrame.url.replace(/^file:\/\//, '').replace(root, '').replace(/^.*node_modules\//, '');
+    const file = callFrame.url
+      .replace(/^file:\/\//, '')
+      .replace(root, '')
+      .replace(/^.*node_modules\//, '');
     const key = frameLabel(callFrame, file);
     byFunction.set(key, (byFunction.get(key) ?? 0) + us / 1000 / requests);
     const pkg = packageOf(callFrame, file, dist);
@@ -170,7 +186,9 @@ function growth(row, base, limit = 12) {
 
 async function profileRow(url, headers, body, names, tag) {
   const file = join(tmpdir(), `switchboard-failover-${dbName}-${tag}.cpuprofile`);
-  const { result: profiled, profile: json } = await profileChild(gateway, file, () => load(url, headers, body, seconds, names));
+  const { result: profiled, profile: json } = await profileChild(gateway, file, () =>
+    load(url, headers, body, seconds, names),
+  );
   const requests = profiled.result.requests.total;
   return { file, requests, ...selfTimePerRequest(json, requests) };
 }
@@ -183,7 +201,13 @@ const { KALEM_SEED } = require(join(dist, 'libs/simulators/src/kalem/index.js'))
 // Vendor rate budgets kept by the gateway would throttle the healthy connection mid-row; off when this build has them.
 const rateBudgetsVariable = variableMeta().has('VENDOR_RATE_BUDGETS');
 // One secret key for every gateway child: the credentials the first one encrypted must be readable by the next.
-const common = { SWITCHBOARD_SANDBOX: 'off', PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'), ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}), ...(rateBudgetsVariable ? { VENDOR_RATE_BUDGETS: 'off' } : {}) };
+const common = {
+  SWITCHBOARD_SANDBOX: 'off',
+  PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+  SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
+  ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+  ...(rateBudgetsVariable ? { VENDOR_RATE_BUDGETS: 'off' } : {}),
+};
 const noCircuits = { CIRCUIT_CONSECUTIVE_FAILURES: '1000000000', CIRCUIT_SAMPLING_MIN_REQUESTS: '1000000000' };
 
 let gateway;
@@ -198,7 +222,16 @@ try {
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   // Children start without this process's Node flags (`[]`), so an --inspect or --cpu-prof given to the parent is not taken by every child.
   const startGateway = async (env) => {
-    gateway = startChild('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey, BENCH_GATEWAY_ENV: JSON.stringify({ ...common, ...env }) }, []);
+    gateway = startChild(
+      'webhook-ingest-gateway.mjs',
+      {
+        BENCH_DIST: dist,
+        DATABASE_URL: dbUrl,
+        BENCH_ADMIN_KEY: adminKey,
+        BENCH_GATEWAY_ENV: JSON.stringify({ ...common, ...env }),
+      },
+      [],
+    );
     return gateway.next('ready');
   };
   const apiOf = (url) => gatewayApi(url, adminKey);
@@ -219,7 +252,17 @@ try {
   const setup = await startGateway({});
   const api = apiOf(setup.url);
   const connection = (name, baseUrl, priority) =>
-    api('/v1/providers', { method: 'POST', body: JSON.stringify({ provider: 'kalem', name, credentials: { api_key: kalem.apiKey }, base_url: baseUrl, defaults: kalem.defaults, priority }) });
+    api('/v1/providers', {
+      method: 'POST',
+      body: JSON.stringify({
+        provider: 'kalem',
+        name,
+        credentials: { api_key: kalem.apiKey },
+        base_url: baseUrl,
+        defaults: kalem.defaults,
+        priority,
+      }),
+    });
   const dead = await connection('kalem, refusing connections', `http://127.0.0.1:${deadPort}/api/v1`, 1);
   const healthy = await connection('kalem, healthy', kalem.baseUrl, 2);
   const agent = await api('/v1/agents', {
@@ -286,10 +329,14 @@ try {
       `\n${connections} connections, ${warmup} s warm-up + ${seconds} s measured per row, a fresh gateway process per row` +
       `\nVENDOR_RATE_BUDGETS: ${rateBudgetsVariable ? 'set to off' : 'not a variable of this build (nothing to switch off)'}; simulator rate limits off\n`,
   );
-  console.log('| row | req/s | p50 ms | p99 ms | gateway CPU ms/req | Postgres CPU ms/req | vendor sim CPU ms/req | non-2xx/errors |');
+  console.log(
+    '| row | req/s | p50 ms | p99 ms | gateway CPU ms/req | Postgres CPU ms/req | vendor sim CPU ms/req | non-2xx/errors |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of measured)
-    console.log(`| ${r.title} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.gatewayMsPerRequest, 2)} | ${fmt(r.pgMsPerRequest, 2)} | ${fmt(r.simulatorMsPerRequest, 2)} | ${r.failed} |`);
+    console.log(
+      `| ${r.title} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.gatewayMsPerRequest, 2)} | ${fmt(r.pgMsPerRequest, 2)} | ${fmt(r.simulatorMsPerRequest, 2)} | ${r.failed} |`,
+    );
   const [base] = measured;
   console.log('\n| versus row 1 | p50 ms | p99 ms | gateway CPU ms/req | Postgres CPU ms/req | req/s |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -304,11 +351,18 @@ try {
     const total = [...r.shapes.values()].reduce((a, b) => a + b, 0);
     const expected = r.shapes.get(r.expected) ?? 0;
     mismatched += r.key === 'failover, circuit open' ? 0 : total - expected;
-    console.log(`  ${r.title.split(':')[0]}: ${expected} of ${total} as expected (${r.expected}); statuses ${[...r.statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`);
-    for (const [shape, n] of [...r.shapes].sort((a, b) => b[1] - a[1])) if (shape !== r.expected) console.log(`      also ${n}× ${shape}`);
-    console.log(`      dead connection afterwards: circuit ${r.deadHealth?.circuit ?? '?'}${r.deadHealth?.circuit_next_probe_at ? `, next probe ${r.deadHealth.circuit_next_probe_at}` : ''}`);
+    console.log(
+      `  ${r.title.split(':')[0]}: ${expected} of ${total} as expected (${r.expected}); statuses ${[...r.statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`,
+    );
+    for (const [shape, n] of [...r.shapes].sort((a, b) => b[1] - a[1]))
+      if (shape !== r.expected) console.log(`      also ${n}× ${shape}`);
+    console.log(
+      `      dead connection afterwards: circuit ${r.deadHealth?.circuit ?? '?'}${r.deadHealth?.circuit_next_probe_at ? `, next probe ${r.deadHealth.circuit_next_probe_at}` : ''}`,
+    );
     for (const [status, text] of r.examples) console.log(`      a ${status}: ${text}`);
-    console.log(`      events appended per call.created: ${r.events.map(([type, n]) => `${type} ${fmt(n, 2)}`).join(', ')}`);
+    console.log(
+      `      events appended per call.created: ${r.events.map(([type, n]) => `${type} ${fmt(n, 2)}`).join(', ')}`,
+    );
   }
   console.log('\nCores busy per row (gateway, load generator, Postgres, anything else on the machine):');
   for (const r of measured)
@@ -316,16 +370,26 @@ try {
       `  ${r.title.split(':')[0]}: gateway ${fmt(r.gatewayCores, 2)}, loader ${fmt(r.loaderCores, 2)}, postgres ${fmt((r.pgMsPerRequest * r.rps) / 1000, 2)}, simulator ${fmt((r.simulatorMsPerRequest * r.rps) / 1000, 2)}, other ${fmt(r.otherCores, 2)} (machine ${fmt(100 * r.machineBusy, 0)} % of ${cpus().length})`,
     );
   const busyElsewhere = measured.filter((r) => r.otherCores > 0.1);
-  if (busyElsewhere.length) console.log(`\nnote: something else kept the machine busy during ${busyElsewhere.map((r) => r.title.split('.')[0]).join(', ')} (other > 0.1 cores): figures not comparable`);
+  if (busyElsewhere.length)
+    console.log(
+      `\nnote: something else kept the machine busy during ${busyElsewhere.map((r) => r.title.split('.')[0]).join(', ')} (other > 0.1 cores): figures not comparable`,
+    );
   if (profile) {
     const ms = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(3)} ms`;
-    console.log('\nCPU profiles (V8 sampling profiler in the gateway child, same load, after each measured window): self time per request, idle left out');
-    for (const r of measured) console.log(`  ${r.title.split(':')[0]}: ${r.profile.requests} requests, ${r.profile.total.toFixed(2)} ms/req on the gateway thread (${r.profile.file})`);
+    console.log(
+      '\nCPU profiles (V8 sampling profiler in the gateway child, same load, after each measured window): self time per request, idle left out',
+    );
+    for (const r of measured)
+      console.log(
+        `  ${r.title.split(':')[0]}: ${r.profile.requests} requests, ${r.profile.total.toFixed(2)} ms/req on the gateway thread (${r.profile.file})`,
+      );
     for (const r of measured.slice(1)) {
       console.log(`\n${r.title.split(':')[0]} ${r.key} minus row 1, per request, by package:`);
-      for (const [k, d] of growth(r.profile.byPackage, base.profile.byPackage, 8)) console.log(`  ${ms(d).padStart(11)}  ${k}`);
+      for (const [k, d] of growth(r.profile.byPackage, base.profile.byPackage, 8))
+        console.log(`  ${ms(d).padStart(11)}  ${k}`);
       console.log('by function:');
-      for (const [k, d] of growth(r.profile.byFunction, base.profile.byFunction)) console.log(`  ${ms(d).padStart(11)}  ${k}`);
+      for (const [k, d] of growth(r.profile.byFunction, base.profile.byFunction))
+        console.log(`  ${ms(d).padStart(11)}  ${k}`);
     }
   }
   // Row 3 may see a probe or the first refusals before its circuit opens; rows 1 and 2 must be exact.

@@ -82,7 +82,9 @@ const loader = await startLoader();
 const cleanup = cleanupOnce(async () => {
   await loader.stop();
   if (flag('keep')) {
-    console.log(`kept database ${scratch.name} (re-run with --database ${scratch.name}; drop it with: psql -c 'DROP DATABASE ${scratch.name}')`);
+    console.log(
+      `kept database ${scratch.name} (re-run with --database ${scratch.name}; drop it with: psql -c 'DROP DATABASE ${scratch.name}')`,
+    );
     await stand.stop({ keep: true });
   } else await stand.stop();
 });
@@ -97,10 +99,30 @@ try {
   } else {
     const more = [];
     for (let i = 1; i < CONNECTIONS; i++)
-      more.push(await gateway.api('/v1/providers', { method: 'POST', body: JSON.stringify({ provider: 'kalem', name: `kalem ${i + 1} (bench)`, credentials: { api_key: stand.kalem.apiKey }, base_url: stand.kalem.baseUrl, defaults: stand.kalem.defaults }) }));
+      more.push(
+        await gateway.api('/v1/providers', {
+          method: 'POST',
+          body: JSON.stringify({
+            provider: 'kalem',
+            name: `kalem ${i + 1} (bench)`,
+            credentials: { api_key: stand.kalem.apiKey },
+            base_url: stand.kalem.baseUrl,
+            defaults: stand.kalem.defaults,
+          }),
+        }),
+      );
     connectionIds = [stand.connection.id, ...more.map((c) => c.id)];
     const agents = [stand.agent];
-    for (let i = 1; i < AGENTS; i++) agents.push(await gateway.api('/v1/agents', { method: 'POST', body: JSON.stringify({ name: `bench agent ${i + 1}`, bindings: [{ connection_id: connectionIds[i % CONNECTIONS], provider_agent_id: stand.kalem.sampleAgentId }] }) }));
+    for (let i = 1; i < AGENTS; i++)
+      agents.push(
+        await gateway.api('/v1/agents', {
+          method: 'POST',
+          body: JSON.stringify({
+            name: `bench agent ${i + 1}`,
+            bindings: [{ connection_id: connectionIds[i % CONNECTIONS], provider_agent_id: stand.kalem.sampleAgentId }],
+          }),
+        }),
+      );
     agentIds = agents.map((a) => a.id);
     const t0 = Date.now();
     await db.query(SEED_FUNCTIONS);
@@ -110,9 +132,15 @@ try {
   }
   // Values to filter on, read back from the data, so a reused database works as well.
   const pick = async (sql) => (await db.query(sql)).rows[0];
-  const conn = await pick(`SELECT connection_id AS v FROM calls WHERE connection_id IS NOT NULL GROUP BY 1 ORDER BY 1 OFFSET 1 LIMIT 1`);
-  const agent = await pick(`SELECT agent_id AS v FROM calls WHERE agent_id IS NOT NULL GROUP BY 1 ORDER BY 1 OFFSET 2 LIMIT 1`);
-  const mid = await pick(`SELECT id, "to", "from", provider_call_id, created_at FROM calls ORDER BY id OFFSET ${Math.floor(rows / 2)} LIMIT 1`);
+  const conn = await pick(
+    `SELECT connection_id AS v FROM calls WHERE connection_id IS NOT NULL GROUP BY 1 ORDER BY 1 OFFSET 1 LIMIT 1`,
+  );
+  const agent = await pick(
+    `SELECT agent_id AS v FROM calls WHERE agent_id IS NOT NULL GROUP BY 1 ORDER BY 1 OFFSET 2 LIMIT 1`,
+  );
+  const mid = await pick(
+    `SELECT id, "to", "from", provider_call_id, created_at FROM calls ORDER BY id OFFSET ${Math.floor(rows / 2)} LIMIT 1`,
+  );
   const last = await pick(`SELECT max(created_at) AS t FROM calls`);
   const iso = (d) => new Date(d).toISOString();
   const day = 86_400_000;
@@ -134,10 +162,16 @@ try {
     ['q = part of a number', `q=${enc(mid.to.slice(2, 10))}`],
     ['created_after (last day)', `created_after=${iso(lastT - day)}`],
     ['created_before (older than 60 days)', `created_before=${iso(lastT - 60 * day)}`],
-    ['created_after + created_before (one day, 30 days ago)', `created_after=${iso(lastT - 31 * day)}&created_before=${iso(lastT - 30 * day)}`],
+    [
+      'created_after + created_before (one day, 30 days ago)',
+      `created_after=${iso(lastT - 31 * day)}&created_before=${iso(lastT - 30 * day)}`,
+    ],
     ['metadata[tenant]', 'metadata[tenant]=t42'],
     ['status + agent_id + direction', `status=completed&agent_id=${agent.v}&direction=outbound`],
-    ['connection_id + created window (one day)', `connection_id=${conn.v}&created_after=${iso(lastT - 31 * day)}&created_before=${iso(lastT - 30 * day)}`],
+    [
+      'connection_id + created window (one day)',
+      `connection_id=${conn.v}&created_after=${iso(lastT - 31 * day)}&created_before=${iso(lastT - 30 * day)}`,
+    ],
     ['status=failed + metadata[campaign]', 'status=failed&metadata[campaign]=c3'],
     ['to + status', `to=${enc(mid.to)}&status=completed`],
   ].map(([name, query]) => ({ name, path: `/v1/calls?limit=20${query ? `&${query}` : ''}` }));
@@ -145,7 +179,10 @@ try {
   // The gateway's statements for each filter, off the wire.
   const target = new URL(scratch.url);
   const counter = await startWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
-  const counted = await stand.startGateway({ DELIVERY_INTERVAL_MS: '600000' }, Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString());
+  const counted = await stand.startGateway(
+    { DELIVERY_INTERVAL_MS: '600000' },
+    Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString(),
+  );
   await counted.api('/v1/calls?limit=1'); // key cache and pool warm
   for (const f of filters) {
     const done = counter.capture();
@@ -157,7 +194,13 @@ try {
 
   for (const f of filters) {
     // One at a time is timed in the loader itself (autocannon's single-connection timings are not trusted: bench/suite-loader.mjs).
-    const r = await (connections === 1 ? loader.sequential : loader.run)({ url: gateway.url, paths: [f.path], headers, connections, amount: requests });
+    const r = await (connections === 1 ? loader.sequential : loader.run)({
+      url: gateway.url,
+      paths: [f.path],
+      headers,
+      connections,
+      amount: requests,
+    });
     Object.assign(f, { p50: r.p50, p99: r.p99, failed: failures(r), examples: r.examples });
     const plans = [];
     for (const s of f.statements) {
@@ -166,10 +209,14 @@ try {
     }
     f.plans = plans;
     f.execMs = plans.reduce((a, p) => a + Number(/Execution Time: ([\d.]+)/.exec(p.plan)?.[1] ?? NaN), 0);
-    console.log(`${f.name.padEnd(56)} p50 ${fmt(f.p50, 2).padStart(7)} ms  p99 ${fmt(f.p99, 2).padStart(7)} ms  EXPLAIN execution ${fmt(f.execMs, 2)} ms${f.failed ? `  NOT 2xx: ${f.failed} ${JSON.stringify(f.examples).slice(0, 200)}` : ''}`);
+    console.log(
+      `${f.name.padEnd(56)} p50 ${fmt(f.p50, 2).padStart(7)} ms  p99 ${fmt(f.p99, 2).padStart(7)} ms  EXPLAIN execution ${fmt(f.execMs, 2)} ms${f.failed ? `  NOT 2xx: ${f.failed} ${JSON.stringify(f.examples).slice(0, 200)}` : ''}`,
+    );
   }
   const total = Number((await db.query('SELECT count(*) FROM calls')).rows[0].count);
-  const indexes = (await db.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'calls' ORDER BY indexname`)).rows.map((r) => r.indexdef);
+  const indexes = (
+    await db.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'calls' ORDER BY indexname`)
+  ).rows.map((r) => r.indexdef);
   await db.end();
 
   const over = filters.filter((f) => !(f.p99 < TARGET_P99_MS));
@@ -180,7 +227,10 @@ try {
     '',
     '| filters | p50 ms | p99 ms | EXPLAIN ANALYZE execution ms | p99 < 10 ms |',
     '|---|---:|---:|---:|---|',
-    ...filters.map((f) => `| ${f.name} (\`${f.path.replace('/v1/calls?limit=20', '').replace(/^&/, '') || '–'}\`) | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${fmt(f.execMs, 2)} | ${f.p99 < TARGET_P99_MS ? 'yes' : '**no**'}${f.failed ? ` (${f.failed} not 2xx)` : ''} |`),
+    ...filters.map(
+      (f) =>
+        `| ${f.name} (\`${f.path.replace('/v1/calls?limit=20', '').replace(/^&/, '') || '–'}\`) | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${fmt(f.execMs, 2)} | ${f.p99 < TARGET_P99_MS ? 'yes' : '**no**'}${f.failed ? ` (${f.failed} not 2xx)` : ''} |`,
+    ),
     '',
     'Indexes on `calls` during the run:',
     '',
@@ -193,7 +243,17 @@ try {
     ...filters.flatMap((f) => [
       `<details><summary>${f.name}: p99 ${fmt(f.p99, 2)} ms</summary>`,
       '',
-      ...f.plans.flatMap((p) => ['```sql', p.sql.replace(/\s+/g, ' ').trim(), `-- parameters: ${JSON.stringify(p.params)}`, '```', '', '```', p.plan, '```', '']),
+      ...f.plans.flatMap((p) => [
+        '```sql',
+        p.sql.replace(/\s+/g, ' ').trim(),
+        `-- parameters: ${JSON.stringify(p.params)}`,
+        '```',
+        '',
+        '```',
+        p.plan,
+        '```',
+        '',
+      ]),
       '</details>',
       '',
     ]),

@@ -12,7 +12,8 @@ import { root } from './lib/options.mjs';
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
   // serve() calls listen(port, undefined, cb) or listen({ port }); both become loopback-only.
-  if (typeof args[0] === 'object' && args[0] !== null) return listen.call(this, { ...args[0], host: '127.0.0.1' }, ...args.slice(1));
+  if (typeof args[0] === 'object' && args[0] !== null)
+    return listen.call(this, { ...args[0], host: '127.0.0.1' }, ...args.slice(1));
   const callback = args.find((a) => typeof a === 'function');
   return listen.call(this, args[0], '127.0.0.1', ...(callback ? [callback] : []));
 };

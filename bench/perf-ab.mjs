@@ -34,7 +34,11 @@ try {
     BENCH_DIST: dist,
     DATABASE_URL: scratch.url,
     BENCH_ADMIN_KEY: adminKey,
-    BENCH_GATEWAY_ENV: JSON.stringify({ SWITCHBOARD_SANDBOX: 'off', SWITCHBOARD_SECRET_KEY: secretKey, PROVIDER_ALLOWED_HOSTS: '127.0.0.1' }),
+    BENCH_GATEWAY_ENV: JSON.stringify({
+      SWITCHBOARD_SANDBOX: 'off',
+      SWITCHBOARD_SECRET_KEY: secretKey,
+      PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+    }),
   });
   const simulator = startChild('failover-simulator.mjs', { BENCH_DIST: builds.b }, []);
   children.push(simulator);
@@ -45,9 +49,27 @@ try {
   const setup = startChild('perf-gateway.mjs', env(builds.b), []);
   const { url } = await setup.next('ready');
   const api = gatewayApi(url, adminKey);
-  const connection = await api('/v1/providers', { method: 'POST', body: JSON.stringify({ provider: 'kalem', name: 'kalem (ab)', credentials: { api_key: kalem.apiKey }, base_url: kalem.baseUrl, defaults: kalem.defaults }) });
-  const agent = await api('/v1/agents', { method: 'POST', body: JSON.stringify({ name: 'ab', bindings: [{ connection_id: connection.id, provider_agent_id: String(KALEM_SEED.agents[0].id) }] }) });
-  const call = await api('/v1/calls', { method: 'POST', body: JSON.stringify({ to: '+15550001111', agent_id: agent.id, provider: connection.id }) });
+  const connection = await api('/v1/providers', {
+    method: 'POST',
+    body: JSON.stringify({
+      provider: 'kalem',
+      name: 'kalem (ab)',
+      credentials: { api_key: kalem.apiKey },
+      base_url: kalem.baseUrl,
+      defaults: kalem.defaults,
+    }),
+  });
+  const agent = await api('/v1/agents', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'ab',
+      bindings: [{ connection_id: connection.id, provider_agent_id: String(KALEM_SEED.agents[0].id) }],
+    }),
+  });
+  const call = await api('/v1/calls', {
+    method: 'POST',
+    body: JSON.stringify({ to: '+15550001111', agent_id: agent.id, provider: connection.id }),
+  });
   await setup.stop();
 
   const cases = [
@@ -66,18 +88,23 @@ try {
         const close = await openCpuWindow({ admin: scratch.admin, dbName: scratch.name, pids: [pid] });
         const { result } = await loadWithLatencies({ url: gatewayUrl, connections, duration: seconds, setupRequest });
         const cpu = await close();
-        if (result.non2xx || result.errors) throw new Error(`${c.name} on ${build}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        ((results[c.name] ??= { a: [], b: [] })[build]).push(cpu.pidMs[0] / result.requests.total);
+        if (result.non2xx || result.errors)
+          throw new Error(`${c.name} on ${build}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        (results[c.name] ??= { a: [], b: [] })[build].push(cpu.pidMs[0] / result.requests.total);
       }
       await gateway.stop();
       children.pop();
     }
-  console.log(`\n${runHeading(scratch.version)}; a = ${builds.a}, b = ${builds.b}; ${rounds} interleaved rounds of ${seconds}s, ${connections} connections\n`);
+  console.log(
+    `\n${runHeading(scratch.version)}; a = ${builds.a}, b = ${builds.b}; ${rounds} interleaved rounds of ${seconds}s, ${connections} connections\n`,
+  );
   console.log('| case | a: gateway CPU ms/req (per round) | b: gateway CPU ms/req (per round) | b / a (medians) |');
   console.log('|---|---|---|---:|');
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   for (const [name, r] of Object.entries(results))
-    console.log(`| ${name} | ${r.a.map((x) => fmt(x, 3)).join(', ')} | ${r.b.map((x) => fmt(x, 3)).join(', ')} | ${fmt(median(r.b) / median(r.a), 2)} |`);
+    console.log(
+      `| ${name} | ${r.a.map((x) => fmt(x, 3)).join(', ')} | ${r.b.map((x) => fmt(x, 3)).join(', ')} | ${fmt(median(r.b) / median(r.a), 2)} |`,
+    );
 } finally {
   await cleanup();
 }

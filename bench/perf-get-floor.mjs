@@ -6,14 +6,25 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('pg');
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10, application_name: 'switchboard-bench-get-floor' });
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  application_name: 'switchboard-bench-get-floor',
+});
 
 const server = createServer(async (req, res) => {
   try {
     const id = req.url.slice(req.url.lastIndexOf('/') + 1);
-    const { rows } = await pool.query({ name: 'floor-get', text: 'SELECT * FROM calls WHERE id = $1 AND deleted_at IS NULL', values: [id] });
+    const { rows } = await pool.query({
+      name: 'floor-get',
+      text: 'SELECT * FROM calls WHERE id = $1 AND deleted_at IS NULL',
+      values: [id],
+    });
     const text = JSON.stringify(rows[0] ?? null);
-    res.writeHead(rows.length ? 200 : 404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(rows.length ? 200 : 404, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   } catch (e) {
     res.writeHead(500);
@@ -26,4 +37,6 @@ process.on('message', async (msg) => {
   await pool.end();
   process.exit(0);
 });
-server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, pid: process.pid }));
+server.listen(0, '127.0.0.1', () =>
+  process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, pid: process.pid }),
+);

@@ -35,14 +35,29 @@ await baseline.listen({ port: 0, host: '127.0.0.1' });
 const baselineUrl = `http://127.0.0.1:${baseline.server.address().port}`;
 
 const gateway = await startGateway(
-  loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_KEY: adminKey, RATE_LIMIT_PER_KEY: '1000000000' }),
+  loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SWITCHBOARD_ADMIN_KEY: adminKey,
+    RATE_LIMIT_PER_KEY: '1000000000',
+  }),
 );
 const auth = { authorization: `Bearer ${adminKey}` };
-const api = (path, init = {}) => fetch(gateway.url + path, { ...init, headers: { ...auth, 'content-type': 'application/json', ...(init.headers ?? {}) } }).then((r) => r.json());
+const api = (path, init = {}) =>
+  fetch(gateway.url + path, {
+    ...init,
+    headers: { ...auth, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  }).then((r) => r.json());
 
 // A finished call to read back: placed on the sandbox's Kalem simulator.
 const agent = (await api('/v1/agents')).data[0];
-const call = await api('/v1/calls', { method: 'POST', body: JSON.stringify({ to: '+15550001111', agent_id: agent.id, provider: 'kalem' }) });
+const call = await api('/v1/calls', {
+  method: 'POST',
+  body: JSON.stringify({ to: '+15550001111', agent_id: agent.id, provider: 'kalem' }),
+});
 for (let i = 0; i < 200; i++) {
   const current = await api(`/v1/calls/${call.id}`);
   if (['completed', 'failed', 'no_answer', 'busy'].includes(current.status)) break;
@@ -53,8 +68,18 @@ const rows = [];
 rows.push(await measure('baseline: bare Fastify JSON route', { url: `${baselineUrl}/json` }));
 rows.push(await measure('gateway GET /health/live (no auth, no DB)', { url: `${gateway.url}/health/live` }));
 rows.push(await measure('gateway GET /health/ready (DB ping)', { url: `${gateway.url}/health/ready` }));
-rows.push(await measure('gateway GET /v1/keys (auth + rate limit + DB list)', { url: `${gateway.url}/v1/keys?limit=10`, headers: auth }));
-rows.push(await measure('gateway GET /v1/calls/:id (finished call, cache)', { url: `${gateway.url}/v1/calls/${call.id}`, headers: auth }));
+rows.push(
+  await measure('gateway GET /v1/keys (auth + rate limit + DB list)', {
+    url: `${gateway.url}/v1/keys?limit=10`,
+    headers: auth,
+  }),
+);
+rows.push(
+  await measure('gateway GET /v1/calls/:id (finished call, cache)', {
+    url: `${gateway.url}/v1/calls/${call.id}`,
+    headers: auth,
+  }),
+);
 
 // The create path: the vendor simulator alone, then the same create through the gateway
 // (validation, phone parsing, routing, two transactions with events, the vendor request).
@@ -65,7 +90,11 @@ const json = { 'content-type': 'application/json' };
 // Each row starts from an empty simulator: thousands of live simulated calls would tax the next row.
 const resetSimulator = async () => {
   await fetch(`${simOrigin}/__sim/reset`, { method: 'POST' });
-  await fetch(`${simOrigin}/__sim/config`, { method: 'POST', headers: json, body: JSON.stringify({ rate_limits: false }) });
+  await fetch(`${simOrigin}/__sim/config`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ rate_limits: false }),
+  });
 };
 await resetSimulator();
 rows.push(

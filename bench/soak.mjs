@@ -37,7 +37,10 @@ mkdirSync(outDir, { recursive: true });
 const reportFrom = opt('report', null);
 if (reportFrom) {
   const saved = JSON.parse(readFileSync(resolve(root, reportFrom), 'utf8'));
-  const heading = `${saved.date ?? new Date().toISOString().slice(0, 10)}, ${runHeading(saved.pgVersion ?? '?').split(', ').slice(1).join(', ')}`;
+  const heading = `${saved.date ?? new Date().toISOString().slice(0, 10)}, ${runHeading(saved.pgVersion ?? '?')
+    .split(', ')
+    .slice(1)
+    .join(', ')}`;
   const { md, svg } = soakReport({ ...saved, heading, svgFile, benchDir: join(root, 'bench') });
   writeFileSync(svgFile, svg);
   writeFileSync(join(outDir, 'section.md'), `${md}\n`);
@@ -56,7 +59,8 @@ const rssMb = (pid) => {
  * (monitorEventLoopDelay), so an idle loop reads 10 ms: the delay is what lies beyond that.
  */
 const LOOP_RESOLUTION_MS = 10;
-const loopMs = (m, stat) => Math.max(0, metricSum(m, `switchboard_nodejs_eventloop_lag_${stat}_seconds`) * 1000 - LOOP_RESOLUTION_MS);
+const loopMs = (m, stat) =>
+  Math.max(0, metricSum(m, `switchboard_nodejs_eventloop_lag_${stat}_seconds`) * 1000 - LOOP_RESOLUTION_MS);
 
 const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'normal', outcome: 'completed' } });
 const loader = await startLoader();
@@ -68,14 +72,41 @@ try {
   const { gateway, headers, createBody } = stand;
   // Calls to read back, made before the load starts.
   const ids = [];
-  for (let i = 0; i < 20; i++) ids.push((await gateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: `+1555300${String(1000 + i)}` }) })).id);
+  for (let i = 0; i < 20; i++)
+    ids.push(
+      (
+        await gateway.api('/v1/calls', {
+          method: 'POST',
+          body: JSON.stringify({ ...createBody, to: `+1555300${String(1000 + i)}` }),
+        })
+      ).id,
+    );
   const readPaths = [...ids.map((id) => `/v1/calls/${id}`), '/v1/calls?limit=20'];
 
   const seconds = Math.round(minutes * 60);
   const started = Date.now();
-  console.log(`soak: ${minutes} min, ${rate} creates/s + ${readRate} reads/s, sampling every ${sampleSeconds} s, gateway pid ${gateway.pid}`);
-  const creates = loader.run({ url: gateway.url, method: 'POST', paths: ['/v1/calls'], headers, body: createBody, varyTo: true, connections: 20, duration: seconds, overallRate: rate });
-  const reads = loader.run({ url: gateway.url, paths: readPaths, headers, connections: 10, duration: seconds, overallRate: readRate });
+  console.log(
+    `soak: ${minutes} min, ${rate} creates/s + ${readRate} reads/s, sampling every ${sampleSeconds} s, gateway pid ${gateway.pid}`,
+  );
+  const creates = loader.run({
+    url: gateway.url,
+    method: 'POST',
+    paths: ['/v1/calls'],
+    headers,
+    body: createBody,
+    varyTo: true,
+    connections: 20,
+    duration: seconds,
+    overallRate: rate,
+  });
+  const reads = loader.run({
+    url: gateway.url,
+    paths: readPaths,
+    headers,
+    connections: 10,
+    duration: seconds,
+    overallRate: readRate,
+  });
 
   const samples = [];
   let lastCpu = processCpuMs(gateway.pid);
@@ -100,15 +131,55 @@ try {
     lastCpu = cpu;
     lastAt = now;
     samples.push(s);
-    writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ minutes, rate, readRate, warmupMinutes, samples }, null, 1));
-    console.log(`  ${fmt(s.minute, 1).padStart(5)} min  rss ${fmt(s.rssMb)} MB  heap ${fmt(s.heapUsedMb)} MB  loop p50 ${fmt(s.loopP50Ms, 2)} p99 ${fmt(s.loopP99Ms, 2)} max ${fmt(s.loopMaxMs, 1)} ms  cpu ${fmt(s.cpuCores, 2)} cores  201s ${s.created}`);
+    writeFileSync(
+      join(outDir, 'samples.json'),
+      JSON.stringify({ minutes, rate, readRate, warmupMinutes, samples }, null, 1),
+    );
+    console.log(
+      `  ${fmt(s.minute, 1).padStart(5)} min  rss ${fmt(s.rssMb)} MB  heap ${fmt(s.heapUsedMb)} MB  loop p50 ${fmt(s.loopP50Ms, 2)} p99 ${fmt(s.loopP99Ms, 2)} max ${fmt(s.loopMaxMs, 1)} ms  cpu ${fmt(s.cpuCores, 2)} cores  201s ${s.created}`,
+    );
   };
-  const timer = setInterval(() => sample().catch((e) => console.error('sample failed:', e.message)), sampleSeconds * 1000);
+  const timer = setInterval(
+    () => sample().catch((e) => console.error('sample failed:', e.message)),
+    sampleSeconds * 1000,
+  );
   const [createResult, readResult] = await Promise.all([creates, reads]);
   clearInterval(timer);
 
-  const { md, svg, summary } = soakReport({ minutes, rate, readRate, warmupMinutes, sampleSeconds, loopResolutionMs: LOOP_RESOLUTION_MS, samples, createResult, readResult, heading: runHeading(stand.scratch.version), svgFile, benchDir: join(root, 'bench') });
-  writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ date: new Date().toISOString().slice(0, 10), minutes, rate, readRate, warmupMinutes, sampleSeconds, pgVersion: stand.scratch.version, samples, createResult, readResult, summary }, null, 1));
+  const { md, svg, summary } = soakReport({
+    minutes,
+    rate,
+    readRate,
+    warmupMinutes,
+    sampleSeconds,
+    loopResolutionMs: LOOP_RESOLUTION_MS,
+    samples,
+    createResult,
+    readResult,
+    heading: runHeading(stand.scratch.version),
+    svgFile,
+    benchDir: join(root, 'bench'),
+  });
+  writeFileSync(
+    join(outDir, 'samples.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString().slice(0, 10),
+        minutes,
+        rate,
+        readRate,
+        warmupMinutes,
+        sampleSeconds,
+        pgVersion: stand.scratch.version,
+        samples,
+        createResult,
+        readResult,
+        summary,
+      },
+      null,
+      1,
+    ),
+  );
   writeFileSync(svgFile, svg);
   console.log(`\n${md}\n\nsamples: ${relative(root, join(outDir, 'samples.json'))}, chart: ${relative(root, svgFile)}`);
   writeFileSync(join(outDir, 'section.md'), `${md}\n`);

@@ -15,10 +15,7 @@ import Fastify from 'fastify';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-// undici 8's entry point needs Node >= 22.19 (zstd in zlib, webidl helpers) and throws on load
-// under Node 20; its Pool and request() do not use those, so they are loaded on their own.
-const HttpPool = require('undici/lib/dispatcher/pool.js');
-const { request: undiciRequest } = require('undici/lib/api/index.js');
+const { Pool: HttpPool } = require('undici');
 const floor = process.env.BENCH_FLOOR;
 
 const readBody = (req) =>
@@ -36,17 +33,35 @@ const send = (res, status, body) => {
 
 async function relayAndInsert() {
   const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  await db.query('CREATE TABLE IF NOT EXISTS bench_floor_calls (id uuid PRIMARY KEY, vendor_call_id text, vendor_status int, created_at timestamptz NOT NULL DEFAULT now())');
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS bench_floor_calls (id uuid PRIMARY KEY, vendor_call_id text, vendor_status int, created_at timestamptz NOT NULL DEFAULT now())',
+  );
   const vendor = new URL(process.env.BENCH_VENDOR_URL);
   const http = new HttpPool(vendor.origin, { connections: 64 });
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
-      const answer = await undiciRequest.call(http, { path: vendor.pathname, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${process.env.BENCH_VENDOR_KEY}` }, body });
+      const answer = await http.request({
+        path: vendor.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Bearer ${process.env.BENCH_VENDOR_KEY}`,
+        },
+        body,
+      });
       const vendorBody = await answer.body.json();
       const id = randomUUID();
-      await db.query('INSERT INTO bench_floor_calls (id, vendor_call_id, vendor_status) VALUES ($1, $2, $3)', [id, String(vendorBody.call_id ?? vendorBody.id ?? ''), answer.statusCode]);
-      send(res, answer.statusCode < 300 ? 201 : 502, { id, vendor_call_id: vendorBody.call_id ?? vendorBody.id ?? null });
+      await db.query('INSERT INTO bench_floor_calls (id, vendor_call_id, vendor_status) VALUES ($1, $2, $3)', [
+        id,
+        String(vendorBody.call_id ?? vendorBody.id ?? ''),
+        answer.statusCode,
+      ]);
+      send(res, answer.statusCode < 300 ? 201 : 502, {
+        id,
+        vendor_call_id: vendorBody.call_id ?? vendorBody.id ?? null,
+      });
     } catch (error) {
       send(res, 503, { error: String(error.message) });
     }

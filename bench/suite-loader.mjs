@@ -17,7 +17,18 @@ let nextNumber = 0;
 /** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
 const callee = () => `+1555${String(1_000_000 + (nextNumber++ % 9_000_000)).slice(-7)}`;
 
-function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, connections, duration, amount, overallRate }) {
+function run({
+  url,
+  method = 'GET',
+  paths = ['/'],
+  headers = {},
+  body,
+  varyTo = false,
+  connections,
+  duration,
+  amount,
+  overallRate,
+}) {
   const latencies = [];
   const statuses = {};
   const examples = {};
@@ -33,7 +44,13 @@ function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = 
   };
   return new Promise((res, rej) => {
     const instance = autocannon(
-      { url, connections, ...(amount ? { amount } : { duration }), ...(overallRate ? { overallRate } : {}), requests: [{ setupRequest, onResponse }] },
+      {
+        url,
+        connections,
+        ...(amount ? { amount } : { duration }),
+        ...(overallRate ? { overallRate } : {}),
+        requests: [{ setupRequest, onResponse }],
+      },
       (err, result) => {
         if (err) return rej(err);
         latencies.sort((a, b) => a - b);
@@ -57,7 +74,16 @@ function run({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = 
   });
 }
 
-async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, body, varyTo = false, duration = Infinity, amount = Infinity }) {
+async function sequential({
+  url,
+  method = 'GET',
+  paths = ['/'],
+  headers = {},
+  body,
+  varyTo = false,
+  duration = Infinity,
+  amount = Infinity,
+}) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies = [];
   const statuses = {};
@@ -68,11 +94,19 @@ async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, bo
     const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
     const t0 = process.hrtime.bigint();
     const { status, text } = await new Promise((res, rej) => {
-      const req = request(new URL(paths[i % paths.length], url), { method, headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) }, agent }, (response) => {
-        const chunks = [];
-        response.on('data', (c) => chunks.push(c));
-        response.on('end', () => res({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = request(
+        new URL(paths[i % paths.length], url),
+        {
+          method,
+          headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
+          agent,
+        },
+        (response) => {
+          const chunks = [];
+          response.on('data', (c) => chunks.push(c));
+          response.on('end', () => res({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
       req.on('error', rej);
       req.end(payload);
     });
@@ -83,7 +117,20 @@ async function sequential({ url, method = 'GET', paths = ['/'], headers = {}, bo
   agent.destroy();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, statuses, examples, errors: 0, timeouts: 0, non2xx: 0 };
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    statuses,
+    examples,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+  };
 }
 
 process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop

@@ -19,6 +19,8 @@ const server = createServer((req, res) => {
     res.end(completion);
   });
 });
-server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', pid: process.pid, url: `http://127.0.0.1:${server.address().port}` }));
+server.listen(0, '127.0.0.1', () =>
+  process.send({ type: 'ready', pid: process.pid, url: `http://127.0.0.1:${server.address().port}` }),
+);
 process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', (msg) => msg.type === 'stop' && process.exit(0));

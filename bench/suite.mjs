@@ -44,7 +44,9 @@ const connections = number('connections', quick ? 20 : 50);
 const unloadedSeconds = number('unloaded-seconds', quick ? 2 : 5);
 const counted = number('counted', quick ? 30 : 100);
 
-const PEER_VERSION = JSON.parse(readFileSync(join(root, 'bench/peer/package.json'), 'utf8')).dependencies['@portkey-ai/gateway'];
+const PEER_VERSION = JSON.parse(readFileSync(join(root, 'bench/peer/package.json'), 'utf8')).dependencies[
+  '@portkey-ai/gateway'
+];
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'canceled', 'cancelled'];
 
 /** A loopback port free right now (bound once, released), for a server that takes only a port. */
@@ -66,16 +68,36 @@ function ensurePeer() {
   if (version() !== PEER_VERSION) {
     try {
       console.log(`installing @portkey-ai/gateway ${PEER_VERSION} into bench/peer …`);
-      execFileSync('npm', ['install', '--prefix', join(root, 'bench/peer'), '--no-audit', '--no-fund', '--ignore-scripts'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+      execFileSync(
+        'npm',
+        ['install', '--prefix', join(root, 'bench/peer'), '--no-audit', '--no-fund', '--ignore-scripts'],
+        { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 },
+      );
     } catch (error) {
       // npm's last lines point at its log file; the first error lines say what went wrong.
-      const lines = String(error.stderr ?? error.message).split('\n').filter((l) => l.trim() && !/complete log of this run/i.test(l));
-      const said = lines.filter((l) => /^npm (error|ERR!)/.test(l)).slice(0, 2).join(' ') || lines[0] || String(error.message);
+      const lines = String(error.stderr ?? error.message)
+        .split('\n')
+        .filter((l) => l.trim() && !/complete log of this run/i.test(l));
+      const said =
+        lines
+          .filter((l) => /^npm (error|ERR!)/.test(l))
+          .slice(0, 2)
+          .join(' ') ||
+        lines[0] ||
+        String(error.message);
       // Addresses left out: the reason is written into bench/README.md, which names no registry.
-      return { available: false, reason: `npm install --prefix bench/peer failed: ${said.replace(/\b[a-z][\w+.-]*:\/\/\S+/gi, '<address>').replace(/\s+/g, ' ').trim()}` };
+      return {
+        available: false,
+        reason: `npm install --prefix bench/peer failed: ${said
+          .replace(/\b[a-z][\w+.-]*:\/\/\S+/gi, '<address>')
+          .replace(/\s+/g, ' ')
+          .trim()}`,
+      };
     }
   }
-  return version() === PEER_VERSION ? { available: true, version: PEER_VERSION } : { available: false, reason: `bench/peer holds ${version() ?? 'nothing'}, not ${PEER_VERSION}` };
+  return version() === PEER_VERSION
+    ? { available: true, version: PEER_VERSION }
+    : { available: false, reason: `bench/peer holds ${version() ?? 'nothing'}, not ${PEER_VERSION}` };
 }
 
 /** Polls (bench setup, not a test) until `check` returns a value, or fails after `ms`. */
@@ -111,16 +133,33 @@ try {
   // The finished call both read rows fetch: one number the simulator completes at once, its webhooks coming back.
   const FINISHED_TO = '+15550009999';
   await stand.sim('scenario', { to: FINISHED_TO, outcome: 'completed', ring_ms: 0, talk_ms: 0, webhooks: 'normal' });
-  const finished = await gateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: FINISHED_TO }) });
-  const finishedCall = await until('the read rows\' call to finish', async () => {
+  const finished = await gateway.api('/v1/calls', {
+    method: 'POST',
+    body: JSON.stringify({ ...createBody, to: FINISHED_TO }),
+  });
+  const finishedCall = await until("the read rows' call to finish", async () => {
     const call = await gateway.api(`/v1/calls/${finished.id}`);
     return TERMINAL.includes(call.status) ? call : null;
   });
 
-  const vendorBody = { to_number: '+15550001111', agent_id: Number(kalem.sampleAgentId), number_id: Number(kalem.defaults.number_id), trunk_id: Number(kalem.defaults.trunk_id) };
-  const vendorHeaders = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${kalem.apiKey}` };
+  const vendorBody = {
+    to_number: '+15550001111',
+    agent_id: Number(kalem.sampleAgentId),
+    number_id: Number(kalem.defaults.number_id),
+    trunk_id: Number(kalem.defaults.trunk_id),
+  };
+  const vendorHeaders = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    authorization: `Bearer ${kalem.apiKey}`,
+  };
   const vendorUrl = new URL(`${kalem.baseUrl}/calls`);
-  const relay = await start('suite-floors.mjs', { BENCH_FLOOR: 'relay', DATABASE_URL: scratch.url, BENCH_VENDOR_URL: vendorUrl.href, BENCH_VENDOR_KEY: kalem.apiKey });
+  const relay = await start('suite-floors.mjs', {
+    BENCH_FLOOR: 'relay',
+    DATABASE_URL: scratch.url,
+    BENCH_VENDOR_URL: vendorUrl.href,
+    BENCH_VENDOR_KEY: kalem.apiKey,
+  });
   const select = await start('suite-floors.mjs', { BENCH_FLOOR: 'select', DATABASE_URL: scratch.url });
   const fastify = await start('suite-floors.mjs', { BENCH_FLOOR: 'fastify' });
   let portkey = null;
@@ -135,8 +174,30 @@ try {
   }
 
   const rows = [
-    { key: 'vendor', title: 'vendor simulator direct (Kalem, POST /calls)', url: kalem.origin, method: 'POST', paths: [vendorUrl.pathname], headers: vendorHeaders, body: vendorBody, server: ['simulator', kalem.pid], fresh: true },
-    { key: 'relay', title: 'bare relay floor: node:http + undici + one pg INSERT', url: relay.url, method: 'POST', paths: ['/'], headers: vendorHeaders, body: vendorBody, server: ['floor', relay.pid], also: [['vendor', kalem.pid]], db: true, fresh: true },
+    {
+      key: 'vendor',
+      title: 'vendor simulator direct (Kalem, POST /calls)',
+      url: kalem.origin,
+      method: 'POST',
+      paths: [vendorUrl.pathname],
+      headers: vendorHeaders,
+      body: vendorBody,
+      server: ['simulator', kalem.pid],
+      fresh: true,
+    },
+    {
+      key: 'relay',
+      title: 'bare relay floor: node:http + undici + one pg INSERT',
+      url: relay.url,
+      method: 'POST',
+      paths: ['/'],
+      headers: vendorHeaders,
+      body: vendorBody,
+      server: ['floor', relay.pid],
+      also: [['vendor', kalem.pid]],
+      db: true,
+      fresh: true,
+    },
     peer.available
       ? {
           key: 'portkey',
@@ -144,17 +205,63 @@ try {
           url: portkey.url,
           method: 'POST',
           paths: ['/v1/chat/completions'],
-          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream.url}/v1` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: 'Bearer sk-bench-upstream',
+            'x-portkey-provider': 'openai',
+            'x-portkey-custom-host': `${upstream.url}/v1`,
+          },
           body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello.' }] },
           server: ['portkey', portkey.pid],
           also: [['upstream', upstream.pid]],
         }
       : { key: 'portkey', title: `Portkey gateway ${PEER_VERSION}`, unavailable: peer.reason },
-    { key: 'create', title: 'Switchboard POST /v1/calls (pinned to the simulator)', url: gateway.url, method: 'POST', paths: ['/v1/calls'], headers, body: createBody, varyTo: true, server: ['gateway', gateway.pid], also: [['vendor', kalem.pid]], db: true, fresh: true, dialCheck: true },
-    { key: 'select', title: 'bare SELECT floor: node:http + one pg SELECT by id', url: select.url, paths: [`/${finishedCall.id}`], server: ['floor', select.pid], db: true },
-    { key: 'get', title: 'Switchboard GET /v1/calls/:id (finished call)', url: gateway.url, paths: [`/v1/calls/${finishedCall.id}`], headers, server: ['gateway', gateway.pid], db: true },
-    { key: 'fastify', title: 'bare Fastify route floor', url: fastify.url, paths: ['/'], server: ['floor', fastify.pid] },
-    { key: 'live', title: 'Switchboard GET /health/live', url: gateway.url, paths: ['/health/live'], server: ['gateway', gateway.pid] },
+    {
+      key: 'create',
+      title: 'Switchboard POST /v1/calls (pinned to the simulator)',
+      url: gateway.url,
+      method: 'POST',
+      paths: ['/v1/calls'],
+      headers,
+      body: createBody,
+      varyTo: true,
+      server: ['gateway', gateway.pid],
+      also: [['vendor', kalem.pid]],
+      db: true,
+      fresh: true,
+      dialCheck: true,
+    },
+    {
+      key: 'select',
+      title: 'bare SELECT floor: node:http + one pg SELECT by id',
+      url: select.url,
+      paths: [`/${finishedCall.id}`],
+      server: ['floor', select.pid],
+      db: true,
+    },
+    {
+      key: 'get',
+      title: 'Switchboard GET /v1/calls/:id (finished call)',
+      url: gateway.url,
+      paths: [`/v1/calls/${finishedCall.id}`],
+      headers,
+      server: ['gateway', gateway.pid],
+      db: true,
+    },
+    {
+      key: 'fastify',
+      title: 'bare Fastify route floor',
+      url: fastify.url,
+      paths: ['/'],
+      server: ['floor', fastify.pid],
+    },
+    {
+      key: 'live',
+      title: 'Switchboard GET /health/live',
+      url: gateway.url,
+      paths: ['/health/live'],
+      server: ['gateway', gateway.pid],
+    },
   ];
 
   /**
@@ -165,20 +272,51 @@ try {
   async function dialCheck(amount) {
     await stand.resetSimulator();
     const before = await created201();
-    const result = await loader.run({ url: gateway.url, method: 'POST', paths: ['/v1/calls'], headers, body: createBody, varyTo: true, connections, amount });
-    return { amount, loader201: result.statuses[201] ?? 0, gateway201: (await created201()) - before, dialed: await simulatorDialCount(kalem.origin), failed: failures(result) };
+    const result = await loader.run({
+      url: gateway.url,
+      method: 'POST',
+      paths: ['/v1/calls'],
+      headers,
+      body: createBody,
+      varyTo: true,
+      connections,
+      amount,
+    });
+    return {
+      amount,
+      loader201: result.statuses[201] ?? 0,
+      gateway201: (await created201()) - before,
+      dialed: await simulatorDialCount(kalem.origin),
+      failed: failures(result),
+    };
   }
 
   const db = new pg.Client({ connectionString: scratch.url, application_name: 'switchboard-bench-counts' });
   await db.connect();
   children.push({ stop: () => db.end() });
   /** Calls the gateway has placed at the vendor (it stores the vendor's call id once dialed). */
-  const placedCalls = async () => Number((await db.query('SELECT count(*) FROM calls WHERE provider_call_id IS NOT NULL')).rows[0].count);
+  const placedCalls = async () =>
+    Number((await db.query('SELECT count(*) FROM calls WHERE provider_call_id IS NOT NULL')).rows[0].count);
 
-  const created201 = async () => metricSum(await stand.metrics(), 'switchboard_http_requests_total', { method: 'POST', route: '/v1/calls', status: '201' });
+  const created201 = async () =>
+    metricSum(await stand.metrics(), 'switchboard_http_requests_total', {
+      method: 'POST',
+      route: '/v1/calls',
+      status: '201',
+    });
 
   async function measure(row, conns = connections, secs = seconds, warm = warmup) {
-    const load = (duration) => (conns === 1 ? loader.sequential : loader.run)({ url: row.url, method: row.method, paths: row.paths, headers: row.headers, body: row.body, varyTo: row.varyTo, connections: conns, duration });
+    const load = (duration) =>
+      (conns === 1 ? loader.sequential : loader.run)({
+        url: row.url,
+        method: row.method,
+        paths: row.paths,
+        headers: row.headers,
+        body: row.body,
+        varyTo: row.varyTo,
+        connections: conns,
+        duration,
+      });
     // A fresh simulator per vendor-bound row: thousands of live simulated calls would tax the next row.
     if (row.fresh) await stand.resetSimulator();
     const placedBefore = row.dialCheck ? await placedCalls() : 0;
@@ -206,13 +344,14 @@ try {
       // Creates autocannon dropped at the window's end still complete in the gateway: once its
       // count of placed calls stops moving, every dial it made has been made.
       let last = -1;
-      out.placed = (await until('the last creates to settle', async () => {
-        const now = await placedCalls();
-        const settled = now === last;
-        last = now;
-        if (!settled) await new Promise((r) => setTimeout(r, 500));
-        return settled ? now : null;
-      })) - placedBefore;
+      out.placed =
+        (await until('the last creates to settle', async () => {
+          const now = await placedCalls();
+          const settled = now === last;
+          last = now;
+          if (!settled) await new Promise((r) => setTimeout(r, 500));
+          return settled ? now : null;
+        })) - placedBefore;
       out.dialed = await simulatorDialCount(kalem.origin);
     }
     return out;
@@ -227,23 +366,32 @@ try {
     }
     const r = await measure(row);
     measured.push(r);
-    console.log(`${r.title}: ${Math.round(r.rps)} req/s, ${fmt(r.serverMs, 3)} ms CPU/req${r.db ? ` + ${fmt(r.pgMs, 3)} ms Postgres` : ''}, p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, not 2xx ${r.failed}`);
+    console.log(
+      `${r.title}: ${Math.round(r.rps)} req/s, ${fmt(r.serverMs, 3)} ms CPU/req${r.db ? ` + ${fmt(r.pgMs, 3)} ms Postgres` : ''}, p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, not 2xx ${r.failed}`,
+    );
   }
 
   const check = await dialCheck(Math.max(200, connections * 4));
-  console.log(`dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`);
+  console.log(
+    `dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`,
+  );
 
   // Unloaded: one request at a time, the vendor alone, then the same create through the gateway.
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
   const unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
   const unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);
-  console.log(`unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`);
+  console.log(
+    `unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`,
+  );
 
   // SQL statements per request, on the wire: a second gateway on the same database behind the
   // counting proxy, requests one at a time; what it sends while idle is measured and taken off.
   const target = new URL(scratch.url);
   const counter = await startWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
-  const countedGateway = await stand.startGateway({ DELIVERY_INTERVAL_MS: '600000' }, Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString());
+  const countedGateway = await stand.startGateway(
+    { DELIVERY_INTERVAL_MS: '600000' },
+    Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString(),
+  );
   const countWindow = async (fn) => {
     counter.reset();
     const t0 = Date.now();
@@ -252,17 +400,30 @@ try {
   };
   await stand.resetSimulator();
   // One request of each first: caches and prepared statements warm, as in the loaded rows.
-  await countedGateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: '+15550002222' }) });
+  await countedGateway.api('/v1/calls', {
+    method: 'POST',
+    body: JSON.stringify({ ...createBody, to: '+15550002222' }),
+  });
   await countedGateway.api(`/v1/calls/${finishedCall.id}`);
   const idle = await countWindow(() => new Promise((r) => setTimeout(r, 2000)));
   const creates = await countWindow(async () => {
-    for (let i = 0; i < counted; i++) await countedGateway.api('/v1/calls', { method: 'POST', body: JSON.stringify({ ...createBody, to: `+1555400${String(1000 + i)}` }) });
+    for (let i = 0; i < counted; i++)
+      await countedGateway.api('/v1/calls', {
+        method: 'POST',
+        body: JSON.stringify({ ...createBody, to: `+1555400${String(1000 + i)}` }),
+      });
   });
   const reads = await countWindow(async () => {
     for (let i = 0; i < counted; i++) await countedGateway.api(`/v1/calls/${finishedCall.id}`);
   });
   const perRequest = (w) => (w.total - (idle.total * w.ms) / idle.ms) / counted;
-  const statements = { idlePerSecond: (idle.total * 1000) / idle.ms, create: perRequest(creates), get: perRequest(reads), createTexts: creates.byText, getTexts: reads.byText };
+  const statements = {
+    idlePerSecond: (idle.total * 1000) / idle.ms,
+    create: perRequest(creates),
+    get: perRequest(reads),
+    createTexts: creates.byText,
+    getTexts: reads.byText,
+  };
   await countedGateway.stop();
   await counter.close();
 
@@ -276,7 +437,10 @@ try {
   } catch {}
   const available = (r) => r && !r.unavailable;
   const ratio = (a, b) => (available(a) && available(b) ? a / b : NaN);
-  const cpuCell = (r) => (r.unavailable ? '' : `${fmt(r.serverMs, 3)}${r.alsoMs?.length ? ` (${r.alsoMs.map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` : ''}`);
+  const cpuCell = (r) =>
+    r.unavailable
+      ? ''
+      : `${fmt(r.serverMs, 3)}${r.alsoMs?.length ? ` (${r.alsoMs.map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` : ''}`;
   const lines = [
     `### Suite figures (${runHeading(scratch.version, commit)}, Portkey ${peer.available ? PEER_VERSION : 'not available'})`,
     '',
@@ -307,18 +471,27 @@ try {
     '',
     `SQL per create, by statement (${counted} creates; the idle gateway sent ${fmt(statements.idlePerSecond, 1)} statements/s, taken off the total):`,
     '',
-    ...[...statements.createTexts].sort((a, b) => b[1] - a[1]).map(([text, n]) => `- ${fmt(n / counted, 2)}× \`${text.slice(0, 140).replace(/`/g, "'")}${text.length > 140 ? ' …' : ''}\``),
+    ...[...statements.createTexts]
+      .sort((a, b) => b[1] - a[1])
+      .map(
+        ([text, n]) =>
+          `- ${fmt(n / counted, 2)}× \`${text.slice(0, 140).replace(/`/g, "'")}${text.length > 140 ? ' …' : ''}\``,
+      ),
   ];
   const md = lines.join('\n');
   console.log(`\n${md}\n`);
   if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
   if (!dialsMatch || m.create.dialed !== m.create.placed) {
-    console.error(`FAILED: dial check: the simulator dialed ${check.dialed} for ${check.loader201} 201s (gateway counted ${check.gateway201}, ${check.failed} not 2xx); create row: ${m.create.dialed} dials for ${m.create.placed} placed calls`);
+    console.error(
+      `FAILED: dial check: the simulator dialed ${check.dialed} for ${check.loader201} 201s (gateway counted ${check.gateway201}, ${check.failed} not 2xx); create row: ${m.create.dialed} dials for ${m.create.placed} placed calls`,
+    );
     process.exitCode = 1;
   }
   if (bad.length) {
-    console.error(`FAILED: not 2xx in ${bad.map((r) => `${r.key} (${r.failed}: ${JSON.stringify(r.examples).slice(0, 300)})`).join('; ')}`);
+    console.error(
+      `FAILED: not 2xx in ${bad.map((r) => `${r.key} (${r.failed}: ${JSON.stringify(r.examples).slice(0, 300)})`).join('; ')}`,
+    );
     process.exitCode = 1;
   }
   if (unloadedCreate.failed || unloadedVendor.failed) process.exitCode = 1;

@@ -14,8 +14,14 @@ const { Pool } = require('pg');
 
 const secret = process.env.BENCH_SECRET;
 // Same pool size as the gateway's (src/database/data-source-options.ts).
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10, application_name: 'switchboard-bench-floor' });
-await pool.query(`CREATE TABLE IF NOT EXISTS floor_webhooks (dedup_key text PRIMARY KEY, received_at timestamptz NOT NULL, body bytea NOT NULL)`);
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  application_name: 'switchboard-bench-floor',
+});
+await pool.query(
+  `CREATE TABLE IF NOT EXISTS floor_webhooks (dedup_key text PRIMARY KEY, received_at timestamptz NOT NULL, body bytea NOT NULL)`,
+);
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 const UNIX_SECONDS = /^\d{1,11}$/;
@@ -56,7 +62,9 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, pid: process.pid }));
+server.listen(0, '127.0.0.1', () =>
+  process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, pid: process.pid }),
+);
 
 process.once('disconnect', () => process.exit(1)); // the parent is gone (killed, or its output pipe closed): no one will send stop
 process.on('message', async (msg) => {

@@ -87,7 +87,12 @@ function sampleBackends(everyMs = 100) {
   return async () => {
     stopped = true;
     await done;
-    const per = (map) => Object.fromEntries(Object.entries(map).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n / samples]));
+    const per = (map) =>
+      Object.fromEntries(
+        Object.entries(map)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => [k, n / samples]),
+      );
     return { samples, backends: per(counts), appendLockHolder: per(holder) };
   };
 }
@@ -175,7 +180,16 @@ class WebhookStream {
     }
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = `sha256=${createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex')}`;
-    return { body, headers: { 'content-type': 'application/json', 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signature, 'x-webhook-event': 'status-update', 'user-assistant': 'HMS-Sovereign/1.0' } };
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-webhook-timestamp': timestamp,
+        'x-webhook-signature': signature,
+        'x-webhook-event': 'status-update',
+        'user-assistant': 'HMS-Sovereign/1.0',
+      },
+    };
   }
 }
 
@@ -262,7 +276,11 @@ function topSelfTime(profileJson, limit = 20) {
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     total += us;
   }
-  const top = (map, n = limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  const top = (map, n = limit) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
   return { functions: top(byFunction), packages: top(byPackage), appFrames: top(byAppFrame, 15) };
 }
 
@@ -278,12 +296,18 @@ const cleanup = cleanupOnce(async () => {
 });
 try {
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
-  gateway = startChild('webhook-ingest-gateway.mjs', { BENCH_DIST: dist, DATABASE_URL: dbUrl, BENCH_ADMIN_KEY: adminKey });
+  gateway = startChild('webhook-ingest-gateway.mjs', {
+    BENCH_DIST: dist,
+    DATABASE_URL: dbUrl,
+    BENCH_ADMIN_KEY: adminKey,
+  });
   const { url: gatewayUrl, pid: gatewayPid } = await gateway.next('ready');
   const api = gatewayApi(gatewayUrl, adminKey);
 
   const agent = (await api('/v1/agents')).data[0];
-  const connection = (await api('/v1/providers')).data.find((c) => c.provider === 'hmsovereign' && c.origin === 'sandbox');
+  const connection = (await api('/v1/providers')).data.find(
+    (c) => c.provider === 'hmsovereign' && c.origin === 'sandbox',
+  );
   const simOrigin = new URL(connection.base_url).origin;
   const sim = simulatorControl(simOrigin);
   // The simulator's own webhooks would land in the measurement: dropped; calls stay ringing.
@@ -299,7 +323,10 @@ try {
       while (nextCall < callCount) {
         const i = nextCall++;
         const to = `+1555${String(1_000_000 + i).slice(-7)}`;
-        const call = await api('/v1/calls', { method: 'POST', body: JSON.stringify({ to, agent_id: agent.id, provider: 'hmsovereign' }) });
+        const call = await api('/v1/calls', {
+          method: 'POST',
+          body: JSON.stringify({ to, agent_id: agent.id, provider: 'hmsovereign' }),
+        });
         if (!call.provider_call_id) throw new Error(`call ${call.id} has no provider_call_id (status ${call.status})`);
         calls[i] = { id: call.id, providerCallId: call.provider_call_id, to };
       }
@@ -316,15 +343,31 @@ try {
   const path = `/webhooks/hmsovereign/${connection.id}`;
 
   const rows = [];
-  rows.push(await measureRow('floor: node:http + HMAC + one INSERT … ON CONFLICT DO NOTHING', floorUrl, path, floorPid, new WebhookStream(calls, secret, duplicateShare, 1)));
+  rows.push(
+    await measureRow(
+      'floor: node:http + HMAC + one INSERT … ON CONFLICT DO NOTHING',
+      floorUrl,
+      path,
+      floorPid,
+      new WebhookStream(calls, secret, duplicateShare, 1),
+    ),
+  );
   const gatewayStream = new WebhookStream(calls, secret, duplicateShare, 2);
-  rows.push(await measureRow('gateway POST /webhooks/hmsovereign/:connection_id', gatewayUrl, path, gatewayPid, gatewayStream));
+  rows.push(
+    await measureRow('gateway POST /webhooks/hmsovereign/:connection_id', gatewayUrl, path, gatewayPid, gatewayStream),
+  );
 
   // What the gateway made of it, from the database (warm-up included).
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  const states = (await db.query(`SELECT state, count(*)::int AS n FROM inbound_webhooks GROUP BY state ORDER BY state`)).rows;
-  const events = (await db.query(`SELECT type, count(*)::int AS n FROM events WHERE type <> 'call.created' GROUP BY type ORDER BY type`)).rows;
+  const states = (
+    await db.query(`SELECT state, count(*)::int AS n FROM inbound_webhooks GROUP BY state ORDER BY state`)
+  ).rows;
+  const events = (
+    await db.query(
+      `SELECT type, count(*)::int AS n FROM events WHERE type <> 'call.created' GROUP BY type ORDER BY type`,
+    )
+  ).rows;
   const tables = (
     await db.query(
       `SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_dead_tup::int AS dead
@@ -336,7 +379,9 @@ try {
   let profileTop = null;
   if (profile) {
     const file = join(tmpdir(), `switchboard-ingest-${dbName}.cpuprofile`);
-    const { result: profiled, profile: json } = await profileChild(gateway, file, () => load(gatewayUrl, path, gatewayStream, seconds));
+    const { result: profiled, profile: json } = await profileChild(gateway, file, () =>
+      load(gatewayUrl, path, gatewayStream, seconds),
+    );
     profileTop = { file, requests: profiled.result.requests.total, ...topSelfTime(json) };
   }
 
@@ -345,27 +390,51 @@ try {
     `\n${runHeading(pgVersion)}` +
       `\n${connections} connections, ${warmup} s warm-up + ${seconds} s measured per row, ${Math.round(duplicateShare * 100)} % duplicates, ${callCount} calls (placed in ${fmt(setupSeconds)} s)\n`,
   );
-  console.log('| row | events/s | p50 ms | p99 ms | server CPU ms/req | Postgres CPU ms/req (backends) | non-2xx/errors |');
+  console.log(
+    '| row | events/s | p50 ms | p99 ms | server CPU ms/req | Postgres CPU ms/req (backends) | non-2xx/errors |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.title} | ${Math.round(r.eventsPerSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.serverMsPerRequest, 3)} | ${fmt(r.pgMsPerRequest, 3)} (${fmt(r.pgBackendMsPerRequest, 3)}) | ${r.failed} |`);
+    console.log(
+      `| ${r.title} | ${Math.round(r.eventsPerSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.serverMsPerRequest, 3)} | ${fmt(r.pgMsPerRequest, 3)} (${fmt(r.pgBackendMsPerRequest, 3)}) | ${r.failed} |`,
+    );
   }
-  console.log('\nPer row: cores busy (server, load generator, Postgres, anything else on the machine), duplicates sent / answered as duplicates');
+  console.log(
+    '\nPer row: cores busy (server, load generator, Postgres, anything else on the machine), duplicates sent / answered as duplicates',
+  );
   for (const r of rows) {
     console.log(
       `  ${r.title.split(' ')[0]}: server ${fmt(r.serverCores, 2)}, loader ${fmt(r.loaderCores, 2)}, postgres ${fmt((r.pgMsPerRequest * r.eventsPerSecond) / 1000, 2)}, other ${fmt(r.otherCores, 2)} (machine ${fmt(100 * r.machineBusy, 0)} % of ${cpus().length}); dups ${r.duplicatesSent}/${r.duplicateAnswers} of ${r.requests}`,
     );
   }
-  console.log('\nPostgres client backends of the scratch database, mean count by state over the window (sampled every 100 ms):');
-  const share = (map) => Object.entries(map).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
+  console.log(
+    '\nPostgres client backends of the scratch database, mean count by state over the window (sampled every 100 ms):',
+  );
+  const share = (map) =>
+    Object.entries(map)
+      .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+      .join(', ');
   for (const r of rows) console.log(`  ${r.title.split(' ')[0]}: ${share(r.backends.backends)}`);
-  console.log(`  holder of the event append lock (gateway row), share of samples: ${share(gatewayRow.backends.appendLockHolder)}`);
-  console.log(`\nratio gateway/floor: events/s ${fmt(gatewayRow.eventsPerSecond / floorRow.eventsPerSecond, 3)}, server CPU/req ×${fmt(gatewayRow.serverMsPerRequest / floorRow.serverMsPerRequest, 1)}, Postgres CPU/req ×${fmt(gatewayRow.pgMsPerRequest / floorRow.pgMsPerRequest, 1)}`);
-  console.log(`gateway inbound_webhooks by state: ${states.map((s) => `${s.state}=${s.n}`).join(', ')}; events appended: ${events.map((e) => `${e.type}=${e.n}`).join(', ')}`);
-  console.log(`row writes (whole run, call placement included): ${tables.map((t) => `${t.relname} ${t.ins} inserted, ${t.upd} updated (${t.hot} HOT), ${t.dead} dead`).join('; ')}`);
-  if (gatewayStream.beyondFresh) console.log(`note: ${gatewayStream.beyondFresh} gateway requests (profile pass included) went past the three fresh events per call (raise --calls)`);
+  console.log(
+    `  holder of the event append lock (gateway row), share of samples: ${share(gatewayRow.backends.appendLockHolder)}`,
+  );
+  console.log(
+    `\nratio gateway/floor: events/s ${fmt(gatewayRow.eventsPerSecond / floorRow.eventsPerSecond, 3)}, server CPU/req ×${fmt(gatewayRow.serverMsPerRequest / floorRow.serverMsPerRequest, 1)}, Postgres CPU/req ×${fmt(gatewayRow.pgMsPerRequest / floorRow.pgMsPerRequest, 1)}`,
+  );
+  console.log(
+    `gateway inbound_webhooks by state: ${states.map((s) => `${s.state}=${s.n}`).join(', ')}; events appended: ${events.map((e) => `${e.type}=${e.n}`).join(', ')}`,
+  );
+  console.log(
+    `row writes (whole run, call placement included): ${tables.map((t) => `${t.relname} ${t.ins} inserted, ${t.upd} updated (${t.hot} HOT), ${t.dead} dead`).join('; ')}`,
+  );
+  if (gatewayStream.beyondFresh)
+    console.log(
+      `note: ${gatewayStream.beyondFresh} gateway requests (profile pass included) went past the three fresh events per call (raise --calls)`,
+    );
   if (profileTop) {
-    console.log(`\nCPU profile of the gateway child, ${seconds} s, ${profileTop.requests} requests (${profileTop.file}); top self time:`);
+    console.log(
+      `\nCPU profile of the gateway child, ${seconds} s, ${profileTop.requests} requests (${profileTop.file}); top self time:`,
+    );
     for (const line of profileTop.functions) console.log(`  ${line}`);
     console.log('by package:');
     for (const line of profileTop.packages) console.log(`  ${line}`);

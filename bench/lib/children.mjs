@@ -10,7 +10,11 @@ import { root } from './options.mjs';
  * kills after 10 s. Without `execArgv` the child gets this process's Node flags, as fork gives.
  */
 export function startChild(script, env, execArgv) {
-  const child = fork(join(root, 'bench', script), [], { env: { ...process.env, ...env }, ...(execArgv ? { execArgv } : {}), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(root, 'bench', script), [], {
+    env: { ...process.env, ...env },
+    ...(execArgv ? { execArgv } : {}),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = (type) =>
     new Promise((res, rej) => {
       const onMessage = (msg) => {
@@ -49,7 +53,10 @@ export async function profileChild(started, file, run) {
 /** A JSON client of the gateway's API as `adminKey`; a non-2xx answer throws with its body. */
 export function gatewayApi(url, adminKey) {
   return async (path, init = {}) => {
-    const response = await fetch(url + path, { ...init, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    const response = await fetch(url + path, {
+      ...init,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
     const body = await response.json();
     if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`);
     return body;
@@ -59,7 +66,10 @@ export function gatewayApi(url, adminKey) {
 /** POST to a simulator's /__sim/<path> control route. */
 export function simulatorControl(origin) {
   return async (path, body) => {
-    const response = await fetch(`${origin}/__sim/${path}`, { method: 'POST', ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    const response = await fetch(`${origin}/__sim/${path}`, {
+      method: 'POST',
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
     if (!response.ok) throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
   };
 }

@@ -17,6 +17,12 @@ export function frameLabel({ functionName, lineNumber }, file) {
 export function packageOf({ functionName, url }, file, dist) {
   return (
     /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
-    (url.includes(`${dist}/`) ? 'switchboard (dist)' : file ? (file.startsWith('node:') ? 'node core' : file) : functionName || '(native)')
+    (url.includes(`${dist}/`)
+      ? 'switchboard (dist)'
+      : file
+        ? file.startsWith('node:')
+          ? 'node core'
+          : file
+        : functionName || '(native)')
   );
 }

@@ -6,7 +6,10 @@ import autocannon from 'autocannon';
 export function loadWithLatencies({ url, connections, duration, setupRequest, onResponse }) {
   const latencies = [];
   return new Promise((res, rej) => {
-    const instance = autocannon({ url, connections, duration, requests: [{ setupRequest, onResponse }] }, (err, result) => (err ? rej(err) : res({ result, latencies })));
+    const instance = autocannon(
+      { url, connections, duration, requests: [{ setupRequest, onResponse }] },
+      (err, result) => (err ? rej(err) : res({ result, latencies })),
+    );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
 }

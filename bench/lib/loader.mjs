@@ -29,4 +29,7 @@ export async function startLoader() {
 }
 
 /** Responses that were not 2xx, plus socket errors and timeouts. */
-export const failures = (r) => Object.entries(r.statuses).reduce((n, [s, c]) => n + (Number(s) >= 200 && Number(s) < 300 ? 0 : c), 0) + r.errors + r.timeouts;
+export const failures = (r) =>
+  Object.entries(r.statuses).reduce((n, [s, c]) => n + (Number(s) >= 200 && Number(s) < 300 ? 0 : c), 0) +
+  r.errors +
+  r.timeouts;

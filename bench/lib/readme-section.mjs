@@ -11,6 +11,9 @@ export function writeReadmeSection(name, markdown, file = join(root, 'bench/READ
   const block = `${begin}\n${markdown.trim()}\n${end}`;
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
-  const next = from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from
+      ? text.slice(0, from) + block + text.slice(to + end.length)
+      : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }

@@ -10,7 +10,8 @@ const pg = require('pg');
 /** Creates the database; `admin` stays connected to the server's own database, so it is never one of the scratch database's backends. */
 export async function createScratchDatabase(pgServer, existing) {
   // An existing one (kept by an earlier run, e.g. bench:list --keep) must still look like one of ours.
-  if (existing && !/^switchboard_bench_[0-9a-f]{8}$/.test(existing)) throw new Error(`not a bench scratch database: ${existing}`);
+  if (existing && !/^switchboard_bench_[0-9a-f]{8}$/.test(existing))
+    throw new Error(`not a bench scratch database: ${existing}`);
   const name = existing ?? `switchboard_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: pgServer, application_name: 'switchboard-bench-admin' });
   await admin.connect();

@@ -34,10 +34,31 @@ export function growthOf(samples, warmupMinutes, key) {
   const late = after.slice(-k);
   const a = median(early.map((s) => s[key]));
   const b = median(late.map((s) => s[key]));
-  return { early: a, late: b, growth: (b - a) / a, k, from: early[0]?.minute, to: late.at(-1)?.minute, slopePerHour: slopePerHour(after, key) };
+  return {
+    early: a,
+    late: b,
+    growth: (b - a) / a,
+    k,
+    from: early[0]?.minute,
+    to: late.at(-1)?.minute,
+    slopePerHour: slopePerHour(after, key),
+  };
 }
 
-export function soakReport({ minutes, rate, readRate, warmupMinutes, sampleSeconds = 60, loopResolutionMs = 10, samples, createResult, readResult, heading, svgFile, benchDir }) {
+export function soakReport({
+  minutes,
+  rate,
+  readRate,
+  warmupMinutes,
+  sampleSeconds = 60,
+  loopResolutionMs = 10,
+  samples,
+  createResult,
+  readResult,
+  heading,
+  svgFile,
+  benchDir,
+}) {
   const after = samples.filter((s) => s.minute >= warmupMinutes);
   const rss = growthOf(samples, warmupMinutes, 'rssMb');
   const heap = growthOf(samples, warmupMinutes, 'heapUsedMb');
@@ -55,12 +76,27 @@ export function soakReport({ minutes, rate, readRate, warmupMinutes, sampleSecon
     xLabel: 'minutes since the load started',
     marker: { x: warmupMinutes, label: 'end of warm-up' },
     panels: [
-      { title: 'gateway memory', unit: 'MB', series: [{ name: 'RSS', color: '#1f77b4', points: points('rssMb') }, { name: 'V8 heap used', color: '#2ca02c', points: points('heapUsedMb') }] },
-      { title: 'event-loop delay in each minute', unit: 'ms', series: [{ name: 'p99', color: '#d62728', points: points('loopP99Ms') }, { name: 'p50', color: '#ff7f0e', points: points('loopP50Ms') }] },
+      {
+        title: 'gateway memory',
+        unit: 'MB',
+        series: [
+          { name: 'RSS', color: '#1f77b4', points: points('rssMb') },
+          { name: 'V8 heap used', color: '#2ca02c', points: points('heapUsedMb') },
+        ],
+      },
+      {
+        title: 'event-loop delay in each minute',
+        unit: 'ms',
+        series: [
+          { name: 'p99', color: '#d62728', points: points('loopP99Ms') },
+          { name: 'p50', color: '#ff7f0e', points: points('loopP50Ms') },
+        ],
+      },
     ],
   });
   const pct = (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(100 * n).toFixed(1)} %` : '–');
-  const spanOf = (g) => `median of the ${g.k} samples from minute ${fmt(g.from, 0)} → of the last ${g.k} (to minute ${fmt(g.to, 0)})`;
+  const spanOf = (g) =>
+    `median of the ${g.k} samples from minute ${fmt(g.from, 0)} → of the last ${g.k} (to minute ${fmt(g.to, 0)})`;
   const createdPerSecond = createResult.requests / createResult.seconds;
   const loads = samples.map((s) => s.load1).filter(Number.isFinite);
   const machine = loads.length
@@ -81,7 +117,9 @@ export function soakReport({ minutes, rate, readRate, warmupMinutes, sampleSecon
     `| V8 heap used, same samples | ${fmt(heap.early)} → ${fmt(heap.late)} MB (${pct(heap.growth)}); slope ${fmt(heap.slopePerHour)} MB/h |`,
     `| RSS range after warm-up (GC cycles) | ${fmt(Math.min(...after.map((s) => s.rssMb)))}–${fmt(Math.max(...after.map((s) => s.rssMb)))} MB |`,
     `| event-loop delay p99 per minute after warm-up: median / worst | ${fmt(summary.loopP99Median, 2)} / ${fmt(summary.loopP99Max, 2)} ms |`,
-    ...Object.entries({ ...createResult.examples, ...readResult.examples }).map(([status, text]) => `| a ${status} answer | \`${text.slice(0, 200).replace(/[|`]/g, ' ')}\` |`),
+    ...Object.entries({ ...createResult.examples, ...readResult.examples }).map(
+      ([status, text]) => `| a ${status} answer | \`${text.slice(0, 200).replace(/[|`]/g, ' ')}\` |`,
+    ),
     `| target: RSS growth after warm-up < 10 % | ${Math.abs(rss.growth) < 0.1 ? 'met' : '**not met**'} (${pct(rss.growth)}) |`,
   ].join('\n');
   return { md, svg, summary };

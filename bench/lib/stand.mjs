@@ -20,7 +20,9 @@ export function parseMetrics(text) {
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m || line.startsWith('#')) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    const labels = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
+    );
     out.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return out;
@@ -28,7 +30,9 @@ export function parseMetrics(text) {
 
 /** The sum of a metric's samples whose labels include `match`. */
 export const metricSum = (samples, name, match = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
+    .reduce((a, s) => a + s.value, 0);
 
 /**
  * Starts everything; `scenario` is the simulator's default scenario after each reset.
@@ -64,7 +68,19 @@ export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, da
     const startGateway = async (env = {}, databaseUrl = scratch.url) => {
       const child = startChild(
         'webhook-ingest-gateway.mjs',
-        { BENCH_DIST: dist, DATABASE_URL: databaseUrl, BENCH_ADMIN_KEY: adminKey, BENCH_GATEWAY_ENV: JSON.stringify({ SWITCHBOARD_SANDBOX: 'off', PROVIDER_ALLOWED_HOSTS: '127.0.0.1', SWITCHBOARD_SECRET_KEY: secretKey, ...budgets, ...gatewayEnv, ...env }) },
+        {
+          BENCH_DIST: dist,
+          DATABASE_URL: databaseUrl,
+          BENCH_ADMIN_KEY: adminKey,
+          BENCH_GATEWAY_ENV: JSON.stringify({
+            SWITCHBOARD_SANDBOX: 'off',
+            PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+            SWITCHBOARD_SECRET_KEY: secretKey,
+            ...budgets,
+            ...gatewayEnv,
+            ...env,
+          }),
+        },
         [],
       );
       children.push(child);
@@ -74,11 +90,20 @@ export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, da
     const gateway = await startGateway();
     const connection = await gateway.api('/v1/providers', {
       method: 'POST',
-      body: JSON.stringify({ provider: 'kalem', name: 'kalem simulator (bench)', credentials: { api_key: kalem.apiKey }, base_url: kalem.baseUrl, defaults: kalem.defaults }),
+      body: JSON.stringify({
+        provider: 'kalem',
+        name: 'kalem simulator (bench)',
+        credentials: { api_key: kalem.apiKey },
+        base_url: kalem.baseUrl,
+        defaults: kalem.defaults,
+      }),
     });
     const agent = await gateway.api('/v1/agents', {
       method: 'POST',
-      body: JSON.stringify({ name: 'bench agent', bindings: [{ connection_id: connection.id, provider_agent_id: kalem.sampleAgentId }] }),
+      body: JSON.stringify({
+        name: 'bench agent',
+        bindings: [{ connection_id: connection.id, provider_agent_id: kalem.sampleAgentId }],
+      }),
     });
     const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
     /** The create body every gateway row sends: pinned to the simulator's connection. */
@@ -88,7 +113,22 @@ export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, da
       if (!response.ok) throw new Error(`metrics: ${response.status}`);
       return parseMetrics(await response.text());
     };
-    return { scratch, adminKey, headers, kalem, sim, resetSimulator, simulator, gateway, startGateway, connection, agent, createBody, metrics, stop };
+    return {
+      scratch,
+      adminKey,
+      headers,
+      kalem,
+      sim,
+      resetSimulator,
+      simulator,
+      gateway,
+      startGateway,
+      connection,
+      agent,
+      createBody,
+      metrics,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

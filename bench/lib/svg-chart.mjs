@@ -43,15 +43,28 @@ export function lineChartSvg({ title, xLabel, panels, marker, width = 760, panel
     const yMax = yTicks.at(-1);
     const sy = (y) => y0 + panelHeight - ((y - yMin) / (yMax - yMin)) * panelHeight;
     parts.push(`<text x="${left}" y="${y0 - 4}" font-weight="bold">${esc(panel.title)} (${esc(panel.unit)})</text>`);
-    for (const t of yTicks) parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e4e4e4"/><text x="${left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
-    for (const t of xTicks) parts.push(`<text x="${sx(t)}" y="${y0 + panelHeight + 14}" text-anchor="middle">${t}</text>`);
+    for (const t of yTicks)
+      parts.push(
+        `<line x1="${left}" x2="${left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e4e4e4"/><text x="${left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`,
+      );
+    for (const t of xTicks)
+      parts.push(`<text x="${sx(t)}" y="${y0 + panelHeight + 14}" text-anchor="middle">${t}</text>`);
     parts.push(`<rect x="${left}" y="${y0}" width="${plotW}" height="${panelHeight}" fill="none" stroke="#999"/>`);
-    if (marker !== undefined) parts.push(`<line x1="${sx(marker.x)}" x2="${sx(marker.x)}" y1="${y0}" y2="${y0 + panelHeight}" stroke="#888" stroke-dasharray="4 3"/><text x="${sx(marker.x) + 4}" y="${y0 + 12}" fill="#666">${esc(marker.label)}</text>`);
+    if (marker !== undefined)
+      parts.push(
+        `<line x1="${sx(marker.x)}" x2="${sx(marker.x)}" y1="${y0}" y2="${y0 + panelHeight}" stroke="#888" stroke-dasharray="4 3"/><text x="${sx(marker.x) + 4}" y="${y0 + 12}" fill="#666">${esc(marker.label)}</text>`,
+      );
     panel.series.forEach((s, j) => {
       const pts = s.points.filter(([, y]) => Number.isFinite(y));
-      if (pts.length) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.8" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
-      for (const [x, y] of pts) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2" fill="${s.color}"/>`);
-      parts.push(`<text x="${left + plotW - 4}" y="${y0 + 14 + j * 13}" text-anchor="end" fill="${s.color}">${esc(s.name)}</text>`);
+      if (pts.length)
+        parts.push(
+          `<polyline fill="none" stroke="${s.color}" stroke-width="1.8" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+        );
+      for (const [x, y] of pts)
+        parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2" fill="${s.color}"/>`);
+      parts.push(
+        `<text x="${left + plotW - 4}" y="${y0 + 14 + j * 13}" text-anchor="end" fill="${s.color}">${esc(s.name)}</text>`,
+      );
     });
   });
   parts.push(`<text x="${left + plotW / 2}" y="${height - 4}" text-anchor="middle">${esc(xLabel)}</text>`, '</svg>');
