@@ -1,6 +1,13 @@
+import { HttpService } from '@nestjs/axios';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ProviderAdapter } from '@switchboard/core';
-import { createUndiciTransport, PooledTransport, PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
+import {
+  createAxiosTransport,
+  createUndiciTransport,
+  PooledTransport,
+  PROVIDERS,
+  RegisteredProviderName,
+} from '@switchboard/providers';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
@@ -27,7 +34,8 @@ export class AdapterCache implements OnApplicationShutdown {
 
   constructor(
     private readonly cipher: CredentialCipher,
-    config: ConfigVariables,
+    private readonly config: ConfigVariables,
+    private readonly http: HttpService,
     private readonly breakers: CircuitBreakers,
     private readonly budgets: RateBudgets,
     private readonly addressGuard: VendorAddressGuard,
@@ -71,7 +79,9 @@ export class AdapterCache implements OnApplicationShutdown {
 
   /**
    * A one-off adapter for a connection not stored yet (checking its credentials): no cache,
-   * and no budget, circuit or health figures, which belong to stored connections only.
+   * and no budget, circuit or health figures, which belong to stored connections only. A cold
+   * admin path, so it goes through @nestjs/axios (the stack's HTTP client for such paths); the
+   * hot paths above use the undici pool. Both transports classify failures the same way.
    */
   probeAdapter(connection: ProviderConnectionEntity): ProviderAdapter {
     const registration = PROVIDERS[connection.provider as RegisteredProviderName];
@@ -79,7 +89,13 @@ export class AdapterCache implements OnApplicationShutdown {
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: timedTransport(this.transport),
+      http: timedTransport(
+        createAxiosTransport(
+          this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0],
+          this.config.VENDOR_TIMEOUT_MS,
+          this.addressGuard,
+        ),
+      ),
       now: () => new Date(),
     });
   }

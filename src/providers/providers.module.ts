@@ -1,3 +1,4 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -17,6 +18,8 @@ import { WebhookTargets } from './webhook-targets.service';
     LedgerModule,
     ConnectionJudgementModule,
     RateBudgetModule,
+    // For the cold admin paths (checking a new connection's credentials); the timeout is set per request.
+    HttpModule.register({ timeout: 10_000 }),
   ],
   controllers: [ProvidersController],
   providers: [ProvidersService, AdapterCache, ConnectionsRepository, WebhookTargets, VendorAddressGuard],

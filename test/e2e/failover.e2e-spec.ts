@@ -47,6 +47,11 @@ describe('routing and failover', () => {
       VENDOR_TIMEOUT_MS: '1000',
       CIRCUIT_CONSECUTIVE_FAILURES: '100000',
       CIRCUIT_SAMPLING_MIN_REQUESTS: '100000',
+      // No reconciler reads in the background (nor the final read of an ended call): one could
+      // take a one-shot vendor fault meant for a test's create (a 429 then blocks A before the
+      // create is even sent).
+      RECONCILE_AFTER_SECONDS: '36000',
+      RECONCILE_FINAL_READ_SECONDS: '36000',
     });
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
