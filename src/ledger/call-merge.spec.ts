@@ -1,31 +1,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProviderCall } from '@switchboard/core';
-import { CallEntity } from '../calls/call.entity';
+import type { CallEntity } from '../calls/call.entity';
+import { newCallEntity } from '../calls/call-factory';
 import { mergeProviderCall } from './call-merge';
 
+// A queued call as the factory makes it, already known at its vendor as `v1`.
 const call = (over: Partial<CallEntity> = {}): CallEntity =>
-  Object.assign(new CallEntity(), {
-    id: 'call_x',
-    status: 'queued',
-    providerStatus: 'pending',
-    providerCallId: 'v1',
-    from: null,
-    durationSeconds: null,
-    costAmount: null,
-    costCurrency: null,
-    startedAt: null,
-    answeredAt: null,
-    endedAt: null,
-    endReason: null,
-    providerEndReason: null,
-    error: null,
-    recordingUrl: null,
-    summary: null,
-    transcript: null,
-    analysis: null,
-    ...over,
-  });
+  Object.assign(
+    newCallEntity({
+      direction: 'outbound',
+      provider: 'kalem',
+      connectionId: 'con_x',
+      agentId: null,
+      to: '+15550001111',
+      from: null,
+    }),
+    { id: 'call_x', providerStatus: 'pending', providerCallId: 'v1', ...over },
+  );
 
 const vendor = (over: Partial<ProviderCall> = {}): ProviderCall => ({
   providerCallId: 'v1',
