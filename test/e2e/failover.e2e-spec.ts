@@ -10,6 +10,7 @@ import type { Sandbox } from '../support/calls';
 import { configureSimulators, sandboxOf, VENDORS, waitForTerminal } from '../support/calls';
 import type { CountingProxy } from '../support/counting-proxy';
 import { startCountingProxy } from '../support/counting-proxy';
+import { ROOMY_BUDGETS, ROUTING_TEST_ENV } from '../support/routing-gateway';
 
 /**
  * Routing and failover through the simulators' faults (README "Routing and failover"):
@@ -41,28 +42,14 @@ describe('routing and failover', () => {
   };
 
   before(async () => {
-    // Circuits stay shut here, so one test's failures do not steer the next; they have their own suite below.
-    gw = await startTestGateway({
-      ROUTING_ABSENT_CONFIRM_MS: '50',
-      VENDOR_TIMEOUT_MS: '1000',
-      CIRCUIT_CONSECUTIVE_FAILURES: '100000',
-      CIRCUIT_SAMPLING_MIN_REQUESTS: '100000',
-      // No reconciler reads in the background (nor the final read of an ended call): one could
-      // take a one-shot vendor fault meant for a test's create (a 429 then blocks A before the
-      // create is even sent).
-      RECONCILE_AFTER_SECONDS: '36000',
-      RECONCILE_FINAL_READ_SECONDS: '36000',
-    });
+    gw = await startTestGateway(ROUTING_TEST_ENV);
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
     A = sb.vendors.kalem.connectionId;
     B = sb.vendors.klen.connectionId;
-    // This suite places far more calls a minute than Kalem's and Klen's documented budgets
-    // allow (60 requests a minute, 100 Klen calls a day); budgets have their own tests.
-    const roomy = { requests_per_minute: 100_000, requests_per_hour: 100_000, calls_per_day: 100_000 };
-    assert.equal((await api.patch(`/v1/providers/${A}`, { priority: 1, rate_limits: roomy })).status, 200);
-    assert.equal((await api.patch(`/v1/providers/${B}`, { priority: 2, rate_limits: roomy })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${A}`, { priority: 1, rate_limits: ROOMY_BUDGETS })).status, 200);
+    assert.equal((await api.patch(`/v1/providers/${B}`, { priority: 2, rate_limits: ROOMY_BUDGETS })).status, 200);
   });
   afterEach(async () => {
     await fault('kalem', { mode: 'none' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { client } from '../support/http';
 import { configureSimulators, type Sandbox, sandboxOf } from '../support/calls';
+import { ROOMY_BUDGETS, ROUTING_TEST_ENV } from '../support/routing-gateway';
 
 type Attempt = { connection_id: string; outcome: string };
 
@@ -50,13 +51,7 @@ describe('middle tier: least_cost and weighted routing through the dispatcher', 
   };
 
   before(async () => {
-    // Circuits stay shut, so a fault planted in one test does not steer routing in the next.
-    gw = await startTestGateway({
-      ROUTING_ABSENT_CONFIRM_MS: '50',
-      VENDOR_TIMEOUT_MS: '1000',
-      CIRCUIT_CONSECUTIVE_FAILURES: '100000',
-      CIRCUIT_SAMPLING_MIN_REQUESTS: '100000',
-    });
+    gw = await startTestGateway(ROUTING_TEST_ENV);
     api = client(gw.url, gw.adminKey);
     sb = await sandboxOf(api);
     await configureSimulators(sb);
@@ -64,16 +59,9 @@ describe('middle tier: least_cost and weighted routing through the dispatcher', 
     B = sb.vendors.klen.connectionId;
     C = sb.vendors.kaicalls.connectionId;
     Object.assign(vendorOf, { [A]: 'kalem', [B]: 'klen', [C]: 'kaicalls' });
-    // Far more calls than the vendors' documented budgets allow; budgets have their own suites.
-    const roomy = {
-      requests_per_minute: 100_000,
-      requests_per_hour: 100_000,
-      calls_per_day: 100_000,
-      calls_per_minute: 100_000,
-    };
-    await patch(A, { priority: 1, rate_limits: roomy });
-    await patch(B, { priority: 2, rate_limits: roomy });
-    await patch(C, { priority: 3, rate_limits: roomy });
+    await patch(A, { priority: 1, rate_limits: ROOMY_BUDGETS });
+    await patch(B, { priority: 2, rate_limits: ROOMY_BUDGETS });
+    await patch(C, { priority: 3, rate_limits: ROOMY_BUDGETS });
   });
   afterEach(async () => {
     for (const connection of all()) await fault(connection, 'none');
