@@ -4,7 +4,7 @@ import { TERMINAL_STATUSES } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { OutcomeStats } from '../routing/outcome-rules';
 import { EntityRows } from '../database/entity-rows';
-import { pooledQuery } from '../database/pooled-query';
+import { pooledQuery, preparedQuery } from '../database/pooled-query';
 import { CallEntity } from './call.entity';
 import { listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
@@ -26,18 +26,20 @@ export class CallsRepository {
 
   async insert(tx: EntityManager, call: CallEntity): Promise<void> {
     const params: unknown[] = [];
-    await tx.query(`WITH ${this.insertCte(call, params)} SELECT 1`, params);
+    await preparedQuery(tx, `WITH ${this.insertCte(call, params)} SELECT 1`, params);
   }
 
   /**
-   * The insert as a CTE `inserted` (id, webhook_url) of a larger statement, so the call and
-   * its `call.created` event are one round trip (CallLedger.open). Hand-written SQL on the
-   * create path: TypeORM regenerated and re-aliased all columns on every insert.
+   * The insert as a CTE `inserted` (id, webhook_url, version) of a larger statement, so the
+   * call and its `call.created` event are one round trip (CallLedger.open). Hand-written SQL
+   * on the create path: TypeORM regenerated and re-aliased all columns on every insert.
+   * `version` is the row version's transaction id (`xmin`), which every later write of the
+   * row changes: what CallLedger.applyIfUnchanged compares.
    */
   insertCte(call: CallEntity, params: unknown[]): string {
     const { columns, values } = this.rows.toColumns(call);
     const placeholders = values.map((v) => `$${params.push(v)}`);
-    return `inserted AS (INSERT INTO calls (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id, webhook_url)`;
+    return `inserted AS (INSERT INTO calls (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id, webhook_url, xmin::text AS version)`;
   }
 
   /**
@@ -48,25 +50,36 @@ export class CallsRepository {
    * if the statement's snapshot predates a commit it waited for.
    */
   async lock(tx: EntityManager, id: string, advisoryKey?: string): Promise<CallEntity | null> {
-    const rows: Record<string, unknown>[] = advisoryKey
-      ? await tx.query(
+    const rows = advisoryKey
+      ? await preparedQuery(
+          tx,
           `SELECT ${this.rows.columnList} FROM (SELECT pg_advisory_xact_lock(hashtext($2)) AS locked) l, calls WHERE id = $1 FOR UPDATE OF calls`,
           [id, advisoryKey],
         )
-      : await tx.query(`SELECT ${this.rows.columnList} FROM calls WHERE id = $1 FOR UPDATE`, [id]);
+      : await preparedQuery(tx, `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 FOR UPDATE`, [id]);
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
   async update(tx: EntityManager, id: string, changes: Partial<CallEntity>): Promise<void> {
     const params: unknown[] = [];
-    await tx.query(`WITH ${this.updateCte(id, changes, params)} SELECT 1`, params);
+    await preparedQuery(tx, `WITH ${this.updateCte(id, changes, params)} SELECT 1`, params);
   }
 
-  /** The update as a CTE `updated` of a larger statement (CallLedger.apply: the change and its events in one round trip). */
-  updateCte(id: string, changes: Partial<CallEntity>, params: unknown[]): string {
+  /**
+   * The update as a CTE `updated` (id, version) of a larger statement (CallLedger.apply: the
+   * change and its events in one round trip). `condition`: a conditional update, `from` other
+   * CTEs it joins and `where` what must also hold (nothing is written otherwise).
+   */
+  updateCte(
+    id: string,
+    changes: Partial<CallEntity>,
+    params: unknown[],
+    condition: { from?: string; where?: string[] } = {},
+  ): string {
     const { columns, values } = this.rows.toColumns(changes);
     const sets = columns.map((c, i) => `${c} = $${params.push(values[i])}`);
-    return `updated AS (UPDATE calls SET ${sets.join(', ')} WHERE id = $${params.push(id)} RETURNING id)`;
+    const where = [`calls.id = $${params.push(id)}`, ...(condition.where ?? [])];
+    return `updated AS (UPDATE calls SET ${sets.join(', ')}${condition.from ? ` FROM ${condition.from}` : ''} WHERE ${where.join(' AND ')} RETURNING calls.id, calls.xmin::text AS version)`;
   }
 
   async find(id: string): Promise<CallEntity | null> {

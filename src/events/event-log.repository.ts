@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/pooled-query';
 import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EVENTS_CHANNEL } from './notifier/event-notifier';
 
@@ -66,18 +67,23 @@ export class EventLogRepository {
    * cost one round trip: `ctes` over the same `params` (run even when there are no events),
    * `select` extra output columns read from them (answered in `extra`), `calls` where a
    * call's webhook_url is read (the CTE that inserts the call, when it does: a statement does
-   * not see its own inserts).
+   * not see its own inserts), `gate` a CTE of the caller's that must yield a row for the
+   * events to be appended (a conditional change: no change, no events, no lock taken).
+   * Prepared: the hot paths' statements are a handful of texts run over and over.
    */
   async appendAlongside(
     tx: EntityManager,
     events: NewEvent[],
-    alongside: { ctes?: string; params?: unknown[]; select?: string; calls?: string } = {},
+    alongside: { ctes?: string; params?: unknown[]; select?: string; calls?: string; gate?: string } = {},
   ): Promise<{ events: EventResponse[]; extra: Record<string, unknown> }> {
     const params = alongside.params ?? [];
     const ctes = [alongside.ctes];
     const columns = [alongside.select];
     if (events.length) {
-      ctes.push(this.appendCtes(events, params), this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'));
+      ctes.push(
+        this.appendCtes(events, params, alongside.gate),
+        this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'),
+      );
       columns.push(
         '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended',
         '(SELECT count(*) FROM enqueued)::int AS enqueued',
@@ -86,7 +92,8 @@ export class EventLogRepository {
     const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
     if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
     // One row whatever was appended: the events as JSON, the caller's columns beside them.
-    const [row]: Record<string, unknown>[] = await tx.query(
+    const [row] = await preparedQuery(
+      tx,
       `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`,
       params,
     );
@@ -101,8 +108,9 @@ export class EventLogRepository {
    * insert reads from the lock's CTE, and a volatile CTE is neither inlined nor skipped. The
    * notification rides on it and goes out at commit, when the events become visible;
    * Postgres folds repeats within a transaction. Rows are numbered in the order given.
+   * With `gate`, the lock (and so the insert and the notification) happens only for a row of it.
    */
-  appendCtes(events: NewEvent[], params: unknown[]): string {
+  appendCtes(events: NewEvent[], params: unknown[], gate?: string): string {
     const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
     const channel = `$${params.push(EVENTS_CHANNEL)}`;
     const values = events.map((e, i) => {
@@ -110,7 +118,7 @@ export class EventLogRepository {
       params.push(e.type, e.callId, JSON.stringify(e.data));
       return `(${i}, $${id}::text, $${id + 1}::text, $${id + 2}::text, $${id + 3}::jsonb)`;
     });
-    return `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified),
+    return `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified${gate ? ` FROM ${gate}` : ''}),
        appended AS (
          INSERT INTO events (id, type, call_id, data)
          SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n

@@ -40,6 +40,12 @@ export class CallLedger {
     @Inject(LEDGER_SETTINGS) private readonly settings: LedgerSettings,
   ) {}
 
+  /**
+   * The row version (`xmin`) each call entity was stored as, where this process wrote it
+   * last: what a conditional write compares with the row (CallLedger.applyIfUnchanged).
+   */
+  private readonly versions = new WeakMap<CallEntity, string>();
+
   /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
   async open(
     tx: EntityManager,
@@ -51,11 +57,54 @@ export class CallLedger {
       : new Date(observation.receivedAt.getTime() + this.settings.reconcileAfterMs);
     // One statement: the row, its event and the event's deliveries (outside a transaction, that is the whole unit of work).
     const params: unknown[] = [];
-    await this.events.appendAlongside(tx, this.eventsFor(call, ['call.created'], null, { ...observation }), {
-      ctes: this.calls.insertCte(call, params),
-      params,
-      calls: 'inserted',
+    const { extra } = await this.events.appendAlongside(
+      tx,
+      this.eventsFor(call, ['call.created'], null, { ...observation }),
+      {
+        ctes: this.calls.insertCte(call, params),
+        params,
+        calls: 'inserted',
+        select: '(SELECT version FROM inserted) AS version',
+      },
+    );
+    this.versions.set(call, String(extra.version));
+  }
+
+  /**
+   * A create's vendor answer, recorded in one autocommit statement instead of a transaction
+   * of four: the change is merged here against the call as this process stored it, and
+   * written only if the row is still that version and no webhook of the vendor call waits to
+   * be tied to it. Otherwise nothing is written and null comes back, and the caller takes the
+   * general path (`apply` in a transaction), which locks, re-reads and applies pending
+   * webhooks. In the statement: the vendor-id lock first (the order webhook ingest keeps),
+   * then the pending check with its own snapshot (a migration's function: the statement's
+   * snapshot predates the lock wait), then the update of that version and its events.
+   */
+  async applyIfUnchanged(db: EntityManager, call: CallEntity, observation: Observation): Promise<CallEntity | null> {
+    const version = this.versions.get(call);
+    const providerCallId = observation.vendor?.providerCallId;
+    if (!version || !providerCallId || call.providerCallId || call.deletedAt || !call.connectionId) return null;
+    const { changes, types } = this.merge(call, observation);
+    if (changes.providerCallId !== providerCallId) return null;
+    changes.updatedAt = new Date();
+    const updated = Object.assign(Object.assign(new CallEntity(), call), changes);
+    const params: unknown[] = [];
+    const lock = `vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($${params.push(providerCallLockKey(providerCallId))}))) l)`;
+    const update = this.calls.updateCte(call.id, changes, params, {
+      from: 'vendor_lock',
+      where: [
+        `calls.xmin = $${params.push(version)}::xid`,
+        `NOT switchboard_webhooks_pending($${params.push(call.connectionId)}, $${params.push(providerCallId)}, vendor_lock.locked)`,
+      ],
     });
+    const { extra } = await this.events.appendAlongside(
+      db,
+      this.eventsFor(updated, types, updated.status !== call.status ? call.status : null, observation),
+      { ctes: `${lock}, ${update}`, params, select: '(SELECT version FROM updated) AS version', gate: 'updated' },
+    );
+    if (!extra.version) return null;
+    this.versions.set(updated, String(extra.version));
+    return updated;
   }
 
   /**

@@ -144,11 +144,11 @@ export class Dispatcher {
         reference: call.id,
         webhook,
       });
-      const placed = await this.record(call.id, {
-        vendor: result.call,
-        attempt: attempt('created', null),
-        warnings: result.warnings,
-      });
+      const answer = observed({ vendor: result.call, attempt: attempt('created', null), warnings: result.warnings });
+      // The common case in one statement; the ledger says null when anything else touched the call meanwhile.
+      const placed =
+        (await this.ledger.applyIfUnchanged(this.dataSource.manager, call, answer)) ??
+        (await this.dataSource.transaction((tx) => this.ledger.apply(tx, call.id, answer)));
       return { done: true, call: placed };
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
@@ -217,15 +217,14 @@ export class Dispatcher {
   }
 
   private record(callId: string, change: Partial<Observation>): Promise<CallEntity> {
-    const observation: Observation = {
-      source: 'create',
-      vendorEventType: null,
-      occurredAt: null,
-      receivedAt: new Date(),
-      ...change,
-    };
+    const observation = observed(change);
     return this.dataSource.transaction((tx) => this.ledger.apply(tx, callId, observation));
   }
+}
+
+/** What the create itself learned, now. */
+function observed(change: Partial<Observation>): Observation {
+  return { source: 'create', vendorEventType: null, occurredAt: null, receivedAt: new Date(), ...change };
 }
 
 function placementOf(connection: ProviderConnectionEntity) {

@@ -289,4 +289,53 @@ describe('inbound vendor webhooks', () => {
     ]);
     assert.deepEqual(applied, [{ call_id: callId }]);
   });
+
+  // The create writes its vendor answer in one statement only when nothing happened to the
+  // call meanwhile. Here the vendor holds its answer while the call runs and its webhooks
+  // arrive: Klen's carry no reference to the gateway's call, so they wait as pending for the
+  // create; Kalem's echo the call id, so they are applied to the call at once. Either way
+  // the create must take the general path and lose nothing.
+  for (const vendor of ['klen', 'kalem'] as const) {
+    it(`${vendor}: webhooks that arrive before the create's answer are all applied to the call, in order`, async () => {
+      const to = `+1555012${String(++number).padStart(4, '0')}`;
+      const sim = sb.vendors[vendor].sim;
+      assert.equal(
+        (await sim.post('/__sim/scenario', { to, webhooks: 'normal', ring_ms: 0, talk_ms: 100 })).status,
+        200,
+      );
+      assert.equal(
+        (await sim.post('/__sim/faults', { mode: 'slow', after_create: true, delay_ms: 600, count: 1 })).status,
+        200,
+      );
+      const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: vendor });
+      assert.equal(res.status, 201, res.text);
+      const done = await waitForCall(
+        api,
+        res.body.id,
+        (c) => c.status === 'completed',
+        `the ${vendor} call to complete`,
+        20_000,
+      );
+      assert.deepEqual(
+        done.attempts.map((a: any) => [a.outcome, a.error_code]),
+        [['created', null]],
+      );
+      const webhooks = await db.query(
+        `SELECT state, call_id, received_at FROM inbound_webhooks WHERE provider_call_id = $1 ORDER BY received_at`,
+        [done.provider_call_id],
+      );
+      assert.ok(
+        webhooks.some((w: any) => w.received_at.getTime() < Date.parse(done.attempts[0].at)),
+        'at least one webhook reached the gateway before the create had its answer',
+      );
+      assert.deepEqual(
+        [...new Set(webhooks.map((w: any) => `${w.state} ${w.call_id}`))],
+        [`applied ${done.id}`],
+        'every webhook applied to this call, none left pending',
+      );
+      const types = (await api.get(`/v1/events?call_id=${done.id}`)).body.data.map((e: any) => e.type);
+      assert.equal(types.filter((t: string) => t === 'call.completed').length, 1, types.join(', '));
+      assert.equal(types[0], 'call.created');
+    });
+  }
 });

@@ -202,4 +202,116 @@ describe('middle tier: call ledger', () => {
       NotFoundError,
     );
   });
+
+  describe('a create’s vendor answer in one statement (applyIfUnchanged)', () => {
+    let connectionId: string;
+    /** A call opened on a connection (a disabled row of this test's own, so nothing dials it). */
+    const openPlaced = async (): Promise<CallEntity> => {
+      const call = newCallEntity({
+        direction: 'outbound',
+        provider: 'kalem',
+        connectionId,
+        agentId: null,
+        to: `+1555033${String(1000 + counter++).slice(-4)}`,
+        from: null,
+      });
+      await ledger.open(db.manager, call, {
+        source: 'create',
+        vendorEventType: null,
+        occurredAt: null,
+        receivedAt: call.createdAt,
+      });
+      return call;
+    };
+    const answer = (call: CallEntity): Observation => ({
+      source: 'create',
+      vendorEventType: null,
+      occurredAt: null,
+      receivedAt: new Date(),
+      vendor: { providerCallId: `v-${call.id}`, status: 'queued' },
+      attempt: {
+        connection_id: connectionId,
+        provider: 'kalem',
+        outcome: 'created',
+        error_code: null,
+        at: new Date().toISOString(),
+      },
+    });
+    const parkWebhook = (q: { query: DataSource['query'] }, providerCallId: string) =>
+      q.query(
+        `INSERT INTO inbound_webhooks (id, connection_id, provider, dedup_key, event_type, provider_call_id, received_at, headers, body, state)
+         VALUES ($1, $2, 'kalem', $1, 'call.ringing', $3, now(), '{}', decode('00', 'hex'), 'pending')`,
+        [newId('event'), connectionId, providerCallId],
+      );
+
+    before(async () => {
+      connectionId = newId('connection');
+      await db.query(
+        `INSERT INTO provider_connections (id, provider, name, credentials_encrypted, enabled) VALUES ($1, 'kalem', 'ledger test', 'x', false)`,
+        [connectionId],
+      );
+    });
+
+    it('writes the answer, its attempt and its event when nothing else touched the call', async () => {
+      const call = await openPlaced();
+      const placed = await ledger.applyIfUnchanged(db.manager, call, answer(call));
+      assert.ok(placed, 'the one-statement path was taken');
+      assert.equal(placed.providerCallId, `v-${call.id}`);
+      const row = await stored(call.id);
+      assert.equal(row.provider_call_id, `v-${call.id}`);
+      assert.deepEqual(
+        row.attempts.map((a: any) => a.outcome),
+        ['created'],
+      );
+      assert.equal(call.providerCallId, null, 'the entity the caller holds is not changed behind its back');
+    });
+
+    it('writes nothing when the call changed since this process stored it', async () => {
+      const call = await openPlaced();
+      await apply(
+        call.id,
+        observation({ source: 'gateway', warnings: [{ field: 'x', message: 'changed meanwhile' }] }),
+      );
+      const before = await typesOf(call.id);
+      assert.equal(await ledger.applyIfUnchanged(db.manager, call, answer(call)), null);
+      assert.equal((await stored(call.id)).provider_call_id, null);
+      assert.deepEqual(await typesOf(call.id), before, 'no event either');
+    });
+
+    it('writes nothing when a webhook of the vendor call waits, even one committed while the statement waited for the lock', async (t) => {
+      // Parked before: the statement's own snapshot sees it.
+      const early = await openPlaced();
+      await parkWebhook(db, `v-${early.id}`);
+      assert.equal(await ledger.applyIfUnchanged(db.manager, early, answer(early)), null);
+      assert.equal((await stored(early.id)).provider_call_id, null);
+
+      if (gw.database.kind !== 'postgres') {
+        // The embedded engine serves one connection at a time: no ingest can hold the lock meanwhile.
+        t.diagnostic('embedded database: one connection, nothing to race');
+        return;
+      }
+      // Parked by a webhook ingest that holds the vendor-id lock when the statement starts and
+      // commits while the statement waits: only a snapshot taken after the lock sees it.
+      const late = await openPlaced();
+      const ingest = db.createQueryRunner();
+      await ingest.connect();
+      try {
+        await ingest.startTransaction();
+        await ingest.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`call:v-${late.id}`]);
+        await parkWebhook(ingest, `v-${late.id}`);
+        const write = ledger.applyIfUnchanged(db.manager, late, answer(late));
+        // Wait until the statement is queued behind the ingest's lock.
+        for (let waiting = 0; !waiting;) {
+          [{ waiting }] = await db.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          );
+        }
+        await ingest.commitTransaction();
+        assert.equal(await write, null, 'the webhook committed during the wait is seen');
+      } finally {
+        await ingest.release();
+      }
+      assert.equal((await stored(late.id)).provider_call_id, null);
+    });
+  });
 });

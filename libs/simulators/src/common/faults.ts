@@ -15,7 +15,11 @@ export interface FaultConfig {
   count?: number;
   /** `slow`: extra latency; `timeout`: how long the socket is held before it is closed. */
   delay_ms?: number;
-  /** Apply only to create requests, after the call was really created (the ambiguous case). */
+  /**
+   * Apply only to create requests, after the call was really created: `timeout`/`reset` lose
+   * the answer (the ambiguous case); `slow` holds it for `delay_ms`, while the call runs and
+   * its webhooks go out (webhooks that reach the client before its create's answer).
+   */
   after_create?: boolean;
   /** `rate_limit`: the wait the vendor's 429 asks for (Retry-After and its reset header; default 1 s). */
   retry_after_seconds?: number;
@@ -43,8 +47,8 @@ export function faultProblems(input: Record<string, unknown>): string[] {
   num('retry_after_seconds', 1, 3_600);
   if (input.after_create !== undefined && typeof input.after_create !== 'boolean')
     problems.push('after_create: a boolean');
-  if (input.after_create === true && !['timeout', 'reset'].includes(String(input.mode)))
-    problems.push('after_create: only with mode timeout or reset');
+  if (input.after_create === true && !['timeout', 'reset', 'slow'].includes(String(input.mode)))
+    problems.push('after_create: only with mode timeout, reset or slow');
   return problems;
 }
 
@@ -110,6 +114,10 @@ export class FaultInjector {
       return true;
     }
     if (!this.config.after_create || !this.hit()) return false;
+    if (this.config.mode === 'slow') {
+      await this.clock.sleepReal(this.config.delay_ms ?? 2_000);
+      return false;
+    }
     if (this.config.mode === 'reset') this.destroy(request, reply);
     else await this.hold(request, reply, this.config.delay_ms ?? 30_000);
     return true;
