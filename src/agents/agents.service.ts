@@ -151,14 +151,17 @@ export class AgentsService {
    * which the create path writes back to (WebhookTargets records a new webhook secret there).
    */
   async findForCall(id: string, pinned: string | null): Promise<CallTarget> {
+    // Only well-formed ids (no spaces) are cached: a request's malformed agent_id cannot take
+    // the key of a real agent and pinned connection, nor fill the cache with garbage.
+    const cacheable = isIdOf('agent', id);
     const key = pinned ? `${id} ${pinned}` : id;
     const cache = this.targets.cache;
-    let found = cache.get(key);
+    let found = cacheable ? cache.get(key) : undefined;
     if (!found) {
       const token = cache.begin();
       found = deepFreeze(await this.readForCall(id, pinned));
       const ids = [id, ...(pinned ? [pinned] : []), ...found.connections.map((c) => c.id)];
-      cache.set(key, found, ids, token);
+      if (cacheable) cache.set(key, found, ids, token);
     }
     return {
       agent: found.agent,

@@ -165,6 +165,9 @@ describe('call-target cache across instances', () => {
     await untilB('B to find the pinned connection gone', agentId, '422 no such provider connection', {
       provider: unbound,
     });
+    // A malformed agent_id spelling the cache key of a real agent and pinned connection is not
+    // cached under it, so it cannot make that pair look absent.
+    assert.equal(await placedOnB(`${agentId} ${bound}`), '422 no such agent');
     assert.equal(await placedOnB(agentId, { provider: bound }), bound, 'the agent itself is still served');
   });
 
