@@ -46,7 +46,8 @@ describe('call-target cache across instances', () => {
       PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
       VENDOR_RATE_BUDGETS: 'off',
       RECONCILE_AFTER_SECONDS: '36000',
-      // Far past the test's length: a create steered by a change proves the notice arrived.
+      // Far past the test's length (and its polls' timeouts, which only bound a busy machine's
+      // delays): a create steered by a change proves the notice arrived.
       AGENT_CACHE_TTL_MS: '600000',
     };
     for (const name of ['a', 'b']) {
@@ -113,7 +114,7 @@ describe('call-target cache across instances', () => {
     pollUntil(
       () => placedOnB(agentId, extra),
       (placed) => placed === expected,
-      { timeoutMs: 5_000, intervalMs: 10, what },
+      { timeoutMs: 15_000, intervalMs: 10, what },
     );
 
   it('a connection disabled through A: B, which had it cached, routes around it on its next creates', async (t) => {
@@ -193,7 +194,7 @@ describe('call-target cache across instances', () => {
           return (await dialsAtOther()).length;
         },
         (dials) => dials > 0,
-        { timeoutMs: 5_000, intervalMs: 10, what: 'B to dial the connection’s new address' },
+        { timeoutMs: 15_000, intervalMs: 10, what: 'B to dial the connection’s new address' },
       );
     } finally {
       await stopSimulators([other]);
@@ -206,10 +207,12 @@ describe('call-target cache across instances', () => {
     const second = await connection('second', 2);
     const agentId = await agent([first, second]);
     await warm(agentId, first);
+    // Sessions whose LISTEN has completed: only then does an instance serve from its cache again.
     const listeners = async (): Promise<number[]> =>
       (
         await pg!.query(
-          'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+          `SELECT pid FROM pg_stat_activity
+            WHERE application_name = $1 AND datname = current_database() AND state = 'idle' AND query LIKE 'LISTEN %'`,
           [LISTENER_APPLICATION_NAME],
         )
       ).rows.map((r) => r.pid);
@@ -222,7 +225,7 @@ describe('call-target cache across instances', () => {
     await untilB('B to stop serving its cached connection', agentId, second);
 
     await pollUntil(listeners, (pids) => pids.length === 2 && !pids.some((pid) => before.includes(pid)), {
-      timeoutMs: 10_000,
+      timeoutMs: 15_000,
       what: 'new listening sessions',
     });
     // Listening again, B caches again: a second change behind its back is not seen.
