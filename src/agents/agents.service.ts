@@ -11,6 +11,7 @@ import {
   ValidationFailedError,
 } from '@switchboard/core';
 import { Repository } from 'typeorm';
+import { CallTarget, CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
 import { EntityRows } from '../database/entity-rows';
 import { ConnectionsRepository } from '../providers/connections.repository';
@@ -44,7 +45,16 @@ export class AgentsService {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly connections: ConnectionsRepository,
     private readonly providers: ProvidersService,
+    private readonly targets: CallTargets,
   ) {}
+
+  /** Every write of an agent and its bindings: notified to every instance's call-target cache. */
+  private save(agent: AgentEntity): Promise<AgentEntity> {
+    return this.targets.change(this.agents.manager, async (tx) => ({
+      result: await tx.getRepository(AgentEntity).save(agent),
+      changed: [agent.id],
+    }));
+  }
 
   async create(dto: CreateAgentDto, origin = 'api'): Promise<AgentResponse> {
     const links = dto.bindings ?? [];
@@ -100,7 +110,7 @@ export class AgentsService {
         made.push({ connection, providerAgentId: created.providerAgentId });
         agent.bindings.push(this.binding(agent.id, connection, created.providerAgentId, 'provisioned'));
       }
-      await this.agents.save(agent);
+      await this.save(agent);
     } catch (error) {
       await this.undo(made, error);
       throw error;
@@ -134,15 +144,37 @@ export class AgentsService {
   }
 
   /**
-   * What a call create needs, in one statement: the agent with its bindings, the bound
-   * connections, and whether `pinned` (a connection id the request names) exists. The agent
-   * is null when there is none. Hand-written for the create path, where the relation load
-   * (two statements) and the separate connection reads were a round trip each.
+   * What a call create needs: the agent with its bindings, the bound connections, and whether
+   * `pinned` (a connection id the request names) exists. The agent is null when there is none.
+   * Served from this instance's cache (CallTargets) while no change notice names any of them;
+   * what it holds is frozen, and each caller gets its own shallow copies of the connections,
+   * which the create path writes back to (WebhookTargets records a new webhook secret there).
    */
-  async findForCall(
-    id: string,
-    pinned: string | null,
-  ): Promise<{ agent: AgentEntity | null; connections: ProviderConnectionEntity[]; pinnedExists: boolean }> {
+  async findForCall(id: string, pinned: string | null): Promise<CallTarget> {
+    // Only well-formed ids (no spaces) are cached: a request's malformed agent_id cannot take
+    // the key of a real agent and pinned connection, nor fill the cache with garbage.
+    const cacheable = isIdOf('agent', id);
+    const key = pinned ? `${id} ${pinned}` : id;
+    const cache = this.targets.cache;
+    let found = cacheable ? cache.get(key) : undefined;
+    if (!found) {
+      const token = cache.begin();
+      found = deepFreeze(await this.readForCall(id, pinned));
+      const ids = [id, ...(pinned ? [pinned] : []), ...found.connections.map((c) => c.id)];
+      if (cacheable) cache.set(key, found, ids, token);
+    }
+    return {
+      agent: found.agent,
+      connections: found.connections.map((c) => Object.assign(new ProviderConnectionEntity(), c)),
+      pinnedExists: found.pinnedExists,
+    };
+  }
+
+  /**
+   * One statement, hand-written for the create path, where the relation load (two statements)
+   * and the separate connection reads were a round trip each.
+   */
+  private async readForCall(id: string, pinned: string | null): Promise<CallTarget> {
     const [row]: {
       agent: Record<string, unknown> | null;
       bindings: Record<string, unknown>[] | null;
@@ -211,13 +243,16 @@ export class AgentsService {
       const adapter = this.providers.adapterFor(connection);
       if (adapter.capabilities.updateAgent) await adapter.updateAgent(binding.providerAgentId, specOf(agent));
     }
-    await this.agents.save(agent);
+    await this.save(agent);
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
     const agent = await this.find(id);
-    await this.agents.delete({ id: agent.id });
+    await this.targets.change(this.agents.manager, async (tx) => ({
+      result: await tx.getRepository(AgentEntity).delete({ id: agent.id }),
+      changed: [agent.id],
+    }));
   }
 
   private binding(
@@ -242,6 +277,13 @@ export class AgentsService {
     const rows = await this.connections.findMany(ids);
     return new Map(rows.map((c) => [c.id, c]));
   }
+}
+
+/** What the cache holds is shared by every create this instance serves: nothing may change it in place. */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
 }
 
 export function specOf(agent: AgentEntity): AgentSpec {

@@ -306,6 +306,15 @@ export class ConfigVariables {
   @Min(0)
   OUTCOME_CACHE_MS = 5_000;
 
+  @Variable({
+    description:
+      'Milliseconds a call create reuses an agent with its connections when no change notice comes (changes through the gateway are seen at once on every instance); 0 reads them on every create',
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AGENT_CACHE_TTL_MS = 10_000;
+
   @Variable({ description: 'Milliseconds between heartbeat comments on an open event stream (GET /v1/events/stream)' })
   @Transform(toInt)
   @IsInt()

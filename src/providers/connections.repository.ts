@@ -1,15 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, paginate } from '../common/pagination';
 import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 
-/** The only code that touches `provider_connections`. */
+/**
+ * The only code that touches `provider_connections`. Every write goes through
+ * CallTargets.change, so every instance's call creates see it at once.
+ */
 @Injectable()
 export class ConnectionsRepository {
   constructor(
     @InjectRepository(ProviderConnectionEntity) private readonly rows: Repository<ProviderConnectionEntity>,
+    private readonly targets: CallTargets,
   ) {}
+
+  private change<T>(ids: readonly string[], work: (rows: Repository<ProviderConnectionEntity>) => Promise<T>) {
+    return this.targets.change(this.rows.manager, async (tx: EntityManager) => ({
+      result: await work(tx.getRepository(ProviderConnectionEntity)),
+      changed: ids,
+    }));
+  }
 
   build(fields: Partial<ProviderConnectionEntity>): ProviderConnectionEntity {
     return this.rows.create(fields);
@@ -48,30 +60,43 @@ export class ConnectionsRepository {
   }
 
   save(connection: ProviderConnectionEntity): Promise<ProviderConnectionEntity> {
-    return this.rows.save(connection);
+    return this.change([connection.id], (rows) => rows.save(connection));
   }
 
   async update(id: string, fields: Partial<Pick<ProviderConnectionEntity, 'enabled'>>): Promise<void> {
-    await this.rows.update({ id }, fields);
+    await this.change([id], (rows) => rows.update({ id }, fields));
   }
 
   async disableSandbox(): Promise<void> {
-    await this.rows.update({ origin: 'sandbox' }, { enabled: false });
+    await this.targets.change(this.rows.manager, async (tx) => {
+      const { raw } = await tx
+        .createQueryBuilder()
+        .update(ProviderConnectionEntity)
+        .set({ enabled: false })
+        .where({ origin: 'sandbox', enabled: true })
+        .returning(['id'])
+        .execute();
+      return { result: undefined, changed: (raw as { id: string }[]).map((r) => r.id) };
+    });
   }
 
   async delete(id: string): Promise<void> {
-    await this.rows.delete({ id });
+    // Its bindings go with it (ON DELETE CASCADE): the notice of its id covers the agents bound to it.
+    await this.change([id], (rows) => rows.delete({ id }));
   }
 
+  /** Not read by call creates, but notified anyway: then no write to the table is ever missed. */
   async setSyncState(id: string, state: SyncState): Promise<void> {
-    await this.rows.update({ id }, { syncState: state });
+    await this.change([id], (rows) => rows.update({ id }, { syncState: state }));
   }
 
   /** First writer wins, so instances that race to create a connection's secret agree on one. */
   async setWebhookSecretIfUnset(id: string, encrypted: string): Promise<string> {
-    await this.rows.update({ id, webhookSecretEncrypted: IsNull() }, { webhookSecretEncrypted: encrypted });
-    const row = await this.rows.findOne({ select: { id: true, webhookSecretEncrypted: true }, where: { id } });
-    return row!.webhookSecretEncrypted!;
+    return this.change([id], async (rows) => {
+      await rows.update({ id, webhookSecretEncrypted: IsNull() }, { webhookSecretEncrypted: encrypted });
+      const row = await rows.findOne({ select: { id: true, webhookSecretEncrypted: true }, where: { id } });
+      return row!.webhookSecretEncrypted!;
+    });
   }
 
   async setWebhookRegistration(
@@ -79,6 +104,8 @@ export class ConnectionsRepository {
     encryptedSecret: string,
     registration: ProviderConnectionEntity['webhookRegistration'],
   ): Promise<void> {
-    await this.rows.update({ id }, { webhookSecretEncrypted: encryptedSecret, webhookRegistration: registration });
+    await this.change([id], (rows) =>
+      rows.update({ id }, { webhookSecretEncrypted: encryptedSecret, webhookRegistration: registration }),
+    );
   }
 }

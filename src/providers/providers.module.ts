@@ -1,6 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallTargetsModule } from '../call-targets/call-targets.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ConnectionJudgementModule } from '../routing/connection-judgement.module';
 import { RateBudgetModule } from '../routing/rate-budget/rate-budget.module';
@@ -18,6 +19,8 @@ import { WebhookTargets } from './webhook-targets.service';
     LedgerModule,
     ConnectionJudgementModule,
     RateBudgetModule,
+    // Every connection write notifies the instances' call-target caches.
+    CallTargetsModule,
     // For the cold admin paths (checking a new connection's credentials); the timeout is set per request.
     HttpModule.register({ timeout: 10_000 }),
   ],

@@ -4,6 +4,7 @@ import { newId } from '@switchboard/core';
 import { SimulatedAccount, startSimulators, stopSimulators } from '@switchboard/simulators';
 import { Repository } from 'typeorm';
 import { AgentBindingEntity, AgentEntity } from '../agents/agent.entity';
+import { CallTargets } from '../call-targets/call-targets.service';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { GatewayMode } from '../config/gateway-mode';
 import { ConnectionsRepository } from '../providers/connections.repository';
@@ -26,6 +27,7 @@ export class SandboxService implements OnApplicationBootstrap, BeforeApplication
     private readonly cipher: CredentialCipher,
     private readonly connections: ConnectionsRepository,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly targets: CallTargets,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -118,6 +120,11 @@ export class SandboxService implements OnApplicationBootstrap, BeforeApplication
       });
       agent.bindings.push(binding);
     }
-    return this.agents.save(agent);
+    const saved = agent;
+    // Like every agent write: other instances sharing the database drop what they cached of it.
+    return this.targets.change(this.agents.manager, async (tx) => ({
+      result: await tx.getRepository(AgentEntity).save(saved),
+      changed: [saved.id],
+    }));
   }
 }

@@ -2,7 +2,7 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import type { DataSource } from 'typeorm';
-import type { EventNotifier, NotifyChannel } from './event-notifier';
+import type { EventNotifier, NotifierListener, NotifyChannel } from './event-notifier';
 import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /**
@@ -16,19 +16,22 @@ export class EmbeddedEventNotifier implements EventNotifier, OnModuleInit, OnMod
   private readonly logger = new Logger(EmbeddedEventNotifier.name);
   private readonly listeners = new NotifierListeners();
   private stopNotifications?: () => void;
+  /** The engine's one session cannot be lost while the process runs; only the start waits for LISTEN. */
+  listening = false;
 
   constructor(
     private readonly pglite: PGlite,
     private readonly dataSource: DataSource,
   ) {}
 
-  subscribe(listener: () => void, channel?: NotifyChannel): () => void {
+  subscribe(listener: NotifierListener, channel?: NotifyChannel): () => void {
     return this.listeners.add(listener, channel);
   }
 
   async onModuleInit(): Promise<void> {
-    this.stopNotifications = this.pglite.onNotification((channel) => this.listeners.wake(channel));
+    this.stopNotifications = this.pglite.onNotification((channel, payload) => this.listeners.wake(channel, payload));
     for (const channel of NOTIFY_CHANNELS) await this.dataSource.query(`LISTEN ${channel}`);
+    this.listening = true;
     this.logger.log('Listening for event notifications (embedded database)');
   }
 

@@ -10,8 +10,15 @@ export const EVENTS_CHANNEL = 'switchboard_events';
  */
 export const KEYS_CHANNEL = 'switchboard_keys';
 
+/**
+ * The channel a change to an agent, its bindings or a provider connection notifies (in the
+ * changing transaction), so every instance drops what a call create cached of it. The payload
+ * is the changed row's id (src/call-targets/call-targets.service.ts).
+ */
+export const CALL_TARGETS_CHANNEL = 'switchboard_call_targets';
+
 /** Every channel an instance listens on. */
-export const NOTIFY_CHANNELS = [EVENTS_CHANNEL, KEYS_CHANNEL] as const;
+export const NOTIFY_CHANNELS = [EVENTS_CHANNEL, KEYS_CHANNEL, CALL_TARGETS_CHANNEL] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
 /** Injection token of this instance's EventNotifier. */
@@ -25,25 +32,36 @@ export const EVENT_NOTIFIER = 'EVENT_NOTIFIER';
  * while nobody listened notified no one.
  */
 export interface EventNotifier {
-  /** Calls `listener` after commits that notify `channel`; returns the unsubscribe function. */
-  subscribe(listener: () => void, channel?: NotifyChannel): () => void;
+  /**
+   * Calls `listener` after commits that notify `channel`, with the notice's payload; a new
+   * listening session calls it without one. Returns the unsubscribe function.
+   */
+  subscribe(listener: NotifierListener, channel?: NotifyChannel): () => void;
+  /**
+   * False while no session listens (lost, not yet back): notices sent meanwhile reach no one,
+   * so a cache that relies on them must not serve until the next session's wake-up.
+   */
+  readonly listening: boolean;
 }
+
+/** `payload` is absent when a new session wakes everyone: whatever was missed is unknown. */
+export type NotifierListener = (payload?: string) => void;
 
 /** The listener sets both implementations share; one throwing listener never starves the rest. */
 export class NotifierListeners {
-  private readonly listeners = new Map<string, Set<() => void>>(NOTIFY_CHANNELS.map((c) => [c, new Set()]));
+  private readonly listeners = new Map<string, Set<NotifierListener>>(NOTIFY_CHANNELS.map((c) => [c, new Set()]));
 
-  add(listener: () => void, channel: NotifyChannel = EVENTS_CHANNEL): () => void {
+  add(listener: NotifierListener, channel: NotifyChannel = EVENTS_CHANNEL): () => void {
     const set = this.listeners.get(channel)!;
     set.add(listener);
     return () => void set.delete(listener);
   }
 
   /** `channel` unknown to this instance: nobody to wake. */
-  wake(channel: string): void {
+  wake(channel: string, payload?: string): void {
     for (const listener of [...(this.listeners.get(channel) ?? [])]) {
       try {
-        listener();
+        listener(payload);
       } catch {
         // A listener's own failure is its business; the others still need waking.
       }

@@ -1,7 +1,7 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import type { EventNotifier, NotifyChannel } from './event-notifier';
+import type { EventNotifier, NotifierListener, NotifyChannel } from './event-notifier';
 import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /** How the listening session shows in pg_stat_activity (and how tests find it). */
@@ -35,8 +35,13 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
 
   constructor(private readonly url: string) {}
 
-  subscribe(listener: () => void, channel?: NotifyChannel): () => void {
+  subscribe(listener: NotifierListener, channel?: NotifyChannel): () => void {
     return this.listeners.add(listener, channel);
+  }
+
+  /** Set only once LISTEN succeeded, and unset the moment the session is lost. */
+  get listening(): boolean {
+    return this.client !== undefined;
   }
 
   /** Start waits for the first attempt only: a database hiccup at start must not stop the gateway. */
@@ -81,7 +86,7 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
     };
     client.on('error', onLost);
     client.on('end', () => onLost());
-    client.on('notification', (message) => this.listeners.wake(message.channel));
+    client.on('notification', (message) => this.listeners.wake(message.channel, message.payload));
     try {
       await client.connect();
       await client.query(NOTIFY_CHANNELS.map((c) => `LISTEN ${c}`).join('; '));
