@@ -14,6 +14,16 @@ describe('normalizeDestination', () => {
     assert.deepEqual(normalizeDestination('+15550001111'), { kind: 'e164', value: '+15550001111' });
   });
 
+  it('drops a national prefix written after the country code', () => {
+    assert.deepEqual(normalizeDestination('+44 (0) 20 7183 8750'), { kind: 'e164', value: '+442071838750' });
+  });
+
+  it('accepts the numbers of regions that share their calling code with a larger one', () => {
+    assert.deepEqual(normalizeDestination('+1 604 555 0199'), { kind: 'e164', value: '+16045550199' });
+    assert.deepEqual(normalizeDestination('+44 1534 456789'), { kind: 'e164', value: '+441534456789' });
+    assert.deepEqual(normalizeDestination('+7 701 234 5678'), { kind: 'e164', value: '+77012345678' });
+  });
+
   it('accepts SIP URIs as they are', () => {
     assert.deepEqual(normalizeDestination('sip:1001@sip.kalem.me'), { kind: 'sip', value: 'sip:1001@sip.kalem.me' });
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PROVIDERS } from '@switchboard/providers';
-import { logStream, REDACT_PATHS, redactUrl, vendorWebhookSecretHeaders } from './logging';
+import { loggerParams, logStream, REDACT_PATHS, redactUrl, vendorWebhookSecretHeaders } from './logging';
 
 describe('redactUrl', () => {
   it('hides the secret path segment of webhook URLs and secret query keys', () => {
@@ -72,5 +72,13 @@ describe('logStream', () => {
     assert.match(text, /WARN: vendor refused .*"connection_id":"con_1"/);
     assert.ok(!text.includes('sk_live_secret'));
     assert.ok(!text.trimStart().startsWith('{'), 'not a JSON line');
+  });
+});
+
+describe('loggerParams', () => {
+  it('puts the request logger on every route, unless nothing would ever be logged', () => {
+    for (const level of ['trace', 'info', 'warn', 'error'])
+      assert.equal(loggerParams(level).forRoutes?.length, 1, level);
+    assert.deepEqual(loggerParams('silent').forRoutes, []);
   });
 });

@@ -6,6 +6,9 @@ import { ConfigVariables } from '../config/config.variables';
 import { ConnectionsRepository } from './connections.repository';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 
+/** Far more connections than a deployment has; only a churn of deleted ones could reach it. */
+const MAX_CACHED_SECRETS = 10_000;
+
 /**
  * Where each connection's vendor sends its webhooks, and the secret they are checked
  * against. A connection gets its secret the first time it needs one; vendors that register
@@ -15,6 +18,10 @@ import { ProviderConnectionEntity } from './provider-connection.entity';
 export class WebhookTargets {
   private listeningUrl: string | null = null;
   private readonly registering = new Map<string, Promise<void>>();
+  // Every create and every inbound webhook asks for the secret, and decrypting it each time
+  // was a measurable share of a create. Kept with the ciphertext it came from, so a
+  // rotation (a new ciphertext in the row) is decrypted afresh.
+  private readonly secrets = new Map<string, { stored: string; secret: string }>();
 
   constructor(
     private readonly config: ConfigVariables,
@@ -33,9 +40,15 @@ export class WebhookTargets {
 
   /** The secret vendors' webhooks for this connection are checked against; null before any exists. */
   secretOf(connection: ProviderConnectionEntity): string | null {
-    return connection.webhookSecretEncrypted
-      ? this.cipher.decryptJson<{ secret: string }>(connection.webhookSecretEncrypted).secret
-      : null;
+    const stored = connection.webhookSecretEncrypted;
+    if (!stored) return null;
+    const cached = this.secrets.get(connection.id);
+    if (cached?.stored === stored) return cached.secret;
+    const secret = this.cipher.decryptJson<{ secret: string }>(stored).secret;
+    this.secrets.delete(connection.id);
+    if (this.secrets.size >= MAX_CACHED_SECRETS) this.secrets.delete(this.secrets.keys().next().value!);
+    this.secrets.set(connection.id, { stored, secret });
+    return secret;
   }
 
   /**
