@@ -113,10 +113,10 @@ export function soakReport({
         note: `dashes: the windows' medians; growth ${forceGc ? `GC-settled RSS ${pct(growth.gcRssMb.growth)}, ` : ''}raw RSS ${pct(growth.rssMb.growth)}`,
         unit: 'MB',
         series: [
-          { name: 'RSS', color: '#1f77b4', points: points('rssMb') },
-          ...(forceGc ? [{ name: 'RSS settled after gc()', color: '#17becf', points: points('gcRssMb') }] : []),
-          { name: 'V8 heap used', color: '#2ca02c', points: points('heapUsedMb') },
-          ...(forceGc ? [{ name: 'heap settled after gc()', color: '#98df8a', points: points('gcHeapUsedMb') }] : []),
+          { name: 'RSS, raw', color: '#1f77b4', points: points('rssMb') },
+          ...(forceGc ? [{ name: 'RSS, GC-settled', color: '#17becf', points: points('gcRssMb') }] : []),
+          { name: 'V8 heap used, raw', color: '#2ca02c', points: points('heapUsedMb') },
+          ...(forceGc ? [{ name: 'V8 heap used, GC-settled', color: '#98df8a', points: points('gcHeapUsedMb') }] : []),
         ],
         levels: [...level('rssMb', '#1f77b4'), ...(forceGc ? level('gcRssMb', '#17becf') : [])],
       },
@@ -124,10 +124,16 @@ export function soakReport({
         title: 'event-loop delay within each minute',
         unit: 'ms',
         series: [
-          { name: 'max', color: '#9467bd', points: points('loopMaxMs') },
           { name: 'p99', color: '#d62728', points: points('loopP99Ms') },
           { name: 'p50', color: '#ff7f0e', points: points('loopP50Ms') },
         ],
+      },
+      // On a scale of its own: one long stall would flatten the percentiles to the axis.
+      {
+        title: 'longest event-loop delay in each minute',
+        unit: 'ms',
+        height: 110,
+        series: [{ name: 'max', color: '#9467bd', points: points('loopMaxMs') }],
       },
       {
         title: 'load, per second over each minute',
@@ -135,11 +141,21 @@ export function soakReport({
         series: [
           { name: 'reads answered', color: '#8c564b', points: points('readsPerS') },
           { name: 'SSE events', color: '#e377c2', points: points('ssePerS') },
-          { name: 'webhooks delivered', color: '#7f7f7f', points: points('webhooksPerS') },
           { name: 'webhooks ingested', color: '#bcbd22', points: points('ingestedPerS') },
           { name: 'creates answered', color: '#1f77b4', points: points('createsPerS') },
         ],
       },
+      ...(samples.some((s) => Number.isFinite(s.deliveryBacklog))
+        ? [
+            {
+              title: 'webhook delivery backlog',
+              unit: 'events',
+              note: 'events the SSE client had and the webhook endpoint not yet',
+              height: 130,
+              series: [{ name: 'backlog', color: '#7f7f7f', points: points('deliveryBacklog') }],
+            },
+          ]
+        : []),
     ],
   });
   const span = (w) => `minutes ${fmt(w.from, 0)}–${fmt(w.to, 0)}`;

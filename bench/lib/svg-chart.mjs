@@ -16,7 +16,7 @@ function ticks(min, max, count = 4) {
 }
 
 /**
- * panels: [{ title, unit, note?, series: [{ name, color, points: [[x, y], …] }], levels? }]; x in the
+ * panels: [{ title, unit, note?, height?, series: [{ name, color, points: [[x, y], …] }], levels? }]; x in the
  * same unit for all (minutes). `marker` draws a dashed vertical line (the end of the warm-up);
  * `bands` [{ from, to, label }] shade x ranges in every panel (the windows growth compares);
  * a panel's `levels` [{ from, to, y, color }] are dashed horizontal segments (a window's median).
@@ -27,7 +27,10 @@ export function lineChartSvg({ title, xLabel, panels, marker, bands = [], width 
   const top = 36;
   const gap = 62;
   const plotW = width - left - right;
-  const height = top + panels.length * (panelHeight + gap) + 26;
+  // A panel may be shorter (`height`) than the others.
+  const heights = panels.map((p) => p.height ?? panelHeight);
+  const offsets = heights.map((_, i) => heights.slice(0, i).reduce((a, h) => a + h + gap, 0));
+  const height = top + offsets.at(-1) + heights.at(-1) + gap + 26;
   const xs = panels.flatMap((p) => p.series.flatMap((s) => s.points.map(([x]) => x)));
   const xMax = Math.max(...xs, 1);
   const xTicks = ticks(0, xMax, 6);
@@ -38,7 +41,8 @@ export function lineChartSvg({ title, xLabel, panels, marker, bands = [], width 
     `<text x="${left}" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
   ];
   panels.forEach((panel, i) => {
-    const y0 = top + i * (panelHeight + gap) + 30;
+    const y0 = top + offsets[i] + 30;
+    const panelHeight = heights[i];
     const values = panel.series.flatMap((s) => s.points.map(([, y]) => y)).filter(Number.isFinite);
     const yTicks = ticks(Math.min(0, ...values), Math.max(...values, 0) * 1.05 || 1);
     const yMin = yTicks[0];
@@ -53,7 +57,7 @@ export function lineChartSvg({ title, xLabel, panels, marker, bands = [], width 
       parts.push(
         `<rect x="${lx}" y="${y0 - 13}" width="12" height="4" fill="${s.color}"/><text x="${lx + 16}" y="${y0 - 7}">${esc(s.name)}</text>`,
       );
-      lx += 16 + 6.2 * s.name.length + 14;
+      lx += 16 + 5.9 * s.name.length + 16;
     }
     for (const b of bands)
       parts.push(
