@@ -17,7 +17,15 @@
 //
 //   npm run bench [-- --seconds 10 --warmup 3 --connections 50 --unloaded-seconds 5 --counted 100]
 //   npm run bench -- --quick            (3 s windows after 1 s warm-up, 20 connections: a smoke run)
+//   npm run bench -- --only create,get  these rows only (keys: vendor relay portkey create select get
+//                                       fastify live unloaded), printed, never written to bench/README.md
+//   npm run bench -- --only create --profile [create,get]
+//                                       after the measured rows, a CPU profile of the gateway under that
+//                                       row's load (default create): the .cpuprofile's path and its top
+//                                       30 frames by self and by inclusive time
 //   --no-readme                         print only; BENCH_DIST / --dist another build; BENCH_PG_URL the server
+// For an A/B of two builds: the same `--only` command with `--dist <build a>` and `--dist <build b>`,
+// alternated a few times in one sitting (the machine's load drifts).
 //
 // The run fails (exit 1) if the simulator's dial count differs from the gateway's 201s in the
 // create row, or if any row answered anything but 2xx.
@@ -25,9 +33,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupOnce, startChild } from './lib/children.mjs';
+import { cleanupOnce, profileChild, startChild } from './lib/children.mjs';
+import { NOT_CPU_FRAMES, frameLabel, profileSummary } from './lib/cpu-profile.mjs';
 import { openCpuWindow } from './lib/cpu-window.mjs';
+import { processCpuMs } from './lib/proc-cpu.mjs';
 import { fmt, runHeading } from './lib/format.mjs';
 import { failures, startLoader } from './lib/loader.mjs';
 import { benchOptions, root } from './lib/options.mjs';
@@ -36,13 +47,20 @@ import { metricSum, simulatorDialCount, startStand } from './lib/stand.mjs';
 import { startWireCounter } from './lib/pg-wire-counter.mjs';
 
 const pg = createRequire(import.meta.url)('pg');
-const { number, flag, dist, pgServer } = benchOptions();
+const { number, flag, opt, dist, pgServer } = benchOptions();
 const quick = flag('quick');
 const seconds = number('seconds', quick ? 3 : 10);
 const warmup = number('warmup', quick ? 1 : 3);
 const connections = number('connections', quick ? 20 : 50);
 const unloadedSeconds = number('unloaded-seconds', quick ? 2 : 5);
 const counted = number('counted', quick ? 30 : 100);
+const ROW_KEYS = ['vendor', 'relay', 'portkey', 'create', 'select', 'get', 'fastify', 'live', 'unloaded'];
+const only = opt('only', null)?.split(',');
+const unknown = only?.filter((k) => !ROW_KEYS.includes(k)) ?? [];
+if (unknown.length) throw new Error(`--only: no row ${unknown.join(', ')}; the rows are ${ROW_KEYS.join(', ')}`);
+const want = (key) => !only || only.includes(key);
+const profiled = flag('profile') ? opt('profile', 'create').split(',') : [];
+if (profiled.some((k) => !['create', 'get'].includes(k))) throw new Error('--profile takes create and/or get');
 
 const PEER_VERSION = JSON.parse(readFileSync(join(root, 'bench/peer/package.json'), 'utf8')).dependencies[
   '@portkey-ai/gateway'
@@ -111,7 +129,7 @@ async function until(what, check, ms = 30_000) {
   }
 }
 
-const peer = ensurePeer();
+const peer = want('portkey') ? ensurePeer() : { available: false, reason: 'not selected (--only)' };
 // Creates are left ringing with their webhooks dropped, so no webhook lands in a measured window.
 const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'drop', ring_ms: 3_600_000 } });
 const { scratch, gateway, headers, kalem, createBody } = stand;
@@ -154,14 +172,19 @@ try {
     authorization: `Bearer ${kalem.apiKey}`,
   };
   const vendorUrl = new URL(`${kalem.baseUrl}/calls`);
-  const relay = await start('suite-floors.mjs', {
-    BENCH_FLOOR: 'relay',
-    DATABASE_URL: scratch.url,
-    BENCH_VENDOR_URL: vendorUrl.href,
-    BENCH_VENDOR_KEY: kalem.apiKey,
-  });
-  const select = await start('suite-floors.mjs', { BENCH_FLOOR: 'select', DATABASE_URL: scratch.url });
-  const fastify = await start('suite-floors.mjs', { BENCH_FLOOR: 'fastify' });
+  // Only the floors of the selected rows are started.
+  const relay = want('relay')
+    ? await start('suite-floors.mjs', {
+        BENCH_FLOOR: 'relay',
+        DATABASE_URL: scratch.url,
+        BENCH_VENDOR_URL: vendorUrl.href,
+        BENCH_VENDOR_KEY: kalem.apiKey,
+      })
+    : null;
+  const select = want('select')
+    ? await start('suite-floors.mjs', { BENCH_FLOOR: 'select', DATABASE_URL: scratch.url })
+    : null;
+  const fastify = want('fastify') ? await start('suite-floors.mjs', { BENCH_FLOOR: 'fastify' }) : null;
   let portkey = null;
   let upstream = null;
   if (peer.available) {
@@ -188,12 +211,12 @@ try {
     {
       key: 'relay',
       title: 'bare relay floor: node:http + undici + one pg INSERT',
-      url: relay.url,
+      url: relay?.url,
       method: 'POST',
       paths: ['/'],
       headers: vendorHeaders,
       body: vendorBody,
-      server: ['floor', relay.pid],
+      server: ['floor', relay?.pid],
       also: [['vendor', kalem.pid]],
       db: true,
       fresh: true,
@@ -234,9 +257,9 @@ try {
     {
       key: 'select',
       title: 'bare SELECT floor: node:http + one pg SELECT by id',
-      url: select.url,
+      url: select?.url,
       paths: [`/${finishedCall.id}`],
-      server: ['floor', select.pid],
+      server: ['floor', select?.pid],
       db: true,
     },
     {
@@ -251,9 +274,9 @@ try {
     {
       key: 'fastify',
       title: 'bare Fastify route floor',
-      url: fastify.url,
+      url: fastify?.url,
       paths: ['/'],
-      server: ['floor', fastify.pid],
+      server: ['floor', fastify?.pid],
     },
     {
       key: 'live',
@@ -305,18 +328,21 @@ try {
       status: '201',
     });
 
+  /** `row`'s requests for `duration` s on `conns` connections (one: sequential, timed by the loader). */
+  const loadRow = (row, conns, duration) =>
+    (conns === 1 ? loader.sequential : loader.run)({
+      url: row.url,
+      method: row.method,
+      paths: row.paths,
+      headers: row.headers,
+      body: row.body,
+      varyTo: row.varyTo,
+      connections: conns,
+      duration,
+    });
+
   async function measure(row, conns = connections, secs = seconds, warm = warmup) {
-    const load = (duration) =>
-      (conns === 1 ? loader.sequential : loader.run)({
-        url: row.url,
-        method: row.method,
-        paths: row.paths,
-        headers: row.headers,
-        body: row.body,
-        varyTo: row.varyTo,
-        connections: conns,
-        duration,
-      });
+    const load = (duration) => loadRow(row, conns, duration);
     // A fresh simulator per vendor-bound row: thousands of live simulated calls would tax the next row.
     if (row.fresh) await stand.resetSimulator();
     const placedBefore = row.dialCheck ? await placedCalls() : 0;
@@ -358,7 +384,7 @@ try {
   }
 
   const measured = [];
-  for (const row of rows) {
+  for (const row of rows.filter((r) => want(r.key))) {
     if (row.unavailable) {
       measured.push(row);
       console.log(`${row.title}: not available: ${row.unavailable}`);
@@ -371,65 +397,107 @@ try {
     );
   }
 
-  const check = await dialCheck(Math.max(200, connections * 4));
-  console.log(
-    `dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`,
-  );
+  const check = want('create') ? await dialCheck(Math.max(200, connections * 4)) : null;
+  if (check)
+    console.log(
+      `dial check: ${check.amount} creates, simulator dialed ${check.dialed}, autocannon got ${check.loader201} 201s, the gateway counted ${check.gateway201}`,
+    );
 
   // Unloaded: one request at a time, the vendor alone, then the same create through the gateway.
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
-  const unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
-  const unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);
-  console.log(
-    `unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`,
-  );
+  let unloadedVendor = null;
+  let unloadedCreate = null;
+  if (want('unloaded')) {
+    // Without the loaded create row before it, the create path would still be cold (not yet
+    // optimised by V8) for the one-at-a-time requests: a loaded warm-up stands in for that row.
+    if (!measured.some((r) => r.key === 'create')) {
+      await stand.resetSimulator();
+      await loadRow(byKey.create, connections, Math.max(warmup, 3));
+    }
+    unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
+    unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);
+    console.log(
+      `unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`,
+    );
+  }
+
+  // CPU profiles, each in a pass of its own after the measured rows: the profiler's own cost
+  // stays out of the figures above.
+  const profiles = [];
+  for (const key of profiled) {
+    const row = byKey[key];
+    if (row.fresh) await stand.resetSimulator();
+    const file = join(tmpdir(), `switchboard-suite-${key}-${scratch.name}.cpuprofile`);
+    const cpuBefore = processCpuMs(gateway.pid);
+    const { result, profile } = await profileChild(gateway, file, () => loadRow(row, connections, seconds));
+    const fileOf = (url) =>
+      url
+        .replace(/^file:\/\//, '')
+        .replace(root, '')
+        .replace(/^.*node_modules\//, '');
+    const summary = profileSummary(profile, {
+      requests: result.requests,
+      label: (frame) => frameLabel(frame, fileOf(frame.url)),
+    });
+    const procMs = (processCpuMs(gateway.pid) - cpuBefore) / result.requests;
+    profiles.push({ key, title: row.title, file, requests: result.requests, summary, procMs });
+  }
 
   // SQL statements per request, on the wire: a second gateway on the same database behind the
   // counting proxy, requests one at a time; what it sends while idle is measured and taken off.
-  const target = new URL(scratch.url);
-  const counter = await startWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
-  const countedGateway = await stand.startGateway(
-    { DELIVERY_INTERVAL_MS: '600000' },
-    Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString(),
-  );
-  const countWindow = async (fn) => {
-    counter.reset();
-    const t0 = Date.now();
-    await fn();
-    return { total: counter.total(), ms: Date.now() - t0, byText: counter.snapshot() };
+  const countStatements = async () => {
+    const target = new URL(scratch.url);
+    const counter = await startWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
+    const countedGateway = await stand.startGateway(
+      { DELIVERY_INTERVAL_MS: '600000' },
+      Object.assign(new URL(scratch.url), { port: String(counter.port) }).toString(),
+    );
+    const countWindow = async (fn) => {
+      counter.reset();
+      const t0 = Date.now();
+      await fn();
+      return { total: counter.total(), ms: Date.now() - t0, byText: counter.snapshot() };
+    };
+    await stand.resetSimulator();
+    // One request of each first: caches and prepared statements warm, as in the loaded rows.
+    await countedGateway.api('/v1/calls', {
+      method: 'POST',
+      body: JSON.stringify({ ...createBody, to: '+15550002222' }),
+    });
+    await countedGateway.api(`/v1/calls/${finishedCall.id}`);
+    const idle = await countWindow(() => new Promise((r) => setTimeout(r, 2000)));
+    const none = { total: NaN, ms: 0, byText: new Map() };
+    const creates = want('create')
+      ? await countWindow(async () => {
+          for (let i = 0; i < counted; i++)
+            await countedGateway.api('/v1/calls', {
+              method: 'POST',
+              body: JSON.stringify({ ...createBody, to: `+1555400${String(1000 + i)}` }),
+            });
+        })
+      : none;
+    const reads = want('get')
+      ? await countWindow(async () => {
+          for (let i = 0; i < counted; i++) await countedGateway.api(`/v1/calls/${finishedCall.id}`);
+        })
+      : none;
+    await countedGateway.stop();
+    await counter.close();
+    const perRequest = (w) => (w.total - (idle.total * w.ms) / idle.ms) / counted;
+    return {
+      idlePerSecond: (idle.total * 1000) / idle.ms,
+      create: perRequest(creates),
+      get: perRequest(reads),
+      createTexts: creates.byText,
+      getTexts: reads.byText,
+    };
   };
-  await stand.resetSimulator();
-  // One request of each first: caches and prepared statements warm, as in the loaded rows.
-  await countedGateway.api('/v1/calls', {
-    method: 'POST',
-    body: JSON.stringify({ ...createBody, to: '+15550002222' }),
-  });
-  await countedGateway.api(`/v1/calls/${finishedCall.id}`);
-  const idle = await countWindow(() => new Promise((r) => setTimeout(r, 2000)));
-  const creates = await countWindow(async () => {
-    for (let i = 0; i < counted; i++)
-      await countedGateway.api('/v1/calls', {
-        method: 'POST',
-        body: JSON.stringify({ ...createBody, to: `+1555400${String(1000 + i)}` }),
-      });
-  });
-  const reads = await countWindow(async () => {
-    for (let i = 0; i < counted; i++) await countedGateway.api(`/v1/calls/${finishedCall.id}`);
-  });
-  const perRequest = (w) => (w.total - (idle.total * w.ms) / idle.ms) / counted;
-  const statements = {
-    idlePerSecond: (idle.total * 1000) / idle.ms,
-    create: perRequest(creates),
-    get: perRequest(reads),
-    createTexts: creates.byText,
-    getTexts: reads.byText,
-  };
-  await countedGateway.stop();
-  await counter.close();
+  const statements = want('create') || want('get') ? await countStatements() : null;
 
   // ---------------------------------------------------------------------------------------
   // Report
-  const dialsMatch = check.dialed === check.loader201 && check.dialed === check.gateway201 && check.failed === 0;
+  const dialsMatch =
+    !check || (check.dialed === check.loader201 && check.dialed === check.gateway201 && check.failed === 0);
   const m = Object.fromEntries(measured.map((r) => [r.key, r]));
   let commit = '';
   try {
@@ -437,10 +505,19 @@ try {
   } catch {}
   const available = (r) => r && !r.unavailable;
   const ratio = (a, b) => (available(a) && available(b) ? a / b : NaN);
+  /** A line of the checks table when every row it needs was measured (`--only` leaves some out). */
+  const when = (ok, line) => (ok ? [line] : []);
   const cpuCell = (r) =>
     r.unavailable
       ? ''
       : `${fmt(r.serverMs, 3)}${r.alsoMs?.length ? ` (${r.alsoMs.map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` : ''}`;
+  const byStatement = (texts) =>
+    [...texts]
+      .sort((a, b) => b[1] - a[1])
+      .map(
+        ([text, n]) =>
+          `- ${fmt(n / counted, 2)}× \`${text.slice(0, 140).replace(/`/g, "'")}${text.length > 140 ? ' …' : ''}\``,
+      );
   const lines = [
     `### Suite figures (${runHeading(scratch.version, commit)}, Portkey ${peer.available ? PEER_VERSION : 'not available'})`,
     '',
@@ -456,35 +533,81 @@ try {
     '',
     '| check against the targets | this run | target |',
     '|---|---:|---|',
-    `| create: gateway CPU per call | ${fmt(m.create.serverMs, 2)} ms | ≤ 0.6 ms |`,
-    `| create: Postgres CPU per call | ${fmt(m.create.pgMs, 2)} ms | ≤ 0.6 ms |`,
-    `| create: SQL statements per call (wire count, ${counted} sequential creates) | ${fmt(statements.create, 1)} | ≤ 4 |`,
-    `| create: throughput / Portkey's | ${fmt(ratio(m.create.rps, m.portkey?.rps), 2)}× | ≥ 1.5× |`,
-    `| create: gateway CPU / Portkey's | ${fmt(ratio(m.create.serverMs, m.portkey?.serverMs), 2)}× | |`,
-    `| create: gateway CPU / bare relay floor's | ${fmt(ratio(m.create.serverMs, m.relay.serverMs), 1)}× | |`,
-    `| GET /v1/calls/:id: req/s / bare SELECT floor's | ${fmt(100 * ratio(m.get.rps, m.select.rps), 0)} % | ≥ 50 % |`,
-    `| GET /v1/calls/:id: SQL statements per read | ${fmt(statements.get, 1)} | |`,
-    `| GET /health/live: req/s / bare Fastify's | ${fmt(100 * ratio(m.live.rps, m.fastify.rps), 0)} % | |`,
-    `| unloaded added latency (1 connection, p50 create − p50 vendor alone) | ${fmt(unloadedCreate.p50 - unloadedVendor.p50, 2)} ms (${fmt(unloadedCreate.p50, 2)} − ${fmt(unloadedVendor.p50, 2)}) | ≤ 1.5 ms |`,
-    `| dial check: ${check.amount} creates, every one answered: simulator dials = 201s autocannon got = 201s in the gateway's /metrics | ${check.dialed} = ${check.loader201} = ${check.gateway201} ${dialsMatch ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
-    `| create row: simulator dials = calls the gateway placed (provider_call_id set; includes the creates autocannon dropped at the window's end) | ${m.create.dialed} = ${m.create.placed} ${m.create.dialed === m.create.placed ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
-    '',
-    `SQL per create, by statement (${counted} creates; the idle gateway sent ${fmt(statements.idlePerSecond, 1)} statements/s, taken off the total):`,
-    '',
-    ...[...statements.createTexts]
-      .sort((a, b) => b[1] - a[1])
-      .map(
-        ([text, n]) =>
-          `- ${fmt(n / counted, 2)}× \`${text.slice(0, 140).replace(/`/g, "'")}${text.length > 140 ? ' …' : ''}\``,
-      ),
+    ...when(m.create, `| create: gateway CPU per call | ${fmt(m.create?.serverMs, 2)} ms | ≤ 0.6 ms |`),
+    ...when(m.create, `| create: Postgres CPU per call | ${fmt(m.create?.pgMs, 2)} ms | ≤ 0.6 ms |`),
+    ...when(
+      statements && want('create'),
+      `| create: SQL statements per call (wire count, ${counted} sequential creates) | ${fmt(statements?.create, 1)} | ≤ 4 |`,
+    ),
+    ...when(
+      available(m.create) && available(m.portkey),
+      `| create: throughput / Portkey's | ${fmt(ratio(m.create?.rps, m.portkey?.rps), 2)}× | ≥ 1.5× |`,
+    ),
+    ...when(
+      available(m.create) && available(m.portkey),
+      `| create: gateway CPU / Portkey's | ${fmt(ratio(m.create?.serverMs, m.portkey?.serverMs), 2)}× | |`,
+    ),
+    ...when(
+      m.create && m.relay,
+      `| create: gateway CPU / bare relay floor's | ${fmt(ratio(m.create?.serverMs, m.relay?.serverMs), 1)}× | |`,
+    ),
+    ...when(
+      m.get && m.select,
+      `| GET /v1/calls/:id: req/s / bare SELECT floor's | ${fmt(100 * ratio(m.get?.rps, m.select?.rps), 0)} % | ≥ 50 % |`,
+    ),
+    ...when(statements && want('get'), `| GET /v1/calls/:id: SQL statements per read | ${fmt(statements?.get, 1)} | |`),
+    ...when(
+      m.live && m.fastify,
+      `| GET /health/live: req/s / bare Fastify's | ${fmt(100 * ratio(m.live?.rps, m.fastify?.rps), 0)} % | |`,
+    ),
+    ...when(
+      unloadedCreate,
+      `| unloaded added latency (1 connection, p50 create − p50 vendor alone) | ${fmt(unloadedCreate?.p50 - unloadedVendor?.p50, 2)} ms (${fmt(unloadedCreate?.p50, 2)} − ${fmt(unloadedVendor?.p50, 2)}) | ≤ 1.5 ms |`,
+    ),
+    ...when(
+      check,
+      `| dial check: ${check?.amount} creates, every one answered: simulator dials = 201s autocannon got = 201s in the gateway's /metrics | ${check?.dialed} = ${check?.loader201} = ${check?.gateway201} ${dialsMatch ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
+    ),
+    ...when(
+      m.create,
+      `| create row: simulator dials = calls the gateway placed (provider_call_id set; includes the creates autocannon dropped at the window's end) | ${m.create?.dialed} = ${m.create?.placed} ${m.create?.dialed === m.create?.placed ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
+    ),
+    ...(statements && want('create')
+      ? [
+          '',
+          `SQL per create, by statement (${counted} creates; the idle gateway sent ${fmt(statements.idlePerSecond, 1)} statements/s, taken off the total):`,
+          '',
+          ...byStatement(statements.createTexts),
+        ]
+      : []),
   ];
   const md = lines.join('\n');
   console.log(`\n${md}\n`);
-  if (!flag('no-readme')) writeReadmeSection('suite', md);
+  // Printed only: the README's section keeps the figures of whole runs.
+  if (statements && want('get'))
+    console.log(['SQL per GET /v1/calls/:id, by statement:', ...byStatement(statements.getTexts), ''].join('\n'));
+  for (const p of profiles) {
+    const s = p.summary;
+    const rowsOf = (list) =>
+      list.map((f) => `  ${fmt(f.msPerRequest, 3).padStart(7)} ms  ${fmt(100 * f.share, 1).padStart(5)} %  ${f.key}`);
+    console.log(
+      [
+        `CPU profile of the gateway under the ${p.key} row's load (${seconds} s, ${p.requests} requests, not the measured window): ${p.file}`,
+        `  gateway CPU over the pass from /proc (profiler included): ${fmt(p.procMs, 3)} ms per request; sampled ${fmt(s.countedMsPerRequest, 3)} ms per request, after leaving out ${fmt(s.excludedMsPerRequest, 3)} ms in ${[...NOT_CPU_FRAMES].join(', ')} or under the profiler's own session (waiting, not CPU: lib/cpu-profile.mjs)`,
+        `top ${s.self.length} by self time (ms per request, share of the sampled time):`,
+        ...rowsOf(s.self),
+        `top ${s.inclusive.length} by inclusive time:`,
+        ...rowsOf(s.inclusive),
+        '',
+      ].join('\n'),
+    );
+  }
+  if (only) console.log(`--only ${only.join(',')}: printed only; bench/README.md keeps the last full run`);
+  else if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
-  if (!dialsMatch || m.create.dialed !== m.create.placed) {
+  if (!dialsMatch || (m.create && m.create.dialed !== m.create.placed)) {
     console.error(
-      `FAILED: dial check: the simulator dialed ${check.dialed} for ${check.loader201} 201s (gateway counted ${check.gateway201}, ${check.failed} not 2xx); create row: ${m.create.dialed} dials for ${m.create.placed} placed calls`,
+      `FAILED: dial check: the simulator dialed ${check?.dialed} for ${check?.loader201} 201s (gateway counted ${check?.gateway201}, ${check?.failed} not 2xx); create row: ${m.create?.dialed} dials for ${m.create?.placed} placed calls`,
     );
     process.exitCode = 1;
   }
@@ -494,7 +617,7 @@ try {
     );
     process.exitCode = 1;
   }
-  if (unloadedCreate.failed || unloadedVendor.failed) process.exitCode = 1;
+  if (unloadedCreate?.failed || unloadedVendor?.failed) process.exitCode = 1;
 } finally {
   await cleanup();
 }

@@ -38,9 +38,10 @@ export const metricSum = (samples, name, match = {}) =>
  * Starts everything; `scenario` is the simulator's default scenario after each reset.
  * `databaseName` reuses a scratch database an earlier run kept.
  * `gatewayEnv` is applied last in the gateway child. `databaseUrl(url)` may rewrite the URL the
- * gateway is given (a counting proxy in front of the scratch database).
+ * gateway is given (a counting proxy in front of the scratch database). `gatewayExecArgv` are the
+ * gateway child's Node flags (the soak's `--expose-gc`).
  */
-export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, databaseName }) {
+export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, gatewayExecArgv = [], databaseName }) {
   // The gateway's own per-connection vendor budget would throttle the simulator's connection mid-row; off when this build has it.
   const { variableMeta } = createRequire(import.meta.url)(join(dist, 'src/config/config.variables.js'));
   const budgets = variableMeta().has('VENDOR_RATE_BUDGETS') ? { VENDOR_RATE_BUDGETS: 'off' } : {};
@@ -81,11 +82,12 @@ export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, da
             ...env,
           }),
         },
-        [],
+        gatewayExecArgv,
       );
       children.push(child);
       const { url, pid } = await child.next('ready');
-      return { url, pid, api: gatewayApi(url, adminKey), stop: child.stop };
+      // `child` / `next`: the control messages of bench/webhook-ingest-gateway.mjs.
+      return { url, pid, api: gatewayApi(url, adminKey), child: child.child, next: child.next, stop: child.stop };
     };
     const gateway = await startGateway();
     const connection = await gateway.api('/v1/providers', {
