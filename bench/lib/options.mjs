@@ -1,11 +1,27 @@
 // Command-line options shared by the benchmark scripts: `--name value` pairs and bare `--flag`s.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: builds, child scripts and profile labels are resolved against it. */
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** `--help`: the running script's opening comment, which says what it runs and takes; nothing is measured. */
+function printHelp() {
+  const lines = readFileSync(process.argv[1], 'utf8').split('\n');
+  const start = lines[0].startsWith('#!') ? 1 : 0;
+  const end = lines.findIndex((line, i) => i >= start && !line.startsWith('//'));
+  console.log(
+    lines
+      .slice(start, end)
+      .map((line) => line.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
+  process.exit(0);
+}
+
 export function benchOptions(argv = process.argv.slice(2)) {
+  if (argv.includes('--help') || argv.includes('-h')) printHelp();
   // A value that starts with `--` is the next option, not this one's value.
   const opt = (name, fallback) => {
     const i = argv.indexOf(`--${name}`);

@@ -68,26 +68,34 @@ export class EventLogRepository {
    * `select` extra output columns read from them (answered in `extra`), `calls` where a
    * call's webhook_url is read (the CTE that inserts the call, when it does: a statement does
    * not see its own inserts), `gate` a CTE of the caller's that must yield a row for the
-   * events to be appended (a conditional change: no change, no events, no lock taken).
+   * events to be appended (a conditional change: no change, no events, no lock taken),
+   * `returnEvents: false` when the caller has no use for the stored events (the ledger): each
+   * carries a whole call snapshot, which Postgres would serialize and the gateway parse back.
    * Prepared: the hot paths' statements are a handful of texts run over and over.
    */
   async appendAlongside(
     tx: EntityManager,
     events: NewEvent[],
-    alongside: { ctes?: string; params?: unknown[]; select?: string; calls?: string; gate?: string } = {},
+    alongside: {
+      ctes?: string;
+      params?: unknown[];
+      select?: string;
+      calls?: string;
+      gate?: string;
+      returnEvents?: boolean;
+    } = {},
   ): Promise<{ events: EventResponse[]; extra: Record<string, unknown> }> {
+    const returnEvents = alongside.returnEvents ?? true;
     const params = alongside.params ?? [];
     const ctes = [alongside.ctes];
     const columns = [alongside.select];
     if (events.length) {
       ctes.push(
-        this.appendCtes(events, params, alongside.gate),
+        this.appendCtes(events, params, alongside.gate, returnEvents),
         this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'),
       );
-      columns.push(
-        '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended',
-        '(SELECT count(*) FROM enqueued)::int AS enqueued',
-      );
+      if (returnEvents) columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended');
+      columns.push('(SELECT count(*) FROM enqueued)::int AS enqueued');
     }
     const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
     if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
@@ -110,7 +118,7 @@ export class EventLogRepository {
    * Postgres folds repeats within a transaction. Rows are numbered in the order given.
    * With `gate`, the lock (and so the insert and the notification) happens only for a row of it.
    */
-  appendCtes(events: NewEvent[], params: unknown[], gate?: string): string {
+  appendCtes(events: NewEvent[], params: unknown[], gate?: string, returnEvents = true): string {
     const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
     const channel = `$${params.push(EVENTS_CHANNEL)}`;
     const values = events.map((e, i) => {
@@ -122,7 +130,7 @@ export class EventLogRepository {
        appended AS (
          INSERT INTO events (id, type, call_id, data)
          SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n
-         RETURNING sequence, id, type, call_id, data, created_at)`;
+         RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`;
   }
 
   /** Ascending by sequence after `after`; one row more than `limit` tells whether more exist. */

@@ -65,6 +65,7 @@ export class CallLedger {
         params,
         calls: 'inserted',
         select: '(SELECT version FROM inserted) AS version',
+        returnEvents: false,
       },
     );
     this.versions.set(call, String(extra.version));
@@ -100,7 +101,13 @@ export class CallLedger {
     const { extra } = await this.events.appendAlongside(
       db,
       this.eventsFor(updated, types, updated.status !== call.status ? call.status : null, observation),
-      { ctes: `${lock}, ${update}`, params, select: '(SELECT version FROM updated) AS version', gate: 'updated' },
+      {
+        ctes: `${lock}, ${update}`,
+        params,
+        select: '(SELECT version FROM updated) AS version',
+        gate: 'updated',
+        returnEvents: false,
+      },
     );
     if (!extra.version) return null;
     this.versions.set(updated, String(extra.version));
@@ -156,6 +163,7 @@ export class CallLedger {
         ctes: ctes.join(', '),
         params,
         select: pending?.select,
+        returnEvents: false,
       },
     );
     if (pending) return this.applyPending(tx, updated, this.webhooks.pendingFromColumn(extra.pending));

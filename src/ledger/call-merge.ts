@@ -62,7 +62,8 @@ export function mergeProviderCall(
     if (value === null || value === undefined) return;
     const existing = current[key];
     if (fillOnly && !force && existing !== null && existing !== undefined) return;
-    if (!isDeepStrictEqual(existing, value)) changes[key] = value;
+    // Most fields are strings and numbers: identity first, the deep comparison only for dates and objects.
+    if (existing !== value && !isDeepStrictEqual(existing, value)) changes[key] = value;
   };
   fill('providerCallId', vendor.providerCallId);
   fill('from', vendor.from);
