@@ -1,4 +1,4 @@
-import { isIdOf } from '@switchboard/core';
+import { idFloorAt, isIdOf } from '@switchboard/core';
 import { isRegisteredProvider } from '@switchboard/providers';
 import type { Repository } from 'typeorm';
 import { Brackets } from 'typeorm';
@@ -6,6 +6,12 @@ import { paginate } from '../common/pagination';
 import type { CallEntity } from './call.entity';
 import { normalizeDestination } from './destination';
 import type { ListCallsDto } from './dto/call.dto';
+
+/** The expression calls_numbers_trgm indexes (src/database/migrations/1764310000000-list-indexes.ts). */
+const NUMBERS = `(c."to" || ' ' || coalesce(c."from", ''))`;
+
+/** How far apart a call's created_at and its id's time may be (see filterCalls). */
+export const ID_TIME_SLACK_MS = 60_000;
 
 /** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
 export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
@@ -33,19 +39,28 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
       const digits = q.replace(/[^\d+]/g, '');
       qb.andWhere(
         new Brackets((w) => {
+          // calls_provider_call leads with provider_call_id, so this is an index lookup.
           w.where('c.provider_call_id = :q', { q });
-          if (digits.length >= 3)
-            w.orWhere('c."to" LIKE :like', { like: `%${digits}%` }).orWhere('c."from" LIKE :like', {
-              like: `%${digits}%`,
-            });
+          // One expression for both numbers, the one calls_numbers_trgm indexes: the pattern
+          // is digits and '+' only, so no match can span the space between them.
+          if (digits.length >= 3) w.orWhere(`${NUMBERS} LIKE :like`, { like: `%${digits}%` });
         }),
       );
     }
   }
   const bounds = createdAtBounds(query);
-  // The bare column against computed bounds, so the created_at index serves the range.
-  if (bounds.from) qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
-  if (bounds.until) qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
+  // Ids are minted at created_at (src/calls/call-factory.ts), so each bound is also a range of
+  // the id the list is ordered by: the primary key (or a (filter, id) index) walks only the
+  // window. The exact created_at comparison stays; the id range is widened by ID_TIME_SLACK_MS
+  // for rows whose created_at was set a moment apart from their id (the database's clock).
+  if (bounds.from) {
+    qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
+    qb.andWhere('c.id >= :idFrom', { idFrom: idFloorAt('call', new Date(bounds.from.getTime() - ID_TIME_SLACK_MS)) });
+  }
+  if (bounds.until) {
+    qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
+    qb.andWhere('c.id < :idUntil', { idUntil: idFloorAt('call', new Date(bounds.until.getTime() + ID_TIME_SLACK_MS)) });
+  }
   if (query.metadata && Object.keys(query.metadata).length)
     qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
   return qb;

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,7 +22,8 @@ export class EmbeddedPostgres {
     const lockPath = join(root, 'pg.lock');
     takeLock(lockPath);
     try {
-      const pglite = new PGlite(pgDir);
+      // pg_trgm for the list's number search index (src/database/migrations/1764310000000-list-indexes.ts).
+      const pglite = new PGlite(pgDir, { extensions: { pg_trgm } });
       await pglite.waitReady;
       return new EmbeddedPostgres(pglite, lockPath);
     } catch (e) {

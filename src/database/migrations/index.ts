@@ -6,6 +6,7 @@ import { IdempotencyLeasesAndRouting1764100000000 } from './1764100000000-idempo
 import { RateBudgets1764100100000 } from './1764100100000-rate-budgets';
 import { WebhookDelivery1764100300000 } from './1764100300000-webhook-delivery';
 import { ClosedEndReasons1764200100000 } from './1764200100000-closed-end-reasons';
+import { ListIndexes1764310000000 } from './1764310000000-list-indexes';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   RateBudgets1764100100000,
   WebhookDelivery1764100300000,
   ClosedEndReasons1764200100000,
+  ListIndexes1764310000000,
 ];
