@@ -10,6 +10,9 @@ import type { ListCallsDto } from './dto/call.dto';
 /** The expression calls_numbers_trgm indexes (src/database/migrations/1764310000000-list-indexes.ts). */
 const NUMBERS = `(c."to" || ' ' || coalesce(c."from", ''))`;
 
+/** Digits with phone formatting around them: `+1 (415) 555-0121`, `5550121`. */
+const NUMBER_LIKE = /^[\d\s()+.-]+$/;
+
 /** How far apart a call's created_at and its id's time may be (see filterCalls). */
 export const ID_TIME_SLACK_MS = 60_000;
 
@@ -36,7 +39,10 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
     const q = query.q.trim();
     if (isIdOf('call', q)) qb.andWhere('c.id = :q', { q });
     else {
-      const digits = q.replace(/[^\d+]/g, '');
+      // Only a q written as a number searches the numbers: the digits inside a vendor id
+      // (`bench-500001`) are not part of a number, and matching them made every such search a
+      // read of all calls whose numbers hold those digits.
+      const digits = NUMBER_LIKE.test(q) ? q.replace(/[^\d+]/g, '') : '';
       qb.andWhere(
         new Brackets((w) => {
           // calls_provider_call leads with provider_call_id, so this is an index lookup.
