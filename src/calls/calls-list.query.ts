@@ -7,8 +7,19 @@ import type { CallEntity } from './call.entity';
 import { normalizeDestination } from './destination';
 import type { ListCallsDto } from './dto/call.dto';
 
-/** The expression calls_numbers_trgm indexes (src/database/migrations/1764310000000-list-indexes.ts). */
-const NUMBERS = `(c."to" || ' ' || coalesce(c."from", ''))`;
+/**
+ * 4-runs of `digits` that cover it, for the calls_number_grams index
+ * (src/database/migrations/1764310000000-list-indexes.ts): every row whose number holds the
+ * digits holds these. Non-overlapping runs (plus the last)
+ * are enough, and each run fewer is one posting list fewer for the index to read.
+ */
+export function numberGrams(digits: string): string[] {
+  if (digits.length < 4) return [];
+  const grams: string[] = [];
+  for (let i = 0; i + 4 <= digits.length; i += 4) grams.push(digits.slice(i, i + 4));
+  grams.push(digits.slice(-4));
+  return [...new Set(grams)];
+}
 
 /** Digits with phone formatting around them: `+1 (415) 555-0121`, `5550121`. */
 const NUMBER_LIKE = /^[\d\s()+.-]+$/;
@@ -47,9 +58,24 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
         new Brackets((w) => {
           // calls_provider_call leads with provider_call_id, so this is an index lookup.
           w.where('c.provider_call_id = :q', { q });
-          // One expression for both numbers, the one calls_numbers_trgm indexes: the pattern
-          // is digits and '+' only, so no match can span the space between them.
-          if (digits.length >= 3) w.orWhere(`${NUMBERS} LIKE :like`, { like: `%${digits}%` });
+          if (digits.length >= 3) {
+            const like = `%${digits}%`;
+            // From four digits on, calls_number_grams finds the candidates (a row holding the
+            // digits holds each of their 4-runs) and LIKE keeps the real matches; three digits
+            // are in so many numbers that walking the newest calls finds a page soonest.
+            const grams = numberGrams(digits);
+            if (grams.length)
+              w.orWhere(
+                new Brackets((n) =>
+                  n
+                    .where('call_number_grams(c."to", c."from") @> :grams::text[]', { grams })
+                    .andWhere(
+                      new Brackets((l) => l.where('c."to" LIKE :like', { like }).orWhere('c."from" LIKE :like')),
+                    ),
+                ),
+              );
+            else w.orWhere('c."to" LIKE :like', { like }).orWhere('c."from" LIKE :like', { like });
+          }
         }),
       );
     }

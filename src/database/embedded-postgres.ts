@@ -1,5 +1,4 @@
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,8 +21,7 @@ export class EmbeddedPostgres {
     const lockPath = join(root, 'pg.lock');
     takeLock(lockPath);
     try {
-      // pg_trgm for the list's number search index (src/database/migrations/1764310000000-list-indexes.ts).
-      const pglite = new PGlite(pgDir, { extensions: { pg_trgm } });
+      const pglite = new PGlite(pgDir);
       await pglite.waitReady;
       return new EmbeddedPostgres(pglite, lockPath);
     } catch (e) {
