@@ -54,30 +54,31 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
       // (`bench-500001`) are not part of a number, and matching them made every such search a
       // read of all calls whose numbers hold those digits.
       const digits = NUMBER_LIKE.test(q) ? q.replace(/[^\d+]/g, '') : '';
-      qb.andWhere(
-        new Brackets((w) => {
-          // calls_provider_call leads with provider_call_id, so this is an index lookup.
-          w.where('c.provider_call_id = :q', { q });
-          if (digits.length >= 3) {
-            const like = `%${digits}%`;
-            // From four digits on, calls_number_grams finds the candidates (a row holding the
-            // digits holds each of their 4-runs) and LIKE keeps the real matches; three digits
-            // are in so many numbers that walking the newest calls finds a page soonest.
-            const grams = numberGrams(digits);
-            if (grams.length)
-              w.orWhere(
-                new Brackets((n) =>
-                  n
-                    .where('call_number_grams(c."to", c."from") @> :grams::text[]', { grams })
-                    .andWhere(
-                      new Brackets((l) => l.where('c."to" LIKE :like', { like }).orWhere('c."from" LIKE :like')),
-                    ),
-                ),
-              );
-            else w.orWhere('c."to" LIKE :like', { like }).orWhere('c."from" LIKE :like', { like });
-          }
-        }),
-      );
+      // calls_provider_call leads with provider_call_id, so that half is an index lookup.
+      const vendorId = 'c.provider_call_id = :q';
+      if (digits.length < 3) qb.andWhere(vendorId, { q });
+      else {
+        // From four digits on, calls_number_grams finds the candidates (a row holding the
+        // digits holds each of their 4-runs) and LIKE keeps the real matches; three digits
+        // are in so many numbers that walking the newest calls finds a page soonest. Written
+        // as (id or runs) and (id or LIKE), the same as id or (runs and LIKE), so the runs are
+        // only the index condition and never recomputed for each candidate row.
+        const grams = numberGrams(digits);
+        if (grams.length)
+          qb.andWhere(
+            new Brackets((w) =>
+              w.where(vendorId, { q }).orWhere('call_number_grams(c."to", c."from") @> :grams::text[]', { grams }),
+            ),
+          );
+        qb.andWhere(
+          new Brackets((w) =>
+            w
+              .where(vendorId, { q })
+              .orWhere('c."to" LIKE :like', { like: `%${digits}%` })
+              .orWhere('c."from" LIKE :like'),
+          ),
+        );
+      }
     }
   }
   const bounds = createdAtBounds(query);
