@@ -171,7 +171,7 @@ describe('calls list: the slow combinations are served by an index (EXPLAIN)', (
     const p = await plan({ q: '555-000-1234' });
     assert.match(p, /Bitmap Index Scan on calls_provider_call\b/, p);
     assert.match(p, /Bitmap Index Scan on calls_number_grams/, p);
-    assert.match(p, /Index Cond: \(call_number_grams\("to", "from"\) @> '\{5550,0012,1234\}'::text\[\]\)/, p);
+    assert.match(p, /Index Cond: \(call_number_grams\("to", "from"\) @> '\{0001,1234\}'::text\[\]\)/, p);
     assert.doesNotMatch(p, /Index Scan Backward using calls_pkey/, p);
   });
 });
