@@ -6,10 +6,10 @@
 //
 // Seeding: the gateway migrates a scratch database and creates its connections and agents
 // through the API; then one INSERT … SELECT generate_series writes the calls (ids are real
-// typeids of UUIDv7s in created_at order, spread over 90 days), then VACUUM ANALYZE. The SQL
-// each filter runs is read off the wire (bench/lib/pg-wire-counter.mjs: a second gateway
-// behind a counting proxy), so the plans are of the gateway's own statements, parameters and
-// all, whatever the perf work changes in them. Re-run after an index change: same command.
+// typeids of UUIDv7s minted at created_at as the gateway mints them, spread over 90 days), then
+// VACUUM ANALYZE. The SQL each filter runs is read off the wire (bench/lib/pg-wire-counter.mjs:
+// a second gateway behind a counting proxy), so the plans are of the gateway's own statements,
+// parameters and all, whatever the perf work changes in them. Re-run after an index change: same command.
 //
 //   npm run bench:list [-- --rows 1000000 --requests 200 --connections 1 --keep]
 //   --database <name>   reuse a database kept by --keep (already seeded; migrations still run)
@@ -53,7 +53,7 @@ function seedSql(connectionIds, agentIds) {
   const spanMs = 90 * 86_400_000;
   return `
 INSERT INTO calls (id, direction, status, provider, connection_id, provider_call_id, agent_id, "to", "from", metadata, created_at, updated_at, ended_at, duration_seconds)
-SELECT 'call_' || pg_temp.typeid_suffix(pg_temp.uuid7((extract(epoch FROM t) * 1000)::bigint, i::text)),
+SELECT 'call_' || pg_temp.typeid_suffix(pg_temp.uuid7(floor(extract(epoch FROM t) * 1000)::bigint, i::text)),
        CASE WHEN i % 10 = 0 THEN 'inbound' ELSE 'outbound' END,
        (ARRAY['completed','completed','completed','completed','completed','completed','failed','no_answer','busy','canceled'])[1 + (hashint4(i) & 2147483647) % 10],
        'kalem',

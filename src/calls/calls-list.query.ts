@@ -1,4 +1,4 @@
-import { isIdOf } from '@switchboard/core';
+import { idFloorAt, isIdOf } from '@switchboard/core';
 import { isRegisteredProvider } from '@switchboard/providers';
 import type { Repository } from 'typeorm';
 import { Brackets } from 'typeorm';
@@ -6,6 +6,25 @@ import { paginate } from '../common/pagination';
 import type { CallEntity } from './call.entity';
 import { normalizeDestination } from './destination';
 import type { ListCallsDto } from './dto/call.dto';
+
+/**
+ * 4-runs that every number holding `digits` holds, for the calls_number_grams index
+ * (src/database/migrations/1764310000000-list-indexes.ts), taken from the last seven digits
+ * only: leading digits (country and area code) are shared by most numbers of a deployment, and
+ * such a run is a posting list of nearly every row for the index to read (about 5 ms over a
+ * million calls sharing `+1555`). Two runs there are enough; LIKE keeps the real matches.
+ */
+export function numberGrams(digits: string): string[] {
+  if (digits.length < 4) return [];
+  const tail = digits.slice(-7);
+  return [...new Set([tail.slice(0, 4), tail.slice(-4)])];
+}
+
+/** Digits with phone formatting around them: `+1 (415) 555-0121`, `5550121`. */
+const NUMBER_LIKE = /^[\d\s()+.-]+$/;
+
+/** How far apart a call's created_at and its id's time may be (see filterCalls). */
+export const ID_TIME_SLACK_MS = 60_000;
 
 /** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
 export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
@@ -30,22 +49,50 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
     const q = query.q.trim();
     if (isIdOf('call', q)) qb.andWhere('c.id = :q', { q });
     else {
-      const digits = q.replace(/[^\d+]/g, '');
-      qb.andWhere(
-        new Brackets((w) => {
-          w.where('c.provider_call_id = :q', { q });
-          if (digits.length >= 3)
-            w.orWhere('c."to" LIKE :like', { like: `%${digits}%` }).orWhere('c."from" LIKE :like', {
-              like: `%${digits}%`,
-            });
-        }),
-      );
+      // Only a q written as a number searches the numbers: the digits inside a vendor id
+      // (`bench-500001`) are not part of a number, and matching them made every such search a
+      // read of all calls whose numbers hold those digits.
+      const digits = NUMBER_LIKE.test(q) ? q.replace(/[^\d+]/g, '') : '';
+      // calls_provider_call leads with provider_call_id, so that half is an index lookup.
+      const vendorId = 'c.provider_call_id = :q';
+      if (digits.length < 3) qb.andWhere(vendorId, { q });
+      else {
+        // From four digits on, calls_number_grams finds the candidates (a row holding the
+        // digits holds each of their 4-runs) and LIKE keeps the real matches; three digits
+        // are in so many numbers that walking the newest calls finds a page soonest. Written
+        // as (id or runs) and (id or LIKE), the same as id or (runs and LIKE), so the runs are
+        // only the index condition and never recomputed for each candidate row.
+        const grams = numberGrams(digits);
+        if (grams.length)
+          qb.andWhere(
+            new Brackets((w) =>
+              w.where(vendorId, { q }).orWhere('call_number_grams(c."to", c."from") @> :grams::text[]', { grams }),
+            ),
+          );
+        qb.andWhere(
+          new Brackets((w) =>
+            w
+              .where(vendorId, { q })
+              .orWhere('c."to" LIKE :like', { like: `%${digits}%` })
+              .orWhere('c."from" LIKE :like'),
+          ),
+        );
+      }
     }
   }
   const bounds = createdAtBounds(query);
-  // The bare column against computed bounds, so the created_at index serves the range.
-  if (bounds.from) qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
-  if (bounds.until) qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
+  // Ids are minted at created_at (src/calls/call-factory.ts), so each bound is also a range of
+  // the id the list is ordered by: the primary key (or a (filter, id) index) walks only the
+  // window. The exact created_at comparison stays; the id range is widened by ID_TIME_SLACK_MS
+  // for rows whose created_at was set a moment apart from their id (the database's clock).
+  if (bounds.from) {
+    qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
+    qb.andWhere('c.id >= :idFrom', { idFrom: idFloorAt('call', new Date(bounds.from.getTime() - ID_TIME_SLACK_MS)) });
+  }
+  if (bounds.until) {
+    qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
+    qb.andWhere('c.id < :idUntil', { idUntil: idFloorAt('call', new Date(bounds.until.getTime() + ID_TIME_SLACK_MS)) });
+  }
   if (query.metadata && Object.keys(query.metadata).length)
     qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
   return qb;

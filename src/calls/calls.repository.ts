@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TERMINAL_STATUSES } from '@switchboard/core';
+import { TERMINAL_STATUSES, idFloorAt } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { OutcomeStats } from '../routing/outcome-rules';
 import { EntityRows } from '../database/entity-rows';
 import { pooledQuery, preparedQuery } from '../database/pooled-query';
 import { CallEntity } from './call.entity';
-import { listCalls } from './calls-list.query';
+import { ID_TIME_SLACK_MS, listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
 
 /**
@@ -162,7 +162,9 @@ export class CallsRepository {
    * vendor accepted (it gave an id) and that have finished. Canceled calls are left out (the
    * client ended them); no_answer and busy count as finished but not failed (the callee's
    * doing). Setup latency is created → answered, over answered calls: every vendor reports
-   * an answer time, while a separate dial-start time exists only at some.
+   * an answer time, while a separate dial-start time exists only at some. The id bound is the
+   * window again (ids are minted at created_at), so calls_connection (connection_id, id) reads
+   * only the window's rows.
    */
   async outcomeStats(connectionIds: string[], since: Date): Promise<Map<string, OutcomeStats>> {
     const rows: {
@@ -180,9 +182,9 @@ export class CallsRepository {
                 FILTER (WHERE answered_at IS NOT NULL) AS setup_ms_p50
        FROM calls
        WHERE connection_id = ANY($1) AND direction = 'outbound' AND provider_call_id IS NOT NULL
-         AND status IN ('completed', 'failed', 'no_answer', 'busy') AND created_at >= $2
+         AND status IN ('completed', 'failed', 'no_answer', 'busy') AND created_at >= $2 AND id >= $3
        GROUP BY connection_id`,
-      [connectionIds, since],
+      [connectionIds, since, idFloorAt('call', new Date(since.getTime() - ID_TIME_SLACK_MS))],
     );
     return new Map(
       rows.map((r) => [

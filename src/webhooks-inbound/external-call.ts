@@ -14,7 +14,7 @@ export function externalCall(
   at: Date,
 ): CallEntity {
   const vendor = observation.call;
-  const call = newCallEntity(
+  return newCallEntity(
     {
       direction: vendor.direction ?? 'outbound',
       provider: connection.provider,
@@ -22,13 +22,12 @@ export function externalCall(
       agentId: null,
       to: vendor.to ?? '',
       from: vendor.from ?? null,
+      createdAt: vendor.createdAt
+        ? new Date(vendor.createdAt)
+        : observation.occurredAt
+          ? new Date(observation.occurredAt)
+          : at,
     },
     at,
   );
-  call.createdAt = vendor.createdAt
-    ? new Date(vendor.createdAt)
-    : observation.occurredAt
-      ? new Date(observation.occurredAt)
-      : at;
-  return call;
 }

@@ -232,6 +232,9 @@ describe('/v1/calls', () => {
       assert.deepEqual(await listIds(`q=${encodeURIComponent('+1 415 555 0123')}`), [c.id]);
       assert.deepEqual(await listIds(`q=${b.id}`), [b.id]);
       assert.deepEqual(await listIds('q=call_01h455vb4pex5vsknk084sn02q'), []);
+      // Digits inside something that is not a number (a vendor id, a word) search no number.
+      assert.deepEqual(await listIds('q=x5550121'), []);
+      assert.deepEqual(await listIds(`q=${encodeURIComponent('(415) 555.0123')}`), [c.id]);
     });
 
     /** An ISO time `ms` milliseconds after the given one. */

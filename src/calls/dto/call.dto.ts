@@ -128,7 +128,15 @@ export class ListCallsDto extends ListQueryDto {
   direction?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() to?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() from?: string;
-  @ApiPropertyOptional({ description: 'Number or id search' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({
+    description:
+      'Number or id search: a call id, a vendor call id (exact), or a number or part of one ' +
+      '(3 digits or more, spaces, dashes, dots and brackets ignored) found in `to` or `from`',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() created_after?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() created_before?: string;
   @ApiPropertyOptional({ description: 'metadata[key]=value' }) @IsOptional() @IsObject() metadata?: Record<

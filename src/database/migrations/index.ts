@@ -7,6 +7,8 @@ import { RateBudgets1764100100000 } from './1764100100000-rate-budgets';
 import { WebhookDelivery1764100300000 } from './1764100300000-webhook-delivery';
 import { ClosedEndReasons1764200100000 } from './1764200100000-closed-end-reasons';
 import { PendingWebhooksCheck1764300000000 } from './1764300000000-pending-webhooks-check';
+import { ListIndexes1764310000000 } from './1764310000000-list-indexes';
+import { DropCallsCreatedAt1764320000000 } from './1764320000000-drop-calls-created-at';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   WebhookDelivery1764100300000,
   ClosedEndReasons1764200100000,
   PendingWebhooksCheck1764300000000,
+  ListIndexes1764310000000,
+  DropCallsCreatedAt1764320000000,
 ];

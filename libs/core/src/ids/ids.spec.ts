@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isIdOf, newId } from './ids';
+import { TypeID } from 'typeid-js';
+import { idFloorAt, isIdOf, newId } from './ids';
 
 describe('ids', () => {
   it('prefixes ids with their type', () => {
@@ -19,5 +20,30 @@ describe('ids', () => {
     assert.equal(isIdOf('call', id), false);
     assert.equal(isIdOf('agent', 'agt_nope'), false);
     assert.equal(isIdOf('agent', ''), false);
+  });
+
+  it('mints an id at a given time: its UUIDv7 time is that millisecond, the rest stays random', () => {
+    const at = new Date('2026-03-04T05:06:07.123Z');
+    const [a, b] = [newId('call', at), newId('call', at)];
+    assert.notEqual(a, b);
+    for (const id of [a, b]) {
+      const hex = TypeID.fromString(id).toUUID().replace(/-/g, '');
+      assert.equal(parseInt(hex.slice(0, 12), 16), at.getTime());
+      assert.equal(hex[12], '7', 'still a version 7 UUID');
+      assert.equal(isIdOf('call', id), true);
+    }
+    assert.throws(() => newId('call', new Date('garbage')), RangeError);
+  });
+
+  it("idFloorAt is at or below every id of that millisecond and above every earlier one's", () => {
+    const at = new Date('2026-03-04T05:06:07.123Z');
+    const floor = idFloorAt('call', at);
+    const before = new Date(at.getTime() - 1);
+    for (let i = 0; i < 50; i++) {
+      assert.ok(newId('call', at) >= floor);
+      assert.ok(newId('call', new Date(at.getTime() + 1)) > floor);
+      assert.ok(newId('call', before) < floor);
+    }
+    assert.ok(newId('call') > idFloorAt('call', new Date(Date.now() - 1)));
   });
 });

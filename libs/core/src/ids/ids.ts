@@ -19,9 +19,31 @@ export const ID_PREFIXES = {
 export type IdKind = keyof typeof ID_PREFIXES;
 export type IdPrefix = (typeof ID_PREFIXES)[IdKind];
 
-export function newId(kind: IdKind): string {
-  return typeid(ID_PREFIXES[kind]).toString();
+/**
+ * `at` stamps the UUIDv7's 48-bit millisecond field with a time other than now (a call the
+ * gateway learns of late is given the id of its own created_at, so id order is time order).
+ */
+export function newId(kind: IdKind, at?: Date): string {
+  const fresh = typeid(ID_PREFIXES[kind]);
+  if (at === undefined) return fresh.toString();
+  const ms = at.getTime();
+  if (!Number.isInteger(ms) || ms < 0 || ms >= 2 ** 48) throw new RangeError(`no UUIDv7 time for ${String(at)}`);
+  return TypeID.fromUUID(ID_PREFIXES[kind], dashed(hexMs(ms) + fresh.toUUID().replace(/-/g, '').slice(12))).toString();
 }
+
+/**
+ * The smallest id of that kind minted at `at` or later: every id whose time is ≥ `at` sorts at
+ * or above it. The first 10 of a TypeID suffix's 26 base32 characters are two zero bits and the
+ * 48-bit millisecond time, so the rest may be all zeros.
+ */
+export function idFloorAt(kind: IdKind, at: Date): string {
+  const ms = Math.min(Math.max(Math.floor(at.getTime()), 0), 2 ** 48 - 1);
+  return TypeID.fromUUID(ID_PREFIXES[kind], dashed(hexMs(ms) + '0'.repeat(20))).toString();
+}
+
+const hexMs = (ms: number) => ms.toString(16).padStart(12, '0');
+const dashed = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 
 /** True when `value` is a well-formed id of that kind; ids of another type are not. */
 export function isIdOf(kind: IdKind, value: string): boolean {
