@@ -192,6 +192,10 @@ try {
   await counted.stop();
   await counter.close();
 
+  // The measured gateway has served no list yet: a short unmeasured pass over every combination
+  // first, so the first one measured does not carry the list path's compilation alone.
+  for (const f of filters) await loader.sequential({ url: gateway.url, paths: [f.path], headers, amount: 20 });
+
   for (const f of filters) {
     // One at a time is timed in the loader itself (autocannon's single-connection timings are not trusted: bench/suite-loader.mjs).
     const r = await (connections === 1 ? loader.sequential : loader.run)({
@@ -223,7 +227,7 @@ try {
   const md = [
     `### List figures (${runHeading(scratch.version)})`,
     '',
-    `\`npm run bench:list\`: ${total.toLocaleString('en')} calls, ${requests} requests per filter combination through GET /v1/calls?limit=20 on ${connections} connection${connections > 1 ? 's' : ''} (latency as the client sees it, auth included). The machine was shared with other jobs: p99 is sensitive to that. Target p99 < ${TARGET_P99_MS} ms: met by ${filters.length - over.length} of ${filters.length}.`,
+    `\`npm run bench:list\`: ${total.toLocaleString('en')} calls, ${requests} requests per filter combination (after 20 unmeasured ones of each) through GET /v1/calls?limit=20 on ${connections} connection${connections > 1 ? 's' : ''} (latency as the client sees it, auth included). The machine was shared with other jobs: p99 is sensitive to that. Target p99 < ${TARGET_P99_MS} ms: met by ${filters.length - over.length} of ${filters.length}.`,
     '',
     '| filters | p50 ms | p99 ms | EXPLAIN ANALYZE execution ms | p99 < 10 ms |',
     '|---|---:|---:|---:|---|',
