@@ -26,13 +26,16 @@ const NUMBER_LIKE = /^[\d\s()+.-]+$/;
 /** How far apart a call's created_at and its id's time may be (see filterCalls). */
 export const ID_TIME_SLACK_MS = 60_000;
 
-/** Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged. */
-export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
-  return paginate(filterCalls(calls, query), query);
+/**
+ * Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged.
+ * `legacyIdCeiling`: the highest id written before ids carried created_at (see filterCalls).
+ */
+export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto, legacyIdCeiling: string | null = null) {
+  return paginate(filterCalls(calls, query, legacyIdCeiling), query);
 }
 
 /** The filters alone, unpaged: what `listCalls` pages over (and what EXPLAIN is run on in tests). */
-export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) {
+export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, legacyIdCeiling: string | null = null) {
   const qb = calls.createQueryBuilder('c').where('c.deleted_at IS NULL');
   const number = (value: string) => normalizeDestination(value)?.value ?? value;
   if (query.status) qb.andWhere('c.status = :status', { status: query.status });
@@ -84,14 +87,18 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto) 
   // Ids are minted at created_at (src/calls/call-factory.ts), so each bound is also a range of
   // the id the list is ordered by: the primary key (or a (filter, id) index) walks only the
   // window. The exact created_at comparison stays; the id range is widened by ID_TIME_SLACK_MS
-  // for rows whose created_at was set a moment apart from their id (the database's clock).
+  // as a margin. Calls stored before ids carried created_at may have an id later than their
+  // created_at (never earlier), so only the upper bound needs care: it reaches at least the
+  // highest such id (migration 1764330000000), which on a new database is none.
   if (bounds.from) {
     qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
     qb.andWhere('c.id >= :idFrom', { idFrom: idFloorAt('call', new Date(bounds.from.getTime() - ID_TIME_SLACK_MS)) });
   }
   if (bounds.until) {
     qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
-    qb.andWhere('c.id < :idUntil', { idUntil: idFloorAt('call', new Date(bounds.until.getTime() + ID_TIME_SLACK_MS)) });
+    const idUntil = idFloorAt('call', new Date(bounds.until.getTime() + ID_TIME_SLACK_MS));
+    if (legacyIdCeiling && legacyIdCeiling >= idUntil) qb.andWhere('c.id <= :idUntil', { idUntil: legacyIdCeiling });
+    else qb.andWhere('c.id < :idUntil', { idUntil });
   }
   if (query.metadata && Object.keys(query.metadata).length)
     qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });

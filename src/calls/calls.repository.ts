@@ -138,8 +138,21 @@ export class CallsRepository {
     return new Set(rows.map((r) => r.providerCallId!));
   }
 
-  list(query: ListCallsDto) {
-    return listCalls(this.dataSource.getRepository(CallEntity), query);
+  async list(query: ListCallsDto) {
+    return listCalls(this.dataSource.getRepository(CallEntity), query, await this.legacyIdCeiling());
+  }
+
+  /** Written once by its migration and never changed: read once per process. */
+  private legacyCeiling?: Promise<string | null>;
+  private legacyIdCeiling(): Promise<string | null> {
+    this.legacyCeiling ??= this.dataSource
+      .query('SELECT ceiling FROM calls_legacy_ids LIMIT 1')
+      .then((rows: { ceiling: string | null }[]) => rows[0]?.ceiling ?? null)
+      .catch((e: unknown) => {
+        this.legacyCeiling = undefined; // an outage: asked again next time
+        throw e;
+      });
+    return this.legacyCeiling;
   }
 
   /** Live calls on a connection, oldest first: the likeliest to be stranded. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { timed } from '../common/timing/request-timing';
@@ -56,7 +57,9 @@ export async function preparedQuery<R = Record<string, unknown>>(
   const name = statementName(text);
   const runner = db.queryRunner as PostgresQueryRunner | undefined;
   const query = { name, text, values };
-  if (runner && !runner.isReleased) {
+  if (runner) {
+    // As EntityManager.query would: a finished transaction's work must not run outside it.
+    if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const client = (await runner.connect()) as PoolClient;
     return (await timed('db', () => client.query(query))).rows as R[];
   }

@@ -65,4 +65,32 @@ describe(OutcomeHealth.name, () => {
     asks[1].answer(healthy);
     assert.equal(await second, false);
   });
+
+  it('with no cache a request does not settle for a query that started before it', async () => {
+    const { calls, asks } = ledger();
+    const health = new OutcomeHealth(calls, settings(0));
+    const early = health.demoted('con_a');
+    await settled();
+    const late = health.demoted('con_a');
+    await settled();
+    assert.equal(asks.length, 2, 'the later request sent its own query');
+    asks[0].answer(healthy);
+    asks[1].answer(failing);
+    assert.deepEqual([await early, await late], [false, true]);
+  });
+
+  it('a connection deleted while its figures are refreshed is not brought back', async () => {
+    const { calls, asks } = ledger();
+    const health = new OutcomeHealth(calls, settings(5_000));
+    const pending = health.views(['con_a']);
+    await settled();
+    health.forget('con_a');
+    asks[0].answer(failing);
+    assert.equal((await pending).get('con_a')!.demoted, false, 'read as a connection with no outcomes');
+    const again = health.demoted('con_a');
+    await settled();
+    assert.equal(asks.length, 2, 'nothing cached for it: asked again');
+    asks[1].answer(healthy);
+    assert.equal(await again, false);
+  });
 });

@@ -18,6 +18,7 @@ export class OutcomeHealth {
   private readonly logger = new Logger(OutcomeHealth.name);
   private readonly cache = new Map<string, { until: number; view: OutcomeView }>();
   private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly forgotten = new Set<string>();
 
   constructor(
     private readonly calls: CallsRepository,
@@ -33,32 +34,46 @@ export class OutcomeHealth {
     const now = Date.now();
     const expired = connectionIds.filter((id) => (this.cache.get(id)?.until ?? 0) <= now);
     if (expired.length) {
-      const mustWait = this.settings.cacheMs <= 0 ? expired : expired.filter((id) => !this.cache.has(id));
+      // Without a cache each request asks for itself: a query already running may predate what it must see.
+      if (this.settings.cacheMs <= 0) return this.query(connectionIds);
       const refresh = this.refresh(expired);
-      if (mustWait.length) await refresh;
-      else refresh.catch((e: unknown) => this.logger.warn({ err: e }, 'Refreshing call-outcome figures failed'));
+      if (expired.some((id) => !this.cache.has(id))) await refresh;
     }
-    return new Map(connectionIds.map((id) => [id, this.cache.get(id)!.view]));
+    // A connection forgotten (deleted) meanwhile reads as one with no outcomes.
+    return new Map(
+      connectionIds.map((id) => [id, this.cache.get(id)?.view ?? outcomeView(NO_OUTCOMES, this.settings)]),
+    );
   }
 
-  /** Queries the connections no refresh is running for; resolves when every one asked for is refreshed. */
+  /**
+   * Starts a query for the connections no refresh is running for, and resolves when every
+   * one asked for is refreshed. A failed background refresh is logged once, by the refresh
+   * itself, and the old figure stays; callers that wait see the failure.
+   */
   private refresh(connectionIds: string[]): Promise<void> {
     const start = connectionIds.filter((id) => !this.refreshing.has(id));
     if (start.length) {
-      const now = Date.now();
-      const run = this.calls
-        .outcomeStats(start, new Date(now - this.settings.windowSeconds * 1000))
-        .then((stats) => {
-          for (const id of start)
-            this.cache.set(id, {
-              until: now + this.settings.cacheMs,
-              view: outcomeView(stats.get(id) ?? NO_OUTCOMES, this.settings),
-            });
-        })
+      const run = this.query(start)
+        .then(() => undefined)
         .finally(() => start.forEach((id) => this.refreshing.delete(id)));
+      run.catch((e: unknown) =>
+        this.logger.warn(`Refreshing call-outcome figures failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
       start.forEach((id) => this.refreshing.set(id, run));
     }
     return Promise.all(connectionIds.map((id) => this.refreshing.get(id) ?? Promise.resolve())).then(() => undefined);
+  }
+
+  /** The connections' figures from the ledger, now; cached unless forgotten meanwhile. */
+  private async query(connectionIds: string[]): Promise<Map<string, OutcomeView>> {
+    const now = Date.now();
+    const stats = await this.calls.outcomeStats(connectionIds, new Date(now - this.settings.windowSeconds * 1000));
+    const views = new Map(connectionIds.map((id) => [id, outcomeView(stats.get(id) ?? NO_OUTCOMES, this.settings)]));
+    for (const [id, view] of views) {
+      // Forgotten while the query ran (the connection was deleted): not brought back.
+      if (!this.forgotten.has(id)) this.cache.set(id, { until: now + this.settings.cacheMs, view });
+    }
+    return views;
   }
 
   /** Dials keep failing here: route to it only after the healthy connections. */
@@ -68,5 +83,7 @@ export class OutcomeHealth {
 
   forget(connectionId: string): void {
     this.cache.delete(connectionId);
+    // Connection ids are never reused, so a deleted one stays forgotten.
+    this.forgotten.add(connectionId);
   }
 }

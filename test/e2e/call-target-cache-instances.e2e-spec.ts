@@ -1,12 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { SimulatedAccount } from '@switchboard/simulators';
 import { startSimulators, stopSimulators } from '@switchboard/simulators';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { LISTENER_APPLICATION_NAME } from '../../src/events/notifier/postgres-event-notifier';
-import { freePort, GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '../support/gateway-process';
+import { startInstances } from '../support/gateway-instances';
 import type { Api } from '../support/calls';
 import { client } from '../support/http';
 import type { TestDatabase } from '../support/test-database';
@@ -36,29 +36,19 @@ describe('call-target cache across instances', () => {
     await pg.connect();
     accounts = await startSimulators({ vendors: ['kalem'], host: '127.0.0.1' });
     kalem = accounts[0];
-    const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
-    const shared = {
-      ...db.env,
-      SWITCHBOARD_ADMIN_KEY: adminKey,
-      SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
-      SWITCHBOARD_SANDBOX: 'off',
-      PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
-      VENDOR_RATE_BUDGETS: 'off',
-      RECONCILE_AFTER_SECONDS: '36000',
-      // Far past the test's length (and its polls' timeouts, which only bound a busy machine's
-      // delays): a create steered by a change proves the notice arrived.
-      AGENT_CACHE_TTL_MS: '600000',
-    };
-    for (const name of ['a', 'b']) {
-      const proc = new GatewayProcess({
-        ...shared,
-        SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${name}`,
-        PORT: String(await freePort()),
-      }).start();
-      procs.push(proc);
-      await proc.ready();
-    }
+    const adminKey = await startInstances(
+      db,
+      {
+        SWITCHBOARD_SANDBOX: 'off',
+        PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+        VENDOR_RATE_BUDGETS: 'off',
+        RECONCILE_AFTER_SECONDS: '36000',
+        // Far past the test's length (and its polls' timeouts, which only bound a busy machine's
+        // delays): a create steered by a change proves the notice arrived.
+        AGENT_CACHE_TTL_MS: '600000',
+      },
+      procs,
+    );
     apiA = client(procs[0].url, adminKey);
     apiB = client(procs[1].url, adminKey);
   });

@@ -6,6 +6,7 @@ import { ConnectionsRepository } from '../../src/providers/connections.repositor
 import { WebhookTargets } from '../../src/providers/webhook-targets.service';
 import type { Api, Sandbox } from '../support/calls';
 import { configureSimulators, ISO_Z, sandboxOf, waitForCall, waitForTerminal } from '../support/calls';
+import { pollUntil } from '@switchboard/simulators/testing';
 import { client } from '../support/http';
 import type { TestGateway } from '../support/test-gateway';
 import { startTestGateway } from '../support/test-gateway';
@@ -303,11 +304,27 @@ describe('inbound vendor webhooks', () => {
         (await sim.post('/__sim/scenario', { to, webhooks: 'normal', ring_ms: 0, talk_ms: 100 })).status,
         200,
       );
+      // The vendor holds its answer until told (delay_ms only bounds it).
       assert.equal(
-        (await sim.post('/__sim/faults', { mode: 'slow', after_create: true, delay_ms: 600, count: 1 })).status,
+        (await sim.post('/__sim/faults', { mode: 'slow', after_create: true, delay_ms: 60_000, count: 1 })).status,
         200,
       );
-      const res = await api.post('/v1/calls', { to, agent_id: sb.agentId, provider: vendor });
+      const since = new Date();
+      const creating = api.post('/v1/calls', { to, agent_id: sb.agentId, provider: vendor });
+      // A webhook of this call reached the gateway and was stored while the create waits.
+      await pollUntil(
+        async () =>
+          (
+            await db.query(
+              `SELECT count(*)::int AS n FROM inbound_webhooks WHERE connection_id = $1 AND received_at >= $2`,
+              [sb.vendors[vendor].connectionId, since],
+            )
+          )[0].n,
+        (n: number) => n > 0,
+        { what: `a ${vendor} webhook before the create's answer`, timeoutMs: 20_000 },
+      );
+      assert.equal((await sim.post('/__sim/faults', { mode: 'none' })).status, 200);
+      const res = await creating;
       assert.equal(res.status, 201, res.text);
       const done = await waitForCall(
         api,

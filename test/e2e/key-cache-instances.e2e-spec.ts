@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { pollUntil } from '@switchboard/simulators/testing';
-import { freePort, GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '../support/gateway-process';
+import { startInstances } from '../support/gateway-instances';
 import { client } from '../support/http';
 import { createTestDatabase } from '../support/test-database';
 
@@ -23,23 +23,7 @@ describe('key cache across instances', () => {
         return;
       }
       await pg.connect();
-      const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
-      const shared = {
-        ...db.env,
-        SWITCHBOARD_ADMIN_KEY: adminKey,
-        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'warn',
-        SWITCHBOARD_SANDBOX: 'off',
-      };
-      for (const name of ['a', 'b']) {
-        const proc = new GatewayProcess({
-          ...shared,
-          SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/${name}`,
-          PORT: String(await freePort()),
-        }).start();
-        procs.push(proc);
-        await proc.ready();
-      }
+      const adminKey = await startInstances(db, { SWITCHBOARD_SANDBOX: 'off' }, procs);
       const [a, b] = procs;
       const apiA = client(a.url, adminKey);
       const newKey = async (name: string) => {

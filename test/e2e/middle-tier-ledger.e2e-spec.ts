@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotFoundError, newId } from '@switchboard/core';
 import { DataSource } from 'typeorm';
+import { pollUntil } from '@switchboard/simulators/testing';
 import { newCallEntity } from '../../src/calls/call-factory';
 import type { CallEntity } from '../../src/calls/call.entity';
 import { EventLogRepository } from '../../src/events/event-log.repository';
@@ -301,11 +302,16 @@ describe('middle tier: call ledger', () => {
         await parkWebhook(ingest, `v-${late.id}`);
         const write = ledger.applyIfUnchanged(db.manager, late, answer(late));
         // Wait until the statement is queued behind the ingest's lock.
-        for (let waiting = 0; !waiting;) {
-          [{ waiting }] = await db.query(
-            `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-          );
-        }
+        await pollUntil(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+              )
+            )[0].waiting,
+          (waiting: number) => waiting > 0,
+          { what: 'the statement to wait for the vendor-id lock' },
+        );
         await ingest.commitTransaction();
         assert.equal(await write, null, 'the webhook committed during the wait is seen');
       } finally {

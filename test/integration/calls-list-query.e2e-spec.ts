@@ -92,6 +92,25 @@ describe('calls list: created_after / created_before', () => {
     assert.deepEqual(await page({ created_before: '2026-03-04T05:06:40Z' }), [id]);
     assert.deepEqual(await page({ created_after: '2026-03-04T05:06:38Z' }), []);
   });
+
+  it('a call stored before ids carried created_at (its id days later) is found up to the legacy ceiling', async () => {
+    // As an older version stored a call a history sync learned: id of the sync, created_at of the call.
+    const id = newId('call', new Date('2026-03-20T00:00:00Z'));
+    await dataSource.query(
+      `INSERT INTO calls (id, status, "to", metadata, created_at) VALUES ($1, 'completed', '+14155550100', $2, $3)`,
+      [id, JSON.stringify({ suite: `${suite}-legacy` }), '2026-03-01 00:00:00+00'],
+    );
+    const before = (ceiling: string | null) =>
+      listCalls(
+        calls,
+        { created_before: '2026-03-02T00:00:00Z', metadata: { suite: `${suite}-legacy` } },
+        ceiling,
+      ).then((p) => p.rows.map((r) => r.id));
+    assert.deepEqual(await before(null), [], 'without the ceiling the id range ends before it');
+    assert.deepEqual(await before(id), [id], 'the ceiling (the highest id of that time) keeps it in range');
+    const [{ ceiling }] = await dataSource.query('SELECT ceiling FROM calls_legacy_ids');
+    assert.equal(ceiling, null, 'a database migrated empty has no legacy ids');
+  });
 });
 
 /**

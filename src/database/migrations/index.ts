@@ -9,6 +9,7 @@ import { ClosedEndReasons1764200100000 } from './1764200100000-closed-end-reason
 import { PendingWebhooksCheck1764300000000 } from './1764300000000-pending-webhooks-check';
 import { ListIndexes1764310000000 } from './1764310000000-list-indexes';
 import { DropCallsCreatedAt1764320000000 } from './1764320000000-drop-calls-created-at';
+import { LegacyCallIds1764330000000 } from './1764330000000-legacy-call-ids';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   PendingWebhooksCheck1764300000000,
   ListIndexes1764310000000,
   DropCallsCreatedAt1764320000000,
+  LegacyCallIds1764330000000,
 ];

@@ -18,7 +18,8 @@ export interface FaultConfig {
   /**
    * Apply only to create requests, after the call was really created: `timeout`/`reset` lose
    * the answer (the ambiguous case); `slow` holds it for `delay_ms`, while the call runs and
-   * its webhooks go out (webhooks that reach the client before its create's answer).
+   * its webhooks go out (webhooks that reach the client before its create's answer); the
+   * next fault setting (`POST /__sim/faults`, even `none`) releases such held answers at once.
    */
   after_create?: boolean;
   /** `rate_limit`: the wait the vendor's 429 asks for (Retry-After and its reset header; default 1 s). */
@@ -59,6 +60,8 @@ export function faultProblems(input: Record<string, unknown>): string[] {
 export class FaultInjector {
   private config: FaultConfig = { mode: 'none' };
   private remaining = Infinity;
+  /** Create answers held by `slow` + `after_create`, released by the next setting. */
+  private readonly held = new Set<() => void>();
 
   constructor(
     private readonly clock: SimClock,
@@ -72,6 +75,11 @@ export class FaultInjector {
 
   get current(): FaultConfig & { remaining: number | null } {
     return { ...this.config, remaining: Number.isFinite(this.remaining) ? this.remaining : null };
+  }
+
+  /** Answers every create held by `slow` + `after_create` now (a new setting from the control API). */
+  releaseHeld(): void {
+    for (const release of [...this.held]) release();
   }
 
   reset(): void {
@@ -115,7 +123,14 @@ export class FaultInjector {
     }
     if (!this.config.after_create || !this.hit()) return false;
     if (this.config.mode === 'slow') {
-      await this.clock.sleepReal(this.config.delay_ms ?? 2_000);
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          this.held.delete(release);
+          resolve();
+        };
+        this.held.add(release);
+        void this.clock.sleepReal(this.config.delay_ms ?? 2_000).then(release);
+      });
       return false;
     }
     if (this.config.mode === 'reset') this.destroy(request, reply);

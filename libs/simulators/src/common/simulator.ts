@@ -126,6 +126,7 @@ function registerControlRoutes(app: FastifyInstance, vendor: VendorSimulator, co
     const body = (request.body ?? {}) as Record<string, unknown>;
     const problems = faultProblems(body);
     if (problems.length) return bad(reply, problems);
+    context.faults.releaseHeld();
     context.faults.set(body as unknown as FaultConfig);
     return { faults: context.faults.current };
   });
