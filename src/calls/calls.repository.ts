@@ -4,7 +4,7 @@ import { TERMINAL_STATUSES, idFloorAt } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { OutcomeStats } from '../routing/outcome-rules';
 import { EntityRows } from '../database/entity-rows';
-import { pooledQuery, preparedQuery } from '../database/pooled-query';
+import { preparedQuery } from '../database/pooled-query';
 import { CallEntity } from './call.entity';
 import { ID_TIME_SLACK_MS, listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
@@ -22,11 +22,6 @@ export class CallsRepository {
   /** Built on first use: the entity metadata exists once the data source is initialized. */
   private get rows(): EntityRows<CallEntity> {
     return (this.rowsCodec ??= new EntityRows(this.dataSource, CallEntity));
-  }
-
-  async insert(tx: EntityManager, call: CallEntity): Promise<void> {
-    const params: unknown[] = [];
-    await preparedQuery(tx, `WITH ${this.insertCte(call, params)} SELECT 1`, params);
   }
 
   /**
@@ -84,9 +79,8 @@ export class CallsRepository {
 
   async find(id: string): Promise<CallEntity | null> {
     // The GET hot path: a named (prepared) statement and a mapping built once.
-    const { rows } = await pooledQuery(
-      this.dataSource,
-      'calls.find',
+    const rows = await preparedQuery(
+      this.dataSource.manager,
       `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`,
       [id],
     );

@@ -1,27 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResult } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { timed } from '../common/timing/request-timing';
-
-/**
- * One autocommit statement straight on TypeORM's own `pg` pool (the same connections, on
- * real PostgreSQL and on the embedded engine's `pg` adapter alike), as a named statement:
- * prepared once per connection, then only bound and executed. For the hot reads (a call by
- * id) where TypeORM's query runner, logging and result mapping cost more than the query.
- * Counted as database time of the request like every other statement.
- */
-export function pooledQuery<R extends Record<string, unknown>>(
-  dataSource: DataSource,
-  name: string,
-  text: string,
-  values: unknown[],
-): Promise<QueryResult<R>> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  return timed('db', () => pool.query<R>({ name, text, values }));
-}
 
 /**
  * Distinct statement texts that get a server-side prepared statement. Each is kept by every
@@ -44,7 +27,9 @@ export function statementName(text: string): string | undefined {
 
 /**
  * A hand-written statement of a hot path as a prepared statement, in the caller's
- * transaction when `db` has one, else autocommit on the pool. Postgres then parses and
+ * transaction when `db` has one, else autocommit straight on TypeORM's own `pg` pool (the
+ * same connections, on real PostgreSQL and on the embedded engine's `pg` adapter alike),
+ * past the query runner, its logging and its result mapping. Postgres then parses and
  * analyses it once per connection and, after a few runs, plans it once too: on the create
  * path parse, analysis and planning of the long CTE statements were about half of
  * Postgres's CPU per call. The rows, as `EntityManager.query` answers them.
