@@ -4,13 +4,17 @@ import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/pooled-query';
 import { DeliveriesRepository } from '../delivery/deliveries.repository';
-import { EVENTS_CHANNEL } from './notifier/event-notifier';
+import { EventAnnouncer } from './notifier/event-announcer';
 
 /**
- * Key of the transaction-level advisory lock every append takes. While one transaction
- * holds it no other can take a sequence number, so numbers are handed out in commit order:
- * a reader that has seen every event up to N never later finds a new one below N. The
- * lock is held from the append to the commit, so appends go last in their transaction.
+ * Key of the advisory lock that keeps sequence numbers final below what a reader reads. An
+ * append takes it in shared mode before its numbers, so appends never wait on each other;
+ * it is held until commit, so appends go last in their transaction. A reader first asks for
+ * the log's head (migration 1764340000000), which takes it exclusively: it returns once every
+ * transaction that had taken a number has committed or rolled back, so every sequence up to
+ * that head is final, and a reader that has seen every event up to N never later finds a new
+ * one below N. The price moved from writers (which committed one at a time under an exclusive
+ * lock) to readers, which wait for at most the appends in flight.
  */
 export const EVENT_APPEND_LOCK = 0x53_42_45_56;
 
@@ -52,7 +56,11 @@ export class EventLogRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: DeliveriesRepository,
+    private readonly announcer: EventAnnouncer,
   ) {}
+
+  /** The head being read, shared by the readers that ask meanwhile (see `head`). */
+  private headRead?: Promise<number>;
 
   /**
    * Appends in the caller's transaction (the outbox): stored with the change, or not at all,
@@ -94,8 +102,12 @@ export class EventLogRepository {
         this.appendCtes(events, params, alongside.gate, returnEvents),
         this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'),
       );
-      if (returnEvents) columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended');
-      columns.push('(SELECT count(*) FROM enqueued)::int AS enqueued');
+      columns.push(
+        returnEvents
+          ? '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended'
+          : '(SELECT count(*) FROM appended)::int AS appended_count',
+        '(SELECT count(*) FROM enqueued)::int AS enqueued',
+      );
     }
     const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
     if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
@@ -105,43 +117,67 @@ export class EventLogRepository {
       `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`,
       params,
     );
-    const { appended, enqueued, ...extra } = row as { appended?: EventRow[] | null; enqueued?: number };
+    const {
+      appended,
+      appended_count: appendedCount,
+      enqueued,
+      ...extra
+    } = row as { appended?: EventRow[] | null; appended_count?: number; enqueued?: number };
+    if (appended?.length || appendedCount) this.announcer.appended(tx);
     this.deliveries.noteEnqueued(tx, enqueued ?? 0);
     return { events: (appended ?? []).map(toEventResponse), extra };
   }
 
   /**
    * The append as CTEs of a larger statement (`event_lock`, then `appended` with the rows),
-   * its parameters pushed onto `params`. The lock is taken before any sequence number: the
-   * insert reads from the lock's CTE, and a volatile CTE is neither inlined nor skipped. The
-   * notification rides on it and goes out at commit, when the events become visible;
-   * Postgres folds repeats within a transaction. Rows are numbered in the order given.
-   * With `gate`, the lock (and so the insert and the notification) happens only for a row of it.
+   * its parameters pushed onto `params`. The shared lock is taken before any sequence number:
+   * the insert reads from the lock's CTE, and a volatile CTE is neither inlined nor skipped.
+   * Rows are numbered in the order given. With `gate`, the lock (and so the insert) happens
+   * only for a row of it. No NOTIFY here: see EventAnnouncer.
    */
   appendCtes(events: NewEvent[], params: unknown[], gate?: string, returnEvents = true): string {
     const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
-    const channel = `$${params.push(EVENTS_CHANNEL)}`;
     const values = events.map((e, i) => {
       const id = params.push(newId('event'));
       params.push(e.type, e.callId, JSON.stringify(e.data));
       return `(${i}, $${id}::text, $${id + 1}::text, $${id + 2}::text, $${id + 3}::jsonb)`;
     });
-    return `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified${gate ? ` FROM ${gate}` : ''}),
+    return `event_lock AS (SELECT pg_advisory_xact_lock_shared(${lock}) AS locked${gate ? ` FROM ${gate}` : ''}),
        appended AS (
          INSERT INTO events (id, type, call_id, data)
          SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n
          RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`;
   }
 
-  /** Ascending by sequence after `after`; one row more than `limit` tells whether more exist. */
+  /**
+   * The log's settled head: every sequence up to it is final (committed, or never to be).
+   * One read at a time per instance, shared by every reader that asks while it runs: a head
+   * read a moment ago is still settled, only older, and a reader woken by a later commit's
+   * notice asks after that commit, when the read in flight already covers it or a new one
+   * starts. Autocommit on the pool: the function's exclusive lock lasts until its
+   * transaction ends, and appends wait meanwhile.
+   */
+  head(): Promise<number> {
+    this.headRead ??= this.dataSource
+      .query('SELECT switchboard_event_log_head($1) AS head', [EVENT_APPEND_LOCK])
+      .then((rows: { head: string }[]) => Number(rows[0].head))
+      .finally(() => (this.headRead = undefined));
+    return this.headRead;
+  }
+
+  /** Ascending by sequence after `after`, up to the settled head; one row more than `limit` tells whether more exist. */
   async list(query: EventQuery): Promise<{ data: EventResponse[]; has_more: boolean }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+    return this.pageTo(await this.head(), query);
+  }
+
+  private async pageTo(head: number, query: EventQuery): Promise<{ data: EventResponse[]; has_more: boolean }> {
+    const params: unknown[] = [head];
+    const where = ['sequence <= $1'];
     if (query.after !== undefined) where.push(`sequence > $${params.push(query.after)}`);
     if (query.types?.length) where.push(`type = ANY($${params.push(query.types)})`);
     if (query.callId) where.push(`call_id = $${params.push(query.callId)}`);
     const rows: EventRow[] = await this.dataSource.query(
-      `SELECT sequence, id, type, call_id, data, created_at FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT sequence, id, type, call_id, data, created_at FROM events WHERE ${where.join(' AND ')}
        ORDER BY sequence ASC LIMIT $${params.push(query.limit + 1)}`,
       params,
     );
@@ -149,41 +185,24 @@ export class EventLogRepository {
   }
 
   /**
-   * One page for a stream: like `list`, plus how far the log was read. Both come from one
-   * statement, hence one snapshot: with no more matching rows, every event up to that
-   * snapshot's last sequence has been seen, so a filtered stream can move past the events
-   * it skipped instead of scanning them again on every wake-up.
+   * One page for a stream: like `list`, plus how far the log was read. With no more matching
+   * rows up to the settled head, every event up to it has been seen, so a filtered stream can
+   * move past the events it skipped instead of scanning them again on every wake-up.
    */
   async streamPage(
     query: EventQuery & { after: number },
   ): Promise<{ data: EventResponse[]; has_more: boolean; read_to: number }> {
-    const where = ['sequence > $1'];
-    const params: unknown[] = [query.after];
-    if (query.types?.length) where.push(`type = ANY($${params.push(query.types)})`);
-    if (query.callId) where.push(`call_id = $${params.push(query.callId)}`);
-    const rows: (EventRow & { head: string })[] = await this.dataSource.query(
-      `SELECT h.head, e.sequence, e.id, e.type, e.call_id, e.data, e.created_at
-       FROM (SELECT COALESCE(max(sequence), 0) AS head FROM events) h
-       LEFT JOIN LATERAL (
-         SELECT sequence, id, type, call_id, data, created_at FROM events WHERE ${where.join(' AND ')}
-         ORDER BY sequence ASC LIMIT $${params.push(query.limit + 1)}
-       ) e ON true
-       ORDER BY e.sequence ASC`,
-      params,
-    );
-    const found = rows.filter((r) => r.sequence !== null);
-    const data = found.slice(0, query.limit).map(toEventResponse);
-    const has_more = found.length > query.limit;
-    const head = Number(rows[0]?.head ?? 0);
-    return { data, has_more, read_to: has_more ? data[data.length - 1].sequence : Math.max(query.after, head) };
+    const head = await this.head();
+    const page = await this.pageTo(head, query);
+    return {
+      ...page,
+      read_to: page.has_more ? page.data[page.data.length - 1].sequence : Math.max(query.after, head),
+    };
   }
 
   /** The last sequence committed so far (0 on an empty log): where a stream with no position starts. */
-  async lastSequence(): Promise<number> {
-    const rows: { head: string }[] = await this.dataSource.query(
-      'SELECT COALESCE(max(sequence), 0) AS head FROM events',
-    );
-    return Number(rows[0].head);
+  lastSequence(): Promise<number> {
+    return this.head();
   }
 
   async forCall(callId: string): Promise<EventResponse[]> {

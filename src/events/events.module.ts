@@ -3,6 +3,7 @@ import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EventLogRepository } from './event-log.repository';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { EventAnnouncer } from './notifier/event-announcer';
 import { eventNotifierProvider } from './notifier/event-notifier.provider';
 import { EventStreamsService } from './stream/event-streams.service';
 import { StreamMetrics } from './stream/stream-metrics';
@@ -11,6 +12,7 @@ import { StreamMetrics } from './stream/stream-metrics';
   controllers: [EventsController],
   providers: [
     EventLogRepository,
+    EventAnnouncer,
     EventsService,
     DeliveriesRepository,
     eventNotifierProvider,

@@ -10,6 +10,7 @@ import { PendingWebhooksCheck1764300000000 } from './1764300000000-pending-webho
 import { ListIndexes1764310000000 } from './1764310000000-list-indexes';
 import { DropCallsCreatedAt1764320000000 } from './1764320000000-drop-calls-created-at';
 import { LegacyCallIds1764330000000 } from './1764330000000-legacy-call-ids';
+import { EventLogHead1764340000000 } from './1764340000000-event-log-head';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ListIndexes1764310000000,
   DropCallsCreatedAt1764320000000,
   LegacyCallIds1764330000000,
+  EventLogHead1764340000000,
 ];
