@@ -11,6 +11,7 @@ import { ListIndexes1764310000000 } from './1764310000000-list-indexes';
 import { DropCallsCreatedAt1764320000000 } from './1764320000000-drop-calls-created-at';
 import { LegacyCallIds1764330000000 } from './1764330000000-legacy-call-ids';
 import { EventLogHead1764340000000 } from './1764340000000-event-log-head';
+import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   DropCallsCreatedAt1764320000000,
   LegacyCallIds1764330000000,
   EventLogHead1764340000000,
+  CallVendorIds1764350000000,
 ];
