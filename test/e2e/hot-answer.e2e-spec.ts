@@ -162,29 +162,29 @@ describe('the create answer is a HOT update; vendor ids in call_vendor_ids', () 
 
   it('the migration backfills the vendor ids of calls stored before it, and down() restores the index', async () => {
     const migration = new CallVendorIds1764350000000();
+    const vendorId = `before-${newId('call')}`;
+    const id = newId('call');
+    // The embedded engine has one connection: the runner gives it back before the checks.
     const runner = db.createQueryRunner();
     try {
       await runner.startTransaction();
       await migration.down(runner);
-      const vendorId = `before-${newId('call')}`;
-      const id = await runner
-        .query(
-          `INSERT INTO calls (id, status, connection_id, provider_call_id, "to") VALUES ($1, 'queued', $2, $3, '+14155550100') RETURNING id`,
-          [newId('call'), sandbox.vendors.kalem.connectionId, vendorId],
-        )
-        .then((rows: { id: string }[]) => rows[0].id);
+      await runner.query(
+        `INSERT INTO calls (id, status, connection_id, provider_call_id, "to") VALUES ($1, 'queued', $2, $3, '+14155550100')`,
+        [id, sandbox.vendors.kalem.connectionId, vendorId],
+      );
       const [{ indexed }] = await runner.query(
         `SELECT count(*)::int AS indexed FROM pg_indexes WHERE tablename = 'calls' AND indexname = 'calls_provider_call'`,
       );
       assert.equal(indexed, 1, 'down() brings calls_provider_call back');
       await migration.up(runner);
       await runner.commitTransaction();
-      assert.equal(await calls.idByProviderCallId(db.manager, sandbox.vendors.kalem.connectionId, vendorId), id);
-      const [{ options }] = await db.query(`SELECT reloptions AS options FROM pg_class WHERE relname = 'calls'`);
-      assert.deepEqual(options, ['fillfactor=85']);
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+    assert.equal(await calls.idByProviderCallId(db.manager, sandbox.vendors.kalem.connectionId, vendorId), id);
+    const [{ options }] = await db.query(`SELECT reloptions AS options FROM pg_class WHERE relname = 'calls'`);
+    assert.deepEqual(options, ['fillfactor=85']);
   });
 });

@@ -22,8 +22,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   vendor id, so a late webhook still finds it), and a foreign key would add a lookup of
  *   calls to every answer.
  * - fillfactor 85: a HOT update puts the new row version on the same page as the old one, so
- *   inserts leave room for the answer's version (a call row is some 600 bytes to 1 kB; the
- *   old version is pruned once no snapshot needs it). It applies to pages filled from now on.
+ *   inserts leave 15 % of each page (1.2 kB) for answers: a new call's row is some 450 bytes,
+ *   and an answered call's old version is pruned from the page once no snapshot needs it, so
+ *   the room is used again. It applies to pages filled from now on.
  *
  * The lock first: no instance writes calls between the backfill and the triggers.
  */
