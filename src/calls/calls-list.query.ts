@@ -56,8 +56,10 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, 
       // (`bench-500001`) are not part of a number, and matching them made every such search a
       // read of all calls whose numbers hold those digits.
       const digits = NUMBER_LIKE.test(q) ? q.replace(/[^\d+]/g, '') : '';
-      // calls_provider_call leads with provider_call_id, so that half is an index lookup.
-      const vendorId = 'c.provider_call_id = :q';
+      // The vendor id's index is call_vendor_ids (migration 1764350000000), whose key leads
+      // with it: looked up once (an InitPlan), the ids it gives are a primary key condition,
+      // which also serves as one arm of a BitmapOr beside the number search.
+      const vendorId = 'c.id = ANY(ARRAY(SELECT v.call_id FROM call_vendor_ids v WHERE v.provider_call_id = :q))';
       if (digits.length < 3) qb.andWhere(vendorId, { q });
       else {
         // From four digits on, calls_number_grams finds the candidates (a row holding the

@@ -87,10 +87,18 @@ export class CallsRepository {
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
-  /** The call a vendor id belongs to on a connection, tombstones included (late webhooks). */
+  /**
+   * The call a vendor id belongs to on a connection, tombstones included (late webhooks).
+   * Through call_vendor_ids, which triggers keep: no index of `calls` covers the vendor id, so
+   * that the create's answer is a HOT update (migration 1764350000000).
+   */
   async idByProviderCallId(tx: EntityManager, connectionId: string, providerCallId: string): Promise<string | null> {
-    const row = await tx.findOne(CallEntity, { select: { id: true }, where: { connectionId, providerCallId } });
-    return row?.id ?? null;
+    const rows = await preparedQuery<{ call_id: string }>(
+      tx,
+      'SELECT call_id FROM call_vendor_ids WHERE provider_call_id = $1 AND connection_id = $2',
+      [providerCallId, connectionId],
+    );
+    return rows[0]?.call_id ?? null;
   }
 
   /** Scheduling only (not call state): nothing more for the reconciler to do with this call. */
@@ -125,11 +133,11 @@ export class CallsRepository {
     exceptCallId: string,
   ): Promise<Set<string>> {
     if (!providerCallIds.length) return new Set();
-    const rows = await tx.find(CallEntity, {
-      select: { providerCallId: true },
-      where: { connectionId, providerCallId: In(providerCallIds), id: Not(exceptCallId) },
-    });
-    return new Set(rows.map((r) => r.providerCallId!));
+    const rows: { provider_call_id: string }[] = await tx.query(
+      'SELECT provider_call_id FROM call_vendor_ids WHERE provider_call_id = ANY($1) AND connection_id = $2 AND call_id <> $3',
+      [providerCallIds, connectionId, exceptCallId],
+    );
+    return new Set(rows.map((r) => r.provider_call_id));
   }
 
   async list(query: ListCallsDto) {

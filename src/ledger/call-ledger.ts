@@ -87,6 +87,10 @@ export class CallLedger {
     if (!version || !providerCallId || call.providerCallId || call.deletedAt || !call.connectionId) return null;
     const { changes, types } = this.merge(call, observation);
     if (changes.providerCallId !== providerCallId) return null;
+    // reconcile_at is indexed: moving it would make the answer a non-HOT update, which writes
+    // every index of calls again. A call still live keeps the time open set, so the reconciler
+    // looks reconcileAfterMs after the create rather than after its answer.
+    if (!isTerminal(changes.status ?? call.status)) delete changes.reconcileAt;
     changes.updatedAt = new Date();
     const updated = Object.assign(Object.assign(new CallEntity(), call), changes);
     const params: unknown[] = [];

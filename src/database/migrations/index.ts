@@ -12,6 +12,7 @@ import { DropCallsCreatedAt1764320000000 } from './1764320000000-drop-calls-crea
 import { LegacyCallIds1764330000000 } from './1764330000000-legacy-call-ids';
 import { EventLogHead1764340000000 } from './1764340000000-event-log-head';
 import { NumberGramsPlpgsql1764345000000 } from './1764345000000-number-grams-plpgsql';
+import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   LegacyCallIds1764330000000,
   EventLogHead1764340000000,
   NumberGramsPlpgsql1764345000000,
+  CallVendorIds1764350000000,
 ];
