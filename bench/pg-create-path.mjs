@@ -14,6 +14,8 @@
 //   now                     the statements and schema as this build has them
 //   exclusive-lock+notify   the append lock taken exclusively and pg_notify in the statement (before ad48a79)
 //   sql-grams               call_number_grams as the SQL function it was (before f292995)
+//   non-hot-answer          the vendor id indexed on calls (calls_provider_call), fillfactor 100 and the
+//                           answer moving reconcile_at, so the answer writes every index again (before 7e99cd1)
 // The statements here mirror the code's by hand (src/ledger/call-ledger.ts,
 // src/events/event-log.repository.ts, src/calls/calls.repository.ts); the suite's wire count
 // (`npm run bench -- --only create`) prints the real ones to compare with.
@@ -35,7 +37,7 @@ const rate = number('rate', 1000);
 const clients = number('clients', 8);
 const seconds = number('seconds', 8);
 const rounds = number('rounds', 3);
-const variants = opt('variants', 'now,exclusive-lock+notify,sql-grams').split(',');
+const variants = opt('variants', 'now,exclusive-lock+notify,sql-grams,non-hot-answer').split(',');
 
 const CONNECTION = 'con_01m8skh55cfk4ry1ycc60dmncd';
 const AGENT = 'agt_01m8skh565fk4ry1ynft0att8a';
@@ -90,9 +92,27 @@ function script(variant) {
       connection_id: CONNECTION,
     },
   ]);
-  const answer = `WITH vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('call:' || ${vendorId}))) l), updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), "reconcile_at" = now() + interval '2 minutes', "updated_at" = now() FROM vendor_lock WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid AND NOT switchboard_webhooks_pending('${CONNECTION}', ${vendorId}, vendor_lock.locked) RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
+  const answer = `WITH vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('call:' || ${vendorId}))) l), updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), ${variant === 'non-hot-answer' ? `"reconcile_at" = now() + interval '2 minutes', ` : ''}"updated_at" = now() FROM vendor_lock WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid AND NOT switchboard_webhooks_pending('${CONNECTION}', ${vendorId}, vendor_lock.locked) RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
   return ['\\set r random(1, 2000000000)', '\\set s random(1, 2000000000)', open, '\\gset', answer, ''].join('\n');
 }
+
+/** Schema of a variant, put in place before its window and taken back after it. */
+const SCHEMA = {
+  'non-hot-answer': {
+    apply: [
+      'ALTER TABLE calls DISABLE TRIGGER calls_vendor_id_insert',
+      'ALTER TABLE calls DISABLE TRIGGER calls_vendor_id_update',
+      'CREATE UNIQUE INDEX calls_provider_call ON calls (provider_call_id, connection_id) WHERE provider_call_id IS NOT NULL',
+      'ALTER TABLE calls RESET (fillfactor)',
+    ],
+    undo: [
+      'DROP INDEX calls_provider_call',
+      'ALTER TABLE calls SET (fillfactor = 85)',
+      'ALTER TABLE calls ENABLE TRIGGER calls_vendor_id_insert',
+      'ALTER TABLE calls ENABLE TRIGGER calls_vendor_id_update',
+    ],
+  },
+};
 
 const SQL_GRAMS = `CREATE OR REPLACE FUNCTION call_number_grams("to" text, "from" text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -128,10 +148,20 @@ function pgbench(file, url, total) {
 const until = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(scratch, db, variant, dir) {
-  await db.query('TRUNCATE calls, events, deliveries');
+  // TRUNCATE gives calls a new, empty file, so the fillfactor in force applies to every page.
+  await db.query('TRUNCATE calls, call_vendor_ids, events, deliveries');
   await db.query(variant === 'sql-grams' ? SQL_GRAMS : nowGrams);
+  for (const statement of SCHEMA[variant]?.apply ?? []) await db.query(statement);
   const file = join(dir, `${variant}.sql`);
   writeFileSync(file, script(variant));
+  const updates = async () => {
+    await db.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await db.query(
+      `SELECT n_tup_upd::bigint AS upd, n_tup_hot_upd::bigint AS hot FROM pg_stat_user_tables WHERE relname = 'calls'`,
+    );
+    return { upd: Number(rows[0].upd), hot: Number(rows[0].hot) };
+  };
+  const u0 = await updates();
   const run = pgbench(file, scratch.url, seconds + 3);
   await until(1500);
   const own = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
@@ -145,10 +175,20 @@ async function measure(scratch, db, variant, dir) {
   await until(seconds * 1000);
   const [n1, c1, t1] = [await count(), await cpuNow(), performance.now()];
   const { code, out } = await run;
+  // pgbench's backends have exited, and a backend's counts reach the view as it exits.
+  const u1 = await updates();
+  for (const statement of SCHEMA[variant]?.undo ?? []) await db.query(statement);
   if (code !== 0) throw new Error(`pgbench (${variant}) failed:\n${out}`);
   const creates = n1 - n0;
   const { backends, aux } = postgresDelta(c0, c1);
-  return { creates, perSecond: (creates * 1000) / (t1 - t0), cpuMs: (backends + aux) / creates, auxMs: aux / creates };
+  const hotShare = (u1.hot - u0.hot) / (u1.upd - u0.upd);
+  return {
+    creates,
+    perSecond: (creates * 1000) / (t1 - t0),
+    cpuMs: (backends + aux) / creates,
+    auxMs: aux / creates,
+    hotShare,
+  };
 }
 
 execFileSync('pgbench', ['--version']);
@@ -166,7 +206,7 @@ try {
       const r = await measure(scratch, db, variant, dir);
       results.get(variant).push(r);
       console.log(
-        `round ${round} ${variant}: ${fmt(r.perSecond, 0)} creates/s, ${fmt(r.cpuMs, 3)} ms Postgres CPU per create (writers ${fmt(r.auxMs, 3)})`,
+        `round ${round} ${variant}: ${fmt(r.perSecond, 0)} creates/s, ${fmt(r.cpuMs, 3)} ms Postgres CPU per create (writers ${fmt(r.auxMs, 3)}), ${fmt(r.hotShare * 100, 0)} % of the answers HOT`,
       );
     }
   await db.end();
@@ -176,11 +216,11 @@ try {
     '',
     `\`node bench/pg-create-path.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\`: pgbench, ${clients} clients, ${rate > 0 ? `${rate} creates/s` : 'unthrottled'}, ${seconds} s per window after 1.5 s, ${rounds} rounds with the variants alternated; CPU of the scratch database's backends plus the WAL writer, checkpointer and background writer, per create.`,
     '',
-    '| variant | creates/s (median) | Postgres CPU ms per create, each round | median |',
-    '|---|---:|---:|---:|',
+    '| variant | creates/s (median) | answers written in place (HOT) | Postgres CPU ms per create, each round | median |',
+    '|---|---:|---:|---:|---:|',
     ...variants.map((v) => {
       const rs = results.get(v);
-      return `| ${v} | ${fmt(median(rs.map((r) => r.perSecond)), 0)} | ${rs.map((r) => fmt(r.cpuMs, 3)).join(' / ')} | ${fmt(median(rs.map((r) => r.cpuMs)), 3)} |`;
+      return `| ${v} | ${fmt(median(rs.map((r) => r.perSecond)), 0)} | ${fmt(median(rs.map((r) => r.hotShare * 100)), 0)} % | ${rs.map((r) => fmt(r.cpuMs, 3)).join(' / ')} | ${fmt(median(rs.map((r) => r.cpuMs)), 3)} |`;
     }),
   ];
   console.log(`\n${lines.join('\n')}`);
