@@ -1,0 +1,60 @@
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+
+type Storage = ReturnType<typeof getMetadataStorage>;
+type Lookup = Storage['getTargetValidationMetadatas'];
+type Grouped = Record<string, ValidationMetadata[]>;
+
+const MEMOIZED = Symbol.for('switchboard.validationMetadataMemo');
+
+/**
+ * class-validator answers `getTargetValidationMetadatas` by filtering its rules again on
+ * every validate, and for the inherited ones tries `instanceof` against every class that
+ * has rules: on the create path that was the pipe's largest single cost, though the answer
+ * only changes when a rule is registered. So the answer is kept per class and options, the
+ * same frozen array every time (so `groupByPropertyName` of it is kept too), and all of it
+ * is dropped whenever a rule is registered. Lookups with groups are not kept: the gateway
+ * uses none, and a key over them would cost what it saves. Patched once on the one global
+ * storage, which every gateway in a process shares.
+ */
+export function memoizeValidationMetadata(storage: Storage = getMetadataStorage()): void {
+  const patched = storage as Storage & { [MEMOIZED]?: true };
+  if (patched[MEMOIZED]) return;
+  patched[MEMOIZED] = true;
+
+  const lookup: Lookup = storage.getTargetValidationMetadatas.bind(storage);
+  const group = storage.groupByPropertyName.bind(storage);
+  const addValidationMetadata = storage.addValidationMetadata.bind(storage);
+  // target → schema → one slot per (always, strictGroups)
+  let answers = new Map<unknown, Map<string | undefined, ValidationMetadata[][]>>();
+  let groups = new WeakMap<ValidationMetadata[], Grouped>();
+
+  storage.addValidationMetadata = (metadata: ValidationMetadata) => {
+    answers = new Map();
+    groups = new WeakMap();
+    addValidationMetadata(metadata);
+  };
+
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, wanted) => {
+    if (wanted?.length) return lookup(target, schema, always, strictGroups, wanted);
+    let bySchema = answers.get(target);
+    if (!bySchema) answers.set(target, (bySchema = new Map()));
+    let slots = bySchema.get(schema);
+    if (!slots) bySchema.set(schema, (slots = []));
+    const slot = (always ? 1 : 0) + (strictGroups ? 2 : 0);
+    return (slots[slot] ??= Object.freeze(
+      lookup(target, schema, always, strictGroups, wanted),
+    ) as ValidationMetadata[]);
+  };
+
+  storage.groupByPropertyName = (metadata: ValidationMetadata[]) => {
+    if (!Object.isFrozen(metadata)) return group(metadata);
+    let grouped = groups.get(metadata);
+    if (!grouped) {
+      grouped = group(metadata);
+      for (const rules of Object.values(grouped)) Object.freeze(rules);
+      groups.set(metadata, Object.freeze(grouped));
+    }
+    return grouped;
+  };
+}
