@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/pooled-query';
+import { StatementTexts } from '../database/statement-texts';
 import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EVENTS_CHANNEL } from './notifier/event-notifier';
 
@@ -49,6 +50,9 @@ export interface EventQuery {
 /** The unified event log: append-only, read by sequence. The only code that touches `events`. */
 @Injectable()
 export class EventLogRepository {
+  private readonly statements = new StatementTexts();
+  private readonly appendTexts = new StatementTexts();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: DeliveriesRepository,
@@ -87,24 +91,22 @@ export class EventLogRepository {
   ): Promise<{ events: EventResponse[]; extra: Record<string, unknown> }> {
     const returnEvents = alongside.returnEvents ?? true;
     const params = alongside.params ?? [];
-    const ctes = [alongside.ctes];
-    const columns = [alongside.select];
-    if (events.length) {
-      ctes.push(
-        this.appendCtes(events, params, alongside.gate, returnEvents),
-        this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'),
-      );
-      if (returnEvents) columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended');
-      columns.push('(SELECT count(*) FROM enqueued)::int AS enqueued');
-    }
-    const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
-    if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
+    const append = events.length ? this.appendCtes(events, params, alongside.gate, returnEvents) : undefined;
+    if (!append && !alongside.ctes && !alongside.select) return { events: [], extra: {} };
+    const text = this.statements.get([alongside.ctes, append, alongside.calls, alongside.select, returnEvents], () => {
+      const ctes = [alongside.ctes];
+      const columns = [alongside.select];
+      if (append) {
+        ctes.push(append, this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'));
+        if (returnEvents)
+          columns.push('(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended');
+        columns.push('(SELECT count(*) FROM enqueued)::int AS enqueued');
+      }
+      const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
+      return `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`;
+    });
     // One row whatever was appended: the events as JSON, the caller's columns beside them.
-    const [row] = await preparedQuery(
-      tx,
-      `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`,
-      params,
-    );
+    const [row] = await preparedQuery(tx, text, params);
     const { appended, enqueued, ...extra } = row as { appended?: EventRow[] | null; enqueued?: number };
     this.deliveries.noteEnqueued(tx, enqueued ?? 0);
     return { events: (appended ?? []).map(toEventResponse), extra };
@@ -119,6 +121,7 @@ export class EventLogRepository {
    * With `gate`, the lock (and so the insert and the notification) happens only for a row of it.
    */
   appendCtes(events: NewEvent[], params: unknown[], gate?: string, returnEvents = true): string {
+    const first = params.length;
     const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
     const channel = `$${params.push(EVENTS_CHANNEL)}`;
     const values = events.map((e, i) => {
@@ -126,11 +129,15 @@ export class EventLogRepository {
       params.push(e.type, e.callId, JSON.stringify(e.data));
       return `(${i}, $${id}::text, $${id + 1}::text, $${id + 2}::text, $${id + 3}::jsonb)`;
     });
-    return `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified${gate ? ` FROM ${gate}` : ''}),
+    // Kept by everything the text depends on (StatementTexts): where its parameters start, how many events, gate, returnEvents.
+    return this.appendTexts.get(
+      [first, events.length, gate, returnEvents],
+      () => `event_lock AS (SELECT pg_advisory_xact_lock(${lock}) AS locked, pg_notify(${channel}, '') AS notified${gate ? ` FROM ${gate}` : ''}),
        appended AS (
          INSERT INTO events (id, type, call_id, data)
          SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n
-         RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`;
+         RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`,
+    );
   }
 
   /** Ascending by sequence after `after`; one row more than `limit` tells whether more exist. */
