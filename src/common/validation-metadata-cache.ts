@@ -1,8 +1,8 @@
 import { getMetadataStorage } from 'class-validator';
-import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
+type ValidationMetadata = ReturnType<Lookup>[number];
 type Grouped = Record<string, ValidationMetadata[]>;
 
 const MEMOIZED = Symbol.for('switchboard.validationMetadataMemo');
