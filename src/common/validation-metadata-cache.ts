@@ -12,8 +12,10 @@ const MEMOIZED = Symbol.for('switchboard.validationMetadataMemo');
  * every validate, and for the inherited ones tries `instanceof` against every class that
  * has rules: on the create path that was the pipe's largest single cost, though the answer
  * only changes when a rule is registered. So the answer is kept per class and options, the
- * same frozen array every time (so `groupByPropertyName` of it is kept too), and all of it
- * is dropped whenever a rule is registered. Lookups with groups are not kept: the gateway
+ * same array every time (so `groupByPropertyName` of it is kept too), and all of it is
+ * dropped whenever a rule is registered. The arrays are shared, so nothing may change them:
+ * class-validator, Nest's pipe and mapped types only read them. (Frozen, they were read on
+ * V8's slow paths: the pipe got slower, not faster.) Lookups with groups are not kept: the gateway
  * uses none, and a key over them would cost what it saves. Patched once on the one global
  * storage, which every gateway in a process shares.
  */
@@ -28,10 +30,12 @@ export function memoizeValidationMetadata(storage: Storage = getMetadataStorage(
   // target → schema → one slot per (always, strictGroups)
   let answers = new Map<unknown, Map<string | undefined, ValidationMetadata[][]>>();
   let groups = new WeakMap<ValidationMetadata[], Grouped>();
+  let kept = new WeakSet<ValidationMetadata[]>();
 
   storage.addValidationMetadata = (metadata: ValidationMetadata) => {
     answers = new Map();
     groups = new WeakMap();
+    kept = new WeakSet();
     addValidationMetadata(metadata);
   };
 
@@ -42,19 +46,15 @@ export function memoizeValidationMetadata(storage: Storage = getMetadataStorage(
     let slots = bySchema.get(schema);
     if (!slots) bySchema.set(schema, (slots = []));
     const slot = (always ? 1 : 0) + (strictGroups ? 2 : 0);
-    return (slots[slot] ??= Object.freeze(
-      lookup(target, schema, always, strictGroups, wanted),
-    ) as ValidationMetadata[]);
+    let answer = slots[slot];
+    if (!answer) kept.add((answer = slots[slot] = lookup(target, schema, always, strictGroups, wanted)));
+    return answer;
   };
 
   storage.groupByPropertyName = (metadata: ValidationMetadata[]) => {
-    if (!Object.isFrozen(metadata)) return group(metadata);
+    if (!kept.has(metadata)) return group(metadata);
     let grouped = groups.get(metadata);
-    if (!grouped) {
-      grouped = group(metadata);
-      for (const rules of Object.values(grouped)) Object.freeze(rules);
-      groups.set(metadata, Object.freeze(grouped));
-    }
+    if (!grouped) groups.set(metadata, (grouped = group(metadata)));
     return grouped;
   };
 }
