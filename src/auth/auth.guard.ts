@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthorizedError } from '@switchboard/core';
 import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedKey } from './authenticated-key';
 import { KeysService } from './keys.service';
 import { hasScope, PUBLIC_METADATA, SCOPES_METADATA } from './scopes';
 
@@ -17,13 +18,20 @@ export class AuthGuard implements CanActivate {
     private readonly keys: KeysService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous when the key is cached (nearly every request): Nest takes a boolean as well as a promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const presented = presentedKey(request.headers.authorization);
     if (!presented) throw new UnauthorizedError();
-    const key = await this.keys.authenticate(presented);
+    const known = this.keys.known(presented);
+    if (known !== undefined) return this.admit(context, request, known);
+    return this.keys.authenticate(presented).then((key) => this.admit(context, request, key));
+  }
+
+  private admit(context: ExecutionContext, request: FastifyRequest, key: AuthenticatedKey | null): boolean {
+    const targets = [context.getHandler(), context.getClass()];
     if (!key) throw new UnauthorizedError('The gateway key is unknown or revoked.');
     request.apiKey = key;
     const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_METADATA, targets) ?? [];

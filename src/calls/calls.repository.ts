@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { OutcomeStats } from '../routing/outcome-rules';
 import { EntityRows } from '../database/entity-rows';
 import { preparedQuery } from '../database/pooled-query';
+import { StatementTexts } from '../database/statement-texts';
 import { CallEntity } from './call.entity';
 import { ID_TIME_SLACK_MS, listCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
@@ -16,6 +17,7 @@ import { ListCallsDto } from './dto/call.dto';
 @Injectable()
 export class CallsRepository {
   private rowsCodec?: EntityRows<CallEntity>;
+  private readonly texts = new StatementTexts();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -32,9 +34,13 @@ export class CallsRepository {
    * row changes: what CallLedger.applyIfUnchanged compares.
    */
   insertCte(call: CallEntity, params: unknown[]): string {
-    const { columns, values } = this.rows.toColumns(call);
-    const placeholders = values.map((v) => `$${params.push(v)}`);
-    return `inserted AS (INSERT INTO calls (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id, webhook_url, xmin::text AS version)`;
+    const { shape, values } = this.rows.toColumns(call);
+    const first = params.length + 1;
+    for (const value of values) params.push(value);
+    return this.texts.get(['insert', shape, first], () => {
+      const placeholders = values.map((_, i) => `$${first + i}`);
+      return `inserted AS (INSERT INTO calls (${shape.columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id, webhook_url, xmin::text AS version)`;
+    });
   }
 
   /**
@@ -48,10 +54,18 @@ export class CallsRepository {
     const rows = advisoryKey
       ? await preparedQuery(
           tx,
-          `SELECT ${this.rows.columnList} FROM (SELECT pg_advisory_xact_lock(hashtext($2)) AS locked) l, calls WHERE id = $1 FOR UPDATE OF calls`,
+          this.texts.get(
+            ['lock after vendor id'],
+            () =>
+              `SELECT ${this.rows.columnList} FROM (SELECT pg_advisory_xact_lock(hashtext($2)) AS locked) l, calls WHERE id = $1 FOR UPDATE OF calls`,
+          ),
           [id, advisoryKey],
         )
-      : await preparedQuery(tx, `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 FOR UPDATE`, [id]);
+      : await preparedQuery(
+          tx,
+          this.texts.get(['lock'], () => `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 FOR UPDATE`),
+          [id],
+        );
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
@@ -63,25 +77,33 @@ export class CallsRepository {
   /**
    * The update as a CTE `updated` (id, version) of a larger statement (CallLedger.apply: the
    * change and its events in one round trip). `condition`: a conditional update, `from` other
-   * CTEs it joins and `where` what must also hold (nothing is written otherwise).
+   * CTEs it joins and `where` what must also hold (nothing is written otherwise). `where`
+   * holds parameters pushed before this call's, so its texts are kept texts of the caller's
+   * (or short): they are part of what this text is kept by.
    */
   updateCte(
     id: string,
     changes: Partial<CallEntity>,
     params: unknown[],
-    condition: { from?: string; where?: string[] } = {},
+    condition: { from?: string; where?: readonly string[] } = {},
   ): string {
-    const { columns, values } = this.rows.toColumns(changes);
-    const sets = columns.map((c, i) => `${c} = $${params.push(values[i])}`);
-    const where = [`calls.id = $${params.push(id)}`, ...(condition.where ?? [])];
-    return `updated AS (UPDATE calls SET ${sets.join(', ')}${condition.from ? ` FROM ${condition.from}` : ''} WHERE ${where.join(' AND ')} RETURNING calls.id, calls.xmin::text AS version)`;
+    const { shape, values } = this.rows.toColumns(changes);
+    const first = params.length + 1;
+    for (const value of values) params.push(value);
+    params.push(id);
+    const extra = condition.where ?? [];
+    return this.texts.get(['update', shape, first, condition.from, extra.length, ...extra], () => {
+      const sets = shape.columns.map((c, i) => `${c} = $${first + i}`);
+      const where = [`calls.id = $${first + values.length}`, ...extra];
+      return `updated AS (UPDATE calls SET ${sets.join(', ')}${condition.from ? ` FROM ${condition.from}` : ''} WHERE ${where.join(' AND ')} RETURNING calls.id, calls.xmin::text AS version)`;
+    });
   }
 
   async find(id: string): Promise<CallEntity | null> {
     // The GET hot path: a named (prepared) statement and a mapping built once.
     const rows = await preparedQuery(
       this.dataSource.manager,
-      `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`,
+      this.texts.get(['find'], () => `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`),
       [id],
     );
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;

@@ -49,10 +49,12 @@ export function httpEdgeOptions(config: ConfigVariables) {
 export function refuseMalformedRequests(fastify: FastifyInstance): void {
   // One more than the bound, so a request over it is seen instead of silently truncated.
   (fastify.server as Server).maxHeadersCount = MAX_HEADER_LINES + 1;
-  fastify.addHook('onRequest', async (request, reply) => {
+  // `done` rather than async (as every per-request hook: src/bootstrap.ts); a hook that answers does not call it.
+  fastify.addHook('onRequest', (request, reply, done) => {
     const refusal = refusalForRequestShape(request.url, request.raw.rawHeaders.length / 2);
     // Closed after the answer: a client this far off is not worth a kept-alive socket.
-    if (refusal) return sendRefusal(reply.header('connection', 'close'), refusal, String(request.id));
+    if (refusal) sendRefusal(reply.header('connection', 'close'), refusal, String(request.id));
+    else done();
   });
 }
 
@@ -67,10 +69,10 @@ export function refuseWhileClosing(fastify: FastifyInstance): void {
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!closing) return;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done();
     reply.header('connection', 'close').header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS));
-    return sendRefusal(reply, SHUTTING_DOWN, String(request.id));
+    sendRefusal(reply, SHUTTING_DOWN, String(request.id));
   });
 }
 

@@ -34,11 +34,11 @@ export function acceptJsonObjectsOnly(fastify: FastifyInstance): void {
     if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH)) return done(tooDeep(), undefined);
     done(null, body);
   });
-  fastify.addHook('preValidation', async (request) => {
-    if (isWebhook(request)) return;
+  // `done` rather than async, as every per-request hook (src/bootstrap.ts).
+  fastify.addHook('preValidation', (request, _reply, done) => {
     const body = request.body;
-    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-      throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
-    }
+    if (!isWebhook(request) && body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body)))
+      return done(new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]));
+    done();
   });
 }

@@ -6,6 +6,7 @@ import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { getMetadataStorage } from 'class-validator';
 import { fieldCheckOf } from './field-checks';
 import { nulCharacterProblems } from './nul-characters';
+import { memoizeValidationMetadata } from './validation-metadata-cache';
 import { firstBrokenRule } from './validation-order';
 
 /** `to[1]`, `metadata.plan`: the field names clients see in `details`. */
@@ -88,6 +89,7 @@ class GatewayValidationPipe extends ValidationPipe {
 }
 
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new GatewayValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -3,6 +3,8 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 interface ColumnCodec {
   property: string;
   column: string;
+  /** `"column"`, as SQL names it. */
+  quoted: string;
   json: boolean;
   timestamp: boolean;
   from?: (value: unknown) => unknown;
@@ -29,6 +31,7 @@ export class EntityRows<T extends ObjectLiteral> {
       return {
         property: c.propertyName,
         column: c.databaseName,
+        quoted: `"${c.databaseName}"`,
         json: type === 'jsonb' || type === 'json',
         timestamp: type === 'timestamptz' || type === 'timestamp with time zone',
         from: transformer ? (v: unknown) => transformer.from(v) : undefined,
@@ -53,24 +56,52 @@ export class EntityRows<T extends ObjectLiteral> {
     return entity as T;
   }
 
-  /** Column names and parameter values of these properties (unknown properties are a bug: thrown). */
-  toColumns(fields: Partial<T>): { columns: string[]; values: unknown[] } {
-    const columns: string[] = [];
+  /**
+   * Column names and parameter values of these properties (unknown properties are a bug:
+   * thrown), and their `shape`: one object per list of columns, the same every time, for
+   * keeping the statement texts built from it (StatementTexts).
+   */
+  toColumns(fields: Partial<T>): { columns: readonly string[]; values: unknown[]; shape: ColumnShape } {
+    let shape = this.shapes;
     const values: unknown[] = [];
-    for (const [property, raw] of Object.entries(fields)) {
+    for (const property of Object.keys(fields) as (keyof T & string)[]) {
+      const raw = fields[property];
       if (raw === undefined) continue;
       const c = this.byProperty.get(property);
       if (!c) throw new Error(`${this.tableName} has no column for ${property}`);
       const value = c.to ? c.to(raw) : raw;
-      columns.push(`"${c.column}"`);
+      shape = shape.with(c.quoted);
       // pg would send a JS array as a Postgres array: jsonb values go as JSON text.
       values.push(c.json && value !== null ? JSON.stringify(value) : value);
     }
-    return { columns, values };
+    return { columns: shape.columns, values, shape };
   }
+
+  private readonly shapes = new ColumnShape([]);
 
   /** Every column of the table, quoted, for SELECT and RETURNING lists. */
   get columnList(): string {
-    return this.columns.map((c) => `"${c.column}"`).join(', ');
+    return (this.columnListText ??= this.columns.map((c) => c.quoted).join(', '));
+  }
+
+  private columnListText?: string;
+}
+
+/**
+ * A list of columns, in order, as a node of a tree of the lists seen so far: the same list is
+ * the same object, so texts built from it can be kept by it. The tree holds one node per
+ * distinct list of properties callers write (a few dozen on the hot paths).
+ */
+export class ColumnShape {
+  private readonly next = new Map<string, ColumnShape>();
+
+  constructor(readonly columns: readonly string[]) {
+    Object.freeze(columns);
+  }
+
+  with(quoted: string): ColumnShape {
+    let shape = this.next.get(quoted);
+    if (!shape) this.next.set(quoted, (shape = new ColumnShape([...this.columns, quoted])));
+    return shape;
   }
 }

@@ -34,20 +34,30 @@ export function statementName(text: string): string | undefined {
  * path parse, analysis and planning of the long CTE statements were about half of
  * Postgres's CPU per call. The rows, as `EntityManager.query` answers them.
  */
-export async function preparedQuery<R = Record<string, unknown>>(
+export function preparedQuery<R = Record<string, unknown>>(
   db: EntityManager,
   text: string,
   values: unknown[],
 ): Promise<R[]> {
-  const name = statementName(text);
+  const query = { name: statementName(text), text, values };
   const runner = db.queryRunner as PostgresQueryRunner | undefined;
-  const query = { name, text, values };
-  if (runner) {
-    // As EntityManager.query would: a finished transaction's work must not run outside it.
-    if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
-    const client = (await runner.connect()) as PoolClient;
-    return (await timed('db', () => client.query(query))).rows as R[];
+  if (runner) return inTransaction<R>(runner, query);
+  // Autocommit, the create path's case: no async function around it (a promise fewer per
+  // statement), but failing as one would, with a rejection rather than a throw.
+  try {
+    const pool = (db.connection.driver as PostgresDriver).master as Pool;
+    return timed('db', () => pool.query(query)).then((result) => result.rows as R[]);
+  } catch (e) {
+    return Promise.reject(e as Error);
   }
-  const pool = (db.connection.driver as PostgresDriver).master as Pool;
-  return (await timed('db', () => pool.query(query))).rows as R[];
+}
+
+async function inTransaction<R>(
+  runner: PostgresQueryRunner,
+  query: { name: string | undefined; text: string; values: unknown[] },
+): Promise<R[]> {
+  // As EntityManager.query would: a finished transaction's work must not run outside it.
+  if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+  const client = (await runner.connect()) as PoolClient;
+  return (await timed('db', () => client.query(query))).rows as R[];
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { newId } from '@switchboard/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/pooled-query';
+import { StatementTexts } from '../database/statement-texts';
 import { DeliveriesRepository } from '../delivery/deliveries.repository';
 import { EventAnnouncer } from './notifier/event-announcer';
 
@@ -53,6 +54,9 @@ export interface EventQuery {
 /** The unified event log: append-only, read by sequence. The only code that touches `events`. */
 @Injectable()
 export class EventLogRepository {
+  private readonly statements = new StatementTexts();
+  private readonly appendTexts = new StatementTexts();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: DeliveriesRepository,
@@ -95,28 +99,25 @@ export class EventLogRepository {
   ): Promise<{ events: EventResponse[]; extra: Record<string, unknown> }> {
     const returnEvents = alongside.returnEvents ?? true;
     const params = alongside.params ?? [];
-    const ctes = [alongside.ctes];
-    const columns = [alongside.select];
-    if (events.length) {
-      ctes.push(
-        this.appendCtes(events, params, alongside.gate, returnEvents),
-        this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'),
-      );
-      columns.push(
-        returnEvents
-          ? '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended'
-          : '(SELECT count(*) FROM appended)::int AS appended_count',
-        '(SELECT count(*) FROM enqueued)::int AS enqueued',
-      );
-    }
-    const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
-    if (!used.ctes.length && !used.columns.length) return { events: [], extra: {} };
+    const append = events.length ? this.appendCtes(events, params, alongside.gate, returnEvents) : undefined;
+    if (!append && !alongside.ctes && !alongside.select) return { events: [], extra: {} };
+    const text = this.statements.get([alongside.ctes, append, alongside.calls, alongside.select, returnEvents], () => {
+      const ctes = [alongside.ctes];
+      const columns = [alongside.select];
+      if (append) {
+        ctes.push(append, this.deliveries.enqueueCte('appended', alongside.calls ?? 'calls'));
+        columns.push(
+          returnEvents
+            ? '(SELECT jsonb_agg(to_jsonb(a) ORDER BY a.sequence) FROM appended a) AS appended'
+            : '(SELECT count(*) FROM appended)::int AS appended_count',
+          '(SELECT count(*) FROM enqueued)::int AS enqueued',
+        );
+      }
+      const used = { ctes: ctes.filter(Boolean), columns: columns.filter(Boolean) };
+      return `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`;
+    });
     // One row whatever was appended: the events as JSON, the caller's columns beside them.
-    const [row] = await preparedQuery(
-      tx,
-      `${used.ctes.length ? `WITH ${used.ctes.join(', ')} ` : ''}SELECT ${used.columns.length ? used.columns.join(', ') : '1'}`,
-      params,
-    );
+    const [row] = await preparedQuery(tx, text, params);
     const {
       appended,
       appended_count: appendedCount,
@@ -136,17 +137,22 @@ export class EventLogRepository {
    * only for a row of it. No NOTIFY here: see EventAnnouncer.
    */
   appendCtes(events: NewEvent[], params: unknown[], gate?: string, returnEvents = true): string {
+    const first = params.length;
     const lock = `$${params.push(EVENT_APPEND_LOCK)}`;
     const values = events.map((e, i) => {
       const id = params.push(newId('event'));
       params.push(e.type, e.callId, JSON.stringify(e.data));
       return `(${i}, $${id}::text, $${id + 1}::text, $${id + 2}::text, $${id + 3}::jsonb)`;
     });
-    return `event_lock AS (SELECT pg_advisory_xact_lock_shared(${lock}) AS locked${gate ? ` FROM ${gate}` : ''}),
+    // Kept by everything the text depends on (StatementTexts): where its parameters start, how many events, gate, returnEvents.
+    return this.appendTexts.get(
+      [first, events.length, gate, returnEvents],
+      () => `event_lock AS (SELECT pg_advisory_xact_lock_shared(${lock}) AS locked${gate ? ` FROM ${gate}` : ''}),
        appended AS (
          INSERT INTO events (id, type, call_id, data)
          SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES ${values.join(', ')}) AS v(n, id, type, call_id, data) ORDER BY v.n
-         RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`;
+         RETURNING sequence, id, type, call_id${returnEvents ? ', data, created_at' : ''})`,
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { CallEntity } from '../calls/call.entity';
 import { toCallResponse } from '../calls/call-response';
 import { CallsRepository } from '../calls/calls.repository';
+import { StatementTexts } from '../database/statement-texts';
 import { EventLogRepository, NewEvent } from '../events/event-log.repository';
 import { InboundWebhooksRepository, PendingWebhook } from '../webhooks-inbound/inbound-webhooks.repository';
 import { CallEventType, mergeProviderCall } from './call-merge';
@@ -22,6 +23,13 @@ const VENDOR_READS: readonly string[] = ['create', 'poll', 'reconcile', 'sync'];
 
 /** Serializes "is this vendor call known yet?" between a webhook and the create that learns its id. */
 export const providerCallLockKey = (providerCallId: string) => `call:${providerCallId}`;
+
+// applyIfUnchanged's parameters $1 to $4: the vendor-id lock's key, the row version, the connection, the vendor id.
+const VENDOR_LOCK_CTE = 'vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) l)';
+const UNCHANGED_WHERE = Object.freeze([
+  'calls.xmin = $2::xid',
+  'NOT switchboard_webhooks_pending($3, $4, vendor_lock.locked)',
+]);
 
 /**
  * The one unit of work through which every change to a call goes, from any producer
@@ -45,6 +53,8 @@ export class CallLedger {
    * last: what a conditional write compares with the row (CallLedger.applyIfUnchanged).
    */
   private readonly versions = new WeakMap<CallEntity, string>();
+
+  private readonly texts = new StatementTexts();
 
   /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
   async open(
@@ -93,20 +103,14 @@ export class CallLedger {
     if (!isTerminal(changes.status ?? call.status)) delete changes.reconcileAt;
     changes.updatedAt = new Date();
     const updated = Object.assign(Object.assign(new CallEntity(), call), changes);
-    const params: unknown[] = [];
-    const lock = `vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($${params.push(providerCallLockKey(providerCallId))}))) l)`;
-    const update = this.calls.updateCte(call.id, changes, params, {
-      from: 'vendor_lock',
-      where: [
-        `calls.xmin = $${params.push(version)}::xid`,
-        `NOT switchboard_webhooks_pending($${params.push(call.connectionId)}, $${params.push(providerCallId)}, vendor_lock.locked)`,
-      ],
-    });
+    // The lock's and the conditions' parameters come first ($1 to $4), so their texts never change.
+    const params: unknown[] = [providerCallLockKey(providerCallId), version, call.connectionId, providerCallId];
+    const update = this.calls.updateCte(call.id, changes, params, { from: 'vendor_lock', where: UNCHANGED_WHERE });
     const { extra } = await this.events.appendAlongside(
       db,
       this.eventsFor(updated, types, updated.status !== call.status ? call.status : null, observation),
       {
-        ctes: `${lock}, ${update}`,
+        ctes: this.texts.get([update], () => `${VENDOR_LOCK_CTE}, ${update}`),
         params,
         select: '(SELECT version FROM updated) AS version',
         gate: 'updated',

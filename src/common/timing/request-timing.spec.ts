@@ -138,6 +138,18 @@ describe(RequestTiming.name, () => {
     assert.equal(sut.finish()?.vendorMs, 7);
   });
 
+  it('answers work that throws before it returns a promise with a rejection, its time closed', async () => {
+    const clock = manualClock();
+    const sut = new RequestTiming(clock.now(), clock.now);
+    sut.markVendorReached();
+    const measured = sut.measure('db', () => {
+      throw new Error('no connection');
+    });
+    clock.advance(5);
+    await assert.rejects(measured, /no connection/);
+    assert.deepEqual(sut.finish(), { gatewayMs: 5, dbMs: 0, vendorMs: 0 });
+  });
+
   it('stops counting once the response is out', async () => {
     const clock = manualClock();
     const sut = new RequestTiming(clock.now(), clock.now);

@@ -29,19 +29,38 @@ export class RequestTiming {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Times `work` as `resource` wait. Work starting after the response went out is not this request's. */
-  async measure<T>(resource: TimedResource, work: () => Promise<T>): Promise<T> {
+  /**
+   * Times `work` as `resource` wait. Work starting after the response went out is not this
+   * request's. Not an async function: it runs around every statement and vendor request, and
+   * one derived promise is cheaper than an async function's own and its await's.
+   */
+  measure<T>(resource: TimedResource, work: () => Promise<T>): Promise<T> {
     if (this.done) return work();
     const begun = this.now();
     this.busy[resource].begin(begun);
     this.waiting.begin(begun);
-    try {
-      return await work();
-    } finally {
+    const end = () => {
       const ended = this.now();
       this.busy[resource].end(ended);
       this.waiting.end(ended);
+    };
+    let running: Promise<T>;
+    try {
+      running = work();
+    } catch (e) {
+      end();
+      return Promise.reject(e as Error);
     }
+    return running.then(
+      (value) => {
+        end();
+        return value;
+      },
+      (e: unknown) => {
+        end();
+        throw e;
+      },
+    );
   }
 
   /** A vendor request left the gateway (it answered, or failed after the request was sent). */

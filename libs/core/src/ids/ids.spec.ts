@@ -20,6 +20,12 @@ describe('ids', () => {
     assert.equal(isIdOf('call', id), false);
     assert.equal(isIdOf('agent', 'agt_nope'), false);
     assert.equal(isIdOf('agent', ''), false);
+    assert.equal(
+      isIdOf('agent', id.replace('agt_', 'agt_8').slice(0, id.length)),
+      false,
+      'a suffix above the UUID range',
+    );
+    assert.equal(isIdOf('agent', id.replace('agt_', 'AGT_')), false);
   });
 
   it('mints an id at a given time: its UUIDv7 time is that millisecond, the rest stays random', () => {
@@ -31,6 +37,14 @@ describe('ids', () => {
       assert.equal(parseInt(hex.slice(0, 12), 16), at.getTime());
       assert.equal(hex[12], '7', 'still a version 7 UUID');
       assert.equal(isIdOf('call', id), true);
+    }
+    // Every byte of the 48-bit time field, at both ends of its range.
+    for (const ms of [0, 1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5, 2 ** 48 - 1]) {
+      const hex = TypeID.fromString(newId('call', new Date(ms)))
+        .toUUID()
+        .replace(/-/g, '');
+      assert.equal(parseInt(hex.slice(0, 12), 16), ms);
+      assert.equal(hex[12], '7');
     }
     assert.throws(() => newId('call', new Date('garbage')), RangeError);
   });
