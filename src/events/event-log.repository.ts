@@ -161,7 +161,8 @@ export class EventLogRepository {
    * read a moment ago is still settled, only older, and a reader woken by a later commit's
    * notice asks after that commit, when the read in flight already covers it or a new one
    * starts. Autocommit on the pool: the function's exclusive lock lasts until its
-   * transaction ends, and appends wait meanwhile.
+   * transaction ends, and appends wait meanwhile. Never from inside a transaction that
+   * appended: the read would wait for that transaction, which waits for the read.
    */
   head(): Promise<number> {
     this.headRead ??= this.dataSource
