@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { configureSimulators, sandboxOf, waitForCall } from '../support/calls';
-import { freePort, GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '../support/gateway-process';
+import { startInstances } from '../support/gateway-instances';
 import { client } from '../support/http';
 import { SseClient } from '../support/sse';
 import { createTestDatabase } from '../support/test-database';
@@ -20,34 +20,19 @@ describe('event stream across instances', () => {
         t.diagnostic('embedded database: one process per data dir, so one instance');
         return;
       }
-      const adminKey = `sk_test_${randomBytes(16).toString('hex')}`;
-      const shared = {
-        ...db.env,
-        SWITCHBOARD_ADMIN_KEY: adminKey,
-        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'warn',
-        // Nothing happens to a call after its last report, and B never polls the log on
-        // its own: whatever reaches B's stream in time came through a notification.
-        RECONCILE_FINAL_READ_SECONDS: '3600',
-        SSE_POLL_INTERVAL_MS: '600000',
-      };
-      // B first and without sandbox: an instance starting with sandbox off disables sandbox connections it finds.
-      const b = new GatewayProcess({
-        ...shared,
-        SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/b`,
-        PORT: String(await freePort()),
-        SWITCHBOARD_SANDBOX: 'off',
-      }).start();
-      procs.push(b);
-      await b.ready();
-      const a = new GatewayProcess({
-        ...shared,
-        SWITCHBOARD_DATA_DIR: `${db.env.SWITCHBOARD_DATA_DIR}/a`,
-        PORT: String(await freePort()),
-        SWITCHBOARD_SANDBOX: 'on',
-      }).start();
-      procs.push(a);
-      await a.ready();
+      // Nothing happens to a call after its last report, and B never polls the log on its
+      // own: whatever reaches B's stream in time came through a notification. B first and
+      // without sandbox: an instance starting with sandbox off disables sandbox connections it finds.
+      const adminKey = await startInstances(
+        db,
+        { RECONCILE_FINAL_READ_SECONDS: '3600', SSE_POLL_INTERVAL_MS: '600000' },
+        procs,
+        [
+          { name: 'b', env: { SWITCHBOARD_SANDBOX: 'off' } },
+          { name: 'a', env: { SWITCHBOARD_SANDBOX: 'on' } },
+        ],
+      );
+      const [b, a] = procs;
 
       const apiA = client(a.url, adminKey);
       const sandbox = await sandboxOf(apiA);
