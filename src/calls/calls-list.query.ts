@@ -1,9 +1,6 @@
 import { idFloorAt, isIdOf } from '@switchboard/core';
 import { isRegisteredProvider } from '@switchboard/providers';
-import type { Repository } from 'typeorm';
-import { Brackets } from 'typeorm';
-import { paginate } from '../common/pagination';
-import type { CallEntity } from './call.entity';
+import { decodeCursor, pageSize } from '../common/pagination';
 import { normalizeDestination } from './destination';
 import type { ListCallsDto } from './dto/call.dto';
 
@@ -26,31 +23,37 @@ const NUMBER_LIKE = /^[\d\s()+.-]+$/;
 /** How far apart a call's created_at and its id's time may be (see filterCalls). */
 export const ID_TIME_SLACK_MS = 60_000;
 
-/**
- * Every filter of GET /v1/calls, served from the gateway's cache, keyset-paged.
- * `legacyIdCeiling`: the highest id written before ids carried created_at (see filterCalls).
- */
-export function listCalls(calls: Repository<CallEntity>, query: ListCallsDto, legacyIdCeiling: string | null = null) {
-  return paginate(filterCalls(calls, query, legacyIdCeiling), query);
+/** The WHERE conditions of GET /v1/calls's filters and their parameters, `$1` on. */
+export interface CallsFilter {
+  conditions: string[];
+  values: unknown[];
 }
 
-/** The filters alone, unpaged: what `listCalls` pages over (and what EXPLAIN is run on in tests). */
-export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, legacyIdCeiling: string | null = null) {
-  const qb = calls.createQueryBuilder('c').where('c.deleted_at IS NULL');
+/**
+ * Every filter of GET /v1/calls, served from the gateway's cache, as hand-written conditions
+ * on `calls c`: the list is a hot path (src/calls/calls.repository.ts sends them), and
+ * TypeORM's builder re-generated the SQL and mapped every row through its aliases on each
+ * request. `legacyIdCeiling`: the highest id written before ids carried created_at (below).
+ * The texts depend only on which filters are set, never on their values.
+ */
+export function filterCalls(query: ListCallsDto, legacyIdCeiling: string | null = null): CallsFilter {
+  const conditions = ['c.deleted_at IS NULL'];
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
   const number = (value: string) => normalizeDestination(value)?.value ?? value;
-  if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+  if (query.status) conditions.push(`c.status = ${param(query.status)}`);
   if (query.provider) {
-    if (isRegisteredProvider(query.provider)) qb.andWhere('c.provider = :provider', { provider: query.provider });
-    else qb.andWhere('c.connection_id = :provider', { provider: query.provider });
+    const column = isRegisteredProvider(query.provider) ? 'provider' : 'connection_id';
+    conditions.push(`c.${column} = ${param(query.provider)}`);
   }
-  if (query.connection_id) qb.andWhere('c.connection_id = :connectionId', { connectionId: query.connection_id });
-  if (query.agent_id) qb.andWhere('c.agent_id = :agentId', { agentId: query.agent_id });
-  if (query.direction) qb.andWhere('c.direction = :direction', { direction: query.direction });
-  if (query.to) qb.andWhere('c."to" = :to', { to: number(query.to) });
-  if (query.from) qb.andWhere('c."from" = :from', { from: number(query.from) });
+  if (query.connection_id) conditions.push(`c.connection_id = ${param(query.connection_id)}`);
+  if (query.agent_id) conditions.push(`c.agent_id = ${param(query.agent_id)}`);
+  if (query.direction) conditions.push(`c.direction = ${param(query.direction)}`);
+  if (query.to) conditions.push(`c."to" = ${param(number(query.to))}`);
+  if (query.from) conditions.push(`c."from" = ${param(number(query.from))}`);
   if (query.q) {
     const q = query.q.trim();
-    if (isIdOf('call', q)) qb.andWhere('c.id = :q', { q });
+    if (isIdOf('call', q)) conditions.push(`c.id = ${param(q)}`);
     else {
       // Only a q written as a number searches the numbers: the digits inside a vendor id
       // (`bench-500001`) are not part of a number, and matching them made every such search a
@@ -59,8 +62,8 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, 
       // The vendor id's index is call_vendor_ids (migration 1764350000000), whose key leads
       // with it: looked up once (an InitPlan), the ids it gives are a primary key condition,
       // which also serves as one arm of a BitmapOr beside the number search.
-      const vendorId = 'c.id = ANY(ARRAY(SELECT v.call_id FROM call_vendor_ids v WHERE v.provider_call_id = :q))';
-      if (digits.length < 3) qb.andWhere(vendorId, { q });
+      const vendorId = `c.id = ANY(ARRAY(SELECT v.call_id FROM call_vendor_ids v WHERE v.provider_call_id = ${param(q)}))`;
+      if (digits.length < 3) conditions.push(vendorId);
       else {
         // From four digits on, calls_number_grams finds the candidates (a row holding the
         // digits holds each of their 4-runs) and LIKE keeps the real matches; three digits
@@ -69,19 +72,9 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, 
         // only the index condition and never recomputed for each candidate row.
         const grams = numberGrams(digits);
         if (grams.length)
-          qb.andWhere(
-            new Brackets((w) =>
-              w.where(vendorId, { q }).orWhere('call_number_grams(c."to", c."from") @> :grams::text[]', { grams }),
-            ),
-          );
-        qb.andWhere(
-          new Brackets((w) =>
-            w
-              .where(vendorId, { q })
-              .orWhere('c."to" LIKE :like', { like: `%${digits}%` })
-              .orWhere('c."from" LIKE :like'),
-          ),
-        );
+          conditions.push(`(${vendorId} OR call_number_grams(c."to", c."from") @> ${param(grams)}::text[])`);
+        const like = param(`%${digits}%`);
+        conditions.push(`(${vendorId} OR c."to" LIKE ${like} OR c."from" LIKE ${like})`);
       }
     }
   }
@@ -93,18 +86,39 @@ export function filterCalls(calls: Repository<CallEntity>, query: ListCallsDto, 
   // created_at (never earlier), so only the upper bound needs care: it reaches at least the
   // highest such id (migration 1764330000000), which on a new database is none.
   if (bounds.from) {
-    qb.andWhere('c.created_at >= :createdFrom', { createdFrom: bounds.from });
-    qb.andWhere('c.id >= :idFrom', { idFrom: idFloorAt('call', new Date(bounds.from.getTime() - ID_TIME_SLACK_MS)) });
+    conditions.push(`c.created_at >= ${param(bounds.from)}`);
+    conditions.push(`c.id >= ${param(idFloorAt('call', new Date(bounds.from.getTime() - ID_TIME_SLACK_MS)))}`);
   }
   if (bounds.until) {
-    qb.andWhere('c.created_at < :createdUntil', { createdUntil: bounds.until });
+    conditions.push(`c.created_at < ${param(bounds.until)}`);
     const idUntil = idFloorAt('call', new Date(bounds.until.getTime() + ID_TIME_SLACK_MS));
-    if (legacyIdCeiling && legacyIdCeiling >= idUntil) qb.andWhere('c.id <= :idUntil', { idUntil: legacyIdCeiling });
-    else qb.andWhere('c.id < :idUntil', { idUntil });
+    if (legacyIdCeiling && legacyIdCeiling >= idUntil) conditions.push(`c.id <= ${param(legacyIdCeiling)}`);
+    else conditions.push(`c.id < ${param(idUntil)}`);
   }
   if (query.metadata && Object.keys(query.metadata).length)
-    qb.andWhere('c.metadata @> :metadata', { metadata: JSON.stringify(query.metadata) });
-  return qb;
+    conditions.push(`c.metadata @> ${param(JSON.stringify(query.metadata))}::jsonb`);
+  return { conditions, values };
+}
+
+/**
+ * One page of the filtered calls, newest first and keyset-paged from the cursor (see
+ * src/common/pagination.ts): the filter's conditions, the cursor's, and the limit, one row past
+ * the page to tell whether there is more. The text depends on `where` alone.
+ */
+export function callsPageQuery(
+  filter: CallsFilter,
+  query: Pick<ListCallsDto, 'limit' | 'cursor'>,
+): { where: string; values: unknown[] } {
+  const values = [...filter.values];
+  const conditions = [...filter.conditions];
+  if (query.cursor !== undefined) conditions.push(`c.id < $${values.push(decodeCursor(query.cursor))}`);
+  values.push(pageSize(query) + 1);
+  return { where: conditions.join(' AND '), values };
+}
+
+/** The page statement's text, `select` the column list: the limit is the last of the values. */
+export function callsPageText(where: string, select: string, limitParam: number): string {
+  return `SELECT ${select} FROM calls c WHERE ${where} ORDER BY c.id DESC LIMIT $${limitParam}`;
 }
 
 /**

@@ -35,14 +35,27 @@ export async function paginate<E extends ObjectLiteral>(
   query: ListQueryDto,
   idColumn = `${qb.alias}.id`,
 ): Promise<{ rows: E[]; has_more: boolean; next_cursor: string | null }> {
-  const limit = query.limit ?? 50;
+  const limit = pageSize(query);
   if (query.cursor !== undefined) qb.andWhere(`${idColumn} < :cursorId`, { cursorId: decodeCursor(query.cursor) });
   const rows = await qb
     .orderBy(idColumn, 'DESC')
     .take(limit + 1)
     .getMany();
+  return keysetPage(rows, limit);
+}
+
+/** `?limit=`, or the default. */
+export function pageSize(query: Pick<ListQueryDto, 'limit'>): number {
+  return query.limit ?? 50;
+}
+
+/** A page from up to `limit + 1` rows, newest first: the extra row only tells that there is more. */
+export function keysetPage<E extends ObjectLiteral>(
+  rows: E[],
+  limit: number,
+): { rows: E[]; has_more: boolean; next_cursor: string | null } {
   const has_more = rows.length > limit;
-  const page = rows.slice(0, limit);
+  const page = has_more ? rows.slice(0, limit) : rows;
   return { rows: page, has_more, next_cursor: has_more ? encodeCursor(page[page.length - 1].id as string) : null };
 }
 

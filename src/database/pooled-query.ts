@@ -38,8 +38,10 @@ export function preparedQuery<R = Record<string, unknown>>(
   db: EntityManager,
   text: string,
   values: unknown[],
+  options: { prepare?: boolean } = {},
 ): Promise<R[]> {
-  const query = { name: statementName(text), text, values };
+  // Unprepared: planned for its values on every run, for a statement whose best plan depends on them.
+  const query = { name: options.prepare === false ? undefined : statementName(text), text, values };
   const runner = db.queryRunner as PostgresQueryRunner | undefined;
   if (runner) return inTransaction<R>(runner, query);
   // Autocommit, the create path's case: no async function around it (a promise fewer per

@@ -1,10 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@switchboard/core';
-import type { Repository } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { CallEntity } from '../../src/calls/call.entity';
-import { filterCalls, listCalls } from '../../src/calls/calls-list.query';
+import { callsPageQuery, callsPageText, filterCalls } from '../../src/calls/calls-list.query';
+import { CallsRepository } from '../../src/calls/calls.repository';
 import type { TestGateway } from '../support/test-gateway';
 import { startTestGateway } from '../support/test-gateway';
 
@@ -16,7 +15,7 @@ import { startTestGateway } from '../support/test-gateway';
 describe('calls list: created_after / created_before', () => {
   let gw: TestGateway;
   let dataSource: DataSource;
-  let calls: Repository<CallEntity>;
+  let calls: CallsRepository;
   const T = '2026-03-04T05:06:07.123Z';
   const rows: Record<string, string> = {
     lastBeforeT: '2026-03-04 05:06:07.122999+00',
@@ -30,7 +29,7 @@ describe('calls list: created_after / created_before', () => {
   before(async () => {
     gw = await startTestGateway({ SWITCHBOARD_SANDBOX: 'off' });
     dataSource = gw.gateway.app.get(DataSource);
-    calls = dataSource.getRepository(CallEntity);
+    calls = gw.gateway.app.get(CallsRepository);
     for (const [name, createdAt] of Object.entries(rows)) {
       // As the call factory does: the id carries created_at (to the millisecond).
       ids[name] = newId('call', new Date(createdAt.replace(' ', 'T').replace(/\+00$/, 'Z')));
@@ -43,7 +42,7 @@ describe('calls list: created_after / created_before', () => {
   after(() => gw.close());
 
   async function names(filters: { created_after?: string; created_before?: string }): Promise<string[]> {
-    const page = await listCalls(calls, { ...filters, metadata: { suite }, limit: 200 });
+    const page = await calls.page({ ...filters, metadata: { suite }, limit: 200 }, null);
     const byId = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
     return page.rows.map((r) => byId[r.id]).sort();
   }
@@ -86,7 +85,7 @@ describe('calls list: created_after / created_before', () => {
       [id, JSON.stringify({ suite: `${suite}-skew` }), '2026-03-04 05:06:37.100+00'],
     );
     const page = (filters: { created_after?: string; created_before?: string }) =>
-      listCalls(calls, { ...filters, metadata: { suite: `${suite}-skew` } }).then((p) => p.rows.map((r) => r.id));
+      calls.page({ ...filters, metadata: { suite: `${suite}-skew` } }, null).then((p) => p.rows.map((r) => r.id));
     assert.deepEqual(await page({ created_after: '2026-03-04T05:06:30Z' }), [id]);
     assert.deepEqual(await page({ created_before: '2026-03-04T05:06:30Z' }), []);
     assert.deepEqual(await page({ created_before: '2026-03-04T05:06:40Z' }), [id]);
@@ -101,11 +100,9 @@ describe('calls list: created_after / created_before', () => {
       [id, JSON.stringify({ suite: `${suite}-legacy` }), '2026-03-01 00:00:00+00'],
     );
     const before = (ceiling: string | null) =>
-      listCalls(
-        calls,
-        { created_before: '2026-03-02T00:00:00Z', metadata: { suite: `${suite}-legacy` } },
-        ceiling,
-      ).then((p) => p.rows.map((r) => r.id));
+      calls
+        .page({ created_before: '2026-03-02T00:00:00Z', metadata: { suite: `${suite}-legacy` } }, ceiling)
+        .then((p) => p.rows.map((r) => r.id));
     assert.deepEqual(await before(null), [], 'without the ceiling the id range ends before it');
     assert.deepEqual(await before(id), [id], 'the ceiling (the highest id of that time) keeps it in range');
     const [{ ceiling }] = await dataSource.query('SELECT ceiling FROM calls_legacy_ids');
@@ -122,7 +119,6 @@ describe('calls list: created_after / created_before', () => {
 describe('calls list: the slow combinations are served by an index (EXPLAIN)', () => {
   let gw: TestGateway;
   let dataSource: DataSource;
-  let calls: Repository<CallEntity>;
   const connectionId = newId('connection');
   const start = Date.parse('2026-01-01T00:00:00Z');
   const ROWS = 3_000;
@@ -131,7 +127,6 @@ describe('calls list: the slow combinations are served by an index (EXPLAIN)', (
   before(async () => {
     gw = await startTestGateway({ SWITCHBOARD_SANDBOX: 'off' });
     dataSource = gw.gateway.app.get(DataSource);
-    calls = dataSource.getRepository(CallEntity);
     const seq = Array.from({ length: ROWS }, (_, i) => i);
     await dataSource.query(
       `INSERT INTO calls (id, status, connection_id, provider_call_id, "to", "from", created_at)
@@ -146,11 +141,12 @@ describe('calls list: the slow combinations are served by an index (EXPLAIN)', (
   });
   after(() => gw.close());
 
-  async function plan(query: Parameters<typeof filterCalls>[1]): Promise<string> {
-    const [sql, params] = filterCalls(calls, query).orderBy('c.id', 'DESC').limit(21).getQueryAndParameters();
+  async function plan(query: Parameters<typeof filterCalls>[0]): Promise<string> {
+    const page = callsPageQuery(filterCalls(query), { limit: 20 });
+    const sql = callsPageText(page.where, '*', page.values.length);
     return dataSource.transaction(async (tx) => {
       await tx.query('SET LOCAL enable_seqscan = off');
-      const explained: Array<{ 'QUERY PLAN': string }> = await tx.query(`EXPLAIN ${sql}`, params);
+      const explained: Array<{ 'QUERY PLAN': string }> = await tx.query(`EXPLAIN ${sql}`, page.values);
       return explained.map((line) => line['QUERY PLAN']).join('\n');
     });
   }
