@@ -323,6 +323,16 @@ export class ConfigVariables {
 
   @Variable({
     description:
+      "Milliseconds an instance gathers its event commits into one NOTIFY for the other instances' streams (its own are woken at once); 0 sends each at once, folded only while one is in flight",
+  })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  EVENT_NOTICE_DELAY_MS = 20;
+
+  @Variable({
+    description:
       'Milliseconds between reads of the event log by open streams when no notification woke them (a missed notification costs at most this delay)',
   })
   @Transform(toInt)

@@ -1,10 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
 import type { EventResponse } from '../../src/events/event-log.repository';
 import { EventLogRepository } from '../../src/events/event-log.repository';
+import type { EventNotifier } from '../../src/events/notifier/event-notifier';
+import { EVENT_NOTIFIER } from '../../src/events/notifier/event-notifier';
 import { LISTENER_APPLICATION_NAME } from '../../src/events/notifier/postgres-event-notifier';
 import type { Api, Sandbox } from '../support/calls';
 import { configureSimulators, sandboxOf, waitForCall } from '../support/calls';
@@ -33,6 +36,17 @@ async function logAfter(api: Api, after: number, query = ''): Promise<any[]> {
 }
 
 const upTo = (events: any[], last: number) => events.filter((e) => e.sequence <= last);
+
+/** An event committed by "another instance": a row of the log, then that instance's notice. */
+async function otherInstanceAppends(admin: Client): Promise<number> {
+  const id = `evt_${randomBytes(13).toString('hex')}`;
+  const { rows } = await admin.query(
+    `INSERT INTO events (id, type, call_id, data) VALUES ($1, 'call.updated', NULL, '{}') RETURNING sequence`,
+    [id],
+  );
+  await admin.query(`SELECT pg_notify('switchboard_events', 'another-instance')`);
+  return Number(rows[0].sequence);
+}
 
 /**
  * GET /v1/events/stream: the log, live. The fallback poll is set to ten minutes here, so
@@ -257,19 +271,16 @@ describe('GET /v1/events/stream', () => {
 
       const terminated = await admin.query('SELECT pg_terminate_backend($1) AS ok', [before]);
       assert.equal(terminated.rows[0].ok, true);
-      // Most likely committed before the new session listens, so its NOTIFY reaches no one:
-      // the wake-up every new session sends is what delivers it.
-      const dataSource = gw.gateway.app.get(DataSource);
-      const [meanwhile] = await dataSource.transaction((tx) =>
-        gw.gateway.app.get(EventLogRepository).append(tx, [{ type: 'call.updated', callId: null, data: {} }]),
-      );
+      // Another instance's commit: this one's own wake its streams in process, so only
+      // another's depends on the session. Most likely committed before the new session
+      // listens, so its NOTIFY reaches no one: the wake-up every new session sends is what
+      // delivers it.
+      const meanwhile = await otherInstanceAppends(admin);
       await pollUntil(listener, (pids) => pids.length === 1 && pids[0] !== before, { what: 'a new listening session' });
-      await stream.waitForSequence(meanwhile.sequence, 5_000);
-      const afterwards = await completedCall();
-      await stream.waitFor(
-        (events) => events.some((e) => e.call_id === afterwards.id && e.type === 'call.completed'),
-        'the next call to complete on the stream',
-      );
+      await stream.waitForSequence(meanwhile, 5_000);
+      // And the new session hears the next one.
+      const afterwards = await otherInstanceAppends(admin);
+      await stream.waitForSequence(afterwards, 5_000);
       const truth = await logAfter(api, start);
       assert.deepEqual(upTo(stream.events, truth.at(-1).sequence), truth);
     } finally {
@@ -394,5 +405,65 @@ describe('event streams under stress', () => {
     await gw.gateway.close();
     assert.ok(Date.now() - began < 5_000, `close took ${Date.now() - began} ms`);
     await Promise.all(streams.map((s) => s.waitForEnd()));
+  });
+});
+
+/**
+ * Who hears a commit, and when: this instance's streams at once, in process; the other
+ * instances through one NOTIFY per EVENT_NOTICE_DELAY_MS, carrying this instance's origin.
+ * The delay is set long here, so a stream that has the event before any notice came shows
+ * the in-process wake-up.
+ */
+describe('event notices', () => {
+  let gw: TestGateway;
+  let admin: Client | undefined;
+
+  before(async () => {
+    gw = await startTestGateway({
+      SSE_POLL_INTERVAL_MS: '600000',
+      EVENT_NOTICE_DELAY_MS: '1000',
+      SWITCHBOARD_SANDBOX: 'off',
+    });
+  });
+  after(async () => {
+    await admin?.end();
+    await gw.close();
+  });
+
+  it("wakes this instance's streams at once and sends the other instances one notice for the commits of its delay", async (t) => {
+    const notices: (string | undefined)[] = [];
+    if (gw.database.kind === 'postgres') {
+      admin = new Client({ connectionString: gw.database.env.DATABASE_URL });
+      await admin.connect();
+      admin.on('notification', (n) => n.channel === 'switchboard_events' && notices.push(n.payload));
+      await admin.query('LISTEN switchboard_events');
+    } else t.diagnostic('embedded database: no second session to listen from; the in-process wake-up is still shown');
+    const log = gw.gateway.app.get(EventLogRepository);
+    const dataSource = gw.gateway.app.get(DataSource);
+    const stream = await SseClient.open(`${gw.url}/v1/events/stream`, { key: gw.adminKey });
+    try {
+      await startOf(stream);
+      const appended = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          dataSource.transaction((tx) => log.append(tx, [{ type: 'call.updated', callId: null, data: {} }])),
+        ),
+      );
+      const last = Math.max(...appended.map(([e]) => e.sequence));
+      await stream.waitForSequence(last);
+      if (!admin) return;
+      assert.deepEqual(notices, [], 'the stream had all five before any notice was sent');
+      await pollUntil(
+        () => notices.length,
+        (n) => n > 0,
+        { what: 'the notice for the other instances', timeoutMs: 5_000 },
+      );
+      assert.deepEqual(
+        notices,
+        [gw.gateway.app.get<EventNotifier>(EVENT_NOTIFIER).origin],
+        'one notice for five commits',
+      );
+    } finally {
+      stream.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 import type { DataSource } from 'typeorm';
 import type { EventNotifier, NotifierListener, NotifyChannel } from './event-notifier';
-import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
+import { EVENTS_CHANNEL, NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /**
  * Notifications on the embedded engine. PGlite is one session shared by the pool's only
@@ -28,8 +28,16 @@ export class EmbeddedEventNotifier implements EventNotifier, OnModuleInit, OnMod
     return this.listeners.add(listener, channel);
   }
 
+  get origin(): string {
+    return this.listeners.origin;
+  }
+
+  wakeHere(): void {
+    this.listeners.wake(EVENTS_CHANNEL);
+  }
+
   async onModuleInit(): Promise<void> {
-    this.stopNotifications = this.pglite.onNotification((channel, payload) => this.listeners.wake(channel, payload));
+    this.stopNotifications = this.pglite.onNotification((channel, payload) => this.listeners.notice(channel, payload));
     for (const channel of NOTIFY_CHANNELS) await this.dataSource.query(`LISTEN ${channel}`);
     this.listening = true;
     this.logger.log('Listening for event notifications (embedded database)');

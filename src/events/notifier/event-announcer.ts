@@ -1,33 +1,49 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
-import { Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import type { EntityManager, TransactionCommitEvent } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { EVENTS_CHANNEL } from './event-notifier';
+import { ConfigVariables } from '../../config/config.variables';
+import type { EventNotifier } from './event-notifier';
+import { EVENT_NOTIFIER, EVENTS_CHANNEL } from './event-notifier';
 
 /** Set on a transaction's query runner when it appended events: read by the commit subscriber. */
 const EVENTS_APPENDED = 'switchboard.eventsAppended';
 
 /**
- * Tells the streams of every instance that events were committed, with one NOTIFY sent after
- * the commit rather than one inside each appending transaction. At commit, a transaction that
- * notified takes a lock that every other notifying commit of the server queues on, until its
- * commit record is flushed: appends then committed one at a time, as under the exclusive
- * append lock this replaced along with it (pgbench of the create path's statements at 8
- * clients: 1 515 creates/s with either in place, 2 600 with neither; bench/README.md, "The
- * create path, change by change"). Sent through the pool once the append is committed, and
- * folded: while one is in flight, the appends that commit meanwhile are covered by a single
- * next one. The notice is a wake-up only: one lost to a crash between commit and notify, or
- * to an outage, delays a stream until its own poll (SSE_POLL_INTERVAL_MS) and loses nothing.
+ * Tells the streams of every instance that events were committed.
+ *
+ * This instance's own listeners are woken at once, in process. The other instances get one
+ * NOTIFY, sent through the pool after the commit rather than inside each appending
+ * transaction: at commit, a transaction that notified takes a lock that every other notifying
+ * commit of the server queues on until its commit record is flushed, so appends committed one
+ * at a time (pgbench of the create path's statements at 8 clients: 1 515 creates/s with it,
+ * 2 600 without; bench/README.md, "The create path, change by change").
+ *
+ * The NOTIFY waits EVENT_NOTICE_DELAY_MS and covers every commit of that span, and while one
+ * is in flight the commits meanwhile get a single next one. Sent at once, a create's NOTIFY
+ * went out with its vendor request, and its round trip and the listener's wake-up ran inside
+ * the vendor's wait: one create at a time took 0.5 to 1.2 ms longer with it than without
+ * (bench/README.md). The notice carries this instance's origin, so its own listeners, already
+ * woken, skip its echo.
+ *
+ * A notice is a wake-up only: one lost to a crash before it was sent, or to an outage, delays
+ * a stream until its own poll (SSE_POLL_INTERVAL_MS) and loses nothing.
  */
 @Injectable()
-export class EventAnnouncer implements OnApplicationBootstrap {
+export class EventAnnouncer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private waiting?: NodeJS.Timeout;
   private sending = false;
   private again = false;
+  private closing = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_NOTIFIER) private readonly notifier: EventNotifier,
+    private readonly config: ConfigVariables,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.dataSource.subscribers.push({
@@ -41,6 +57,15 @@ export class EventAnnouncer implements OnApplicationBootstrap {
     });
   }
 
+  /** A notice still waiting goes now: the pool closes after this hook. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (!this.waiting) return;
+    clearTimeout(this.waiting);
+    this.waiting = undefined;
+    await this.send();
+  }
+
   /** Events were appended through `db`: announced at its commit in a transaction, now in autocommit (committed already). */
   appended(db: EntityManager): void {
     const runner = db.queryRunner;
@@ -48,25 +73,44 @@ export class EventAnnouncer implements OnApplicationBootstrap {
     else this.announce();
   }
 
-  /** Straight on the pool, untimed: the notice is nobody's request time (it may outlive the request). */
+  /** Events were committed: wakes this instance's streams now and schedules the notice for the others. */
   announce(): void {
-    if (this.sending) {
-      this.again = true;
+    this.notifier.wakeHere();
+    if (this.sending) this.again = true;
+    else this.schedule();
+  }
+
+  /** A notice waiting already covers this commit: it is sent after it. */
+  private schedule(): void {
+    if (this.waiting) return;
+    const delay = this.closing ? 0 : this.config.EVENT_NOTICE_DELAY_MS;
+    if (delay === 0) {
+      void this.send();
       return;
     }
+    this.waiting = setTimeout(() => {
+      this.waiting = undefined;
+      void this.send();
+    }, delay);
+  }
+
+  /** Straight on the pool, untimed: the notice is nobody's request time. Never rejects. */
+  private async send(): Promise<void> {
     this.sending = true;
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
-    const sent = pool
-      ? pool.query({ name: 'switchboard_announce_events', text: "SELECT pg_notify($1, '')", values: [EVENTS_CHANNEL] })
-      : Promise.resolve();
-    void sent
-      // Streams read on their own poll as well; a failed notice only delays them (see above).
-      .catch(() => undefined)
-      .finally(() => {
-        this.sending = false;
-        if (!this.again) return;
-        this.again = false;
-        this.announce();
+    try {
+      await pool?.query({
+        name: 'switchboard_announce_events',
+        text: 'SELECT pg_notify($1, $2)',
+        values: [EVENTS_CHANNEL, this.notifier.origin],
       });
+    } catch {
+      // Streams read on their own poll as well; a failed notice only delays them (see above).
+    } finally {
+      this.sending = false;
+    }
+    if (!this.again) return;
+    this.again = false;
+    this.schedule();
   }
 }

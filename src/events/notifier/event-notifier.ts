@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
 /**
- * The channel every event append notifies, inside the appending transaction, so the
- * notification goes out when (and only if) the events commit.
+ * The channel that tells every instance events were committed: notified after the appending
+ * commit (src/events/notifier/event-announcer.ts), with the notifying instance's origin.
  */
 export const EVENTS_CHANNEL = 'switchboard_events';
 
@@ -42,6 +44,13 @@ export interface EventNotifier {
    * so a cache that relies on them must not serve until the next session's wake-up.
    */
   readonly listening: boolean;
+  /**
+   * The payload of this instance's own event notices. Its listeners were woken when the
+   * events committed (`wakeHere`), so the notice's echo does not wake them again.
+   */
+  readonly origin: string;
+  /** Wakes this instance's listeners of EVENTS_CHANNEL now, as a notice of the commit would. */
+  wakeHere(): void;
 }
 
 /** `payload` is absent when a new session wakes everyone: whatever was missed is unknown. */
@@ -50,6 +59,8 @@ export type NotifierListener = (payload?: string) => void;
 /** The listener sets both implementations share; one throwing listener never starves the rest. */
 export class NotifierListeners {
   private readonly listeners = new Map<string, Set<NotifierListener>>(NOTIFY_CHANNELS.map((c) => [c, new Set()]));
+  /** See EventNotifier.origin: one per instance (several gateways in one process each have their own). */
+  readonly origin = randomBytes(9).toString('base64url');
 
   add(listener: NotifierListener, channel: NotifyChannel = EVENTS_CHANNEL): () => void {
     const set = this.listeners.get(channel)!;
@@ -57,7 +68,12 @@ export class NotifierListeners {
     return () => void set.delete(listener);
   }
 
-  /** `channel` unknown to this instance: nobody to wake. */
+  /** A notice that arrived. `channel` unknown to this instance: nobody to wake. */
+  notice(channel: string, payload?: string): void {
+    if (channel === EVENTS_CHANNEL && payload === this.origin) return;
+    this.wake(channel, payload);
+  }
+
   wake(channel: string, payload?: string): void {
     for (const listener of [...(this.listeners.get(channel) ?? [])]) {
       try {

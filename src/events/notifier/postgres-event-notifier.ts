@@ -2,7 +2,7 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import type { EventNotifier, NotifierListener, NotifyChannel } from './event-notifier';
-import { NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
+import { EVENTS_CHANNEL, NOTIFY_CHANNELS, NotifierListeners } from './event-notifier';
 
 /** How the listening session shows in pg_stat_activity (and how tests find it). */
 export const LISTENER_APPLICATION_NAME = 'switchboard-event-listener';
@@ -37,6 +37,14 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
 
   subscribe(listener: NotifierListener, channel?: NotifyChannel): () => void {
     return this.listeners.add(listener, channel);
+  }
+
+  get origin(): string {
+    return this.listeners.origin;
+  }
+
+  wakeHere(): void {
+    this.listeners.wake(EVENTS_CHANNEL);
   }
 
   /** Set only once LISTEN succeeded, and unset the moment the session is lost. */
@@ -86,7 +94,7 @@ export class PostgresEventNotifier implements EventNotifier, OnModuleInit, OnMod
     };
     client.on('error', onLost);
     client.on('end', () => onLost());
-    client.on('notification', (message) => this.listeners.wake(message.channel, message.payload));
+    client.on('notification', (message) => this.listeners.notice(message.channel, message.payload));
     try {
       await client.connect();
       await client.query(NOTIFY_CHANNELS.map((c) => `LISTEN ${c}`).join('; '));
