@@ -35,7 +35,7 @@ const EVENTS_APPENDED = 'switchboard.eventsAppended';
 @Injectable()
 export class EventAnnouncer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private waiting?: NodeJS.Timeout;
-  private sending = false;
+  private sending?: Promise<void>;
   private again = false;
   private closing = false;
 
@@ -57,13 +57,18 @@ export class EventAnnouncer implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
-  /** A notice still waiting goes now: the pool closes after this hook. */
+  /** Notices still waiting go now, and are waited for: the pool closes after this hook. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    if (!this.waiting) return;
-    clearTimeout(this.waiting);
-    this.waiting = undefined;
-    await this.send();
+    for (;;) {
+      if (this.waiting) {
+        clearTimeout(this.waiting);
+        this.waiting = undefined;
+        this.send();
+      }
+      if (!this.sending) return;
+      await this.sending;
+    }
   }
 
   /** Events were appended through `db`: announced at its commit in a transaction, now in autocommit (committed already). */
@@ -85,30 +90,34 @@ export class EventAnnouncer implements OnApplicationBootstrap, BeforeApplication
     if (this.waiting) return;
     const delay = this.closing ? 0 : this.config.EVENT_NOTICE_DELAY_MS;
     if (delay === 0) {
-      void this.send();
+      this.send();
       return;
     }
     this.waiting = setTimeout(() => {
       this.waiting = undefined;
-      void this.send();
+      this.send();
     }, delay);
   }
 
-  /** Straight on the pool, untimed: the notice is nobody's request time. Never rejects. */
-  private async send(): Promise<void> {
-    this.sending = true;
+  /** Straight on the pool, untimed: the notice is nobody's request time. */
+  private send(): void {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
-    try {
-      await pool?.query({
-        name: 'switchboard_announce_events',
-        text: 'SELECT pg_notify($1, $2)',
-        values: [EVENTS_CHANNEL, this.notifier.origin],
-      });
-    } catch {
+    const sent = pool
+      ? pool.query({
+          name: 'switchboard_announce_events',
+          text: 'SELECT pg_notify($1, $2)',
+          values: [EVENTS_CHANNEL, this.notifier.origin],
+        })
+      : Promise.resolve();
+    this.sending = sent.then(
+      () => this.sent(),
       // Streams read on their own poll as well; a failed notice only delays them (see above).
-    } finally {
-      this.sending = false;
-    }
+      () => this.sent(),
+    );
+  }
+
+  private sent(): void {
+    this.sending = undefined;
     if (!this.again) return;
     this.again = false;
     this.schedule();
