@@ -119,10 +119,12 @@ describe('Server-Timing', () => {
   });
 
   it('gives each of two concurrent requests its own vendor time', async () => {
-    await fault('kalem', { mode: 'slow', delay_ms: 1000, count: 1 });
+    // Only a create takes the one-shot fault: another request to the vendor meanwhile (a read
+    // of an earlier test's call) would use it up, and the slow create would not be slow.
+    await fault('kalem', { mode: 'slow', delay_ms: 1000, count: 1, after_create: true });
     const slowStarted = performance.now();
     const slow = createCall('kalem');
-    // The slow create is waiting at the vendor once the one-shot fault is used up.
+    // The slow create is held at the vendor once the one-shot fault is used up.
     await pollUntil(
       () => sb.vendors.kalem.sim.get('/__sim/state'),
       (state) => state.body.faults.mode === 'none',
