@@ -1,0 +1,209 @@
+// Two builds' create path side by side, in one sitting and under the same conditions: a
+// before/after that the host's drift cannot bias. On this shared machine the suite's figures
+// for one build move by 10-20 % from one run to the next, more than most single changes, so
+// alternating whole runs needs many of them; here both builds are measured at once.
+//
+//   node bench/ab.mjs --a <build> --b <build> [--rate 150] [--seconds 10] [--rounds 7] [--sequential 1000]
+//
+// Each build gets its own stand (bench/lib/stand.mjs: a Kalem simulator, a scratch database on
+// BENCH_PG_URL, a gateway, each in its own process). Then:
+// - `--rounds` windows of `--seconds`, both gateways loaded at once by the same open-loop rate
+//   of creates (`--rate` per second each, autocannon's overallRate, in one loader process):
+//   each gateway's CPU per 2xx from /proc, and its database's backends' CPU per create (the
+//   shared WAL writer, checkpointer and background writer serve both databases, so they are
+//   left out). The ratio b/a is taken per round, since both builds saw that round's host.
+// - `--sequential` creates one at a time through each, alternated request by request (a, b,
+//   a, b, ...) over one keep-alive socket each: p50 latency and the Server-Timing phases.
+// Printed only; bench/README.md's change-by-change table takes the figures by hand.
+import http from 'node:http';
+import { resolve } from 'node:path';
+import { failures, startLoader } from './lib/loader.mjs';
+import { fmt, percentile } from './lib/format.mjs';
+import { benchOptions, root } from './lib/options.mjs';
+import { processCpuMs } from './lib/proc-cpu.mjs';
+import { postgresCpu, postgresDelta } from './lib/scratch-db.mjs';
+import { startStand } from './lib/stand.mjs';
+
+const { opt, number, pgServer } = benchOptions();
+const builds = { a: opt('a', null), b: opt('b', null) };
+if (!builds.a || !builds.b) {
+  console.error('usage: node bench/ab.mjs --a <build> --b <build> (see --help)');
+  process.exit(2);
+}
+const rate = number('rate', 150);
+const seconds = number('seconds', 10);
+const rounds = number('rounds', 7);
+const sequentialCount = number('sequential', 1000);
+
+const median = (values) =>
+  percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
+
+const stands = {};
+const loader = await startLoader();
+try {
+  for (const name of ['a', 'b'])
+    stands[name] = await startStand({
+      dist: resolve(root, builds[name]),
+      pgServer,
+      scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
+    });
+  const load = (name, duration) => {
+    const s = stands[name];
+    return loader.run({
+      url: s.gateway.url,
+      method: 'POST',
+      paths: ['/v1/calls'],
+      headers: s.headers,
+      body: s.createBody,
+      varyTo: true,
+      connections: 10,
+      duration,
+      overallRate: rate,
+    });
+  };
+  // Started in turn order, so neither build's load always starts first.
+  const both = async (duration, first = 'a') => {
+    const runs =
+      first === 'a' ? [load('a', duration), load('b', duration)] : [load('b', duration), load('a', duration)].reverse();
+    return Promise.all(runs);
+  };
+
+  await both(3); // warm-up: the create path compiled and the pools filled in both
+  const perRound = [];
+  for (let round = 1; round <= rounds; round++) {
+    // Readings alternate in order, so neither build is always read first.
+    const order = round % 2 ? ['a', 'b'] : ['b', 'a'];
+    const before = {};
+    for (const name of order)
+      before[name] = {
+        gateway: processCpuMs(stands[name].gateway.pid),
+        pg: await postgresCpu(stands[name].scratch.admin, stands[name].scratch.name),
+      };
+    const [ra, rb] = await both(seconds, order[0]);
+    const results = { a: ra, b: rb };
+    const row = { round };
+    for (const name of [...order].reverse()) {
+      const s = stands[name];
+      const ok = results[name].requests - failures(results[name]);
+      const pg = postgresDelta(before[name].pg, await postgresCpu(s.scratch.admin, s.scratch.name));
+      row[name] = {
+        ok,
+        failed: failures(results[name]),
+        gatewayMs: (processCpuMs(s.gateway.pid) - before[name].gateway) / ok,
+        pgMs: pg.backends / ok,
+      };
+    }
+    perRound.push(row);
+    console.log(
+      `round ${round}: gateway ${fmt(row.a.gatewayMs, 3)} / ${fmt(row.b.gatewayMs, 3)} ms per create (b/a ${fmt(row.b.gatewayMs / row.a.gatewayMs, 3)}), Postgres backends ${fmt(row.a.pgMs, 3)} / ${fmt(row.b.pgMs, 3)} ms; ${row.a.ok} and ${row.b.ok} created, ${row.a.failed + row.b.failed} failed`,
+    );
+  }
+
+  const sequential = await alternated(sequentialCount);
+
+  console.log(
+    `\n### A/B (\`node bench/ab.mjs ${process.argv.slice(2).join(' ')}\`)\n\n` +
+      `a = ${builds.a}, b = ${builds.b}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
+  );
+  console.log('| | a | b | b / a |');
+  console.log('|---|---:|---:|---:|');
+  const line = (label, a, b, ratio, d = 3) =>
+    console.log(`| ${label} | ${fmt(a, d)} | ${fmt(b, d)} | ${fmt(ratio, 3)} |`);
+  line(
+    'gateway CPU ms per create (median of rounds; ratio: median of per-round ratios)',
+    median(perRound.map((r) => r.a.gatewayMs)),
+    median(perRound.map((r) => r.b.gatewayMs)),
+    median(perRound.map((r) => r.b.gatewayMs / r.a.gatewayMs)),
+  );
+  line(
+    'Postgres backends CPU ms per create',
+    median(perRound.map((r) => r.a.pgMs)),
+    median(perRound.map((r) => r.b.pgMs)),
+    median(perRound.map((r) => r.b.pgMs / r.a.pgMs)),
+  );
+  for (const [label, key] of [
+    ['one at a time: p50 ms', 'total'],
+    ['… Server-Timing gateway p50', 'gateway'],
+    ['… db p50', 'db'],
+    ['… vendor p50', 'vendor'],
+  ])
+    line(label, sequential.a[key], sequential.b[key], sequential.b[key] / sequential.a[key], 2);
+  console.log(
+    `\nper-round b/a gateway: ${perRound.map((r) => fmt(r.b.gatewayMs / r.a.gatewayMs, 3)).join(' / ')}; Postgres: ${perRound.map((r) => fmt(r.b.pgMs / r.a.pgMs, 3)).join(' / ')}`,
+  );
+} finally {
+  await loader.stop();
+  for (const s of Object.values(stands)) await s.stop();
+}
+process.exit(0);
+
+/** `count` creates through each build, one request at a time, alternating between them. */
+async function alternated(count) {
+  const agents = {
+    a: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    b: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+  };
+  const samples = { a: [], b: [] };
+  let n = 0;
+  for (let i = 0; i < count + 100; i++)
+    for (const name of i % 2 ? ['b', 'a'] : ['a', 'b']) {
+      const r = await create(stands[name], agents[name], `+1556${String(1_000_000 + n++).slice(-7)}`);
+      if (r.status !== 201) throw new Error(`${name}: create answered ${r.status}`);
+      if (i >= 100) samples[name].push(r); // the first hundred warm the single sockets
+    }
+  for (const agent of Object.values(agents)) agent.destroy();
+  const summary = (list) => {
+    const phases = list.map((r) => r.timing);
+    return {
+      total: median(list.map((r) => r.ms)),
+      gateway: median(phases.map((p) => p.gateway)),
+      db: median(phases.map((p) => p.db)),
+      vendor: median(phases.map((p) => p.vendor)),
+    };
+  };
+  return { a: summary(samples.a), b: summary(samples.b) };
+}
+
+function create(stand, agent, to) {
+  const url = new URL(stand.gateway.url);
+  const body = JSON.stringify({ ...stand.createBody, to });
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/calls',
+        method: 'POST',
+        agent,
+        headers: { ...stand.headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          done({
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            timing: serverTiming(res.headers['server-timing']),
+          }),
+        );
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** `gateway;dur=1.2, db;dur=0.8, vendor;dur=0.4` → { gateway: 1.2, db: 0.8, vendor: 0.4 } */
+function serverTiming(header = '') {
+  return Object.fromEntries(
+    header
+      .split(',')
+      .map((part) => /^\s*(\w+);dur=([\d.]+)/.exec(part))
+      .filter(Boolean)
+      .map((m) => [m[1], Number(m[2])]),
+  );
+}
