@@ -103,7 +103,7 @@ export function filterCalls(query: ListCallsDto, legacyIdCeiling: string | null 
 /**
  * One page of the filtered calls, newest first and keyset-paged from the cursor (see
  * src/common/pagination.ts): the filter's conditions, the cursor's, and the limit, one row past
- * the page to tell whether there is more. The text depends on `where` alone.
+ * the page to tell whether there is more.
  */
 export function callsPageQuery(
   filter: CallsFilter,

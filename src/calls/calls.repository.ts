@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TERMINAL_STATUSES, idFloorAt } from '@switchboard/core';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { OutcomeStats } from '../routing/outcome-rules';
+import { keysetPage, pageSize } from '../common/pagination';
 import { EntityRows } from '../database/entity-rows';
 import { preparedQuery } from '../database/pooled-query';
 import { StatementTexts } from '../database/statement-texts';
 import { CallEntity } from './call.entity';
-import { keysetPage, pageSize } from '../common/pagination';
 import { ID_TIME_SLACK_MS, callsPageQuery, callsPageText, filterCalls } from './calls-list.query';
 import { ListCallsDto } from './dto/call.dto';
 
@@ -164,9 +164,9 @@ export class CallsRepository {
   }
 
   /**
-   * A page of GET /v1/calls. Hand-written like the GET, but sent unnamed: a prepared statement would after five runs be planned once for all
-   * values, and the best plan here depends on them (how rare a status is, where a time bound
-   * falls in the id range).
+   * A page of GET /v1/calls. Hand-written like the GET, but sent unnamed: a prepared statement
+   * would after five runs be planned once for all values, and the best plan here depends on
+   * them (how rare a status is, where a time bound falls in the id range).
    */
   async list(query: ListCallsDto) {
     return this.page(query, await this.legacyIdCeiling());
