@@ -24,10 +24,11 @@ const EVENTS_APPENDED = 'switchboard.eventsAppended';
  *
  * The NOTIFY waits EVENT_NOTICE_DELAY_MS and covers every commit of that span, and while one
  * is in flight the commits meanwhile get a single next one. Sent at once, a create's NOTIFY
- * went out with its vendor request, and its round trip and the listener's wake-up ran inside
- * the vendor's wait: one create at a time took 0.5 to 1.2 ms longer with it than without
- * (bench/README.md). The notice carries this instance's origin, so its own listeners, already
- * woken, skip its echo.
+ * went out with its vendor request and its round trip ran inside the vendor's wait; at 150
+ * creates/s each create had one. Delayed, Postgres spent 4-9 % less per create and one create
+ * at a time answered 3-4 % sooner (bench/ab.mjs; bench/README.md, "The create path, change by
+ * change"). The notice carries this instance's origin, so its own listeners, already woken,
+ * skip its echo.
  *
  * A notice is a wake-up only: one lost to a crash before it was sent, or to an outage, delays
  * a stream until its own poll (SSE_POLL_INTERVAL_MS) and loses nothing.
