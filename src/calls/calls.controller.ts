@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
 import { ApiErrors, ApiNoContent, ApiOk, ref } from '../common/api-docs';
+import { IdempotencyGate, OpensIdempotencyGate } from '../idempotency/idempotency.gate';
 import { CallsService } from './calls.service';
 import {
   CONTROL_CALL_EXAMPLES,
@@ -17,7 +18,10 @@ import {
 @ApiBearerAuth()
 @Controller('v1/calls')
 export class CallsController {
-  constructor(private readonly calls: CallsService) {}
+  constructor(
+    private readonly calls: CallsService,
+    private readonly idempotency: IdempotencyGate,
+  ) {}
 
   @Post()
   @Scopes('calls:write')
@@ -35,8 +39,12 @@ export class CallsController {
     { status: 201, description: 'The call; with `to` as an array, CallBatch' },
   )
   @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest) {
-    return this.calls.create(dto, request.idempotency);
+  // The hot path opens the idempotency gate itself rather than through an interceptor, which
+  // would put every create through rxjs. The body is validated before the key is looked at: a
+  // refused body changed nothing, and the interceptor would have released its key anyway.
+  @OpensIdempotencyGate()
+  create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.idempotency.run(request, reply, HttpStatus.CREATED, () => this.calls.create(dto, request.idempotency));
   }
 
   @Get()

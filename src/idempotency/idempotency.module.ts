@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { IdempotencyGate, OPENS_IDEMPOTENCY_GATE } from './idempotency.gate';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
 
@@ -13,13 +14,14 @@ import { IdempotencyService } from './idempotency.service';
  * every POST handler of every controller, rather than registered globally: a global
  * interceptor wraps every request (GETs and /health/live included) in rxjs for nothing.
  * Attaching it by route keeps "every POST" true without a decorator to forget on a new route.
+ * A handler marked `@OpensIdempotencyGate()` runs the same gate itself and is left without it.
  * It runs in the module's constructor: after the controllers are known, before their routes
  * are built (app.init), which is when Nest reads the interceptor metadata.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyService, IdempotencyInterceptor],
-  exports: [IdempotencyService],
+  providers: [IdempotencyService, IdempotencyGate, IdempotencyInterceptor],
+  exports: [IdempotencyService, IdempotencyGate],
 })
 export class IdempotencyModule {
   constructor(modules: ModulesContainer, adapter: HttpAdapterHost, interceptor: IdempotencyInterceptor) {
@@ -51,6 +53,7 @@ function attachToPostHandlers(prototype: Record<string, unknown>): void {
   for (const name of Object.getOwnPropertyNames(prototype)) {
     const handler = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
     if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+    if (Reflect.getMetadata(OPENS_IDEMPOTENCY_GATE, handler)) continue;
     const existing: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? [];
     if (!existing.includes(POST_IDEMPOTENCY))
       Reflect.defineMetadata(INTERCEPTORS_METADATA, [...existing, POST_IDEMPOTENCY], handler);
