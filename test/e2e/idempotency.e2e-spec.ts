@@ -85,6 +85,30 @@ describe('Idempotency-Key on POST', () => {
     assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107001')).length, 1);
   });
 
+  it('keys a create as every POST: a refused body keeps no key, a malformed key is refused, another body is refused (the create opens the gate itself, without the interceptor)', async () => {
+    const body = { to: '+15550107005', agent_id: sb.agentId, provider: 'kalem' };
+    const bad = await api.post('/v1/calls', { ...body, to: 'not a number' }, withKey('call-5'));
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.body.error.code, 'validation_failed');
+    assert.equal(
+      Number(
+        (await gw.gateway.app.get(DataSource).query(`SELECT count(*) FROM idempotency_keys WHERE key = 'call-5'`))[0]
+          .count,
+      ),
+      0,
+    );
+    const fixed = await api.post('/v1/calls', body, withKey('call-5'));
+    assert.equal(fixed.status, 201, fixed.text);
+    assert.equal(fixed.headers.get('idempotent-replayed'), null);
+    const other = await api.post('/v1/calls', { ...body, to: '+15550107006' }, withKey('call-5'));
+    assert.equal(other.status, 422, other.text);
+    assert.equal(other.body.error.code, 'idempotency_key_reused');
+    const malformed = await api.post('/v1/calls', body, withKey('two words'));
+    assert.equal(malformed.status, 422, malformed.text);
+    assert.equal(malformed.body.error.details[0].field, 'Idempotency-Key');
+    assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107005')).length, 1);
+  });
+
   it('answers a concurrent duplicate with 409 idempotency_in_progress while the first is still running', async () => {
     // The vendor takes 1.5 s to answer the first create.
     assert.equal(
