@@ -4,6 +4,8 @@
 // alternating whole runs needs many of them; here both builds are measured at once.
 //
 //   node bench/ab.mjs --a <build> --b <build> [--rate 150] [--seconds 10] [--rounds 7] [--sequential 1000]
+//                     [--env NAME=value,NAME=value]   gateway variables for both builds (default: the
+//                                                     stand's, LOG_LEVEL=silent among them)
 //
 // Each build gets its own stand (bench/lib/stand.mjs: a Kalem simulator, a scratch database on
 // BENCH_PG_URL, a gateway, each in its own process). Then:
@@ -34,6 +36,12 @@ const rate = number('rate', 150);
 const seconds = number('seconds', 10);
 const rounds = number('rounds', 7);
 const sequentialCount = number('sequential', 1000);
+const gatewayEnv = Object.fromEntries(
+  opt('env', '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const median = (values) =>
   percentile(
@@ -49,6 +57,7 @@ try {
       dist: resolve(root, builds[name]),
       pgServer,
       scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
+      gatewayEnv,
     });
   const load = (name, duration) => {
     const s = stands[name];
