@@ -26,7 +26,8 @@ import { processCpuMs } from './lib/proc-cpu.mjs';
 import { postgresCpu, postgresDelta } from './lib/scratch-db.mjs';
 import { startStand } from './lib/stand.mjs';
 
-const { opt, number, pgServer } = benchOptions();
+const options = benchOptions();
+const { opt, number, pgServer } = options;
 const builds = { a: opt('a', null), b: opt('b', null) };
 if (!builds.a || !builds.b) {
   console.error('usage: node bench/ab.mjs --a <build> --b <build> (see --help)');
@@ -36,12 +37,7 @@ const rate = number('rate', 150);
 const seconds = number('seconds', 10);
 const rounds = number('rounds', 7);
 const sequentialCount = number('sequential', 1000);
-const gatewayEnv = Object.fromEntries(
-  opt('env', '')
-    .split(',')
-    .filter(Boolean)
-    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-);
+const gatewayEnv = options.gatewayEnv();
 
 const median = (values) =>
   percentile(

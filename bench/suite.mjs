@@ -24,6 +24,8 @@
 //                                       row's load (default create): the .cpuprofile's path and its top
 //                                       30 frames by self and by inclusive time
 //   --no-readme                         print only; BENCH_DIST / --dist another build; BENCH_PG_URL the server
+//   --env NAME=value,NAME=value         gateway variables over the bench's own (it runs the gateway at
+//                                       LOG_LEVEL=silent; `--env LOG_LEVEL=info` measures the default), printed only
 // For an A/B of two builds: the same `--only` command with `--dist <build a>` and `--dist <build b>`,
 // alternated a few times in one sitting (the machine's load drifts).
 //
@@ -47,7 +49,8 @@ import { metricSum, simulatorDialCount, startStand } from './lib/stand.mjs';
 import { startWireCounter } from './lib/pg-wire-counter.mjs';
 
 const pg = createRequire(import.meta.url)('pg');
-const { number, flag, opt, dist, pgServer } = benchOptions();
+const options = benchOptions();
+const { number, flag, opt, dist, pgServer } = options;
 const quick = flag('quick');
 const seconds = number('seconds', quick ? 3 : 10);
 const warmup = number('warmup', quick ? 1 : 3);
@@ -131,7 +134,8 @@ async function until(what, check, ms = 30_000) {
 
 const peer = want('portkey') ? ensurePeer() : { available: false, reason: 'not selected (--only)' };
 // Creates are left ringing with their webhooks dropped, so no webhook lands in a measured window.
-const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'drop', ring_ms: 3_600_000 } });
+const gatewayEnv = options.gatewayEnv();
+const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'drop', ring_ms: 3_600_000 }, gatewayEnv });
 const { scratch, gateway, headers, kalem, createBody } = stand;
 const children = [];
 const cleanup = cleanupOnce(async () => {
@@ -603,6 +607,7 @@ try {
     );
   }
   if (only) console.log(`--only ${only.join(',')}: printed only; bench/README.md keeps the last full run`);
+  else if (Object.keys(gatewayEnv).length) console.log('--env: printed only; bench/README.md keeps the last full run');
   else if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
   if (!dialsMatch || (m.create && m.create.dialed !== m.create.placed)) {

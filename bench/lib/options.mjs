@@ -31,6 +31,14 @@ export function benchOptions(argv = process.argv.slice(2)) {
   return {
     opt,
     flag,
+    /** `--env NAME=value,NAME=value`: gateway variables applied over the stand's own (LOG_LEVEL=silent among them). */
+    gatewayEnv: () =>
+      Object.fromEntries(
+        opt('env', '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      ),
     number: (name, fallback) => Number(opt(name, fallback)),
     dist: resolve(root, opt('dist', process.env.BENCH_DIST ?? 'dist')),
     pgServer: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

@@ -81,4 +81,9 @@ describe('loggerParams', () => {
       assert.equal(loggerParams(level).forRoutes?.length, 1, level);
     assert.deepEqual(loggerParams('silent').forRoutes, []);
   });
+
+  it('leaves the probes, which are never logged, without a request logger', () => {
+    const excluded = (loggerParams('info').exclude ?? []).map((route) => (route as { path: string }).path);
+    assert.deepEqual(excluded.sort(), ['/health/live', '/metrics']);
+  });
 });
