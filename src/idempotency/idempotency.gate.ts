@@ -20,7 +20,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  *
  * One gate, two doors: the interceptor every POST route gets (src/idempotency/idempotency.module.ts),
  * and a handler that opens it itself (`@OpensIdempotencyGate()`), the create. On a route with an
- * interceptor Nest runs every request through rxjs, header or not: about 7 % of a create's CPU.
+ * interceptor Nest runs every request through rxjs, header or not: about 4 % of a create's CPU.
  */
 @Injectable()
 export class IdempotencyGate {
