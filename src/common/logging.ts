@@ -91,10 +91,10 @@ function loggerOptions(level: string): Params & { pinoHttp: object } {
       level,
       // The request id was fixed by Fastify's genReqId and copied onto the raw request.
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-      // The logger a request's own lines go through binds its id only: binding the whole request
-      // serialized and redacted its headers into two child loggers on every request, before a
-      // line was written (about 4 % of a create's CPU at `info`: bench/README.md). The completion
-      // line still carries the request, serialized when it is written.
+      // The logger a request's own lines go through binds its id only, so the request and its
+      // headers are not repeated on every line it logs; the completion line carries the request
+      // once, serialized when it is written. (pino-http still builds a child with the request
+      // bound, unused: on a create that cost did not measure apart from noise, bench/README.md.)
       quietReqLogger: true,
       quietResLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
