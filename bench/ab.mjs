@@ -25,6 +25,7 @@ import { benchOptions, root } from './lib/options.mjs';
 import { processCpuMs } from './lib/proc-cpu.mjs';
 import { postgresCpu, postgresDelta } from './lib/scratch-db.mjs';
 import { startStand } from './lib/stand.mjs';
+import { timedRequest } from './lib/timed-request.mjs';
 
 const options = benchOptions();
 const { opt, number, pgServer } = options;
@@ -172,34 +173,14 @@ async function alternated(count) {
   return { a: summary(samples.a), b: summary(samples.b) };
 }
 
-function create(stand, agent, to) {
-  const url = new URL(stand.gateway.url);
-  const body = JSON.stringify({ ...stand.createBody, to });
-  return new Promise((done, fail) => {
-    const started = process.hrtime.bigint();
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/calls',
-        method: 'POST',
-        agent,
-        headers: { ...stand.headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          done({
-            status: res.statusCode,
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
-            timing: serverTiming(res.headers['server-timing']),
-          }),
-        );
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
+async function create(stand, agent, to) {
+  const r = await timedRequest(new URL('/v1/calls', stand.gateway.url), {
+    method: 'POST',
+    headers: stand.headers,
+    body: JSON.stringify({ ...stand.createBody, to }),
+    agent,
   });
+  return { status: r.status, ms: r.ms, timing: serverTiming(r.headers['server-timing']) };
 }
 
 /** `gateway;dur=1.2, db;dur=0.8, vendor;dur=0.4` → { gateway: 1.2, db: 0.8, vendor: 0.4 } */

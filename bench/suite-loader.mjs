@@ -10,8 +10,9 @@
 //     implausibly low, tens of µs, after a loaded run)
 //   ← { type: 'stop' } → exits
 import autocannon from 'autocannon';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { percentile } from './lib/format.mjs';
+import { timedRequest } from './lib/timed-request.mjs';
 
 let nextNumber = 0;
 /** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
@@ -92,25 +93,13 @@ async function sequential({
   const deadline = Number.isFinite(duration) ? started + BigInt(Math.round(duration * 1e9)) : null;
   for (let i = 0; i < amount && (deadline === null || process.hrtime.bigint() < deadline); i++) {
     const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
-    const t0 = process.hrtime.bigint();
-    const { status, text } = await new Promise((res, rej) => {
-      const req = request(
-        new URL(paths[i % paths.length], url),
-        {
-          method,
-          headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
-          agent,
-        },
-        (response) => {
-          const chunks = [];
-          response.on('data', (c) => chunks.push(c));
-          response.on('end', () => res({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.on('error', rej);
-      req.end(payload);
+    const { status, text, ms } = await timedRequest(new URL(paths[i % paths.length], url), {
+      method,
+      headers,
+      body: payload,
+      agent,
     });
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
     if ((status < 200 || status > 299) && !examples[status]) examples[status] = text.slice(0, 400);
   }

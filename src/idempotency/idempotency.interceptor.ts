@@ -16,6 +16,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    // The gate would pass such a request straight through too; here it also skips the defer around it.
     if (request.headers['idempotency-key'] === undefined) return next.handle();
     const successStatus = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     return defer(() =>
