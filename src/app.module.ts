@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { loggerParams, logStream } from './common/logging';
+import { loggerParams, RequestLogger } from './common/logging';
 import { ConfigModule } from './config/config.module';
 import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
@@ -24,6 +24,8 @@ import { OutageLogger } from './common/outage/outage-logger';
 import { RedisModule } from './redis/redis.module';
 
 export interface AppModuleOptions {
+  /** Built before Nest (bootstrap.ts), which runs it from a Fastify hook. */
+  requestLogger: RequestLogger;
   config: ConfigVariables;
   database: DatabaseTarget;
   mode: GatewayMode;
@@ -44,9 +46,7 @@ export class AppModule {
       global: true,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(
-          loggerParams(options.config.LOG_LEVEL, logStream(options.config.LOG_FORMAT, process.stdout.isTTY === true)),
-        ),
+        LoggerModule.forRoot(loggerParams(options.requestLogger)),
         DatabaseModule.forRoot(options.database),
         MetricsModule,
         RedisModule,

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { OutageLogger } from './common/outage/outage-logger';
 import { quietFramework } from './common/framework-log';
+import { createRequestLogger, installRequestLogging, logStream } from './common/logging';
 import { httpEdgeOptions, refuseMalformedRequests, refuseWhileClosing } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
@@ -88,18 +89,23 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   const fastify = adapter.getInstance();
   acceptJsonObjectsOnly(fastify);
   // The per-request hooks take `done` rather than being async: an async hook costs a promise
-  // and a microtask per request, and (with the Server-Timing context) the promise hooks' work.
+  // and a microtask per request.
   fastify.addHook('onRequest', (request, reply, done) => {
     (request.raw as typeof request.raw & { id: string }).id = String(request.id);
     reply.header('X-Request-Id', request.id);
     done();
   });
+  const requestLogger = createRequestLogger(
+    config.LOG_LEVEL,
+    logStream(config.LOG_FORMAT, process.stdout.isTTY === true),
+  );
+  installRequestLogging(fastify, requestLogger, config.LOG_LEVEL);
   refuseMalformedRequests(fastify);
   refuseWhileClosing(fastify);
 
   const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config) }),
+    AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config), requestLogger }),
     adapter,
     // Fastify's own JSON parser only: Nest's default would also accept form bodies.
     { bufferLogs: true, abortOnError: false, bodyParser: false },

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes';
+import { InRequest, RequestContext } from '../common/request-context';
 import { ApiErrors, ApiNoContent, ApiOk } from '../common/api-docs';
 import { ListQueryDto } from '../common/pagination';
 import { AgentsService } from './agents.service';
@@ -23,8 +24,8 @@ export class AgentsController {
   @ApiBody({ type: CreateAgentDto, examples: CREATE_AGENT_EXAMPLES })
   @ApiOk('Agent', { status: 201 })
   @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  create(@Body() dto: CreateAgentDto) {
-    return this.agents.create(dto);
+  create(@Body() dto: CreateAgentDto, @InRequest() context?: RequestContext) {
+    return this.agents.create(dto, 'api', context);
   }
 
   @Get()
@@ -57,8 +58,8 @@ export class AgentsController {
   @ApiBody({ type: UpdateAgentDto, examples: UPDATE_AGENT_EXAMPLES })
   @ApiOk('Agent')
   @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
-  update(@Param('id') id: string, @Body() dto: UpdateAgentDto) {
-    return this.agents.update(id, dto);
+  update(@Param('id') id: string, @Body() dto: UpdateAgentDto, @InRequest() context?: RequestContext) {
+    return this.agents.update(id, dto, context);
   }
 
   @Delete(':id')

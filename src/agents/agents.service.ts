@@ -13,7 +13,9 @@ import {
 import { Repository } from 'typeorm';
 import { CallTarget, CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
+import type { RequestContext } from '../common/request-context';
 import { EntityRows } from '../database/entity-rows';
+import { repositoryFor } from '../database/request-database';
 import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
@@ -49,19 +51,20 @@ export class AgentsService {
   ) {}
 
   /** Every write of an agent and its bindings: notified to every instance's call-target cache. */
-  private save(agent: AgentEntity): Promise<AgentEntity> {
-    return this.targets.change(this.agents.manager, async (tx) => ({
+  private save(agent: AgentEntity, context?: RequestContext): Promise<AgentEntity> {
+    return this.targets.change(repositoryFor(this.agents, context).manager, async (tx) => ({
       result: await tx.getRepository(AgentEntity).save(agent),
       changed: [agent.id],
     }));
   }
 
-  async create(dto: CreateAgentDto, origin = 'api'): Promise<AgentResponse> {
+  async create(dto: CreateAgentDto, origin = 'api', context?: RequestContext): Promise<AgentResponse> {
     const links = dto.bindings ?? [];
     const provision = dto.provision ?? [];
     const connections = await this.loadConnections(
       links.map((b) => b.connection_id),
       provision,
+      context,
     );
     const problems: FieldProblem[] = [];
     links.forEach(
@@ -106,24 +109,24 @@ export class AgentsService {
     try {
       for (const id of provision) {
         const connection = connections.get(id)!;
-        const created = await this.providers.adapterFor(connection).createAgent(specOf(agent));
+        const created = await this.providers.adapterFor(connection, context).createAgent(specOf(agent));
         made.push({ connection, providerAgentId: created.providerAgentId });
         agent.bindings.push(this.binding(agent.id, connection, created.providerAgentId, 'provisioned'));
       }
-      await this.save(agent);
+      await this.save(agent, context);
     } catch (error) {
-      await this.undo(made, error);
+      await this.undo(made, error, context);
       throw error;
     }
-    return this.get(agent.id);
+    return this.get(agent.id, context);
   }
 
   /** After a failed create: no vendor keeps an agent nobody knows of, or the client and the log are told which. */
-  private async undo(made: ProvisionedVendorAgent[], error: unknown): Promise<void> {
-    const left = await undoProvisioning(made, (connection) => this.providers.adapterFor(connection));
+  private async undo(made: ProvisionedVendorAgent[], error: unknown, context?: RequestContext): Promise<void> {
+    const left = await undoProvisioning(made, (connection) => this.providers.adapterFor(connection, context));
     if (!left.length) return;
     this.logger.warn(
-      { left_at_vendor: left, err: (error as Error)?.message },
+      { request_id: context?.requestId, left_at_vendor: left, err: (error as Error)?.message },
       'Agent provisioning failed; vendor agents were left behind',
     );
     // Only a GatewayError's details reach the client; anything else is a generic 500 and the log is the record.
@@ -139,8 +142,8 @@ export class AgentsService {
     return { data: page.rows.map(toAgentResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
-  async get(id: string): Promise<AgentResponse> {
-    return toAgentResponse(await this.find(id));
+  async get(id: string, context?: RequestContext): Promise<AgentResponse> {
+    return toAgentResponse(await this.find(id, context));
   }
 
   /**
@@ -150,7 +153,7 @@ export class AgentsService {
    * what it holds is frozen, and each caller gets its own shallow copies of the connections,
    * which the create path writes back to (WebhookTargets records a new webhook secret there).
    */
-  async findForCall(id: string, pinned: string | null): Promise<CallTarget> {
+  async findForCall(id: string, pinned: string | null, context?: RequestContext): Promise<CallTarget> {
     // Only well-formed ids (no spaces) are cached: a request's malformed agent_id cannot take
     // the key of a real agent and pinned connection, nor fill the cache with garbage.
     const cacheable = isIdOf('agent', id);
@@ -159,7 +162,7 @@ export class AgentsService {
     let found = cacheable ? cache.get(key) : undefined;
     if (!found) {
       const token = cache.begin();
-      found = deepFreeze(await this.readForCall(id, pinned));
+      found = deepFreeze(await this.readForCall(id, pinned, context));
       const ids = [id, ...(pinned ? [pinned] : []), ...found.connections.map((c) => c.id)];
       if (cacheable) cache.set(key, found, ids, token);
     }
@@ -174,13 +177,13 @@ export class AgentsService {
    * One statement, hand-written for the create path, where the relation load (two statements)
    * and the separate connection reads were a round trip each.
    */
-  private async readForCall(id: string, pinned: string | null): Promise<CallTarget> {
+  private async readForCall(id: string, pinned: string | null, context?: RequestContext): Promise<CallTarget> {
     const [row]: {
       agent: Record<string, unknown> | null;
       bindings: Record<string, unknown>[] | null;
       connections: Record<string, unknown>[] | null;
       pinned_exists: boolean;
-    }[] = await this.agents.query(
+    }[] = await repositoryFor(this.agents, context).query(
       `SELECT to_jsonb(a) AS agent,
            (SELECT jsonb_agg(to_jsonb(b)) FROM agent_bindings b WHERE b.agent_id = a.id) AS bindings,
            (SELECT jsonb_agg(to_jsonb(c)) FROM provider_connections c WHERE c.id IN (SELECT connection_id FROM agent_bindings WHERE agent_id = a.id)) AS connections,
@@ -214,17 +217,17 @@ export class AgentsService {
     });
   }
 
-  async find(id: string): Promise<AgentEntity> {
+  async find(id: string, context?: RequestContext): Promise<AgentEntity> {
     const agent = isIdOf('agent', id)
-      ? await this.agents.findOne({ where: { id }, relations: { bindings: true } })
+      ? await repositoryFor(this.agents, context).findOne({ where: { id }, relations: { bindings: true } })
       : null;
     if (!agent) throw new NotFoundError('agent', id);
     return agent;
   }
 
   /** Changes sync to the vendor agents the gateway provisioned; metadata merges. */
-  async update(id: string, dto: UpdateAgentDto): Promise<AgentResponse> {
-    const agent = await this.find(id);
+  async update(id: string, dto: UpdateAgentDto, context?: RequestContext): Promise<AgentResponse> {
+    const agent = await this.find(id, context);
     if (dto.name !== undefined) agent.name = dto.name;
     if (dto.system_prompt !== undefined) agent.systemPrompt = dto.system_prompt;
     if (dto.first_message !== undefined) agent.firstMessage = dto.first_message;
@@ -236,15 +239,16 @@ export class AgentsService {
     const connections = await this.loadConnections(
       provisioned.map((b) => b.connectionId),
       [],
+      context,
     );
     for (const binding of provisioned) {
       const connection = connections.get(binding.connectionId);
       if (!connection) continue;
-      const adapter = this.providers.adapterFor(connection);
+      const adapter = this.providers.adapterFor(connection, context);
       if (adapter.capabilities.updateAgent) await adapter.updateAgent(binding.providerAgentId, specOf(agent));
     }
-    await this.save(agent);
-    return this.get(id);
+    await this.save(agent, context);
+    return this.get(id, context);
   }
 
   async remove(id: string): Promise<void> {
@@ -272,9 +276,13 @@ export class AgentsService {
     return binding;
   }
 
-  private async loadConnections(a: string[], b: string[]): Promise<Map<string, ProviderConnectionEntity>> {
+  private async loadConnections(
+    a: string[],
+    b: string[],
+    context?: RequestContext,
+  ): Promise<Map<string, ProviderConnectionEntity>> {
     const ids = [...new Set([...a, ...b])].filter((id) => isIdOf('connection', id));
-    const rows = await this.connections.findMany(ids);
+    const rows = await this.connections.findMany(ids, context);
     return new Map(rows.map((c) => [c.id, c]));
   }
 }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ProviderError } from '@switchboard/core';
 import { DataSource } from 'typeorm';
 import { CallLedger } from '../ledger/call-ledger';
+import type { RequestContext } from '../common/request-context';
+import { databaseFor } from '../database/request-database';
 import { CallSettler } from '../ledger/call-settler';
 import { ObservationSource } from '../ledger/observation';
 import { ProvidersService } from '../providers/providers.service';
@@ -25,20 +27,20 @@ export class CallRefreshService {
     private readonly settler: CallSettler,
   ) {}
 
-  async refresh(call: CallEntity, source: ObservationSource = 'poll'): Promise<CallEntity> {
+  async refresh(call: CallEntity, source: ObservationSource = 'poll', context?: RequestContext): Promise<CallEntity> {
     if (!call.providerCallId || !call.connectionId) return call;
-    const { adapter } = await this.providers.withAdapter(call.connectionId);
+    const { adapter } = await this.providers.withAdapter(call.connectionId, context);
     if (!adapter.capabilities.getCall) return call;
     let vendor;
     try {
       vendor = await adapter.getCall(call.providerCallId);
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'not_found')
-        return this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
+        return this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', source, context);
       throw e;
     }
     const receivedAt = new Date();
-    return this.dataSource.transaction((tx) =>
+    return databaseFor(this.dataSource, context).transaction((tx) =>
       this.ledger.apply(tx, call.id, { source, vendorEventType: null, occurredAt: null, receivedAt, vendor }),
     );
   }

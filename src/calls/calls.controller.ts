@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scopes } from '../auth/scopes';
 import { ApiErrors, ApiNoContent, ApiOk, ref } from '../common/api-docs';
+import { InRequest, RequestContext } from '../common/request-context';
 import { IdempotencyGate, OpensIdempotencyGate } from '../idempotency/idempotency.gate';
 import { CallsService } from './calls.service';
 import {
@@ -44,7 +45,9 @@ export class CallsController {
   // refused body changed nothing, and the interceptor would have released its key anyway.
   @OpensIdempotencyGate()
   create(@Body() dto: CreateCallDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.idempotency.run(request, reply, HttpStatus.CREATED, () => this.calls.create(dto, request.idempotency));
+    return this.idempotency.run(request, reply, HttpStatus.CREATED, () =>
+      this.calls.create(dto, request.idempotency, request.requestContext),
+    );
   }
 
   @Get()
@@ -68,8 +71,8 @@ export class CallsController {
   })
   @ApiOk('Call')
   @ApiErrors('provider_error', 'providers_unavailable', 'provider_timeout')
-  get(@Param('id') id: string, @Query() query: GetCallDto) {
-    return this.calls.get(id, query.refresh ?? false);
+  get(@Param('id') id: string, @Query() query: GetCallDto, @InRequest() context?: RequestContext) {
+    return this.calls.get(id, query.refresh ?? false, context);
   }
 
   @Post(':id/cancel')
@@ -82,8 +85,8 @@ export class CallsController {
   })
   @ApiOk('Call')
   @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  cancel(@Param('id') id: string) {
-    return this.calls.cancel(id);
+  cancel(@Param('id') id: string, @InRequest() context?: RequestContext) {
+    return this.calls.cancel(id, context);
   }
 
   @Post(':id/control')
@@ -98,8 +101,8 @@ export class CallsController {
   @ApiBody({ type: ControlCallDto, examples: CONTROL_CALL_EXAMPLES })
   @ApiOk('Call')
   @ApiErrors('conflict', 'capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  control(@Param('id') id: string, @Body() dto: ControlCallDto) {
-    return this.calls.control(id, dto);
+  control(@Param('id') id: string, @Body() dto: ControlCallDto, @InRequest() context?: RequestContext) {
+    return this.calls.control(id, dto, context);
   }
 
   @Delete(':id')
@@ -112,8 +115,8 @@ export class CallsController {
   })
   @ApiNoContent()
   @ApiErrors('conflict', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.calls.remove(id);
+  async remove(@Param('id') id: string, @InRequest() context?: RequestContext): Promise<void> {
+    await this.calls.remove(id, context);
   }
 
   @Get(':id/events')

@@ -6,6 +6,8 @@ import type { OutcomeStats } from '../routing/outcome-rules';
 import { keysetPage, pageSize } from '../common/pagination';
 import { EntityRows } from '../database/entity-rows';
 import { preparedQuery } from '../database/pooled-query';
+import { databaseFor } from '../database/request-database';
+import type { RequestContext } from '../common/request-context';
 import { StatementTexts } from '../database/statement-texts';
 import { CallEntity } from './call.entity';
 import { ID_TIME_SLACK_MS, callsPageQuery, callsPageText, filterCalls } from './calls-list.query';
@@ -100,10 +102,10 @@ export class CallsRepository {
     });
   }
 
-  async find(id: string): Promise<CallEntity | null> {
+  async find(id: string, context?: RequestContext): Promise<CallEntity | null> {
     // The GET hot path: a named (prepared) statement and a mapping built once.
     const rows = await preparedQuery(
-      this.dataSource.manager,
+      databaseFor(this.dataSource, context).manager,
       this.texts.get(['find'], () => `SELECT ${this.rows.columnList} FROM calls WHERE id = $1 AND deleted_at IS NULL`),
       [id],
     );
@@ -200,16 +202,16 @@ export class CallsRepository {
   }
 
   /** Live calls on a connection, oldest first: the likeliest to be stranded. */
-  activeOnConnection(connectionId: string, limit: number): Promise<CallEntity[]> {
-    return this.dataSource.manager.find(CallEntity, {
+  activeOnConnection(connectionId: string, limit: number, context?: RequestContext): Promise<CallEntity[]> {
+    return databaseFor(this.dataSource, context).manager.find(CallEntity, {
       where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
       order: { createdAt: 'ASC' },
       take: limit,
     });
   }
 
-  countActiveOnConnection(connectionId: string): Promise<number> {
-    return this.dataSource.manager.count(CallEntity, {
+  countActiveOnConnection(connectionId: string, context?: RequestContext): Promise<number> {
+    return databaseFor(this.dataSource, context).manager.count(CallEntity, {
       where: { connectionId, deletedAt: IsNull(), status: Not(In([...TERMINAL_STATUSES])) },
     });
   }

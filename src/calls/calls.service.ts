@@ -21,6 +21,8 @@ import { createInFlight } from '../ledger/stranded-rules';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
 import { ConfigVariables } from '../config/config.variables';
+import type { RequestContext } from '../common/request-context';
+import { databaseFor } from '../database/request-database';
 import { WebhookUrlGuard } from '../delivery/webhook-url-guard.service';
 import { IdempotencyClaim, IdempotencyService } from '../idempotency/idempotency.service';
 import { CONNECTION_SIGNALS, ConnectionSignals } from '../routing/connection-signals';
@@ -59,11 +61,15 @@ export class CallsService {
    * placed a few at a time, each failing over on its own. Under an Idempotency-Key each call
    * is recorded on the key as it is stored, so a retry after a crash resumes it.
    */
-  async create(dto: CreateCallDto, claim?: IdempotencyClaim): Promise<CallResponse | { data: unknown[] }> {
+  async create(
+    dto: CreateCallDto,
+    claim?: IdempotencyClaim,
+    context?: RequestContext,
+  ): Promise<CallResponse | { data: unknown[] }> {
     const { destinations, problems } = checkCallInput(dto);
     const providerProblem = providerFieldProblem(dto.provider);
     const pinned = !providerProblem && dto.provider && isIdOf('connection', dto.provider) ? dto.provider : null;
-    const { agent, connections, pinnedExists } = await this.agents.findForCall(dto.agent_id, pinned);
+    const { agent, connections, pinnedExists } = await this.agents.findForCall(dto.agent_id, pinned, context);
     if (!agent) problems.push({ field: 'agent_id', message: 'no such agent' });
     if (providerProblem) problems.push(providerProblem);
     else if (pinned && !pinnedExists) problems.push({ field: 'provider', message: 'no such provider connection' });
@@ -86,7 +92,7 @@ export class CallsService {
     const ordered = demoteUnhealthy(plan.candidates, (id) => demoted.has(id));
     const routeFor = (destination: Destination) => this.candidatesFor(ordered, destination);
     const place = (destination: Destination, index: number) =>
-      this.placeOne(dto, agent!.id, routeFor(destination), destination, index, claim, plan.failover);
+      this.placeOne(dto, agent!.id, routeFor(destination), destination, index, claim, plan.failover, context);
 
     if (!Array.isArray(dto.to)) return place(destinations[0], 0);
     // Refuse the whole batch up front when some number cannot be carried by any connection.
@@ -110,9 +116,9 @@ export class CallsService {
     return { data: page.rows.map(toCallResponse), has_more: page.has_more, next_cursor: page.next_cursor };
   }
 
-  async get(id: string, refresh = false): Promise<CallResponse> {
-    const call = await this.find(id);
-    return toCallResponse(refresh ? await this.refresher.refresh(call) : call);
+  async get(id: string, refresh = false, context?: RequestContext): Promise<CallResponse> {
+    const call = await this.find(id, context);
+    return toCallResponse(refresh ? await this.refresher.refresh(call, 'poll', context) : call);
   }
 
   /**
@@ -120,12 +126,12 @@ export class CallsService {
    * provably never placed → settled `canceled` here (200); found → adopted, then canceled at
    * its vendor. A call its vendor no longer knows is settled `lost` (200 with that call).
    */
-  async cancel(id: string): Promise<CallResponse> {
-    let call = await this.find(id);
+  async cancel(id: string, context?: RequestContext): Promise<CallResponse> {
+    let call = await this.find(id, context);
     if (isTerminal(call.status)) throw ended(call);
-    const { connection, adapter } = await this.connectionOf(call);
+    const { connection, adapter } = await this.connectionOf(call, context);
     if (!call.providerCallId) {
-      call = await this.settler.recheck(call, adapter, { absentAs: 'canceled', endedOnly: false });
+      call = await this.settler.recheck(call, adapter, { absentAs: 'canceled', endedOnly: false }, context);
       // Canceled here because no vendor placed it; found already ended at its vendor: too late.
       if (isTerminal(call.status)) {
         if (call.status === 'canceled' && !call.providerCallId) return toCallResponse(call);
@@ -135,7 +141,7 @@ export class CallsService {
     }
     if (!adapter.capabilities.cancelCall) {
       // The vendor cannot end calls, but it can say whether it still has this one.
-      const current = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
+      const current = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true }, context);
       if (isTerminal(current.status)) throw ended(current);
       throw new CapabilityUnsupportedError(connection.provider, 'cancelCall');
     }
@@ -144,18 +150,18 @@ export class CallsService {
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'not_found')
         return toCallResponse(
-          await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', 'poll'),
+          await this.settler.settle(call.id, 'lost', 'The vendor has no record of this call.', 'poll', context),
         );
       throw e;
     }
     // The vendor's own final word decides the status. (No vendor today ends a call before it
     // is answered; one that does should report it, and the adapter map it, as `canceled`.)
-    return toCallResponse(await this.refresher.refresh(call));
+    return toCallResponse(await this.refresher.refresh(call, 'poll', context));
   }
 
-  async control(id: string, dto: ControlCallDto): Promise<CallResponse> {
-    const call = await this.find(id);
-    const { connection, adapter } = await this.adapterOf(call);
+  async control(id: string, dto: ControlCallDto, context?: RequestContext): Promise<CallResponse> {
+    const call = await this.find(id, context);
+    const { connection, adapter } = await this.adapterOf(call, context);
     if (!adapter.capabilities.control.includes(dto.action))
       throw new CapabilityUnsupportedError(connection.provider, `control:${dto.action}`);
     if (!['ringing', 'in_progress'].includes(call.status))
@@ -169,16 +175,16 @@ export class CallsService {
     else if (dto.action === 'transfer' && !to) problems.push({ field: 'to', message: DESTINATION_PROBLEM });
     if (problems.length) throw new ValidationFailedError(problems);
     await adapter.controlCall(call.providerCallId!, { action: dto.action, text: dto.text, to });
-    return toCallResponse(await this.refresher.refresh(call));
+    return toCallResponse(await this.refresher.refresh(call, 'poll', context));
   }
 
   /** The row stays as a tombstone and its events stay in the log; `call.deleted` is appended. */
-  async remove(id: string): Promise<void> {
-    let call = await this.find(id);
+  async remove(id: string, context?: RequestContext): Promise<void> {
+    let call = await this.find(id, context);
     if (!isTerminal(call.status)) {
       // A live call may be stranded (its vendor forgot it, or never placed it): ask first.
-      const { connection, adapter } = await this.connectionOf(call);
-      call = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true });
+      const { connection, adapter } = await this.connectionOf(call, context);
+      call = await this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true }, context);
       if (!call.providerCallId && !isTerminal(call.status)) throw this.unconfirmed(call, 'deleted');
       if (!isTerminal(call.status))
         throw new ConflictError(
@@ -188,12 +194,12 @@ export class CallsService {
         );
     }
     if (call.connectionId && call.providerCallId) {
-      const connection = await this.providers.find(call.connectionId).catch(onlyNotFound);
-      const adapter = connection ? this.providers.adapterFor(connection) : null;
+      const connection = await this.providers.find(call.connectionId, context).catch(onlyNotFound);
+      const adapter = connection ? this.providers.adapterFor(connection, context) : null;
       if (adapter?.capabilities.deleteCall)
         await adapter.deleteCall(call.providerCallId).catch((e) => this.ignoreGone(e));
     }
-    await this.dataSource.transaction((tx) => this.ledger.delete(tx, id, new Date()));
+    await databaseFor(this.dataSource, context).transaction((tx) => this.ledger.delete(tx, id, new Date()));
   }
 
   async timeline(id: string) {
@@ -209,22 +215,26 @@ export class CallsService {
     index: number,
     claim: IdempotencyClaim | undefined,
     failover: boolean,
+    context: RequestContext | undefined,
   ): Promise<CallResponse> {
     const resumed = claim?.resume?.[String(index)];
     if (resumed) {
-      const call = await this.calls.find(resumed);
-      if (call) return this.resume(call, dto, candidates, failover);
+      const call = await this.calls.find(resumed, context);
+      if (call) return this.resume(call, dto, candidates, failover, context);
     }
     const call = newCall(dto, agentId, candidates[0].connection, destination);
     const opening = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: call.createdAt };
     // Without an Idempotency-Key the open is one autocommit statement; with one, the key records the call in the same transaction.
-    if (!claim) await this.ledger.open(this.dataSource.manager, call, opening);
+    const db = databaseFor(this.dataSource, context);
+    if (!claim) await this.ledger.open(db.manager, call, opening);
     else
-      await this.dataSource.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         await this.ledger.open(tx, call, opening);
         await this.idempotency.recordCall(tx, claim, index, call.id);
       });
-    return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
+    return toCallResponse(
+      await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }, context),
+    );
   }
 
   /**
@@ -236,13 +246,16 @@ export class CallsService {
     dto: CreateCallDto,
     candidates: Candidate<ProviderConnectionEntity>[],
     failover: boolean,
+    context: RequestContext | undefined,
   ): Promise<CallResponse> {
-    if (call.providerCallId) return toCallResponse(await this.settler.recordLostAnswer(call));
+    if (call.providerCallId) return toCallResponse(await this.settler.recordLostAnswer(call, context));
     if (isTerminal(call.status)) return toCallResponse(call);
-    const settled = await this.dispatcher.settleUnconfirmed(call);
+    const settled = await this.dispatcher.settleUnconfirmed(call, context);
     if (settled.state === 'found') return toCallResponse(settled.call);
     if (settled.state === 'absent')
-      return toCallResponse(await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }));
+      return toCallResponse(
+        await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }, context),
+      );
     throw new GatewayError(
       'provider_timeout',
       `The earlier request's call ${call.id} may have been placed and its vendor cannot tell yet; the reconciler settles it.`,
@@ -253,9 +266,10 @@ export class CallsService {
   /** The connection a call was placed on, confirmed there or not. */
   private async connectionOf(
     call: CallEntity,
+    context: RequestContext | undefined,
   ): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
     if (!call.connectionId) throw new ConflictError(`Call ${call.id} was never placed on a provider connection.`);
-    return this.providers.withAdapter(call.connectionId);
+    return this.providers.withAdapter(call.connectionId, context);
   }
 
   /**
@@ -279,12 +293,13 @@ export class CallsService {
   /** The connection a call lives on; a call the vendor never confirmed cannot be acted on there. */
   private async adapterOf(
     call: CallEntity,
+    context: RequestContext | undefined,
   ): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
     if (!call.connectionId || !call.providerCallId)
       throw new ConflictError(
         `Call ${call.id} has no confirmed call at a provider (its create failed or its outcome is still unknown).`,
       );
-    return this.providers.withAdapter(call.connectionId);
+    return this.providers.withAdapter(call.connectionId, context);
   }
 
   /** The planned connections that can take this destination (SIP only where the vendor takes it). */
@@ -303,8 +318,8 @@ export class CallsService {
     throw e;
   }
 
-  private async find(id: string): Promise<CallEntity> {
-    const call = isIdOf('call', id) ? await this.calls.find(id) : null;
+  private async find(id: string, context?: RequestContext): Promise<CallEntity> {
+    const call = isIdOf('call', id) ? await this.calls.find(id, context) : null;
     if (!call) throw new NotFoundError('call', id);
     return call;
   }

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PROVIDERS } from '@switchboard/providers';
-import { loggerParams, logStream, REDACT_PATHS, redactUrl, vendorWebhookSecretHeaders } from './logging';
+import Fastify from 'fastify';
+import {
+  createRequestLogger,
+  installRequestLogging,
+  loggerParams,
+  logStream,
+  REDACT_PATHS,
+  redactUrl,
+  vendorWebhookSecretHeaders,
+} from './logging';
 
 describe('redactUrl', () => {
   it('hides the secret path segment of webhook URLs and secret query keys', () => {
@@ -75,15 +84,60 @@ describe('logStream', () => {
   });
 });
 
-describe('loggerParams', () => {
-  it('puts the request logger on every route, unless nothing would ever be logged', () => {
-    for (const level of ['trace', 'info', 'warn', 'error'])
-      assert.equal(loggerParams(level).forRoutes?.length, 1, level);
-    assert.deepEqual(loggerParams('silent').forRoutes, []);
+describe('request logging', () => {
+  const sink = () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write: (chunk: Buffer, _e, done) => {
+        lines.push(
+          ...chunk
+            .toString()
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Record<string, unknown>),
+        );
+        done();
+      },
+    });
+    return { lines, stream };
+  };
+  const app = async (level: string, stream: Writable) => {
+    const fastify = Fastify({ genReqId: () => 'req_test_1' });
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      (request.raw as typeof request.raw & { id: string }).id = String(request.id);
+      done();
+    });
+    installRequestLogging(fastify, createRequestLogger(level, stream), level);
+    fastify.get('/v1/thing', async () => ({ ok: true }));
+    fastify.get('/health/live', async () => ({ ok: true }));
+    await fastify.ready();
+    return fastify;
+  };
+
+  it('logs a completion line with the request id and the redacted request, through no middleware', async () => {
+    const { lines, stream } = sink();
+    const fastify = await app('info', stream);
+    await fastify.inject({ url: '/v1/thing?api_key=leaky', headers: { authorization: 'Bearer sk_test_secret' } });
+    await fastify.close();
+    const line = lines.find((l) => l.msg === 'request completed');
+    assert.ok(line, JSON.stringify(lines));
+    assert.equal(line.request_id, 'req_test_1');
+    const req = line.req as { url: string; headers: Record<string, string> };
+    assert.equal(req.headers.authorization, '[redacted]');
+    assert.doesNotMatch(req.url, /leaky/);
+    assert.deepEqual(loggerParams(createRequestLogger('info', stream)).forRoutes, []);
   });
 
-  it('leaves the probes, which are never logged, without a request logger', () => {
-    const excluded = (loggerParams('info').exclude ?? []).map((route) => (route as { path: string }).path);
-    assert.deepEqual(excluded.sort(), ['/health/live', '/metrics']);
+  it('gives the probes, and a silent gateway, no request logger', async () => {
+    const info = sink();
+    const probed = await app('info', info.stream);
+    await probed.inject({ url: '/health/live' });
+    await probed.close();
+    assert.deepEqual(info.lines, []);
+    const silent = sink();
+    const quiet = await app('silent', silent.stream);
+    await quiet.inject({ url: '/v1/thing' });
+    await quiet.close();
+    assert.deepEqual(silent.lines, []);
   });
 });

@@ -1,6 +1,8 @@
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { HttpLogger, Options } from 'pino-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROVIDERS } from '@switchboard/providers';
 import { isOutageRefusal } from './outage/outage-refusal';
@@ -70,65 +72,77 @@ export function logStream(
   });
 }
 
-export function loggerParams(level: string, stream?: DestinationStream): Params {
-  const params = loggerOptions(level);
-  return stream ? { ...params, pinoHttp: [params.pinoHttp as object, stream] } : params;
-}
-
-/** Routes never logged (autoLogging below): they get no request logger at all. */
+/** Routes never logged: they get no request logger at all. */
 const UNLOGGED_ROUTES = ['/health/live', '/metrics'];
 
-function loggerOptions(level: string): Params & { pinoHttp: object } {
+export type RequestLogger = HttpLogger<IncomingMessage, ServerResponse>;
+
+/**
+ * The request logger (pino-http) and with it the root logger everything logs through. It is
+ * run by a Fastify hook (installRequestLogging) rather than nestjs-pino's middleware, which
+ * would put every request in an AsyncLocalStorage: that turns on promise hooks for the whole
+ * process, a measurable share of every create (bench/README.md). So a line a request logs
+ * from deeper down names its request itself (`request_id`), as the error filter always has.
+ */
+export function createRequestLogger(level: string, stream?: DestinationStream): RequestLogger {
+  return pinoHttp(requestLoggerOptions(level), stream);
+}
+
+/** nestjs-pino for the framework's own lines and every `Logger`, through the request logger's root; no middleware. */
+export function loggerParams(requestLogger: RequestLogger): Params {
+  return { forRoutes: [], pinoHttp: { logger: requestLogger.logger } };
+}
+
+/** Logs each request's completion; the probes and a silent gateway get no request logger at all. */
+export function installRequestLogging(fastify: FastifyInstance, requestLogger: RequestLogger, level: string): void {
+  if (level === 'silent') return;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!UNLOGGED_ROUTES.includes(request.routeOptions.url ?? '')) requestLogger(request.raw, reply.raw);
+    done();
+  });
+}
+
+function requestLoggerOptions(level: string): Options<IncomingMessage, ServerResponse> {
   return {
-    // The library's default route pattern does not match under the Fastify adapter here.
-    // Silent, no request is logged, yet pino-http would still build each request's child
-    // logger (its headers serialized and redacted) and its async context: a measurable share
-    // of a create for nothing. Logs outside requests go through the root logger either way.
-    forRoutes: level === 'silent' ? [] : [{ path: '{*splat}', method: RequestMethod.ALL }],
-    // A probe is never logged, so it needs no request logger (nor nestjs-pino's async context).
-    exclude: UNLOGGED_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
-    pinoHttp: {
-      level,
-      // The request id was fixed by Fastify's genReqId and copied onto the raw request.
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-      // The logger a request's own lines go through binds its id only, so the request and its
-      // headers are not repeated on every line it logs; the completion line carries the request
-      // once, serialized when it is written. (pino-http still builds a child with the request
-      // bound, unused: on a create that cost did not measure apart from noise, bench/README.md.)
-      quietReqLogger: true,
-      quietResLogger: true,
-      customAttributeKeys: { reqId: 'request_id' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          headers: req.headers,
-        }),
-      },
-      customSuccessObject: (req: IncomingMessage, _res: ServerResponse, object: Record<string, unknown>) => ({
-        req,
-        ...object,
+    level,
+    // The request id was fixed by Fastify's genReqId and copied onto the raw request.
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
+    // The logger a request's own lines go through binds its id only, so the request and its
+    // headers are not repeated on every line it logs; the completion line carries the request
+    // once, serialized when it is written. (pino-http still builds a child with the request
+    // bound, unused: on a create that cost did not measure apart from noise, bench/README.md.)
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'request_id' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        headers: req.headers,
       }),
-      // A 5xx without a thrown error gets an Error made up by pino-http, with a stack that points
-      // into pino-http itself; the error filter already logged the real cause, so drop it.
-      customErrorObject: (req: IncomingMessage, _res: unknown, error: Error, object: Record<string, unknown>) =>
-        error.message.startsWith('failed with status code ')
-          ? { req, res: object.res, responseTime: object.responseTime }
-          : { req, ...object },
-      customErrorMessage: () => 'request completed',
-      // Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
-      // trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the filter's line saying which.
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        isOutageRefusal(res)
-          ? 'silent'
-          : res.statusCode >= 502 && res.statusCode <= 504
-            ? 'warn'
-            : res.statusCode >= 500 || error
-              ? 'error'
-              : 'info',
-      autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_ROUTES.includes(req.url ?? '') },
     },
+    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, object: Record<string, unknown>) => ({
+      req,
+      ...object,
+    }),
+    // A 5xx without a thrown error gets an Error made up by pino-http, with a stack that points
+    // into pino-http itself; the error filter already logged the real cause, so drop it.
+    customErrorObject: (req: IncomingMessage, _res: unknown, error: Error, object: Record<string, unknown>) =>
+      error.message.startsWith('failed with status code ')
+        ? { req, res: object.res, responseTime: object.responseTime }
+        : { req, ...object },
+    customErrorMessage: () => 'request completed',
+    // Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
+    // trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the filter's line saying which.
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      isOutageRefusal(res)
+        ? 'silent'
+        : res.statusCode >= 502 && res.statusCode <= 504
+          ? 'warn'
+          : res.statusCode >= 500 || error
+            ? 'error'
+            : 'info',
   };
 }

@@ -4,7 +4,8 @@ import type { EntityManager } from 'typeorm';
 import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { timed } from '../common/timing/request-timing';
+import { timedBy } from '../common/timing/request-timing';
+import { timingOfManager, timingOfRunner } from './request-database';
 
 /**
  * Distinct statement texts that get a server-side prepared statement. Each is kept by every
@@ -48,7 +49,7 @@ export function preparedQuery<R = Record<string, unknown>>(
   // statement), but failing as one would, with a rejection rather than a throw.
   try {
     const pool = (db.connection.driver as PostgresDriver).master as Pool;
-    return timed('db', () => pool.query(query)).then((result) => result.rows as R[]);
+    return timedBy(timingOfManager(db), 'db', () => pool.query(query)).then((result) => result.rows as R[]);
   } catch (e) {
     return Promise.reject(e as Error);
   }
@@ -61,5 +62,5 @@ async function inTransaction<R>(
   // As EntityManager.query would: a finished transaction's work must not run outside it.
   if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
   const client = (await runner.connect()) as PoolClient;
-  return (await timed('db', () => client.query(query))).rows as R[];
+  return (await timedBy(timingOfRunner(runner), 'db', () => client.query(query))).rows as R[];
 }

@@ -4,7 +4,6 @@ import { CapabilityUnsupportedError, isIdOf, ProviderCall } from '@switchboard/c
 import { DataSource } from 'typeorm';
 import { newCallEntity } from '../calls/call-factory';
 import { CallsRepository } from '../calls/calls.repository';
-import { outsideRequest } from '../common/timing/request-timing';
 import { CallLedger, providerCallLockKey } from '../ledger/call-ledger';
 import { ConnectionsRepository } from '../providers/connections.repository';
 import { ProviderConnectionEntity, SyncState } from '../providers/provider-connection.entity';
@@ -51,9 +50,8 @@ export class HistorySyncService implements OnApplicationShutdown {
       error: null,
     };
     await this.connections.setSyncState(connection.id, state);
-    const run = outsideRequest(() => this.run(connection, since, state)).finally(() =>
-      this.running.delete(connection.id),
-    );
+    // Background work, answered 202: it is given no request context, so none of its time is the request's.
+    const run = this.run(connection, since, state).finally(() => this.running.delete(connection.id));
     this.running.set(connection.id, run);
     return { object: 'provider_sync', connection_id: connection.id, ...state };
   }

@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { CallsRepository } from '../calls/calls.repository';
 import { ConfigVariables } from '../config/config.variables';
+import type { RequestContext } from '../common/request-context';
+import { databaseFor } from '../database/request-database';
 import { CallLedger } from './call-ledger';
 import { Observation, ObservationSource, settledVerdict, SettledReason } from './observation';
 import { createInFlight } from './stranded-rules';
@@ -39,7 +41,7 @@ export class CallSettler {
     private readonly config: ConfigVariables,
   ) {}
 
-  async lookUp(call: CallEntity, adapter: ProviderAdapter): Promise<LookupOutcome> {
+  async lookUp(call: CallEntity, adapter: ProviderAdapter, context?: RequestContext): Promise<LookupOutcome> {
     if (!adapter.capabilities.listCalls || !call.connectionId) return { found: false, provable: false };
     let listed: ProviderCall[];
     try {
@@ -57,7 +59,7 @@ export class CallSettler {
     const byReference = sameNumber.find((v) => Object.values(v.metadata ?? {}).includes(call.id));
     if (byReference) return { found: true, call: byReference };
     const known = await this.calls.knownProviderCallIds(
-      this.dataSource.manager,
+      databaseFor(this.dataSource, context).manager,
       call.connectionId,
       sameNumber.map((v) => v.providerCallId),
       call.id,
@@ -78,6 +80,7 @@ export class CallSettler {
   apply(
     call: Pick<CallEntity, 'id' | 'connectionId' | 'provider' | 'providerCallId'>,
     vendor: ProviderCall,
+    context?: RequestContext,
   ): Promise<CallEntity> {
     const attempt: CallAttempt | undefined =
       !call.providerCallId && call.connectionId && call.provider
@@ -89,14 +92,18 @@ export class CallSettler {
             at: new Date().toISOString(),
           }
         : undefined;
-    return this.record(call.id, {
-      source: 'reconcile',
-      vendorEventType: null,
-      occurredAt: null,
-      receivedAt: new Date(),
-      vendor,
-      ...(attempt ? { attempt } : {}),
-    });
+    return this.record(
+      call.id,
+      {
+        source: 'reconcile',
+        vendorEventType: null,
+        occurredAt: null,
+        receivedAt: new Date(),
+        vendor,
+        ...(attempt ? { attempt } : {}),
+      },
+      context,
+    );
   }
 
   /**
@@ -105,7 +112,7 @@ export class CallSettler {
    * might still be running then). Once the create is known to be over (a retry resumed it,
    * or the reconciler got to it), the attempt it never recorded is added: created, answer lost.
    */
-  async recordLostAnswer(call: CallEntity): Promise<CallEntity> {
+  async recordLostAnswer(call: CallEntity, context?: RequestContext): Promise<CallEntity> {
     const placedThere = call.attempts.some((a) => a.outcome === 'created' && a.connection_id === call.connectionId);
     // Only the gateway's own creates carry an agent; calls learned from a vendor have none.
     if (!call.agentId || !call.providerCallId || !call.connectionId || !call.provider || placedThere) return call;
@@ -116,13 +123,11 @@ export class CallSettler {
       error_code: 'answer_lost',
       at: new Date().toISOString(),
     };
-    return this.record(call.id, {
-      source: 'reconcile',
-      vendorEventType: null,
-      occurredAt: null,
-      receivedAt: new Date(),
-      attempt,
-    });
+    return this.record(
+      call.id,
+      { source: 'reconcile', vendorEventType: null, occurredAt: null, receivedAt: new Date(), attempt },
+      context,
+    );
   }
 
   /**
@@ -133,10 +138,11 @@ export class CallSettler {
     call: CallEntity,
     adapter: ProviderAdapter,
     pauseMs = this.config.ROUTING_ABSENT_CONFIRM_MS,
+    context?: RequestContext,
   ): Promise<TwiceLookup> {
     for (let round = 0; round < 2; round++) {
       if (round) await delay(pauseMs);
-      const lookup = await this.lookUp(call, adapter);
+      const lookup = await this.lookUp(call, adapter, context);
       if (lookup.found) return { state: 'found', vendor: lookup.call };
       if (!lookup.provable) return { state: 'unknown' };
     }
@@ -149,14 +155,14 @@ export class CallSettler {
     endReason: SettledReason,
     message: string,
     source: ObservationSource = 'reconcile',
+    context?: RequestContext,
   ): Promise<CallEntity> {
-    return this.record(callId, {
-      source,
-      vendorEventType: null,
-      occurredAt: null,
-      receivedAt: new Date(),
-      verdict: settledVerdict(endReason, message),
-    });
+    const verdict = settledVerdict(endReason, message);
+    return this.record(
+      callId,
+      { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), verdict },
+      context,
+    );
   }
 
   /**
@@ -176,6 +182,7 @@ export class CallSettler {
       endedOnly,
       source = 'poll',
     }: { absentAs: 'not_placed' | 'canceled'; endedOnly: boolean; source?: ObservationSource },
+    context?: RequestContext,
   ): Promise<CallEntity> {
     if (isTerminal(call.status)) return call;
     if (call.providerCallId) {
@@ -186,16 +193,20 @@ export class CallSettler {
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
         if (e.kind === 'not_found')
-          return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source);
+          return this.settle(call.id, 'lost', 'The vendor has no record of this call.', source, context);
         return call;
       }
       if (endedOnly && !isTerminal(vendor.status)) return call;
-      return this.record(call.id, { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor });
+      return this.record(
+        call.id,
+        { source, vendorEventType: null, occurredAt: null, receivedAt: new Date(), vendor },
+        context,
+      );
     }
     if (createInFlight(call, new Date(), this.config.RECONCILE_AFTER_SECONDS * 1000)) return call;
-    const lookup = await this.lookUpTwice(call, adapter);
+    const lookup = await this.lookUpTwice(call, adapter, undefined, context);
     if (lookup.state === 'found')
-      return endedOnly && !isTerminal(lookup.vendor.status) ? call : this.apply(call, lookup.vendor);
+      return endedOnly && !isTerminal(lookup.vendor.status) ? call : this.apply(call, lookup.vendor, context);
     if (lookup.state === 'absent')
       return this.settle(
         call.id,
@@ -204,11 +215,12 @@ export class CallSettler {
           ? 'Canceled before any vendor placed the call.'
           : 'The vendor has no call to this number from the time of the create.',
         source,
+        context,
       );
     return call;
   }
 
-  private record(callId: string, observation: Observation): Promise<CallEntity> {
-    return this.dataSource.transaction((tx) => this.ledger.apply(tx, callId, observation));
+  private record(callId: string, observation: Observation, context: RequestContext | undefined): Promise<CallEntity> {
+    return databaseFor(this.dataSource, context).transaction((tx) => this.ledger.apply(tx, callId, observation));
   }
 }

@@ -1,6 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ProviderAdapter } from '@switchboard/core';
+import { AdapterContext, HttpTransport, ProviderAdapter } from '@switchboard/core';
 import {
   createAxiosTransport,
   createUndiciTransport,
@@ -16,15 +16,20 @@ import { namingConnection } from './connection-errors';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
-import { timedTransport } from './vendor-timing';
+import { forRequest, timedTransport } from './vendor-timing';
+import type { RequestContext } from '../common/request-context';
 
 /**
  * One immutable adapter per connection, cached under id + credentials version (a changed
- * key or URL builds a new one; nothing is mutated per request).
+ * key or URL builds a new one; nothing is mutated per request). A request gets its own view
+ * of it, the same adapter on the same transport chain but with that request's timing on
+ * each vendor request (src/providers/vendor-timing.ts): building one is a factory call and
+ * a method copy, far cheaper than the AsyncLocalStorage it replaces (src/common/request-context.ts).
  */
 @Injectable()
 export class AdapterCache implements OnApplicationShutdown {
-  private readonly adapters = new Map<string, { version: string; adapter: ProviderAdapter }>();
+  private readonly adapters = new Map<string, CachedAdapter>();
+  private readonly views = new WeakMap<RequestContext, Map<string, ProviderAdapter>>();
   private readonly health = new Map<string, ConnectionHealth>();
   /**
    * Every adapter's raw transport: one keep-alive pool per vendor origin, shared by the
@@ -47,34 +52,45 @@ export class AdapterCache implements OnApplicationShutdown {
     await this.transport.close();
   }
 
-  adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
+  /** The connection's adapter; within a request, that request's view of it (its vendor time measured). */
+  adapterFor(connection: ProviderConnectionEntity, context?: RequestContext): ProviderAdapter {
+    const cached = this.cached(connection);
+    if (!context) return cached.adapter;
+    let views = this.views.get(context);
+    if (!views) this.views.set(context, (views = new Map()));
+    let view = views.get(connection.id);
+    if (!view) views.set(connection.id, (view = cached.build(forRequest(cached.http, context.timing))));
+    return view;
+  }
+
+  private cached(connection: ProviderConnectionEntity): CachedAdapter {
     const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}|${JSON.stringify(connection.rateLimits)}`;
     const cached = this.adapters.get(connection.id);
-    if (cached && cached.version === version) return cached.adapter;
+    if (cached && cached.version === version) return cached;
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
     if (cached) this.breakers.reset(connection.id);
     const registration = PROVIDERS[connection.provider as RegisteredProviderName];
-    const adapter = namingConnection(
-      registration.create({
-        baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
-        credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
-        defaults: connection.defaults,
-        // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
-        http: this.budgets.guard(
-          connection,
-          registration.capabilities,
-          this.breakers.guard(
-            connection.id,
-            connection.provider,
-            this.healthOf(connection.id).observe(timedTransport(this.transport)),
-          ),
-        ),
-        now: () => new Date(),
-      }),
-      connection.id,
+    const options = {
+      baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
+      credentials: this.cipher.decryptJson<AdapterContext['credentials']>(connection.credentialsEncrypted),
+      defaults: connection.defaults,
+      now: () => new Date(),
+    };
+    // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
+    const http = this.budgets.guard(
+      connection,
+      registration.capabilities,
+      this.breakers.guard(
+        connection.id,
+        connection.provider,
+        this.healthOf(connection.id).observe(timedTransport(this.transport)),
+      ),
     );
-    this.adapters.set(connection.id, { version, adapter });
-    return adapter;
+    const build = (transport: HttpTransport) =>
+      namingConnection(registration.create({ ...options, http: transport }), connection.id);
+    const entry = { version, http, build, adapter: build(http) };
+    this.adapters.set(connection.id, entry);
+    return entry;
   }
 
   /**
@@ -83,19 +99,20 @@ export class AdapterCache implements OnApplicationShutdown {
    * admin path, so it goes through @nestjs/axios (the stack's HTTP client for such paths); the
    * hot paths above use the undici pool. Both transports classify failures the same way.
    */
-  probeAdapter(connection: ProviderConnectionEntity): ProviderAdapter {
+  probeAdapter(connection: ProviderConnectionEntity, context?: RequestContext): ProviderAdapter {
     const registration = PROVIDERS[connection.provider as RegisteredProviderName];
+    const http = timedTransport(
+      createAxiosTransport(
+        this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0],
+        this.config.VENDOR_TIMEOUT_MS,
+        this.addressGuard,
+      ),
+    );
     return registration.create({
       baseUrl: connection.baseUrl ?? registration.defaultBaseUrl,
       credentials: this.cipher.decryptJson(connection.credentialsEncrypted),
       defaults: connection.defaults,
-      http: timedTransport(
-        createAxiosTransport(
-          this.http.axiosRef as unknown as Parameters<typeof createAxiosTransport>[0],
-          this.config.VENDOR_TIMEOUT_MS,
-          this.addressGuard,
-        ),
-      ),
+      http: context ? forRequest(http, context.timing) : http,
       now: () => new Date(),
     });
   }
@@ -111,4 +128,12 @@ export class AdapterCache implements OnApplicationShutdown {
     this.health.delete(connectionId);
     this.breakers.reset(connectionId);
   }
+}
+
+interface CachedAdapter {
+  version: string;
+  /** The connection's transport chain: budget, circuit, health, timing, the pool. */
+  http: HttpTransport;
+  build: (http: HttpTransport) => ProviderAdapter;
+  adapter: ProviderAdapter;
 }

@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
 import { CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, paginate } from '../common/pagination';
+import type { RequestContext } from '../common/request-context';
+import { repositoryFor } from '../database/request-database';
 import { ProviderConnectionEntity, SyncState } from './provider-connection.entity';
 
 /**
@@ -27,12 +29,12 @@ export class ConnectionsRepository {
     return this.rows.create(fields);
   }
 
-  find(id: string): Promise<ProviderConnectionEntity | null> {
-    return this.rows.findOneBy({ id });
+  find(id: string, context?: RequestContext): Promise<ProviderConnectionEntity | null> {
+    return repositoryFor(this.rows, context).findOneBy({ id });
   }
 
-  findMany(ids: string[]): Promise<ProviderConnectionEntity[]> {
-    return ids.length ? this.rows.findBy({ id: In(ids) }) : Promise.resolve([]);
+  findMany(ids: string[], context?: RequestContext): Promise<ProviderConnectionEntity[]> {
+    return ids.length ? repositoryFor(this.rows, context).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   findByOrigin(origin: string): Promise<ProviderConnectionEntity[]> {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes } from '../auth/scopes';
 import { ApiErrors, ApiNoContent, ApiOk } from '../common/api-docs';
 import { ListQueryDto } from '../common/pagination';
+import { InRequest, RequestContext } from '../common/request-context';
 import {
   CREATE_PROVIDER_EXAMPLES,
   CreateProviderDto,
@@ -28,8 +29,8 @@ export class ProvidersController {
   @ApiBody({ type: CreateProviderDto, examples: CREATE_PROVIDER_EXAMPLES })
   @ApiOk('Connection', { status: 201 })
   @ApiErrors('providers_unavailable')
-  create(@Body() dto: CreateProviderDto) {
-    return this.providers.create(dto);
+  create(@Body() dto: CreateProviderDto, @InRequest() context?: RequestContext) {
+    return this.providers.create(dto, 'api', context);
   }
 
   @Get()
@@ -79,8 +80,8 @@ export class ProvidersController {
   })
   @ApiNoContent()
   @ApiErrors('conflict')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.providers.remove(id);
+  async remove(@Param('id') id: string, @InRequest() context?: RequestContext): Promise<void> {
+    await this.providers.remove(id, context);
   }
 
   @Get(':id/agents')
@@ -92,8 +93,8 @@ export class ProvidersController {
   })
   @ApiOk('VendorAgentList')
   @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  agents(@Param('id') id: string) {
-    return this.providers.vendorAgents(id);
+  agents(@Param('id') id: string, @InRequest() context?: RequestContext) {
+    return this.providers.vendorAgents(id, context);
   }
 
   @Get(':id/numbers')
@@ -105,7 +106,7 @@ export class ProvidersController {
   })
   @ApiOk('VendorNumberList')
   @ApiErrors('capability_unsupported', 'provider_error', 'providers_unavailable', 'provider_timeout')
-  numbers(@Param('id') id: string) {
-    return this.providers.vendorNumbers(id);
+  numbers(@Param('id') id: string, @InRequest() context?: RequestContext) {
+    return this.providers.vendorNumbers(id, context);
   }
 }

@@ -18,6 +18,7 @@ import { CircuitBreakers } from '../routing/circuit-breakers';
 import { OutcomeHealth } from '../routing/outcome-health';
 import { OutcomeView } from '../routing/outcome-rules';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
+import type { RequestContext } from '../common/request-context';
 import { AdapterCache } from './adapter-cache.service';
 import { HealthView } from './connection-health';
 import { toCapabilitiesResponse, toVendorAgentResponse, toVendorNumberResponse } from './provider-views';
@@ -65,7 +66,7 @@ export class ProvidersService {
     private readonly settler: CallSettler,
   ) {}
 
-  async create(dto: CreateProviderDto, origin = 'api'): Promise<ConnectionResponse> {
+  async create(dto: CreateProviderDto, origin = 'api', context?: RequestContext): Promise<ConnectionResponse> {
     await this.checkBaseUrl(dto.base_url);
     const entity = this.connections.build({
       id: newId('connection'),
@@ -83,14 +84,14 @@ export class ProvidersService {
       origin,
     });
     // Declared connections are not checked: a vendor down at start must not stop the gateway.
-    if (origin === 'api' && dto.verify !== false) await this.verifyCredentials(entity);
+    if (origin === 'api' && dto.verify !== false) await this.verifyCredentials(entity, context);
     return this.respond(await this.connections.save(entity));
   }
 
   /** One cheap read-only request with the new credentials; what it means is `verdictOnProbe`'s. */
-  private async verifyCredentials(entity: ProviderConnectionEntity): Promise<void> {
+  private async verifyCredentials(entity: ProviderConnectionEntity, context?: RequestContext): Promise<void> {
     try {
-      await this.adapters.probeAdapter(entity).listCalls({ limit: 1 });
+      await this.adapters.probeAdapter(entity, context).listCalls({ limit: 1 });
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
       const refusal = verdictOnProbe(e);
@@ -188,15 +189,15 @@ export class ProvidersService {
    * or never placed them) are asked about first and settled, so stale rows cannot block the
    * deletion forever; at most STRANDED_CHECKS_PER_DELETE per request, oldest first.
    */
-  async remove(id: string): Promise<void> {
-    const connection = await this.find(id);
-    const adapter = this.adapterFor(connection);
+  async remove(id: string, context?: RequestContext): Promise<void> {
+    const connection = await this.find(id, context);
+    const adapter = this.adapterFor(connection, context);
     await Promise.all(
-      (await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE)).map((call) =>
-        this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true }),
+      (await this.calls.activeOnConnection(id, STRANDED_CHECKS_PER_DELETE, context)).map((call) =>
+        this.settler.recheck(call, adapter, { absentAs: 'not_placed', endedOnly: true }, context),
       ),
     );
-    const active = await this.calls.countActiveOnConnection(id);
+    const active = await this.calls.countActiveOnConnection(id, context);
     if (active > 0)
       throw new ConflictError(
         `Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`,
@@ -206,31 +207,35 @@ export class ProvidersService {
     this.outcomes.forget(id);
   }
 
-  async vendorAgents(id: string) {
-    const { connection, adapter } = await this.withAdapter(id);
+  async vendorAgents(id: string, context?: RequestContext) {
+    const { connection, adapter } = await this.withAdapter(id, context);
     this.require(connection, adapter, 'listAgents');
     return { data: (await adapter.listAgents()).map(toVendorAgentResponse) };
   }
 
-  async vendorNumbers(id: string) {
-    const { connection, adapter } = await this.withAdapter(id);
+  async vendorNumbers(id: string, context?: RequestContext) {
+    const { connection, adapter } = await this.withAdapter(id, context);
     this.require(connection, adapter, 'listNumbers');
     return { data: (await adapter.listNumbers()).map(toVendorNumberResponse) };
   }
 
-  async find(id: string): Promise<ProviderConnectionEntity> {
-    const connection = isIdOf('connection', id) ? await this.connections.find(id) : null;
+  async find(id: string, context?: RequestContext): Promise<ProviderConnectionEntity> {
+    const connection = isIdOf('connection', id) ? await this.connections.find(id, context) : null;
     if (!connection) throw new NotFoundError('provider connection', id);
     return connection;
   }
 
-  async withAdapter(id: string): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
-    const connection = await this.find(id);
-    return { connection, adapter: this.adapters.adapterFor(connection) };
+  /** The connection and its adapter; within a request, the request's view (src/common/request-context.ts). */
+  async withAdapter(
+    id: string,
+    context?: RequestContext,
+  ): Promise<{ connection: ProviderConnectionEntity; adapter: ProviderAdapter }> {
+    const connection = await this.find(id, context);
+    return { connection, adapter: this.adapters.adapterFor(connection, context) };
   }
 
-  adapterFor(connection: ProviderConnectionEntity): ProviderAdapter {
-    return this.adapters.adapterFor(connection);
+  adapterFor(connection: ProviderConnectionEntity, context?: RequestContext): ProviderAdapter {
+    return this.adapters.adapterFor(connection, context);
   }
 
   private require(

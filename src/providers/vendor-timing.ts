@@ -1,6 +1,22 @@
 import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
 import { TransportError } from '@switchboard/core';
-import { requestTimings } from '../common/timing/request-timing';
+import type { RequestTiming } from '../common/timing/request-timing';
+
+const TIMING = Symbol('switchboard.requestTiming');
+type TimedRequest = HttpRequest & { [TIMING]?: RequestTiming };
+
+/**
+ * The transport one request's adapter view sends through: each vendor request carries that
+ * request's timing down the shared chain (budget, circuit, health pass the request object on
+ * as it is) to `timedTransport`, innermost.
+ */
+export function forRequest(transport: HttpTransport, timing: RequestTiming): HttpTransport {
+  return {
+    request(request: HttpRequest): Promise<HttpResponse> {
+      return transport.request({ ...request, [TIMING]: timing } as TimedRequest);
+    },
+  };
+}
 
 /**
  * Counts a vendor request's duration as vendor time of the HTTP request it runs for, and
@@ -12,7 +28,7 @@ import { requestTimings } from '../common/timing/request-timing';
 export function timedTransport(transport: HttpTransport): HttpTransport {
   return {
     request(request: HttpRequest): Promise<HttpResponse> {
-      const timing = requestTimings.getStore();
+      const timing = (request as TimedRequest)[TIMING];
       if (!timing) return transport.request(request);
       return timing.measure('vendor', async () => {
         try {

@@ -6,6 +6,8 @@ import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { toCallResponse } from '../calls/call-response';
 import { CallsRepository } from '../calls/calls.repository';
 import { CallLedger } from '../ledger/call-ledger';
+import type { RequestContext } from '../common/request-context';
+import { databaseFor } from '../database/request-database';
 import { Observation } from '../ledger/observation';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
 import { ProvidersService } from '../providers/providers.service';
@@ -60,40 +62,44 @@ export class Dispatcher {
     candidates: Candidate<ProviderConnectionEntity>[],
     input: PlacementInput,
     options: { failover: boolean },
+    context?: RequestContext,
   ): Promise<CallEntity> {
     const tries = options.failover ? candidates : candidates.slice(0, 1);
     const attempts: { attempt: CallAttempt; error: ProviderError }[] = [];
     let current = call;
     for (const [i, candidate] of tries.entries()) {
       if (current.connectionId !== candidate.connection.id)
-        current = await this.record(call.id, { placement: placementOf(candidate.connection) });
-      const outcome = await this.attempt(current, candidate, input);
+        current = await this.record(call.id, { placement: placementOf(candidate.connection) }, context);
+      const outcome = await this.attempt(current, candidate, input, context);
       if (outcome.done) return outcome.call;
       attempts.push(outcome);
       const decision = decideAfter(outcome.error);
       const next = tries[i + 1];
       if (outcome.attempt.outcome === 'ambiguous') {
         // A vendor webhook may have tied the call to its vendor call while it was looked up.
-        const placed = !!(await this.calls.find(call.id))?.providerCallId;
-        current = await this.record(call.id, {
-          attempt: placed ? { ...outcome.attempt, outcome: 'created', error_code: 'answer_lost' } : outcome.attempt,
-        });
+        const placed = !!(await this.calls.find(call.id, context))?.providerCallId;
+        current = await this.record(
+          call.id,
+          { attempt: placed ? { ...outcome.attempt, outcome: 'created', error_code: 'answer_lost' } : outcome.attempt },
+          context,
+        );
         if (placed) return current;
         throw this.refusal(outcome.error, current);
       }
       if (decision === 'stop') {
-        current = await this.record(call.id, { attempt: outcome.attempt, verdict: rejected(outcome.error) });
+        current = await this.record(call.id, { attempt: outcome.attempt, verdict: rejected(outcome.error) }, context);
         throw this.refusal(outcome.error, current);
       }
       // The failed attempt and the move to the next connection are one write.
-      current = await this.record(call.id, {
-        attempt: outcome.attempt,
-        ...(next ? { placement: placementOf(next.connection) } : {}),
-      });
+      current = await this.record(
+        call.id,
+        { attempt: outcome.attempt, ...(next ? { placement: placementOf(next.connection) } : {}) },
+        context,
+      );
       // A vendor webhook tied the call to a vendor call meanwhile: it was placed after all.
       if (current.providerCallId) return current;
     }
-    return this.exhausted(call.id, attempts);
+    return this.exhausted(call.id, attempts, context);
   }
 
   /**
@@ -102,18 +108,20 @@ export class Dispatcher {
    */
   async settleUnconfirmed(
     call: CallEntity,
+    context?: RequestContext,
   ): Promise<{ state: 'found'; call: CallEntity } | { state: 'absent' } | { state: 'unknown' }> {
     if (!call.connectionId) return { state: 'absent' };
-    const { adapter } = await this.providers.withAdapter(call.connectionId);
-    const found = await this.lookUpTwice(call, adapter);
+    const { adapter } = await this.providers.withAdapter(call.connectionId, context);
+    const found = await this.lookUpTwice(call, adapter, context);
     if (found.state !== 'found') return found;
-    return { state: 'found', call: await this.settler.apply(call, found.vendor) };
+    return { state: 'found', call: await this.settler.apply(call, found.vendor, context) };
   }
 
   private async attempt(
     call: CallEntity,
     candidate: Candidate<ProviderConnectionEntity>,
     input: PlacementInput,
+    context: RequestContext | undefined,
   ): Promise<Outcome> {
     const { connection } = candidate;
     const at = () => new Date().toISOString();
@@ -134,7 +142,7 @@ export class Dispatcher {
       });
       return { done: false, attempt: attempt('skipped', 'circuit_open'), error };
     }
-    const adapter = this.providers.adapterFor(connection);
+    const adapter = this.providers.adapterFor(connection, context);
     try {
       // Before anything is dialed: a vendor that must register webhooks first and cannot has placed nothing.
       const webhook = await this.webhookTargets.forCreate(connection, adapter);
@@ -146,22 +154,24 @@ export class Dispatcher {
       });
       const answer = observed({ vendor: result.call, attempt: attempt('created', null), warnings: result.warnings });
       // The common case in one statement; the ledger says null when anything else touched the call meanwhile.
+      const db = databaseFor(this.dataSource, context);
       const placed =
-        (await this.ledger.applyIfUnchanged(this.dataSource.manager, call, answer)) ??
-        (await this.dataSource.transaction((tx) => this.ledger.apply(tx, call.id, answer)));
+        (await this.ledger.applyIfUnchanged(db.manager, call, answer)) ??
+        (await db.transaction((tx) => this.ledger.apply(tx, call.id, answer)));
       return { done: true, call: placed };
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
       const decision = decideAfter(e);
       if (decision === 'skip') return { done: false, attempt: attempt('skipped', attemptErrorCode(e)), error: e };
       if (decision !== 'look_up') return { done: false, attempt: attempt('failed', attemptErrorCode(e)), error: e };
-      const lookup = await this.lookUpTwice(call, adapter);
+      const lookup = await this.lookUpTwice(call, adapter, context);
       if (lookup.state === 'found') {
         // It was placed; only the answer was lost. The attempt says so.
-        const placed = await this.record(call.id, {
-          vendor: lookup.vendor,
-          attempt: attempt('created', 'answer_lost'),
-        });
+        const placed = await this.record(
+          call.id,
+          { vendor: lookup.vendor, attempt: attempt('created', 'answer_lost') },
+          context,
+        );
         return { done: true, call: placed };
       }
       if (lookup.state === 'absent')
@@ -171,25 +181,36 @@ export class Dispatcher {
   }
 
   /** Two look-ups a moment apart (the settler's rule); only a double miss proves absence. */
-  private lookUpTwice(call: CallEntity, adapter: Parameters<CallSettler['lookUp']>[1]) {
-    return this.settler.lookUpTwice(call, adapter, this.settings.absentConfirmMs);
+  private lookUpTwice(call: CallEntity, adapter: Parameters<CallSettler['lookUp']>[1], context?: RequestContext) {
+    return this.settler.lookUpTwice(call, adapter, this.settings.absentConfirmMs, context);
   }
 
-  private async exhausted(callId: string, attempts: { attempt: CallAttempt; error: ProviderError }[]): Promise<never> {
+  private async exhausted(
+    callId: string,
+    attempts: { attempt: CallAttempt; error: ProviderError }[],
+    context: RequestContext | undefined,
+  ): Promise<never> {
     const message = `No provider could place the call: ${attempts.map((a) => `${a.attempt.provider} ${a.attempt.outcome} (${a.attempt.error_code})`).join(', ')}.`;
-    const call = await this.record(callId, {
-      verdict: {
-        status: 'failed',
-        endReason: 'providers_unavailable',
-        error: { code: 'providers_unavailable', message },
+    const call = await this.record(
+      callId,
+      {
+        verdict: {
+          status: 'failed',
+          endReason: 'providers_unavailable',
+          error: { code: 'providers_unavailable', message },
+        },
       },
-    });
+      context,
+    );
     const resets = attempts
       .map((a) => a.error.resetAt?.getTime())
       .filter((t): t is number => t !== undefined && t > Date.now());
     // Every attempt was answered (or refused here) without a call being placed.
     const nothingDialed = attempts.every((a) => a.attempt.outcome !== 'ambiguous');
-    this.logger.warn({ call_id: callId, attempts: attempts.map((a) => a.attempt) }, 'No provider could place a call');
+    this.logger.warn(
+      { request_id: context?.requestId, call_id: callId, attempts: attempts.map((a) => a.attempt) },
+      'No provider could place a call',
+    );
     throw new ProvidersUnavailableError(
       message,
       [
@@ -216,9 +237,13 @@ export class Dispatcher {
     return error;
   }
 
-  private record(callId: string, change: Partial<Observation>): Promise<CallEntity> {
+  private record(
+    callId: string,
+    change: Partial<Observation>,
+    context: RequestContext | undefined,
+  ): Promise<CallEntity> {
     const observation = observed(change);
-    return this.dataSource.transaction((tx) => this.ledger.apply(tx, callId, observation));
+    return databaseFor(this.dataSource, context).transaction((tx) => this.ledger.apply(tx, callId, observation));
   }
 }
 

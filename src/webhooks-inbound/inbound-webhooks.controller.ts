@@ -22,7 +22,7 @@ export class InboundWebhooksController {
     @Param('connection_id') connectionId: string,
     @Req() request: FastifyRequest,
   ) {
-    return this.webhooks.receive(provider, connectionId, toInbound(request, null));
+    return this.webhooks.receive(provider, connectionId, toInbound(request, null), String(request.id));
   }
 
   /** Vendors that sign nothing and take only a URL (KaiCalls) carry the secret as the last segment. */
@@ -35,7 +35,7 @@ export class InboundWebhooksController {
     @Param('token') token: string,
     @Req() request: FastifyRequest,
   ) {
-    return this.webhooks.receive(provider, connectionId, toInbound(request, token));
+    return this.webhooks.receive(provider, connectionId, toInbound(request, token), String(request.id));
   }
 }
 

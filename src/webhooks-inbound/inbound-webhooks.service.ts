@@ -40,7 +40,12 @@ export class InboundWebhooksService {
     private readonly ledger: CallLedger,
   ) {}
 
-  async receive(provider: string, connectionId: string, request: InboundWebhookRequest): Promise<WebhookReceipt> {
+  async receive(
+    provider: string,
+    connectionId: string,
+    request: InboundWebhookRequest,
+    requestId?: string,
+  ): Promise<WebhookReceipt> {
     const connection = isIdOf('connection', connectionId) ? await this.connections.find(connectionId) : null;
     if (!connection || connection.provider !== provider)
       throw new NotFoundError(`${provider} connection`, connectionId);
@@ -50,7 +55,10 @@ export class InboundWebhooksService {
       ? adapter.verifyWebhook(request, secret, new Date())
       : ({ ok: false, reason: 'missing_signature' } as const);
     if (!verdict.ok) {
-      this.logger.warn({ connection_id: connection.id, provider, reason: verdict.reason }, 'Refused a vendor webhook');
+      this.logger.warn(
+        { request_id: requestId, connection_id: connection.id, provider, reason: verdict.reason },
+        'Refused a vendor webhook',
+      );
       throw new GatewayError('unauthorized', WHY_REFUSED[verdict.reason]);
     }
     const parsed = adapter.parseWebhook(request);

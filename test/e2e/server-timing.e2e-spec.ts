@@ -7,7 +7,7 @@ import { startSlowRequest } from '../support/gateway-process';
 import type { ApiResponse } from '../support/http';
 import { client } from '../support/http';
 import type { Api, Sandbox, Vendor } from '../support/calls';
-import { configureSimulators, sandboxOf } from '../support/calls';
+import { configureSimulators, sandboxOf, sim, waitForCall } from '../support/calls';
 
 /**
  * Server-Timing on responses that reached a vendor (contract, Conventions): the gateway's
@@ -151,6 +151,42 @@ describe('Server-Timing', () => {
       `the fast request's vendor time ${fastTiming.vendor} lies within its own round trip (${fastElapsed.toFixed(1)})`,
     );
     assert.ok(fastTiming.vendor < slowTiming.vendor);
+  });
+
+  it('times the paths past the create too: a cancel, a vendor listing, a provisioned agent, each with its database time', async () => {
+    // Each of these reads the gateway's own rows through the request's view of the database
+    // (src/database/request-database.ts) and asks its vendor through the request's adapter view.
+    // HMS Sovereign ends answered calls only: one that talks long enough to be canceled.
+    const hms = new URL(sb.vendors.hmsovereign.baseUrl).origin;
+    await sim(hms, 'scenario', { to: '+14155550170', outcome: 'completed', ring_ms: 300, talk_ms: 600_000 });
+    const created = await api.post('/v1/calls', { to: '+14155550170', agent_id: sb.agentId, provider: 'hmsovereign' });
+    assert.equal(created.status, 201, created.text);
+    await waitForCall(api, created.body.id, (call) => call.status === 'in_progress', 'the call answered');
+    const canceled = await api.post(`/v1/calls/${created.body.id}/cancel`, {});
+    assert.equal(canceled.status, 200, canceled.text);
+    const listed = await api.get(`/v1/providers/${sb.vendors.kaicalls.connectionId}/agents`);
+    assert.equal(listed.status, 200, listed.text);
+    const agent = await api.post('/v1/agents', {
+      name: 'timed agent',
+      provision: [sb.vendors.hmsovereign.connectionId],
+    });
+    assert.equal(agent.status, 201, agent.text);
+    for (const [what, res] of Object.entries({ canceled, listed, agent })) {
+      const timing = serverTiming(res);
+      assert.ok(timing.vendor > 0, `${what}: vendor time ${timing.vendor}`);
+      assert.ok(timing.db > 0, `${what}: database time ${timing.db}`);
+    }
+  });
+
+  it("leaves a request's background work out of it: a history import answered 202 reached no vendor itself", async () => {
+    const sync = await api.post(`/v1/providers/${sb.vendors.kalem.connectionId}/sync`, {});
+    assert.equal(sync.status, 202, sync.text);
+    assert.equal(sync.headers.get('server-timing'), null);
+    await pollUntil(
+      () => api.get(`/v1/providers/${sb.vendors.kalem.connectionId}`),
+      (res) => res.body.sync?.status !== 'running',
+      { what: 'the import to finish' },
+    );
   });
 
   it('feeds the three phases to the metrics, only for routes that reached a vendor', async () => {

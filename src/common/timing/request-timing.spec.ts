@@ -1,14 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BusyTime } from './busy-time';
-import {
-  formatServerTiming,
-  outsideRequest,
-  RequestTiming,
-  requestTimings,
-  serverTimingPhases,
-  timed,
-} from './request-timing';
+import { formatServerTiming, RequestTiming, serverTimingPhases, timedBy } from './request-timing';
 
 /** A clock the test moves by hand, and work that ends when the test says so. */
 function manualClock(start = 1000) {
@@ -160,38 +153,17 @@ describe(RequestTiming.name, () => {
   });
 });
 
-describe(timed.name, () => {
-  it('measures into the timing of the current request only, and runs work untouched outside any request', async () => {
+describe(timedBy.name, () => {
+  it("measures into the request's timing it is given, and runs work untouched without one", async () => {
     const clock = manualClock();
     const first = new RequestTiming(clock.now(), clock.now);
     const second = new RequestTiming(clock.now(), clock.now);
     first.markVendorReached();
     second.markVendorReached();
-    await requestTimings.run(first, () => timed('vendor', async () => void clock.advance(300)));
-    await requestTimings.run(second, () => timed('vendor', async () => void clock.advance(20)));
-    assert.equal(await timed('db', async () => 'outside'), 'outside');
-    assert.equal(first.finish()?.vendorMs, 300);
-    assert.equal(second.finish()?.vendorMs, 20);
-  });
-});
-
-describe(outsideRequest.name, () => {
-  it('keeps work a request starts in the background out of that request, to its last await', async () => {
-    const clock = manualClock();
-    const request = new RequestTiming(clock.now(), clock.now);
-    request.markVendorReached();
-    const release = deferred();
-    let background!: Promise<void>;
-    await requestTimings.run(request, async () => {
-      background = outsideRequest(async () => {
-        await timed('vendor', async () => void clock.advance(100));
-        await release.promise;
-        await timed('db', async () => void clock.advance(50));
-      });
-      await timed('db', async () => void clock.advance(3));
-    });
-    release.resolve();
-    await background;
-    assert.deepEqual(request.finish(), { gatewayMs: 150, dbMs: 3, vendorMs: 0 });
+    await timedBy(first, 'vendor', async () => void clock.advance(300));
+    await timedBy(second, 'db', async () => void clock.advance(20));
+    assert.equal(await timedBy(undefined, 'db', async () => 'outside'), 'outside');
+    assert.deepEqual(first.finish(), { gatewayMs: 20, dbMs: 0, vendorMs: 300 });
+    assert.deepEqual(second.finish(), { gatewayMs: 300, dbMs: 20, vendorMs: 0 });
   });
 });

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { BusyTime } from './busy-time';
 
 /** What a request waits on besides itself. */
@@ -101,22 +100,11 @@ export function formatServerTiming(phases: ServerTimingPhases): string {
   return `gateway;dur=${ms(phases.gatewayMs)}, db;dur=${ms(phases.dbMs)}, vendor;dur=${ms(phases.vendorMs)}`;
 }
 
-/**
- * The timing of the HTTP request the current code runs for. Empty outside requests (the
- * reconciler, workers, startup), where measuring is skipped.
- */
-export const requestTimings = new AsyncLocalStorage<RequestTiming>();
-
-/** Runs `work` and, inside a request, counts its duration as `resource` time of that request. */
-export function timed<T>(resource: TimedResource, work: () => Promise<T>): Promise<T> {
-  const timing = requestTimings.getStore();
+/** Runs `work`, counted as `resource` time of the request that `timing` belongs to, if any. */
+export function timedBy<T>(
+  timing: RequestTiming | undefined,
+  resource: TimedResource,
+  work: () => Promise<T>,
+): Promise<T> {
   return timing ? timing.measure(resource, work) : work();
-}
-
-/**
- * Runs `work` detached from the current request: background work a request starts (an
- * import it answers 202 for) is not the request's time, however long it runs.
- */
-export function outsideRequest<T>(work: () => T): T {
-  return requestTimings.exit(work);
 }
