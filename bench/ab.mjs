@@ -4,6 +4,9 @@
 // alternating whole runs needs many of them; here both builds are measured at once.
 //
 //   node bench/ab.mjs --a <build> --b <build> [--rate 150] [--seconds 10] [--rounds 7] [--sequential 1000]
+//                     [--one-order]                    measure only as given (by default the whole run
+//                                                     is repeated with the builds swapped, and the two
+//                                                     orders' ratios combined)
 //                     [--env NAME=value,NAME=value]   gateway variables for both builds (default: the
 //                                                     stand's, LOG_LEVEL=silent among them)
 //
@@ -28,7 +31,7 @@ import { startStand } from './lib/stand.mjs';
 import { timedRequest } from './lib/timed-request.mjs';
 
 const options = benchOptions();
-const { opt, number, pgServer } = options;
+const { opt, number, flag, pgServer } = options;
 const builds = { a: opt('a', null), b: opt('b', null) };
 if (!builds.a || !builds.b) {
   console.error('usage: node bench/ab.mjs --a <build> --b <build> (see --help)');
@@ -46,73 +49,113 @@ const median = (values) =>
     50,
   );
 
-const stands = {};
 const loader = await startLoader();
+let orders;
 try {
-  for (const name of ['a', 'b'])
-    stands[name] = await startStand({
-      dist: resolve(root, builds[name]),
-      pgServer,
-      scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
-      gatewayEnv,
-    });
-  const load = (name, duration) => {
-    const s = stands[name];
-    return loader.run({
-      url: s.gateway.url,
-      method: 'POST',
-      paths: ['/v1/calls'],
-      headers: s.headers,
-      body: s.createBody,
-      varyTo: true,
-      connections: 10,
-      duration,
-      overallRate: rate,
-    });
-  };
-  // Started in turn order, so neither build's load always starts first.
-  const both = async (duration, first = 'a') => {
-    const runs =
-      first === 'a' ? [load('a', duration), load('b', duration)] : [load('b', duration), load('a', duration)].reverse();
-    return Promise.all(runs);
-  };
-
-  await both(3); // warm-up: the create path compiled and the pools filled in both
-  const perRound = [];
-  for (let round = 1; round <= rounds; round++) {
-    // Readings alternate in order, so neither build is always read first.
-    const order = round % 2 ? ['a', 'b'] : ['b', 'a'];
-    const before = {};
-    for (const name of order)
-      before[name] = {
-        gateway: processCpuMs(stands[name].gateway.pid),
-        pg: await postgresCpu(stands[name].scratch.admin, stands[name].scratch.name),
-      };
-    const [ra, rb] = await both(seconds, order[0]);
-    const results = { a: ra, b: rb };
-    const row = { round };
-    for (const name of [...order].reverse()) {
-      const s = stands[name];
-      const ok = results[name].requests - failures(results[name]);
-      const pg = postgresDelta(before[name].pg, await postgresCpu(s.scratch.admin, s.scratch.name));
-      row[name] = {
-        ok,
-        failed: failures(results[name]),
-        gatewayMs: (processCpuMs(s.gateway.pid) - before[name].gateway) / ok,
-        pgMs: pg.backends / ok,
-      };
-    }
-    perRound.push(row);
-    console.log(
-      `round ${round}: gateway ${fmt(row.a.gatewayMs, 3)} / ${fmt(row.b.gatewayMs, 3)} ms per create (b/a ${fmt(row.b.gatewayMs / row.a.gatewayMs, 3)}), Postgres backends ${fmt(row.a.pgMs, 3)} / ${fmt(row.b.pgMs, 3)} ms; ${row.a.ok} and ${row.b.ok} created, ${row.a.failed + row.b.failed} failed`,
-    );
-  }
-
-  const sequential = await alternated(sequentialCount);
-
+  // Whichever build runs as `b` reads a few % cheaper (bench/README.md, "Two builds at once"),
+  // so by default the whole measurement runs twice, the builds swapped, and the two orders'
+  // ratios are combined: each order's bias cancels the other's.
+  orders = [await measure(builds)];
+  if (!flag('one-order')) orders.push(await measure({ a: builds.b, b: builds.a }));
+} finally {
+  await loader.stop();
+}
+for (const [i, order] of orders.entries()) report(order, i === 0 ? 'as given' : 'swapped');
+if (orders.length === 2) {
+  const [given, swapped] = orders;
+  // In the swapped run the given `b` ran as `a`: its ratio inverted is again b/a.
+  const both = (key) => Math.sqrt(given.ratios[key] / swapped.ratios[key]);
   console.log(
-    `\n### A/B (\`node bench/ab.mjs ${process.argv.slice(2).join(' ')}\`)\n\n` +
-      `a = ${builds.a}, b = ${builds.b}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
+    `\n**Both orders** (geometric mean of the given b/a and the swapped run's a/b): b/a gateway CPU ${fmt(both('gateway'), 3)}, ` +
+      `Postgres ${fmt(both('pg'), 3)}, one at a time p50 ${fmt(both('total'), 3)}.`,
+  );
+}
+process.exit(0);
+
+/** One sitting of both builds: a stand each, the timed rounds, then the one-at-a-time creates. */
+async function measure(sides) {
+  const stands = {};
+  try {
+    for (const name of ['a', 'b'])
+      stands[name] = await startStand({
+        dist: resolve(root, sides[name]),
+        pgServer,
+        scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
+        gatewayEnv,
+      });
+    const load = (name, duration) => {
+      const s = stands[name];
+      return loader.run({
+        url: s.gateway.url,
+        method: 'POST',
+        paths: ['/v1/calls'],
+        headers: s.headers,
+        body: s.createBody,
+        varyTo: true,
+        connections: 10,
+        duration,
+        overallRate: rate,
+      });
+    };
+    // Started in turn order, so neither build's load always starts first.
+    const both = async (duration, first = 'a') => {
+      const runs =
+        first === 'a'
+          ? [load('a', duration), load('b', duration)]
+          : [load('b', duration), load('a', duration)].reverse();
+      return Promise.all(runs);
+    };
+
+    await both(3); // warm-up: the create path compiled and the pools filled in both
+    const perRound = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Readings alternate in order, so neither build is always read first.
+      const order = round % 2 ? ['a', 'b'] : ['b', 'a'];
+      const before = {};
+      for (const name of order)
+        before[name] = {
+          gateway: processCpuMs(stands[name].gateway.pid),
+          pg: await postgresCpu(stands[name].scratch.admin, stands[name].scratch.name),
+        };
+      const [ra, rb] = await both(seconds, order[0]);
+      const results = { a: ra, b: rb };
+      const row = { round };
+      for (const name of [...order].reverse()) {
+        const s = stands[name];
+        const ok = results[name].requests - failures(results[name]);
+        const pg = postgresDelta(before[name].pg, await postgresCpu(s.scratch.admin, s.scratch.name));
+        row[name] = {
+          ok,
+          failed: failures(results[name]),
+          gatewayMs: (processCpuMs(s.gateway.pid) - before[name].gateway) / ok,
+          pgMs: pg.backends / ok,
+        };
+      }
+      perRound.push(row);
+      console.log(
+        `round ${round}: gateway ${fmt(row.a.gatewayMs, 3)} / ${fmt(row.b.gatewayMs, 3)} ms per create (b/a ${fmt(row.b.gatewayMs / row.a.gatewayMs, 3)}), Postgres backends ${fmt(row.a.pgMs, 3)} / ${fmt(row.b.pgMs, 3)} ms; ${row.a.ok} and ${row.b.ok} created, ${row.a.failed + row.b.failed} failed`,
+      );
+    }
+    const sequential = await alternated(stands, sequentialCount);
+    return {
+      sides,
+      perRound,
+      sequential,
+      ratios: {
+        gateway: median(perRound.map((r) => r.b.gatewayMs / r.a.gatewayMs)),
+        pg: median(perRound.map((r) => r.b.pgMs / r.a.pgMs)),
+        total: sequential.b.total / sequential.a.total,
+      },
+    };
+  } finally {
+    for (const s of Object.values(stands)) await s.stop();
+  }
+}
+
+function report({ sides, perRound, sequential, ratios }, label) {
+  console.log(
+    `\n### A/B, ${label} (\`node bench/ab.mjs ${process.argv.slice(2).join(' ')}\`)\n\n` +
+      `a = ${sides.a}, b = ${sides.b}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
   );
   console.log('| | a | b | b / a |');
   console.log('|---|---:|---:|---:|');
@@ -122,13 +165,13 @@ try {
     'gateway CPU ms per create (median of rounds; ratio: median of per-round ratios)',
     median(perRound.map((r) => r.a.gatewayMs)),
     median(perRound.map((r) => r.b.gatewayMs)),
-    median(perRound.map((r) => r.b.gatewayMs / r.a.gatewayMs)),
+    ratios.gateway,
   );
   line(
     'Postgres backends CPU ms per create',
     median(perRound.map((r) => r.a.pgMs)),
     median(perRound.map((r) => r.b.pgMs)),
-    median(perRound.map((r) => r.b.pgMs / r.a.pgMs)),
+    ratios.pg,
   );
   for (const [label, key] of [
     ['one at a time: p50 ms', 'total'],
@@ -140,14 +183,10 @@ try {
   console.log(
     `\nper-round b/a gateway: ${perRound.map((r) => fmt(r.b.gatewayMs / r.a.gatewayMs, 3)).join(' / ')}; Postgres: ${perRound.map((r) => fmt(r.b.pgMs / r.a.pgMs, 3)).join(' / ')}`,
   );
-} finally {
-  await loader.stop();
-  for (const s of Object.values(stands)) await s.stop();
 }
-process.exit(0);
 
 /** `count` creates through each build, one request at a time, alternating between them. */
-async function alternated(count) {
+async function alternated(stands, count) {
   const agents = {
     a: new http.Agent({ keepAlive: true, maxSockets: 1 }),
     b: new http.Agent({ keepAlive: true, maxSockets: 1 }),
