@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (!presented) throw new UnauthorizedError();
     const known = this.keys.known(presented);
     if (known !== undefined) return this.admit(context, request, known);
-    return this.keys.authenticate(presented).then((key) => this.admit(context, request, key));
+    return this.keys.authenticate(presented, request.requestContext).then((key) => this.admit(context, request, key));
   }
 
   private admit(context: ExecutionContext, request: FastifyRequest, key: AuthenticatedKey | null): boolean {

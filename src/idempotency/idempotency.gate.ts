@@ -45,7 +45,8 @@ export class IdempotencyGate {
         { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
       ]);
     const owner = request.apiKey!.id;
-    const begin = await this.service.begin(owner, key, requestHash(request.method, request.url, request.body));
+    const context = request.requestContext;
+    const begin = await this.service.begin(owner, key, requestHash(request.method, request.url, request.body), context);
     if (begin.kind === 'replay') {
       reply.header('Idempotent-Replayed', 'true');
       if (begin.status >= 400) throw new PrecomputedErrorResponse(begin.status, begin.body);
@@ -54,13 +55,13 @@ export class IdempotencyGate {
     const claim: IdempotencyClaim = { owner, key, resume: begin.kind === 'resume' ? begin.callIds : null };
     request.idempotency = claim;
     const renewal = setInterval(
-      () => void this.service.renew(owner, key).catch(() => undefined),
+      () => void this.service.renew(owner, key, context).catch(() => undefined),
       this.service.leaseMs / 3,
     );
     renewal.unref();
     try {
       const body = await work();
-      await this.service.complete(owner, key, successStatus, body);
+      await this.service.complete(owner, key, successStatus, body, context);
       return body;
     } catch (error) {
       const mapped = mapError(error, String(request.id));
@@ -69,8 +70,8 @@ export class IdempotencyGate {
       // lease; the client's retry after that resumes the calls recorded on it.
       if (mapped.outage === 'database') throw error;
       const nothingDone = mapped.status < 500 || (error instanceof ProvidersUnavailableError && error.nothingDialed);
-      if (nothingDone) await this.service.release(owner, key);
-      else await this.service.complete(owner, key, mapped.status, mapped.body);
+      if (nothingDone) await this.service.release(owner, key, context);
+      else await this.service.complete(owner, key, mapped.status, mapped.body, context);
       throw error;
     } finally {
       clearInterval(renewal);

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GatewayError } from '@switchboard/core';
 import { EntityManager, Repository } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import { repositoryFor } from '../database/request-database';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -40,20 +42,21 @@ export class IdempotencyService {
     return this.config.IDEMPOTENCY_LEASE_SECONDS * 1000;
   }
 
-  async begin(apiKeyId: string, key: string, requestHash: string): Promise<Begin> {
+  async begin(apiKeyId: string, key: string, requestHash: string, context?: RequestContext): Promise<Begin> {
+    const keys = repositoryFor(this.keys, context);
     // An expired key is free again.
-    await this.keys.query(
+    await keys.query(
       `DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
       [apiKeyId, key, IDEMPOTENCY_WINDOW_HOURS],
     );
-    const claimed = await this.keys.query(
+    const claimed = await keys.query(
       `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, lease_until) VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
        ON CONFLICT DO NOTHING RETURNING key`,
       [apiKeyId, key, requestHash, this.config.IDEMPOTENCY_LEASE_SECONDS],
     );
     if (claimed.length) return { kind: 'new' };
-    const row = await this.keys.findOneBy({ apiKeyId, key });
-    if (!row) return this.begin(apiKeyId, key, requestHash);
+    const row = await keys.findOneBy({ apiKeyId, key });
+    if (!row) return this.begin(apiKeyId, key, requestHash, context);
     if (row.requestHash !== requestHash)
       throw new GatewayError(
         'idempotency_key_reused',
@@ -61,7 +64,7 @@ export class IdempotencyService {
       );
     if (row.state === 'done')
       return { kind: 'replay', status: row.responseStatus ?? 200, body: this.unseal(row.responseBody) };
-    const taken: { call_ids: Record<string, string> }[] = await this.keys.query(
+    const taken: { call_ids: Record<string, string> }[] = await keys.query(
       `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3)
        WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress' AND (lease_until IS NULL OR lease_until < now())
        RETURNING call_ids`,
@@ -77,8 +80,8 @@ export class IdempotencyService {
   }
 
   /** The request is still alive: keep the key from being taken over. */
-  async renew(apiKeyId: string, key: string): Promise<void> {
-    await this.keys.query(
+  async renew(apiKeyId: string, key: string, context?: RequestContext): Promise<void> {
+    await repositoryFor(this.keys, context).query(
       `UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3) WHERE api_key_id = $1 AND key = $2 AND state = 'in_progress'`,
       [apiKeyId, key, this.config.IDEMPOTENCY_LEASE_SECONDS],
     );
@@ -96,8 +99,14 @@ export class IdempotencyService {
    * First responses can hold secrets shown once (a new key, a webhook endpoint's signing
    * secret), so they are stored encrypted like provider credentials.
    */
-  async complete(apiKeyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.keys.update(
+  async complete(
+    apiKeyId: string,
+    key: string,
+    status: number,
+    body: unknown,
+    context?: RequestContext,
+  ): Promise<void> {
+    await repositoryFor(this.keys, context).update(
       { apiKeyId, key },
       {
         state: 'done',
@@ -115,7 +124,7 @@ export class IdempotencyService {
   }
 
   /** Nothing happened (the request was refused before acting): the key may be used again. */
-  async release(apiKeyId: string, key: string): Promise<void> {
-    await this.keys.delete({ apiKeyId, key, state: 'in_progress' });
+  async release(apiKeyId: string, key: string, context?: RequestContext): Promise<void> {
+    await repositoryFor(this.keys, context).delete({ apiKeyId, key, state: 'in_progress' });
   }
 }

@@ -1,5 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { TestDatabase } from '../support/test-database';
 import { createTestDatabase } from '../support/test-database';
 import { freePort, GatewayProcess, startSlowRequest } from '../support/gateway-process';
@@ -99,6 +101,38 @@ describe('gateway process', () => {
     assert.doesNotMatch(JSON.stringify(lines), new RegExp(`${key}|"stack"`));
     for (const vendorKey of VENDOR_KEYS)
       assert.ok(!JSON.stringify(proc.logLines()).includes(vendorKey), 'no vendor key anywhere in the log');
+  });
+
+  it('serves requests at the default log level without an AsyncLocalStorage or async hook anywhere in the process', async () => {
+    // Any of them turns on promise hooks for every promise of the process (a measured share of
+    // every create, bench/README.md); the probe reports each use on stderr.
+    const probe = join(__dirname, '..', 'support', 'async-context-probe.js');
+    const control = spawnSync(process.execPath, [
+      '--require',
+      probe,
+      '-e',
+      "new (require('node:async_hooks').AsyncLocalStorage)().run(1, () => {})",
+    ]);
+    assert.match(control.stderr.toString(), /async-context-probe: AsyncLocalStorage\.run/, 'the probe sees a use');
+
+    const db = await createTestDatabase();
+    databases.push(db);
+    const proc = await launch(db, { NODE_OPTIONS: `--require ${probe}` });
+    const key = proc.stdout.join('\n').match(/sk_test_[A-Za-z0-9_-]{32}/)![0];
+    const api = client(proc.url, key);
+    const agent = (await api.get('/v1/agents')).body.data[0];
+    const created = await api.post('/v1/calls', { to: '+14155550180', agent_id: agent.id });
+    assert.equal(created.status, 201, created.text);
+    assert.ok(created.headers.get('server-timing'), 'the create was timed');
+    assert.equal((await api.get(`/v1/calls/${created.body.id}?refresh=true`)).status, 200);
+    assert.equal((await api.get('/v1/no-such-route')).status, 404);
+    await pollUntil(
+      async () => proc.logLines().filter((line) => line.msg === 'request completed').length,
+      (n) => n >= 3,
+      { what: 'the requests logged' },
+    );
+    const probed = proc.stderr.filter((line) => line.startsWith('async-context-probe:'));
+    assert.deepEqual(probed, ['async-context-probe: armed'], probed.join('\n'));
   });
 
   it('prints a generated admin key once on first start; the data, keys included, survive a restart', async () => {
