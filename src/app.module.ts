@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { loggerParams, RequestLogger } from './common/logging';
+import type { Logger } from 'pino';
+import { loggerParams } from './common/logging';
 import { ConfigModule } from './config/config.module';
 import { ConfigVariables } from './config/config.variables';
 import { GatewayMode } from './config/gateway-mode';
@@ -24,8 +25,8 @@ import { OutageLogger } from './common/outage/outage-logger';
 import { RedisModule } from './redis/redis.module';
 
 export interface AppModuleOptions {
-  /** Built before Nest (bootstrap.ts), which runs it from a Fastify hook. */
-  requestLogger: RequestLogger;
+  /** The root logger, built before Nest (bootstrap.ts), whose Fastify hooks log each request with it. */
+  logger: Logger;
   config: ConfigVariables;
   database: DatabaseTarget;
   mode: GatewayMode;
@@ -46,7 +47,7 @@ export class AppModule {
       global: true,
       imports: [
         ConfigModule.forRoot(options.config),
-        LoggerModule.forRoot(loggerParams(options.requestLogger)),
+        LoggerModule.forRoot(loggerParams(options.logger)),
         DatabaseModule.forRoot(options.database),
         MetricsModule,
         RedisModule,

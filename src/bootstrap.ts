@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { ErrorEnvelopeFilter } from './common/error.filter';
 import { OutageLogger } from './common/outage/outage-logger';
 import { quietFramework } from './common/framework-log';
-import { createRequestLogger, installRequestLogging, logStream } from './common/logging';
+import { createLogger, installRequestLogging, logStream } from './common/logging';
 import { httpEdgeOptions, refuseMalformedRequests, refuseWhileClosing } from './common/http-edge';
 import { acceptJsonObjectsOnly } from './common/json-body';
 import { openApiDocument, mountOpenApi } from './common/openapi';
@@ -95,17 +95,14 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
     reply.header('X-Request-Id', request.id);
     done();
   });
-  const requestLogger = createRequestLogger(
-    config.LOG_LEVEL,
-    logStream(config.LOG_FORMAT, process.stdout.isTTY === true),
-  );
-  installRequestLogging(fastify, requestLogger, config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, logStream(config.LOG_FORMAT, process.stdout.isTTY === true));
+  installRequestLogging(fastify, logger, config.LOG_LEVEL);
   refuseMalformedRequests(fastify);
   refuseWhileClosing(fastify);
 
   const mode = new GatewayMode();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config), requestLogger }),
+    AppModule.forRoot({ config, database, mode, secretKey: loadSecretKey(config), logger }),
     adapter,
     // Fastify's own JSON parser only: Nest's default would also accept form bodies.
     { bufferLogs: true, abortOnError: false, bodyParser: false },

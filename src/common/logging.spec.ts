@@ -5,7 +5,7 @@ import pino from 'pino';
 import { PROVIDERS } from '@switchboard/providers';
 import Fastify from 'fastify';
 import {
-  createRequestLogger,
+  createLogger,
   installRequestLogging,
   loggerParams,
   logStream,
@@ -107,7 +107,7 @@ describe('request logging', () => {
       (request.raw as typeof request.raw & { id: string }).id = String(request.id);
       done();
     });
-    installRequestLogging(fastify, createRequestLogger(level, stream), level);
+    installRequestLogging(fastify, createLogger(level, stream), level);
     fastify.get('/v1/thing', async () => ({ ok: true }));
     fastify.get('/health/live', async () => ({ ok: true }));
     await fastify.ready();
@@ -125,7 +125,7 @@ describe('request logging', () => {
     const req = line.req as { url: string; headers: Record<string, string> };
     assert.equal(req.headers.authorization, '[redacted]');
     assert.doesNotMatch(req.url, /leaky/);
-    assert.deepEqual(loggerParams(createRequestLogger('info', stream)).forRoutes, []);
+    assert.deepEqual(loggerParams(createLogger('info', stream)).forRoutes, []);
   });
 
   it('gives the probes, and a silent gateway, no request logger', async () => {

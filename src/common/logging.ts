@@ -1,8 +1,7 @@
 import type { Params } from 'nestjs-pino';
-import type { FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
-import { pinoHttp } from 'pino-http';
-import type { HttpLogger, Options } from 'pino-http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import pino from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROVIDERS } from '@switchboard/providers';
 import { isOutageRefusal } from './outage/outage-refusal';
@@ -72,77 +71,83 @@ export function logStream(
   });
 }
 
-/** Routes never logged: they get no request logger at all. */
+/** Routes never logged: the probes. */
 const UNLOGGED_ROUTES = ['/health/live', '/metrics'];
 
-export type RequestLogger = HttpLogger<IncomingMessage, ServerResponse>;
+/**
+ * The root logger everything logs through: Nest's `Logger` (nestjs-pino, without its
+ * middleware) and the request completion lines (installRequestLogging).
+ */
+export function createLogger(level: string, stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: IncomingMessage & { id?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          headers: req.headers,
+        }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode, headers: res.getHeaders() }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    stream,
+  );
+}
+
+/** nestjs-pino for the framework's own lines and every `Logger`, through the root logger; no middleware. */
+export function loggerParams(logger: Logger): Params {
+  return { forRoutes: [], pinoHttp: { logger } };
+}
 
 /**
- * The request logger (pino-http) and with it the root logger everything logs through. It is
- * run by a Fastify hook (installRequestLogging) rather than nestjs-pino's middleware, which
- * would put every request in an AsyncLocalStorage: that turns on promise hooks for the whole
- * process, a measurable share of every create (bench/README.md). So a line a request logs
- * from deeper down names its request itself (`request_id`), as the error filter always has.
+ * One line per request when its response is done (or the client left first), from Fastify's
+ * own hooks. Not pino-http, nor nestjs-pino's middleware around it: that middleware puts every
+ * request in an AsyncLocalStorage, which turns on promise hooks for the whole process, and
+ * pino-http builds two child loggers per request (one with the request serialized and
+ * redacted, unused here) before the line itself; this line alone costs a create about 0.94 of
+ * what pino-http did (bench/README.md). So a line a request logs from deeper down names its
+ * request itself (`request_id`), as the error filter always has. A client that leaves before
+ * the answer gets a `request aborted` line instead.
  */
-export function createRequestLogger(level: string, stream?: DestinationStream): RequestLogger {
-  return pinoHttp(requestLoggerOptions(level), stream);
-}
-
-/** nestjs-pino for the framework's own lines and every `Logger`, through the request logger's root; no middleware. */
-export function loggerParams(requestLogger: RequestLogger): Params {
-  return { forRoutes: [], pinoHttp: { logger: requestLogger.logger } };
-}
-
-/** Logs each request's completion; the probes and a silent gateway get no request logger at all. */
-export function installRequestLogging(fastify: FastifyInstance, requestLogger: RequestLogger, level: string): void {
+export function installRequestLogging(fastify: FastifyInstance, logger: Logger, level: string): void {
   if (level === 'silent') return;
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!UNLOGGED_ROUTES.includes(request.routeOptions.url ?? '')) requestLogger(request.raw, reply.raw);
+  const logged = new WeakSet<FastifyRequest>();
+  const first = (request: FastifyRequest) => {
+    if (logged.has(request) || UNLOGGED_ROUTES.includes(request.routeOptions.url ?? '')) return false;
+    logged.add(request);
+    return true;
+  };
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const level = completionLevel(reply.raw);
+    if (first(request) && level !== 'silent')
+      logger[level](
+        {
+          request_id: String(request.id),
+          req: request.raw,
+          res: reply.raw,
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        'request completed',
+      );
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    if (first(request)) logger.info({ request_id: String(request.id), req: request.raw }, 'request aborted');
     done();
   });
 }
 
-function requestLoggerOptions(level: string): Options<IncomingMessage, ServerResponse> {
-  return {
-    level,
-    // The request id was fixed by Fastify's genReqId and copied onto the raw request.
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-    // The logger a request's own lines go through binds its id only, so the request and its
-    // headers are not repeated on every line it logs; the completion line carries the request
-    // once, serialized when it is written. (pino-http still builds a child with the request
-    // bound, unused: on a create that cost did not measure apart from noise, bench/README.md.)
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'request_id' },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: {
-      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        headers: req.headers,
-      }),
-    },
-    customSuccessObject: (req: IncomingMessage, _res: ServerResponse, object: Record<string, unknown>) => ({
-      req,
-      ...object,
-    }),
-    // A 5xx without a thrown error gets an Error made up by pino-http, with a stack that points
-    // into pino-http itself; the error filter already logged the real cause, so drop it.
-    customErrorObject: (req: IncomingMessage, _res: unknown, error: Error, object: Record<string, unknown>) =>
-      error.message.startsWith('failed with status code ')
-        ? { req, res: object.res, responseTime: object.responseTime }
-        : { req, ...object },
-    customErrorMessage: () => 'request completed',
-    // Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
-    // trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the filter's line saying which.
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      isOutageRefusal(res)
-        ? 'silent'
-        : res.statusCode >= 502 && res.statusCode <= 504
-          ? 'warn'
-          : res.statusCode >= 500 || error
-            ? 'error'
-            : 'info',
-  };
+/**
+ * Outage refusals are silent (see markOutageRefusal: the outage log counts them); vendor
+ * trouble (502/503/504) is the vendor's, not a gateway bug: warn, with the error filter's line
+ * saying which; any other 5xx is an error, whose cause the filter logged.
+ */
+function completionLevel(res: ServerResponse): 'silent' | 'info' | 'warn' | 'error' {
+  if (isOutageRefusal(res)) return 'silent';
+  if (res.statusCode >= 502 && res.statusCode <= 504) return 'warn';
+  return res.statusCode >= 500 ? 'error' : 'info';
 }
