@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PROVIDERS } from '@switchboard/providers';
@@ -96,6 +97,7 @@ describe('request logging', () => {
             .split('\n')
             .map((l) => JSON.parse(l) as Record<string, unknown>),
         );
+        stream.emit('logged');
         done();
       },
     });
@@ -126,6 +128,38 @@ describe('request logging', () => {
     assert.equal(req.headers.authorization, '[redacted]');
     assert.doesNotMatch(req.url, /leaky/);
     assert.deepEqual(loggerParams(createLogger('info', stream)).forRoutes, []);
+  });
+
+  it('logs a request whose client left before the answer once, as aborted', { timeout: 10_000 }, async () => {
+    const { lines, stream } = sink();
+    const fastify = Fastify({ genReqId: () => 'req_test_2' });
+    installRequestLogging(fastify, createLogger('info', stream), 'info');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    fastify.get('/v1/slow', async () => {
+      arrived();
+      await held;
+      return { ok: true };
+    });
+    await fastify.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = fastify.server.address() as { port: number };
+    const client = request({ host: '127.0.0.1', port, path: '/v1/slow' });
+    client.on('error', () => undefined);
+    client.end();
+    await reached;
+    const written = new Promise<void>((resolve) => stream.once('logged', resolve));
+    client.destroy();
+    await written;
+    release();
+    await fastify.close();
+    const mine = lines.filter((l) => l.request_id === 'req_test_2');
+    assert.deepEqual(
+      mine.map((l) => l.msg),
+      ['request aborted'],
+      JSON.stringify(lines),
+    );
   });
 
   it('gives the probes, and a silent gateway, no request logger', async () => {
