@@ -18,8 +18,12 @@ export class ConnectionsRepository {
     private readonly targets: CallTargets,
   ) {}
 
-  private change<T>(ids: readonly string[], work: (rows: Repository<ProviderConnectionEntity>) => Promise<T>) {
-    return this.targets.change(this.rows.manager, async (tx: EntityManager) => ({
+  private change<T>(
+    ids: readonly string[],
+    work: (rows: Repository<ProviderConnectionEntity>) => Promise<T>,
+    context?: RequestContext,
+  ) {
+    return this.targets.change(repositoryFor(this.rows, context).manager, async (tx: EntityManager) => ({
       result: await work(tx.getRepository(ProviderConnectionEntity)),
       changed: ids,
     }));
@@ -61,8 +65,8 @@ export class ConnectionsRepository {
     return paginate(this.rows.createQueryBuilder('c'), query);
   }
 
-  save(connection: ProviderConnectionEntity): Promise<ProviderConnectionEntity> {
-    return this.change([connection.id], (rows) => rows.save(connection));
+  save(connection: ProviderConnectionEntity, context?: RequestContext): Promise<ProviderConnectionEntity> {
+    return this.change([connection.id], (rows) => rows.save(connection), context);
   }
 
   async update(id: string, fields: Partial<Pick<ProviderConnectionEntity, 'enabled'>>): Promise<void> {
@@ -82,9 +86,9 @@ export class ConnectionsRepository {
     });
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, context?: RequestContext): Promise<void> {
     // Its bindings go with it (ON DELETE CASCADE): the notice of its id covers the agents bound to it.
-    await this.change([id], (rows) => rows.delete({ id }));
+    await this.change([id], (rows) => rows.delete({ id }), context);
   }
 
   /** Not read by call creates, but notified anyway: then no write to the table is ever missed. */

@@ -85,7 +85,7 @@ export class ProvidersService {
     });
     // Declared connections are not checked: a vendor down at start must not stop the gateway.
     if (origin === 'api' && dto.verify !== false) await this.verifyCredentials(entity, context);
-    return this.respond(await this.connections.save(entity));
+    return this.respond(await this.connections.save(entity, context));
   }
 
   /** One cheap read-only request with the new credentials; what it means is `verdictOnProbe`'s. */
@@ -202,7 +202,7 @@ export class ProvidersService {
       throw new ConflictError(
         `Connection ${id} has ${active} active call(s) its vendor still reports or cannot answer for; delete it once they have ended.`,
       );
-    await this.connections.delete(connection.id);
+    await this.connections.delete(connection.id, context);
     this.adapters.forget(id);
     this.outcomes.forget(id);
   }

@@ -18,6 +18,11 @@ export function forRequest(transport: HttpTransport, timing: RequestTiming): Htt
   };
 }
 
+/** The timing of the request a vendor request is sent for (`forRequest`), if any. */
+export function requestTimingOf(request: HttpRequest): RequestTiming | undefined {
+  return (request as TimedRequest)[TIMING];
+}
+
 /**
  * Counts a vendor request's duration as vendor time of the HTTP request it runs for, and
  * marks that request as having reached a vendor. A refused connection never reached it
@@ -28,7 +33,7 @@ export function forRequest(transport: HttpTransport, timing: RequestTiming): Htt
 export function timedTransport(transport: HttpTransport): HttpTransport {
   return {
     request(request: HttpRequest): Promise<HttpResponse> {
-      const timing = (request as TimedRequest)[TIMING];
+      const timing = requestTimingOf(request);
       if (!timing) return transport.request(request);
       return timing.measure('vendor', async () => {
         try {

@@ -70,7 +70,7 @@ describe('gateway process', () => {
     assert.doesNotMatch([...proc.stdout, ...proc.stderr].join('\n'), /hunter2|\n\s+at /);
   });
 
-  it('logs a vendor failure answered 502 as one warn line naming the connection, the vendor, its status and code, without the stack pino-http makes up or any key', async () => {
+  it('logs a vendor failure answered 502 as one warn line naming the connection, the vendor, its status and code, without a made-up error stack or any key', async () => {
     const db = await createTestDatabase();
     databases.push(db);
     const proc = await launch(db);

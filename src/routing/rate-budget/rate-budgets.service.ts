@@ -13,6 +13,8 @@ import {
 import { PROVIDERS, RegisteredProviderName } from '@switchboard/providers';
 import { DATABASE_RETRY_AFTER_SECONDS, RATE_BUDGET_UNAVAILABLE } from '../../common/error-response';
 import { OutageLogger } from '../../common/outage/outage-logger';
+import { timedBy } from '../../common/timing/request-timing';
+import { requestTimingOf } from '../../providers/vendor-timing';
 import { ConfigVariables } from '../../config/config.variables';
 import type { ProviderConnectionEntity } from '../../providers/provider-connection.entity';
 import {
@@ -63,18 +65,18 @@ export class RateBudgets {
       request: async (request: HttpRequest): Promise<HttpResponse> => {
         const scopes = scopesOf(request);
         const applying = windowsFor(windows, scopes);
-        await this.take(connection, applying, scopes);
+        // Kept in the database (no Redis): that is the request's database time, as any statement of its own.
+        const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
+        await timedBy(timing, 'db', () => this.take(connection, applying, scopes));
         const response = await transport.request(request);
         // HMS Sovereign limits control commands per call, not per key: one call's 429 says nothing about the others.
         if (response.status === 429 && request.operation !== 'control') {
           const now = new Date();
           const scope = blockedScopeFor(windows, scopes);
           const forMs = blockDurationMs(resetAtFromHeaders(response.headers, now), now, applying);
-          await this.store
-            .block(id, scope, forMs)
-            .catch((e: Error) =>
-              this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`),
-            );
+          await timedBy(timing, 'db', () => this.store.block(id, scope, forMs)).catch((e: Error) =>
+            this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`),
+          );
         }
         return response;
       },
