@@ -1,9 +1,7 @@
 import type { DataSource, EntityManager, ObjectLiteral, QueryRunner, Repository } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
-import type { RequestTiming } from '../common/timing/request-timing';
-
-const TIMING = Symbol('switchboard.requestTiming');
-type Tagged = { [TIMING]?: RequestTiming };
+import type { RequestTiming, TimingTagged as Tagged } from '../common/timing/request-timing';
+import { REQUEST_TIMING as TIMING } from '../common/timing/request-timing';
 
 const views = new WeakMap<RequestContext, DataSource>();
 
@@ -44,7 +42,7 @@ export function timingOfRunner(runner: QueryRunner): RequestTiming | undefined {
 /** The request a manager works for: its runner's, or its data source view's. */
 export function timingOfManager(db: EntityManager): RequestTiming | undefined {
   const runner = db.queryRunner;
-  return (runner && timingOfRunner(runner)) ?? (db.connection as DataSource & Tagged)[TIMING];
+  return (runner && timingOfRunner(runner)) ?? (db.dataSource as DataSource & Tagged)[TIMING];
 }
 
 /** A TypeORM repository as one request sees it (see `databaseFor`). */
@@ -53,6 +51,6 @@ export function repositoryFor<T extends ObjectLiteral>(
   context: RequestContext | undefined,
 ): Repository<T> {
   return context
-    ? databaseFor(repository.manager.connection, context).manager.getRepository(repository.target)
+    ? databaseFor(repository.manager.dataSource, context).manager.getRepository(repository.target)
     : repository;
 }

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponse, HttpTransport } from '@switchboard/core';
 import { TransportError } from '@switchboard/core';
-import type { RequestTiming } from '../common/timing/request-timing';
+import type { RequestTiming, TimingTagged } from '../common/timing/request-timing';
+import { REQUEST_TIMING as TIMING } from '../common/timing/request-timing';
 
-const TIMING = Symbol('switchboard.requestTiming');
-type TimedRequest = HttpRequest & { [TIMING]?: RequestTiming };
+type TimedRequest = HttpRequest & TimingTagged;
 
 /**
  * The transport one request's adapter view sends through: each vendor request carries that

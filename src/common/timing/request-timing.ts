@@ -100,6 +100,14 @@ export function formatServerTiming(phases: ServerTimingPhases): string {
   return `gateway;dur=${ms(phases.gatewayMs)}, db;dur=${ms(phases.dbMs)}, vendor;dur=${ms(phases.vendorMs)}`;
 }
 
+/**
+ * The tag under which a request's timing rides on what its work passes down: its query runners
+ * and data source view (src/database/request-database.ts), its vendor requests
+ * (src/providers/vendor-timing.ts).
+ */
+export const REQUEST_TIMING = Symbol('switchboard.requestTiming');
+export type TimingTagged = { [REQUEST_TIMING]?: RequestTiming };
+
 /** Runs `work`, counted as `resource` time of the request that `timing` belongs to, if any. */
 export function timedBy<T>(
   timing: RequestTiming | undefined,
