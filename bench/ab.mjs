@@ -9,6 +9,9 @@
 //                                                     orders' ratios combined)
 //                     [--env NAME=value,NAME=value]   gateway variables for both builds (default: the
 //                                                     stand's, LOG_LEVEL=silent among them)
+//                     [--a-node flag,flag=value]      Node flags of that build's gateway process, without
+//                     [--b-node flag,flag=value]      their dashes (max-semi-space-size=64; `none` for
+//                                                     none), in place of those `npm start` runs it with
 //
 // Each build gets its own stand (bench/lib/stand.mjs: a Kalem simulator, a scratch database on
 // BENCH_PG_URL, a gateway, each in its own process). Then:
@@ -24,7 +27,7 @@ import http from 'node:http';
 import { resolve } from 'node:path';
 import { failures, startLoader } from './lib/loader.mjs';
 import { fmt, percentile } from './lib/format.mjs';
-import { benchOptions, root } from './lib/options.mjs';
+import { benchOptions, nodeFlagsOption, root } from './lib/options.mjs';
 import { processCpuMs } from './lib/proc-cpu.mjs';
 import { postgresCpu, postgresDelta } from './lib/scratch-db.mjs';
 import { startStand } from './lib/stand.mjs';
@@ -33,6 +36,9 @@ import { timedRequest } from './lib/timed-request.mjs';
 const options = benchOptions();
 const { opt, number, flag, pgServer } = options;
 const builds = { a: opt('a', null), b: opt('b', null) };
+const nodeFlags = (name) => nodeFlagsOption(opt(`${name}-node`, null));
+const sidesGiven = { a: { dist: builds.a, node: nodeFlags('a') }, b: { dist: builds.b, node: nodeFlags('b') } };
+const sideLabel = ({ dist, node }) => (node ? `${dist} (node ${node.join(' ')})` : dist);
 if (!builds.a || !builds.b) {
   console.error('usage: node bench/ab.mjs --a <build> --b <build> (see --help)');
   process.exit(2);
@@ -55,8 +61,8 @@ try {
   // Whichever build runs as `b` reads a few % cheaper (bench/README.md, "Two builds at once"),
   // so by default the whole measurement runs twice, the builds swapped, and the two orders'
   // ratios are combined: each order's bias cancels the other's.
-  orders = [await measure(builds)];
-  if (!flag('one-order')) orders.push(await measure({ a: builds.b, b: builds.a }));
+  orders = [await measure(sidesGiven)];
+  if (!flag('one-order')) orders.push(await measure({ a: sidesGiven.b, b: sidesGiven.a }));
 } finally {
   await loader.stop();
 }
@@ -78,7 +84,8 @@ async function measure(sides) {
   try {
     for (const name of ['a', 'b'])
       stands[name] = await startStand({
-        dist: resolve(root, sides[name]),
+        dist: resolve(root, sides[name].dist),
+        gatewayNodeFlags: sides[name].node,
         pgServer,
         scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
         gatewayEnv,
@@ -155,7 +162,7 @@ async function measure(sides) {
 function report({ sides, perRound, sequential, ratios }, label) {
   console.log(
     `\n### A/B, ${label} (\`node bench/ab.mjs ${process.argv.slice(2).join(' ')}\`)\n\n` +
-      `a = ${sides.a}, b = ${sides.b}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
+      `a = ${sideLabel(sides.a)}, b = ${sideLabel(sides.b)}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
   );
   console.log('| | a | b | b / a |');
   console.log('|---|---:|---:|---:|');

@@ -1,9 +1,13 @@
 // Child process of bench/suite.mjs: one floor server in its own process, the least code that
 // does what a gateway row does, so the gateway row reads as "what its layers cost".
-//   env: BENCH_FLOOR = relay | select | fastify
+//   env: BENCH_FLOOR = relay | ledger | select | fastify
 //        relay:  node:http; POST / relays the body to BENCH_VENDOR_URL (the Kalem simulator's
 //                POST /calls, undici keep-alive pool) with BENCH_VENDOR_KEY, then one pg INSERT
 //                of the vendor's answer into bench_floor_calls (created here), answers 201;
+//        ledger: the relay in a create's order: one pg INSERT of the call, committed before the
+//                vendor is asked (so a retry never dials twice), the relay, then one pg UPDATE
+//                of that row with the vendor's answer, committed before the 201 (so the 201
+//                is never lost): the least a create that keeps both promises can do;
 //        select: node:http; GET /<id> is one pg SELECT of that row of the gateway's calls table;
 //        fastify: a bare Fastify route answering a small JSON object.
 //        DATABASE_URL for relay and select (pg pool of 10, as the gateway's).
@@ -31,7 +35,8 @@ const send = (res, status, body) => {
   res.end(text);
 };
 
-async function relayAndInsert() {
+/** `before`: the row inserted before the vendor is asked and updated after (ledger), else inserted after (relay). */
+async function relayAndPersist({ before }) {
   const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   await db.query(
     'CREATE TABLE IF NOT EXISTS bench_floor_calls (id uuid PRIMARY KEY, vendor_call_id text, vendor_status int, created_at timestamptz NOT NULL DEFAULT now())',
@@ -41,6 +46,8 @@ async function relayAndInsert() {
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
+      const id = randomUUID();
+      if (before) await db.query('INSERT INTO bench_floor_calls (id) VALUES ($1)', [id]);
       const answer = await http.request({
         path: vendor.pathname,
         method: 'POST',
@@ -52,12 +59,13 @@ async function relayAndInsert() {
         body,
       });
       const vendorBody = await answer.body.json();
-      const id = randomUUID();
-      await db.query('INSERT INTO bench_floor_calls (id, vendor_call_id, vendor_status) VALUES ($1, $2, $3)', [
-        id,
-        String(vendorBody.call_id ?? vendorBody.id ?? ''),
-        answer.statusCode,
-      ]);
+      const values = [id, String(vendorBody.call_id ?? vendorBody.id ?? ''), answer.statusCode];
+      await db.query(
+        before
+          ? 'UPDATE bench_floor_calls SET vendor_call_id = $2, vendor_status = $3 WHERE id = $1'
+          : 'INSERT INTO bench_floor_calls (id, vendor_call_id, vendor_status) VALUES ($1, $2, $3)',
+        values,
+      );
       send(res, answer.statusCode < 300 ? 201 : 502, {
         id,
         vendor_call_id: vendorBody.call_id ?? vendorBody.id ?? null,
@@ -92,8 +100,13 @@ if (floor === 'fastify') {
   url = `http://127.0.0.1:${app.server.address().port}`;
   close = () => app.close();
 } else {
-  const made = floor === 'relay' ? await relayAndInsert() : floor === 'select' ? await selectById() : null;
-  if (!made) throw new Error(`BENCH_FLOOR: relay, select or fastify, not ${floor}`);
+  const made =
+    floor === 'relay' || floor === 'ledger'
+      ? await relayAndPersist({ before: floor === 'ledger' })
+      : floor === 'select'
+        ? await selectById()
+        : null;
+  if (!made) throw new Error(`BENCH_FLOOR: relay, ledger, select or fastify, not ${floor}`);
   await new Promise((res) => made.server.listen(0, '127.0.0.1', res));
   url = `http://127.0.0.1:${made.server.address().port}`;
   close = async () => {

@@ -6,19 +6,20 @@
 // Rows, in order (each: warm-up, then the measured window; CPU from /proc/<pid>/stat):
 //   vendor simulator direct            POST /calls on the Kalem simulator (its own process)
 //   bare relay floor                   node:http + undici to that simulator + one pg INSERT
+//   bare ledger floor                  the same in a create's order: pg INSERT, relay, pg UPDATE
 //   Portkey gateway                    POST /v1/chat/completions relayed to a tiny local upstream
 //   Switchboard POST /v1/calls         pinned to the simulator's connection
 //   bare SELECT floor                  node:http + one pg SELECT by id of a calls row
 //   Switchboard GET /v1/calls/:id      that same finished call
 //   bare Fastify floor                 one route answering a small JSON object
 //   Switchboard GET /health/live
-// then the unloaded added latency (one connection: create through the gateway against the
-// vendor alone), and SQL statements per create / per read counted on the wire.
+// then the unloaded added latency (one connection: create through the gateway, and the bare
+// ledger floor, against the vendor alone), and SQL statements per create / per read counted on the wire.
 //
 //   npm run bench [-- --seconds 10 --warmup 3 --connections 50 --unloaded-seconds 5 --counted 100]
 //   npm run bench -- --quick            (3 s windows after 1 s warm-up, 20 connections: a smoke run)
-//   npm run bench -- --only create,get  these rows only (keys: vendor relay portkey create select get
-//                                       fastify live unloaded), printed, never written to bench/README.md
+//   npm run bench -- --only create,get  these rows only (keys: vendor relay ledger portkey create select
+//                                       get fastify live unloaded), printed, never written to bench/README.md
 //   npm run bench -- --only create --profile [create,get]
 //                                       after the measured rows, a CPU profile of the gateway under that
 //                                       row's load (default create): the .cpuprofile's path and its top
@@ -26,6 +27,8 @@
 //   --no-readme                         print only; BENCH_DIST / --dist another build; BENCH_PG_URL the server
 //   --env NAME=value,NAME=value         gateway variables over the bench's own (it runs the gateway at
 //                                       LOG_LEVEL=silent; `--env LOG_LEVEL=info` measures the default), printed only
+//   --gateway-node flag,flag=value      the gateway's Node flags without their dashes (`none`: no flags), in
+//                                       place of those `npm start` runs it with (package.json), printed only
 // For an A/B of two builds: the same `--only` command with `--dist <build a>` and `--dist <build b>`,
 // alternated a few times in one sitting (the machine's load drifts).
 //
@@ -43,7 +46,7 @@ import { openCpuWindow } from './lib/cpu-window.mjs';
 import { processCpuMs } from './lib/proc-cpu.mjs';
 import { fmt, runHeading } from './lib/format.mjs';
 import { failures, startLoader } from './lib/loader.mjs';
-import { benchOptions, root } from './lib/options.mjs';
+import { benchOptions, launchNodeFlags, nodeFlagsOption, root } from './lib/options.mjs';
 import { writeReadmeSection } from './lib/readme-section.mjs';
 import { metricSum, simulatorDialCount, startStand } from './lib/stand.mjs';
 import { startWireCounter } from './lib/pg-wire-counter.mjs';
@@ -57,7 +60,7 @@ const warmup = number('warmup', quick ? 1 : 3);
 const connections = number('connections', quick ? 20 : 50);
 const unloadedSeconds = number('unloaded-seconds', quick ? 2 : 5);
 const counted = number('counted', quick ? 30 : 100);
-const ROW_KEYS = ['vendor', 'relay', 'portkey', 'create', 'select', 'get', 'fastify', 'live', 'unloaded'];
+const ROW_KEYS = ['vendor', 'relay', 'ledger', 'portkey', 'create', 'select', 'get', 'fastify', 'live', 'unloaded'];
 const only = opt('only', null)?.split(',');
 const unknown = only?.filter((k) => !ROW_KEYS.includes(k)) ?? [];
 if (unknown.length) throw new Error(`--only: no row ${unknown.join(', ')}; the rows are ${ROW_KEYS.join(', ')}`);
@@ -135,7 +138,14 @@ async function until(what, check, ms = 30_000) {
 const peer = want('portkey') ? ensurePeer() : { available: false, reason: 'not selected (--only)' };
 // Creates are left ringing with their webhooks dropped, so no webhook lands in a measured window.
 const gatewayEnv = options.gatewayEnv();
-const stand = await startStand({ dist, pgServer, scenario: { webhooks: 'drop', ring_ms: 3_600_000 }, gatewayEnv });
+const gatewayNodeFlags = nodeFlagsOption(opt('gateway-node', null));
+const stand = await startStand({
+  dist,
+  pgServer,
+  scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
+  gatewayEnv,
+  gatewayNodeFlags,
+});
 const { scratch, gateway, headers, kalem, createBody } = stand;
 const children = [];
 const cleanup = cleanupOnce(async () => {
@@ -177,14 +187,15 @@ try {
   };
   const vendorUrl = new URL(`${kalem.baseUrl}/calls`);
   // Only the floors of the selected rows are started.
-  const relay = want('relay')
-    ? await start('suite-floors.mjs', {
-        BENCH_FLOOR: 'relay',
-        DATABASE_URL: scratch.url,
-        BENCH_VENDOR_URL: vendorUrl.href,
-        BENCH_VENDOR_KEY: kalem.apiKey,
-      })
-    : null;
+  const relayFloor = (kind) =>
+    start('suite-floors.mjs', {
+      BENCH_FLOOR: kind,
+      DATABASE_URL: scratch.url,
+      BENCH_VENDOR_URL: vendorUrl.href,
+      BENCH_VENDOR_KEY: kalem.apiKey,
+    });
+  const relay = want('relay') ? await relayFloor('relay') : null;
+  const ledger = want('ledger') || want('unloaded') ? await relayFloor('ledger') : null;
   const select = want('select')
     ? await start('suite-floors.mjs', { BENCH_FLOOR: 'select', DATABASE_URL: scratch.url })
     : null;
@@ -221,6 +232,19 @@ try {
       headers: vendorHeaders,
       body: vendorBody,
       server: ['floor', relay?.pid],
+      also: [['vendor', kalem.pid]],
+      db: true,
+      fresh: true,
+    },
+    {
+      key: 'ledger',
+      title: "bare ledger floor: a create's order, pg INSERT, relay, pg UPDATE",
+      url: ledger?.url,
+      method: 'POST',
+      paths: ['/'],
+      headers: vendorHeaders,
+      body: vendorBody,
+      server: ['floor', ledger?.pid],
       also: [['vendor', kalem.pid]],
       db: true,
       fresh: true,
@@ -410,6 +434,7 @@ try {
   // Unloaded: one request at a time, the vendor alone, then the same create through the gateway.
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
   let unloadedVendor = null;
+  let unloadedLedger = null;
   let unloadedCreate = null;
   if (want('unloaded')) {
     // Without the loaded create row before it, the create path would still be cold (not yet
@@ -419,9 +444,12 @@ try {
       await loadRow(byKey.create, connections, Math.max(warmup, 3));
     }
     unloadedVendor = await measure(byKey.vendor, 1, unloadedSeconds, 1);
+    // The same two committed writes around the same relay with no gateway: what is left of
+    // the added latency when every layer is gone (on a host whose idle wake-ups are slow, most).
+    unloadedLedger = await measure(byKey.ledger, 1, unloadedSeconds, 1);
     unloadedCreate = await measure(byKey.create, 1, unloadedSeconds, 1);
     console.log(
-      `unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms`,
+      `unloaded (1 connection): vendor p50 ${fmt(unloadedVendor.p50, 2)} ms, bare ledger floor p50 ${fmt(unloadedLedger.p50, 2)} ms (${fmt(unloadedLedger.serverMs, 3)} ms CPU/req), gateway create p50 ${fmt(unloadedCreate.p50, 2)} ms (${fmt(unloadedCreate.serverMs, 3)} ms CPU/req + ${fmt(unloadedCreate.pgMs, 3)} ms Postgres)`,
     );
   }
 
@@ -525,7 +553,7 @@ try {
   const lines = [
     `### Suite figures (${runHeading(scratch.version, commit)}, Portkey ${peer.available ? PEER_VERSION : 'not available'})`,
     '',
-    `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up then ${seconds} s measured per row, one run, every server in its own process, autocannon in another. The machine was shared with other jobs (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end): read the ratios, not the absolute numbers.`,
+    `\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`: ${connections} connections, ${warmup} s warm-up then ${seconds} s measured per row, one run, every server in its own process, autocannon in another, the gateway started with the Node flags ${(gatewayNodeFlags ?? launchNodeFlags()).join(' ') || '(none)'}. The machine was shared with other jobs (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end): read the ratios, not the absolute numbers.`,
     '',
     '| case | req/s | server CPU ms/req (others in brackets) | Postgres CPU ms/req (of which WAL writer, checkpointer, bgwriter) | p50 ms | p99 ms | not 2xx | autocannon, cores | other load, cores |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -556,6 +584,14 @@ try {
       `| create: gateway CPU / bare relay floor's | ${fmt(ratio(m.create?.serverMs, m.relay?.serverMs), 1)}× | |`,
     ),
     ...when(
+      m.create && m.ledger,
+      `| create: gateway CPU / bare ledger floor's | ${fmt(ratio(m.create?.serverMs, m.ledger?.serverMs), 1)}× | |`,
+    ),
+    ...when(
+      m.create && m.ledger,
+      `| create: Postgres CPU / bare ledger floor's (${fmt(m.ledger?.pgMs, 2)} ms) | ${fmt(ratio(m.create?.pgMs, m.ledger?.pgMs), 1)}× | |`,
+    ),
+    ...when(
       m.get && m.select,
       `| GET /v1/calls/:id: req/s / bare SELECT floor's | ${fmt(100 * ratio(m.get?.rps, m.select?.rps), 0)} % | ≥ 50 % |`,
     ),
@@ -567,6 +603,10 @@ try {
     ...when(
       unloadedCreate,
       `| unloaded added latency (1 connection, p50 create − p50 vendor alone) | ${fmt(unloadedCreate?.p50 - unloadedVendor?.p50, 2)} ms (${fmt(unloadedCreate?.p50, 2)} − ${fmt(unloadedVendor?.p50, 2)}) | ≤ 1.5 ms |`,
+    ),
+    ...when(
+      unloadedLedger,
+      `| … the bare ledger floor's own (p50 floor − p50 vendor alone) | ${fmt(unloadedLedger?.p50 - unloadedVendor?.p50, 2)} ms (${fmt(unloadedLedger?.p50, 2)} − ${fmt(unloadedVendor?.p50, 2)}) | |`,
     ),
     ...when(
       check,
@@ -607,7 +647,8 @@ try {
     );
   }
   if (only) console.log(`--only ${only.join(',')}: printed only; bench/README.md keeps the last full run`);
-  else if (Object.keys(gatewayEnv).length) console.log('--env: printed only; bench/README.md keeps the last full run');
+  else if (Object.keys(gatewayEnv).length || gatewayNodeFlags)
+    console.log('--env / --gateway-node: printed only; bench/README.md keeps the last full run');
   else if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
   if (!dialsMatch || (m.create && m.create.dialed !== m.create.placed)) {
@@ -622,7 +663,7 @@ try {
     );
     process.exitCode = 1;
   }
-  if (unloadedCreate?.failed || unloadedVendor?.failed) process.exitCode = 1;
+  if (unloadedCreate?.failed || unloadedVendor?.failed || unloadedLedger?.failed) process.exitCode = 1;
 } finally {
   await cleanup();
 }

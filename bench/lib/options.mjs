@@ -1,6 +1,6 @@
 // Command-line options shared by the benchmark scripts: `--name value` pairs and bare `--flag`s.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: builds, child scripts and profile labels are resolved against it. */
@@ -18,6 +18,35 @@ function printHelp() {
       .join('\n'),
   );
   process.exit(0);
+}
+
+/**
+ * The Node flags the gateway is started with in production: those between `node` and the
+ * script in package.json's `start:prod` (none today; `start` and the Dockerfile's CMD are to
+ * carry the same). The bench starts its gateways with them, so it measures the process users run.
+ */
+export function launchNodeFlags(packageJson = join(root, 'package.json')) {
+  const script = JSON.parse(readFileSync(packageJson, 'utf8')).scripts?.['start:prod'] ?? '';
+  const words = script.split(/\s+/);
+  const node = words.indexOf('node');
+  if (node === -1) return [];
+  const flags = [];
+  for (const word of words.slice(node + 1)) {
+    if (!word.startsWith('--')) break;
+    flags.push(word);
+  }
+  return flags;
+}
+
+/** `--gateway-node flag,flag=value`: Node flags without their dashes, in place of launchNodeFlags(); `--gateway-node none` for none. */
+export function nodeFlagsOption(value) {
+  if (value === null || value === undefined) return undefined;
+  return value === 'none'
+    ? []
+    : value
+        .split(',')
+        .filter(Boolean)
+        .map((f) => `--${f}`);
 }
 
 export function benchOptions(argv = process.argv.slice(2)) {

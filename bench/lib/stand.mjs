@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gatewayApi, simulatorControl, startChild } from './children.mjs';
+import { launchNodeFlags } from './options.mjs';
 import { createScratchDatabase } from './scratch-db.mjs';
 
 /** Calls dialed at the simulator since its last reset, from its control API. */
@@ -38,10 +39,19 @@ export const metricSum = (samples, name, match = {}) =>
  * Starts everything; `scenario` is the simulator's default scenario after each reset.
  * `databaseName` reuses a scratch database an earlier run kept.
  * `gatewayEnv` is applied last in the gateway child. `databaseUrl(url)` may rewrite the URL the
- * gateway is given (a counting proxy in front of the scratch database). `gatewayExecArgv` are the
- * gateway child's Node flags (the soak's `--expose-gc`).
+ * gateway is given (a counting proxy in front of the scratch database). The gateway child runs
+ * with the Node flags of `npm start` (launchNodeFlags), or `gatewayNodeFlags` in their place,
+ * plus `gatewayExecArgv` (the soak's `--expose-gc`).
  */
-export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, gatewayExecArgv = [], databaseName }) {
+export async function startStand({
+  dist,
+  pgServer,
+  scenario,
+  gatewayEnv = {},
+  gatewayNodeFlags = launchNodeFlags(),
+  gatewayExecArgv = [],
+  databaseName,
+}) {
   // The gateway's own per-connection vendor budget would throttle the simulator's connection mid-row; off when this build has it.
   const { variableMeta } = createRequire(import.meta.url)(join(dist, 'src/config/config.variables.js'));
   const budgets = variableMeta().has('VENDOR_RATE_BUDGETS') ? { VENDOR_RATE_BUDGETS: 'off' } : {};
@@ -82,7 +92,7 @@ export async function startStand({ dist, pgServer, scenario, gatewayEnv = {}, ga
             ...env,
           }),
         },
-        gatewayExecArgv,
+        [...gatewayNodeFlags, ...gatewayExecArgv],
       );
       children.push(child);
       const { url, pid } = await child.next('ready');
