@@ -20,6 +20,19 @@ import { forRequest, timedTransport } from './vendor-timing';
 import type { RequestContext } from '../common/request-context';
 
 /**
+ * JSON of a connection's settings object, kept per object when it is frozen: the connections
+ * a create gets from the call-target cache share their deep-frozen settings (AgentsService),
+ * so each create would otherwise serialize the same two objects again.
+ */
+const frozenJson = new WeakMap<object, string>();
+function settingsJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return JSON.stringify(value) ?? '';
+  let json = frozenJson.get(value);
+  if (json === undefined) frozenJson.set(value, (json = JSON.stringify(value)));
+  return json;
+}
+
+/**
  * One immutable adapter per connection, cached under id + credentials version (a changed
  * key or URL builds a new one; nothing is mutated per request). A request gets its own view
  * of it, the same adapter on the same transport chain but with that request's timing on
@@ -64,7 +77,7 @@ export class AdapterCache implements OnApplicationShutdown {
   }
 
   private cached(connection: ProviderConnectionEntity): CachedAdapter {
-    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${JSON.stringify(connection.defaults)}|${JSON.stringify(connection.rateLimits)}`;
+    const version = `${connection.credentialsVersion}|${connection.baseUrl ?? ''}|${settingsJson(connection.defaults)}|${settingsJson(connection.rateLimits)}`;
     const cached = this.adapters.get(connection.id);
     if (cached && cached.version === version) return cached;
     // A new key, URL or defaults deserves a fresh judgement (each instance notices on its next use).
