@@ -12,10 +12,9 @@
 //   split a step further (its `around(prototype, method, label)` marks any method).
 import { Agent } from 'node:http';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { benchOptions, root } from './lib/options.mjs';
-import { fmt, percentile, runHeading } from './lib/format.mjs';
+import { currentCommit, fmt, percentile, runHeading } from './lib/format.mjs';
 import { writeReadmeSection } from './lib/readme-section.mjs';
 import { startStand } from './lib/stand.mjs';
 import { timedRequest } from './lib/timed-request.mjs';
@@ -88,14 +87,8 @@ try {
   });
   const byOwner = (owner) => steps.filter((s) => s.owner === owner).reduce((sum, s) => sum + s.ms, 0);
   const totalMs = median(common.map((m) => m.at(-1)[1] - m[0][1]));
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-  } catch {
-    // not a git checkout: the heading says `?`
-  }
   report = [
-    `### Create timeline (${runHeading(stand.scratch.version, commit)})`,
+    `### Create timeline (${runHeading(stand.scratch.version, currentCommit())})`,
     '',
     `\`node bench/create-timeline.mjs\`: ${requests} creates one at a time after ${warmup} of warm-up, one keep-alive socket; ` +
       `medians over the ${common.length} that took the common path (${measured.length - common.length} others had a background statement or another path). ` +

@@ -21,7 +21,6 @@
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres     (the server to create the scratch database on)
 //
 // A scratch database switchboard_bench_<random> is created on that server and dropped at the end.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -30,7 +29,7 @@ import { join } from 'node:path';
 import { cleanupOnce, gatewayApi, profileChild, simulatorControl, startChild } from './lib/children.mjs';
 import { frameLabel, packageOf, selfTimeByNode } from './lib/cpu-profile.mjs';
 import { openCpuWindow } from './lib/cpu-window.mjs';
-import { fmt, percentile, runHeading, signed } from './lib/format.mjs';
+import { currentCommit, fmt, percentile, runHeading, signed } from './lib/format.mjs';
 import { loadWithLatencies } from './lib/load.mjs';
 import { benchOptions, root } from './lib/options.mjs';
 import { createScratchDatabase } from './lib/scratch-db.mjs';
@@ -320,10 +319,7 @@ try {
   }
   await db.end();
 
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-  } catch {}
+  const commit = currentCommit();
   console.log(
     `\n${runHeading(pgVersion, commit)}` +
       `\n${connections} connections, ${warmup} s warm-up + ${seconds} s measured per row, a fresh gateway process per row` +

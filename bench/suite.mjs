@@ -44,7 +44,7 @@ import { cleanupOnce, profileChild, startChild } from './lib/children.mjs';
 import { NOT_CPU_FRAMES, frameLabel, profileSummary } from './lib/cpu-profile.mjs';
 import { openCpuWindow } from './lib/cpu-window.mjs';
 import { processCpuMs } from './lib/proc-cpu.mjs';
-import { fmt, runHeading } from './lib/format.mjs';
+import { currentCommit, fmt, runHeading } from './lib/format.mjs';
 import { failures, startLoader } from './lib/loader.mjs';
 import { benchOptions, launchNodeFlags, nodeFlagsOption, root } from './lib/options.mjs';
 import { writeReadmeSection } from './lib/readme-section.mjs';
@@ -531,10 +531,7 @@ try {
   const dialsMatch =
     !check || (check.dialed === check.loader201 && check.dialed === check.gateway201 && check.failed === 0);
   const m = Object.fromEntries(measured.map((r) => [r.key, r]));
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
-  } catch {}
+  const commit = currentCommit();
   const available = (r) => r && !r.unavailable;
   const ratio = (a, b) => (available(a) && available(b) ? a / b : NaN);
   /** A line of the checks table when every row it needs was measured (`--only` leaves some out). */
