@@ -9,6 +9,8 @@
 //                                                     orders' ratios combined)
 //                     [--env NAME=value,NAME=value]   gateway variables for both builds (default: the
 //                                                     stand's, LOG_LEVEL=silent among them)
+//                     [--budgets off]                 both gateways without vendor rate budgets (on by
+//                                                     default, as deployed: bench/lib/stand.mjs)
 //                     [--a-node flag,flag=value]      Node flags of that build's gateway process, without
 //                     [--b-node flag,flag=value]      their dashes (max-semi-space-size=64; `none` for
 //                                                     none), in place of those `npm start` runs it with
@@ -86,6 +88,7 @@ async function measure(sides) {
       stands[name] = await startStand({
         dist: resolve(root, sides[name].dist),
         gatewayNodeFlags: sides[name].node,
+        vendorBudgets: opt('budgets', 'on'),
         pgServer,
         scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
         gatewayEnv,

@@ -16,6 +16,16 @@
 //   sql-grams               call_number_grams as the SQL function it was (before f292995)
 //   non-hot-answer          the vendor id indexed on calls (calls_provider_call), fillfactor 100 and the
 //                           answer moving reconcile_at, so the answer writes every index again (before 7e99cd1)
+// and, to see what each part of today's create costs Postgres, variants with one part taken out:
+//   no-number-grams         without the number-grams GIN index (the list's `q`)
+//   no-metadata-gin         without the metadata GIN index (the list's `metadata[...]`)
+//   no-list-btrees          without the list's four btree indexes (agent, connection, status, to)
+//   no-event                the call inserted without its call.created event
+//   no-event-type-index     without events_type (the event list's `type` filter)
+//   no-event-id-index       without the unique index on events.id (and the deliveries' foreign key on it)
+//   small-event             the call.created event with `{}` for data instead of the call
+//   no-vendor-ids           the answer without the trigger that keeps call_vendor_ids
+//   no-answer-checks        the answer without the vendor-id lock and the pending-webhooks check
 // The statements here mirror the code's by hand (src/ledger/call-ledger.ts,
 // src/events/event-log.repository.ts, src/calls/calls.repository.ts); the suite's wire count
 // (`npm run bench -- --only create`) prints the real ones to compare with.
@@ -82,7 +92,30 @@ function script(variant) {
       : `pg_advisory_xact_lock_shared(${APPEND_LOCK}) AS locked`;
   const columns = `"id", "direction", "status", "provider", "connection_id", "agent_id", "to", "from", "metadata", "record", "attempts", "warnings", "ended_at_estimated", "reconcile_at", "reconcile_checks", "created_at", "updated_at"`;
   const values = `${id('call_')}, 'outbound', 'queued', 'kalem', '${CONNECTION}', '${AGENT}', '+1555' || lpad((:r::bigint % 10000000)::text, 7, '0'), '+15550002222', '{}', true, '[]', '[]', false, now() + interval '2 minutes', 0, now(), now()`;
-  const open = `WITH inserted AS (INSERT INTO calls (${columns}) VALUES (${values}) RETURNING id, webhook_url, xmin::text AS version), event_lock AS (SELECT ${lock}), appended AS (INSERT INTO events (id, type, call_id, data) SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES (0, ${id('evt_')}, 'call.created', ${id('call_')}, '${snapshot}'::jsonb)) AS v(n, id, type, call_id, data) ORDER BY v.n RETURNING sequence, id, type, call_id), enqueued AS (INSERT INTO deliveries (event_id, event_sequence, endpoint_id, url, next_attempt_at) SELECT e.id, e.sequence, w.id, NULL, now() FROM appended e JOIN webhook_endpoints w ON w.enabled AND (cardinality(w.subscribed_types) = 0 OR e.type = ANY(w.subscribed_types)) UNION ALL SELECT e.id, e.sequence, NULL, c.webhook_url, now() FROM appended e JOIN inserted c ON c.id = e.call_id AND c.webhook_url IS NOT NULL RETURNING 1) SELECT (SELECT version FROM inserted) AS version, (SELECT count(*) FROM appended)::int AS appended_count, (SELECT count(*) FROM enqueued)::int AS enqueued`;
+  if (variant === 'no-event') {
+    const bare = `WITH inserted AS (INSERT INTO calls (${columns}) VALUES (${values}) RETURNING id, webhook_url, xmin::text AS version) SELECT (SELECT version FROM inserted) AS version, nextval('events_sequence_seq')`;
+    return [
+      '\\set r random(1, 2000000000)',
+      '\\set s random(1, 2000000000)',
+      bare,
+      '\\gset',
+      answerStatement(variant),
+      '',
+    ].join('\n');
+  }
+  const open = `WITH inserted AS (INSERT INTO calls (${columns}) VALUES (${values}) RETURNING id, webhook_url, xmin::text AS version), event_lock AS (SELECT ${lock}), appended AS (INSERT INTO events (id, type, call_id, data) SELECT v.id, v.type, v.call_id, v.data FROM event_lock, (VALUES (0, ${id('evt_')}, 'call.created', ${id('call_')}, '${variant === 'small-event' ? '{}' : snapshot}'::jsonb)) AS v(n, id, type, call_id, data) ORDER BY v.n RETURNING sequence, id, type, call_id), enqueued AS (INSERT INTO deliveries (event_id, event_sequence, endpoint_id, url, next_attempt_at) SELECT e.id, e.sequence, w.id, NULL, now() FROM appended e JOIN webhook_endpoints w ON w.enabled AND (cardinality(w.subscribed_types) = 0 OR e.type = ANY(w.subscribed_types)) UNION ALL SELECT e.id, e.sequence, NULL, c.webhook_url, now() FROM appended e JOIN inserted c ON c.id = e.call_id AND c.webhook_url IS NOT NULL RETURNING 1) SELECT (SELECT version FROM inserted) AS version, (SELECT count(*) FROM appended)::int AS appended_count, (SELECT count(*) FROM enqueued)::int AS enqueued`;
+  return [
+    '\\set r random(1, 2000000000)',
+    '\\set s random(1, 2000000000)',
+    open,
+    '\\gset',
+    answerStatement(variant),
+    '',
+  ].join('\n');
+}
+
+/** The answer's UPDATE as `variant` sends it, after the open's `\\gset` of :version. */
+function answerStatement(variant) {
   const attempts = json([
     {
       at: '2026-12-01T20:08:03.246Z',
@@ -92,12 +125,48 @@ function script(variant) {
       connection_id: CONNECTION,
     },
   ]);
-  const answer = `WITH vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('call:' || ${vendorId}))) l), updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), ${variant === 'non-hot-answer' ? `"reconcile_at" = now() + interval '2 minutes', ` : ''}"updated_at" = now() FROM vendor_lock WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid AND NOT switchboard_webhooks_pending('${CONNECTION}', ${vendorId}, vendor_lock.locked) RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
-  return ['\\set r random(1, 2000000000)', '\\set s random(1, 2000000000)', open, '\\gset', answer, ''].join('\n');
+  if (variant === 'no-answer-checks')
+    return `WITH updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), "updated_at" = now() WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
+  return `WITH vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('call:' || ${vendorId}))) l), updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), ${variant === 'non-hot-answer' ? `"reconcile_at" = now() + interval '2 minutes', ` : ''}"updated_at" = now() FROM vendor_lock WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid AND NOT switchboard_webhooks_pending('${CONNECTION}', ${vendorId}, vendor_lock.locked) RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
 }
 
 /** Schema of a variant, put in place before its window and taken back after it. */
 const SCHEMA = {
+  'no-number-grams': {
+    apply: ['DROP INDEX calls_number_grams'],
+    undo: ['CREATE INDEX calls_number_grams ON calls USING gin (call_number_grams("to", "from"))'],
+  },
+  'no-metadata-gin': {
+    apply: ['DROP INDEX calls_metadata'],
+    undo: ['CREATE INDEX calls_metadata ON calls USING gin (metadata jsonb_path_ops)'],
+  },
+  'no-list-btrees': {
+    apply: ['DROP INDEX calls_agent, calls_connection, calls_status, calls_to'],
+    undo: [
+      'CREATE INDEX calls_agent ON calls (agent_id, id)',
+      'CREATE INDEX calls_connection ON calls (connection_id, id)',
+      'CREATE INDEX calls_status ON calls (status, id)',
+      'CREATE INDEX calls_to ON calls ("to", id)',
+    ],
+  },
+  'no-event-type-index': {
+    apply: ['DROP INDEX events_type'],
+    undo: ['CREATE INDEX events_type ON events (type, sequence)'],
+  },
+  'no-event-id-index': {
+    apply: [
+      'ALTER TABLE deliveries DROP CONSTRAINT deliveries_event_id_fkey',
+      'ALTER TABLE events DROP CONSTRAINT events_id_key',
+    ],
+    undo: [
+      'ALTER TABLE events ADD CONSTRAINT events_id_key UNIQUE (id)',
+      'ALTER TABLE deliveries ADD CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id)',
+    ],
+  },
+  'no-vendor-ids': {
+    apply: ['ALTER TABLE calls DISABLE TRIGGER calls_vendor_id_update'],
+    undo: ['ALTER TABLE calls ENABLE TRIGGER calls_vendor_id_update'],
+  },
   'non-hot-answer': {
     apply: [
       'ALTER TABLE calls DISABLE TRIGGER calls_vendor_id_insert',

@@ -27,6 +27,8 @@
 //   --no-readme                         print only; BENCH_DIST / --dist another build; BENCH_PG_URL the server
 //   --env NAME=value,NAME=value         gateway variables over the bench's own (it runs the gateway at
 //                                       LOG_LEVEL=silent; `--env LOG_LEVEL=info` measures the default), printed only
+//   --budgets off                       the gateway without its vendor rate budgets (on by default, as deployed:
+//                                       every vendor request takes budget; lib/stand.mjs), printed only
 //   --gateway-node flag,flag=value      the gateway's Node flags without their dashes (`none`: no flags), in
 //                                       place of those `npm start` runs it with (package.json), printed only
 // For an A/B of two builds: the same `--only` command with `--dist <build a>` and `--dist <build b>`,
@@ -139,7 +141,9 @@ const peer = want('portkey') ? ensurePeer() : { available: false, reason: 'not s
 // Creates are left ringing with their webhooks dropped, so no webhook lands in a measured window.
 const gatewayEnv = options.gatewayEnv();
 const gatewayNodeFlags = nodeFlagsOption(opt('gateway-node', null));
+const vendorBudgets = opt('budgets', 'on');
 const stand = await startStand({
+  vendorBudgets,
   dist,
   pgServer,
   scenario: { webhooks: 'drop', ring_ms: 3_600_000 },
@@ -644,8 +648,8 @@ try {
     );
   }
   if (only) console.log(`--only ${only.join(',')}: printed only; bench/README.md keeps the last full run`);
-  else if (Object.keys(gatewayEnv).length || gatewayNodeFlags)
-    console.log('--env / --gateway-node: printed only; bench/README.md keeps the last full run');
+  else if (Object.keys(gatewayEnv).length || gatewayNodeFlags || vendorBudgets !== 'on')
+    console.log('--env / --gateway-node / --budgets: printed only; bench/README.md keeps the last full run');
   else if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
   if (!dialsMatch || (m.create && m.create.dialed !== m.create.placed)) {

@@ -8,6 +8,9 @@ import { gatewayApi, simulatorControl, startChild } from './children.mjs';
 import { launchNodeFlags } from './options.mjs';
 import { createScratchDatabase } from './scratch-db.mjs';
 
+/** The largest `rate_limits` value the API accepts (MAX_RATE_LIMIT in src/routing/rate-budget/rate-budget-windows.ts). */
+const BENCH_RATE_LIMIT = 1_000_000;
+
 /** Calls dialed at the simulator since its last reset, from its control API. */
 export async function simulatorDialCount(origin) {
   const response = await fetch(`${origin}/__sim/calls`);
@@ -51,10 +54,20 @@ export async function startStand({
   gatewayNodeFlags = launchNodeFlags(),
   gatewayExecArgv = [],
   databaseName,
+  vendorBudgets = 'on',
 }) {
-  // The gateway's own per-connection vendor budget would throttle the simulator's connection mid-row; off when this build has it.
+  // Vendor rate budgets are on by default in the gateway, so the stand keeps them: every vendor
+  // request takes budget, as deployed. Kalem's documented limits (60 a minute) would refuse
+  // most of a row, so the connection's own `rate_limits` raise them to the most the API takes
+  // (a customer on a larger plan does the same): taken every time, never refused.
+  // `vendorBudgets: 'off'` measures without them, as before 2026-12-03.
   const { variableMeta } = createRequire(import.meta.url)(join(dist, 'src/config/config.variables.js'));
-  const budgets = variableMeta().has('VENDOR_RATE_BUDGETS') ? { VENDOR_RATE_BUDGETS: 'off' } : {};
+  const hasBudgets = variableMeta().has('VENDOR_RATE_BUDGETS');
+  const budgets = hasBudgets && vendorBudgets === 'off' ? { VENDOR_RATE_BUDGETS: 'off' } : {};
+  const rateLimits =
+    hasBudgets && vendorBudgets !== 'off'
+      ? { rate_limits: { requests_per_minute: BENCH_RATE_LIMIT, requests_per_hour: BENCH_RATE_LIMIT } }
+      : {};
   const scratch = await createScratchDatabase(pgServer, databaseName);
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
   const secretKey = randomBytes(32).toString('hex');
@@ -108,6 +121,7 @@ export async function startStand({
         credentials: { api_key: kalem.apiKey },
         base_url: kalem.baseUrl,
         defaults: kalem.defaults,
+        ...rateLimits,
       }),
     });
     const agent = await gateway.api('/v1/agents', {

@@ -226,15 +226,23 @@ export class CallsService {
     const opening = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: call.createdAt };
     // Without an Idempotency-Key the open is one autocommit statement; with one, the key records the call in the same transaction.
     const db = databaseFor(this.dataSource, context);
-    if (!claim) await this.ledger.open(db.manager, call, opening);
-    else
-      await db.transaction(async (tx) => {
-        await this.ledger.open(tx, call, opening);
-        await this.idempotency.recordCall(tx, claim, index, call.id);
-      });
-    return toCallResponse(
-      await this.dispatcher.place(call, candidates, placementInput(dto, call), { failover }, context),
+    const stored = !claim
+      ? this.ledger.open(db.manager, call, opening)
+      : db.transaction(async (tx) => {
+          await this.ledger.open(tx, call, opening);
+          await this.idempotency.recordCall(tx, claim, index, call.id);
+        });
+    // The vendor request is prepared while the row is written and sent once it is committed
+    // (Dispatcher.place). Prepared on the loop's next turn: started at once, its synchronous
+    // work would run before the row's statement reaches the database and hold that back.
+    const placing = nextTurn().then(() =>
+      this.dispatcher.place(call, candidates, placementInput(dto, call), { failover, stored }, context),
     );
+    // Both settle: a failed write is the create's error, and the placement it stopped fails with it.
+    const [written, placed] = await Promise.allSettled([stored, placing]);
+    if (written.status === 'rejected') throw written.reason;
+    if (placed.status === 'rejected') throw placed.reason;
+    return toCallResponse(placed.value);
   }
 
   /**
@@ -393,3 +401,6 @@ function newCall(
     webhookUrl: dto.webhook_url ?? null,
   });
 }
+
+/** Resolves after the I/O the current turn of the event loop started, such as a statement's write. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

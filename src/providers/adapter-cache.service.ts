@@ -16,6 +16,7 @@ import { namingConnection } from './connection-errors';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
+import { sendGate, waitingFor } from './send-gate';
 import { forRequest, timedTransport } from './vendor-timing';
 import type { RequestContext } from '../common/request-context';
 
@@ -65,9 +66,21 @@ export class AdapterCache implements OnApplicationShutdown {
     await this.transport.close();
   }
 
-  /** The connection's adapter; within a request, that request's view of it (its vendor time measured). */
-  adapterFor(connection: ProviderConnectionEntity, context?: RequestContext): ProviderAdapter {
+  /**
+   * The connection's adapter; within a request, that request's view of it (its vendor time
+   * measured). With `sendAfter`, a view of its own whose vendor requests wait for that promise
+   * once their budget is taken (src/providers/send-gate.ts).
+   */
+  adapterFor(
+    connection: ProviderConnectionEntity,
+    context?: RequestContext,
+    sendAfter?: Promise<unknown>,
+  ): ProviderAdapter {
     const cached = this.cached(connection);
+    if (sendAfter) {
+      const http = waitingFor(cached.http, sendAfter);
+      return cached.build(context ? forRequest(http, context.timing) : http);
+    }
     if (!context) return cached.adapter;
     let views = this.views.get(context);
     if (!views) this.views.set(context, (views = new Map()));
@@ -89,14 +102,17 @@ export class AdapterCache implements OnApplicationShutdown {
       defaults: connection.defaults,
       now: () => new Date(),
     };
-    // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its health figures.
+    // Budget outermost: a request refused for budget never reaches the vendor, its circuit or its
+    // health figures. A request held for its call's row waits right below it (sendGate).
     const http = this.budgets.guard(
       connection,
       registration.capabilities,
-      this.breakers.guard(
-        connection.id,
-        connection.provider,
-        this.healthOf(connection.id).observe(timedTransport(this.transport)),
+      sendGate(
+        this.breakers.guard(
+          connection.id,
+          connection.provider,
+          this.healthOf(connection.id).observe(timedTransport(this.transport)),
+        ),
       ),
     );
     const build = (transport: HttpTransport) =>

@@ -234,8 +234,12 @@ export class ProvidersService {
     return { connection, adapter: this.adapters.adapterFor(connection, context) };
   }
 
-  adapterFor(connection: ProviderConnectionEntity, context?: RequestContext): ProviderAdapter {
-    return this.adapters.adapterFor(connection, context);
+  adapterFor(
+    connection: ProviderConnectionEntity,
+    context?: RequestContext,
+    sendAfter?: Promise<unknown>,
+  ): ProviderAdapter {
+    return this.adapters.adapterFor(connection, context, sendAfter);
   }
 
   private require(

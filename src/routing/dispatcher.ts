@@ -53,15 +53,18 @@ export class Dispatcher {
   ) {}
 
   /**
-   * `call` is already stored (queued, on the first candidate). Resolves with the placed call;
-   * rejects with the vendor's refusal, a 504 when the outcome stays unknown, or 503
-   * `providers_unavailable` listing every attempt.
+   * `call` is stored (queued, on the first candidate), or is being stored by `stored`: then
+   * the first attempt is prepared meanwhile (its adapter, webhook target, request and rate
+   * budget) and its vendor request is sent once `stored` resolves, never if it rejects
+   * (src/providers/send-gate.ts); nothing else touches the call before. Resolves with the
+   * placed call; rejects with the vendor's refusal, a 504 when the outcome stays unknown, or
+   * 503 `providers_unavailable` listing every attempt.
    */
   async place(
     call: CallEntity,
     candidates: Candidate<ProviderConnectionEntity>[],
     input: PlacementInput,
-    options: { failover: boolean },
+    options: { failover: boolean; stored?: Promise<unknown> },
     context?: RequestContext,
   ): Promise<CallEntity> {
     const tries = options.failover ? candidates : candidates.slice(0, 1);
@@ -70,7 +73,10 @@ export class Dispatcher {
     for (const [i, candidate] of tries.entries()) {
       if (current.connectionId !== candidate.connection.id)
         current = await this.record(call.id, { placement: placementOf(candidate.connection) }, context);
-      const outcome = await this.attempt(current, candidate, input, context);
+      const stored = i === 0 ? options.stored : undefined;
+      const outcome = await this.attempt(current, candidate, input, context, stored);
+      // An attempt that ended before its request was sent (an open circuit, a spent budget) is recorded on the stored row.
+      if (stored) await stored;
       if (outcome.done) return outcome.call;
       attempts.push(outcome);
       const decision = decideAfter(outcome.error);
@@ -122,6 +128,7 @@ export class Dispatcher {
     candidate: Candidate<ProviderConnectionEntity>,
     input: PlacementInput,
     context: RequestContext | undefined,
+    stored?: Promise<unknown>,
   ): Promise<Outcome> {
     const { connection } = candidate;
     const at = () => new Date().toISOString();
@@ -142,7 +149,7 @@ export class Dispatcher {
       });
       return { done: false, attempt: attempt('skipped', 'circuit_open'), error };
     }
-    const adapter = this.providers.adapterFor(connection, context);
+    const adapter = this.providers.adapterFor(connection, context, stored);
     try {
       // Before anything is dialed: a vendor that must register webhooks first and cannot has placed nothing.
       const webhook = await this.webhookTargets.forCreate(connection, adapter);
@@ -160,6 +167,8 @@ export class Dispatcher {
         (await db.transaction((tx) => this.ledger.apply(tx, call.id, answer)));
       return { done: true, call: placed };
     } catch (e) {
+      // The call's write failed (that error is the create's), or a request was refused before it was sent.
+      if (stored) await stored;
       if (!(e instanceof ProviderError)) throw e;
       const decision = decideAfter(e);
       if (decision === 'skip') return { done: false, attempt: attempt('skipped', attemptErrorCode(e)), error: e };

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
+import { RateBudgetRings1764400000000 } from '../../src/database/migrations/1764400000000-rate-budget-rings';
 import { PostgresRateBudgetStore } from '../../src/routing/rate-budget/postgres-rate-budget.store';
 import { RedisRateBudgetStore } from '../../src/routing/rate-budget/redis-rate-budget.store';
 import type { RateBudgetStore } from '../../src/routing/rate-budget/rate-budget.store';
@@ -136,6 +137,27 @@ function storeContract(name: string, open: () => Promise<{ store: RateBudgetStor
       assert.equal(read.granted, false);
     });
 
+    it('keeps counting the takes already made when a limit is raised or lowered', async () => {
+      const k = key();
+      for (let i = 0; i < 3; i++)
+        assert.equal((await store.take(k, [requests(3, 60_000)], ['requests'])).granted, true);
+      assert.equal((await store.take(k, [requests(3, 60_000)], ['requests'])).granted, false);
+      assert.equal((await store.take(k, [requests(5, 60_000)], ['requests'])).granted, true);
+      assert.equal((await store.take(k, [requests(5, 60_000)], ['requests'])).granted, true);
+      assert.equal((await store.take(k, [requests(5, 60_000)], ['requests'])).granted, false);
+      assert.equal((await store.take(k, [requests(2, 60_000)], ['requests'])).granted, false);
+      assert.equal((await store.usage(k, [requests(5, 60_000)], ['requests'])).windows[0].used, 5);
+    });
+
+    it('counts the takes already made in its scope against a window added later', async () => {
+      const k = key();
+      for (let i = 0; i < 3; i++)
+        assert.equal((await store.take(k, [requests(10, 60_000)], ['requests'])).granted, true);
+      const added = await store.take(k, [requests(10, 60_000), requests(3, 30_000)], ['requests']);
+      assert.equal(added.granted, false);
+      if (!added.granted) assert.equal(added.window, 1);
+    });
+
     it('reports usage: how much each window holds and when it admits one more', async () => {
       const k = key();
       const window = requests(5, 10_000);
@@ -154,6 +176,75 @@ let gw: TestGateway;
 storeContract('Postgres', async () => {
   gw = await startTestGateway({ SWITCHBOARD_SANDBOX: 'off' });
   return { store: new PostgresRateBudgetStore(gw.gateway.app.get(DataSource)), close: () => gw.close() };
+});
+
+describe('Postgres rate budget store, its rings', () => {
+  let ring: TestGateway;
+  let db: DataSource;
+  let store: PostgresRateBudgetStore;
+  before(async () => {
+    ring = await startTestGateway({ SWITCHBOARD_SANDBOX: 'off' });
+    db = ring.gateway.app.get(DataSource);
+    store = new PostgresRateBudgetStore(db);
+  });
+  after(() => ring.close());
+
+  it('keeps one slot per unit of the limit however many takes it grants, and counts them all', async () => {
+    const k = key();
+    // A 1 ms window frees almost at once, so takes are granted well past the limit.
+    let granted = 0;
+    await pollUntil(
+      async () => {
+        if ((await store.take(k, [requests(10, 1)], ['requests'])).granted) granted++;
+        return granted;
+      },
+      (n) => n >= 25,
+      { timeoutMs: 10_000, intervalMs: 1, what: '25 takes granted' },
+    );
+    const [{ slots }] = (await db.query('SELECT count(*)::int AS slots FROM rate_budget_slots WHERE budget_key = $1', [
+      k,
+    ])) as { slots: number }[];
+    const [{ taken }] = (await db.query('SELECT taken::int FROM rate_budget_rings WHERE budget_key = $1', [k])) as {
+      taken: number;
+    }[];
+    assert.equal(slots, 10);
+    assert.equal(taken, 25);
+  });
+
+  it('counts the takes the log held before the rings (an upgraded database)', async () => {
+    const k = key();
+    await db.query(
+      `INSERT INTO rate_budget_entries (budget_key, scope, taken_at) SELECT $1, 'requests', clock_timestamp() FROM generate_series(1, 3)`,
+      [k],
+    );
+    const refused = await store.take(k, [requests(3, 60_000)], ['requests']);
+    assert.equal(refused.granted, false);
+    if (!refused.granted) assert.ok(refused.retryAfterMs > 55_000, `${refused.retryAfterMs} ms`);
+    assert.equal((await store.take(k, [requests(4, 60_000)], ['requests'])).granted, true);
+  });
+
+  it("down() puts the log's take back, and up() again counts what the log took", async () => {
+    const k = key();
+    const take = `SELECT granted FROM switchboard_take_rate_budget($1, '{requests}', '{2}', '{60000}', '{requests}')`;
+    const migration = new RateBudgetRings1764400000000();
+    const runner = db.createQueryRunner();
+    try {
+      // All in one transaction, rolled back: the database ends as the other tests found it.
+      await runner.startTransaction();
+      await migration.down(runner);
+      for (let i = 0; i < 2; i++) assert.deepEqual(await runner.query(take, [k]), [{ granted: true }]);
+      const [{ logged }] = (await runner.query(
+        'SELECT count(*)::int AS logged FROM rate_budget_entries WHERE budget_key = $1',
+        [k],
+      )) as { logged: number }[];
+      assert.equal(logged, 2);
+      await migration.up(runner);
+      assert.deepEqual(await runner.query(take, [k]), [{ granted: false }]);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });
 
 storeContract('Redis', async () => {

@@ -1,39 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * Vendor rate budgets shared by every instance on this database (used when REDIS_URL is
- * unset): a log of what each connection took per scope, and "blocked until" times set when a
- * vendor answered 429. `switchboard_take_rate_budget` decides and records a take in one round
- * trip, under a transaction advisory lock per budget key, on the database's clock, so
- * instances never count past a limit together whatever their own clocks say.
- *
- * The log is a sliding window, strict: a take is refused when any interval of a window's
- * length would hold more than its limit, so the gateway stays under the vendor however the
- * vendor itself windows (fixed, aligned or sliding).
- */
-export class RateBudgets1764100100000 implements MigrationInterface {
-  name = 'RateBudgets1764100100000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE rate_budget_entries (
-        budget_key text NOT NULL,
-        scope text NOT NULL,
-        taken_at timestamptz NOT NULL
-      )`);
-    await q.query(`CREATE INDEX rate_budget_entries_window ON rate_budget_entries (budget_key, scope, taken_at DESC)`);
-    await q.query(`
-      CREATE TABLE rate_budget_blocks (
-        budget_key text NOT NULL,
-        scope text NOT NULL,
-        blocked_until timestamptz NOT NULL,
-        PRIMARY KEY (budget_key, scope)
-      )`);
-    // Windows arrive as parallel arrays (scope, limit, length in ms); p_block_scopes are the
-    // request's scopes whose 429 blocks apply. Returns the wait in ms when refused, and which
-    // window refused it (1-based; 0 = a block).
-    await q.query(`
-      CREATE FUNCTION switchboard_take_rate_budget(
+// Windows arrive as parallel arrays (scope, limit, length in ms); p_block_scopes are the
+// request's scopes whose 429 blocks apply. Returns the wait in ms when refused, and which
+// window refused it (1-based; 0 = a block).
+// Kept apart so that 1764400000000 (the rings) can put it back in its down().
+export const TAKE_FROM_LOG = `
+      CREATE OR REPLACE FUNCTION switchboard_take_rate_budget(
         p_key text, p_scopes text[], p_limits integer[], p_windows_ms bigint[], p_block_scopes text[]
       ) RETURNS TABLE (granted boolean, retry_after_ms bigint, window_index integer)
       LANGUAGE plpgsql AS $$
@@ -81,7 +53,38 @@ export class RateBudgets1764100100000 implements MigrationInterface {
           WHERE e.budget_key = p_key AND e.scope = longest.s AND e.taken_at <= v_now - longest.w * interval '1 millisecond';
         RETURN QUERY SELECT true, 0::bigint, 0;
       END
-      $$`);
+      $$`;
+
+/**
+ * Vendor rate budgets shared by every instance on this database (used when REDIS_URL is
+ * unset): a log of what each connection took per scope, and "blocked until" times set when a
+ * vendor answered 429. `switchboard_take_rate_budget` decides and records a take in one round
+ * trip, under a transaction advisory lock per budget key, on the database's clock, so
+ * instances never count past a limit together whatever their own clocks say.
+ *
+ * The log is a sliding window, strict: a take is refused when any interval of a window's
+ * length would hold more than its limit, so the gateway stays under the vendor however the
+ * vendor itself windows (fixed, aligned or sliding).
+ */
+export class RateBudgets1764100100000 implements MigrationInterface {
+  name = 'RateBudgets1764100100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE rate_budget_entries (
+        budget_key text NOT NULL,
+        scope text NOT NULL,
+        taken_at timestamptz NOT NULL
+      )`);
+    await q.query(`CREATE INDEX rate_budget_entries_window ON rate_budget_entries (budget_key, scope, taken_at DESC)`);
+    await q.query(`
+      CREATE TABLE rate_budget_blocks (
+        budget_key text NOT NULL,
+        scope text NOT NULL,
+        blocked_until timestamptz NOT NULL,
+        PRIMARY KEY (budget_key, scope)
+      )`);
+    await q.query(TAKE_FROM_LOG);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -13,6 +13,7 @@ import { LegacyCallIds1764330000000 } from './1764330000000-legacy-call-ids';
 import { EventLogHead1764340000000 } from './1764340000000-event-log-head';
 import { NumberGramsPlpgsql1764345000000 } from './1764345000000-number-grams-plpgsql';
 import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
+import { RateBudgetRings1764400000000 } from './1764400000000-rate-budget-rings';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   EventLogHead1764340000000,
   NumberGramsPlpgsql1764345000000,
   CallVendorIds1764350000000,
+  RateBudgetRings1764400000000,
 ];

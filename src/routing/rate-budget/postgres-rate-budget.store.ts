@@ -4,9 +4,11 @@ import type { BudgetWindow, WindowUsage } from './rate-budget-windows';
 import type { RateBudgetStore, TakeResult } from './rate-budget.store';
 
 /**
- * Budgets in the rate_budget_entries / rate_budget_blocks tables (their only reader and
- * writer). A take is one call of the migration's plpgsql function: one round trip, decided
- * under an advisory lock on the database's clock.
+ * Budgets in the rate_budget_rings / rate_budget_slots / rate_budget_blocks tables (their only
+ * reader and writer; rate_budget_entries, the log before the rings, is read only to seed them).
+ * A take is one call of the migrations' plpgsql function: one round trip, decided under an
+ * advisory lock on the database's clock, at the same cost whatever the limits
+ * (src/database/migrations/1764400000000-rate-budget-rings.ts).
  */
 export class PostgresRateBudgetStore implements RateBudgetStore {
   readonly dependency = 'database' as const;
@@ -40,19 +42,21 @@ export class PostgresRateBudgetStore implements RateBudgetStore {
   }
 
   async usage(key: string, windows: readonly BudgetWindow[], blockScopes: readonly RateLimitScope[]) {
-    // Per window: how many entries it holds, and when the newest `limit` of them start to leave it.
+    // Per window, from its ring: how many of its takes are still in it, and when the oldest of
+    // them leaves (the ring keeps only the newest `limit`, so that is when it admits one more).
+    // A ring not made yet (no take since the limits were set) reads as empty.
     const rows = (await this.dataSource.query(
       `WITH clock AS (SELECT clock_timestamp() AS now)
-       SELECT w.i::integer AS i,
-         (SELECT count(*) FROM rate_budget_entries e
-            WHERE e.budget_key = $1 AND e.scope = w.scope AND e.taken_at > clock.now - w.win * interval '1 millisecond')::integer AS used,
-         (SELECT ceil(extract(epoch FROM min(newest.taken_at) + w.win * interval '1 millisecond' - clock.now) * 1000)::bigint
-            FROM (SELECT e.taken_at FROM rate_budget_entries e
-                    WHERE e.budget_key = $1 AND e.scope = w.scope AND e.taken_at > clock.now - w.win * interval '1 millisecond'
-                    ORDER BY e.taken_at DESC LIMIT w.lim) newest) AS frees_in_ms,
+       SELECT w.i::integer AS i, inside.used::integer AS used,
+         ceil(extract(epoch FROM inside.oldest + w.win * interval '1 millisecond' - clock.now) * 1000)::bigint AS frees_in_ms,
          (SELECT coalesce(ceil(extract(epoch FROM max(b.blocked_until) - clock.now) * 1000), 0)::bigint
             FROM rate_budget_blocks b WHERE b.budget_key = $1 AND b.scope = ANY ($5::text[])) AS blocked_ms
-       FROM clock, unnest($2::text[], $3::integer[], $4::bigint[]) WITH ORDINALITY AS w(scope, lim, win, i)
+       FROM clock, unnest($2::text[], $3::integer[], $4::bigint[]) WITH ORDINALITY AS w(scope, lim, win, i),
+         LATERAL (SELECT count(*) AS used, min(newest.taken_at) AS oldest
+            FROM (SELECT s.taken_at FROM rate_budget_slots s
+                    WHERE s.budget_key = $1 AND s.scope = w.scope AND s.window_ms = w.win
+                      AND s.taken_at > clock.now - w.win * interval '1 millisecond'
+                    ORDER BY s.taken_at DESC LIMIT w.lim) newest) inside
        ORDER BY w.i`,
       [key, windows.map((w) => w.scope), windows.map((w) => w.limit), windows.map((w) => w.windowMs), [...blockScopes]],
     )) as { used: number; frees_in_ms: string | null; blocked_ms: string }[];
