@@ -1,7 +1,10 @@
 import type { RateLimitScope } from '@switchboard/core';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../database/pooled-query';
 import type { BudgetWindow, WindowUsage } from './rate-budget-windows';
 import type { RateBudgetStore, TakeResult } from './rate-budget.store';
+
+const TAKE = 'SELECT * FROM switchboard_take_rate_budget($1, $2::text[], $3::integer[], $4::bigint[], $5::text[])';
 
 /**
  * Budgets in the rate_budget_rings / rate_budget_slots / rate_budget_blocks tables (their only
@@ -20,10 +23,12 @@ export class PostgresRateBudgetStore implements RateBudgetStore {
     windows: readonly BudgetWindow[],
     blockScopes: readonly RateLimitScope[],
   ): Promise<TakeResult> {
-    const [row] = (await this.dataSource.query(
-      'SELECT * FROM switchboard_take_rate_budget($1, $2::text[], $3::integer[], $4::bigint[], $5::text[])',
+    // Every vendor request takes budget: a prepared statement on the pool, as the create's own statements.
+    const [row] = await preparedQuery<{ granted: boolean; retry_after_ms: string | number; window_index: number }>(
+      this.dataSource.manager,
+      TAKE,
       [key, windows.map((w) => w.scope), windows.map((w) => w.limit), windows.map((w) => w.windowMs), [...blockScopes]],
-    )) as { granted: boolean; retry_after_ms: string | number; window_index: number }[];
+    );
     if (row.granted) return { granted: true };
     return {
       granted: false,
