@@ -94,15 +94,32 @@ diagnostics.subscribe('undici:request:headers', () => mark('vendor headers'));
 diagnostics.subscribe('undici:request:trailers', () => mark('vendor body'));
 
 // A statement is on the wire once its Sync is written; its answer is complete at ReadyForQuery.
+// Each is named by its text as the pool's client is given it (a create's INSERT and its budget
+// take are in flight at once, on two connections, so their order says nothing).
+const kindOf = (text) =>
+  text.startsWith('WITH inserted AS')
+    ? 'INSERT'
+    : text.includes('switchboard_take_rate_budget')
+      ? 'budget take'
+      : text.includes('UPDATE calls')
+        ? 'UPDATE'
+        : 'statement';
+const Client = fromDeps('pg/lib/client');
+const clientQuery = Client.prototype.query;
+Client.prototype.query = function (config, ...rest) {
+  const text = typeof config === 'string' ? config : config?.text;
+  if (this.connection && typeof text === 'string') this.connection.probeKind = kindOf(text);
+  return clientQuery.call(this, config, ...rest);
+};
 const Connection = fromDeps('pg/lib/connection');
 const sync = Connection.prototype.sync;
 Connection.prototype.sync = function (...args) {
-  mark('statement written');
+  mark(`${this.probeKind ?? 'statement'} written`);
   return sync.apply(this, args);
 };
 const connectionEmit = Connection.prototype.emit;
 Connection.prototype.emit = function (event) {
-  if (event === 'readyForQuery') mark('statement answered');
+  if (event === 'readyForQuery') mark(`${this.probeKind ?? 'statement'} answered`);
   return connectionEmit.apply(this, arguments);
 };
 
