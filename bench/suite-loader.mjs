@@ -1,10 +1,11 @@
 // Child process of bench/suite.mjs and bench/soak.mjs: autocannon in its own process, so the
 // load generator never shares an event loop (or a /proc CPU reading) with a measured server.
-//   ← { type: 'run', id, url, method, paths, headers, body, varyTo, connections, duration | amount, overallRate }
+//   ← { type: 'run', id, url, method, paths, headers, body, varyTo, idempotencyKeys, connections, duration | amount, overallRate }
 //     (`amount`: exactly that many requests, each answered before the run ends; `duration` stops
 //     at the deadline and drops what is in flight)
 //   → { type: 'done', id, result }   (latencies summarised here: only figures cross the channel)
-//   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, duration | amount }
+//   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, idempotencyKeys, duration | amount }
+//     (`idempotencyKeys`: each request with an Idempotency-Key of its own)
 //     one request at a time over one keep-alive socket, each timed here with hrtime: the
 //     unloaded latency (autocannon's per-response times on a single connection came out
 //     implausibly low, tens of µs, after a loaded run)
@@ -18,6 +19,11 @@ let nextNumber = 0;
 /** A different callee per create, as in real traffic; nothing at the vendor keys on it. */
 const callee = () => `+1555${String(1_000_000 + (nextNumber++ % 9_000_000)).slice(-7)}`;
 
+let nextKey = 0;
+/** A new Idempotency-Key per request, as a careful client sends one with every create. */
+const withKey = (headers, keyed) =>
+  keyed ? { ...headers, 'idempotency-key': `bench-${process.pid}-${nextKey++}` } : headers;
+
 function run({
   url,
   method = 'GET',
@@ -25,6 +31,7 @@ function run({
   headers = {},
   body,
   varyTo = false,
+  idempotencyKeys = false,
   connections,
   duration,
   amount,
@@ -37,7 +44,13 @@ function run({
   const setupRequest = (req) => {
     const path = paths[next++ % paths.length];
     const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
-    return { ...req, method, path, headers, ...(payload === undefined ? {} : { body: payload }) };
+    return {
+      ...req,
+      method,
+      path,
+      headers: withKey(headers, idempotencyKeys),
+      ...(payload === undefined ? {} : { body: payload }),
+    };
   };
   const onResponse = (status, text) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
@@ -82,6 +95,7 @@ async function sequential({
   headers = {},
   body,
   varyTo = false,
+  idempotencyKeys = false,
   duration = Infinity,
   amount = Infinity,
 }) {
@@ -95,7 +109,7 @@ async function sequential({
     const payload = body === undefined ? undefined : JSON.stringify(varyTo ? { ...body, to: callee() } : body);
     const { status, text, ms } = await timedRequest(new URL(paths[i % paths.length], url), {
       method,
-      headers,
+      headers: withKey(headers, idempotencyKeys),
       body: payload,
       agent,
     });

@@ -19,7 +19,7 @@
 //   npm run bench [-- --seconds 10 --warmup 3 --connections 50 --unloaded-seconds 5 --counted 100]
 //   npm run bench -- --quick            (3 s windows after 1 s warm-up, 20 connections: a smoke run)
 //   npm run bench -- --only create,get  these rows only (keys: vendor relay ledger portkey create select
-//                                       get fastify live unloaded), printed, never written to bench/README.md
+//                                       keyed get fastify live unloaded), printed, never written to bench/README.md
 //   npm run bench -- --only create --profile [create,get]
 //                                       after the measured rows, a CPU profile of the gateway under that
 //                                       row's load (default create): the .cpuprofile's path and its top
@@ -62,7 +62,19 @@ const warmup = number('warmup', quick ? 1 : 3);
 const connections = number('connections', quick ? 20 : 50);
 const unloadedSeconds = number('unloaded-seconds', quick ? 2 : 5);
 const counted = number('counted', quick ? 30 : 100);
-const ROW_KEYS = ['vendor', 'relay', 'ledger', 'portkey', 'create', 'select', 'get', 'fastify', 'live', 'unloaded'];
+const ROW_KEYS = [
+  'vendor',
+  'relay',
+  'ledger',
+  'portkey',
+  'create',
+  'keyed',
+  'select',
+  'get',
+  'fastify',
+  'live',
+  'unloaded',
+];
 const only = opt('only', null)?.split(',');
 const unknown = only?.filter((k) => !ROW_KEYS.includes(k)) ?? [];
 if (unknown.length) throw new Error(`--only: no row ${unknown.join(', ')}; the rows are ${ROW_KEYS.join(', ')}`);
@@ -287,6 +299,22 @@ try {
       dialCheck: true,
     },
     {
+      key: 'keyed',
+      title: 'Switchboard POST /v1/calls with an Idempotency-Key (a new one per create)',
+      url: gateway.url,
+      method: 'POST',
+      paths: ['/v1/calls'],
+      headers,
+      body: createBody,
+      varyTo: true,
+      idempotencyKeys: true,
+      server: ['gateway', gateway.pid],
+      also: [['vendor', kalem.pid]],
+      db: true,
+      fresh: true,
+      dialCheck: true,
+    },
+    {
       key: 'select',
       title: 'bare SELECT floor: node:http + one pg SELECT by id',
       url: select?.url,
@@ -369,6 +397,7 @@ try {
       headers: row.headers,
       body: row.body,
       varyTo: row.varyTo,
+      idempotencyKeys: row.idempotencyKeys,
       connections: conns,
       duration,
     });
@@ -512,6 +541,16 @@ try {
             });
         })
       : none;
+    const keyedCreates = want('keyed')
+      ? await countWindow(async () => {
+          for (let i = 0; i < counted; i++)
+            await countedGateway.api('/v1/calls', {
+              method: 'POST',
+              headers: { 'idempotency-key': `bench-counted-${i}` },
+              body: JSON.stringify({ ...createBody, to: `+1555500${String(1000 + i)}` }),
+            });
+        })
+      : none;
     const reads = want('get')
       ? await countWindow(async () => {
           for (let i = 0; i < counted; i++) await countedGateway.api(`/v1/calls/${finishedCall.id}`);
@@ -524,11 +563,13 @@ try {
       idlePerSecond: (idle.total * 1000) / idle.ms,
       create: perRequest(creates),
       get: perRequest(reads),
+      keyed: perRequest(keyedCreates),
+      keyedTexts: keyedCreates.byText,
       createTexts: creates.byText,
       getTexts: reads.byText,
     };
   };
-  const statements = want('create') || want('get') ? await countStatements() : null;
+  const statements = want('create') || want('keyed') || want('get') ? await countStatements() : null;
 
   // ---------------------------------------------------------------------------------------
   // Report
@@ -580,6 +621,12 @@ try {
       available(m.create) && available(m.portkey),
       `| create: gateway CPU / Portkey's | ${fmt(ratio(m.create?.serverMs, m.portkey?.serverMs), 2)}× | |`,
     ),
+    ...when(m.keyed, `| keyed create: gateway CPU per call | ${fmt(m.keyed?.serverMs, 2)} ms | |`),
+    ...when(m.keyed, `| keyed create: Postgres CPU per call | ${fmt(m.keyed?.pgMs, 2)} ms | |`),
+    ...when(
+      statements && want('keyed'),
+      `| keyed create: SQL statements per call (wire count, ${counted} sequential creates) | ${fmt(statements?.keyed, 1)} | |`,
+    ),
     ...when(
       m.create && m.relay,
       `| create: gateway CPU / bare relay floor's | ${fmt(ratio(m.create?.serverMs, m.relay?.serverMs), 1)}× | |`,
@@ -617,6 +664,18 @@ try {
       m.create,
       `| create row: simulator dials = calls the gateway placed (provider_call_id set; includes the creates autocannon dropped at the window's end) | ${m.create?.dialed} = ${m.create?.placed} ${m.create?.dialed === m.create?.placed ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
     ),
+    ...when(
+      m.keyed,
+      `| keyed create row: simulator dials = calls the gateway placed | ${m.keyed?.dialed} = ${m.keyed?.placed} ${m.keyed?.dialed === m.keyed?.placed ? '(equal)' : '**(DIFFERENT)**'} | equal |`,
+    ),
+    ...(statements && want('keyed')
+      ? [
+          '',
+          `SQL per keyed create, by statement (${counted} creates, each with its own Idempotency-Key):`,
+          '',
+          ...byStatement(statements.keyedTexts),
+        ]
+      : []),
     ...(statements && want('create')
       ? [
           '',
@@ -652,9 +711,13 @@ try {
     console.log('--env / --gateway-node / --budgets: printed only; bench/README.md keeps the last full run');
   else if (!flag('no-readme')) writeReadmeSection('suite', md);
   const bad = measured.filter((r) => !r.unavailable && r.failed);
-  if (!dialsMatch || (m.create && m.create.dialed !== m.create.placed)) {
+  if (
+    !dialsMatch ||
+    (m.create && m.create.dialed !== m.create.placed) ||
+    (m.keyed && m.keyed.dialed !== m.keyed.placed)
+  ) {
     console.error(
-      `FAILED: dial check: the simulator dialed ${check?.dialed} for ${check?.loader201} 201s (gateway counted ${check?.gateway201}, ${check?.failed} not 2xx); create row: ${m.create?.dialed} dials for ${m.create?.placed} placed calls`,
+      `FAILED: dial check: the simulator dialed ${check?.dialed} for ${check?.loader201} 201s (gateway counted ${check?.gateway201}, ${check?.failed} not 2xx); create row: ${m.create?.dialed} dials for ${m.create?.placed} placed calls; keyed row: ${m.keyed?.dialed} for ${m.keyed?.placed}`,
     );
     process.exitCode = 1;
   }
