@@ -224,14 +224,14 @@ export class CallsService {
     }
     const call = newCall(dto, agentId, candidates[0].connection, destination);
     const opening = { source: 'create' as const, vendorEventType: null, occurredAt: null, receivedAt: call.createdAt };
-    // Without an Idempotency-Key the open is one autocommit statement; with one, the key records the call in the same transaction.
+    // One autocommit statement; with an Idempotency-Key, the key records the call in the same one.
     const db = databaseFor(this.dataSource, context);
-    const stored = !claim
-      ? this.ledger.open(db.manager, call, opening)
-      : db.transaction(async (tx) => {
-          await this.ledger.open(tx, call, opening);
-          await this.idempotency.recordCall(tx, claim, index, call.id);
-        });
+    const stored = this.ledger.open(
+      db.manager,
+      call,
+      opening,
+      claim ? (params) => this.idempotency.recordCallCte(claim, index, call.id, params) : undefined,
+    );
     // The vendor request is prepared while the row is written and sent once it is committed
     // (Dispatcher.place). Prepared on the loop's next turn: started at once, its synchronous
     // work would run before the row's statement reaches the database and hold that back.

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { GatewayError } from '@switchboard/core';
 import { EntityManager, Repository } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
+import { preparedQuery } from '../database/pooled-query';
 import { repositoryFor } from '../database/request-database';
 import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
@@ -44,15 +45,18 @@ export class IdempotencyService {
 
   async begin(apiKeyId: string, key: string, requestHash: string, context?: RequestContext): Promise<Begin> {
     const keys = repositoryFor(this.keys, context);
-    // An expired key is free again.
-    await keys.query(
-      `DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
-      [apiKeyId, key, IDEMPOTENCY_WINDOW_HOURS],
-    );
-    const claimed = await keys.query(
-      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, lease_until) VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [apiKeyId, key, requestHash, this.config.IDEMPOTENCY_LEASE_SECONDS],
+    // One statement: a new key, or an expired one taken over as new (the conflict's row is
+    // locked, so of two requests racing for an expired key one claims it and the other then
+    // finds it fresh and in progress).
+    const claimed = await preparedQuery(
+      keys.manager,
+      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, lease_until)
+       VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
+       ON CONFLICT (api_key_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = EXCLUDED.state,
+         lease_until = EXCLUDED.lease_until, response_status = NULL, response_body = NULL, call_ids = '{}', created_at = now()
+       WHERE idempotency_keys.created_at < now() - make_interval(hours => $5)
+       RETURNING key`,
+      [apiKeyId, key, requestHash, this.config.IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_WINDOW_HOURS],
     );
     if (claimed.length) return { kind: 'new' };
     const row = await keys.findOneBy({ apiKeyId, key });
@@ -89,10 +93,14 @@ export class IdempotencyService {
 
   /** In the transaction that inserts the call: a retry after a crash finds it here. */
   async recordCall(tx: EntityManager, claim: IdempotencyClaim, index: number, callId: string): Promise<void> {
-    await tx.query(
-      `UPDATE idempotency_keys SET call_ids = call_ids || jsonb_build_object($3::text, $4::text) WHERE api_key_id = $1 AND key = $2`,
-      [claim.owner, claim.key, String(index), callId],
-    );
+    const params: unknown[] = [];
+    await preparedQuery(tx, `WITH ${this.recordCallCte(claim, index, callId, params)} SELECT 1`, params);
+  }
+
+  /** `recordCall` as a CTE over `params`, for the statement that inserts the call (CallLedger.open). */
+  recordCallCte(claim: IdempotencyClaim, index: number, callId: string, params: unknown[]): string {
+    const [owner, key, at, id] = [claim.owner, claim.key, String(index), callId].map((v) => `$${params.push(v)}`);
+    return `key_recorded AS (UPDATE idempotency_keys SET call_ids = call_ids || jsonb_build_object(${at}::text, ${id}::text) WHERE api_key_id = ${owner} AND key = ${key} RETURNING 1)`;
   }
 
   /**
@@ -106,14 +114,11 @@ export class IdempotencyService {
     body: unknown,
     context?: RequestContext,
   ): Promise<void> {
-    await repositoryFor(this.keys, context).update(
-      { apiKeyId, key },
-      {
-        state: 'done',
-        responseStatus: status,
-        responseBody: { sealed: this.cipher.encryptJson(body ?? null) },
-        leaseUntil: null,
-      },
+    await preparedQuery(
+      repositoryFor(this.keys, context).manager,
+      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb, lease_until = NULL
+       WHERE api_key_id = $1 AND key = $2`,
+      [apiKeyId, key, status, JSON.stringify({ sealed: this.cipher.encryptJson(body ?? null) })],
     );
   }
 

@@ -56,11 +56,16 @@ export class CallLedger {
 
   private readonly texts = new StatementTexts();
 
-  /** A new call and its `call.created` event. The reconciler will look if nothing else does. */
+  /**
+   * A new call and its `call.created` event. The reconciler will look if nothing else does.
+   * `alongside` adds the caller's own write to the statement, a CTE over its parameters (the
+   * Idempotency-Key recording the call), so both are one unit of work without a transaction.
+   */
   async open(
     tx: EntityManager,
     call: CallEntity,
     observation: Pick<Observation, 'source' | 'receivedAt' | 'vendorEventType' | 'occurredAt'>,
+    alongside?: (params: unknown[]) => string,
   ): Promise<void> {
     call.reconcileAt = isTerminal(call.status)
       ? null
@@ -71,7 +76,9 @@ export class CallLedger {
       tx,
       this.eventsFor(call, ['call.created'], null, { ...observation }),
       {
-        ctes: this.calls.insertCte(call, params),
+        ctes: alongside
+          ? `${this.calls.insertCte(call, params)}, ${alongside(params)}`
+          : this.calls.insertCte(call, params),
         params,
         calls: 'inserted',
         select: '(SELECT version FROM inserted) AS version',

@@ -146,6 +146,23 @@ describe('middle tier: idempotency service', () => {
       { kind: 'new' },
       'past 24 h the key may carry a new request',
     );
+    const taken = await row(key);
+    assert.equal(taken.state, 'in_progress');
+    assert.deepEqual(taken.call_ids, {}, 'nothing of the expired request is resumed');
+    assert.equal(taken.response_body, null, 'nor replayed');
+  });
+
+  it('of ten concurrent requests for an expired key exactly one takes it over', async () => {
+    const key = freshKey();
+    await service.begin(owner, key, 'hash-a');
+    await service.complete(owner, key, 201, { first: true });
+    await db.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE api_key_id = $1 AND key = $2`,
+      [owner, key],
+    );
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => codeOf(service.begin(owner, key, 'hash-b'))));
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 1, JSON.stringify(outcomes));
+    assert.equal(outcomes.filter((o) => o === 'idempotency_in_progress').length, 9, JSON.stringify(outcomes));
   });
 
   it('keys are per gateway key', async () => {
