@@ -91,7 +91,10 @@ export class IdempotencyService {
     );
   }
 
-  /** In the transaction that inserts the call: a retry after a crash finds it here. */
+  /**
+   * A call recorded on the key in `tx`, so a retry after a crash finds it. A create does it
+   * inside the statement that stores the call (recordCallCte).
+   */
   async recordCall(tx: EntityManager, claim: IdempotencyClaim, index: number, callId: string): Promise<void> {
     const params: unknown[] = [];
     await preparedQuery(tx, `WITH ${this.recordCallCte(claim, index, callId, params)} SELECT 1`, params);
