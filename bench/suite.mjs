@@ -227,6 +227,21 @@ try {
     }
   }
 
+  const createRow = {
+    key: 'create',
+    title: 'Switchboard POST /v1/calls (pinned to the simulator)',
+    url: gateway.url,
+    method: 'POST',
+    paths: ['/v1/calls'],
+    headers,
+    body: createBody,
+    varyTo: true,
+    server: ['gateway', gateway.pid],
+    also: [['vendor', kalem.pid]],
+    db: true,
+    fresh: true,
+    dialCheck: true,
+  };
   const rows = [
     {
       key: 'vendor',
@@ -283,36 +298,12 @@ try {
           also: [['upstream', upstream.pid]],
         }
       : { key: 'portkey', title: `Portkey gateway ${PEER_VERSION}`, unavailable: peer.reason },
+    createRow,
     {
-      key: 'create',
-      title: 'Switchboard POST /v1/calls (pinned to the simulator)',
-      url: gateway.url,
-      method: 'POST',
-      paths: ['/v1/calls'],
-      headers,
-      body: createBody,
-      varyTo: true,
-      server: ['gateway', gateway.pid],
-      also: [['vendor', kalem.pid]],
-      db: true,
-      fresh: true,
-      dialCheck: true,
-    },
-    {
+      ...createRow,
       key: 'keyed',
       title: 'Switchboard POST /v1/calls with an Idempotency-Key (a new one per create)',
-      url: gateway.url,
-      method: 'POST',
-      paths: ['/v1/calls'],
-      headers,
-      body: createBody,
-      varyTo: true,
       idempotencyKeys: true,
-      server: ['gateway', gateway.pid],
-      also: [['vendor', kalem.pid]],
-      db: true,
-      fresh: true,
-      dialCheck: true,
     },
     {
       key: 'select',
