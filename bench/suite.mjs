@@ -242,6 +242,16 @@ try {
     fresh: true,
     dialCheck: true,
   };
+  /** What the loader sends for a row. */
+  const requestOf = (row) => ({
+    url: row.url,
+    method: row.method,
+    paths: row.paths,
+    headers: row.headers,
+    body: row.body,
+    varyTo: row.varyTo,
+    idempotencyKeys: row.idempotencyKeys,
+  });
   const rows = [
     {
       key: 'vendor',
@@ -346,16 +356,7 @@ try {
   async function dialCheck(amount) {
     await stand.resetSimulator();
     const before = await created201();
-    const result = await loader.run({
-      url: gateway.url,
-      method: 'POST',
-      paths: ['/v1/calls'],
-      headers,
-      body: createBody,
-      varyTo: true,
-      connections,
-      amount,
-    });
+    const result = await loader.run({ ...requestOf(createRow), connections, amount });
     return {
       amount,
       loader201: result.statuses[201] ?? 0,
@@ -381,17 +382,7 @@ try {
 
   /** `row`'s requests for `duration` s on `conns` connections (one: sequential, timed by the loader). */
   const loadRow = (row, conns, duration) =>
-    (conns === 1 ? loader.sequential : loader.run)({
-      url: row.url,
-      method: row.method,
-      paths: row.paths,
-      headers: row.headers,
-      body: row.body,
-      varyTo: row.varyTo,
-      idempotencyKeys: row.idempotencyKeys,
-      connections: conns,
-      duration,
-    });
+    (conns === 1 ? loader.sequential : loader.run)({ ...requestOf(row), connections: conns, duration });
 
   async function measure(row, conns = connections, secs = seconds, warm = warmup) {
     const load = (duration) => loadRow(row, conns, duration);
