@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Client } from 'pg';
 import type { SimulatedAccount } from '@switchboard/simulators';
 import { startSimulators, stopSimulators } from '@switchboard/simulators';
 import { pollUntil } from '@switchboard/simulators/testing';
@@ -202,9 +204,12 @@ for (const store of ['Redis', 'Postgres'] as const) {
       if (accounts) await stopSimulators(accounts);
     });
 
-    it('40 creates split across both never get more than calls_per_minute 10 to the vendor', async () => {
+    /** A connection made on one process and an agent on the other, both on the shared simulator. */
+    async function sharedConnection(rateLimits: Record<string, number>) {
       const [hms] = accounts;
       const simApi = client(hms.simulator.url);
+      // A fresh count of dials, then the simulator's own limits off (a reset turns them back on).
+      assert.equal((await simApi.post('/__sim/reset', {})).status, 200);
       assert.equal((await simApi.post('/__sim/config', { rate_limits: false })).status, 200);
       const [a, b] = processes.map((p) => client(p.url, adminKey));
       const connection = await a.post('/v1/providers', {
@@ -213,7 +218,7 @@ for (const store of ['Redis', 'Postgres'] as const) {
         credentials: { api_key: hms.apiKey },
         base_url: hms.baseUrl,
         defaults: hms.defaults,
-        rate_limits: { calls_per_minute: 10 },
+        rate_limits: rateLimits,
       });
       assert.equal(connection.status, 201, connection.text);
       const agent = await b.post('/v1/agents', {
@@ -221,16 +226,22 @@ for (const store of ['Redis', 'Postgres'] as const) {
         bindings: [{ connection_id: connection.body.id, provider_agent_id: hms.sampleAgentId }],
       });
       assert.equal(agent.status, 201, agent.text);
+      const creates = (n: number) =>
+        Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            (i % 2 ? a : b).post('/v1/calls', {
+              to: nextNumber(),
+              agent_id: agent.body.id,
+              provider: connection.body.id,
+            }),
+          ),
+        );
+      return { simApi, connectionId: connection.body.id as string, creates };
+    }
 
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          (i % 2 ? a : b).post('/v1/calls', {
-            to: nextNumber(),
-            agent_id: agent.body.id,
-            provider: connection.body.id,
-          }),
-        ),
-      );
+    it('40 creates split across both never get more than calls_per_minute 10 to the vendor', async () => {
+      const { simApi, creates } = await sharedConnection({ calls_per_minute: 10 });
+      const results = await creates(40);
       const placed = results.filter((r) => r.status === 201);
       assert.equal(placed.length, 10, results.map((r) => r.status).join(','));
       for (const r of results.filter((r) => r.status !== 201)) assertRefusedForBudget(r, 60);
@@ -238,5 +249,45 @@ for (const store of ['Redis', 'Postgres'] as const) {
       // Each instance alone would have let 10 of its own 20 through.
       assert.equal(dialed.length, 10, 'the vendor received exactly the shared budget');
     });
+
+    it('leasing (calls_per_minute 240, up to 4 units a take): 320 creates across both, at most 240 dialed, in far fewer takes', async () => {
+      const { simApi, connectionId, creates } = await sharedConnection({
+        calls_per_minute: 240,
+        requests_per_minute: 0,
+      });
+      const results = await creates(320);
+      const placed = results.filter((r) => r.status === 201);
+      for (const r of results.filter((r) => r.status !== 201)) assertRefusedForBudget(r, 60);
+      const dialed = (await simApi.get('/__sim/calls')).body.calls;
+      assert.equal(dialed.length, placed.length, 'every 201 dialed once, nothing else');
+      // What each process's lease held when the budget ran out is lost to the window: 4 units at most each.
+      assert.ok(placed.length <= 240 && placed.length >= 240 - 2 * 4, `${placed.length} placed`);
+      // Each take stamps its units with one time: distinct times are the takes that granted.
+      const takes = await distinctTakeTimes(connectionId);
+      assert.ok(takes > 0 && takes < placed.length / 2, `${takes} takes for ${placed.length} calls`);
+    });
+
+    async function distinctTakeTimes(connectionId: string): Promise<number> {
+      if (store === 'Redis') {
+        const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+        try {
+          const entries = await redis.zrange(`switchboard:budget:{${connectionId}}:calls`, 0, -1, 'WITHSCORES');
+          return new Set(entries.filter((_, i) => i % 2 === 1)).size;
+        } finally {
+          await redis.quit();
+        }
+      }
+      const pg = new Client({ connectionString: db.env.DATABASE_URL });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query<{ n: number }>(
+          `SELECT count(DISTINCT taken_at)::int AS n FROM rate_budget_slots WHERE budget_key = $1 AND scope = 'calls'`,
+          [connectionId],
+        );
+        return rows[0].n;
+      } finally {
+        await pg.end();
+      }
+    }
   });
 }

@@ -61,8 +61,11 @@ describe('the request view of the data source', () => {
 
     const slow = request();
     const fast = request();
+    // The fast one sent first: the embedded database runs one statement at a time, and a
+    // request queued behind another's statement rightly counts the wait as its own.
+    const fastRun = databaseFor(base, fast).query('SELECT 1');
     const slowRun = databaseFor(base, slow).query('SELECT pg_sleep(0.2)');
-    await databaseFor(base, fast).query('SELECT 1');
+    await fastRun;
     await slowRun;
     // Both accounts are closed after the slow statement ended: had it leaked, the fast one would hold it too.
     assert.ok(dbMs(slow) >= 200, `the slow request: ${dbMs(slow)} ms`);

@@ -1,6 +1,65 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { TAKE_FROM_LOG } from './1764100100000-rate-budgets';
 
+// The take through the rings, kept apart so that 1764500000000 (the leases) can put it back in its down().
+export const TAKE_FROM_RINGS = `
+      CREATE OR REPLACE FUNCTION switchboard_take_rate_budget(
+        p_key text, p_scopes text[], p_limits integer[], p_windows_ms bigint[], p_block_scopes text[]
+      ) RETURNS TABLE (granted boolean, retry_after_ms bigint, window_index integer)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_now timestamptz;
+        v_blocked timestamptz;
+        v_ring_size integer;
+        v_ring_taken bigint;
+        v_size integer[] := '{}';
+        v_taken bigint[] := '{}';
+        v_oldest timestamptz;
+        v_worst timestamptz;
+        v_worst_index integer := 0;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtextextended('switchboard_rate_budget:' || p_key, 0));
+        -- Read after the lock: now() is the transaction's start, which may precede a take that
+        -- committed while this one waited, and its slot would then leave the window too early.
+        v_now := clock_timestamp();
+        SELECT max(b.blocked_until) INTO v_blocked FROM rate_budget_blocks b
+          WHERE b.budget_key = p_key AND b.scope = ANY (p_block_scopes);
+        IF v_blocked > v_now THEN
+          RETURN QUERY SELECT false, ceil(extract(epoch FROM v_blocked - v_now) * 1000)::bigint, 0;
+          RETURN;
+        END IF;
+        FOR i IN 1 .. coalesce(array_length(p_scopes, 1), 0) LOOP
+          SELECT r.ring_size, r.ring_taken INTO v_ring_size, v_ring_taken
+            FROM switchboard_rate_budget_ring(p_key, p_scopes[i], p_windows_ms[i], p_limits[i]) r;
+          v_size[i] := v_ring_size;
+          v_taken[i] := v_ring_taken;
+          CONTINUE WHEN v_taken[i] < p_limits[i];
+          -- Take number n is in slot n % size: the window's limit-th newest take is number taken - limit.
+          SELECT s.taken_at INTO v_oldest FROM rate_budget_slots s
+            WHERE s.budget_key = p_key AND s.scope = p_scopes[i] AND s.window_ms = p_windows_ms[i]
+              AND s.slot = ((v_taken[i] - p_limits[i]) % v_size[i])::integer;
+          IF FOUND AND v_oldest > v_now - p_windows_ms[i] * interval '1 millisecond' THEN
+            IF v_worst IS NULL OR v_oldest + p_windows_ms[i] * interval '1 millisecond' > v_worst THEN
+              v_worst := v_oldest + p_windows_ms[i] * interval '1 millisecond';
+              v_worst_index := i;
+            END IF;
+          END IF;
+        END LOOP;
+        IF v_worst IS NOT NULL THEN
+          RETURN QUERY SELECT false, greatest(1, ceil(extract(epoch FROM v_worst - v_now) * 1000))::bigint, v_worst_index;
+          RETURN;
+        END IF;
+        FOR i IN 1 .. coalesce(array_length(p_scopes, 1), 0) LOOP
+          INSERT INTO rate_budget_slots (budget_key, scope, window_ms, slot, taken_at)
+            VALUES (p_key, p_scopes[i], p_windows_ms[i], (v_taken[i] % v_size[i])::integer, v_now)
+            ON CONFLICT (budget_key, scope, window_ms, slot) DO UPDATE SET taken_at = EXCLUDED.taken_at;
+          UPDATE rate_budget_rings r SET taken = r.taken + 1, last_at = v_now
+            WHERE r.budget_key = p_key AND r.scope = p_scopes[i] AND r.window_ms = p_windows_ms[i];
+        END LOOP;
+        RETURN QUERY SELECT true, 0::bigint, 0;
+      END
+      $$`;
+
 /**
  * Vendor rate budgets in the database at a constant cost per take (issue #15). The log of
  * 1764100100000 counted every entry a window held on each take (`count(*)` over the window):
@@ -96,63 +155,7 @@ export class RateBudgetRings1764400000000 implements MigrationInterface {
         ring_taken := cardinality(v_kept);
       END
       $$`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION switchboard_take_rate_budget(
-        p_key text, p_scopes text[], p_limits integer[], p_windows_ms bigint[], p_block_scopes text[]
-      ) RETURNS TABLE (granted boolean, retry_after_ms bigint, window_index integer)
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        v_now timestamptz;
-        v_blocked timestamptz;
-        v_ring_size integer;
-        v_ring_taken bigint;
-        v_size integer[] := '{}';
-        v_taken bigint[] := '{}';
-        v_oldest timestamptz;
-        v_worst timestamptz;
-        v_worst_index integer := 0;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtextextended('switchboard_rate_budget:' || p_key, 0));
-        -- Read after the lock: now() is the transaction's start, which may precede a take that
-        -- committed while this one waited, and its slot would then leave the window too early.
-        v_now := clock_timestamp();
-        SELECT max(b.blocked_until) INTO v_blocked FROM rate_budget_blocks b
-          WHERE b.budget_key = p_key AND b.scope = ANY (p_block_scopes);
-        IF v_blocked > v_now THEN
-          RETURN QUERY SELECT false, ceil(extract(epoch FROM v_blocked - v_now) * 1000)::bigint, 0;
-          RETURN;
-        END IF;
-        FOR i IN 1 .. coalesce(array_length(p_scopes, 1), 0) LOOP
-          SELECT r.ring_size, r.ring_taken INTO v_ring_size, v_ring_taken
-            FROM switchboard_rate_budget_ring(p_key, p_scopes[i], p_windows_ms[i], p_limits[i]) r;
-          v_size[i] := v_ring_size;
-          v_taken[i] := v_ring_taken;
-          CONTINUE WHEN v_taken[i] < p_limits[i];
-          -- Take number n is in slot n % size: the window's limit-th newest take is number taken - limit.
-          SELECT s.taken_at INTO v_oldest FROM rate_budget_slots s
-            WHERE s.budget_key = p_key AND s.scope = p_scopes[i] AND s.window_ms = p_windows_ms[i]
-              AND s.slot = ((v_taken[i] - p_limits[i]) % v_size[i])::integer;
-          IF FOUND AND v_oldest > v_now - p_windows_ms[i] * interval '1 millisecond' THEN
-            IF v_worst IS NULL OR v_oldest + p_windows_ms[i] * interval '1 millisecond' > v_worst THEN
-              v_worst := v_oldest + p_windows_ms[i] * interval '1 millisecond';
-              v_worst_index := i;
-            END IF;
-          END IF;
-        END LOOP;
-        IF v_worst IS NOT NULL THEN
-          RETURN QUERY SELECT false, greatest(1, ceil(extract(epoch FROM v_worst - v_now) * 1000))::bigint, v_worst_index;
-          RETURN;
-        END IF;
-        FOR i IN 1 .. coalesce(array_length(p_scopes, 1), 0) LOOP
-          INSERT INTO rate_budget_slots (budget_key, scope, window_ms, slot, taken_at)
-            VALUES (p_key, p_scopes[i], p_windows_ms[i], (v_taken[i] % v_size[i])::integer, v_now)
-            ON CONFLICT (budget_key, scope, window_ms, slot) DO UPDATE SET taken_at = EXCLUDED.taken_at;
-          UPDATE rate_budget_rings r SET taken = r.taken + 1, last_at = v_now
-            WHERE r.budget_key = p_key AND r.scope = p_scopes[i] AND r.window_ms = p_windows_ms[i];
-        END LOOP;
-        RETURN QUERY SELECT true, 0::bigint, 0;
-      END
-      $$`);
+    await q.query(TAKE_FROM_RINGS);
   }
 
   async down(q: QueryRunner): Promise<void> {

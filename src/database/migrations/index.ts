@@ -14,6 +14,7 @@ import { EventLogHead1764340000000 } from './1764340000000-event-log-head';
 import { NumberGramsPlpgsql1764345000000 } from './1764345000000-number-grams-plpgsql';
 import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
 import { RateBudgetRings1764400000000 } from './1764400000000-rate-budget-rings';
+import { RateBudgetLeases1764500000000 } from './1764500000000-rate-budget-leases';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   NumberGramsPlpgsql1764345000000,
   CallVendorIds1764350000000,
   RateBudgetRings1764400000000,
+  RateBudgetLeases1764500000000,
 ];

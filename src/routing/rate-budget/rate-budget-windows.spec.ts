@@ -7,6 +7,9 @@ import {
   budgetView,
   describeWindow,
   effectiveWindows,
+  LEASE_MAX_UNITS,
+  leaseSlackMs,
+  leaseTerms,
   rateLimitOverrideProblem,
   viewedWindows,
   windowsFor,
@@ -25,8 +28,8 @@ const now = new Date('2026-03-01T12:00:00.000Z');
 describe('effectiveWindows', () => {
   it("keeps the vendor's documented windows, in ms", () => {
     assert.deepEqual(effectiveWindows(KALEM, {}), [
-      { scope: 'requests', limit: 60, windowMs: 60_000 },
-      { scope: 'requests', limit: 1000, windowMs: 3_600_000 },
+      { scope: 'requests', limit: 60, windowMs: 60_000, slackMs: 0 },
+      { scope: 'requests', limit: 1000, windowMs: 3_600_000, slackMs: 0 },
     ]);
     assert.deepEqual(effectiveWindows(KALEM, null), effectiveWindows(KALEM, {}));
   });
@@ -34,8 +37,8 @@ describe('effectiveWindows', () => {
   it('replaces the window of the same scope and length, adds new ones, and 0 removes one', () => {
     const windows = effectiveWindows(KALEM, { requests_per_minute: 30, requests_per_hour: 0, calls_per_day: 100 });
     assert.deepEqual(windows, [
-      { scope: 'requests', limit: 30, windowMs: 60_000 },
-      { scope: 'calls', limit: 100, windowMs: 86_400_000 },
+      { scope: 'requests', limit: 30, windowMs: 60_000, slackMs: 0 },
+      { scope: 'calls', limit: 100, windowMs: 86_400_000, slackMs: 0 },
     ]);
   });
 
@@ -63,7 +66,9 @@ describe('rateLimitOverrideProblem', () => {
 describe('which windows and blocks a request meets', () => {
   const windows = effectiveWindows(KAICALLS, {});
   it('counts a request only against windows of its scopes', () => {
-    assert.deepEqual(windowsFor(windows, ['requests', 'calls']), [{ scope: 'calls', limit: 60, windowMs: 60_000 }]);
+    assert.deepEqual(windowsFor(windows, ['requests', 'calls']), [
+      { scope: 'calls', limit: 60, windowMs: 60_000, slackMs: 0 },
+    ]);
     assert.deepEqual(windowsFor(windows, ['requests']), []);
   });
 
@@ -152,11 +157,46 @@ describe('budgetView', () => {
   });
 
   it("views the calls scope's windows, else the requests scope's", () => {
-    assert.deepEqual(viewedWindows(effectiveWindows(KAICALLS, {})), [{ scope: 'calls', limit: 60, windowMs: 60_000 }]);
+    assert.deepEqual(viewedWindows(effectiveWindows(KAICALLS, {})), [
+      { scope: 'calls', limit: 60, windowMs: 60_000, slackMs: 0 },
+    ]);
     assert.deepEqual(viewedWindows(kalem), kalem);
   });
 
   it('describes a window for messages', () => {
-    assert.equal(describeWindow({ scope: 'agent_creates', limit: 30, windowMs: 60_000 }), '30 agent creates per 60 s');
+    assert.equal(
+      describeWindow({ scope: 'agent_creates', limit: 30, windowMs: 60_000, slackMs: 0 }),
+      '30 agent creates per 60 s',
+    );
+  });
+});
+
+describe('lease terms', () => {
+  it('gives a window slack only when its rate over that slack is two units or more', () => {
+    // Kalem's documented windows: one a second at most, so they stay exact.
+    assert.deepEqual(
+      effectiveWindows(KALEM, {}).map((w) => w.slackMs),
+      [0, 0],
+    );
+    assert.equal(leaseSlackMs(120, 60_000), 1_000);
+    assert.equal(leaseSlackMs(119, 60_000), 0);
+    // A twentieth of a short window, never more than a second of a long one.
+    assert.equal(leaseSlackMs(1_000, 1_000), 50);
+    assert.equal(leaseSlackMs(39, 1_000), 0);
+    assert.equal(leaseSlackMs(1_000_000, 86_400_000), 1_000);
+  });
+
+  it("leases for the least slack of a take's windows, no more units than any of them averages in it", () => {
+    const windows = effectiveWindows(KALEM, { requests_per_minute: 1_000_000, requests_per_hour: 1_000_000 });
+    // 1 000 000 an hour is 277 a second: capped at LEASE_MAX_UNITS.
+    assert.deepEqual(leaseTerms(windows), { lifeMs: 1_000, maxUnits: LEASE_MAX_UNITS });
+    assert.deepEqual(leaseTerms(effectiveWindows(KALEM, { requests_per_minute: 600, requests_per_hour: 0 })), {
+      lifeMs: 1_000,
+      maxUnits: 10,
+    });
+    // One exact window among them: no lease (a unit at a time, spent at once).
+    const mixed = effectiveWindows(KAICALLS, { reads_per_minute: 600_000 });
+    assert.deepEqual(leaseTerms(mixed), { lifeMs: 0, maxUnits: 1 });
+    assert.deepEqual(leaseTerms([]), { lifeMs: 1_000, maxUnits: LEASE_MAX_UNITS });
   });
 });

@@ -17,6 +17,39 @@ export interface BudgetWindow {
   scope: RateLimitScope;
   limit: number;
   windowMs: number;
+  /**
+   * How long after a take its units may still be spent (a lease, see budget-lease.ts): a store
+   * counts each take against the window for windowMs + slackMs, so the units spent in any
+   * windowMs never exceed the limit. 0 for a window too small to lease from.
+   */
+  slackMs: number;
+}
+
+/** The longest a leased unit lives, and the most units one take may lease. */
+export const LEASE_MAX_LIFE_MS = 1_000;
+export const LEASE_MAX_UNITS = 100;
+
+/**
+ * A window's slack (BudgetWindow.slackMs): a twentieth of it, at most a second, when its average
+ * rate over that time is at least two units (a lease of one is spent at once); else 0, so
+ * small limits (Kalem's 60 a minute) stay exact. A function of the window alone: every
+ * instance, and every take that counts against the window, must count it the same way.
+ */
+export function leaseSlackMs(limit: number, windowMs: number): number {
+  const slack = Math.min(LEASE_MAX_LIFE_MS, Math.floor(windowMs / 20));
+  return Math.floor((limit * slack) / windowMs) >= 2 ? slack : 0;
+}
+
+/**
+ * How long the units of one take live, and how many it may lease: the least slack of the
+ * windows it counts against, and no more units than any of them averages in that time. With
+ * no window (a take that only checks vendor blocks) a lease lives LEASE_MAX_LIFE_MS.
+ */
+export function leaseTerms(windows: readonly BudgetWindow[]): { lifeMs: number; maxUnits: number } {
+  if (!windows.length) return { lifeMs: LEASE_MAX_LIFE_MS, maxUnits: LEASE_MAX_UNITS };
+  const lifeMs = Math.min(...windows.map((w) => w.slackMs));
+  const rate = Math.min(...windows.map((w) => Math.floor((w.limit * lifeMs) / w.windowMs)));
+  return { lifeMs, maxUnits: Math.max(1, Math.min(LEASE_MAX_UNITS, rate)) };
 }
 
 function parseKey(key: string): { scope: RateLimitScope; windowSeconds: number } | null {
@@ -57,7 +90,10 @@ export function effectiveWindows(
       (a, b) =>
         RATE_LIMIT_SCOPES.indexOf(a.scope) - RATE_LIMIT_SCOPES.indexOf(b.scope) || a.windowSeconds - b.windowSeconds,
     )
-    .map((w) => ({ scope: w.scope, limit: w.limit, windowMs: w.windowSeconds * 1000 }));
+    .map((w) => {
+      const windowMs = w.windowSeconds * 1000;
+      return { scope: w.scope, limit: w.limit, windowMs, slackMs: leaseSlackMs(w.limit, windowMs) };
+    });
 }
 
 /** The windows one request counts against. */

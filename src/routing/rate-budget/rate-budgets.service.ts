@@ -25,9 +25,11 @@ import {
   BudgetWindow,
   describeWindow,
   effectiveWindows,
+  leaseTerms,
   viewedWindows,
   windowsFor,
 } from './rate-budget-windows';
+import { BudgetLease } from './budget-lease';
 import { RATE_BUDGET_STORE, RateBudgetStore, TakeResult } from './rate-budget.store';
 
 /** What a create is blocked by: any request's block, or a block on creates alone. */
@@ -52,7 +54,10 @@ export class RateBudgets {
     return this.config.VENDOR_RATE_BUDGETS === 'on';
   }
 
-  /** Wraps a connection's transport. The windows are fixed here: a changed `rate_limits` builds a new adapter. */
+  /**
+   * Wraps a connection's transport. The windows are fixed here: a changed `rate_limits` builds
+   * a new adapter, and with it new leases.
+   */
   guard(
     connection: ProviderConnectionEntity,
     capabilities: ProviderCapabilities,
@@ -61,19 +66,42 @@ export class RateBudgets {
     if (!this.enabled) return transport;
     const windows = effectiveWindows(capabilities.rateLimits, connection.rateLimits);
     const { id, provider } = connection;
+    // One lease per set of scopes a request counts against (creates, reads, …), on this instance.
+    const leases = new Map<string, BudgetLease | null>();
+    const leaseFor = (scopes: RateLimitScope[], applying: BudgetWindow[]): BudgetLease | null => {
+      const key = scopes.join(',');
+      let lease = leases.get(key);
+      if (lease === undefined) {
+        const terms = leaseTerms(applying);
+        // Exact windows (no slack): each request takes its own unit, in parallel, as before leases.
+        lease =
+          terms.maxUnits > 1
+            ? new BudgetLease((units) => this.storeTake(connection, applying, scopes, units), terms)
+            : null;
+        leases.set(key, lease);
+      }
+      return lease;
+    };
     return {
       request: async (request: HttpRequest): Promise<HttpResponse> => {
         const scopes = scopesOf(request);
         const applying = windowsFor(windows, scopes);
-        // Kept in the database (no Redis): that is the request's database time, as any statement of its own.
-        const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
-        await timedBy(timing, 'db', () => this.take(connection, applying, scopes));
+        const lease = leaseFor(scopes, applying);
+        if (!lease?.tryTake()) {
+          // Kept in the database (no Redis): that is the request's database time, as any statement of its own.
+          const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
+          const taken = () => (lease ? lease.acquire() : this.storeTake(connection, applying, scopes, 1));
+          const result = await timedBy(timing, 'db', taken);
+          if (!result.granted) throw this.refusal(connection, applying, result);
+        }
         const response = await transport.request(request);
         // HMS Sovereign limits control commands per call, not per key: one call's 429 says nothing about the others.
         if (response.status === 429 && request.operation !== 'control') {
+          for (const l of leases.values()) l?.drop();
           const now = new Date();
           const scope = blockedScopeFor(windows, scopes);
           const forMs = blockDurationMs(resetAtFromHeaders(response.headers, now), now, applying);
+          const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
           await timedBy(timing, 'db', () => this.store.block(id, scope, forMs)).catch((e: Error) =>
             this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`),
           );
@@ -101,16 +129,18 @@ export class RateBudgets {
     return budgetView(windows, usage.windows, usage.blockedForMs, new Date());
   }
 
-  private async take(
+  /** A take from the shared store; a store that cannot answer refuses the request (503). */
+  private async storeTake(
     connection: ProviderConnectionEntity,
     windows: BudgetWindow[],
     scopes: RateLimitScope[],
-  ): Promise<void> {
+    units: number,
+  ): Promise<TakeResult> {
     const { id, provider } = connection;
-    let result: TakeResult;
     try {
-      result = await this.store.take(id, windows, scopes);
+      const result = await this.store.take(id, windows, scopes, units);
       this.outages.succeeded(this.store.dependency);
+      return result;
     } catch (e) {
       // Without the shared count the gateway cannot know it stays under the vendor: send
       // nothing (the client gets 503 unavailable). Logged once per outage, not per request.
@@ -124,19 +154,25 @@ export class RateBudgets {
         message: `${provider} connection ${id}: its rate budget could not be checked, so nothing was sent.`,
       });
     }
-    if (result.granted) return;
+  }
+
+  private refusal(
+    connection: ProviderConnectionEntity,
+    windows: BudgetWindow[],
+    result: Extract<TakeResult, { granted: false }>,
+  ): ProviderError {
     const resetAt = new Date(Date.now() + result.retryAfterMs);
     const spent =
       result.window === null
         ? 'the vendor rate-limited it (429); such requests wait'
         : `its budget of ${describeWindow(windows[result.window])} is spent`;
-    throw new ProviderError({
-      provider,
+    return new ProviderError({
+      provider: connection.provider,
       kind: 'rate_limited',
       local: true,
       vendorCode: 'rate_budget',
       resetAt,
-      message: `${provider} connection ${id}: ${spent} until ${resetAt.toISOString()}.`,
+      message: `${connection.provider} connection ${connection.id}: ${spent} until ${resetAt.toISOString()}.`,
     });
   }
 }
