@@ -95,11 +95,12 @@ diagnostics.subscribe('undici:request:trailers', () => mark('vendor body'));
 
 // A statement is on the wire once its Sync is written; its answer is complete at ReadyForQuery.
 // Each is named by its text as the pool's client is given it (a create's INSERT and its budget
-// take are in flight at once, on two connections, so their order says nothing).
+// take, when its lease is empty, are in flight at once, on two connections, so their order
+// says nothing).
 const kindOf = (text) =>
   text.startsWith('WITH inserted AS')
     ? 'INSERT'
-    : text.includes('switchboard_take_rate_budget')
+    : /switchboard_(take|lease)_rate_budget/.test(text)
       ? 'budget take'
       : text.includes('UPDATE calls')
         ? 'UPDATE'

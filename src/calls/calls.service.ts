@@ -15,7 +15,7 @@ import {
 import { DataSource } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
 import { EventLogRepository } from '../events/event-log.repository';
-import { CallLedger } from '../ledger/call-ledger';
+import { AnswerAlongside, CallLedger } from '../ledger/call-ledger';
 import { CallSettler } from '../ledger/call-settler';
 import { createInFlight } from '../ledger/stranded-rules';
 import { ProviderConnectionEntity } from '../providers/provider-connection.entity';
@@ -235,14 +235,25 @@ export class CallsService {
     // The vendor request is prepared while the row is written and sent once it is committed
     // (Dispatcher.place). Prepared on the loop's next turn: started at once, its synchronous
     // work would run before the row's statement reaches the database and hold that back.
+    // A single create's response is the placed call: with a key, stored on it by the answer's
+    // own statement (a batch's is all of its calls, completed by the gate after the last).
+    const answered = claim && !Array.isArray(dto.to) ? this.keyResponse(claim) : undefined;
     const placing = nextTurn().then(() =>
-      this.dispatcher.place(call, candidates, placementInput(dto, call), { failover, stored }, context),
+      this.dispatcher.place(call, candidates, placementInput(dto, call), { failover, stored, answered }, context),
     );
     // Both settle: a failed write is the create's error, and the placement it stopped fails with it.
     const [written, placed] = await Promise.allSettled([stored, placing]);
     if (written.status === 'rejected') throw written.reason;
     if (placed.status === 'rejected') throw placed.reason;
     return toCallResponse(placed.value);
+  }
+
+  /** The Idempotency-Key's response, the call as placed, written with the vendor's answer. */
+  private keyResponse(claim: IdempotencyClaim): AnswerAlongside {
+    return {
+      cte: (placed, params, gate) => this.idempotency.completeCte(claim, toCallResponse(placed), params, gate),
+      written: () => (claim.completed = true),
+    };
   }
 
   /**

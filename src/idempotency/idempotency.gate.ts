@@ -52,7 +52,12 @@ export class IdempotencyGate {
       if (begin.status >= 400) throw new PrecomputedErrorResponse(begin.status, begin.body);
       return begin.body as T;
     }
-    const claim: IdempotencyClaim = { owner, key, resume: begin.kind === 'resume' ? begin.callIds : null };
+    const claim: IdempotencyClaim = {
+      owner,
+      key,
+      resume: begin.kind === 'resume' ? begin.callIds : null,
+      successStatus,
+    };
     request.idempotency = claim;
     const renewal = setInterval(
       () => void this.service.renew(owner, key, context).catch(() => undefined),
@@ -61,9 +66,12 @@ export class IdempotencyGate {
     renewal.unref();
     try {
       const body = await work();
-      await this.service.complete(owner, key, successStatus, body, context);
+      if (!claim.completed) await this.service.complete(owner, key, successStatus, body, context);
       return body;
     } catch (error) {
+      // The handler stored its success on the key already (it placed what it was asked to):
+      // a retry replays that, whatever failed after it.
+      if (claim.completed) throw error;
       const mapped = mapError(error, String(request.id));
       // The database went away mid-request: what the request did is unknown and could
       // not be written down anyway. Like a crashed instance, it leaves the key to its

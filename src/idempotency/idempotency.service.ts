@@ -17,6 +17,13 @@ export interface IdempotencyClaim {
   key: string;
   /** Calls the earlier request stored, by batch index: resume them instead of dialing again. */
   resume: Record<string, string> | null;
+  /** The status the request answers with when it succeeds (the gate's). */
+  successStatus: number;
+  /**
+   * Set by a handler that stored its success response on the key itself, in the statement of
+   * its last write (completeCte): the gate then has nothing left to write.
+   */
+  completed?: boolean;
 }
 
 export type Begin =
@@ -107,6 +114,19 @@ export class IdempotencyService {
   }
 
   /**
+   * `complete` with the claim's success status, as a CTE over `params` that writes only when
+   * `gate`, a CTE of the same statement, yields a row: for a create, its vendor answer's
+   * conditional update (CallLedger.applyIfUnchanged), so the answer and the key's response
+   * are one round trip. The caller sets `claim.completed` once that statement wrote.
+   */
+  completeCte(claim: IdempotencyClaim, body: unknown, params: unknown[], gate: string): string {
+    const [owner, key, status, sealed] = [claim.owner, claim.key, claim.successStatus, this.sealed(body)].map(
+      (v) => `$${params.push(v)}`,
+    );
+    return `key_completed AS (UPDATE idempotency_keys SET state = 'done', response_status = ${status}::integer, response_body = ${sealed}::jsonb, lease_until = NULL WHERE api_key_id = ${owner} AND key = ${key} AND EXISTS (SELECT 1 FROM ${gate}) RETURNING 1)`;
+  }
+
+  /**
    * First responses can hold secrets shown once (a new key, a webhook endpoint's signing
    * secret), so they are stored encrypted like provider credentials.
    */
@@ -121,8 +141,12 @@ export class IdempotencyService {
       repositoryFor(this.keys, context).manager,
       `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb, lease_until = NULL
        WHERE api_key_id = $1 AND key = $2`,
-      [apiKeyId, key, status, JSON.stringify({ sealed: this.cipher.encryptJson(body ?? null) })],
+      [apiKeyId, key, status, this.sealed(body)],
     );
+  }
+
+  private sealed(body: unknown): string {
+    return JSON.stringify({ sealed: this.cipher.encryptJson(body ?? null) });
   }
 
   private unseal(stored: unknown): unknown {

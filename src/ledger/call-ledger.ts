@@ -32,6 +32,17 @@ const UNCHANGED_WHERE = Object.freeze([
 ]);
 
 /**
+ * The caller's own write in the statement of a create's vendor answer: a CTE over the
+ * statement's parameters, given the call as it will be stored and the name of the CTE that
+ * yields a row only when the answer's conditional update writes (`gate`: the caller's write
+ * must be conditional on it); `written` is told when the statement wrote.
+ */
+export interface AnswerAlongside {
+  cte(updated: CallEntity, params: unknown[], gate: string): string;
+  written(): void;
+}
+
+/**
  * The one unit of work through which every change to a call goes, from any producer
  * (create, failover attempts, webhooks, polling, the reconciler, history sync). It runs in
  * the caller's transaction: lock the row, merge the observation with the status machine,
@@ -96,9 +107,15 @@ export class CallLedger {
    * general path (`apply` in a transaction), which locks, re-reads and applies pending
    * webhooks. In the statement: the vendor-id lock first (the order webhook ingest keeps),
    * then the pending check with its own snapshot (a migration's function: the statement's
-   * snapshot predates the lock wait), then the update of that version and its events.
+   * snapshot predates the lock wait), then the update of that version and its events, and
+   * `alongside` (the Idempotency-Key's response), all written or none.
    */
-  async applyIfUnchanged(db: EntityManager, call: CallEntity, observation: Observation): Promise<CallEntity | null> {
+  async applyIfUnchanged(
+    db: EntityManager,
+    call: CallEntity,
+    observation: Observation,
+    alongside?: AnswerAlongside,
+  ): Promise<CallEntity | null> {
     const version = this.versions.get(call);
     const providerCallId = observation.vendor?.providerCallId;
     if (!version || !providerCallId || call.providerCallId || call.deletedAt || !call.connectionId) return null;
@@ -113,11 +130,14 @@ export class CallLedger {
     // The lock's and the conditions' parameters come first ($1 to $4), so their texts never change.
     const params: unknown[] = [providerCallLockKey(providerCallId), version, call.connectionId, providerCallId];
     const update = this.calls.updateCte(call.id, changes, params, { from: 'vendor_lock', where: UNCHANGED_WHERE });
+    const extraCte = alongside?.cte(updated, params, 'updated');
     const { extra } = await this.events.appendAlongside(
       db,
       this.eventsFor(updated, types, updated.status !== call.status ? call.status : null, observation),
       {
-        ctes: this.texts.get([update], () => `${VENDOR_LOCK_CTE}, ${update}`),
+        ctes: extraCte
+          ? this.texts.get([update, extraCte], () => `${VENDOR_LOCK_CTE}, ${update}, ${extraCte}`)
+          : this.texts.get([update], () => `${VENDOR_LOCK_CTE}, ${update}`),
         params,
         select: '(SELECT version FROM updated) AS version',
         gate: 'updated',
@@ -126,6 +146,7 @@ export class CallLedger {
     );
     if (!extra.version) return null;
     this.versions.set(updated, String(extra.version));
+    alongside?.written();
     return updated;
   }
 

@@ -37,7 +37,7 @@ const Health = object(
     rate_budget: object(
       {
         remaining: integer(
-          'Requests left in the calls window with the least left (the requests windows when the vendor limits no calls)',
+          'Requests left in the calls window with the least left (the requests windows when the vendor limits no calls); units an instance has leased and not yet sent count as used',
           { nullable: true },
         ),
         reset_at: nullableTime(

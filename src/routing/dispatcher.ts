@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CallAttempt, CallEntity } from '../calls/call.entity';
 import { toCallResponse } from '../calls/call-response';
 import { CallsRepository } from '../calls/calls.repository';
-import { CallLedger } from '../ledger/call-ledger';
+import { AnswerAlongside, CallLedger } from '../ledger/call-ledger';
 import type { RequestContext } from '../common/request-context';
 import { databaseFor } from '../database/request-database';
 import { Observation } from '../ledger/observation';
@@ -56,7 +56,8 @@ export class Dispatcher {
    * `call` is stored (queued, on the first candidate), or is being stored by `stored`: then
    * the first attempt is prepared meanwhile (its adapter, webhook target, request and rate
    * budget) and its vendor request is sent once `stored` resolves, never if it rejects
-   * (src/providers/send-gate.ts); nothing else touches the call before. Resolves with the
+   * (src/providers/send-gate.ts); nothing else touches the call before. `answered` is written
+   * with the vendor's answer when that takes the one-statement path. Resolves with the
    * placed call; rejects with the vendor's refusal, a 504 when the outcome stays unknown, or
    * 503 `providers_unavailable` listing every attempt.
    */
@@ -64,7 +65,7 @@ export class Dispatcher {
     call: CallEntity,
     candidates: Candidate<ProviderConnectionEntity>[],
     input: PlacementInput,
-    options: { failover: boolean; stored?: Promise<unknown> },
+    options: { failover: boolean; stored?: Promise<unknown>; answered?: AnswerAlongside },
     context?: RequestContext,
   ): Promise<CallEntity> {
     const tries = options.failover ? candidates : candidates.slice(0, 1);
@@ -74,7 +75,7 @@ export class Dispatcher {
       if (current.connectionId !== candidate.connection.id)
         current = await this.record(call.id, { placement: placementOf(candidate.connection) }, context);
       const stored = i === 0 ? options.stored : undefined;
-      const outcome = await this.attempt(current, candidate, input, context, stored);
+      const outcome = await this.attempt(current, candidate, input, context, stored, options.answered);
       // An attempt that ended before its request was sent (an open circuit, a spent budget) is recorded on the stored row.
       if (stored) await stored;
       if (outcome.done) return outcome.call;
@@ -129,6 +130,7 @@ export class Dispatcher {
     input: PlacementInput,
     context: RequestContext | undefined,
     stored?: Promise<unknown>,
+    answered?: AnswerAlongside,
   ): Promise<Outcome> {
     const { connection } = candidate;
     const at = () => new Date().toISOString();
@@ -163,7 +165,7 @@ export class Dispatcher {
       // The common case in one statement; the ledger says null when anything else touched the call meanwhile.
       const db = databaseFor(this.dataSource, context);
       const placed =
-        (await this.ledger.applyIfUnchanged(db.manager, call, answer)) ??
+        (await this.ledger.applyIfUnchanged(db.manager, call, answer, answered)) ??
         (await db.transaction((tx) => this.ledger.apply(tx, call.id, answer)));
       return { done: true, call: placed };
     } catch (e) {

@@ -85,6 +85,40 @@ describe('Idempotency-Key on POST', () => {
     assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107001')).length, 1);
   });
 
+  it("stores a create's response on its key in the vendor answer's own statement; a batch's after its last call; both replay exactly", async () => {
+    const db = gw.gateway.app.get(DataSource);
+    const single = await api.post(
+      '/v1/calls',
+      { to: '+15550107011', agent_id: sb.agentId, provider: 'kalem' },
+      withKey('call-one-statement'),
+    );
+    assert.equal(single.status, 201, single.text);
+    // One transaction wrote both: the call's answer (its vendor id) and the key's response.
+    const [same] = (await db.query(
+      `SELECT k.state, k.response_status, k.xmin::text = c.xmin::text AS one_statement
+       FROM idempotency_keys k, calls c WHERE k.key = $1 AND c.id = $2`,
+      ['call-one-statement', single.body.id],
+    )) as { state: string; response_status: number; one_statement: boolean }[];
+    assert.deepEqual(same, { state: 'done', response_status: 201, one_statement: true });
+    const replay = await api.post(
+      '/v1/calls',
+      { to: '+15550107011', agent_id: sb.agentId, provider: 'kalem' },
+      withKey('call-one-statement'),
+    );
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(replay.body, single.body);
+
+    const batchBody = { to: ['+15550107012', '+15550107013'], agent_id: sb.agentId, provider: 'kalem' };
+    const batch = await api.post('/v1/calls', batchBody, withKey('call-batch-key'));
+    assert.equal(batch.status, 201, batch.text);
+    assert.equal(batch.body.data.length, 2);
+    const batchReplay = await api.post('/v1/calls', batchBody, withKey('call-batch-key'));
+    assert.equal(batchReplay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(batchReplay.body, batch.body);
+    assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107011')).length, 1);
+    assert.equal((await dialedBy(sb.vendors.kalem, (d) => d.to_number === '+15550107013')).length, 1);
+  });
+
   it('keys a create as every POST: a refused body keeps no key, a malformed key is refused, another body is refused (the create opens the gate itself, without the interceptor)', async () => {
     const body = { to: '+15550107005', agent_id: sb.agentId, provider: 'kalem' };
     const bad = await api.post('/v1/calls', { ...body, to: 'not a number' }, withKey('call-5'));

@@ -92,7 +92,7 @@ describe('middle tier: idempotency service', () => {
   it('after the lease runs out exactly one of several racing retries takes the key over, with the calls recorded so far', async () => {
     const key = freshKey();
     await service.begin(owner, key, 'hash-a');
-    const claim = { owner, key, resume: null };
+    const claim = { owner, key, resume: null, successStatus: 201 };
     await db.transaction((tx) => service.recordCall(tx, claim, 0, 'call_first'));
     await db.transaction((tx) => service.recordCall(tx, claim, 1, 'call_second'));
     await expireLease(key);
@@ -111,7 +111,7 @@ describe('middle tier: idempotency service', () => {
   it('a call recorded in a transaction that rolls back is not on the key', async () => {
     const key = freshKey();
     await service.begin(owner, key, 'hash-a');
-    const claim = { owner, key, resume: null };
+    const claim = { owner, key, resume: null, successStatus: 201 };
     await assert.rejects(
       db.transaction(async (tx) => {
         await service.recordCall(tx, claim, 0, 'call_rolled_back');
