@@ -11,6 +11,8 @@
 //                                                     stand's, LOG_LEVEL=silent among them)
 //                     [--budgets off]                 both gateways without vendor rate budgets (on by
 //                                                     default, as deployed: bench/lib/stand.mjs)
+//                     [--keyed]                       every create with an Idempotency-Key of its own
+//                                                     (the suite's keyed row), loaded and one at a time
 //                     [--a-node flag,flag=value]      Node flags of that build's gateway process, without
 //                     [--b-node flag,flag=value]      their dashes (max-semi-space-size=64; `none` for
 //                                                     none), in place of those `npm start` runs it with
@@ -49,6 +51,7 @@ const rate = number('rate', 150);
 const seconds = number('seconds', 10);
 const rounds = number('rounds', 7);
 const sequentialCount = number('sequential', 1000);
+const keyed = flag('keyed');
 const gatewayEnv = options.gatewayEnv();
 
 const median = (values) =>
@@ -102,6 +105,7 @@ async function measure(sides) {
         headers: s.headers,
         body: s.createBody,
         varyTo: true,
+        idempotencyKeys: keyed,
         connections: 10,
         duration,
         overallRate: rate,
@@ -165,7 +169,7 @@ async function measure(sides) {
 function report({ sides, perRound, sequential, ratios }, label) {
   console.log(
     `\n### A/B, ${label} (\`node bench/ab.mjs ${process.argv.slice(2).join(' ')}\`)\n\n` +
-      `a = ${sideLabel(sides.a)}, b = ${sideLabel(sides.b)}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated.\n`,
+      `a = ${sideLabel(sides.a)}, b = ${sideLabel(sides.b)}; ${rate} creates/s into each at once, ${rounds} windows of ${seconds} s; then ${sequentialCount} creates one at a time through each, alternated${keyed ? '; every create with an Idempotency-Key of its own' : ''}.\n`,
   );
   console.log('| | a | b | b / a |');
   console.log('|---|---:|---:|---:|');
@@ -225,7 +229,8 @@ async function alternated(stands, count) {
 async function create(stand, agent, to) {
   const r = await timedRequest(new URL('/v1/calls', stand.gateway.url), {
     method: 'POST',
-    headers: stand.headers,
+    // The callee is new each time: a key of its own follows from it.
+    headers: keyed ? { ...stand.headers, 'idempotency-key': `ab-${to}-${process.pid}` } : stand.headers,
     body: JSON.stringify({ ...stand.createBody, to }),
     agent,
   });
