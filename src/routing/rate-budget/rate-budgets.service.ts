@@ -88,10 +88,8 @@ export class RateBudgets {
         const applying = windowsFor(windows, scopes);
         const lease = leaseFor(scopes, applying);
         if (!lease?.tryTake()) {
-          // Kept in the database (no Redis): that is the request's database time, as any statement of its own.
-          const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
           const taken = () => (lease ? lease.acquire() : this.storeTake(connection, applying, scopes, 1));
-          const result = await timedBy(timing, 'db', taken);
+          const result = await timedBy(this.storeTiming(request), 'db', taken);
           if (!result.granted) throw this.refusal(connection, applying, result);
         }
         const response = await transport.request(request);
@@ -101,8 +99,7 @@ export class RateBudgets {
           const now = new Date();
           const scope = blockedScopeFor(windows, scopes);
           const forMs = blockDurationMs(resetAtFromHeaders(response.headers, now), now, applying);
-          const timing = this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
-          await timedBy(timing, 'db', () => this.store.block(id, scope, forMs)).catch((e: Error) =>
+          await timedBy(this.storeTiming(request), 'db', () => this.store.block(id, scope, forMs)).catch((e: Error) =>
             this.logger.warn(`${provider} connection ${id}: could not store a vendor rate-limit block: ${e.message}`),
           );
         }
@@ -127,6 +124,11 @@ export class RateBudgets {
       );
     }
     return budgetView(windows, usage.windows, usage.blockedForMs, new Date());
+  }
+
+  /** Kept in the database (no Redis), the store's time is the request's database time, as any statement of its own. */
+  private storeTiming(request: HttpRequest) {
+    return this.store.dependency === 'database' ? requestTimingOf(request) : undefined;
   }
 
   /** A take from the shared store; a store that cannot answer refuses the request (503). */
