@@ -130,14 +130,12 @@ export class CallLedger {
     // The lock's and the conditions' parameters come first ($1 to $4), so their texts never change.
     const params: unknown[] = [providerCallLockKey(providerCallId), version, call.connectionId, providerCallId];
     const update = this.calls.updateCte(call.id, changes, params, { from: 'vendor_lock', where: UNCHANGED_WHERE });
-    const extraCte = alongside?.cte(updated, params, 'updated');
+    const parts = alongside ? [update, alongside.cte(updated, params, 'updated')] : [update];
     const { extra } = await this.events.appendAlongside(
       db,
       this.eventsFor(updated, types, updated.status !== call.status ? call.status : null, observation),
       {
-        ctes: extraCte
-          ? this.texts.get([update, extraCte], () => `${VENDOR_LOCK_CTE}, ${update}, ${extraCte}`)
-          : this.texts.get([update], () => `${VENDOR_LOCK_CTE}, ${update}`),
+        ctes: this.texts.get(parts, () => [VENDOR_LOCK_CTE, ...parts].join(', ')),
         params,
         select: '(SELECT version FROM updated) AS version',
         gate: 'updated',
