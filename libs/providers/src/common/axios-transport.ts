@@ -7,6 +7,12 @@ import type { LookupFunction } from 'node:net';
 export const ADDRESS_REFUSED_CODE = 'ERR_ADDRESS_REFUSED';
 
 /**
+ * The largest vendor answer either transport holds in memory: far above any page a vendor
+ * sends, and a bound on what an endpoint that never stops writing can cost.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
  * Where the transport may connect (the gateway's SSRF rules). `lookup` resolves and checks
  * host names, and the socket connects to what it checked; IP literals never reach a lookup,
  * so `refuse` checks those before anything is sent.
@@ -25,6 +31,7 @@ export function createAxiosTransport(
   axios: AxiosInstance,
   defaultTimeoutMs = 10_000,
   guard?: AddressGuard,
+  maxResponseBytes = MAX_RESPONSE_BYTES,
 ): HttpTransport {
   return {
     async request(request: HttpRequest): Promise<HttpResponse> {
@@ -43,6 +50,7 @@ export function createAxiosTransport(
           maxRedirects: 0,
           ...(guard ? { lookup: guard.lookup as never } : {}),
           validateStatus: () => true,
+          maxContentLength: maxResponseBytes,
           responseType: 'text',
           transformResponse: [(data: unknown) => data],
         });

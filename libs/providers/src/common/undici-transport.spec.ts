@@ -103,4 +103,87 @@ describe('createUndiciTransport', () => {
       await guarded.close();
     }
   });
+
+  describe('against a loopback server of its own', () => {
+    // Behaviours no simulator offers: a body that stalls, an answer too large, one socket busy.
+    let server: Server;
+    let origin: string;
+    let received: string[];
+    const stalled: Array<() => void> = [];
+    before(async () => {
+      server = createServer((req, res) => {
+        received.push(req.url ?? '');
+        if (req.url === '/stall-body') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"partial":');
+          stalled.push(() => res.end('1}'));
+        } else if (req.url === '/hold') {
+          stalled.push(() => res.writeHead(200).end('{}'));
+        } else if (req.url === '/large') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(`"${'x'.repeat(64 * 1024)}"`);
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json', 'x-Mixed-Case': 'v' }).end('{"ok":true}');
+        }
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    beforeEach(() => {
+      received = [];
+    });
+    after(async () => {
+      stalled.splice(0).forEach((release) => release());
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('answers with lower-cased headers and the parsed body', async () => {
+      const response = await transport.request({ method: 'GET', url: `${origin}/ok` });
+      assert.deepEqual([response.status, response.body, response.headers['x-mixed-case']], [200, { ok: true }, 'v']);
+    });
+
+    it('the deadline covers the body: headers in time, the rest never, is a timeout (sent)', async () => {
+      await rejectsWith(
+        transport.request({ method: 'GET', url: `${origin}/stall-body`, timeoutMs: 200 }),
+        'timeout',
+        true,
+      );
+    });
+
+    it('an answer larger than maxResponseBytes fails instead of being held in memory', async () => {
+      const small = createUndiciTransport({ maxResponseBytes: 1024 });
+      try {
+        await rejectsWith(small.request({ method: 'GET', url: `${origin}/large` }), 'other', true);
+        const fits = await small.request({ method: 'GET', url: `${origin}/ok` });
+        assert.equal(fits.status, 200);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('a request whose deadline passes while it waits for a socket fails then and is never written', async () => {
+      const single = createUndiciTransport({ connectionsPerOrigin: 1 });
+      try {
+        const held = single.request({ method: 'GET', url: `${origin}/hold`, timeoutMs: 5_000 });
+        const queued = single.request({ method: 'GET', url: `${origin}/queued`, timeoutMs: 150 });
+        await rejectsWith(queued, 'timeout', true);
+        stalled.splice(0).forEach((release) => release());
+        assert.equal((await held).status, 200);
+        // The socket is free again: a later request goes through, the expired one never did.
+        assert.equal((await single.request({ method: 'GET', url: `${origin}/after` })).status, 200);
+        assert.deepEqual(received, ['/hold', '/after']);
+      } finally {
+        await single.close();
+      }
+    });
+
+    it('a body JSON cannot encode rejects rather than throws', async () => {
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const pending = transport.request({ method: 'POST', url: `${origin}/ok`, body: circular });
+      await assert.rejects(pending, TypeError);
+      assert.deepEqual(received, []);
+    });
+  });
 });
