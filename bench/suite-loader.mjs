@@ -5,7 +5,8 @@
 //     at the deadline and drops what is in flight)
 //   → { type: 'done', id, result }   (latencies summarised here: only figures cross the channel)
 //   ← { type: 'sequential', id, url, method, paths, headers, body, varyTo, idempotencyKeys, duration | amount }
-//     (`idempotencyKeys`: each request with an Idempotency-Key of its own)
+//     (`idempotencyKeys`: each request with an Idempotency-Key of its own; `byPath`: the paths
+//     take turns and each gets its own p50/p99 in `result.paths`)
 //     one request at a time over one keep-alive socket, each timed here with hrtime: the
 //     unloaded latency (autocannon's per-response times on a single connection came out
 //     implausibly low, tens of µs, after a loaded run)
@@ -98,9 +99,12 @@ async function sequential({
   idempotencyKeys = false,
   duration = Infinity,
   amount = Infinity,
+  byPath = false,
 }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies = [];
+  // With byPath, each path's own latencies too: the paths take turns, request by request.
+  const perPath = paths.map(() => []);
   const statuses = {};
   const examples = {};
   const started = process.hrtime.bigint();
@@ -114,6 +118,7 @@ async function sequential({
       agent,
     });
     latencies.push(ms);
+    perPath[i % paths.length].push({ ms, status, text });
     statuses[status] = (statuses[status] ?? 0) + 1;
     if ((status < 200 || status > 299) && !examples[status]) examples[status] = text.slice(0, 400);
   }
@@ -121,6 +126,7 @@ async function sequential({
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   return {
+    ...(byPath ? { paths: perPath.map(pathSummary) } : {}),
     requests: latencies.length,
     seconds,
     rps: latencies.length / seconds,
@@ -133,6 +139,20 @@ async function sequential({
     errors: 0,
     timeouts: 0,
     non2xx: 0,
+  };
+}
+
+/** One path's share of an interleaved sequential run. */
+function pathSummary(results) {
+  const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
+  const failed = results.filter((r) => r.status < 200 || r.status > 299);
+  return {
+    requests: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    failed: failed.length,
+    examples: Object.fromEntries(failed.slice(0, 1).map((r) => [r.status, r.text.slice(0, 400)])),
   };
 }
 

@@ -11,6 +11,7 @@ import type { RequestContext } from '../common/request-context';
 import { StatementTexts } from '../database/statement-texts';
 import { CallEntity } from './call.entity';
 import { ID_TIME_SLACK_MS, callsPageQuery, callsPageText, filterCalls } from './calls-list.query';
+import { NumberGramStats } from './number-gram-stats';
 import { ListCallsDto } from './dto/call.dto';
 
 /**
@@ -22,7 +23,10 @@ export class CallsRepository {
   private rowsCodec?: EntityRows<CallEntity>;
   private readonly texts = new StatementTexts();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gramStats: NumberGramStats,
+  ) {}
 
   /** Built on first use: the entity metadata exists once the data source is initialized. */
   private get rows(): EntityRows<CallEntity> {
@@ -176,7 +180,7 @@ export class CallsRepository {
 
   /** `list` against a given legacy id ceiling (see filterCalls): the database's, or a test's. */
   async page(query: ListCallsDto, legacyIdCeiling: string | null) {
-    const filter = filterCalls(query, legacyIdCeiling);
+    const filter = filterCalls(query, legacyIdCeiling, query.q ? this.gramStats.frequency() : undefined);
     const page = callsPageQuery(filter, query);
     // Not kept with the create path's texts: the sets of filters are many, and an unnamed
     // statement gains nothing from being the same string each time.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallsRepository } from '../calls/calls.repository';
+import { NumberGramStats } from '../calls/number-gram-stats';
 import { ConfigVariables } from '../config/config.variables';
 import { EventsModule } from '../events/events.module';
 import { InboundWebhooksRepository } from '../webhooks-inbound/inbound-webhooks.repository';
@@ -15,6 +16,7 @@ import { CallSettler } from './call-settler';
   imports: [EventsModule],
   providers: [
     CallsRepository,
+    NumberGramStats,
     InboundWebhooksRepository,
     CallLedger,
     CallSettler,
@@ -27,6 +29,6 @@ import { CallSettler } from './call-settler';
       }),
     },
   ],
-  exports: [CallsRepository, InboundWebhooksRepository, CallLedger, CallSettler, EventsModule],
+  exports: [CallsRepository, NumberGramStats, InboundWebhooksRepository, CallLedger, CallSettler, EventsModule],
 })
 export class LedgerModule {}

@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@switchboard/core';
 import { DataSource } from 'typeorm';
-import { callsPageQuery, callsPageText, filterCalls } from '../../src/calls/calls-list.query';
+import { callsPageQuery, callsPageText, filterCalls, numberGrams } from '../../src/calls/calls-list.query';
+import { NumberGramStats } from '../../src/calls/number-gram-stats';
 import { CallsRepository } from '../../src/calls/calls.repository';
 import type { TestGateway } from '../support/test-gateway';
 import { startTestGateway } from '../support/test-gateway';
@@ -197,5 +198,35 @@ describe('calls list: the slow combinations are served by an index (EXPLAIN)', (
     assert.match(p, /Bitmap Index Scan on calls_number_grams/, p);
     assert.match(p, /Index Cond: \(call_number_grams\("to", "from"\) @> '\{0001,1234\}'::text\[\]\)/, p);
     assert.doesNotMatch(p, /Index Scan Backward using calls_pkey/, p);
+  });
+
+  it("q = part of a number, with the runs' statistics: the rarest runs are asked for, not the shared prefix's", async () => {
+    const stats = gw.gateway.app.get(NumberGramStats, { strict: false });
+    await stats.refresh();
+    const frequency = stats.frequency();
+    assert.ok(frequency, 'ANALYZE kept statistics of the runs');
+    // Every number of the fixture is +1555…, a third +1555 0001…
+    assert.ok((frequency('1555') ?? 0) > 0.99, `1555: ${frequency('1555')}`);
+    assert.ok((frequency('0001') ?? 0) > 0.2, `0001: ${frequency('0001')}`);
+    const digits = '5550001234';
+    const chosen = numberGrams(digits, frequency);
+    assert.equal(chosen.length, 2);
+    for (const run of chosen) assert.ok((frequency(run) ?? 0) < 0.05, `${run}: ${frequency(run)}`);
+    // Without them, the tail's first run is the shared 0001.
+    assert.ok(numberGrams(digits).includes('0001'));
+    const page = callsPageQuery(filterCalls({ q: '555-000-1234' }, null, frequency), { limit: 20 });
+    assert.ok(
+      page.values.some((v) => Array.isArray(v) && v.join() === chosen.join()),
+      JSON.stringify(page.values),
+    );
+    // The answer is the same calls either way: the runs only choose the candidates LIKE checks.
+    const rowsWith = async (values: unknown[]) =>
+      ((await dataSource.query(callsPageText(page.where, 'c.id', values.length), values)) as { id: string }[]).map(
+        (r) => r.id,
+      );
+    const heuristic = callsPageQuery(filterCalls({ q: '555-000-1234' }), { limit: 20 });
+    const found = await rowsWith(page.values);
+    assert.deepEqual(found, await rowsWith(heuristic.values));
+    assert.equal(found.length, 1);
   });
 });
