@@ -128,10 +128,15 @@ try {
     await db.query(SEED_FUNCTIONS);
     await db.query(seedSql(connectionIds, agentIds));
     console.log(`seeded ${rows} calls in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // The vendor ids' table too, where the build has one (migration 1764350000000: its
-    // triggers filled it with the seed): autovacuum would analyze both after such an insert.
-    const vendorIds = (await db.query(`SELECT to_regclass('call_vendor_ids') AS t`)).rows[0].t;
-    await db.query(`VACUUM ANALYZE calls${vendorIds ? ', call_vendor_ids' : ''}`);
+    // The side tables too, where the build has them (migrations 1764350000000 and
+    // 1764600000000: their triggers filled them with the seed): autovacuum would analyze them
+    // after such an insert.
+    const sideTables = (
+      await db.query(
+        `SELECT t FROM unnest(ARRAY['call_vendor_ids', 'call_metadata_pairs']) t WHERE to_regclass(t) IS NOT NULL`,
+      )
+    ).rows.map((r) => r.t);
+    await db.query(`VACUUM ANALYZE ${['calls', ...sideTables].join(', ')}`);
   }
   // Values to filter on, read back from the data, so a reused database works as well.
   const pick = async (sql) => (await db.query(sql)).rows[0];
@@ -232,7 +237,9 @@ try {
   }
   const total = Number((await db.query('SELECT count(*) FROM calls')).rows[0].count);
   const indexes = (
-    await db.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'calls' ORDER BY indexname`)
+    await db.query(
+      `SELECT indexdef FROM pg_indexes WHERE tablename IN ('calls', 'call_metadata_pairs', 'call_vendor_ids') ORDER BY tablename, indexname`,
+    )
   ).rows.map((r) => r.indexdef);
   await db.end();
 
@@ -249,7 +256,7 @@ try {
         `| ${f.name} (\`${f.path.replace('/v1/calls?limit=20', '').replace(/^&/, '') || '–'}\`) | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${fmt(f.execMs, 2)} | ${f.p99 < TARGET_P99_MS ? 'yes' : '**no**'}${f.failed ? ` (${f.failed} not 2xx)` : ''} |`,
     ),
     '',
-    'Indexes on `calls` during the run:',
+    'Indexes on `calls` and the side tables its triggers keep (`call_metadata_pairs`, `call_vendor_ids`) during the run:',
     '',
     ...indexes.map((d) => `- \`${d}\``),
     '',

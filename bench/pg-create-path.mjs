@@ -18,7 +18,9 @@
 //                           answer moving reconcile_at, so the answer writes every index again (before 7e99cd1)
 // and, to see what each part of today's create costs Postgres, variants with one part taken out:
 //   no-number-grams         without the number-grams GIN index (the list's `q`)
-//   no-metadata-gin         without the metadata GIN index (the list's `metadata[...]`)
+//   metadata-gin            the metadata GIN index in place of call_metadata_pairs' triggers (before the pairs)
+//   tagged, tagged-gin      a create with metadata of two keys ({tenant, campaign}), kept by the pairs'
+//                           triggers or by the GIN index: what each costs a create that carries metadata
 //   no-list-btrees          without the list's four btree indexes (agent, connection, status, to)
 //   no-event                the call inserted without its call.created event
 //   no-event-type-index     without events_type (the event list's `type` filter)
@@ -90,8 +92,12 @@ function script(variant) {
     variant === 'exclusive-lock+notify'
       ? `pg_advisory_xact_lock(${APPEND_LOCK}) AS locked, pg_notify('switchboard_events', '') AS notified`
       : `pg_advisory_xact_lock_shared(${APPEND_LOCK}) AS locked`;
+  // A tenant of a thousand and a campaign of seven, as bench/list.mjs seeds them.
+  const metadata = variant.startsWith('tagged')
+    ? `('{"tenant": "t' || (:r::bigint % 1000)::text || '", "campaign": "c' || (:r::bigint % 7)::text || '"}')::jsonb`
+    : `'{}'`;
   const columns = `"id", "direction", "status", "provider", "connection_id", "agent_id", "to", "from", "metadata", "record", "attempts", "warnings", "ended_at_estimated", "reconcile_at", "reconcile_checks", "created_at", "updated_at"`;
-  const values = `${id('call_')}, 'outbound', 'queued', 'kalem', '${CONNECTION}', '${AGENT}', '+1555' || lpad((:r::bigint % 10000000)::text, 7, '0'), '+15550002222', '{}', true, '[]', '[]', false, now() + interval '2 minutes', 0, now(), now()`;
+  const values = `${id('call_')}, 'outbound', 'queued', 'kalem', '${CONNECTION}', '${AGENT}', '+1555' || lpad((:r::bigint % 10000000)::text, 7, '0'), '+15550002222', ${metadata}, true, '[]', '[]', false, now() + interval '2 minutes', 0, now(), now()`;
   if (variant === 'no-event') {
     const bare = `WITH inserted AS (INSERT INTO calls (${columns}) VALUES (${values}) RETURNING id, webhook_url, xmin::text AS version) SELECT (SELECT version FROM inserted) AS version, nextval('events_sequence_seq')`;
     return [
@@ -130,16 +136,28 @@ function answerStatement(variant) {
   return `WITH vendor_lock AS (SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('call:' || ${vendorId}))) l), updated AS (UPDATE calls SET "provider_status" = 'pending', "provider_call_id" = ${vendorId}, "attempts" = '${attempts}', "synced_at" = now(), ${variant === 'non-hot-answer' ? `"reconcile_at" = now() + interval '2 minutes', ` : ''}"updated_at" = now() FROM vendor_lock WHERE calls.id = ${id('call_')} AND calls.xmin = :version::xid AND NOT switchboard_webhooks_pending('${CONNECTION}', ${vendorId}, vendor_lock.locked) RETURNING calls.id, calls.xmin::text AS version) SELECT (SELECT version FROM updated) AS version`;
 }
 
+/** The list's metadata filter served as before migration 1764600000000. */
+const METADATA_GIN = {
+  apply: [
+    'ALTER TABLE calls DISABLE TRIGGER calls_metadata_insert',
+    'ALTER TABLE calls DISABLE TRIGGER calls_metadata_update',
+    'CREATE INDEX calls_metadata ON calls USING gin (metadata jsonb_path_ops)',
+  ],
+  undo: [
+    'DROP INDEX calls_metadata',
+    'ALTER TABLE calls ENABLE TRIGGER calls_metadata_insert',
+    'ALTER TABLE calls ENABLE TRIGGER calls_metadata_update',
+  ],
+};
+
 /** Schema of a variant, put in place before its window and taken back after it. */
 const SCHEMA = {
   'no-number-grams': {
     apply: ['DROP INDEX calls_number_grams'],
     undo: ['CREATE INDEX calls_number_grams ON calls USING gin (call_number_grams("to", "from"))'],
   },
-  'no-metadata-gin': {
-    apply: ['DROP INDEX calls_metadata'],
-    undo: ['CREATE INDEX calls_metadata ON calls USING gin (metadata jsonb_path_ops)'],
-  },
+  'metadata-gin': METADATA_GIN,
+  'tagged-gin': METADATA_GIN,
   'no-list-btrees': {
     apply: ['DROP INDEX calls_agent, calls_connection, calls_status, calls_to'],
     undo: [

@@ -115,8 +115,19 @@ export function filterCalls(
     if (legacyIdCeiling && legacyIdCeiling >= idUntil) conditions.push(`c.id <= ${param(legacyIdCeiling)}`);
     else conditions.push(`c.id < ${param(idUntil)}`);
   }
-  if (query.metadata && Object.keys(query.metadata).length)
+  if (query.metadata && Object.keys(query.metadata).length) {
+    // Each string pair's calls, newest first, from call_metadata_pairs (migration
+    // 1764600000000): the planner walks the rarest pair's entries backwards and stops at the
+    // page. Containment stays as the exact condition (the pairs are digests), and is the whole
+    // condition for a value that is not a string (`metadata[a][b]=x`), which no stored pair
+    // holds.
+    for (const [key, value] of Object.entries(query.metadata))
+      if (typeof value === 'string')
+        conditions.push(
+          `c.id IN (SELECT m.call_id FROM call_metadata_pairs m WHERE m.pair = call_metadata_pair(${param(key)}, ${param(value)}))`,
+        );
     conditions.push(`c.metadata @> ${param(JSON.stringify(query.metadata))}::jsonb`);
+  }
   return { conditions, values };
 }
 

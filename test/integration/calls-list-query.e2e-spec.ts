@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { callsPageQuery, callsPageText, filterCalls, numberGrams } from '../../src/calls/calls-list.query';
 import { NumberGramStats } from '../../src/calls/number-gram-stats';
 import { CallsRepository } from '../../src/calls/calls.repository';
+import { listPlan } from '../support/list-plan';
 import type { TestGateway } from '../support/test-gateway';
 import { startTestGateway } from '../support/test-gateway';
 
@@ -142,15 +143,7 @@ describe('calls list: the slow combinations are served by an index (EXPLAIN)', (
   });
   after(() => gw.close());
 
-  async function plan(query: Parameters<typeof filterCalls>[0]): Promise<string> {
-    const page = callsPageQuery(filterCalls(query), { limit: 20 });
-    const sql = callsPageText(page.where, '*', page.values.length);
-    return dataSource.transaction(async (tx) => {
-      await tx.query('SET LOCAL enable_seqscan = off');
-      const explained: Array<{ 'QUERY PLAN': string }> = await tx.query(`EXPLAIN ${sql}`, page.values);
-      return explained.map((line) => line['QUERY PLAN']).join('\n');
-    });
-  }
+  const plan = (query: Parameters<typeof filterCalls>[0]) => listPlan(dataSource, query);
 
   it('created_before: a backward range scan of the primary key from the bound', async () => {
     const p = await plan({ created_before: at(1_000).toISOString() });

@@ -15,6 +15,7 @@ import { NumberGramsPlpgsql1764345000000 } from './1764345000000-number-grams-pl
 import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
 import { RateBudgetRings1764400000000 } from './1764400000000-rate-budget-rings';
 import { RateBudgetLeases1764500000000 } from './1764500000000-rate-budget-leases';
+import { CallMetadataPairs1764600000000 } from './1764600000000-call-metadata-pairs';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CallVendorIds1764350000000,
   RateBudgetRings1764400000000,
   RateBudgetLeases1764500000000,
+  CallMetadataPairs1764600000000,
 ];
