@@ -21,6 +21,7 @@
 //   metadata-gin            the metadata GIN index in place of call_metadata_pairs' triggers (before the pairs)
 //   tagged, tagged-gin      a create with metadata of two keys ({tenant, campaign}), kept by the pairs'
 //                           triggers or by the GIN index: what each costs a create that carries metadata
+//   tagged-50, tagged-50-gin  the same with the 50 keys the contract allows
 //   no-list-btrees          without the list's four btree indexes (agent, connection, status, to)
 //   no-event                the call inserted without its call.created event
 //   no-event-type-index     without events_type (the event list's `type` filter)
@@ -92,10 +93,13 @@ function script(variant) {
     variant === 'exclusive-lock+notify'
       ? `pg_advisory_xact_lock(${APPEND_LOCK}) AS locked, pg_notify('switchboard_events', '') AS notified`
       : `pg_advisory_xact_lock_shared(${APPEND_LOCK}) AS locked`;
-  // A tenant of a thousand and a campaign of seven, as bench/list.mjs seeds them.
-  const metadata = variant.startsWith('tagged')
-    ? `('{"tenant": "t' || (:r::bigint % 1000)::text || '", "campaign": "c' || (:r::bigint % 7)::text || '"}')::jsonb`
-    : `'{}'`;
+  // A tenant of a thousand and a campaign of seven, as bench/list.mjs seeds them; or the 50
+  // keys the contract allows, each of a thousand values.
+  const metadata = variant.startsWith('tagged-50')
+    ? `(SELECT jsonb_object_agg('key' || i, 'v' || ((:r::bigint + i) % 1000)::text) FROM generate_series(1, 50) i)`
+    : variant.startsWith('tagged')
+      ? `('{"tenant": "t' || (:r::bigint % 1000)::text || '", "campaign": "c' || (:r::bigint % 7)::text || '"}')::jsonb`
+      : `'{}'`;
   const columns = `"id", "direction", "status", "provider", "connection_id", "agent_id", "to", "from", "metadata", "record", "attempts", "warnings", "ended_at_estimated", "reconcile_at", "reconcile_checks", "created_at", "updated_at"`;
   const values = `${id('call_')}, 'outbound', 'queued', 'kalem', '${CONNECTION}', '${AGENT}', '+1555' || lpad((:r::bigint % 10000000)::text, 7, '0'), '+15550002222', ${metadata}, true, '[]', '[]', false, now() + interval '2 minutes', 0, now(), now()`;
   if (variant === 'no-event') {
@@ -158,6 +162,7 @@ const SCHEMA = {
   },
   'metadata-gin': METADATA_GIN,
   'tagged-gin': METADATA_GIN,
+  'tagged-50-gin': METADATA_GIN,
   'no-list-btrees': {
     apply: ['DROP INDEX calls_agent, calls_connection, calls_status, calls_to'],
     undo: [
