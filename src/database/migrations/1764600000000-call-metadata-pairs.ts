@@ -34,12 +34,7 @@ export class CallMetadataPairs1764600000000 implements MigrationInterface {
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
         SELECT md5(length(key)::text || ':' || key || value)::uuid
       $$`);
-    await q.query(`
-      CREATE TABLE call_metadata_pairs (
-        pair uuid NOT NULL,
-        call_id text NOT NULL,
-        CONSTRAINT call_metadata_pairs_pkey PRIMARY KEY (pair, call_id)
-      )`);
+    await q.query('CREATE TABLE call_metadata_pairs (pair uuid NOT NULL, call_id text NOT NULL)');
     await q.query(`
       CREATE FUNCTION call_metadata_pairs_of(metadata jsonb) RETURNS SETOF uuid
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -51,6 +46,12 @@ export class CallMetadataPairs1764600000000 implements MigrationInterface {
       INSERT INTO call_metadata_pairs (pair, call_id)
       SELECT p, c.id FROM calls c, call_metadata_pairs_of(c.metadata) p
       WHERE c.metadata <> '{}'`);
+    // The key after the backfill, built by one sort: over a million calls of two keys here, 8 s
+    // of backfill and 3 s for the key, against 15 s with the key in place during the backfill.
+    // The writers of calls wait on the lock throughout.
+    await q.query(
+      'ALTER TABLE call_metadata_pairs ADD CONSTRAINT call_metadata_pairs_pkey PRIMARY KEY (pair, call_id)',
+    );
     // An update writes only the pairs that changed: a call's metadata rarely changes whole. The
     // insert, a create's, spells the pairs out rather than calling call_metadata_pairs_of: in
     // pgbench of the create path with two keys of metadata, 0.80 against 0.88 ms of Postgres
