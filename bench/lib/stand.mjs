@@ -9,7 +9,7 @@ import { launchNodeFlags } from './options.mjs';
 import { createScratchDatabase } from './scratch-db.mjs';
 
 /** The largest `rate_limits` value the API accepts (MAX_RATE_LIMIT in src/routing/rate-budget/rate-budget-windows.ts). */
-const BENCH_RATE_LIMIT = 1_000_000;
+export const BENCH_RATE_LIMIT = 1_000_000;
 
 /** Calls dialed at the simulator since its last reset, from its control API. */
 export async function simulatorDialCount(origin) {

@@ -11,6 +11,7 @@ import {
   ValidationFailedError,
 } from '@switchboard/core';
 import { Repository } from 'typeorm';
+import { deepFreeze } from '../call-targets/call-target-cache';
 import { CallTarget, CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, Page, paginate } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
@@ -285,13 +286,6 @@ export class AgentsService {
     const rows = await this.connections.findMany(ids, context);
     return new Map(rows.map((c) => [c.id, c]));
   }
-}
-
-/** What the cache holds is shared by every create this instance serves: nothing may change it in place. */
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  for (const child of Object.values(value)) deepFreeze(child);
-  return Object.freeze(value);
 }
 
 export function specOf(agent: AgentEntity): AgentSpec {

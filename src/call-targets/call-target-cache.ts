@@ -78,3 +78,10 @@ export class CallTargetCache<V> {
     this.entries.clear();
   }
 }
+
+/** What the cache holds is shared by every request this instance serves: nothing may change it in place. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}

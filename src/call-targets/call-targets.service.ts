@@ -31,19 +31,26 @@ const MAX_ENTRIES = 2_000;
 @Injectable()
 export class CallTargets implements OnModuleDestroy {
   readonly cache: CallTargetCache<CallTarget>;
+  /** Connections by id, as webhook ingest reads them (ConnectionsRepository.findCached), under the same notices. */
+  readonly connections: CallTargetCache<ProviderConnectionEntity>;
   private readonly unsubscribe: () => void;
 
   constructor(config: ConfigVariables, @Inject(EVENT_NOTIFIER) notifier: EventNotifier) {
-    this.cache = new CallTargetCache<CallTarget>({
-      ttlMs: config.AGENT_CACHE_TTL_MS,
-      maxEntries: MAX_ENTRIES,
-      live: () => notifier.listening,
-    });
+    const options = { ttlMs: config.AGENT_CACHE_TTL_MS, maxEntries: MAX_ENTRIES, live: () => notifier.listening };
+    this.cache = new CallTargetCache<CallTarget>(options);
+    this.connections = new CallTargetCache<ProviderConnectionEntity>(options);
     // No payload: a new listening session, which may have missed any notice.
-    this.unsubscribe = notifier.subscribe(
-      (id) => (id ? this.cache.forget([id]) : this.cache.clear()),
-      CALL_TARGETS_CHANNEL,
-    );
+    this.unsubscribe = notifier.subscribe((id) => (id ? this.forget([id]) : this.clear()), CALL_TARGETS_CHANNEL);
+  }
+
+  private forget(ids: readonly string[]): void {
+    this.cache.forget(ids);
+    this.connections.forget(ids);
+  }
+
+  private clear(): void {
+    this.cache.clear();
+    this.connections.clear();
   }
 
   onModuleDestroy(): void {
@@ -69,7 +76,7 @@ export class CallTargets implements OnModuleDestroy {
       });
     } finally {
       // Also when the commit's outcome is unknown (its answer lost): forgetting costs one read.
-      this.cache.forget(changed);
+      this.forget(changed);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { deepFreeze } from '../call-targets/call-target-cache';
 import { CallTargets } from '../call-targets/call-targets.service';
 import { ListQueryDto, paginate } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
@@ -35,6 +36,27 @@ export class ConnectionsRepository {
 
   find(id: string, context?: RequestContext): Promise<ProviderConnectionEntity | null> {
     return repositoryFor(this.rows, context).findOneBy({ id });
+  }
+
+  /**
+   * `find` served from this instance's cache (CallTargets.connections) while no change notice
+   * names the connection: every write to the table goes through `change`, so a disabled,
+   * moved or deleted connection, or its new webhook secret, is seen at once. For webhook
+   * ingest, which read the row through TypeORM on every webhook. Only found connections are
+   * kept (a request naming random ids cannot fill the cache), and each caller gets its own
+   * shallow copy of the frozen row.
+   */
+  async findCached(id: string): Promise<ProviderConnectionEntity | null> {
+    const cache = this.targets.connections;
+    let found = cache.get(id);
+    if (!found) {
+      const token = cache.begin();
+      const row = await this.find(id);
+      if (!row) return null;
+      found = deepFreeze(row);
+      cache.set(id, found, [id], token);
+    }
+    return Object.assign(new ProviderConnectionEntity(), found);
   }
 
   findMany(ids: string[], context?: RequestContext): Promise<ProviderConnectionEntity[]> {

@@ -46,7 +46,7 @@ export class InboundWebhooksService {
     request: InboundWebhookRequest,
     requestId?: string,
   ): Promise<WebhookReceipt> {
-    const connection = isIdOf('connection', connectionId) ? await this.connections.find(connectionId) : null;
+    const connection = isIdOf('connection', connectionId) ? await this.connections.findCached(connectionId) : null;
     if (!connection || connection.provider !== provider)
       throw new NotFoundError(`${provider} connection`, connectionId);
     const adapter = this.adapters.adapterFor(connection);

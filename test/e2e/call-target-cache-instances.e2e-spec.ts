@@ -191,6 +191,34 @@ describe('call-target cache across instances', () => {
     }
   });
 
+  it('webhook ingest reads connections from the same cache: a connection deleted through A is gone for B at once', async (t) => {
+    if (skipOnEmbedded(t)) return;
+    /** B's answer to an unsigned Kalem webhook for `connectionId`: 401 while it knows the connection, 404 once it does not. */
+    const webhookOnB = async (connectionId: string) =>
+      (
+        await fetch(`${procs[1].url}/webhooks/kalem/${connectionId}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ event: 'call_status', call_id: 'kalem-call-1', status: 'ringing' }),
+        })
+      ).status;
+    const behind = await connection('deleted behind the gateway', 1);
+    assert.equal(await webhookOnB(behind), 401);
+    // Deleted in the table without a notice: B still knows it, which shows the cache is what
+    // its ingest consults (the TTL bounds such a change).
+    await pg!.query('DELETE FROM provider_connections WHERE id = $1', [behind]);
+    assert.equal(await webhookOnB(behind), 401, 'served from B’s cache');
+
+    const deleted = await connection('deleted through A', 1);
+    assert.equal(await webhookOnB(deleted), 401);
+    assert.equal((await apiA.delete(`/v1/providers/${deleted}`)).status, 204);
+    await pollUntil(
+      () => webhookOnB(deleted),
+      (status) => status === 404,
+      { timeoutMs: 15_000, intervalMs: 10, what: 'B to find the deleted connection gone' },
+    );
+  });
+
   it('a lost listening session: B forgets what it cached, so a change whose notice nobody heard is seen', async (t) => {
     if (skipOnEmbedded(t)) return;
     const first = await connection('first', 1);
