@@ -15,9 +15,10 @@ interface Entry<V> {
 }
 
 /**
- * What a call create read for an agent, by key, until a change notice names one of the
- * entry's ids, its TTL runs out, or notices stop arriving. Absent agents and connections are
- * entries too: the notice of their creation names their id.
+ * What a call create read for an agent (or, in CallTargets.connections, what webhook ingest
+ * read of a connection), by key, until a change notice names one of the entry's ids, its TTL
+ * runs out, or notices stop arriving. Absent agents and connections are entries too: the
+ * notice of their creation names their id.
  *
  * `generation` guards the race of a read that started before a change and ends after its
  * notice: its answer may predate the change, so `set` drops it. One counter for every id,
