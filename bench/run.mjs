@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { BENCH_RATE_LIMIT } from './lib/stand.mjs';
+import { BENCH_RATE_LIMITS } from './lib/stand.mjs';
 
 const require = createRequire(import.meta.url);
 const { startGateway } = require('../dist/src/bootstrap.js');
@@ -87,10 +87,11 @@ rows.push(
 const kalem = (await api('/v1/providers')).data.find((c) => c.provider === 'kalem' && c.origin === 'sandbox');
 // Vendor rate budgets are on by default, and Kalem's documented limits (60 a minute) would
 // refuse most of the row: the connection raises its own, as bench/lib/stand.mjs does.
-await api(`/v1/providers/${kalem.id}`, {
+const raised = await api(`/v1/providers/${kalem.id}`, {
   method: 'PATCH',
-  body: JSON.stringify({ rate_limits: { requests_per_minute: BENCH_RATE_LIMIT, requests_per_hour: BENCH_RATE_LIMIT } }),
+  body: JSON.stringify({ rate_limits: BENCH_RATE_LIMITS }),
 });
+if (raised.error) throw new Error(`raising the connection's rate limits: ${JSON.stringify(raised.error)}`);
 const simOrigin = new URL(kalem.base_url).origin;
 const { KALEM_DEFAULT_API_KEY } = require('../dist/libs/simulators/src/kalem/index.js');
 const json = { 'content-type': 'application/json' };

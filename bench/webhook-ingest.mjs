@@ -23,7 +23,7 @@ import { fmt, percentile, runHeading } from './lib/format.mjs';
 import { loadWithLatencies } from './lib/load.mjs';
 import { benchOptions, root } from './lib/options.mjs';
 import { createScratchDatabase } from './lib/scratch-db.mjs';
-import { BENCH_RATE_LIMIT } from './lib/stand.mjs';
+import { BENCH_RATE_LIMITS } from './lib/stand.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -315,9 +315,7 @@ try {
   if (variableMeta().has('VENDOR_RATE_BUDGETS'))
     await api(`/v1/providers/${connection.id}`, {
       method: 'PATCH',
-      body: JSON.stringify({
-        rate_limits: { requests_per_minute: BENCH_RATE_LIMIT, requests_per_hour: BENCH_RATE_LIMIT },
-      }),
+      body: JSON.stringify({ rate_limits: BENCH_RATE_LIMITS }),
     });
   const simOrigin = new URL(connection.base_url).origin;
   const sim = simulatorControl(simOrigin);

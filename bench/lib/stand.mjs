@@ -9,7 +9,10 @@ import { launchNodeFlags } from './options.mjs';
 import { createScratchDatabase } from './scratch-db.mjs';
 
 /** The largest `rate_limits` value the API accepts (MAX_RATE_LIMIT in src/routing/rate-budget/rate-budget-windows.ts). */
-export const BENCH_RATE_LIMIT = 1_000_000;
+const BENCH_RATE_LIMIT = 1_000_000;
+
+/** A connection's `rate_limits` raised to the most the API takes: its budget is taken on every vendor request, never refused. */
+export const BENCH_RATE_LIMITS = { requests_per_minute: BENCH_RATE_LIMIT, requests_per_hour: BENCH_RATE_LIMIT };
 
 /** Calls dialed at the simulator since its last reset, from its control API. */
 export async function simulatorDialCount(origin) {
@@ -64,10 +67,7 @@ export async function startStand({
   const { variableMeta } = createRequire(import.meta.url)(join(dist, 'src/config/config.variables.js'));
   const hasBudgets = variableMeta().has('VENDOR_RATE_BUDGETS');
   const budgets = hasBudgets && vendorBudgets === 'off' ? { VENDOR_RATE_BUDGETS: 'off' } : {};
-  const rateLimits =
-    hasBudgets && vendorBudgets !== 'off'
-      ? { rate_limits: { requests_per_minute: BENCH_RATE_LIMIT, requests_per_hour: BENCH_RATE_LIMIT } }
-      : {};
+  const rateLimits = hasBudgets && vendorBudgets !== 'off' ? { rate_limits: BENCH_RATE_LIMITS } : {};
   const scratch = await createScratchDatabase(pgServer, databaseName);
   const adminKey = `sk_test_bench${randomBytes(12).toString('hex')}`;
   const secretKey = randomBytes(32).toString('hex');
