@@ -29,11 +29,43 @@ export class HttpMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
   }
 
+  /**
+   * The series of each method and route, bound once: prom-client then skips building a label
+   * object per call, and the phases' labels were spread from a shared object, which V8 builds
+   * slowly (the five observations of a create cost 8.6 µs that way, in a tight loop).
+   */
+  private readonly series = new Map<string, Map<string, RouteSeries>>();
+
+  private seriesOf(method: string, route: string | undefined): RouteSeries {
+    const template = route ?? 'unmatched';
+    let byRoute = this.series.get(method);
+    if (!byRoute) this.series.set(method, (byRoute = new Map()));
+    let series = byRoute.get(template);
+    if (!series) {
+      const labels = { method, route: template };
+      series = {
+        labels,
+        gateway: this.phases.labels({ ...labels, phase: 'gateway' }),
+        db: this.phases.labels({ ...labels, phase: 'db' }),
+        vendor: this.phases.labels({ ...labels, phase: 'vendor' }),
+        byStatus: new Map(),
+      };
+      byRoute.set(template, series);
+    }
+    return series;
+  }
+
   /** `route` is the template (`/v1/keys/:id`), never the raw URL, so labels stay bounded. */
   observe(method: string, route: string | undefined, status: number, seconds: number): void {
-    const labels = { method, route: route ?? 'unmatched', status: String(status) };
-    this.requests.inc(labels);
-    this.duration.observe(labels, seconds);
+    const series = this.seriesOf(method, route);
+    let byStatus = series.byStatus.get(status);
+    if (!byStatus) {
+      const labels = { ...series.labels, status: String(status) };
+      byStatus = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
+      series.byStatus.set(status, byStatus);
+    }
+    byStatus.requests.inc();
+    byStatus.duration.observe(seconds);
   }
 
   /** The Server-Timing figures of one request, in milliseconds. */
@@ -42,9 +74,17 @@ export class HttpMetrics {
     route: string | undefined,
     phases: { gatewayMs: number; dbMs: number; vendorMs: number },
   ): void {
-    const labels = { method, route: route ?? 'unmatched' };
-    this.phases.observe({ ...labels, phase: 'gateway' }, phases.gatewayMs / 1000);
-    this.phases.observe({ ...labels, phase: 'db' }, phases.dbMs / 1000);
-    this.phases.observe({ ...labels, phase: 'vendor' }, phases.vendorMs / 1000);
+    const series = this.seriesOf(method, route);
+    series.gateway.observe(phases.gatewayMs / 1000);
+    series.db.observe(phases.dbMs / 1000);
+    series.vendor.observe(phases.vendorMs / 1000);
   }
+}
+
+interface RouteSeries {
+  labels: { method: string; route: string };
+  gateway: { observe(value: number): void };
+  db: { observe(value: number): void };
+  vendor: { observe(value: number): void };
+  byStatus: Map<number, { requests: { inc(): void }; duration: { observe(value: number): void } }>;
 }

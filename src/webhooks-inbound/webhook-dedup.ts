@@ -1,5 +1,5 @@
 import type { WebhookObservation } from '@switchboard/core';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * No vendor sends event ids, so a webhook's identity comes from its content: vendor call,
@@ -26,7 +26,7 @@ export function dedupKey(
   return sha256(Buffer.from(JSON.stringify(facts)));
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer) => hash('sha256', data, 'hex');
 
 /** What is kept of the headers: everything but credentials, which must never be stored. */
 export function storableHeaders(headers: Record<string, string | undefined>): Record<string, string> {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type {
   InboundWebhookRequest,
   ParsedWebhook,
@@ -51,7 +51,7 @@ export function verifyKaiCallsWebhook(request: InboundWebhookRequest, secret: st
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /**

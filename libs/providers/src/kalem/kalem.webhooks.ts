@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type {
   InboundWebhookRequest,
   ParsedWebhook,
@@ -60,7 +60,7 @@ export function verifyKalemWebhook(request: InboundWebhookRequest, secret: strin
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 // Keys of the full Call object that the lightweight status payload never carries.
