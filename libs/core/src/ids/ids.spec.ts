@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TypeID } from 'typeid-js';
-import { idFloorAt, isIdOf, newId } from './ids';
+import { TypeID, fromString, getType } from 'typeid-js';
+import type { IdKind } from './ids';
+import { ID_PREFIXES, idFloorAt, isIdOf, newId } from './ids';
 
 describe('ids', () => {
   it('prefixes ids with their type', () => {
@@ -26,6 +27,41 @@ describe('ids', () => {
       'a suffix above the UUID range',
     );
     assert.equal(isIdOf('agent', id.replace('agt_', 'AGT_')), false);
+  });
+
+  it("answers as typeid-js's own parse with that prefix, on ids mutated every way", () => {
+    const viaLibrary = (kind: IdKind, value: string) => {
+      try {
+        return getType(fromString(value)) === ID_PREFIXES[kind];
+      } catch {
+        return false;
+      }
+    };
+    // A seeded walk: each case one or two edits of a real id (a character of the alphabet or
+    // outside it, upper case, non-ASCII, an underscore, a character more or fewer).
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const characters = '0123456789abcdefghjkmnpqrstvwxyzilouABCZ_-!~ ü€𝟘';
+    const kinds = Object.keys(ID_PREFIXES) as IdKind[];
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const [kind, other] = [kinds[Math.floor(next() * kinds.length)], kinds[Math.floor(next() * kinds.length)]];
+      let value = newId(next() < 0.8 ? kind : other);
+      for (let edits = Math.floor(next() * 3); edits > 0; edits--) {
+        const at = Math.floor(next() * (value.length + 1));
+        const character = [...characters][Math.floor(next() * [...characters].length)];
+        const roll = next();
+        value =
+          roll < 0.5
+            ? value.slice(0, at) + character + value.slice(at + 1)
+            : roll < 0.75
+              ? value.slice(0, at) + character + value.slice(at)
+              : value.slice(0, at) + value.slice(at + 1);
+      }
+      assert.equal(isIdOf(kind, value), viaLibrary(kind, value), `${kind} ${JSON.stringify(value)}`);
+      if (viaLibrary(kind, value)) accepted++;
+    }
+    assert.ok(accepted > 5_000 && accepted < 15_000, `${accepted} of 20 000 accepted`);
   });
 
   it('mints an id at a given time: its UUIDv7 time is that millisecond, the rest stays random', () => {
