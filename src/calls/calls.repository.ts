@@ -76,6 +76,35 @@ export class CallsRepository {
     return rows.length ? Object.assign(new CallEntity(), this.rows.fromRow(rows[0])) : null;
   }
 
+  /**
+   * After the caller's CTE `gate` (its own write, whose parameters `params` already holds):
+   * for each row of it, the vendor-id lock, the call that vendor id is tied to on the
+   * connection (switchboard_call_by_vendor_id: looked up after the lock wait) and that call's
+   * row, locked. One round trip where webhook ingest took three. `gated` is false when the
+   * gate yielded no row: nothing was locked or looked up. `callId` without `call` cannot
+   * happen as long as a webhook follows its create (the call's row was committed before the
+   * vendor dialed, so before this statement's snapshot); the caller locks it by id then.
+   */
+  async lockByVendorId(
+    tx: EntityManager,
+    target: { lockKey: string; connectionId: string; providerCallId: string },
+    gate: { ctes: string; name: string; params: unknown[] },
+  ): Promise<{ gated: boolean; callId: string | null; call: CallEntity | null }> {
+    const { params } = gate;
+    const first = params.push(target.lockKey, target.connectionId, target.providerCallId) - 2;
+    const text = this.texts.get(['lock by vendor id', gate.ctes, gate.name, first], () => {
+      const lookup = `switchboard_call_by_vendor_id($${first}, $${first + 1}, $${first + 2})`;
+      return `WITH ${gate.ctes}, target AS MATERIALIZED (SELECT ${lookup} AS call_id FROM ${gate.name})
+        SELECT t.call_id AS vendor_call_target, c.* FROM target t
+        LEFT JOIN LATERAL (SELECT ${this.rows.columnList} FROM calls WHERE calls.id = t.call_id FOR UPDATE) c ON true`;
+    });
+    const [row] = await preparedQuery<Record<string, unknown>>(tx, text, params);
+    if (!row) return { gated: false, callId: null, call: null };
+    const callId = (row.vendor_call_target as string | null) ?? null;
+    const call = row.id ? Object.assign(new CallEntity(), this.rows.fromRow(row)) : null;
+    return { gated: true, callId, call };
+  }
+
   async update(tx: EntityManager, id: string, changes: Partial<CallEntity>): Promise<void> {
     const params: unknown[] = [];
     await preparedQuery(tx, `WITH ${this.updateCte(id, changes, params)} SELECT 1`, params);

@@ -150,46 +150,49 @@ export class CallLedger {
 
   /**
    * `providerCallLockHeld`: the caller already holds the vendor-id lock (webhook ingest,
-   * history sync), so it is not asked for again. `beforeEvents`: the caller's own writes of
-   * this unit of work, run before the events are appended, since the append lock is held
-   * until commit. A tombstone comes back unchanged, without running it.
+   * history sync), so it is not asked for again. `locked`: the caller locked the call's row
+   * itself in this transaction (CallsRepository.lockByVendorId), and this is the row as it
+   * read it. `settles`: the stored vendor webhook this observation came from, settled as
+   * applied in the same statement as the change and its events. A tombstone comes back
+   * unchanged, without either.
    */
   async apply(
     tx: EntityManager,
     callId: string,
     observation: Observation,
-    options: { providerCallLockHeld?: boolean; beforeEvents?: () => Promise<void> } = {},
+    options: { providerCallLockHeld?: boolean; locked?: CallEntity; settles?: string } = {},
   ): Promise<CallEntity> {
     const providerCallId = observation.vendor?.providerCallId;
     // The vendor-id lock before the row lock, in the same order as webhook ingest, so the two
     // never deadlock; one statement (CallsRepository.lock).
-    const current = await this.calls.lock(
-      tx,
-      callId,
-      providerCallId && !options.providerCallLockHeld ? providerCallLockKey(providerCallId) : undefined,
-    );
+    const current =
+      options.locked ??
+      (await this.calls.lock(
+        tx,
+        callId,
+        providerCallId && !options.providerCallLockHeld ? providerCallLockKey(providerCallId) : undefined,
+      ));
     if (!current) throw new NotFoundError('call', callId);
     // A deleted call is a tombstone: late reports about it are no longer news.
     if (current.deletedAt) return current;
     const previousStatus = current.status;
     const { changes, types } = this.merge(current, observation);
     const learnedProviderCallId = !current.providerCallId && changes.providerCallId ? changes.providerCallId : null;
-    // The caller's writes go first: the append lock, taken with the update, is held until commit.
-    await options.beforeEvents?.();
     const params: unknown[] = [];
     const ctes: string[] = [];
     if (Object.keys(changes).length) {
       changes.updatedAt = new Date();
       ctes.push(this.calls.updateCte(callId, changes, params));
     }
+    if (options.settles) ctes.push(this.webhooks.settleCte(options.settles, 'applied', callId, params));
     const updated = Object.assign(current, changes);
     // Webhooks that came before the vendor id was known, read under the vendor-id lock taken above.
     const pending =
       learnedProviderCallId && updated.connectionId
-        ? this.webhooks.pendingCte(updated.connectionId, learnedProviderCallId, params)
+        ? this.webhooks.pendingCte(updated.connectionId, learnedProviderCallId, params, options.settles ?? null)
         : null;
     if (pending) ctes.push(pending.cte);
-    // The change, its events and the pending webhooks in one statement.
+    // The change, the webhook's settling, its events and the pending webhooks in one statement.
     const { extra } = await this.events.appendAlongside(
       tx,
       this.eventsFor(updated, types, updated.status !== previousStatus ? previousStatus : null, observation),
@@ -240,9 +243,11 @@ export class CallLedger {
   ): Promise<CallEntity> {
     let current = call;
     for (const pending of pendingWebhooks) {
+      // The row stays locked by this transaction, and `current` is what it holds now.
       current = await this.apply(tx, call.id, fromWebhook(pending.observation, pending.receivedAt), {
         providerCallLockHeld: true,
-        beforeEvents: () => this.webhooks.settle(tx, pending.id, 'applied', call.id),
+        locked: current,
+        settles: pending.id,
       });
     }
     return current;

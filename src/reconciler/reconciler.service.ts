@@ -186,7 +186,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
           { ...fromWebhook(observation, orphan.receivedAt), ...adoption },
           {
             providerCallLockHeld: true,
-            beforeEvents: () => this.webhooks.settle(tx, orphan.id, 'applied', callId!),
+            settles: orphan.id,
           },
         );
         if (applied.deletedAt) await this.webhooks.settle(tx, orphan.id, 'ignored', callId);

@@ -12,7 +12,7 @@ import { ProviderConnectionEntity } from '../providers/provider-connection.entit
 import { WebhookTargets } from '../providers/webhook-targets.service';
 import { dedupKey, storableHeaders } from './webhook-dedup';
 import { externalCall } from './external-call';
-import { InboundWebhooksRepository } from './inbound-webhooks.repository';
+import { InboundWebhooksRepository, NewInboundWebhook } from './inbound-webhooks.repository';
 
 export interface WebhookReceipt {
   received: true;
@@ -68,23 +68,42 @@ export class InboundWebhooksService {
     const eventType = parsed.kind === 'call' ? parsed.observation.eventType : parsed.eventType;
     const receivedAt = new Date();
 
+    const stored: NewInboundWebhook = {
+      connectionId: connection.id,
+      provider,
+      dedupKey: dedupKey(provider, observation, eventType, request.rawBody),
+      eventType,
+      providerCallId: observation?.providerCallId ?? null,
+      occurredAt: observation?.occurredAt ? new Date(observation.occurredAt) : null,
+      receivedAt,
+      headers: storableHeaders(request.headers),
+      body: request.rawBody,
+      observation,
+      state: observation ? 'pending' : 'ignored',
+    };
+    if (!observation) {
+      // Nothing to apply: stored as it is, outside a transaction.
+      const id = await this.webhooks.insertUnlessDuplicate(this.dataSource.manager, stored);
+      return { received: true, duplicate: !id, state: 'ignored' };
+    }
     return this.dataSource.transaction(async (tx) => {
-      const stored = await this.webhooks.insertUnlessDuplicate(tx, {
-        connectionId: connection.id,
-        provider,
-        dedupKey: dedupKey(provider, observation, eventType, request.rawBody),
-        eventType,
-        providerCallId: observation?.providerCallId ?? null,
-        occurredAt: observation?.occurredAt ? new Date(observation.occurredAt) : null,
-        receivedAt,
-        headers: storableHeaders(request.headers),
-        body: request.rawBody,
-        observation,
-        state: observation ? 'pending' : 'ignored',
-      });
-      if (!stored) return { received: true, duplicate: true, state: 'ignored' } as WebhookReceipt;
-      if (!observation) return { received: true, duplicate: false, state: 'ignored' } as WebhookReceipt;
-      const state = await this.apply(tx, stored, connection, observation, receivedAt);
+      // One statement: the webhook stored unless a duplicate, then (only if stored) the
+      // vendor-id lock, the call it is tied to and that call's row lock. The lock is the one
+      // the create that learns this vendor id takes: either it committed first and the call
+      // is found here, or this webhook is committed as pending before it looks.
+      const params: unknown[] = [];
+      const insert = this.webhooks.insertCte(stored, params);
+      const found = await this.calls.lockByVendorId(
+        tx,
+        {
+          lockKey: providerCallLockKey(observation.providerCallId),
+          connectionId: connection.id,
+          providerCallId: observation.providerCallId,
+        },
+        { ctes: insert.cte, name: 'stored', params },
+      );
+      if (!found.gated) return { received: true, duplicate: true, state: 'ignored' } as WebhookReceipt;
+      const state = await this.apply(tx, insert.id, connection, observation, receivedAt, found);
       return { received: true, duplicate: false, state } as WebhookReceipt;
     });
   }
@@ -95,13 +114,14 @@ export class InboundWebhooksService {
     connection: ProviderConnectionEntity,
     observation: WebhookObservation,
     receivedAt: Date,
+    found: { callId: string | null; call: CallEntity | null },
   ): Promise<WebhookReceipt['state']> {
-    // Same lock as the create that learns this vendor id: either it committed first and the
-    // call is found here, or this webhook is committed as pending before it looks.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerCallLockKey(observation.providerCallId)]);
-    const callId =
-      (await this.calls.idByProviderCallId(tx, connection.id, observation.providerCallId)) ??
-      (await this.byReference(tx, connection, observation));
+    if (found.callId) {
+      // Locked in the statement above; by id only if its snapshot missed the row (see lockByVendorId).
+      const locked = found.call ?? (await this.calls.lock(tx, found.callId)) ?? undefined;
+      return this.applyTo(tx, webhookId, found.callId, observation, receivedAt, locked);
+    }
+    const callId = await this.byReference(tx, connection, observation);
     if (!callId) {
       // A call the gateway did not place. Inbound calls are news at once; an outbound one may
       // be a create whose response is still on its way, so it waits (the reconciler decides).
@@ -125,10 +145,12 @@ export class InboundWebhooksService {
     callId: string,
     observation: WebhookObservation,
     receivedAt: Date,
+    locked?: CallEntity,
   ): Promise<'applied' | 'ignored'> {
     const call = await this.ledger.apply(tx, callId, fromWebhook(observation, receivedAt), {
       providerCallLockHeld: true,
-      beforeEvents: () => this.webhooks.settle(tx, webhookId, 'applied', callId),
+      locked,
+      settles: webhookId,
     });
     if (!call.deletedAt) return 'applied';
     // A deleted call's tombstone takes no news.

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { pollUntil } from '@switchboard/simulators/testing';
 import { newCallEntity } from '../../src/calls/call-factory';
 import type { CallEntity } from '../../src/calls/call.entity';
+import { CallsRepository } from '../../src/calls/calls.repository';
 import { EventLogRepository } from '../../src/events/event-log.repository';
 import { CallLedger } from '../../src/ledger/call-ledger';
 import type { Observation } from '../../src/ledger/observation';
@@ -245,6 +246,19 @@ describe('middle tier: call ledger', () => {
         [newId('event'), connectionId, providerCallId],
       );
 
+    /** Until some statement of this database waits for an advisory lock. */
+    const advisoryLockWaited = (what: string) =>
+      pollUntil(
+        async () =>
+          (
+            await db.query(
+              `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            )
+          )[0].waiting,
+        (waiting: number) => waiting > 0,
+        { what },
+      );
+
     before(async () => {
       connectionId = newId('connection');
       await db.query(
@@ -302,22 +316,71 @@ describe('middle tier: call ledger', () => {
         await parkWebhook(ingest, `v-${late.id}`);
         const write = ledger.applyIfUnchanged(db.manager, late, answer(late));
         // Wait until the statement is queued behind the ingest's lock.
-        await pollUntil(
-          async () =>
-            (
-              await db.query(
-                `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-              )
-            )[0].waiting,
-          (waiting: number) => waiting > 0,
-          { what: 'the statement to wait for the vendor-id lock' },
-        );
+        await advisoryLockWaited('the statement to wait for the vendor-id lock');
         await ingest.commitTransaction();
         assert.equal(await write, null, 'the webhook committed during the wait is seen');
       } finally {
         await ingest.release();
       }
       assert.equal((await stored(late.id)).provider_call_id, null);
+    });
+
+    it('webhook ingest finds the call whose answer committed while its statement waited for the lock, and locks its newest row', async (t) => {
+      const calls = gw.gateway.app.get(CallsRepository);
+      const find = (call: CallEntity) =>
+        db.transaction((tx) =>
+          calls.lockByVendorId(
+            tx,
+            { lockKey: `call:v-${call.id}`, connectionId, providerCallId: `v-${call.id}` },
+            { ctes: 'gate AS (SELECT 1)', name: 'gate', params: [] },
+          ),
+        );
+      // Answered before: found at once.
+      const early = await openPlaced();
+      assert.ok(await ledger.applyIfUnchanged(db.manager, early, answer(early)));
+      const found = await find(early);
+      assert.equal(found.callId, early.id);
+      assert.equal(found.call?.providerCallId, `v-${early.id}`);
+      // Not answered yet: gated, nothing found, the lock still taken.
+      const unknown = await openPlaced();
+      assert.deepEqual(await find(unknown), { gated: true, callId: null, call: null });
+      // A gate without a row: no lookup at all.
+      const none = await db.transaction((tx) =>
+        calls.lockByVendorId(
+          tx,
+          { lockKey: 'call:v-none', connectionId, providerCallId: 'v-none' },
+          { ctes: 'gate AS (SELECT 1 WHERE false)', name: 'gate', params: [] },
+        ),
+      );
+      assert.deepEqual(none, { gated: false, callId: null, call: null });
+
+      if (gw.database.kind !== 'postgres') {
+        t.diagnostic('embedded database: one connection, nothing to race');
+        return;
+      }
+      // The answer holds the vendor-id lock when the lookup starts and commits the vendor id
+      // while it waits: only a lookup after the lock finds it, and only a row lock that reads
+      // the newest version sees the answer's write.
+      const late = await openPlaced();
+      const answering = db.createQueryRunner();
+      await answering.connect();
+      try {
+        await answering.startTransaction();
+        await answering.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`call:v-${late.id}`]);
+        await answering.query('UPDATE calls SET provider_call_id = $2, connection_id = $3 WHERE id = $1', [
+          late.id,
+          `v-${late.id}`,
+          connectionId,
+        ]);
+        const lookup = find(late);
+        await advisoryLockWaited('the lookup to wait for the vendor-id lock');
+        await answering.commitTransaction();
+        const seen = await lookup;
+        assert.equal(seen.callId, late.id, 'the vendor id committed during the wait is found');
+        assert.equal(seen.call?.providerCallId, `v-${late.id}`, 'the row as the answer left it');
+      } finally {
+        await answering.release();
+      }
     });
   });
 });

@@ -16,6 +16,7 @@ import { CallVendorIds1764350000000 } from './1764350000000-call-vendor-ids';
 import { RateBudgetRings1764400000000 } from './1764400000000-rate-budget-rings';
 import { RateBudgetLeases1764500000000 } from './1764500000000-rate-budget-leases';
 import { CallMetadataPairs1764600000000 } from './1764600000000-call-metadata-pairs';
+import { CallByVendorId1764700000000 } from './1764700000000-call-by-vendor-id';
 
 /** In order. Every schema change is a new file here; the app runs pending ones at start. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   RateBudgetRings1764400000000,
   RateBudgetLeases1764500000000,
   CallMetadataPairs1764600000000,
+  CallByVendorId1764700000000,
 ];
