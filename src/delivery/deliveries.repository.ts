@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/pagination';
+import { preparedQuery } from '../database/pooled-query';
 import type { EventRow } from '../events/event-log.repository';
 import { DeliveryAttempt, DeliveryStatus } from './delivery.entity';
 
@@ -103,8 +104,8 @@ export class DeliveriesRepository {
    * leaves its rows due again once the lease runs out.
    */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
-    // An UPDATE answers [rows, affected] through TypeORM.
-    const [rows]: [ClaimRow[], number] = await this.dataSource.query(
+    const rows = await preparedQuery<ClaimRow>(
+      this.dataSource.manager,
       `UPDATE deliveries d SET next_attempt_at = $2, locked_until = $2
        FROM (
          SELECT dd.id, COALESCE(w.url, dd.url) AS target_url, w.enabled AS endpoint_enabled, w.secret_encrypted,
@@ -141,12 +142,26 @@ export class DeliveriesRepository {
     }));
   }
 
-  async recordAttempt(id: string, outcome: AttemptOutcome): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE deliveries SET attempt_count = attempt_count + 1, attempts = attempts || $2::jsonb, status = $3,
+  /**
+   * `alongside`: the caller's own write in the same statement, a CTE over the parameters after
+   * this one's (the endpoint's health: WebhookEndpointsRepository.noteSuccessCte). Prepared:
+   * every delivery sends it.
+   */
+  async recordAttempt(id: string, outcome: AttemptOutcome, alongside?: (params: unknown[]) => string): Promise<void> {
+    const params: unknown[] = [
+      id,
+      JSON.stringify([outcome.attempt]),
+      outcome.status,
+      outcome.nextAttemptAt,
+      outcome.completedAt,
+    ];
+    const also = alongside?.(params);
+    await preparedQuery(
+      this.dataSource.manager,
+      `WITH recorded AS (UPDATE deliveries SET attempt_count = attempt_count + 1, attempts = attempts || $2::jsonb, status = $3,
          next_attempt_at = $4, locked_until = NULL, completed_at = $5
-       WHERE id = $1 AND status = 'pending'`,
-      [id, JSON.stringify([outcome.attempt]), outcome.status, outcome.nextAttemptAt, outcome.completedAt],
+       WHERE id = $1 AND status = 'pending' RETURNING 1)${also ? `, ${also}` : ''} SELECT 1`,
+      params,
     );
   }
 

@@ -215,21 +215,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
             parseRetryAfter(result.retryAfter, finishedAt),
           );
     const status = ok ? 'succeeded' : next ? 'pending' : 'failed';
-    await this.deliveries.recordAttempt(delivery.id, {
-      attempt,
-      status,
-      nextAttemptAt: next,
-      completedAt: status === 'pending' ? null : finishedAt,
-    });
-    if (!delivery.endpointId || final) return;
-    if (ok) await this.endpoints.noteSuccess(delivery.endpointId);
-    else if (
-      await this.endpoints.noteFailure(
-        delivery.endpointId,
-        finishedAt,
-        this.config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
-      )
-    )
+    const endpointId = delivery.endpointId;
+    // A success ends the endpoint's failing run in the attempt's own statement.
+    const heal =
+      ok && endpointId && !final ? (params: unknown[]) => this.endpoints.noteSuccessCte(endpointId, params) : undefined;
+    await this.deliveries.recordAttempt(
+      delivery.id,
+      { attempt, status, nextAttemptAt: next, completedAt: status === 'pending' ? null : finishedAt },
+      heal,
+    );
+    if (!endpointId || final || ok) return;
+    if (await this.endpoints.noteFailure(endpointId, finishedAt, this.config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000))
       this.logger.warn(
         { endpoint_id: delivery.endpointId },
         'Webhook endpoint disabled: every delivery attempt failed for too long',

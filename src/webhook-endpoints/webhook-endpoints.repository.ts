@@ -31,10 +31,17 @@ export class WebhookEndpointsRepository {
 
   /** A success ends the endpoint's failing run; written only when there was one. */
   async noteSuccess(id: string): Promise<void> {
-    await this.rows.query(
-      'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL',
-      [id],
-    );
+    const params: unknown[] = [];
+    await this.rows.query(`WITH ${this.noteSuccessCte(id, params)} SELECT 1`, params);
+  }
+
+  /**
+   * `noteSuccess` as a CTE `healed` of a larger statement, its parameter pushed onto `params`
+   * (DeliveriesRepository.recordAttempt: the attempt and what it says of the endpoint in one
+   * round trip, where a healthy endpoint's no-op UPDATE was a second on every delivery).
+   */
+  noteSuccessCte(id: string, params: unknown[]): string {
+    return `healed AS (UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $${params.push(id)} AND failing_since IS NOT NULL RETURNING 1)`;
   }
 
   /**

@@ -122,6 +122,37 @@ describe('an endpoint that keeps failing', () => {
     await consumer.stop();
   });
 
+  it('a success ends its failing run: failing_since is set by the failure and cleared by the next success', async () => {
+    let healthy = false;
+    consumer.answer('/flaky', () => ({ status: healthy ? 200 : 503 }));
+    const sb = await sandboxOf(api);
+    const endpoint = (
+      await api.post('/v1/webhook-endpoints', { url: `${consumer.url}/flaky`, event_types: ['call.created'] })
+    ).body;
+    assert.equal(
+      (await api.post('/v1/calls', { to: '+15550149002', agent_id: sb.agentId, provider: 'hmsovereign' })).status,
+      201,
+    );
+    const failing = await pollUntil(
+      async () => (await api.get(`/v1/webhook-endpoints/${endpoint.id}`)).body,
+      (e) => e.failing_since !== null,
+      { what: 'the failed attempt to start a failing run' },
+    );
+    assert.equal(failing.enabled, true);
+    healthy = true;
+    const [delivery] = (
+      await pollUntil(
+        async () => (await api.get(`/v1/webhook-endpoints/${endpoint.id}/deliveries`)).body,
+        (p) => p.data[0]?.status === 'succeeded',
+        { what: 'the retry to succeed' },
+      )
+    ).data;
+    assert.deepEqual(delivery.attempts.map((a: { status_code: number }) => a.status_code).slice(-1), [200]);
+    assert.ok(delivery.attempts.length >= 2);
+    const healed = (await api.get(`/v1/webhook-endpoints/${endpoint.id}`)).body;
+    assert.deepEqual([healed.enabled, healed.failing_since], [true, null]);
+  });
+
   it('is disabled once every attempt failed for WEBHOOK_DISABLE_AFTER_SECONDS, says why, and PATCH enabled=true restores it', async () => {
     consumer.answer('/down', () => ({ status: 502 }));
     const sb = await sandboxOf(api);
