@@ -115,13 +115,15 @@ async function createApp(config: ConfigVariables, database: DatabaseTarget): Pro
   mode.settle(decideMode(config.SWITCHBOARD_SANDBOX, await app.get(ConnectionsRepository).modeFacts()));
 
   const metrics = app.get(HttpMetrics);
+  // After the response is out, so none of it is in the client's wait.
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observe(request.method, request.routeOptions?.url, reply.statusCode, reply.elapsedTime / 1000);
+    const route = request.routeOptions?.url;
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const phases = request.requestContext?.timing.phases;
+    if (phases) metrics.observePhases(request.method, route, phases);
     done();
   });
-  installServerTiming(fastify, (request, phases) =>
-    metrics.observePhases(request.method, request.routeOptions?.url, phases),
-  );
+  installServerTiming(fastify);
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter(app.get(OutageLogger)));

@@ -12,7 +12,7 @@ import { CredentialCipher } from '../common/crypto/credential-cipher';
 import { ConfigVariables } from '../config/config.variables';
 import { CircuitBreakers } from '../routing/circuit-breakers';
 import { RateBudgets } from '../routing/rate-budget/rate-budgets.service';
-import { namingConnection } from './connection-errors';
+import { connectionNamer } from './connection-errors';
 import { ConnectionHealth } from './connection-health';
 import { ProviderConnectionEntity } from './provider-connection.entity';
 import { VendorAddressGuard } from './vendor-address-guard.service';
@@ -115,9 +115,11 @@ export class AdapterCache implements OnApplicationShutdown {
         ),
       ),
     );
-    const build = (transport: HttpTransport) =>
-      namingConnection(registration.create({ ...options, http: transport }), connection.id);
-    const entry = { version, http, build, adapter: build(http) };
+    const adapter = registration.create({ ...options, http });
+    // Every view of this connection's adapter is laid out as this one: named by one namer.
+    const named = connectionNamer(adapter, connection.id);
+    const build = (transport: HttpTransport) => named(registration.create({ ...options, http: transport }));
+    const entry = { version, http, build, adapter: named(adapter) };
     this.adapters.set(connection.id, entry);
     return entry;
   }

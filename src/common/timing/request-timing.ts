@@ -22,6 +22,8 @@ export class RequestTiming {
   private readonly waiting = new BusyTime();
   private vendorReached = false;
   private done = false;
+  /** What `finish` answered, once it has: null before, or when no vendor was reached. */
+  phases: ServerTimingPhases | null = null;
 
   constructor(
     private readonly startedAt: number,
@@ -75,12 +77,13 @@ export class RequestTiming {
     this.done = true;
     if (!this.vendorReached) return null;
     const now = this.now();
-    return serverTimingPhases({
+    this.phases = serverTimingPhases({
       totalMs: now - this.startedAt,
       dbMs: this.busy.db.totalMs(now),
       vendorMs: this.busy.vendor.totalMs(now),
       waitingMs: this.waiting.totalMs(now),
     });
+    return this.phases;
   }
 }
 
