@@ -176,6 +176,23 @@ describe('inbound vendor webhooks', () => {
     assert.equal((await fetch(`${gw.url}/health/live`)).status, 200, 'still serving');
   });
 
+  // After the refusals' test, which counts stored webhooks without a vendor call id.
+  it('stores a vendor message with nothing to apply as ignored, once: its duplicate is told so', async () => {
+    const body = JSON.stringify({
+      message: { type: 'speech-update', timestamp: new Date().toISOString(), status: 'started', role: 'assistant' },
+    });
+    assert.deepEqual(await post(body, sign(body)), {
+      status: 200,
+      body: { received: true, duplicate: false, state: 'ignored' },
+    });
+    assert.deepEqual(await post(body, sign(body)), {
+      status: 200,
+      body: { received: true, duplicate: true, state: 'ignored' },
+    });
+    const stored = await db.query(`SELECT state, call_id FROM inbound_webhooks WHERE event_type = 'speech-update'`);
+    assert.deepEqual(stored, [{ state: 'ignored', call_id: null }]);
+  });
+
   it('each vendor’s proof is required: Kalem’s header, KaiCalls’ path secret, Klen’s signature', async () => {
     const body = JSON.stringify({
       call_id: 'x',
