@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RouteMetadata } from '../common/route-metadata';
 import { ConfigVariables } from '../config/config.variables';
 import { EventsModule } from '../events/events.module';
 import { ApiKeyEntity } from './api-key.entity';
@@ -32,6 +33,8 @@ import { RATE_LIMIT_STORAGE, ThrottlerStorageModule } from './throttler-storage.
   controllers: [KeysController],
   providers: [
     KeysService,
+    // The guards' Reflector: a route's metadata read once, not on every request.
+    { provide: Reflector, useClass: RouteMetadata },
     // Order matters: the key must be known before its budget is charged.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },
