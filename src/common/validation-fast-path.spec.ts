@@ -16,7 +16,7 @@ import {
   ValidateNested,
   ValidatorConstraint,
 } from 'class-validator';
-import type { ValidatorConstraintInterface } from 'class-validator';
+import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
 // Every DTO of the gateway registers its rules on import.
 import '../agents/dto/agent.dto';
 import '../auth/dto/create-key.dto';
@@ -233,6 +233,35 @@ describe('ValidationFastPath', () => {
       const instance = Object.assign(new Tree(), { required: 1, tags });
       assert.equal(fast.isValid(instance, {}), (await validate(instance, {})).length === 0, String([...tags.values()]));
     }
+  });
+
+  it("gives a constraint the arguments the library gives it: the object, the value, the property, the class's name", async () => {
+    @ValidatorConstraint({ name: 'sameAs' })
+    class SameAs implements ValidatorConstraintInterface {
+      validate(value: unknown, args: ValidationArguments) {
+        const [other] = args.constraints as [string];
+        return (
+          args.value === value &&
+          args.property === 'password' &&
+          args.targetName === 'Form' &&
+          value === (args.object as Record<string, unknown>)[other]
+        );
+      }
+    }
+    class Form {
+      @IsString() confirm!: string;
+      @Validate(SameAs, ['confirm']) password!: string;
+    }
+    const fast = new ValidationFastPath();
+    for (const body of [
+      { confirm: 'a', password: 'a' },
+      { confirm: 'a', password: 'b' },
+    ]) {
+      const instance = plainToInstance(Form, body);
+      const expected = (await validate(instance)).length === 0;
+      assert.equal(fast.isValid(instance), expected, JSON.stringify(body));
+    }
+    assert.equal(fast.isValid(plainToInstance(Form, { confirm: 'a', password: 'a' })), true);
   });
 
   it('leaves to the library what it does not walk: async constraints, groups, whitelisting that strips', async () => {

@@ -1,15 +1,24 @@
-import type { ValidatorOptions } from 'class-validator';
+import type { ValidationArguments, ValidatorOptions } from 'class-validator';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Rule = ReturnType<Storage['getTargetValidationMetadatas']>[number];
 
+type Validator = { validate(value: unknown, args: ValidationArguments): unknown };
+
+/** A constraint rule with the instances that check it and the arguments they are given, filled per call. */
+interface CheckedRule {
+  readonly rule: Rule;
+  readonly validators: readonly Validator[];
+  readonly args: ValidationArguments;
+}
+
 /** One property's rules, sorted as class-validator's executor sorts them. */
 interface PropertyRules {
   readonly name: string;
   readonly conditions: readonly Rule[];
-  readonly defined: readonly Rule[];
-  readonly custom: readonly Rule[];
+  readonly defined: readonly CheckedRule[];
+  readonly custom: readonly CheckedRule[];
   readonly nested: readonly Rule[];
 }
 
@@ -66,7 +75,7 @@ export class ValidationFastPath {
   private objectIsValid(object: object, schema: string | undefined, options: ValidatorOptions): boolean {
     const rules = this.storage.getTargetValidationMetadatas(object.constructor, schema as string, false, false);
     if (!rules.length) return options.forbidUnknownValues === false;
-    const compiled = this.rulesOf(rules);
+    const compiled = this.rulesOf(rules, object);
     if (!compiled) return false;
     if (options.whitelist) for (const key of Object.keys(object)) if (!compiled.names.has(key)) return false;
     for (const property of compiled.properties) {
@@ -82,37 +91,27 @@ export class ValidationFastPath {
     for (const rule of property.conditions)
       if (!(rule.constraints[0] as (o: object, v: unknown) => boolean)(object, value)) applies = false;
     if (!applies) return true;
-    const targetName = object.constructor ? object.constructor.name : undefined;
     return (
-      this.constraintsHold(object, value, property.defined, targetName) &&
-      this.constraintsHold(object, value, property.custom, targetName) &&
+      this.constraintsHold(object, value, property.defined) &&
+      this.constraintsHold(object, value, property.custom) &&
       this.nestedIsValid(value, property.nested, options)
     );
   }
 
-  private constraintsHold(
-    object: object,
-    value: unknown,
-    rules: readonly Rule[],
-    targetName: string | undefined,
-  ): boolean {
-    for (const rule of rules) {
+  private constraintsHold(object: object, value: unknown, rules: readonly CheckedRule[]): boolean {
+    for (const { rule, validators, args } of rules) {
       if (rule.validateIf && !rule.validateIf(object, value)) continue;
-      for (const constraint of this.storage.getTargetValidatorConstraints(rule.constraintCls)) {
-        const args = {
-          targetName,
-          property: rule.propertyName,
-          object,
-          value,
-          constraints: rule.constraints,
-        };
-        const instance = constraint.instance as { validate(value: unknown, args: unknown): unknown };
+      // The executor builds these arguments afresh per call; only sync answers are taken
+      // here, so nothing keeps them past the call, and filling one object per rule is the same.
+      args.object = object;
+      args.value = value;
+      for (const validator of validators) {
         if (!rule.each || !isCollection(value)) {
-          const result = instance.validate(value, args);
+          const result = validator.validate(value, args);
           if (!result || isPromiseLike(result)) return false;
         } else {
           for (const item of toArray(value)) {
-            const result = instance.validate(item, args);
+            const result = validator.validate(item, args);
             if (!result || isPromiseLike(result)) return false;
           }
         }
@@ -138,10 +137,11 @@ export class ValidationFastPath {
   }
 
   /** The rules of one class grouped per property, or null when some rule is not one walked here. */
-  private rulesOf(rules: readonly Rule[]): ClassRules | null {
+  private rulesOf(rules: readonly Rule[], object: object): ClassRules | null {
     let compiled = this.compiled.get(rules);
     if (compiled !== undefined) return compiled;
-    compiled = compileRules(rules);
+    // One class's rules: `object` is an instance of the class they were looked up for.
+    compiled = compileRules(rules, object.constructor ? object.constructor.name : undefined, this.storage);
     this.compiled.set(rules, compiled);
     return compiled;
   }
@@ -164,20 +164,40 @@ function walks(options: ValidatorOptions): boolean {
   );
 }
 
-function compileRules(rules: readonly Rule[]): ClassRules | null {
+function compileRules(rules: readonly Rule[], targetName: string | undefined, storage: Storage): ClassRules | null {
   if (rules.some((rule) => !KNOWN_TYPES.has(rule.type))) return null;
+  const checked = (rule: Rule): CheckedRule | null => {
+    const constraints = storage.getTargetValidatorConstraints(rule.constraintCls);
+    // A rule whose constraint is not registered yet: the library is asked, as it would look again.
+    if (!constraints.length) return null;
+    const validators = constraints.map((c) => c.instance as Validator);
+    const args = {
+      targetName,
+      property: rule.propertyName,
+      object: {},
+      value: undefined,
+      constraints: rule.constraints,
+    };
+    return { rule, validators, args: args as ValidationArguments };
+  };
   const byName = new Map<string, Rule[]>();
   for (const rule of rules) {
     let list = byName.get(rule.propertyName);
     if (!list) byName.set(rule.propertyName, (list = []));
     list.push(rule);
   }
-  const properties = [...byName].map(([name, own]) => ({
-    name,
-    conditions: own.filter((r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION),
-    defined: own.filter((r) => r.type === ValidationTypes.IS_DEFINED),
-    custom: own.filter((r) => r.type === ValidationTypes.CUSTOM_VALIDATION),
-    nested: own.filter((r) => r.type === ValidationTypes.NESTED_VALIDATION),
-  }));
+  const properties: PropertyRules[] = [];
+  for (const [name, own] of byName) {
+    const defined = own.filter((r) => r.type === ValidationTypes.IS_DEFINED).map(checked);
+    const custom = own.filter((r) => r.type === ValidationTypes.CUSTOM_VALIDATION).map(checked);
+    if (defined.includes(null) || custom.includes(null)) return null;
+    properties.push({
+      name,
+      conditions: own.filter((r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION),
+      defined: defined as CheckedRule[],
+      custom: custom as CheckedRule[],
+      nested: own.filter((r) => r.type === ValidationTypes.NESTED_VALIDATION),
+    });
+  }
   return { names: new Set(byName.keys()), properties };
 }
