@@ -64,6 +64,19 @@ describe('ids', () => {
     assert.ok(accepted > 5_000 && accepted < 15_000, `${accepted} of 20 000 accepted`);
   });
 
+  it('mints an id at the present millisecond as typeid-js would write that time', () => {
+    for (let i = 0; i < 2_000; i++) {
+      const at = new Date();
+      const id = newId('call', at);
+      const hex = TypeID.fromString(id).toUUID().replace(/-/g, '');
+      assert.equal(parseInt(hex.slice(0, 12), 16), at.getTime(), id);
+      assert.equal(hex[12], '7');
+    }
+    // The first ten characters are the time: ids a millisecond apart differ there, in order.
+    const [a, b] = [newId('call', new Date(1_700_000_000_000)), newId('call', new Date(1_700_000_000_001))];
+    assert.ok(a.slice(5, 15) < b.slice(5, 15), `${a} ${b}`);
+  });
+
   it('mints an id at a given time: its UUIDv7 time is that millisecond, the rest stays random', () => {
     const at = new Date('2026-03-04T05:06:07.123Z');
     const [a, b] = [newId('call', at), newId('call', at)];

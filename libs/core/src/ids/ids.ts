@@ -30,6 +30,9 @@ export function newId(kind: IdKind, at?: Date): string {
   if (at === undefined) return fresh;
   const ms = at.getTime();
   if (!Number.isInteger(ms) || ms < 0 || ms >= 2 ** 48) throw new RangeError(`no UUIDv7 time for ${String(at)}`);
+  // Minted in the very millisecond asked for (a create's own): the id already carries that
+  // time, and rewriting it would give the same id after a decode and an encode.
+  if (fresh.startsWith(timeCharacters(ms), prefix.length + 1)) return fresh;
   const bytes = toUUIDBytes(fresh);
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
@@ -38,6 +41,15 @@ export function newId(kind: IdKind, at?: Date): string {
   bytes[4] = (ms >>> 8) & 0xff;
   bytes[5] = ms & 0xff;
   return fromUUIDBytes(prefix, bytes);
+}
+
+const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** A TypeID suffix's first 10 characters: its two zero bits and the UUIDv7's 48-bit millisecond time. */
+function timeCharacters(ms: number): string {
+  let characters = '';
+  for (let i = 0, rest = ms; i < 10; i++, rest = Math.floor(rest / 32)) characters = BASE32[rest % 32] + characters;
+  return characters;
 }
 
 /**
