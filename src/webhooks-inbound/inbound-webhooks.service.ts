@@ -23,8 +23,9 @@ export interface WebhookReceipt {
 
 /**
  * Receives one vendor webhook: checks it is the vendor's, stores it raw, drops duplicates,
- * and applies it to its call through the ledger, all in one transaction, so a 200 means
- * it is durably stored and either applied or waiting for its call.
+ * and applies it to its call through the ledger, all in one transaction (one statement when
+ * there is nothing to apply), so a 200 means it is durably stored and either applied or
+ * waiting for its call.
  */
 @Injectable()
 export class InboundWebhooksService {
