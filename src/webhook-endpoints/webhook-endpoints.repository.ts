@@ -29,16 +29,11 @@ export class WebhookEndpointsRepository {
     return ((await this.rows.delete({ id })).affected ?? 0) > 0;
   }
 
-  /** A success ends the endpoint's failing run; written only when there was one. */
-  async noteSuccess(id: string): Promise<void> {
-    const params: unknown[] = [];
-    await this.rows.query(`WITH ${this.noteSuccessCte(id, params)} SELECT 1`, params);
-  }
-
   /**
-   * `noteSuccess` as a CTE `healed` of a larger statement, its parameter pushed onto `params`
-   * (DeliveriesRepository.recordAttempt: the attempt and what it says of the endpoint in one
-   * round trip, where a healthy endpoint's no-op UPDATE was a second on every delivery).
+   * A success ends the endpoint's failing run (written only when there was one), as a CTE
+   * `healed` of a larger statement, its parameter pushed onto `params`: the attempt's own
+   * (DeliveriesRepository.recordAttempt), where a healthy endpoint's no-op UPDATE was a second
+   * round trip on every delivery.
    */
   noteSuccessCte(id: string, params: unknown[]): string {
     return `healed AS (UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $${params.push(id)} AND failing_since IS NOT NULL RETURNING 1)`;
